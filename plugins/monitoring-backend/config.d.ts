@@ -1,0 +1,151 @@
+export interface Config {
+  /** Fleet Monitoring: Thanos Query, ArgoCD and Kubernetes upstreams and the health rules. */
+  fleetMonitoring?: {
+    /**
+     * Label that names a cluster on every series (the agents' `cluster` external label).
+     * @visibility frontend
+     */
+    clusterLabel?: string;
+    /** Range used by every rate() in the health rules, e.g. `5m`. */
+    rateWindow?: string;
+    /** Response cache. */
+    cache?: {
+      /** Seconds an upstream answer is reused (0 turns caching off). Default 30. */
+      ttlSeconds?: number;
+    };
+    /** Health thresholds; the defaults follow the Prometheus and Thanos mixins. */
+    thresholds?: {
+      remoteWrite?: {
+        /** Lag in seconds that makes a cluster degraded. Default 60. */
+        lagWarningSeconds?: number;
+        /** Lag in seconds that makes a cluster failing (mixin PrometheusRemoteWriteBehind: 120). */
+        lagCriticalSeconds?: number;
+        /** failed/(failed+sent) that makes a cluster failing (mixin PrometheusRemoteStorageFailures: 0.01). */
+        failureRatioCritical?: number;
+        /** Retried samples per second above which a cluster is degraded. Default 0. */
+        retriedPerSecondWarning?: number;
+        /** Dropped samples per second above which a cluster is degraded. Default 0. */
+        droppedPerSecondWarning?: number;
+        /** Pending samples above which a cluster is degraded. Default 10000. */
+        pendingSamplesWarning?: number;
+        /** Seconds without remote-write self-metrics after which a cluster has no data. Default 300. */
+        staleAfterSeconds?: number;
+      };
+      receive?: {
+        /** 5xx share of receive requests that is critical (mixin: 0.05). */
+        httpErrorRatioCritical?: number;
+        /** p99 write latency in seconds that is critical (mixin: 10). */
+        p99LatencyCriticalSeconds?: number;
+        /** Forward failure share that is a warning (mixin: 0.2). */
+        forwardFailureRatioWarning?: number;
+      };
+      metrics?: {
+        /** Seconds since the newest sample after which a service's metrics are stale. Default 300. */
+        staleAfterSeconds?: number;
+      };
+    };
+    /** Thanos Query (or any Prometheus-compatible) instances. The first is the default. */
+    thanos?: Array<{
+      /**
+       * Name used in routes and in the `fleet-monitoring.io/thanos-instance` annotation.
+       * @visibility frontend
+       */
+      name: string;
+      /**
+       * Shown in the UI.
+       * @visibility frontend
+       */
+      title?: string;
+      /** Base URL of the PromQL HTTP API, e.g. http://thanos-query.monitoring:10902 */
+      baseUrl: string;
+      /**
+       * Extra request headers, e.g. Authorization.
+       * @visibility secret
+       */
+      headers?: { [name: string]: string };
+      /** Sent as the THANOS-TENANT header. */
+      tenant?: string;
+      /** Upstream timeout in milliseconds. Default 10000. */
+      timeoutMs?: number;
+      /** Thanos `dedup` default. Default true. */
+      dedup?: boolean;
+      /** Thanos `partial_response` default. Default true (partial answers are shown as warnings). */
+      partialResponse?: boolean;
+      /** Largest upstream response accepted, in bytes. Default 10 MiB. */
+      maxResponseBytes?: number;
+      /** PEM CA bundle file for https upstreams with a private CA. */
+      caFile?: string;
+    }>;
+    /** ArgoCD instances. */
+    argocd?: Array<{
+      /**
+       * Name used in the `argocd/instance-name` annotation.
+       * @visibility frontend
+       */
+      name: string;
+      /** API base URL, e.g. https://argocd.example.com */
+      url: string;
+      /**
+       * URL of the ArgoCD UI for links, when it differs from `url`.
+       * @visibility frontend
+       */
+      uiUrl?: string;
+      /**
+       * API token (preferred).
+       * @visibility secret
+       */
+      token?: string;
+      /** Username for /api/v1/session login, used when no token is set. */
+      username?: string;
+      /**
+       * Password for /api/v1/session login.
+       * @visibility secret
+       */
+      password?: string;
+      /** PEM CA bundle file for a private CA. */
+      caFile?: string;
+      /**
+       * PEM CA bundle inline.
+       * @visibility secret
+       */
+      caData?: string;
+      /** Upstream timeout in milliseconds. Default 10000. */
+      timeoutMs?: number;
+    }>;
+    /** Kubernetes API access per cluster, for pod and hashring checks. */
+    kubernetes?: {
+      /** Namespace of Thanos Receive and the Prometheus agent. Default `monitoring`. */
+      namespace?: string;
+      /** Label selector of Thanos Receive pods. Default `app.kubernetes.io/name=thanos-receive`. */
+      receiveSelector?: string;
+      /** Label selector of Prometheus agent pods. Default `app.kubernetes.io/name=prometheus`. */
+      agentSelector?: string;
+      /** ConfigMap holding the receive hashring. Default `thanos-receive-hashring`. */
+      hashringConfigMap?: string;
+      /** Key of the hashring JSON in that ConfigMap. Default `hashrings.json`. */
+      hashringKey?: string;
+      /** gRPC port of receive endpoints in the hashring. Default 10901. */
+      receiveGrpcPort?: number;
+      clusters?: Array<{
+        /** Cluster name, as in the `fleet-monitoring.io/cluster` annotation. */
+        name: string;
+        /** Kubernetes API URL. */
+        url: string;
+        /**
+         * Service account token.
+         * @visibility secret
+         */
+        serviceAccountToken?: string;
+        /**
+         * PEM CA bundle of the API server.
+         * @visibility secret
+         */
+        caData?: string;
+        /** CA file of the API server. */
+        caFile?: string;
+        /** Timeout in milliseconds. Default 10000. */
+        timeoutMs?: number;
+      }>;
+    };
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * The health model shared by the backend (which computes it) and the frontend (which shows it).
+ *
+ * Every subject (a cluster's remote write, a Thanos component, a service's metrics, an ArgoCD app, a
+ * pod) gets one state plus the reasons behind it. A reason's `id` is stable: the TechDocs
+ * troubleshooting pages carry an anchor with exactly that id, so a card can deep-link the fix.
+ */
+
+export type HealthState = 'healthy' | 'degraded' | 'failing' | 'no-data' | 'unknown';
+export type ReasonSeverity = 'info' | 'warning' | 'critical';
+
+export interface ReasonDefinition {
+  /** Short title, also the heading of the troubleshooting section. */
+  title: string;
+  /** Troubleshooting page (path under docs/, without `.md`) whose heading carries the id as anchor. */
+  page: TroubleshootingPage;
+}
+
+export type TroubleshootingPage =
+  | 'troubleshooting/remote-write'
+  | 'troubleshooting/metrics-missing'
+  | 'troubleshooting/thanos-receive'
+  | 'troubleshooting/thanos-query'
+  | 'troubleshooting/argocd'
+  | 'troubleshooting/kubernetes'
+  | 'troubleshooting/upstreams';
+
+/** All reason ids. Adding one here without a docs anchor fails the docs test. */
+export const REASONS = {
+  // Remote write (Prometheus mixin: PrometheusRemoteStorageFailures, PrometheusRemoteWriteBehind,
+  // PrometheusRemoteWriteDesiredShards) - FAQ Q1.
+  'remote-write-failing': { title: 'Remote write is failing', page: 'troubleshooting/remote-write' },
+  'remote-write-behind': { title: 'Remote write is falling behind', page: 'troubleshooting/remote-write' },
+  'remote-write-retrying': { title: 'Remote write is retrying', page: 'troubleshooting/remote-write' },
+  'remote-write-dropping': { title: 'Samples are being dropped', page: 'troubleshooting/remote-write' },
+  'remote-write-pending': { title: 'Samples are piling up', page: 'troubleshooting/remote-write' },
+  'remote-write-shards-maxed': { title: 'Desired shards exceed the maximum', page: 'troubleshooting/remote-write' },
+  // Metrics missing - FAQ Q2.
+  'cluster-no-data': { title: 'No data from the cluster', page: 'troubleshooting/metrics-missing' },
+  'metrics-not-arriving': { title: "The service's metrics are not arriving", page: 'troubleshooting/metrics-missing' },
+  'metrics-stale': { title: "The service's metrics are stale", page: 'troubleshooting/metrics-missing' },
+  'targets-down': { title: 'Scrape targets are down', page: 'troubleshooting/metrics-missing' },
+  // Thanos Receive (Thanos mixin: ThanosReceive* alerts) - FAQ Q4 for OOM.
+  'receive-http-errors': { title: 'Receive answers with 5xx errors', page: 'troubleshooting/thanos-receive' },
+  'receive-high-latency': { title: 'Receive is slow to accept writes', page: 'troubleshooting/thanos-receive' },
+  'receive-replication-failures': { title: 'Replication is failing', page: 'troubleshooting/thanos-receive' },
+  'receive-forward-failures': { title: 'Forwarding between receivers is failing', page: 'troubleshooting/thanos-receive' },
+  'receive-hashring-file-errors': { title: 'The hashring file cannot be read', page: 'troubleshooting/thanos-receive' },
+  'receive-config-reload-failed': { title: 'The receive configuration did not reload', page: 'troubleshooting/thanos-receive' },
+  'receive-head-series-limited': { title: 'Tenants hit the head-series limit', page: 'troubleshooting/thanos-receive' },
+  'receive-no-data': { title: 'No metrics from Thanos Receive', page: 'troubleshooting/thanos-receive' },
+  // Thanos Query.
+  'query-store-errors': { title: 'Store endpoints report errors', page: 'troubleshooting/thanos-query' },
+  'query-partial-response': { title: 'Queries return partial responses', page: 'troubleshooting/thanos-query' },
+  'query-not-thanos': { title: 'The upstream is not a Thanos querier', page: 'troubleshooting/thanos-query' },
+  // ArgoCD - FAQ Q3.
+  'argocd-out-of-sync': { title: 'Application is OutOfSync', page: 'troubleshooting/argocd' },
+  'argocd-degraded': { title: 'Application is Degraded', page: 'troubleshooting/argocd' },
+  'argocd-missing': { title: 'Application resources are missing', page: 'troubleshooting/argocd' },
+  'argocd-operation-failed': { title: 'The last sync operation failed', page: 'troubleshooting/argocd' },
+  'argocd-sync-window-blocked': { title: 'A sync window blocks syncing', page: 'troubleshooting/argocd' },
+  // Kubernetes - FAQ Q4.
+  'pod-oom-killed': { title: 'A pod was OOMKilled', page: 'troubleshooting/kubernetes' },
+  'pod-not-ready': { title: 'A pod is not ready', page: 'troubleshooting/kubernetes' },
+  'pod-restarting': { title: 'A pod keeps restarting', page: 'troubleshooting/kubernetes' },
+  'hashring-endpoint-missing': { title: 'A receive pod is missing from the hashring', page: 'troubleshooting/kubernetes' },
+  'hashring-endpoint-unknown': { title: 'The hashring names an endpoint with no pod', page: 'troubleshooting/kubernetes' },
+  // Upstream faults (a state of `unknown` always carries one of these).
+  'upstream-unreachable': { title: 'The upstream cannot be reached', page: 'troubleshooting/upstreams' },
+  'upstream-timeout': { title: 'The upstream timed out', page: 'troubleshooting/upstreams' },
+  'upstream-unauthorized': { title: 'The upstream refused our credentials', page: 'troubleshooting/upstreams' },
+  'upstream-error': { title: 'The upstream answered with an error', page: 'troubleshooting/upstreams' },
+} as const satisfies Record<string, ReasonDefinition>;
+
+export type ReasonId = keyof typeof REASONS;
+export const REASON_IDS = Object.keys(REASONS) as ReasonId[];
+
+export interface HealthReason {
+  id: ReasonId;
+  severity: ReasonSeverity;
+  /** One sentence naming the cause in words, with the measured value. */
+  message: string;
+  /** Measured value and the threshold it crossed, when the rule is numeric. */
+  value?: number;
+  threshold?: number;
+}
+
+export interface SubjectHealth {
+  state: HealthState;
+  reasons: HealthReason[];
+}
+
+const STATE_ORDER: HealthState[] = ['healthy', 'unknown', 'no-data', 'degraded', 'failing'];
+
+/** The worse of two states (failing > degraded > no-data > unknown > healthy). */
+export function worstState(a: HealthState, b: HealthState): HealthState {
+  return STATE_ORDER.indexOf(a) >= STATE_ORDER.indexOf(b) ? a : b;
+}
+
+/** State implied by a set of reasons: critical -> failing, warning -> degraded, else healthy. */
+export function stateFromReasons(reasons: HealthReason[], base: HealthState = 'healthy'): HealthState {
+  let state = base;
+  for (const r of reasons) {
+    if (r.severity === 'critical') state = worstState(state, 'failing');
+    else if (r.severity === 'warning') state = worstState(state, 'degraded');
+  }
+  return state;
+}
+
+/** Path, relative to the TechDocs root of the plugin set, of a reason's troubleshooting section. */
+export function reasonDocsPath(id: ReasonId): string {
+  return `${REASONS[id].page}/#${id}`;
+}

@@ -1,0 +1,10 @@
+/**
+ * Shared by the Fleet Monitoring frontend and backend plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './annotations';
+export * from './permissions';
+export * from './health';
+export * from './api';
+export * from './promql';

@@ -1,0 +1,32 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/** Same value as `RESOURCE_TYPE_CATALOG_ENTITY` of `@backstage/plugin-catalog-common/alpha`. */
+export const RESOURCE_TYPE_CATALOG_ENTITY = 'catalog-entity';
+
+/**
+ * Read the monitoring data of one catalog entity (remote-write, Thanos, metrics arriving, ArgoCD,
+ * Kubernetes). A resource permission, so policies can decide per entity (owner, kind, ...).
+ */
+export const fleetMonitoringEntityReadPermission = createPermission({
+  name: 'fleet-monitoring.entity.read',
+  attributes: { action: 'read' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/** Read fleet-wide views: the fleet summary and the health of Thanos instances. */
+export const fleetMonitoringFleetReadPermission = createPermission({
+  name: 'fleet-monitoring.fleet.read',
+  attributes: { action: 'read' },
+});
+
+/** Run arbitrary read-only PromQL through the restricted pass-through. */
+export const fleetMonitoringQueryPermission = createPermission({
+  name: 'fleet-monitoring.query',
+  attributes: { action: 'read' },
+});
+
+export const fleetMonitoringPermissions = [
+  fleetMonitoringEntityReadPermission,
+  fleetMonitoringFleetReadPermission,
+  fleetMonitoringQueryPermission,
+];
