@@ -218,9 +218,9 @@ export class FleetSimulator {
     for (let t = from; t <= now; t += this.step) timestamps.push(t);
     const series: Timeseries[] = this.models.map(m => ({
       labels: m.labels,
-      samples: timestamps
-        .filter(t => m.until === undefined)
-        .map(t => ({ value: m.value(t), timestamp: t * 1000 })),
+      // Silent clusters get no live samples, only their history before they went quiet.
+      samples:
+        m.until === undefined ? timestamps.map(t => ({ value: m.value(t), timestamp: t * 1000 })) : [],
     }));
     if (!this.wroteHistory) {
       // Silent clusters' last minutes before they went quiet.

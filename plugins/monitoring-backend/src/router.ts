@@ -1,0 +1,156 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import {
+  clusterFromEntity,
+  CLUSTER_ANNOTATION,
+  fleetMonitoringFleetReadPermission,
+  fleetMonitoringQueryPermission,
+  InstancesResponse,
+  LabelMatcher,
+  METRICS_SELECTOR_ANNOTATION,
+  metricsSelectorFromEntity,
+  parseSelector,
+  SelectorError,
+  thanosComponentFromEntity,
+  THANOS_COMPONENT_ANNOTATION,
+  thanosInstanceFromEntity,
+  thanosSelectorFromEntity,
+} from '@fleet-monitoring/plugin-monitoring-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { EntityAccess } from './service/entityAccess';
+import { FleetHealthService } from './service/FleetHealthService';
+import { PASS_THROUGH_PARAMS, PASS_THROUGH_PATHS, PassThroughPath } from './thanos/ThanosClient';
+import { isUpstreamError } from './upstream/errors';
+
+export interface RouterOptions {
+  logger: LoggerService;
+  access: EntityAccess;
+  health: FleetHealthService;
+  /** Extra routers (ArgoCD, Kubernetes) mounted on the same base path. */
+  extraRouters?: express.Router[];
+}
+
+const ENTITY = '/entity/:kind/:namespace/:name';
+/** Default selector of Thanos Receive's own series when the entity gives none. */
+const DEFAULT_RECEIVE_SELECTOR = 'job=~".*thanos-receive.*"';
+
+function selectorFrom(annotation: string, value: string): LabelMatcher[] {
+  try {
+    return parseSelector(value);
+  } catch (e) {
+    if (e instanceof SelectorError) {
+      throw new InputError(`Annotation ${annotation} is not a valid label selector: ${e.message}`);
+    }
+    throw e;
+  }
+}
+
+function requireAnnotation<T>(value: T | undefined, annotation: string, example: string): T {
+  if (value === undefined) {
+    throw new InputError(`Entity has no ${annotation} annotation; add e.g. "${annotation}: ${example}"`);
+  }
+  return value;
+}
+
+export async function createRouter(options: RouterOptions): Promise<express.Router> {
+  const { access, health } = options;
+  const router = Router();
+  router.use(express.json({ limit: '64kb' }));
+
+  router.get('/instances', async (req, res) => {
+    await access.credentials(req);
+    const body: InstancesResponse = {
+      thanos: health.instanceNames().map(name => ({ name, title: health.client(name).instance.title })),
+      argocd: [],
+      kubernetes: [],
+    };
+    res.json(body);
+  });
+
+  router.get('/fleet/:instance/summary', async (req, res) => {
+    await access.requireBasic(req, fleetMonitoringFleetReadPermission);
+    res.json(await health.fleetSummary(req.params.instance));
+  });
+
+  router.get('/thanos/:instance/health', async (req, res) => {
+    await access.requireBasic(req, fleetMonitoringFleetReadPermission);
+    res.json(await health.thanosHealth(req.params.instance, 'query', []));
+  });
+
+  const rangeSchema = z.object({
+    range: z.coerce.number().int().min(300).max(7 * 86400).optional(),
+  });
+
+  router.get(`${ENTITY}/remote-write`, async (req, res) => {
+    const query = rangeSchema.safeParse(req.query);
+    if (!query.success) throw new InputError(`Invalid range: ${query.error.issues[0].message}`);
+    const entity = await access.readEntity(req);
+    const cluster = requireAnnotation(clusterFromEntity(entity), CLUSTER_ANNOTATION, 'cluster-02-edge');
+    res.json(await health.clusterDetail(thanosInstanceFromEntity(entity), cluster, query.data.range));
+  });
+
+  router.get(`${ENTITY}/thanos`, async (req, res) => {
+    const entity = await access.readEntity(req);
+    const component = requireAnnotation(thanosComponentFromEntity(entity), THANOS_COMPONENT_ANNOTATION, 'receive');
+    const selector = selectorFrom(
+      'fleet-monitoring.io/thanos-selector',
+      thanosSelectorFromEntity(entity) ?? DEFAULT_RECEIVE_SELECTOR,
+    );
+    res.json(await health.thanosHealth(thanosInstanceFromEntity(entity), component, selector));
+  });
+
+  router.get(`${ENTITY}/metrics-arriving`, async (req, res) => {
+    const entity = await access.readEntity(req);
+    const raw = requireAnnotation(metricsSelectorFromEntity(entity), METRICS_SELECTOR_ANNOTATION, 'job="checkout"');
+    const selector = selectorFrom(METRICS_SELECTOR_ANNOTATION, raw);
+    res.json(await health.metricsArriving(thanosInstanceFromEntity(entity), selector));
+  });
+
+  // Restricted pass-through: configured instances only, read-only PromQL paths only, allow-listed
+  // parameters only, GET/POST only; the instance's secrets are added server-side.
+  router.all('/thanos/:instance/api/v1/:path', express.urlencoded({ extended: false, limit: '64kb' }), async (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'POST') {
+      res.setHeader('Allow', 'GET, POST');
+      throw new InputError(`Method ${req.method} is not allowed; use GET or POST`);
+    }
+    const path = req.params.path as PassThroughPath;
+    if (!PASS_THROUGH_PATHS.includes(path)) {
+      throw new InputError(`Path /api/v1/${req.params.path} is not allowed; allowed: ${PASS_THROUGH_PATHS.join(', ')}`);
+    }
+    await access.requireBasic(req, fleetMonitoringQueryPermission);
+    const client = health.client(req.params.instance);
+    const params = new URLSearchParams();
+    const add = (source: Record<string, unknown>) => {
+      for (const [k, v] of Object.entries(source ?? {})) {
+        const key = k.endsWith('[]') || !Array.isArray(v) ? k : `${k}[]`;
+        if (!PASS_THROUGH_PARAMS.has(key)) continue;
+        for (const item of Array.isArray(v) ? v : [v]) {
+          if (typeof item === 'string' && item.length <= 16_384) params.append(key, item);
+        }
+      }
+    };
+    add(req.query as Record<string, unknown>);
+    if (req.method === 'POST' && req.is('application/x-www-form-urlencoded')) add(req.body);
+    if ((path === 'query' || path === 'query_range') && !params.get('query')) {
+      throw new InputError('Missing "query" parameter');
+    }
+    try {
+      const upstream = await client.raw(path, params, 'POST');
+      res.status(upstream.status);
+      res.type(upstream.contentType.includes('json') ? 'application/json' : 'text/plain');
+      res.send(upstream.body);
+    } catch (e) {
+      if (!isUpstreamError(e)) throw e;
+      res.status(e.httpStatus).json({
+        error: { name: e.name, message: e.message, upstream: e.info.upstream, kind: e.info.kind },
+        request: { method: req.method, url: req.originalUrl.split('?')[0] },
+        response: { statusCode: e.httpStatus },
+      });
+    }
+  });
+
+  for (const extra of options.extraRouters ?? []) router.use(extra);
+  return router;
+}

@@ -1,0 +1,164 @@
+import type { StoreEndpoint } from '@fleet-monitoring/plugin-monitoring-common';
+import type { ThanosInstanceConfig } from '../config';
+import { UpstreamError } from '../upstream/errors';
+import { dispatcherFor, parseJsonBody, upstreamRequest, UpstreamResponse } from '../upstream/http';
+
+export interface PromVectorSample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+export interface PromMatrixSeries {
+  metric: Record<string, string>;
+  values: Array<[number, string]>;
+}
+
+interface PromEnvelope<T> {
+  status: 'success' | 'error';
+  data?: T;
+  errorType?: string;
+  error?: string;
+  warnings?: string[];
+}
+
+export interface QueryResult<T> {
+  result: T;
+  warnings: string[];
+}
+
+/** Read-only endpoints of the PromQL HTTP API the pass-through may reach. Nothing else is proxied. */
+export const PASS_THROUGH_PATHS = ['query', 'query_range', 'series', 'labels'] as const;
+export type PassThroughPath = (typeof PASS_THROUGH_PATHS)[number];
+
+/** Parameters the pass-through forwards; everything else a caller sends is dropped. */
+export const PASS_THROUGH_PARAMS = new Set([
+  'query', 'time', 'start', 'end', 'step', 'timeout', 'limit', 'match[]', 'dedup',
+  'partial_response', 'max_source_resolution', 'lookback_delta', 'replicaLabels[]',
+]);
+
+/** Thanos reports open-ended store ranges as math.MinInt64/MaxInt64, beyond JS number precision. */
+function timeBound(v: unknown): number | null {
+  const n = typeof v === 'number' ? v : Number(v);
+  return Number.isFinite(n) && Math.abs(n) < Number.MAX_SAFE_INTEGER ? n : null;
+}
+
+/**
+ * Client for one configured Thanos Query (or Prometheus-compatible) instance. Sends the instance's
+ * headers, tenant and Thanos defaults server-side; counts the calls it makes (for the benchmark
+ * and the `upstreamQueries` field).
+ */
+export class ThanosClient {
+  readonly upstream: string;
+  calls = 0;
+
+  constructor(readonly instance: ThanosInstanceConfig) {
+    this.upstream = `thanos:${instance.name}`;
+  }
+
+  private headers(): Record<string, string> {
+    return {
+      ...this.instance.headers,
+      ...(this.instance.tenant ? { 'THANOS-TENANT': this.instance.tenant } : {}),
+    };
+  }
+
+  private url(path: string): URL {
+    // Relative to the configured base, so a base path prefix (e.g. /thanos/) is kept.
+    return new URL(`api/v1/${path}`, this.instance.baseUrl);
+  }
+
+  async raw(path: string, params: URLSearchParams, method: 'GET' | 'POST' = 'POST', signal?: AbortSignal): Promise<UpstreamResponse> {
+    this.calls++;
+    const url = this.url(path);
+    if (method === 'GET') params.forEach((v, k) => url.searchParams.append(k, v));
+    return upstreamRequest({
+      upstream: this.upstream,
+      url,
+      method,
+      headers: this.headers(),
+      form: method === 'POST' ? params : undefined,
+      timeoutMs: this.instance.timeoutMs,
+      maxBytes: this.instance.maxResponseBytes,
+      dispatcher: dispatcherFor(this.instance.ca),
+      signal,
+    });
+  }
+
+  private withDefaults(params: Record<string, string>): URLSearchParams {
+    const p = new URLSearchParams(params);
+    if (!p.has('dedup')) p.set('dedup', String(this.instance.dedup));
+    if (!p.has('partial_response')) p.set('partial_response', String(this.instance.partialResponse));
+    return p;
+  }
+
+  private async envelope<T>(path: string, params: URLSearchParams): Promise<QueryResult<T>> {
+    const res = await this.raw(path, params);
+    return this.unwrap<T>(res);
+  }
+
+  unwrap<T>(res: UpstreamResponse): QueryResult<T> {
+    if (res.status === 401 || res.status === 403) {
+      throw new UpstreamError(this.upstream, res.status === 401 ? 'unauthorized' : 'forbidden', `answered ${res.status}; check the instance's headers`, res.status);
+    }
+    if (res.status === 404) {
+      throw new UpstreamError(this.upstream, 'not-found', 'answered 404; is baseUrl the root of the PromQL API?', 404);
+    }
+    // Prometheus answers 503 with plain text while starting or stopping: not JSON.
+    const isJson = res.contentType.includes('json');
+    if (!isJson && res.status >= 400) {
+      const text = res.body.toString('utf8', 0, 120).trim();
+      throw new UpstreamError(this.upstream, 'http-error', `answered ${res.status}${text ? `: ${text}` : ''}`, res.status);
+    }
+    const body = parseJsonBody<PromEnvelope<T>>(this.upstream, res);
+    if (body.status !== 'success') {
+      const kind = body.errorType === 'timeout' ? 'timeout' : 'http-error';
+      throw new UpstreamError(this.upstream, kind, `${body.errorType ?? 'error'}: ${body.error ?? 'no message'}`, res.status);
+    }
+    return { result: body.data as T, warnings: body.warnings ?? [] };
+  }
+
+  async query(query: string, time?: number): Promise<QueryResult<PromVectorSample[]>> {
+    const params: Record<string, string> = { query };
+    if (time !== undefined) params.time = String(time);
+    const { result, warnings } = await this.envelope<{ resultType: string; result: PromVectorSample[] }>('query', this.withDefaults(params));
+    if (result.resultType !== 'vector') {
+      throw new UpstreamError(this.upstream, 'bad-response', `expected a vector, got ${result.resultType}`);
+    }
+    return { result: result.result, warnings };
+  }
+
+  async queryRange(query: string, start: number, end: number, step: number): Promise<QueryResult<PromMatrixSeries[]>> {
+    const { result, warnings } = await this.envelope<{ resultType: string; result: PromMatrixSeries[] }>(
+      'query_range',
+      this.withDefaults({ query, start: String(start), end: String(end), step: String(step) }),
+    );
+    if (result.resultType !== 'matrix') {
+      throw new UpstreamError(this.upstream, 'bad-response', `expected a matrix, got ${result.resultType}`);
+    }
+    return { result: result.result, warnings };
+  }
+
+  /**
+   * Thanos Query's store endpoints. `undefined` when the upstream answers 404: it is a plain
+   * Prometheus, not a Thanos querier (a fact, not a failure).
+   */
+  async stores(): Promise<StoreEndpoint[] | undefined> {
+    const res = await this.raw('stores', new URLSearchParams(), 'GET');
+    if (res.status === 404) return undefined;
+    const { result } = this.unwrap<Record<string, Array<Record<string, unknown>>>>(res);
+    const out: StoreEndpoint[] = [];
+    for (const [type, endpoints] of Object.entries(result ?? {})) {
+      for (const e of endpoints ?? []) {
+        out.push({
+          type,
+          name: String(e.name ?? ''),
+          lastCheck: typeof e.lastCheck === 'string' ? e.lastCheck : undefined,
+          lastError: typeof e.lastError === 'string' && e.lastError !== '' ? e.lastError : null,
+          labelSets: Array.isArray(e.labelSets) ? (e.labelSets as Array<Record<string, string>>) : [],
+          minTime: timeBound(e.minTime),
+          maxTime: timeBound(e.maxTime),
+        });
+      }
+    }
+    return out;
+  }
+}
