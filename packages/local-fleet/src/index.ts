@@ -12,3 +12,7 @@ export type {
 export { writeSeries } from './remoteWrite';
 export type { Timeseries, Sample } from './remoteWrite';
 export { freePort, waitFor } from './ports';
+export { ThanosQueryFake, defaultStores } from './fakes/thanosQuery';
+export type { FakeStoreEndpoint, ThanosQueryFakeOptions } from './fakes/thanosQuery';
+export { startDemoFleet, DEMO_AGENT_CLUSTERS } from './demo';
+export type { DemoFleet, DemoFleetOptions } from './demo';

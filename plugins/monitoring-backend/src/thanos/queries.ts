@@ -135,8 +135,8 @@ export function metricsArrivingQuery(matchers: LabelMatcher[], clusterLabel: str
     ['targets_total', `count ${by} (up{${s}})`],
     ['targets_up', `sum ${by} (up{${s}})`],
     ['series', `count ${by} ({${s}})`],
-    // A 1 h subquery so clusters that went quiet still show with their last sample time.
-    ['last_seen', `max ${by} (max_over_time(timestamp(up{${s}})[1h:1m]))`],
+    // Exact when fresh; a 1 h subquery finds clusters that went quiet, with their last sample time.
+    ['last_seen', `max ${by} (timestamp(up{${s}})) or max ${by} (max_over_time(timestamp(up{${s}})[1h:1m]))`],
   ]);
 }
 

@@ -1,0 +1,58 @@
+/**
+ * Runs the demo fleet as a process (used by `npm start` and the end-to-end test).
+ * Prints one JSON line with its URLs when ready; stops everything on SIGTERM/SIGINT.
+ * A tiny control API on 127.0.0.1 lets tests inject faults:
+ *   POST /central/stop, POST /central/start, POST /agents/<cluster>/break-remote-write,
+ *   POST /agents/<cluster>/repair-remote-write
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startDemoFleet } from './demo';
+
+async function main() {
+  const env = (k: string) => (process.env[k] ? Number(process.env[k]) : undefined);
+  const demo = await startDemoFleet({
+    centralPort: env('FLEET_CENTRAL_PORT'),
+    queryPort: env('FLEET_QUERY_PORT'),
+    syntheticClusters: env('FLEET_SYNTHETIC_CLUSTERS'),
+    log: line => process.stderr.write(`[fleet] ${line}\n`),
+  });
+  const control = http.createServer(async (req, res) => {
+    const path = req.url ?? '';
+    try {
+      if (req.method !== 'POST') throw new Error('POST only');
+      let m: RegExpMatchArray | null;
+      if (path === '/central/stop') await demo.fleet.stopCentral();
+      else if (path === '/central/start') await demo.fleet.startCentral();
+      else if ((m = path.match(/^\/agents\/([a-z0-9-]+)\/break-remote-write$/))) await demo.fleet.breakRemoteWrite(m[1]);
+      else if ((m = path.match(/^\/agents\/([a-z0-9-]+)\/repair-remote-write$/))) await demo.fleet.repairRemoteWrite(m[1]);
+      else {
+        res.writeHead(404).end('unknown control');
+        return;
+      }
+      res.writeHead(200).end('ok');
+    } catch (e) {
+      res.writeHead(400).end(String(e));
+    }
+  });
+  await new Promise<void>(r => control.listen(env('FLEET_CONTROL_PORT') ?? 0, '127.0.0.1', r));
+  const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
+  process.stdout.write(
+    `${JSON.stringify({ queryUrl: demo.queryUrl, centralUrl: demo.centralUrl, controlUrl })}\n`,
+  );
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    control.close();
+    await demo.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch(e => {
+  process.stderr.write(`[fleet] failed to start: ${e?.stack ?? e}\n`);
+  process.exit(1);
+});
