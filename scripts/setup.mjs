@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// One-time (and idempotent) set-up for a fresh machine: Debian packages the tests and the dev app
+// run for real (prometheus, redis-server, mkdocs, chromium), npm dependencies, and the helm binary.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const log = msg => console.log(`[setup] ${msg}`);
+
+function has(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+function hasPython(mod) {
+  return spawnSync('/usr/bin/python3', ['-c', `import ${mod}`], { stdio: 'ignore' }).status === 0;
+}
+
+const debian = [
+  ['prometheus', () => has('prometheus') && has('promtool')],
+  ['redis-server', () => has('redis-server')],
+  ['mkdocs', () => fs.existsSync('/usr/bin/mkdocs')],
+  ['mkdocs-material', () => hasPython('material')],
+  ['chromium', () => fs.existsSync('/usr/bin/chromium')],
+];
+const missing = debian.filter(([, present]) => !present()).map(([name]) => name);
+if (missing.length > 0) {
+  if (process.getuid?.() !== 0) {
+    console.error(`[setup] missing Debian packages: ${missing.join(' ')}; run: sudo apt-get install -y --no-install-recommends ${missing.join(' ')}`);
+    process.exit(1);
+  }
+  log(`installing Debian packages: ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
+}
+
+// npm install when node_modules is missing or older than the lockfile. (`npm ci` rejects the
+// lockfile npm writes here because of platform-specific optional binaries; see toolchain notes.)
+const marker = path.join(root, 'node_modules', '.package-lock.json');
+const lock = path.join(root, 'package-lock.json');
+const stale = !fs.existsSync(marker) || (fs.existsSync(lock) && fs.statSync(lock).mtimeMs > fs.statSync(marker).mtimeMs + 1000);
+if (stale) {
+  log('installing npm dependencies (first run takes a few minutes)');
+  execFileSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+}
+
+const ensureHelm = path.join(root, 'scripts', 'ensure-helm.mjs');
+if (fs.existsSync(ensureHelm)) execFileSync(process.execPath, [ensureHelm], { cwd: root, stdio: 'inherit' });
+log('ready');
