@@ -54,6 +54,9 @@ export class ThanosQueryFake {
   /** Answer /api/v1/stores with 404 like a plain Prometheus would. */
   pretendPlainPrometheus = false;
   port = 0;
+  /** Headers of the last request (tests check that configured secrets are sent upstream). */
+  lastHeaders: http.IncomingHttpHeaders = {};
+  requests = 0;
 
   constructor(private readonly options: ThanosQueryFakeOptions) {
     this.stores = options.stores ?? defaultStores();
@@ -99,6 +102,8 @@ export class ThanosQueryFake {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://x');
+    this.lastHeaders = req.headers;
+    this.requests++;
     if (url.pathname === '/-/healthy' || url.pathname === '/-/ready') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
       return;

@@ -1,0 +1,290 @@
+import { mockCredentials, mockServices, startTestBackend, TestBackend } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  FleetSimulator,
+  planClusters,
+  PrometheusProcess,
+  centralConfig,
+  ThanosQueryFake,
+} from '@fleet-monitoring/local-fleet';
+import request from 'supertest';
+import { expectMatchesSchema } from './__testUtils__/openapi';
+import { fleetMonitoringPlugin } from './plugin';
+
+jest.setTimeout(60_000);
+
+const SECRET = 'Bearer s3cret-token-value';
+
+function entity(kind: string, name: string, annotations: Record<string, string>): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind,
+    metadata: { name, namespace: 'default', annotations },
+    spec: { type: 'x', owner: 'team', lifecycle: 'production' },
+  };
+}
+
+const entities = [
+  entity('Resource', 'sim-0001', { 'fleet-monitoring.io/cluster': 'sim-0001' }),
+  entity('Resource', 'sim-0004', { 'fleet-monitoring.io/cluster': 'sim-0004' }),
+  entity('Resource', 'no-annotation', {}),
+  entity('Resource', 'evil', { 'fleet-monitoring.io/cluster': 'x"} or vector(1) or up{a="' }),
+  entity('Component', 'receive', { 'fleet-monitoring.io/thanos-component': 'receive', 'fleet-monitoring.io/thanos-selector': 'job="thanos-receive"' }),
+  entity('Component', 'query', { 'fleet-monitoring.io/thanos-component': 'query' }),
+  entity('Component', 'checkout', { 'fleet-monitoring.io/metrics-selector': 'job="checkout",namespace="shop"' }),
+  entity('Component', 'ghost', { 'fleet-monitoring.io/metrics-selector': 'job="ghost"' }),
+  entity('Component', 'bad-selector', { 'fleet-monitoring.io/metrics-selector': 'job="a"} or vector(1)' }),
+  entity('Component', 'down', { 'fleet-monitoring.io/metrics-selector': 'job="x"', 'fleet-monitoring.io/thanos-instance': 'down' }),
+];
+
+describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query facade)', () => {
+  let central: PrometheusProcess;
+  let thanos: ThanosQueryFake;
+  let backend: TestBackend;
+  let decision: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW;
+  const user = mockCredentials.user.header();
+
+  beforeAll(async () => {
+    central = new PrometheusProcess({ name: 'central', mode: 'central', config: centralConfig('15s') });
+    await central.start();
+    const simulator = new FleetSimulator({
+      writeUrl: `${central.url}/api/v1/write`,
+      clusters: planClusters(6, { failing: 1, lagging: 1, retrying: 1, silent: 1 }),
+      receive: { fault: 'replication-failures', job: 'thanos-receive', replicas: 3 },
+      services: [{ job: 'checkout', namespace: 'shop', clusters: ['sim-0005', 'sim-0006'], targets: 2, down: 1 }],
+    });
+    await simulator.writeUntilNow();
+    thanos = new ThanosQueryFake({ prometheusUrl: central.url });
+    await thanos.start();
+    backend = await startTestBackend({
+      features: [
+        fleetMonitoringPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            fleetMonitoring: {
+              thanos: [
+                { name: 'central', baseUrl: thanos.url, headers: { Authorization: SECRET }, tenant: 'team-a' },
+                { name: 'down', baseUrl: 'http://127.0.0.1:1', timeoutMs: 1000 },
+                { name: 'tiny', baseUrl: thanos.url, maxResponseBytes: 64 },
+              ],
+            },
+          },
+        }),
+        // Requests without a token are anonymous, so the default auth policy must refuse them.
+        mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+        catalogServiceMock.factory({ entities }),
+        mockServices.permissions.mock({
+          authorize: async reqs => reqs.map(() => ({ result: decision })),
+        }).factory,
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    await thanos?.stop();
+    await central?.destroy();
+  });
+
+  afterEach(() => {
+    decision = AuthorizeResult.ALLOW;
+  });
+
+  const get = (path: string) => request(backend.server).get(`/api/fleet-monitoring${path}`).set('Authorization', user);
+
+  it('refuses requests without Backstage credentials', async () => {
+    const res = await request(backend.server).get('/api/fleet-monitoring/fleet/central/summary');
+    expect(res.status).toBe(401);
+  });
+
+  it('lists instances by name only', async () => {
+    const res = await get('/instances');
+    expect(res.status).toBe(200);
+    expectMatchesSchema(res.body, 'InstancesResponse');
+    expect(res.body.thanos.map((i: any) => i.name)).toEqual(['central', 'down', 'tiny']);
+    expect(JSON.stringify(res.body)).not.toContain('127.0.0.1');
+  });
+
+  it('summarises the fleet from three batched queries, then from the cache', async () => {
+    const before = thanos.requests;
+    const res = await get('/fleet/central/summary');
+    expect(res.status).toBe(200);
+    expectMatchesSchema(res.body, 'FleetSummary');
+    const states = Object.fromEntries(res.body.clusters.map((c: any) => [c.cluster, c.state]));
+    expect(states).toEqual({
+      'sim-0001': 'failing', // failing: 20 % of samples fail
+      'sim-0002': 'failing', // lagging: 420 s behind
+      'sim-0003': 'degraded', // retrying
+      'sim-0004': 'no-data', // silent for 40 min
+      'sim-0005': 'healthy',
+      'sim-0006': 'healthy',
+    });
+    expect(res.body.counts).toMatchObject({ healthy: 2, degraded: 1, failing: 2, 'no-data': 1 });
+    expect(res.body.upstreamQueries).toBe(3);
+    expect(thanos.requests - before).toBe(3);
+    // Secrets and tenant go upstream, server-side.
+    expect(thanos.lastHeaders.authorization).toBe(SECRET);
+    expect(thanos.lastHeaders['thanos-tenant']).toBe('team-a');
+
+    const again = await get('/fleet/central/summary');
+    expect(again.body.upstreamQueries).toBe(0);
+    expect(thanos.requests - before).toBe(3);
+  });
+
+  it('needs the fleet permission for fleet views', async () => {
+    decision = AuthorizeResult.DENY;
+    const res = await get('/fleet/central/summary');
+    expect(res.status).toBe(403);
+    expectMatchesSchema(res.body, 'ErrorResponseBody');
+  });
+
+  it('answers 404 for an instance that is not configured', async () => {
+    const res = await get('/fleet/nope/summary');
+    expect(res.status).toBe(404);
+    expect(res.body.error.message).toContain('No Thanos instance named "nope"');
+  });
+
+  it('reports an unreachable upstream as unknown, naming it, without secrets', async () => {
+    const res = await get('/entity/component/default/down/metrics-arriving');
+    expect(res.status).toBe(200);
+    expectMatchesSchema(res.body, 'MetricsArriving');
+    expect(res.body.state).toBe('unknown');
+    expect(res.body.error).toMatchObject({ upstream: 'thanos:down', kind: 'unreachable' });
+    expect(res.body.reasons[0].id).toBe('upstream-unreachable');
+  });
+
+  it("gives one cluster's detail with graphs", async () => {
+    const res = await get('/entity/resource/default/sim-0001/remote-write?range=900');
+    expect(res.status).toBe(200);
+    expectMatchesSchema(res.body, 'ClusterDetail');
+    expect(res.body.state).toBe('failing');
+    expect(res.body.reasons.map((r: any) => r.id)).toContain('remote-write-failing');
+    expect(res.body.series.samplesPerSecond.length).toBeGreaterThan(5);
+    expect(res.body.stats.failureRatio).toBeCloseTo(0.2, 2);
+  });
+
+  it('keeps a hostile cluster annotation inside the label value', async () => {
+    const res = await get('/entity/resource/default/evil/remote-write');
+    expect(res.status).toBe(200);
+    // Escaped, the selector matches nothing: no data, not every series of the store.
+    expect(res.body.state).toBe('no-data');
+    expect(res.body.error).toBeUndefined();
+  });
+
+  it('says which annotation is missing or malformed', async () => {
+    const missing = await get('/entity/resource/default/no-annotation/remote-write');
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toContain('fleet-monitoring.io/cluster');
+    const bad = await get('/entity/component/default/bad-selector/metrics-arriving');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('fleet-monitoring.io/metrics-selector');
+    const range = await get('/entity/resource/default/sim-0001/remote-write?range=abc');
+    expect(range.status).toBe(400);
+  });
+
+  it('hides entities the caller cannot see and checks the entity permission', async () => {
+    expect((await get('/entity/resource/default/unknown/remote-write')).status).toBe(404);
+    expect((await get('/entity/resource/default/..%2F..%2Fetc/remote-write')).status).toBe(400);
+    decision = AuthorizeResult.DENY;
+    expect((await get('/entity/resource/default/sim-0001/remote-write')).status).toBe(403);
+  });
+
+  it('computes Thanos Receive health from its own series', async () => {
+    const res = await get('/entity/component/default/receive/thanos');
+    expect(res.status).toBe(200);
+    expectMatchesSchema(res.body, 'ThanosHealth');
+    expect(res.body.reasons.map((r: any) => r.id)).toEqual(['receive-replication-failures']);
+    expect(res.body.receive.replicationFactor).toBe(3);
+  });
+
+  it('reads Thanos Query stores, partial responses, and plain Prometheus', async () => {
+    const healthy = await get('/entity/component/default/query/thanos');
+    expectMatchesSchema(healthy.body, 'ThanosHealth');
+    expect(healthy.body).toMatchObject({ state: 'healthy', isThanos: true });
+    expect(healthy.body.stores.find((s: any) => s.type === 'receive').maxTime).toBeNull();
+
+    thanos.stores[0].lastError = 'rpc error: code = Unavailable desc = connection refused';
+    thanos.partialResponseWarnings = ['receive series from Addr: thanos-store-0:10901: rpc error'];
+    const partial = await get('/thanos/central/health');
+    thanos.stores[0].lastError = null;
+    thanos.partialResponseWarnings = [];
+    expectMatchesSchema(partial.body, 'ThanosHealth');
+    expect(partial.body.reasons.map((r: any) => r.id).sort()).toEqual(['query-partial-response', 'query-store-errors']);
+
+    thanos.pretendPlainPrometheus = true;
+    const plain = await get('/thanos/tiny/health');
+    thanos.pretendPlainPrometheus = false;
+    // tiny caps responses at 64 bytes: the probe query is too large -> a clear error, not a crash.
+    expect(plain.body.state).toBe('unknown');
+    expect(plain.body.error.kind).toBe('too-large');
+  });
+
+  it('tells whether a service\'s metrics arrive, per cluster', async () => {
+    const res = await get('/entity/component/default/checkout/metrics-arriving');
+    expectMatchesSchema(res.body, 'MetricsArriving');
+    expect(res.body.clusters.map((c: any) => [c.cluster, c.targetsUp, c.targetsTotal])).toEqual([
+      ['sim-0005', 1, 2],
+      ['sim-0006', 1, 2],
+    ]);
+    expect(res.body.reasons.map((r: any) => r.id)).toEqual(['targets-down', 'targets-down']);
+    expect(res.body.query).toBe('count by (cluster) (up{job="checkout",namespace="shop"})');
+    const ghost = await get('/entity/component/default/ghost/metrics-arriving');
+    expect(ghost.body).toMatchObject({ state: 'no-data', reasons: [{ id: 'metrics-not-arriving' }] });
+  });
+
+  describe('PromQL pass-through', () => {
+    it('forwards read-only queries with server-side secrets', async () => {
+      const res = await get('/thanos/central/api/v1/query?query=count(up)&evil=1');
+      expect(res.status).toBe(200);
+      expect(res.body.status).toBe('success');
+      expect(thanos.lastHeaders.authorization).toBe(SECRET);
+      expect(res.headers['set-cookie']).toBeUndefined();
+      const post = await request(backend.server)
+        .post('/api/fleet-monitoring/thanos/central/api/v1/series')
+        .set('Authorization', user)
+        .type('form')
+        .send({ 'match[]': 'up' });
+      expect(post.status).toBe(200);
+    });
+
+    it.each([
+      ['/thanos/central/api/v1/admin/tsdb/delete_series', 404],
+      ['/thanos/central/api/v1/status/config', 404],
+      ['/thanos/central/api/v1/..%2F..%2F-%2Fquit', 400],
+      ['/thanos/central/api/v1/stores', 400],
+      ['/thanos/http:%2F%2Fevil.example/api/v1/query?query=up', 404],
+      ['/thanos/central/api/v1/query', 400],
+    ])('refuses %s', async (path, status) => {
+      const res = await get(path);
+      expect(res.status).toBe(status);
+    });
+
+    it('refuses methods other than GET and POST', async () => {
+      const res = await request(backend.server)
+        .delete('/api/fleet-monitoring/thanos/central/api/v1/query')
+        .set('Authorization', user);
+      expect(res.status).toBe(400);
+    });
+
+    it('needs the query permission', async () => {
+      decision = AuthorizeResult.DENY;
+      expect((await get('/thanos/central/api/v1/query?query=up')).status).toBe(403);
+    });
+
+    it('caps response size and names the upstream', async () => {
+      const res = await get('/thanos/tiny/api/v1/query?query=up');
+      expect(res.status).toBe(502);
+      expectMatchesSchema(res.body, 'ErrorResponseBody');
+      expect(res.body.error).toMatchObject({ upstream: 'thanos:tiny', kind: 'too-large' });
+      expect(JSON.stringify(res.body)).not.toContain('s3cret');
+    });
+
+    it('answers 504 when the upstream is unreachable... or 502', async () => {
+      const res = await get('/thanos/down/api/v1/query?query=up');
+      expect([502, 504]).toContain(res.status);
+      expect(res.body.error.upstream).toBe('thanos:down');
+    });
+  });
+});
