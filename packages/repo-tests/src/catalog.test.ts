@@ -52,7 +52,9 @@ function loadEntities(file: string): Entity[] {
   const docs = parseAllDocuments(fs.readFileSync(file, 'utf8'));
   return docs.map((doc, i) => {
     if (doc.errors.length > 0) {
-      throw new Error(`${file} document ${i + 1}: ${doc.errors.map(e => e.message).join('; ')}`);
+      throw new Error(
+        `${file} document ${i + 1}: ${doc.errors.map(e => e.message).join('; ')}`,
+      );
     }
     return doc.toJS() as Entity;
   });
@@ -63,7 +65,11 @@ const entities = files.flatMap(loadEntities);
 const refOf = (e: Entity) => stringifyEntityRef(e).toLocaleLowerCase('en-US');
 const byRef = new Map(entities.map(e => [refOf(e), e]));
 const byName = (kind: string, name: string) =>
-  byRef.get(stringifyEntityRef({ kind, namespace: 'default', name }).toLocaleLowerCase('en-US'));
+  byRef.get(
+    stringifyEntityRef({ kind, namespace: 'default', name }).toLocaleLowerCase(
+      'en-US',
+    ),
+  );
 
 const policy = EntityPolicies.allOf([
   new DefaultNamespaceEntityPolicy(),
@@ -94,53 +100,79 @@ describe('catalog-info.yaml', () => {
     expect(byRef.size).toBe(entities.length);
   });
 
-  describe.each(entities.map(e => [label(e), e] as const))('%s', (_name, entity) => {
-    it('passes the catalog entity policies', async () => {
-      // enforce() throws with a message naming the offending field.
-      await expect(policy.enforce(structuredClone(entity))).resolves.toBeDefined();
-    });
+  describe.each(entities.map(e => [label(e), e] as const))(
+    '%s',
+    (_name, entity) => {
+      it('passes the catalog entity policies', async () => {
+        // enforce() throws with a message naming the offending field.
+        await expect(
+          policy.enforce(structuredClone(entity)),
+        ).resolves.toBeDefined();
+      });
 
-    it('is accepted by the validator of its kind', async () => {
-      const results = await Promise.all(kindValidators.map(v => v.check(structuredClone(entity))));
-      expect(results.filter(Boolean)).toHaveLength(1);
-    });
+      it('is accepted by the validator of its kind', async () => {
+        const results = await Promise.all(
+          kindValidators.map(v => v.check(structuredClone(entity))),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
 
-    it('only points its relations at entities defined here', () => {
-      const spec = (entity.spec ?? {}) as Record<string, unknown>;
-      const refs: Array<[string, string, string]> = [];
-      const add = (field: string, value: unknown, defaultKind?: string) => {
-        for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
-          const ref = parseEntityRef(String(v), { defaultKind, defaultNamespace: 'default' });
-          refs.push([field, String(v), stringifyEntityRef(ref).toLocaleLowerCase('en-US')]);
+      it('only points its relations at entities defined here', () => {
+        const spec = (entity.spec ?? {}) as Record<string, unknown>;
+        const refs: Array<[string, string, string]> = [];
+        const add = (field: string, value: unknown, defaultKind?: string) => {
+          for (const v of Array.isArray(value)
+            ? value
+            : value === undefined
+              ? []
+              : [value]) {
+            const ref = parseEntityRef(String(v), {
+              defaultKind,
+              defaultNamespace: 'default',
+            });
+            refs.push([
+              field,
+              String(v),
+              stringifyEntityRef(ref).toLocaleLowerCase('en-US'),
+            ]);
+          }
+        };
+        add('owner', spec.owner, 'group');
+        add('system', spec.system, 'system');
+        add('domain', spec.domain, 'domain');
+        add('subcomponentOf', spec.subcomponentOf, 'component');
+        add('dependsOn', spec.dependsOn);
+        add('dependencyOf', spec.dependencyOf);
+        add('providesApis', spec.providesApis, 'api');
+        add('consumesApis', spec.consumesApis, 'api');
+        add('parent', spec.parent, 'group');
+        add('children', spec.children, 'group');
+        add('memberOf', spec.memberOf, 'group');
+        const dangling = refs
+          .filter(([, , ref]) => !byRef.has(ref))
+          .map(([f, v]) => `${f}: ${v}`);
+        expect(dangling).toEqual([]);
+      });
+
+      it('has selector annotations that parse', () => {
+        for (const key of [
+          METRICS_SELECTOR_ANNOTATION,
+          THANOS_SELECTOR_ANNOTATION,
+        ]) {
+          const value = entity.metadata.annotations?.[key];
+          if (value !== undefined)
+            expect(() => parseSelector(value)).not.toThrow();
         }
-      };
-      add('owner', spec.owner, 'group');
-      add('system', spec.system, 'system');
-      add('domain', spec.domain, 'domain');
-      add('subcomponentOf', spec.subcomponentOf, 'component');
-      add('dependsOn', spec.dependsOn);
-      add('dependencyOf', spec.dependencyOf);
-      add('providesApis', spec.providesApis, 'api');
-      add('consumesApis', spec.consumesApis, 'api');
-      add('parent', spec.parent, 'group');
-      add('children', spec.children, 'group');
-      add('memberOf', spec.memberOf, 'group');
-      const dangling = refs.filter(([, , ref]) => !byRef.has(ref)).map(([f, v]) => `${f}: ${v}`);
-      expect(dangling).toEqual([]);
-    });
-
-    it('has selector annotations that parse', () => {
-      for (const key of [METRICS_SELECTOR_ANNOTATION, THANOS_SELECTOR_ANNOTATION]) {
-        const value = entity.metadata.annotations?.[key];
-        if (value !== undefined) expect(() => parseSelector(value)).not.toThrow();
-      }
-    });
-  });
+      });
+    },
+  );
 
   it('describes the plugin set as a System with this repository as TechDocs source', () => {
     const system = byName('System', 'fleet-monitoring');
     expect(system).toBeDefined();
-    expect(system!.metadata.annotations?.['backstage.io/techdocs-ref']).toBe('dir:.');
+    expect(system!.metadata.annotations?.['backstage.io/techdocs-ref']).toBe(
+      'dir:.',
+    );
   });
 
   it('has a Component in the fleet-monitoring System for every package of the workspace', () => {
@@ -154,31 +186,36 @@ describe('catalog-info.yaml', () => {
     };
     const pluginDirs = fs
       .readdirSync(path.join(repoRoot, 'plugins'))
-      .filter(d => fs.existsSync(path.join(repoRoot, 'plugins', d, 'package.json')))
+      .filter(d =>
+        fs.existsSync(path.join(repoRoot, 'plugins', d, 'package.json')),
+      )
       .map(d => `plugins/${d}`);
     expect(pluginDirs.filter(d => !(d in expected))).toEqual([]);
     for (const [dir, name] of Object.entries(expected)) {
       const component = byName('Component', name);
       expect(component).toBeDefined();
       expect(component!.spec?.system).toBe('system:default/fleet-monitoring');
-      const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, dir, 'package.json'), 'utf8'));
+      const pkg = JSON.parse(
+        fs.readFileSync(path.join(repoRoot, dir, 'package.json'), 'utf8'),
+      );
       // The title names the npm package, so people can find the code from the catalog.
       expect(component!.metadata.title).toBe(pkg.name);
     }
   });
 
-  it.each([
-    ['cluster-01-central'],
-    ['cluster-02-edge'],
-    ['cluster-03-edge'],
-  ])('has the cluster Resource %s with the annotations the remote-write and ArgoCD cards need', name => {
-    const cluster = byName('Resource', name)!;
-    expect(cluster).toBeDefined();
-    expect(clusterFromEntity(cluster)).toBe(name);
-    expect(isRemoteWriteAvailable(cluster)).toBe(true);
-    expect(isArgocdAvailable(cluster)).toBe(true);
-    expect(cluster.metadata.annotations?.[ARGOCD_INSTANCE_NAME_ANNOTATION]).toBe('demo');
-  });
+  it.each([['cluster-01-central'], ['cluster-02-edge'], ['cluster-03-edge']])(
+    'has the cluster Resource %s with the annotations the remote-write and ArgoCD cards need',
+    name => {
+      const cluster = byName('Resource', name)!;
+      expect(cluster).toBeDefined();
+      expect(clusterFromEntity(cluster)).toBe(name);
+      expect(isRemoteWriteAvailable(cluster)).toBe(true);
+      expect(isArgocdAvailable(cluster)).toBe(true);
+      expect(
+        cluster.metadata.annotations?.[ARGOCD_INSTANCE_NAME_ANNOTATION],
+      ).toBe('demo');
+    },
+  );
 
   it('has Thanos receive and query Components the Thanos card can use', () => {
     const receive = byName('Component', 'thanos-receive')!;
@@ -192,7 +229,9 @@ describe('catalog-info.yaml', () => {
     for (const c of [receive, query]) {
       expect(isThanosAvailable(c)).toBe(true);
       expect(isArgocdAvailable(c)).toBe(true);
-      expect(c.metadata.annotations?.[ARGOCD_INSTANCE_NAME_ANNOTATION]).toBe('demo');
+      expect(c.metadata.annotations?.[ARGOCD_INSTANCE_NAME_ANNOTATION]).toBe(
+        'demo',
+      );
     }
   });
 
@@ -211,7 +250,10 @@ describe('catalog-info.yaml', () => {
       .filter((o): o is string => typeof o === 'string');
     expect(owners.length).toBeGreaterThan(0);
     for (const owner of owners) {
-      const ref = parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: 'default' });
+      const ref = parseEntityRef(owner, {
+        defaultKind: 'group',
+        defaultNamespace: 'default',
+      });
       expect(ref.kind.toLocaleLowerCase('en-US')).toBe('group');
     }
   });
@@ -223,7 +265,11 @@ describe('catalog checks can fail', () => {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',
       metadata: { name: 'Not a valid name!' },
-      spec: { type: 'service', lifecycle: 'production', owner: 'group:default/nobody' },
+      spec: {
+        type: 'service',
+        lifecycle: 'production',
+        owner: 'group:default/nobody',
+      },
     };
     await expect(policy.enforce(bad)).rejects.toThrow();
     expect(byRef.has('group:default/nobody')).toBe(false);

@@ -26,7 +26,9 @@ function findMkdocs(): { cmd: string; args: string[] } | undefined {
     { cmd: 'python3', args: ['-m', 'mkdocs'] },
   ];
   for (const c of candidates) {
-    const probe = spawnSync(c.cmd, [...c.args, '--version'], { encoding: 'utf8' });
+    const probe = spawnSync(c.cmd, [...c.args, '--version'], {
+      encoding: 'utf8',
+    });
     if (probe.status === 0) return c;
   }
   return undefined;
@@ -35,7 +37,9 @@ function findMkdocs(): { cmd: string; args: string[] } | undefined {
 function htmlOf(site: string, page: string): string {
   const file = path.join(site, page, 'index.html');
   if (!fs.existsSync(file)) {
-    throw new Error(`built site has no page ${page}/index.html (is docs/${page}.md missing?)`);
+    throw new Error(
+      `built site has no page ${page}/index.html (is docs/${page}.md missing?)`,
+    );
   }
   return fs.readFileSync(file, 'utf8');
 }
@@ -48,13 +52,19 @@ describe('TechDocs handbook', () => {
     const mkdocs = findMkdocs();
     if (!mkdocs) throw new Error(INSTALL_HINT);
     site = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-monitoring-docs-'));
-    const run = spawnSync(mkdocs.cmd, [...mkdocs.args, 'build', '--strict', '--site-dir', site], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-    });
+    const run = spawnSync(
+      mkdocs.cmd,
+      [...mkdocs.args, 'build', '--strict', '--site-dir', site],
+      {
+        cwd: repoRoot,
+        encoding: 'utf8',
+      },
+    );
     buildLog = `${run.stdout ?? ''}${run.stderr ?? ''}`;
     if (run.status !== 0) {
-      throw new Error(`mkdocs build --strict failed (exit ${run.status}):\n${buildLog}`);
+      throw new Error(
+        `mkdocs build --strict failed (exit ${run.status}):\n${buildLog}`,
+      );
     }
   }, 180_000);
 
@@ -71,7 +81,8 @@ describe('TechDocs handbook', () => {
     const yml = readRepoFile('mkdocs.yml');
     expect(yml).toMatch(/^site_name: Fleet Monitoring$/m);
     expect(yml).toMatch(/name: material/);
-    for (const ext of ['attr_list', 'admonition', 'toc']) expect(yml).toContain(`- ${ext}`);
+    for (const ext of ['attr_list', 'admonition', 'toc'])
+      expect(yml).toContain(`- ${ext}`);
   });
 
   it('knows reason ids at all', () => {
@@ -106,7 +117,9 @@ describe('TechDocs handbook', () => {
   });
 
   describe('configuration reference', () => {
-    const keys = configKeyPaths(readRepoFile('plugins/monitoring-backend/config.d.ts'));
+    const keys = configKeyPaths(
+      readRepoFile('plugins/monitoring-backend/config.d.ts'),
+    );
 
     it('parses config.d.ts', () => {
       // Guards against a parser that finds nothing and so checks nothing.
@@ -143,8 +156,11 @@ describe('TechDocs handbook', () => {
           if (entry.isDirectory()) walk(full);
           else if (entry.name.endsWith('.html')) {
             const html = fs.readFileSync(full, 'utf8');
-            for (const m of html.matchAll(/<code>(fleetMonitoring\.[A-Za-z.[\]]+)<\/code>/g)) {
-              if (!known.has(m[1])) stale.push(`${path.relative(site, full)}: ${m[1]}`);
+            for (const m of html.matchAll(
+              /<code>(fleetMonitoring\.[A-Za-z.[\]]+)<\/code>/g,
+            )) {
+              if (!known.has(m[1]))
+                stale.push(`${path.relative(site, full)}: ${m[1]}`);
             }
           }
         }
@@ -156,11 +172,19 @@ describe('TechDocs handbook', () => {
 
   it('does not repeat the chart key that renders a full server as the way to get an agent', () => {
     const html = htmlOf(site, 'references/helm-charts');
-    for (const key of ['server.defaultFlagsOverride', '--enable-feature=agent', 'rule_files: []', 'prometheus.agentMode']) {
+    for (const key of [
+      'server.defaultFlagsOverride',
+      '--enable-feature=agent',
+      'rule_files: []',
+      'prometheus.agentMode',
+    ]) {
       expect(html).toContain(key);
     }
     // The reference's key may only appear in the warning that explains it does not exist.
-    const yamlBlocks = [...html.matchAll(/<pre[\s\S]*?<\/pre>/g)].map(m => m[0]);
-    for (const block of yamlBlocks) expect(block).not.toContain('enableAgentMode');
+    const yamlBlocks = [...html.matchAll(/<pre[\s\S]*?<\/pre>/g)].map(
+      m => m[0],
+    );
+    for (const block of yamlBlocks)
+      expect(block).not.toContain('enableAgentMode');
   });
 });

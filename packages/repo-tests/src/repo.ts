@@ -18,7 +18,8 @@ export function configKeyPaths(source: string): string[] {
   const text = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
   const stack: Array<string | null> = [];
   const paths: string[] = [];
-  const current = (name: string) => [...stack.filter((s): s is string => !!s), name].join('.');
+  const current = (name: string) =>
+    [...stack.filter((s): s is string => !!s), name].join('.');
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     if (!line) continue;
