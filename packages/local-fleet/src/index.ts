@@ -16,3 +16,4 @@ export { ThanosQueryFake, defaultStores } from './fakes/thanosQuery';
 export type { FakeStoreEndpoint, ThanosQueryFakeOptions } from './fakes/thanosQuery';
 export { startDemoFleet, DEMO_AGENT_CLUSTERS } from './demo';
 export type { DemoFleet, DemoFleetOptions } from './demo';
+export * from './fakes/argocd';

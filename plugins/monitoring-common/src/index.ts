@@ -8,3 +8,5 @@ export * from './permissions';
 export * from './health';
 export * from './api';
 export * from './promql';
+export * from './argocd';
+export * from './kubernetes';
