@@ -91,16 +91,23 @@ export class LocalFleet {
     await this.central.start();
   }
 
-  /** Fault: point one agent's remote write at a path that answers 404, so its samples fail. */
+  /**
+   * Fault: give one agent a second remote-write queue whose target answers 404, so its samples fail
+   * (404 is not retried). The first queue keeps delivering the agent's own metrics, so the failure
+   * is visible centrally, as it is with an agent that writes to two receivers.
+   */
   async breakRemoteWrite(cluster: string): Promise<void> {
     await this.agent(cluster).reconfigure(c => {
-      c.remote_write[0].url = `${this.central.url}/api/v1/no-such-receiver`;
+      c.remote_write = [
+        c.remote_write[0],
+        { url: `${this.central.url}/api/v1/no-such-receiver`, name: 'broken', queue_config: { batch_send_deadline: '1s' } },
+      ];
     });
   }
 
   async repairRemoteWrite(cluster: string): Promise<void> {
     await this.agent(cluster).reconfigure(c => {
-      c.remote_write[0].url = this.writeUrl;
+      c.remote_write = [c.remote_write[0]];
     });
   }
 

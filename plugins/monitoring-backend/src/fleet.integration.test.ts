@@ -1,0 +1,127 @@
+import { mockCredentials, mockServices, startTestBackend, TestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { FleetSimulator, LocalFleet, waitFor } from '@fleet-monitoring/local-fleet';
+import type { ClusterHealth, FleetSummary, ThanosHealth } from '@fleet-monitoring/plugin-monitoring-common';
+import request from 'supertest';
+import { fleetMonitoringPlugin } from './plugin';
+
+jest.setTimeout(180_000);
+
+/**
+ * The backend against a real fleet: Prometheus agents (agent mode) remote-writing to a central
+ * Prometheus with the remote-write receiver, and real faults: a broken remote-write target, a stopped
+ * agent, a stopped central store.
+ */
+describe('fleet health against real Prometheus agents', () => {
+  let fleet: LocalFleet;
+  let backend: TestBackend;
+
+  beforeAll(async () => {
+    fleet = await LocalFleet.start({ agents: ['edge-a', 'edge-b', 'edge-c'], scrapeInterval: '1s' });
+    const simulator = new FleetSimulator({
+      writeUrl: fleet.writeUrl,
+      receive: { fault: 'http-errors', job: 'thanos-receive', replicas: 2 },
+    });
+    await simulator.writeUntilNow();
+    backend = await startTestBackend({
+      features: [
+        fleetMonitoringPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            fleetMonitoring: {
+              cache: { ttlSeconds: 0 },
+              rateWindow: '1m',
+              thresholds: { remoteWrite: { staleAfterSeconds: 15 } },
+              thanos: [{ name: 'local', baseUrl: fleet.queryUrl, timeoutMs: 3000 }],
+            },
+          },
+        }),
+        catalogServiceMock.factory({
+          entities: [
+            {
+              apiVersion: 'backstage.io/v1alpha1',
+              kind: 'Component',
+              metadata: { name: 'receive', namespace: 'default', annotations: { 'fleet-monitoring.io/thanos-component': 'receive' } },
+              spec: {},
+            },
+          ],
+        }),
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    await fleet?.stop();
+  });
+
+  async function summary(): Promise<FleetSummary> {
+    const res = await request(backend.server)
+      .get('/api/fleet-monitoring/fleet/local/summary')
+      .set('Authorization', mockCredentials.user.header());
+    expect(res.status).toBe(200);
+    return res.body;
+  }
+
+  async function waitForCluster(
+    cluster: string,
+    predicate: (c: ClusterHealth) => boolean,
+    what: string,
+  ): Promise<ClusterHealth> {
+    let last: ClusterHealth | undefined;
+    await waitFor(
+      async () => {
+        last = (await summary()).clusters.find(c => c.cluster === cluster);
+        return Boolean(last && predicate(last));
+      },
+      { timeoutMs: 90_000, intervalMs: 1000, what: `${cluster} ${what} (last: ${JSON.stringify(() => last)})` },
+    ).catch(e => {
+      throw new Error(`${e.message}\nlast seen: ${JSON.stringify(last)}`);
+    });
+    return last!;
+  }
+
+  it('sees every agent healthy once they remote-write', async () => {
+    for (const cluster of ['edge-a', 'edge-b', 'edge-c']) {
+      const c = await waitForCluster(cluster, c => c.state === 'healthy' && (c.stats.samplesPerSecond ?? 0) > 0, 'healthy');
+      expect(c.stats.shards).toBeGreaterThanOrEqual(1);
+      expect(c.stats.lagSeconds).toBeLessThan(60);
+    }
+  });
+
+  it('turns a broken remote-write target into failed samples -> failing', async () => {
+    await fleet.breakRemoteWrite('edge-b');
+    const c = await waitForCluster('edge-b', c => c.state === 'failing', 'failing');
+    expect(c.reasons.map(r => r.id)).toContain('remote-write-failing');
+    expect(c.stats.failedPerSecond).toBeGreaterThan(0);
+    await fleet.repairRemoteWrite('edge-b');
+  });
+
+  it('reports a silent cluster as no-data', async () => {
+    await fleet.agent('edge-c').stop();
+    const c = await waitForCluster('edge-c', c => c.state === 'no-data', 'no-data');
+    expect(c.reasons.map(r => r.id)).toEqual(['cluster-no-data']);
+  });
+
+  it('shows retries after the central store was down -> degraded, and unknown while it is down', async () => {
+    await fleet.stopCentral();
+    const down = await summary();
+    expect(down.error).toMatchObject({ upstream: 'thanos:local' });
+    expect(down.clusters).toEqual([]);
+    await new Promise(r => setTimeout(r, 12_000));
+    await fleet.startCentral();
+    const c = await waitForCluster('edge-a', c => c.reasons.some(r => r.id === 'remote-write-retrying'), 'retrying');
+    expect(['degraded', 'failing']).toContain(c.state);
+    expect(c.stats.retriedPerSecond).toBeGreaterThan(0);
+  });
+
+  it('turns simulated receive 5xx into a Thanos reason', async () => {
+    const res = await request(backend.server)
+      .get('/api/fleet-monitoring/entity/component/default/receive/thanos')
+      .set('Authorization', mockCredentials.user.header());
+    const body: ThanosHealth = res.body;
+    expect(body.state).toBe('failing');
+    expect(body.reasons.map(r => r.id)).toEqual(['receive-http-errors']);
+    expect(body.receive?.httpErrorRatio).toBeGreaterThan(0.1);
+  });
+});
