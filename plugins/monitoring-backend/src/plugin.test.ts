@@ -8,6 +8,7 @@ import {
   PrometheusProcess,
   centralConfig,
   ThanosQueryFake,
+  freePort,
 } from '@fleet-monitoring/local-fleet';
 import request from 'supertest';
 import { expectMatchesSchema } from './__testUtils__/openapi';
@@ -47,6 +48,7 @@ describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query
   const user = mockCredentials.user.header();
 
   beforeAll(async () => {
+    const closedPort = await freePort();
     central = new PrometheusProcess({ name: 'central', mode: 'central', config: centralConfig('15s') });
     await central.start();
     const simulator = new FleetSimulator({
@@ -66,7 +68,7 @@ describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query
             fleetMonitoring: {
               thanos: [
                 { name: 'central', baseUrl: thanos.url, headers: { Authorization: SECRET }, tenant: 'team-a' },
-                { name: 'down', baseUrl: 'http://127.0.0.1:1', timeoutMs: 1000 },
+                { name: 'down', baseUrl: `http://127.0.0.1:${closedPort}`, timeoutMs: 1000 },
                 { name: 'tiny', baseUrl: thanos.url, maxResponseBytes: 64 },
               ],
             },

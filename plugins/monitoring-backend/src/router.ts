@@ -5,6 +5,7 @@ import {
   CLUSTER_ANNOTATION,
   fleetMonitoringFleetReadPermission,
   fleetMonitoringQueryPermission,
+  InstanceInfo,
   InstancesResponse,
   LabelMatcher,
   METRICS_SELECTOR_ANNOTATION,
@@ -28,6 +29,9 @@ export interface RouterOptions {
   logger: LoggerService;
   access: EntityAccess;
   health: FleetHealthService;
+  /** Configured ArgoCD instances and Kubernetes clusters, listed by /instances. */
+  argocdInstances?: InstanceInfo[];
+  kubernetesClusters?: InstanceInfo[];
   /** Extra routers (ArgoCD, Kubernetes) mounted on the same base path. */
   extraRouters?: express.Router[];
 }
@@ -63,8 +67,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     await access.credentials(req);
     const body: InstancesResponse = {
       thanos: health.instanceNames().map(name => ({ name, title: health.client(name).instance.title })),
-      argocd: [],
-      kubernetes: [],
+      argocd: options.argocdInstances ?? [],
+      kubernetes: options.kubernetesClusters ?? [],
     };
     res.json(body);
   });

@@ -101,7 +101,7 @@ function toUpstreamError(req: UpstreamRequest, e: unknown, timeout: AbortSignal)
   if (err?.name === 'AbortError') {
     return new UpstreamError(req.upstream, 'unreachable', 'request was cancelled');
   }
-  const code = err?.cause?.code;
+  const code = errorCode(err);
   const where = `${req.url.protocol}//${req.url.host}`;
   if (code === 'ECONNREFUSED') return new UpstreamError(req.upstream, 'unreachable', `connection refused by ${where}`);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
@@ -114,6 +114,17 @@ function toUpstreamError(req: UpstreamRequest, e: unknown, timeout: AbortSignal)
     return new UpstreamError(req.upstream, 'unreachable', `TLS handshake with ${where} failed (${code}); check the CA bundle`);
   }
   return new UpstreamError(req.upstream, 'unreachable', `request to ${where} failed${code ? ` (${code})` : ''}`);
+}
+
+/** undici nests the socket error: cause, cause.cause, or an AggregateError's errors. */
+function errorCode(e: any, depth = 0): string | undefined {
+  if (!e || depth > 4) return undefined;
+  if (typeof e.code === 'string' && !e.code.startsWith('UND_ERR_') && e.code !== 'ERR_INVALID_STATE') return e.code;
+  for (const inner of [e.cause, ...(Array.isArray(e.errors) ? e.errors : [])]) {
+    const code = errorCode(inner, depth + 1);
+    if (code) return code;
+  }
+  return typeof e.code === 'string' ? e.code : undefined;
 }
 
 /** Parses a JSON body or throws a bad-response error naming the upstream. */

@@ -1,0 +1,125 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ThanosClient } from '../thanos/ThanosClient';
+import type { ThanosInstanceConfig } from '../config';
+import { freePort } from '@fleet-monitoring/local-fleet';
+import { UpstreamError } from './errors';
+
+/** A real local HTTP server whose answer each test chooses. */
+let handler: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+const server = http.createServer((req, res) => handler(req, res));
+let base: URL;
+
+beforeAll(async () => {
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  base = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise(r => server.close(r));
+});
+
+function client(over: Partial<ThanosInstanceConfig> = {}) {
+  return new ThanosClient({
+    name: 'test',
+    baseUrl: base,
+    headers: { Authorization: 'Bearer top-secret' },
+    timeoutMs: 300,
+    dedup: true,
+    partialResponse: true,
+    maxResponseBytes: 1024,
+    ...over,
+  });
+}
+
+async function failure(p: Promise<unknown>): Promise<UpstreamError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(UpstreamError);
+    expect((e as Error).message).not.toContain('top-secret');
+    return e as UpstreamError;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('upstream faults become clear, secret-free errors', () => {
+  it('times out a slow upstream', async () => {
+    handler = (_req, res) => setTimeout(() => res.end('{}'), 2000);
+    const e = await failure(client().query('up'));
+    expect(e.info).toMatchObject({ upstream: 'thanos:test', kind: 'timeout' });
+    expect(e.httpStatus).toBe(504);
+  });
+
+  it('names a refused connection', async () => {
+    // A port nobody listens on (fetch refuses well-known "bad ports" such as 1 before connecting).
+    const port = await freePort();
+    const e = await failure(client({ baseUrl: new URL(`http://127.0.0.1:${port}/`) }).query('up'));
+    expect(e.info.kind).toBe('unreachable');
+    expect(e.message).toContain('connection refused');
+  });
+
+  it.each([
+    [401, 'unauthorized'],
+    [403, 'forbidden'],
+    [404, 'not-found'],
+  ])('maps %s to %s', async (status, kind) => {
+    handler = (_req, res) => res.writeHead(status as number).end('nope');
+    expect((await failure(client().query('up'))).info.kind).toBe(kind);
+  });
+
+  it('reads a plain-text 503 (Prometheus starting) without JSON errors', async () => {
+    handler = (_req, res) => res.writeHead(503, { 'content-type': 'text/plain' }).end('Service Unavailable');
+    const e = await failure(client().query('up'));
+    expect(e.info).toMatchObject({ kind: 'http-error', status: 503 });
+    expect(e.message).toContain('Service Unavailable');
+  });
+
+  it('reports a non-JSON success body', async () => {
+    handler = (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>login</html>');
+    const e = await failure(client().query('up'));
+    expect(e.info.kind).toBe('bad-response');
+    expect(e.message).toContain('non-JSON');
+  });
+
+  it('passes on the PromQL error of an error envelope', async () => {
+    handler = (_req, res) =>
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'parse error' }));
+    expect((await failure(client().query('up{'))).message).toContain('bad_data: parse error');
+  });
+
+  it('stops reading an oversized response (declared or streamed)', async () => {
+    handler = (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', data: 'x'.repeat(5000) }));
+    expect((await failure(client().query('up'))).info.kind).toBe('too-large');
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"status":"success","data":"');
+      res.end(`${'y'.repeat(5000)}"}`);
+    };
+    expect((await failure(client().query('up'))).info.kind).toBe('too-large');
+  });
+
+  it('does not follow redirects to other hosts', async () => {
+    handler = (_req, res) => res.writeHead(302, { location: 'http://example.com/' }).end();
+    const e = await failure(client().query('up'));
+    expect(e.info.status).toBe(302);
+  });
+
+  it('sends Thanos defaults, headers and the form body', async () => {
+    let seen: { headers?: http.IncomingHttpHeaders; body?: string; url?: string } = {};
+    handler = (req, res) => {
+      let body = '';
+      req.on('data', c => (body += c));
+      req.on('end', () => {
+        seen = { headers: req.headers, body, url: req.url };
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] }, warnings: ['w'] }));
+      });
+    };
+    const r = await client({ baseUrl: new URL('thanos/', base), tenant: 't1', dedup: false }).query('up');
+    expect(r.warnings).toEqual(['w']);
+    expect(seen.url).toBe('/thanos/api/v1/query');
+    expect(seen.headers?.authorization).toBe('Bearer top-secret');
+    expect(seen.headers?.['thanos-tenant']).toBe('t1');
+    expect(new URLSearchParams(seen.body)).toEqual(new URLSearchParams({ query: 'up', dedup: 'false', partial_response: 'true' }));
+  });
+});
