@@ -17,3 +17,4 @@ export type { FakeStoreEndpoint, ThanosQueryFakeOptions } from './fakes/thanosQu
 export { startDemoFleet, DEMO_AGENT_CLUSTERS } from './demo';
 export type { DemoFleet, DemoFleetOptions } from './demo';
 export * from './fakes/argocd';
+export * from './fakes/kubernetes';

@@ -1,0 +1,281 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A contract fake of the Kubernetes core/v1 API for what Fleet Monitoring reads
+ * (shared/contracts/kubernetes/NOTES.md): `GET /api/v1/namespaces/{ns}/pods?labelSelector=`,
+ * `GET /api/v1/pods?labelSelector=`, `GET /api/v1/namespaces/{ns}/configmaps/{name}`. Errors are
+ * `Status` objects (401 Unauthorized, 403 Forbidden naming the RBAC verb, 404 NotFound with details).
+ */
+
+export interface FakePodSpec {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  podIP?: string;
+  ready?: boolean;
+  phase?: 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+  restarts?: number;
+  container?: string;
+  memoryRequest?: string;
+  memoryLimit?: string;
+  /** The previous run was OOMKilled (lastState.terminated). */
+  lastOomKilledAt?: string;
+  /** The container is dead right now, OOMKilled and not yet restarted (state.terminated). */
+  oomKilledNow?: boolean;
+  /** Current waiting reason, e.g. CrashLoopBackOff. */
+  waitingReason?: string;
+}
+
+export type KubernetesFault = 'down' | 'slow' | 'unauthorized';
+
+export interface KubernetesFakeOptions {
+  pods?: FakePodSpec[];
+  configMaps?: Array<{ namespace: string; name: string; data: Record<string, string> }>;
+  /** Accepted bearer tokens; empty accepts none. */
+  tokens?: string[];
+  /** Service account name used in 403 messages. */
+  serviceAccount?: string;
+  port?: number;
+}
+
+/** A kube-thanos style receive pod. */
+export function receivePod(i: number, extra: Partial<FakePodSpec> = {}): FakePodSpec {
+  return {
+    name: `thanos-receive-${i}`,
+    labels: { 'app.kubernetes.io/name': 'thanos-receive', 'app.kubernetes.io/component': 'database-write-hashring' },
+    podIP: `10.0.1.${10 + i}`,
+    container: 'thanos-receive',
+    memoryRequest: '1Gi',
+    memoryLimit: '2Gi',
+    ...extra,
+  };
+}
+
+export function agentPod(name = 'prometheus-agent-0', extra: Partial<FakePodSpec> = {}): FakePodSpec {
+  return {
+    name,
+    labels: { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/component': 'agent' },
+    podIP: '10.0.2.10',
+    container: 'prometheus',
+    memoryRequest: '256Mi',
+    memoryLimit: '512Mi',
+    ...extra,
+  };
+}
+
+/** Hashring file content naming receive pods by their stable DNS names. */
+export function hashringJson(pods: string[], namespace = 'monitoring', service = 'thanos-receive'): string {
+  return JSON.stringify([{ hashring: 'default', endpoints: pods.map(p => `${p}.${service}.${namespace}.svc.cluster.local:10901`) }]);
+}
+
+function matchesSelector(selector: string, labels: Record<string, string>): boolean {
+  if (!selector) return true;
+  const terms: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of selector) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) {
+      terms.push(cur.trim());
+      cur = '';
+    } else cur += ch;
+  }
+  terms.push(cur.trim());
+  return terms.every(t => {
+    let m = /^(\S+)\s+(in|notin)\s*\((.*)\)$/.exec(t);
+    if (m) {
+      const vals = m[3].split(',').map(v => v.trim());
+      return m[2] === 'in' ? vals.includes(labels[m[1]]) : !vals.includes(labels[m[1]]);
+    }
+    m = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(t);
+    if (m) return m[2] === '!=' ? labels[m[1]] !== m[3] : labels[m[1]] === m[3];
+    m = /^!(\S+)$/.exec(t);
+    if (m) return !(m[1] in labels);
+    if (/^\S+$/.test(t)) return t in labels;
+    throw new Error(`unable to parse requirement: ${t}`);
+  });
+}
+
+export class KubernetesFake {
+  private server?: http.Server;
+  pods: FakePodSpec[];
+  configMaps: Map<string, Record<string, string>>;
+  tokens: Set<string>;
+  /** `<verb> <resource> <namespace>` combinations RBAC denies, e.g. `list pods monitoring`. */
+  forbidden = new Set<string>();
+  fault?: KubernetesFault;
+  slowMs = 5_000;
+  port = 0;
+  requests: string[] = [];
+  private readonly serviceAccount: string;
+
+  constructor(options: KubernetesFakeOptions = {}) {
+    this.pods = options.pods ?? [];
+    this.configMaps = new Map((options.configMaps ?? []).map(c => [`${c.namespace}/${c.name}`, c.data]));
+    this.tokens = new Set(options.tokens ?? []);
+    this.serviceAccount = options.serviceAccount ?? 'system:serviceaccount:backstage:fleet-monitoring';
+    this.port = options.port ?? 0;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  setConfigMap(namespace: string, name: string, data: Record<string, string>) {
+    this.configMaps.set(`${namespace}/${name}`, data);
+  }
+
+  async start(): Promise<void> {
+    this.server = http.createServer((req, res) => {
+      this.handle(req, res).catch(err => this.status(res, 500, 'InternalError', String(err)));
+    });
+    await new Promise<void>(resolve => this.server!.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>(resolve => this.server!.close(() => resolve()));
+    this.server = undefined;
+  }
+
+  private send(res: http.ServerResponse, code: number, body: unknown) {
+    const text = JSON.stringify(body);
+    res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+
+  /** A meta/v1 Status failure. */
+  private status(res: http.ServerResponse, code: number, reason: string, message: string, details?: { name?: string; kind?: string }) {
+    this.send(res, code, {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message,
+      reason,
+      ...(details ? { details } : {}),
+      code,
+    });
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    this.requests.push(`${req.method} ${url.pathname}`);
+    if (this.fault === 'down') {
+      req.socket.destroy();
+      return;
+    }
+    if (this.fault === 'slow') await new Promise(r => setTimeout(r, this.slowMs));
+    const auth = req.headers.authorization;
+    const token = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
+    if (this.fault === 'unauthorized' || !token || !this.tokens.has(token)) {
+      return this.status(res, 401, 'Unauthorized', 'Unauthorized');
+    }
+    if (req.method !== 'GET') return this.status(res, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+
+    let m = /^\/api\/v1\/(?:namespaces\/([^/]+)\/)?pods$/.exec(url.pathname);
+    if (m) {
+      const ns = m[1] ? decodeURIComponent(m[1]) : undefined;
+      if (this.forbidden.has(`list pods ${ns ?? '*'}`)) {
+        return this.status(
+          res,
+          403,
+          'Forbidden',
+          `pods is forbidden: User "${this.serviceAccount}" cannot list resource "pods" in API group "" ${ns ? `in the namespace "${ns}"` : 'at the cluster scope'}`,
+          { kind: 'pods' },
+        );
+      }
+      let items;
+      try {
+        const selector = url.searchParams.get('labelSelector') ?? '';
+        items = this.pods.filter(p => (!ns || (p.namespace ?? 'monitoring') === ns) && matchesSelector(selector, p.labels ?? {}));
+      } catch (e) {
+        return this.status(res, 400, 'BadRequest', `unable to parse requirement: ${(e as Error).message}`);
+      }
+      return this.send(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '123456' }, items: items.map(p => this.renderPod(p)) });
+    }
+    m = /^\/api\/v1\/namespaces\/([^/]+)\/configmaps\/([^/]+)$/.exec(url.pathname);
+    if (m) {
+      const [ns, name] = [decodeURIComponent(m[1]), decodeURIComponent(m[2])];
+      if (this.forbidden.has(`get configmaps ${ns}`)) {
+        return this.status(
+          res,
+          403,
+          'Forbidden',
+          `configmaps "${name}" is forbidden: User "${this.serviceAccount}" cannot get resource "configmaps" in API group "" in the namespace "${ns}"`,
+          { name, kind: 'configmaps' },
+        );
+      }
+      const data = this.configMaps.get(`${ns}/${name}`);
+      if (!data) return this.status(res, 404, 'NotFound', `configmaps "${name}" not found`, { name, kind: 'configmaps' });
+      return this.send(res, 200, {
+        kind: 'ConfigMap',
+        apiVersion: 'v1',
+        metadata: { name, namespace: ns, uid: `cm-${name}`, resourceVersion: '4711', creationTimestamp: '2026-08-01T00:00:00Z' },
+        data,
+      });
+    }
+    return this.status(res, 404, 'NotFound', 'the server could not find the requested resource');
+  }
+
+  /** A v1 Pod as the API server serialises it (list items carry no kind/apiVersion). */
+  renderPod(p: FakePodSpec) {
+    const ns = p.namespace ?? 'monitoring';
+    const container = p.container ?? 'main';
+    const ready = p.ready ?? !(p.oomKilledNow || p.waitingReason);
+    const now = '2026-08-22T09:00:00Z';
+    const state = p.oomKilledNow
+      ? { terminated: { exitCode: 137, reason: 'OOMKilled', startedAt: now, finishedAt: '2026-08-22T09:41:12Z', containerID: `containerd://${p.name}` } }
+      : p.waitingReason
+        ? { waiting: { reason: p.waitingReason, message: 'back-off 5m0s restarting failed container' } }
+        : { running: { startedAt: now } };
+    const lastState = p.lastOomKilledAt
+      ? { terminated: { exitCode: 137, reason: 'OOMKilled', startedAt: '2026-08-22T08:00:00Z', finishedAt: p.lastOomKilledAt, containerID: `containerd://${p.name}-old` } }
+      : {};
+    const resources: Record<string, Record<string, string>> = {};
+    if (p.memoryRequest) resources.requests = { memory: p.memoryRequest, cpu: '100m' };
+    if (p.memoryLimit) resources.limits = { memory: p.memoryLimit };
+    return {
+      metadata: {
+        name: p.name,
+        namespace: ns,
+        uid: `uid-${p.name}`,
+        labels: p.labels ?? {},
+        creationTimestamp: '2026-08-20T10:00:00Z',
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: p.name.replace(/-\d+$/, ''), uid: 'sts', controller: true }],
+      },
+      spec: {
+        nodeName: 'node-1',
+        containers: [{ name: container, image: 'quay.io/thanos/thanos:v0.39.2', resources }],
+      },
+      status: {
+        phase: p.phase ?? 'Running',
+        qosClass: 'Burstable',
+        podIP: p.podIP,
+        conditions: [
+          { type: 'Initialized', status: 'True', lastTransitionTime: now },
+          { type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: now },
+          { type: 'ContainersReady', status: ready ? 'True' : 'False', lastTransitionTime: now },
+          { type: 'PodScheduled', status: 'True', lastTransitionTime: now },
+        ],
+        containerStatuses: [
+          {
+            name: container,
+            ready,
+            started: !p.oomKilledNow,
+            restartCount: p.restarts ?? 0,
+            image: 'quay.io/thanos/thanos:v0.39.2',
+            imageID: 'quay.io/thanos/thanos@sha256:0000',
+            containerID: `containerd://${p.name}`,
+            state,
+            lastState,
+          },
+        ],
+      },
+    };
+  }
+}
