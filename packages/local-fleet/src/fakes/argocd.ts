@@ -239,8 +239,9 @@ export class ArgocdFake {
         await new Promise(r => setTimeout(r, this.slowMs));
         break;
       case 'non-json':
-        res.writeHead(502, { 'content-type': 'text/html' });
-        res.end('<html><body><h1>502 Bad Gateway</h1></body></html>');
+        // What a wrong base URL (the UI, or a login proxy) answers: an HTML page with 200.
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end('<!doctype html><html><head><title>Argo CD</title></head><body><div id="app"></div></body></html>');
         return;
       case 'unauthorized':
         return this.error(res, 401, GRPC.Unauthenticated, 'invalid session: token is expired');
