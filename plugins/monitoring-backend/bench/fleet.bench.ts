@@ -1,0 +1,181 @@
+/**
+ * Fleet summary benchmark: the backend against the same PromQL sent straight to the store, cache
+ * hits, request coalescing and a sustained load. Real Prometheus (central store with synthetic
+ * clusters written over remote write); the backend runs in this process via startTestBackend.
+ *
+ * Run: npm run bench -- fleet   (or node -r @backstage/cli/config/nodeTransform.cjs <this file>)
+ */
+import { mockCredentials, mockServices, startTestBackend, TestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  centralConfig,
+  FleetSimulator,
+  planClusters,
+  PrometheusProcess,
+  ThanosQueryFake,
+} from '@fleet-monitoring/local-fleet';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { gaugesQuery, inventoryQuery, ratesQuery } from '../src/thanos/queries';
+import { fleetMonitoringPlugin } from '../src/plugin';
+
+const AUTH = mockCredentials.user.header();
+const SIZES = (process.env.BENCH_SIZES ?? '10,100,1000').split(',').map(Number);
+const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 30);
+const LOAD_CLIENTS = Number(process.env.BENCH_LOAD_CLIENTS ?? 100);
+
+interface Env {
+  central: PrometheusProcess;
+  facade: ThanosQueryFake;
+  backend: TestBackend;
+  base: string;
+  clusters: number;
+}
+
+async function setup(clusters: number, ttlSeconds: number): Promise<Env> {
+  const central = new PrometheusProcess({ name: `bench-${clusters}`, mode: 'central', config: centralConfig('15s') });
+  await central.start();
+  const sim = new FleetSimulator({
+    writeUrl: `${central.url}/api/v1/write`,
+    clusters: planClusters(clusters, { failing: Math.ceil(clusters / 50), lagging: Math.ceil(clusters / 50), silent: Math.ceil(clusters / 100) }),
+    historySeconds: 600,
+  });
+  await sim.writeUntilNow();
+  // The facade counts every upstream request; both paths below go through it, so the comparison is fair.
+  const facade = new ThanosQueryFake({ prometheusUrl: central.url });
+  await facade.start();
+  const backend = await startTestBackend({
+    features: [
+      fleetMonitoringPlugin,
+      mockServices.rootConfig.factory({
+        data: { fleetMonitoring: { cache: { ttlSeconds }, thanos: [{ name: 'central', baseUrl: facade.url, timeoutMs: 30_000 }] } },
+      }),
+      catalogServiceMock.factory({ entities: [] }),
+    ],
+  });
+  const { port } = backend.server.address() as { port: number };
+  return { central, facade, backend, base: `http://127.0.0.1:${port}/api/fleet-monitoring`, clusters };
+}
+
+async function teardown(env: Env) {
+  await env.backend.stop();
+  await env.facade.stop();
+  await env.central.destroy();
+}
+
+async function summary(env: Env): Promise<any> {
+  const res = await fetch(`${env.base}/fleet/central/summary`, { headers: { authorization: AUTH } });
+  if (!res.ok) throw new Error(`summary answered ${res.status}`);
+  return res.json();
+}
+
+/** The same three queries the backend sends, straight to the store (through the counting facade). */
+async function direct(env: Env): Promise<void> {
+  const scope = { clusterLabel: 'cluster', window: '5m' };
+  await Promise.all(
+    [inventoryQuery(scope), ratesQuery(scope), gaugesQuery(scope)].map(async query => {
+      const res = await fetch(`${env.facade.url}/api/v1/query`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ query, dedup: 'true', partial_response: 'true' }),
+      });
+      await res.json();
+    }),
+  );
+}
+
+function runProcess(cmd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', d => (out += d));
+    child.on('exit', code => (code === 0 ? resolve(out) : reject(new Error(`${cmd} exited ${code}`))));
+  });
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+const ms = (n: number) => `${n.toFixed(2)} ms`;
+
+async function time(fn: () => Promise<unknown>, runs: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    out.push(performance.now() - t);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+async function main() {
+  const rows: string[][] = [];
+  const row = (...cells: Array<string | number>) => rows.push(cells.map(String));
+
+  for (const n of SIZES) {
+    const env = await setup(n, 0);
+    // Warm both paths once (Prometheus caches postings; the first query of any kind is slower).
+    await summary(env);
+    await direct(env);
+    const before = env.facade.requests;
+    const backendTimes = await time(() => summary(env), 10);
+    const backendQueries = (env.facade.requests - before) / 10;
+    const directTimes = await time(() => direct(env), 10);
+    const b = quantile(backendTimes, 0.5);
+    const d = quantile(directTimes, 0.5);
+    const s = await summary(env);
+    row(`summary miss, ${n} clusters`, `backend p50 ${ms(b)}`, `direct p50 ${ms(d)}`, `ratio ${(b / d).toFixed(2)} (target <= 1.2)`, `upstream queries ${backendQueries} (target <= 5)`, `clusters seen ${s.clusters.length}`);
+    await teardown(env);
+  }
+
+  const big = Math.max(...SIZES);
+  const env = await setup(big, 30);
+  await summary(env);
+  const hits = await time(() => summary(env), 200);
+  row(`cache hit, ${big} clusters`, `p50 ${ms(quantile(hits, 0.5))} (target <= 5 ms)`, `p99 ${ms(quantile(hits, 0.99))}`, '', '', '');
+  await teardown(env);
+
+  // 50 identical concurrent requests on a cold cache: coalesced into one upstream call set.
+  const cold = await setup(big, 30);
+  const before = cold.facade.requests;
+  await Promise.all(Array.from({ length: 50 }, () => summary(cold)));
+  const calls = cold.facade.requests - before;
+  row('50 concurrent identical requests', `upstream requests ${calls}`, `call sets ${calls / 3} (target 1)`, '', '', '');
+
+  // Sustained load: LOAD_CLIENTS clients in a closed loop for LOAD_SECONDS on the fleet summary,
+  // from a separate process (the backend keeps its own event loop; both share the machine's 2 cores).
+  global.gc?.();
+  const memBefore = process.memoryUsage().rss;
+  const load = JSON.parse(
+    await runProcess(process.execPath, [
+      path.join(__dirname, 'loadClient.mjs'),
+      `${cold.base}/fleet/central/summary`,
+      AUTH,
+      String(LOAD_CLIENTS),
+      String(LOAD_SECONDS),
+    ]),
+  );
+  global.gc?.();
+  const memAfter = process.memoryUsage().rss;
+  row(
+    `load ${LOAD_CLIENTS} clients x ${LOAD_SECONDS} s, ${big} clusters`,
+    `${(load.requests / LOAD_SECONDS).toFixed(0)} req/s`,
+    `p50 ${ms(load.p50)} p99 ${ms(load.p99)}`,
+    `errors ${load.errors}`,
+    `backend rss ${(memBefore / 2 ** 20).toFixed(0)} -> ${(memAfter / 2 ** 20).toFixed(0)} MiB`,
+    `upstream requests ${cold.facade.requests - before}`,
+  );
+  await teardown(cold);
+
+  const widths = rows[0].map((_, i) => Math.max(...rows.map(r => (r[i] ?? '').length)));
+  console.log('\nFleet summary benchmark (backend in this process, load from a child process)');
+  for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join(' | '));
+}
+
+main().then(
+  () => process.exit(0),
+  e => {
+    console.error(e);
+    process.exit(1);
+  },
+);
