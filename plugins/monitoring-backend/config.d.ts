@@ -83,6 +83,11 @@ export interface Config {
        * @visibility frontend
        */
       name: string;
+      /**
+       * Shown in the UI.
+       * @visibility frontend
+       */
+      title?: string;
       /** API base URL, e.g. https://argocd.example.com */
       url: string;
       /**
@@ -111,7 +116,17 @@ export interface Config {
       caData?: string;
       /** Upstream timeout in milliseconds. Default 10000. */
       timeoutMs?: number;
+      /** Largest upstream response accepted, in bytes. Default 32 MiB. */
+      maxResponseBytes?: number;
     }>;
+    /** How the ArgoCD entity view uses the instances. */
+    argocdOptions?: {
+      /**
+       * Sync-window lookups (GET /api/v1/applications/{name}/syncwindows, one call per app) per entity
+       * answer; only OutOfSync apps are looked up. Default 5; 0 turns the lookups off.
+       */
+      maxSyncWindowChecks?: number;
+    };
     /** Kubernetes API access per cluster, for pod and hashring checks. */
     kubernetes?: {
       /** Namespace of Thanos Receive and the Prometheus agent. Default `monitoring`. */
@@ -126,6 +141,10 @@ export interface Config {
       hashringKey?: string;
       /** gRPC port of receive endpoints in the hashring. Default 10901. */
       receiveGrpcPort?: number;
+      /** Restarts at or above which a pod is flagged `pod-restarting` (any restart in the past hour is). Default 3. */
+      restartThreshold?: number;
+      /** Largest Kubernetes API response accepted, in bytes. Default 16 MiB. */
+      maxResponseBytes?: number;
       clusters?: Array<{
         /** Cluster name, as in the `fleet-monitoring.io/cluster` annotation. */
         name: string;
@@ -143,6 +162,8 @@ export interface Config {
         caData?: string;
         /** CA file of the API server. */
         caFile?: string;
+        /** Skip TLS verification for this cluster only (never process-wide). Default false. */
+        skipTLSVerify?: boolean;
         /** Timeout in milliseconds. Default 10000. */
         timeoutMs?: number;
       }>;

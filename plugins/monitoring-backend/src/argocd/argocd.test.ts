@@ -5,6 +5,7 @@ import { ArgocdFake, FakeArgoApp, generateArgoApps } from '@fleet-monitoring/loc
 import { argocdSelectionFromEntity, parseLabelSelector, formatLabelSelector } from '@fleet-monitoring/plugin-monitoring-common';
 import request from 'supertest';
 import { fleetMonitoringPlugin } from '../plugin';
+import { expectMatchesSchema } from '../__testUtils__/openapi';
 import { jwtExpiry } from './ArgocdClient';
 
 const fleetApps: FakeArgoApp[] = [
@@ -117,6 +118,7 @@ describe('GET /entity/:kind/:namespace/:name/argocd', () => {
     const res = await request(server).get(`${base}/fleet/argocd`).set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(200);
     const body = res.body;
+    expectMatchesSchema(body, 'ArgocdEntityApps');
     expect(body.applications.map((a: any) => `${a.instance}/${a.name}`)).toEqual(['main/prometheus-agent', 'main/thanos-receive']);
     const receive = body.applications.find((a: any) => a.name === 'thanos-receive');
     expect(receive).toMatchObject({
@@ -142,6 +144,7 @@ describe('GET /entity/:kind/:namespace/:name/argocd', () => {
     const server = await backend();
     const res = await request(server).get(`${base}/both/argocd`).set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(200);
+    expectMatchesSchema(res.body, 'ArgocdEntityApps');
     expect(res.body.applications.map((a: any) => a.instance)).toEqual(['main', 'second']);
     expect(res.body.applications[1].uiUrl).toBe('https://argocd-2.example.com/applications/argocd/prometheus-agent');
     expect(res.body.errors).toEqual([expect.objectContaining({ upstream: 'argocd:nowhere', kind: 'not-configured' })]);
@@ -248,6 +251,7 @@ describe('history and resources routes', () => {
     const server = await backend();
     const res = await request(server).get(`${base}/fleet/argocd/main/applications/thanos-receive/history`).set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(200);
+    expectMatchesSchema(res.body, 'ArgocdHistoryResponse');
     expect(res.body.history.map((h: any) => h.id)).toEqual([2, 1]);
     expect(res.body.history[0]).toMatchObject({ revision: '2'.repeat(40), initiatedBy: { username: 'alice' } });
     expect(main.requests).toContain('GET /api/v1/applications/thanos-receive');
@@ -257,6 +261,7 @@ describe('history and resources routes', () => {
     const server = await backend();
     const res = await request(server).get(`${base}/fleet/argocd/main/applications/thanos-receive/resources`).set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(200);
+    expectMatchesSchema(res.body, 'ArgocdResourcesResponse');
     expect(res.body.problems).toEqual([
       expect.objectContaining({ kind: 'StatefulSet', name: 'thanos-receive', health: 'Degraded', syncStatus: 'OutOfSync' }),
     ]);
@@ -277,6 +282,7 @@ describe('history and resources routes', () => {
     main.fault = 'forbidden';
     const res = await request(server).get(`${base}/single/argocd/main/applications/prometheus-agent/history`).set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(502);
+    expectMatchesSchema(res.body, 'ErrorResponseBody');
     expect(res.body.error).toMatchObject({ upstream: 'argocd:main', kind: 'forbidden' });
   });
 });

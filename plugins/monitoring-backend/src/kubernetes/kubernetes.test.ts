@@ -5,6 +5,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { agentPod, hashringJson, KubernetesFake, receivePod } from '@fleet-monitoring/local-fleet';
 import request from 'supertest';
 import { fleetMonitoringPlugin } from '../plugin';
+import { expectMatchesSchema } from '../__testUtils__/openapi';
 import { readKubernetesSettings } from './config';
 import { checkHashring, parseHashrings, podForEndpoint, summarizePod } from './evaluate';
 
@@ -129,6 +130,7 @@ describe('GET /entity/:kind/:namespace/:name/kubernetes', () => {
     const res = await request(server).get(`${base}/edge/kubernetes`).set('Authorization', auth());
     expect(res.status).toBe(200);
     const body = res.body;
+    expectMatchesSchema(body, 'KubernetesClusterView');
     expect(body.receivePods.map((p: any) => p.name)).toEqual(['thanos-receive-0', 'thanos-receive-1', 'thanos-receive-2']);
     expect(body.agentPods.map((p: any) => p.name)).toEqual(['prometheus-agent-0']);
     const oom = body.receivePods[1];
@@ -147,6 +149,7 @@ describe('GET /entity/:kind/:namespace/:name/kubernetes', () => {
     const res = await request(server).get(`${base}/core/kubernetes`).set('Authorization', auth());
     expect(res.status).toBe(200);
     expect(res.body.receivePods).toHaveLength(1);
+    expectMatchesSchema(res.body, 'KubernetesClusterView');
     expect(res.body.hashring.error).toMatchObject({ upstream: 'kubernetes:core', kind: 'not-found' });
     expect(res.body.hashring.error.message).toMatch(/configmaps "thanos-receive-hashring" not found/);
   });
@@ -166,6 +169,7 @@ describe('GET /entity/:kind/:namespace/:name/kubernetes', () => {
     const server = await backend();
     const dead = await request(server).get(`${base}/dead/kubernetes`).set('Authorization', auth());
     expect(dead.status).toBe(200);
+    expectMatchesSchema(dead.body, 'KubernetesClusterView');
     expect(dead.body.state).toBe('unknown');
     expect(dead.body.errors[0]).toMatchObject({ upstream: 'kubernetes:dead', kind: 'unreachable' });
     expect(dead.body.errors[0].message).toMatch(/(connection refused by|request to) http:\/\/127.0.0.1:1/);
