@@ -133,6 +133,11 @@ describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query
     const again = await get('/fleet/central/summary');
     expect(again.body.upstreamQueries).toBe(0);
     expect(thanos.requests - before).toBe(3);
+    // Polling cards get 304 while the cached answer has not changed.
+    const etag = again.headers.etag;
+    expect(etag).toBeTruthy();
+    const notModified = await get('/fleet/central/summary').set('If-None-Match', etag);
+    expect(notModified.status).toBe(304);
   });
 
   it('needs the fleet permission for fleet views', async () => {

@@ -20,6 +20,7 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { sendJson } from './sendJson';
 import { EntityAccess } from './service/entityAccess';
 import { FleetHealthService } from './service/FleetHealthService';
 import { PASS_THROUGH_PARAMS, PASS_THROUGH_PATHS, PassThroughPath } from './thanos/ThanosClient';
@@ -75,12 +76,12 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.get('/fleet/:instance/summary', async (req, res) => {
     await access.requireBasic(req, fleetMonitoringFleetReadPermission);
-    res.json(await health.fleetSummary(req.params.instance));
+    sendJson(req, res, await health.fleetSummary(req.params.instance));
   });
 
   router.get('/thanos/:instance/health', async (req, res) => {
     await access.requireBasic(req, fleetMonitoringFleetReadPermission);
-    res.json(await health.thanosHealth(req.params.instance, 'query', []));
+    sendJson(req, res, await health.thanosHealth(req.params.instance, 'query', []));
   });
 
   const rangeSchema = z.object({
@@ -92,7 +93,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     if (!query.success) throw new InputError(`Invalid range: ${query.error.issues[0].message}`);
     const entity = await access.readEntity(req);
     const cluster = requireAnnotation(clusterFromEntity(entity), CLUSTER_ANNOTATION, 'cluster-02-edge');
-    res.json(await health.clusterDetail(thanosInstanceFromEntity(entity), cluster, query.data.range));
+    sendJson(req, res, await health.clusterDetail(thanosInstanceFromEntity(entity), cluster, query.data.range));
   });
 
   router.get(`${ENTITY}/thanos`, async (req, res) => {
@@ -102,14 +103,14 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       'fleet-monitoring.io/thanos-selector',
       thanosSelectorFromEntity(entity) ?? DEFAULT_RECEIVE_SELECTOR,
     );
-    res.json(await health.thanosHealth(thanosInstanceFromEntity(entity), component, selector));
+    sendJson(req, res, await health.thanosHealth(thanosInstanceFromEntity(entity), component, selector));
   });
 
   router.get(`${ENTITY}/metrics-arriving`, async (req, res) => {
     const entity = await access.readEntity(req);
     const raw = requireAnnotation(metricsSelectorFromEntity(entity), METRICS_SELECTOR_ANNOTATION, 'job="checkout"');
     const selector = selectorFrom(METRICS_SELECTOR_ANNOTATION, raw);
-    res.json(await health.metricsArriving(thanosInstanceFromEntity(entity), selector));
+    sendJson(req, res, await health.metricsArriving(thanosInstanceFromEntity(entity), selector));
   });
 
   // Restricted pass-through: configured instances only, read-only PromQL paths only, allow-listed

@@ -96,9 +96,10 @@ export class FleetHealthService {
     onUpstreamError: (info: UpstreamErrorInfo) => T,
   ): Promise<T> {
     try {
-      const { value, cached } = await this.loader.load(`fleet-monitoring:v1:${key}`, compute as any);
-      const result = value as unknown as T;
-      return cached && 'upstreamQueries' in result ? { ...result, upstreamQueries: 0 } : result;
+      const { value } = await this.loader.load(`fleet-monitoring:v1:${key}`, compute as any, (v: any) =>
+        v && 'upstreamQueries' in v ? { ...v, upstreamQueries: 0 } : v,
+      );
+      return value as unknown as T;
     } catch (e) {
       if (!isUpstreamError(e)) throw e;
       this.logger.warn(`Upstream fault for ${key}: ${e.message}`);

@@ -1,0 +1,25 @@
+import { createHash } from 'node:crypto';
+import type { Request, Response } from 'express';
+
+/** Serialised bodies of cached answers: a hit returns the same object, so it is encoded once. */
+const bodies = new WeakMap<object, { body: Buffer; etag: string }>();
+
+/**
+ * Sends a JSON answer with an ETag, reusing the encoding of answers served from cache, and answers
+ * 304 when the client already has it (cards poll; a 1,000-cluster summary is hundreds of KB).
+ */
+export function sendJson(req: Request, res: Response, value: object): void {
+  let entry = bodies.get(value);
+  if (!entry) {
+    const body = Buffer.from(JSON.stringify(value));
+    entry = { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+    bodies.set(value, entry);
+  }
+  res.setHeader('ETag', entry.etag);
+  res.setHeader('Cache-Control', 'private, no-cache');
+  if (req.headers['if-none-match'] === entry.etag) {
+    res.status(304).end();
+    return;
+  }
+  res.type('application/json').send(entry.body);
+}
