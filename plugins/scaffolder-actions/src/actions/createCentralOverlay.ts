@@ -1,0 +1,168 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { z } from 'zod';
+import { baseFiles, CHARTS, helmChartEntry, OVERLAY_HEADER, parseBaseValues } from '../lib/charts';
+import { parseInput, toActionSchema } from '../lib/errors';
+import { readWorkspaceFile } from '../lib/files';
+import { initialHashrings } from '../lib/hashring';
+import { deepMerge } from '../lib/merge';
+import {
+  baseDir,
+  chartVersion,
+  clusterName,
+  DEFAULT_NAMESPACE,
+  memoryQuantity,
+  namespaceName,
+  overlayDir,
+} from '../lib/names';
+import { commonOutput, overwriteInput, writeAndReport } from '../lib/run';
+import {
+  DEFAULT_THANOS_IMAGE,
+  HASHRING_CONFIGMAP,
+  HASHRING_FILE,
+  receiverEndpoints,
+  receiverManifests,
+  receiverPlacementPatch,
+  receiveUrl,
+  RECEIVE_NAME,
+} from '../lib/thanos';
+import { centralBaseValues, centralOverlayValues } from '../lib/values';
+import { toJson, toYaml, toYamlStream } from '../lib/yaml';
+import { examples } from './createCentralOverlay.examples';
+import { externalLabelsInput, regionInput, tenantInput } from './shared';
+
+export const CREATE_CENTRAL_ID = 'fleet:overlay:create-central';
+
+const inputShape = {
+  cluster: clusterName.describe('Central cluster name (DNS-1123 label)'),
+  tenant: tenantInput,
+  region: regionInput,
+  externalLabels: externalLabelsInput,
+  namespace: namespaceName.default(DEFAULT_NAMESPACE),
+  chartVersion: chartVersion.default(CHARTS.central.defaultVersion).describe('Version of kube-prometheus-stack'),
+  prometheusMemoryRequest: memoryQuantity.default('1Gi'),
+  prometheusMemoryLimit: memoryQuantity.default('2Gi'),
+  receiver: z
+    .object({
+      replicas: z.number().int().min(1).max(100).default(3),
+      replicationFactor: z.number().int().min(1).default(3).describe('--receive.replication-factor (3 recommended for HA)'),
+      algorithm: z.enum(['hashmod', 'ketama']).default('ketama').describe('--receive.hashrings-algorithm'),
+      memoryRequest: memoryQuantity.default('2Gi'),
+      memoryLimit: memoryQuantity.default('4Gi'),
+      storageSize: memoryQuantity.default('50Gi').describe('Size of each receiver volume'),
+      retention: z.string().regex(/^([0-9]+(ms|s|m|h|d|w|y))+$/, 'must be a duration').default('15d'),
+      image: z.string().regex(/^[a-z0-9][a-z0-9./_:@-]*$/, 'must be an image reference').default(DEFAULT_THANOS_IMAGE),
+    })
+    .default({})
+    .refine(r => r.replicationFactor <= r.replicas, 'replicationFactor cannot exceed replicas'),
+  overwrite: overwriteInput,
+};
+const inputSchema = z.object(inputShape);
+export type CreateCentralInput = z.input<typeof inputSchema>;
+
+/** fleet:overlay:create-central: kube-prometheus-stack plus Thanos Receive for a central cluster. */
+export function createCentralOverlayAction() {
+  return createTemplateAction({
+    id: CREATE_CENTRAL_ID,
+    description:
+      'Writes deploy/overlays/<cluster>-central/kube-prometheus-stack/ (kube-prometheus-stack + Thanos Receive StatefulSet, hashring ConfigMap, patches) and deploy/base/kube-prometheus-stack/ if missing',
+    examples,
+    supportsDryRun: true,
+    schema: { input: toActionSchema(inputShape), output: { ...commonOutput } },
+    async handler(ctx) {
+      const input = parseInput(inputSchema, ctx.input, CREATE_CENTRAL_ID);
+      const planned = await planCentralOverlay(ctx.workspacePath, input);
+      await writeAndReport(ctx, {
+        key: `${CREATE_CENTRAL_ID}:${input.cluster}`,
+        files: planned.files,
+        overwrite: input.overwrite,
+        overlayPath: planned.overlayPath,
+        warnings: planned.warnings,
+      });
+    },
+  });
+}
+
+export async function planCentralOverlay(workspacePath: string, input: z.output<typeof inputSchema>) {
+  const warnings: string[] = [];
+  const r = input.receiver;
+  if (r.replicationFactor === 1 && r.replicas > 1) {
+    warnings.push('replicationFactor 1: losing one receiver loses the samples it holds; 3 is recommended for HA');
+  }
+  const tenant = input.tenant ?? input.cluster;
+  const overlayPath = overlayDir(input.cluster, 'central');
+
+  const basePath = `${baseDir('central')}/values.yaml`;
+  const existingBase = await readWorkspaceFile(workspacePath, basePath);
+  const baseValues = existingBase === undefined ? centralBaseValues() : parseBaseValues(existingBase, basePath);
+  const values = deepMerge(
+    baseValues,
+    centralOverlayValues({
+      cluster: input.cluster,
+      externalLabels: { ...input.externalLabels, ...(input.region ? { region: input.region } : {}) },
+      tenant,
+      receiveUrl: receiveUrl(input.namespace),
+      prometheusMemoryRequest: input.prometheusMemoryRequest,
+      prometheusMemoryLimit: input.prometheusMemoryLimit,
+    }),
+  );
+
+  const kustomization = {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    namespace: input.namespace,
+    helmCharts: [helmChartEntry('central', input.chartVersion, input.namespace)],
+    resources: ['thanos-receiver.yaml'],
+    configMapGenerator: [
+      {
+        name: HASHRING_CONFIGMAP,
+        files: [HASHRING_FILE],
+        // Stable name: Thanos Receive watches the mounted file and reloads it, so a hashring change must
+        // not roll every receiver (which a hash-suffixed name would do).
+        options: { disableNameSuffixHash: true },
+      },
+    ],
+    patches: [{ path: 'patches.yaml', target: { kind: 'StatefulSet', name: RECEIVE_NAME } }],
+  };
+
+  const hashringPath = `${overlayPath}/${HASHRING_FILE}`;
+  // The hashring file belongs to fleet:hashring:register once it exists: never rewritten here.
+  const hashringExists = (await readWorkspaceFile(workspacePath, hashringPath)) !== undefined;
+
+  const files = [
+    ...(existingBase === undefined ? baseFiles('central', input.chartVersion, input.namespace, centralBaseValues()) : []),
+    {
+      path: `${overlayPath}/kustomization.yaml`,
+      content: toYaml(kustomization, OVERLAY_HEADER(input.cluster, 'kube-prometheus-stack + Thanos Receive', baseDir('central'))),
+    },
+    {
+      path: `${overlayPath}/values.yaml`,
+      content: toYaml(values, `kube-prometheus-stack values for central cluster ${input.cluster}.`),
+    },
+    {
+      path: `${overlayPath}/thanos-receiver.yaml`,
+      content: toYamlStream(
+        receiverManifests({
+          namespace: input.namespace,
+          replicas: r.replicas,
+          replicationFactor: r.replicationFactor,
+          algorithm: r.algorithm,
+          defaultTenant: tenant,
+          memoryRequest: r.memoryRequest,
+          memoryLimit: r.memoryLimit,
+          storageSize: r.storageSize,
+          retention: r.retention,
+          image: r.image,
+        }),
+        `Thanos Receive for ${input.cluster}: ${r.replicas} replicas, replication factor ${r.replicationFactor}, ${r.algorithm} hashring.`,
+      ),
+    },
+    {
+      path: `${overlayPath}/patches.yaml`,
+      content: toYaml(receiverPlacementPatch(), 'Per-cluster placement of the receivers (strategic merge patch).'),
+    },
+    ...(hashringExists
+      ? []
+      : [{ path: hashringPath, content: toJson(initialHashrings(receiverEndpoints(input.namespace, r.replicas), r.algorithm)) }]),
+  ];
+  return { files, overlayPath, warnings };
+}

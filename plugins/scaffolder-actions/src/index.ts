@@ -1,0 +1,13 @@
+/**
+ * Scaffolder backend module for Fleet Monitoring: actions that write Kustomize + Helm overlays for
+ * Prometheus-agent edge clusters and kube-prometheus-stack + Thanos Receive central clusters, register
+ * tenants in the Receive hashring and create the ArgoCD Applications that sync them.
+ *
+ * @packageDocumentation
+ */
+export { scaffolderModuleFleet as default } from './module';
+export { createEdgeOverlayAction, CREATE_EDGE_ID } from './actions/createEdgeOverlay';
+export { createCentralOverlayAction, CREATE_CENTRAL_ID } from './actions/createCentralOverlay';
+export { registerHashringAction, REGISTER_HASHRING_ID } from './actions/registerHashring';
+export { createArgocdApplicationAction, CREATE_ARGOCD_APP_ID } from './actions/createArgocdApplication';
+export { hashringFileSchema, type HashringFile } from './lib/hashring';

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+/**
+ * Names, paths and input schemas shared by every action: one place per concept.
+ */
+
+/** Kubernetes DNS-1123 label: lower-case alphanumerics and '-', starting and ending alphanumeric, <= 63 chars. */
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export const dnsLabel = (what: string) =>
+  z
+    .string()
+    .min(1, `${what} must not be empty`)
+    .max(63, `${what} must be at most 63 characters (DNS-1123 label)`)
+    .regex(
+      DNS1123_LABEL,
+      `${what} must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit`,
+    );
+
+export const clusterName = dnsLabel('cluster name');
+export const namespaceName = dnsLabel('namespace');
+
+/** http(s) URL only: file:, javascript:, ftp: and the like are refused. */
+export const httpUrl = z
+  .string()
+  .url('must be an absolute URL')
+  .refine(v => {
+    try {
+      return /^https?:$/.test(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, 'only http and https URLs are allowed');
+
+/**
+ * Kubernetes quantity for memory, e.g. 512Mi, 2Gi, 1G, 1500M, 1e9. The milli suffix `m` is refused:
+ * `512m` is half a byte, almost always a typo for 512Mi.
+ */
+export const memoryQuantity = z
+  .string()
+  .regex(
+    /^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/,
+    'must be a Kubernetes memory quantity such as 512Mi or 2Gi',
+  );
+
+/** A chart version: plain semver, no path characters. */
+export const chartVersion = z
+  .string()
+  .regex(/^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/, 'must be a semantic version such as 25.11.0');
+
+/** An absolute file path inside the pod (CA file, password file, token file): no '..' segments. */
+export const podFilePath = z
+  .string()
+  .regex(/^\/[^\0]*$/, 'must be an absolute path inside the pod')
+  .refine(v => !v.split('/').includes('..'), "must not contain '..' segments");
+
+/** An RE2 regular expression for Prometheus relabelling; checked with the JS engine as far as it can. */
+export const metricNameRegex = z.string().min(1).refine(v => {
+  try {
+    // eslint-disable-next-line no-new
+    new RegExp(`^(?:${v})$`);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a valid regular expression');
+
+export type Role = 'edge' | 'central';
+export const ROLES: readonly Role[] = ['edge', 'central'];
+
+export const DEFAULT_NAMESPACE = 'monitoring';
+export const TENANT_HEADER = 'THANOS-TENANT';
+
+/** The component a role deploys, as in `deploy/base/<component>/`. */
+export const componentOf = (role: Role) =>
+  role === 'edge' ? 'prometheus-agent' : 'kube-prometheus-stack';
+
+/** `deploy/overlays/<cluster>-<role>/<component>` (workspace relative, POSIX separators). */
+export const overlayDir = (cluster: string, role: Role) =>
+  `deploy/overlays/${cluster}-${role}/${componentOf(role)}`;
+
+/** `deploy/base/<component>` */
+export const baseDir = (role: Role) => `deploy/base/${componentOf(role)}`;
+
+/** Name of the ArgoCD Application (and its file) for a cluster: `<cluster>-<role>`. */
+export const appName = (cluster: string, role: Role) => `${cluster}-${role}`;

@@ -1,0 +1,25 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createArgocdApplicationAction } from './actions/createArgocdApplication';
+import { createCentralOverlayAction } from './actions/createCentralOverlay';
+import { createEdgeOverlayAction } from './actions/createEdgeOverlay';
+import { registerHashringAction } from './actions/registerHashring';
+
+/** Scaffolder module adding the Fleet Monitoring actions (fleet:*). */
+export const scaffolderModuleFleet = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'fleet-monitoring',
+  register({ registerInit }) {
+    registerInit({
+      deps: { scaffolder: scaffolderActionsExtensionPoint },
+      async init({ scaffolder }) {
+        scaffolder.addActions(
+          createEdgeOverlayAction(),
+          createCentralOverlayAction(),
+          registerHashringAction(),
+          createArgocdApplicationAction(),
+        );
+      },
+    });
+  },
+});
