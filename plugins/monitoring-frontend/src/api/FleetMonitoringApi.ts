@@ -1,0 +1,32 @@
+import { createApiRef } from '@backstage/core-plugin-api';
+import type { CompoundEntityRef } from '@backstage/catalog-model';
+import type {
+  ClusterDetail,
+  FleetSummary,
+  InstancesResponse,
+  MetricsArriving,
+  ThanosHealth,
+} from '@fleet-monitoring/plugin-monitoring-common';
+import type { ArgocdEntityApps, ArgocdHistoryResponse } from '@fleet-monitoring/plugin-monitoring-common';
+
+/** Talks to the Fleet Monitoring backend (`/api/fleet-monitoring`). Every method is one request. */
+export interface FleetMonitoringApi {
+  /** Configured Thanos, ArgoCD and Kubernetes instances. */
+  getInstances(): Promise<InstancesResponse>;
+  /** Every cluster of a Thanos instance with its remote-write state. */
+  getFleetSummary(instance: string): Promise<FleetSummary>;
+  /** Remote-write health and time series of the entity's cluster. */
+  getRemoteWrite(entity: CompoundEntityRef, options?: { rangeSeconds?: number }): Promise<ClusterDetail>;
+  /** Health of the Thanos component the entity is. */
+  getThanosHealth(entity: CompoundEntityRef): Promise<ThanosHealth>;
+  /** Whether the entity's series reach the central store. */
+  getMetricsArriving(entity: CompoundEntityRef): Promise<MetricsArriving>;
+  /** The entity's ArgoCD applications. */
+  getArgocd(entity: CompoundEntityRef): Promise<ArgocdEntityApps>;
+  /** Deploy history of one application, fetched on demand. */
+  getArgocdHistory(entity: CompoundEntityRef, instance: string, application: string): Promise<ArgocdHistoryResponse>;
+}
+
+export const fleetMonitoringApiRef = createApiRef<FleetMonitoringApi>({
+  id: 'plugin.fleet-monitoring.service',
+});

@@ -1,0 +1,1 @@
+export { ArgocdCard, ArgocdDetails } from './ArgocdCard';

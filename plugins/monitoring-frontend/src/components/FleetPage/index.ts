@@ -1,0 +1,1 @@
+export { FleetPage, FleetContent } from './FleetPage';

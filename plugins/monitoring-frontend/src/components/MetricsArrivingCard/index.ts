@@ -1,0 +1,1 @@
+export { MetricsArrivingCard, MetricsArrivingDetails, MissingMetricsChecklist } from './MetricsArrivingCard';

@@ -1,0 +1,109 @@
+
+import { Box, makeStyles, Typography } from '@material-ui/core';
+import { Progress } from '@backstage/core-components';
+import { MissingAnnotationEmptyState, useEntity } from '@backstage/plugin-catalog-react';
+import {
+  CLUSTER_ANNOTATION,
+  isRemoteWriteAvailable,
+  type ClusterDetail,
+} from '@fleet-monitoring/plugin-monitoring-common';
+import {
+  FleetCard,
+  formatAgo,
+  formatDuration,
+  formatNumber,
+  formatRate,
+  formatTime,
+  ReasonList,
+  RequestErrorNotice,
+  Sparkline,
+  StateBadge,
+  StatGrid,
+  UpstreamErrorNotice,
+  useEntityRequest,
+} from '../common';
+
+const useStyles = makeStyles(theme => ({
+  header: { display: 'flex', alignItems: 'center', gap: theme.spacing(1), flexWrap: 'wrap' },
+  graphs: { display: 'flex', flexWrap: 'wrap', gap: theme.spacing(2), marginTop: theme.spacing(1) },
+}));
+
+export interface RemoteWriteCardProps {
+  /** Seconds of history in the graphs. Default 3600. */
+  rangeSeconds?: number;
+}
+
+function shardsText(d: ClusterDetail): string {
+  const { shards, desiredShards, maxShards } = d.stats;
+  if (shards === undefined && desiredShards === undefined) return '—';
+  const max = maxShards !== undefined ? ` (max ${formatNumber(maxShards)})` : '';
+  return `${formatNumber(shards)} of ${formatNumber(desiredShards)} desired${max}`;
+}
+
+export function RemoteWriteDetails({ detail }: { detail: ClusterDetail }) {
+  const classes = useStyles();
+  const s = detail.stats;
+  const failures = detail.series.failedPerSecond;
+  const retries = detail.series.retriedPerSecond;
+  return (
+    <>
+      <div className={classes.header}>
+        <StateBadge state={detail.state} variant="h6" />
+        <Typography variant="body2" color="textSecondary">
+          cluster <strong>{detail.cluster}</strong> on Thanos instance <strong>{detail.instance}</strong>
+        </Typography>
+      </div>
+      {detail.error && <UpstreamErrorNotice error={detail.error} />}
+      <ReasonList reasons={detail.reasons} />
+      {!detail.error && (
+        <StatGrid
+          items={[
+            { label: 'Lag', value: formatDuration(s.lagSeconds) },
+            { label: 'Samples sent', value: formatRate(s.samplesPerSecond) },
+            { label: 'Failed', value: formatRate(s.failedPerSecond) },
+            { label: 'Retried', value: formatRate(s.retriedPerSecond) },
+            { label: 'Dropped', value: formatRate(s.droppedPerSecond) },
+            { label: 'Pending samples', value: formatNumber(s.pendingSamples) },
+            { label: 'Shards', value: shardsText(detail) },
+            { label: 'Last data seen', value: formatAgo(s.lastSeen), title: formatTime(s.lastSeen) },
+          ]}
+        />
+      )}
+      {!detail.error && (
+        <Box className={classes.graphs} aria-label="Remote-write history">
+          <Sparkline label="Lag" points={detail.series.lagSeconds} format={formatDuration} />
+          <Sparkline label="Samples sent" points={detail.series.samplesPerSecond} format={formatRate} />
+          <Sparkline
+            label={retries.some(p => p[1] > 0) && !failures.some(p => p[1] > 0) ? 'Retried' : 'Failed'}
+            points={retries.some(p => p[1] > 0) && !failures.some(p => p[1] > 0) ? retries : failures}
+            format={formatRate}
+          />
+        </Box>
+      )}
+    </>
+  );
+}
+
+/** Remote-write health of the cluster the entity names (`fleet-monitoring.io/cluster`). */
+export function RemoteWriteCard(props: RemoteWriteCardProps) {
+  const title = 'Remote write';
+  const { entity } = useEntity();
+  const available = isRemoteWriteAvailable(entity);
+  const { value, loading, error, retry } = useEntityRequest(available, (api, ref) =>
+    api.getRemoteWrite(ref, { rangeSeconds: props.rangeSeconds }),
+  );
+  if (!available) {
+    return (
+      <FleetCard title={title}>
+        <MissingAnnotationEmptyState annotation={CLUSTER_ANNOTATION} />
+      </FleetCard>
+    );
+  }
+  return (
+    <FleetCard title={title} subheader="Prometheus agent → Thanos Receive" onRefresh={retry} refreshing={loading}>
+      {loading && !value && <Progress />}
+      {error && <RequestErrorNotice error={error} />}
+      {value && !error && <RemoteWriteDetails detail={value} />}
+    </FleetCard>
+  );
+}

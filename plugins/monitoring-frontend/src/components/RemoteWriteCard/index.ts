@@ -1,0 +1,2 @@
+export { RemoteWriteCard, RemoteWriteDetails } from './RemoteWriteCard';
+export type { RemoteWriteCardProps } from './RemoteWriteCard';

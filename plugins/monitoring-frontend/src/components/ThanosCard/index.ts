@@ -1,0 +1,1 @@
+export { ThanosCard, ThanosDetails } from './ThanosCard';

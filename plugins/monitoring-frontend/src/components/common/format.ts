@@ -1,0 +1,48 @@
+/** Number formatting shared by the cards. Every function returns `—` for a missing value. */
+
+export const MISSING = '—';
+
+const isNum = (v: number | undefined | null): v is number => typeof v === 'number' && Number.isFinite(v);
+
+export function formatNumber(v: number | undefined | null, digits = 1): string {
+  if (!isNum(v)) return MISSING;
+  const abs = Math.abs(v);
+  if (abs >= 1e9) return `${(v / 1e9).toFixed(digits)}G`;
+  if (abs >= 1e6) return `${(v / 1e6).toFixed(digits)}M`;
+  if (abs >= 1e4) return `${(v / 1e3).toFixed(digits)}k`;
+  if (Number.isInteger(v)) return String(v);
+  return abs >= 100 ? v.toFixed(0) : v.toFixed(abs >= 1 ? digits : 2);
+}
+
+export function formatRate(v: number | undefined | null): string {
+  return isNum(v) ? `${formatNumber(v)}/s` : MISSING;
+}
+
+export function formatPercent(ratio: number | undefined | null): string {
+  if (!isNum(ratio)) return MISSING;
+  const p = ratio * 100;
+  return `${p === 0 ? '0' : p < 0.1 ? p.toFixed(3) : p < 10 ? p.toFixed(2) : p.toFixed(1)} %`;
+}
+
+export function formatDuration(seconds: number | undefined | null): string {
+  if (!isNum(seconds)) return MISSING;
+  const s = Math.max(0, seconds);
+  if (s < 1) return `${Math.round(s * 1000)} ms`;
+  if (s < 90) return `${s < 10 ? s.toFixed(1).replace(/\.0$/, '') : Math.round(s)} s`;
+  if (s < 90 * 60) return `${Math.round(s / 60)} min`;
+  if (s < 48 * 3600) return `${(s / 3600).toFixed(1).replace(/\.0$/, '')} h`;
+  return `${Math.round(s / 86400)} d`;
+}
+
+/** "12 s ago" for a unix-seconds timestamp. */
+export function formatAgo(unixSeconds: number | undefined | null, nowMs = Date.now()): string {
+  if (!isNum(unixSeconds)) return MISSING;
+  return `${formatDuration(nowMs / 1000 - unixSeconds)} ago`;
+}
+
+/** Absolute time for tooltips, in the browser's locale. */
+export function formatTime(value: number | string | undefined | null): string {
+  if (value === undefined || value === null || value === '') return MISSING;
+  const d = typeof value === 'number' ? new Date(value * 1000) : new Date(value);
+  return Number.isNaN(d.getTime()) ? String(value) : d.toLocaleString();
+}
