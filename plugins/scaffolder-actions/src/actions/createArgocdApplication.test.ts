@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { runAction } from '../__testUtils__/context';
+import { makeTempDir, removeDir } from '../__testUtils__/render';
+import { createArgocdApplicationAction } from './createArgocdApplication';
+import { createEdgeOverlayAction } from './createEdgeOverlay';
+
+const action = createArgocdApplicationAction();
+
+describe('fleet:argocd:create-application', () => {
+  let ws: string;
+  beforeEach(() => {
+    ws = makeTempDir();
+  });
+  afterEach(() => removeDir(ws));
+
+  it('writes an Application syncing the overlay with automated prune/selfHeal and CreateNamespace', async () => {
+    await runAction(createEdgeOverlayAction(), ws, { cluster: 'cluster-02', remoteWriteUrl: 'https://r.example.com/api/v1/receive' });
+    const { outputs } = await runAction(action, ws, {
+      cluster: 'cluster-02',
+      role: 'edge',
+      repoUrl: 'https://github.com/example/fleet-gitops',
+      destinationName: 'cluster-02',
+    });
+    expect(outputs).toMatchObject({
+      files: ['deploy/argocd/apps/cluster-02-edge.yaml'],
+      applicationName: 'cluster-02-edge',
+      overlayPath: 'deploy/overlays/cluster-02-edge/prometheus-agent',
+      warnings: [],
+    });
+    const app = YAML.parse(fs.readFileSync(path.join(ws, 'deploy/argocd/apps/cluster-02-edge.yaml'), 'utf8'));
+    expect(app).toEqual({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: {
+        name: 'cluster-02-edge',
+        namespace: 'argocd',
+        labels: { 'fleet-monitoring.io/cluster': 'cluster-02', 'fleet-monitoring.io/role': 'edge' },
+        finalizers: ['resources-finalizer.argocd.argoproj.io'],
+      },
+      spec: {
+        project: 'default',
+        source: {
+          repoURL: 'https://github.com/example/fleet-gitops',
+          targetRevision: 'HEAD',
+          path: 'deploy/overlays/cluster-02-edge/prometheus-agent',
+        },
+        destination: { name: 'cluster-02', namespace: 'monitoring' },
+        syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true'] },
+      },
+    });
+  });
+
+  it('central: server-side apply for the big CRDs, manual sync, kustomize version; warns when the overlay is missing', async () => {
+    const { outputs } = await runAction(action, ws, {
+      cluster: 'cluster-01',
+      role: 'central',
+      repoUrl: 'https://github.com/example/fleet-gitops',
+      automated: false,
+      kustomizeVersion: 'v5.5.0',
+    });
+    expect(outputs.warnings).toEqual([expect.stringContaining('is not in the workspace')]);
+    const app = YAML.parse(fs.readFileSync(path.join(ws, 'deploy/argocd/apps/cluster-01-central.yaml'), 'utf8'));
+    expect(app.spec.syncPolicy).toEqual({ syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'] });
+    expect(app.spec.source.kustomize).toEqual({ version: 'v5.5.0' });
+    expect(app.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'monitoring' });
+  });
+
+  it('refuses non-https repo URLs, bad roles, both destinations, and differing files without overwrite', async () => {
+    const base = { cluster: 'c1', role: 'edge', repoUrl: 'https://g.example.com/r' };
+    await expect(runAction(action, ws, { ...base, repoUrl: 'file:///repo' })).rejects.toThrow(/repoUrl/);
+    await expect(runAction(action, ws, { ...base, role: 'hub' })).rejects.toThrow(/role/);
+    await expect(
+      runAction(action, ws, { ...base, destinationName: 'x', destinationServer: 'https://k.example.com' }),
+    ).rejects.toThrow(/not both/);
+    await runAction(action, ws, base);
+    await expect(runAction(action, ws, { ...base, project: 'other' })).rejects.toThrow(/refusing to replace/);
+    await runAction(action, ws, { ...base, project: 'other', overwrite: true });
+  });
+});
