@@ -32,7 +32,7 @@ export const backstageError = (status: number, name: string, message: string, ex
 export function Wrapper(props: {
   entity?: Entity;
   fetchApi: FetchApi;
-  config?: Record<string, unknown>;
+  config?: ConstructorParameters<typeof MockConfigApi>[0];
   children: ReactNode;
 }) {
   const client = new FleetMonitoringClient({

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Box, IconButton, makeStyles, Tooltip, Typography } from '@material-ui/core';
+import { Box, IconButton, makeStyles, Typography } from '@material-ui/core';
 import RefreshIcon from '@material-ui/icons/Refresh';
 import {
   Content,
@@ -13,8 +13,8 @@ import {
   Table,
   type TableColumn,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
-import { useEntityRefLink } from '@backstage/plugin-catalog-react';
+import { useApi, useRouteRef } from '@backstage/core-plugin-api';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import type { ClusterHealth, FleetSummary, HealthState } from '@fleet-monitoring/plugin-monitoring-common';
@@ -40,6 +40,23 @@ const useStyles = makeStyles(theme => ({
   reasons: { margin: 0, paddingLeft: theme.spacing(2) },
   toolbar: { display: 'flex', alignItems: 'center', gap: theme.spacing(1) },
 }));
+
+/**
+ * Link to a cluster's Resource entity page through the catalog's entity route; the catalog's
+ * default path when the app has no catalog route bound (useRouteRef throws after running its hooks).
+ */
+function useClusterLink(): (cluster: string) => string {
+  let route: ((params: { kind: string; namespace: string; name: string }) => string) | undefined;
+  try {
+    route = useRouteRef(entityRouteRef);
+  } catch {
+    route = undefined;
+  }
+  return (cluster: string) =>
+    route
+      ? route({ kind: 'resource', namespace: 'default', name: encodeURIComponent(cluster) })
+      : `/catalog/default/resource/${encodeURIComponent(cluster)}`;
+}
 
 /** Worst first, so an ascending sort on state puts the clusters that need attention on top. */
 const STATE_RANK: Record<HealthState, number> = { failing: 0, degraded: 1, 'no-data': 2, unknown: 3, healthy: 4 };
@@ -74,7 +91,7 @@ const numSort = (key: 'lag' | 'throughput' | 'failureRatio' | 'lastSeen') => (a:
 
 function ClusterTable({ summary }: { summary: FleetSummary }) {
   const classes = useStyles();
-  const entityLink = useEntityRefLink();
+  const clusterLink = useClusterLink();
   const docsBase = useDocsBaseUrl();
   const rows = useMemo(() => toRows(summary), [summary]);
   const columns: TableColumn<Row>[] = [
@@ -83,7 +100,7 @@ function ClusterTable({ summary }: { summary: FleetSummary }) {
       field: 'cluster',
       highlight: true,
       render: row => (
-        <Link to={entityLink({ kind: 'resource', namespace: 'default', name: row.cluster })}>{row.cluster}</Link>
+        <Link to={clusterLink(row.cluster)}>{row.cluster}</Link>
       ),
     },
     {
@@ -202,11 +219,9 @@ export function FleetContent() {
               onChange={v => setInstance(String(v))}
             />
           )}
-          <Tooltip title="Refresh">
-            <IconButton aria-label="Refresh fleet" onClick={summary.retry} disabled={summary.loading}>
-              <RefreshIcon />
-            </IconButton>
-          </Tooltip>
+          <IconButton aria-label="Refresh fleet" title="Refresh" onClick={summary.retry} disabled={summary.loading}>
+            <RefreshIcon />
+          </IconButton>
         </div>
       </ContentHeader>
       {summary.loading && !summary.value && <Progress />}

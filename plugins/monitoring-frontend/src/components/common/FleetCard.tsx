@@ -1,5 +1,5 @@
 import { ReactNode } from 'react';
-import { IconButton, Tooltip } from '@material-ui/core';
+import { IconButton } from '@material-ui/core';
 import RefreshIcon from '@material-ui/icons/Refresh';
 import { InfoCard } from '@backstage/core-components';
 
@@ -18,17 +18,14 @@ export function FleetCard(props: {
       variant="gridItem"
       action={
         props.onRefresh && (
-          <Tooltip title="Refresh">
-            <span>
-              <IconButton
-                aria-label={`Refresh ${props.title}`}
-                onClick={props.onRefresh}
-                disabled={props.refreshing}
-              >
-                <RefreshIcon />
-              </IconButton>
-            </span>
-          </Tooltip>
+          <IconButton
+            aria-label={`Refresh ${props.title}`}
+            title="Refresh"
+            onClick={props.onRefresh}
+            disabled={props.refreshing}
+          >
+            <RefreshIcon />
+          </IconButton>
         )
       }
     >

@@ -29,7 +29,7 @@ export function formatDuration(seconds: number | undefined | null): string {
   const s = Math.max(0, seconds);
   if (s < 1) return `${Math.round(s * 1000)} ms`;
   if (s < 90) return `${s < 10 ? s.toFixed(1).replace(/\.0$/, '') : Math.round(s)} s`;
-  if (s < 90 * 60) return `${Math.round(s / 60)} min`;
+  if (s < 3570) return `${Math.round(s / 60)} min`;
   if (s < 48 * 3600) return `${(s / 3600).toFixed(1).replace(/\.0$/, '')} h`;
   return `${Math.round(s / 86400)} d`;
 }
