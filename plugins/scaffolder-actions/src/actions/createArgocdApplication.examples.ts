@@ -3,7 +3,8 @@ import yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: 'Application syncing an edge overlay automatically (prune + self-heal) into an external cluster',
+    description:
+      'Application syncing an edge overlay automatically (prune + self-heal) into an external cluster',
     example: yaml.stringify({
       steps: [
         {
@@ -21,7 +22,8 @@ export const examples: TemplateExample[] = [
     }),
   },
   {
-    description: 'Application for a central overlay, manual sync, pinned revision and kustomize version',
+    description:
+      'Application for a central overlay, manual sync, pinned revision and kustomize version',
     example: yaml.stringify({
       steps: [
         {

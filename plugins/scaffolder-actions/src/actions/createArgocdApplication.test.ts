@@ -16,7 +16,10 @@ describe('fleet:argocd:create-application', () => {
   afterEach(() => removeDir(ws));
 
   it('writes an Application syncing the overlay with automated prune/selfHeal and CreateNamespace', async () => {
-    await runAction(createEdgeOverlayAction(), ws, { cluster: 'cluster-02', remoteWriteUrl: 'https://r.example.com/api/v1/receive' });
+    await runAction(createEdgeOverlayAction(), ws, {
+      cluster: 'cluster-02',
+      remoteWriteUrl: 'https://r.example.com/api/v1/receive',
+    });
     const { outputs } = await runAction(action, ws, {
       cluster: 'cluster-02',
       role: 'edge',
@@ -29,14 +32,22 @@ describe('fleet:argocd:create-application', () => {
       overlayPath: 'deploy/overlays/cluster-02-edge/prometheus-agent',
       warnings: [],
     });
-    const app = YAML.parse(fs.readFileSync(path.join(ws, 'deploy/argocd/apps/cluster-02-edge.yaml'), 'utf8'));
+    const app = YAML.parse(
+      fs.readFileSync(
+        path.join(ws, 'deploy/argocd/apps/cluster-02-edge.yaml'),
+        'utf8',
+      ),
+    );
     expect(app).toEqual({
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',
       metadata: {
         name: 'cluster-02-edge',
         namespace: 'argocd',
-        labels: { 'fleet-monitoring.io/cluster': 'cluster-02', 'fleet-monitoring.io/role': 'edge' },
+        labels: {
+          'fleet-monitoring.io/cluster': 'cluster-02',
+          'fleet-monitoring.io/role': 'edge',
+        },
         finalizers: ['resources-finalizer.argocd.argoproj.io'],
       },
       spec: {
@@ -47,7 +58,10 @@ describe('fleet:argocd:create-application', () => {
           path: 'deploy/overlays/cluster-02-edge/prometheus-agent',
         },
         destination: { name: 'cluster-02', namespace: 'monitoring' },
-        syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true'] },
+        syncPolicy: {
+          automated: { prune: true, selfHeal: true },
+          syncOptions: ['CreateNamespace=true'],
+        },
       },
     });
   });
@@ -60,22 +74,48 @@ describe('fleet:argocd:create-application', () => {
       automated: false,
       kustomizeVersion: 'v5.5.0',
     });
-    expect(outputs.warnings).toEqual([expect.stringContaining('is not in the workspace')]);
-    const app = YAML.parse(fs.readFileSync(path.join(ws, 'deploy/argocd/apps/cluster-01-central.yaml'), 'utf8'));
-    expect(app.spec.syncPolicy).toEqual({ syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'] });
+    expect(outputs.warnings).toEqual([
+      expect.stringContaining('is not in the workspace'),
+    ]);
+    const app = YAML.parse(
+      fs.readFileSync(
+        path.join(ws, 'deploy/argocd/apps/cluster-01-central.yaml'),
+        'utf8',
+      ),
+    );
+    expect(app.spec.syncPolicy).toEqual({
+      syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
+    });
     expect(app.spec.source.kustomize).toEqual({ version: 'v5.5.0' });
-    expect(app.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'monitoring' });
+    expect(app.spec.destination).toEqual({
+      server: 'https://kubernetes.default.svc',
+      namespace: 'monitoring',
+    });
   });
 
   it('refuses non-https repo URLs, bad roles, both destinations, and differing files without overwrite', async () => {
-    const base = { cluster: 'c1', role: 'edge', repoUrl: 'https://g.example.com/r' };
-    await expect(runAction(action, ws, { ...base, repoUrl: 'file:///repo' })).rejects.toThrow(/repoUrl/);
-    await expect(runAction(action, ws, { ...base, role: 'hub' })).rejects.toThrow(/role/);
+    const base = {
+      cluster: 'c1',
+      role: 'edge',
+      repoUrl: 'https://g.example.com/r',
+    };
     await expect(
-      runAction(action, ws, { ...base, destinationName: 'x', destinationServer: 'https://k.example.com' }),
+      runAction(action, ws, { ...base, repoUrl: 'file:///repo' }),
+    ).rejects.toThrow(/repoUrl/);
+    await expect(
+      runAction(action, ws, { ...base, role: 'hub' }),
+    ).rejects.toThrow(/role/);
+    await expect(
+      runAction(action, ws, {
+        ...base,
+        destinationName: 'x',
+        destinationServer: 'https://k.example.com',
+      }),
     ).rejects.toThrow(/not both/);
     await runAction(action, ws, base);
-    await expect(runAction(action, ws, { ...base, project: 'other' })).rejects.toThrow(/refusing to replace/);
+    await expect(
+      runAction(action, ws, { ...base, project: 'other' }),
+    ).rejects.toThrow(/refusing to replace/);
     await runAction(action, ws, { ...base, project: 'other', overwrite: true });
   });
 });

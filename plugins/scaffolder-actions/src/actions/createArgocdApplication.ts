@@ -1,9 +1,21 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { z } from 'zod';
-import { applicationManifest, applicationPath, ARGOCD_NAMESPACE } from '../lib/argocd';
+import {
+  applicationManifest,
+  applicationPath,
+  ARGOCD_NAMESPACE,
+} from '../lib/argocd';
 import { parseInput, toActionSchema } from '../lib/errors';
 import { readWorkspaceFile } from '../lib/files';
-import { appName, clusterName, DEFAULT_NAMESPACE, dnsLabel, httpUrl, namespaceName, overlayDir } from '../lib/names';
+import {
+  appName,
+  clusterName,
+  DEFAULT_NAMESPACE,
+  dnsLabel,
+  httpUrl,
+  namespaceName,
+  overlayDir,
+} from '../lib/names';
 import { commonOutput, overwriteInput, writeAndReport } from '../lib/run';
 import { toYaml } from '../lib/yaml';
 import { examples } from './createArgocdApplication.examples';
@@ -12,14 +24,29 @@ export const CREATE_ARGOCD_APP_ID = 'fleet:argocd:create-application';
 
 const inputShape = {
   cluster: clusterName,
-  role: z.enum(['edge', 'central']).describe('edge: prometheus-agent overlay; central: kube-prometheus-stack overlay'),
+  role: z
+    .enum(['edge', 'central'])
+    .describe(
+      'edge: prometheus-agent overlay; central: kube-prometheus-stack overlay',
+    ),
   repoUrl: httpUrl.describe('Git repository ArgoCD syncs from (https)'),
-  targetRevision: z.string().regex(/^[A-Za-z0-9._/-]+$/, 'must be a branch, tag or commit').default('HEAD'),
+  targetRevision: z
+    .string()
+    .regex(/^[A-Za-z0-9._/-]+$/, 'must be a branch, tag or commit')
+    .default('HEAD'),
   project: dnsLabel('ArgoCD project').default('default'),
-  destinationServer: httpUrl.optional().describe('API server URL of the target cluster (default: in-cluster)'),
-  destinationName: dnsLabel('destination name').optional().describe('Or: the cluster name registered in ArgoCD'),
-  namespace: namespaceName.default(DEFAULT_NAMESPACE).describe('Destination namespace'),
-  argocdNamespace: namespaceName.default(ARGOCD_NAMESPACE).describe('Namespace of the Application object'),
+  destinationServer: httpUrl
+    .optional()
+    .describe('API server URL of the target cluster (default: in-cluster)'),
+  destinationName: dnsLabel('destination name')
+    .optional()
+    .describe('Or: the cluster name registered in ArgoCD'),
+  namespace: namespaceName
+    .default(DEFAULT_NAMESPACE)
+    .describe('Destination namespace'),
+  argocdNamespace: namespaceName
+    .default(ARGOCD_NAMESPACE)
+    .describe('Namespace of the Application object'),
   automated: z.boolean().default(true).describe('Automated sync'),
   prune: z.boolean().default(true),
   selfHeal: z.boolean().default(true),
@@ -27,12 +54,17 @@ const inputShape = {
     .string()
     .regex(/^v[0-9]+\.[0-9]+\.[0-9]+$/, 'must look like v5.5.0')
     .optional()
-    .describe('Selects kustomize.path.<version> / kustomize.buildOptions.<version> from argocd-cm'),
+    .describe(
+      'Selects kustomize.path.<version> / kustomize.buildOptions.<version> from argocd-cm',
+    ),
   overwrite: overwriteInput,
 };
 const inputSchema = z
   .object(inputShape)
-  .refine(i => !(i.destinationServer && i.destinationName), 'give destinationServer or destinationName, not both');
+  .refine(
+    i => !(i.destinationServer && i.destinationName),
+    'give destinationServer or destinationName, not both',
+  );
 export type CreateArgocdApplicationInput = z.input<typeof inputSchema>;
 
 /** fleet:argocd:create-application: the ArgoCD Application that syncs a cluster's overlay. */
@@ -47,17 +79,26 @@ export function createArgocdApplicationAction() {
       input: toActionSchema(inputShape),
       output: {
         ...commonOutput,
-        applicationName: z => z.string(),
-        applicationPath: z => z.string(),
+        applicationName: zod => zod.string(),
+        applicationPath: zod => zod.string(),
       },
     },
     async handler(ctx) {
       const input = parseInput(inputSchema, ctx.input, CREATE_ARGOCD_APP_ID);
       const overlayPath = overlayDir(input.cluster, input.role);
-      ctx.logger.info('ArgoCD renders helmCharts only with `kustomize.buildOptions: --enable-helm` in argocd-cm');
+      ctx.logger.info(
+        'ArgoCD renders helmCharts only with `kustomize.buildOptions: --enable-helm` in argocd-cm',
+      );
       const warnings: string[] = [];
-      if (!(await readWorkspaceFile(ctx.workspacePath, `${overlayPath}/kustomization.yaml`))) {
-        warnings.push(`${overlayPath}/kustomization.yaml is not in the workspace; the Application will not sync until it exists in the repository`);
+      if (
+        !(await readWorkspaceFile(
+          ctx.workspacePath,
+          `${overlayPath}/kustomization.yaml`,
+        ))
+      ) {
+        warnings.push(
+          `${overlayPath}/kustomization.yaml is not in the workspace; the Application will not sync until it exists in the repository`,
+        );
       }
       const path = applicationPath(input.cluster, input.role);
       const manifest = applicationManifest({
@@ -68,7 +109,9 @@ export function createArgocdApplicationAction() {
         targetRevision: input.targetRevision,
         project: input.project,
         destination: {
-          server: input.destinationName ? undefined : input.destinationServer ?? 'https://kubernetes.default.svc',
+          server: input.destinationName
+            ? undefined
+            : (input.destinationServer ?? 'https://kubernetes.default.svc'),
           name: input.destinationName,
           namespace: input.namespace,
         },

@@ -3,7 +3,8 @@ import yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: 'Central cluster with kube-prometheus-stack and three Thanos receivers (replication factor 3)',
+    description:
+      'Central cluster with kube-prometheus-stack and three Thanos receivers (replication factor 3)',
     example: yaml.stringify({
       steps: [
         {
@@ -16,7 +17,8 @@ export const examples: TemplateExample[] = [
     }),
   },
   {
-    description: 'Small central cluster: one receiver, hashmod hashring, more memory',
+    description:
+      'Small central cluster: one receiver, hashmod hashring, more memory',
     example: yaml.stringify({
       steps: [
         {
@@ -25,7 +27,13 @@ export const examples: TemplateExample[] = [
           name: 'Create the central overlay',
           input: {
             cluster: 'lab-central',
-            receiver: { replicas: 1, replicationFactor: 1, algorithm: 'hashmod', memoryRequest: '4Gi', memoryLimit: '4Gi' },
+            receiver: {
+              replicas: 1,
+              replicationFactor: 1,
+              algorithm: 'hashmod',
+              memoryRequest: '4Gi',
+              memoryLimit: '4Gi',
+            },
           },
         },
       ],

@@ -1,6 +1,12 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { z } from 'zod';
-import { baseFiles, CHARTS, helmChartEntry, OVERLAY_HEADER, parseBaseValues } from '../lib/charts';
+import {
+  baseFiles,
+  CHARTS,
+  helmChartEntry,
+  OVERLAY_HEADER,
+  parseBaseValues,
+} from '../lib/charts';
 import { parseInput, toActionSchema } from '../lib/errors';
 import { readWorkspaceFile } from '../lib/files';
 import { initialHashrings } from '../lib/hashring';
@@ -38,22 +44,43 @@ const inputShape = {
   region: regionInput,
   externalLabels: externalLabelsInput,
   namespace: namespaceName.default(DEFAULT_NAMESPACE),
-  chartVersion: chartVersion.default(CHARTS.central.defaultVersion).describe('Version of kube-prometheus-stack'),
+  chartVersion: chartVersion
+    .default(CHARTS.central.defaultVersion)
+    .describe('Version of kube-prometheus-stack'),
   prometheusMemoryRequest: memoryQuantity.default('1Gi'),
   prometheusMemoryLimit: memoryQuantity.default('2Gi'),
   receiver: z
     .object({
       replicas: z.number().int().min(1).max(100).default(3),
-      replicationFactor: z.number().int().min(1).default(3).describe('--receive.replication-factor (3 recommended for HA)'),
-      algorithm: z.enum(['hashmod', 'ketama']).default('ketama').describe('--receive.hashrings-algorithm'),
+      replicationFactor: z
+        .number()
+        .int()
+        .min(1)
+        .default(3)
+        .describe('--receive.replication-factor (3 recommended for HA)'),
+      algorithm: z
+        .enum(['hashmod', 'ketama'])
+        .default('ketama')
+        .describe('--receive.hashrings-algorithm'),
       memoryRequest: memoryQuantity.default('2Gi'),
       memoryLimit: memoryQuantity.default('4Gi'),
-      storageSize: memoryQuantity.default('50Gi').describe('Size of each receiver volume'),
-      retention: z.string().regex(/^([0-9]+(ms|s|m|h|d|w|y))+$/, 'must be a duration').default('15d'),
-      image: z.string().regex(/^[a-z0-9][a-z0-9./_:@-]*$/, 'must be an image reference').default(DEFAULT_THANOS_IMAGE),
+      storageSize: memoryQuantity
+        .default('50Gi')
+        .describe('Size of each receiver volume'),
+      retention: z
+        .string()
+        .regex(/^([0-9]+(ms|s|m|h|d|w|y))+$/, 'must be a duration')
+        .default('15d'),
+      image: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9./_:@-]*$/, 'must be an image reference')
+        .default(DEFAULT_THANOS_IMAGE),
     })
     .default({})
-    .refine(r => r.replicationFactor <= r.replicas, 'replicationFactor cannot exceed replicas'),
+    .refine(
+      r => r.replicationFactor <= r.replicas,
+      'replicationFactor cannot exceed replicas',
+    ),
   overwrite: overwriteInput,
 };
 const inputSchema = z.object(inputShape);
@@ -82,23 +109,34 @@ export function createCentralOverlayAction() {
   });
 }
 
-export async function planCentralOverlay(workspacePath: string, input: z.output<typeof inputSchema>) {
+export async function planCentralOverlay(
+  workspacePath: string,
+  input: z.output<typeof inputSchema>,
+) {
   const warnings: string[] = [];
   const r = input.receiver;
   if (r.replicationFactor === 1 && r.replicas > 1) {
-    warnings.push('replicationFactor 1: losing one receiver loses the samples it holds; 3 is recommended for HA');
+    warnings.push(
+      'replicationFactor 1: losing one receiver loses the samples it holds; 3 is recommended for HA',
+    );
   }
   const tenant = input.tenant ?? input.cluster;
   const overlayPath = overlayDir(input.cluster, 'central');
 
   const basePath = `${baseDir('central')}/values.yaml`;
   const existingBase = await readWorkspaceFile(workspacePath, basePath);
-  const baseValues = existingBase === undefined ? centralBaseValues() : parseBaseValues(existingBase, basePath);
+  const baseValues =
+    existingBase === undefined
+      ? centralBaseValues()
+      : parseBaseValues(existingBase, basePath);
   const values = deepMerge(
     baseValues,
     centralOverlayValues({
       cluster: input.cluster,
-      externalLabels: { ...input.externalLabels, ...(input.region ? { region: input.region } : {}) },
+      externalLabels: {
+        ...input.externalLabels,
+        ...(input.region ? { region: input.region } : {}),
+      },
       tenant,
       receiveUrl: receiveUrl(input.namespace),
       prometheusMemoryRequest: input.prometheusMemoryRequest,
@@ -110,7 +148,9 @@ export async function planCentralOverlay(workspacePath: string, input: z.output<
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
     namespace: input.namespace,
-    helmCharts: [helmChartEntry('central', input.chartVersion, input.namespace)],
+    helmCharts: [
+      helmChartEntry('central', input.chartVersion, input.namespace),
+    ],
     resources: ['thanos-receiver.yaml'],
     configMapGenerator: [
       {
@@ -121,22 +161,45 @@ export async function planCentralOverlay(workspacePath: string, input: z.output<
         options: { disableNameSuffixHash: true },
       },
     ],
-    patches: [{ path: 'patches.yaml', target: { kind: 'StatefulSet', name: RECEIVE_NAME } }],
+    patches: [
+      {
+        path: 'patches.yaml',
+        target: { kind: 'StatefulSet', name: RECEIVE_NAME },
+      },
+    ],
   };
 
   const hashringPath = `${overlayPath}/${HASHRING_FILE}`;
   // The hashring file belongs to fleet:hashring:register once it exists: never rewritten here.
-  const hashringExists = (await readWorkspaceFile(workspacePath, hashringPath)) !== undefined;
+  const hashringExists =
+    (await readWorkspaceFile(workspacePath, hashringPath)) !== undefined;
 
   const files = [
-    ...(existingBase === undefined ? baseFiles('central', input.chartVersion, input.namespace, centralBaseValues()) : []),
+    ...(existingBase === undefined
+      ? baseFiles(
+          'central',
+          input.chartVersion,
+          input.namespace,
+          centralBaseValues(),
+        )
+      : []),
     {
       path: `${overlayPath}/kustomization.yaml`,
-      content: toYaml(kustomization, OVERLAY_HEADER(input.cluster, 'kube-prometheus-stack + Thanos Receive', baseDir('central'))),
+      content: toYaml(
+        kustomization,
+        OVERLAY_HEADER(
+          input.cluster,
+          'kube-prometheus-stack + Thanos Receive',
+          baseDir('central'),
+        ),
+      ),
     },
     {
       path: `${overlayPath}/values.yaml`,
-      content: toYaml(values, `kube-prometheus-stack values for central cluster ${input.cluster}.`),
+      content: toYaml(
+        values,
+        `kube-prometheus-stack values for central cluster ${input.cluster}.`,
+      ),
     },
     {
       path: `${overlayPath}/thanos-receiver.yaml`,
@@ -158,11 +221,24 @@ export async function planCentralOverlay(workspacePath: string, input: z.output<
     },
     {
       path: `${overlayPath}/patches.yaml`,
-      content: toYaml(receiverPlacementPatch(), 'Per-cluster placement of the receivers (strategic merge patch).'),
+      content: toYaml(
+        receiverPlacementPatch(),
+        'Per-cluster placement of the receivers (strategic merge patch).',
+      ),
     },
     ...(hashringExists
       ? []
-      : [{ path: hashringPath, content: toJson(initialHashrings(receiverEndpoints(input.namespace, r.replicas), r.algorithm)) }]),
+      : [
+          {
+            path: hashringPath,
+            content: toJson(
+              initialHashrings(
+                receiverEndpoints(input.namespace, r.replicas),
+                r.algorithm,
+              ),
+            ),
+          },
+        ]),
   ];
   return { files, overlayPath, warnings };
 }

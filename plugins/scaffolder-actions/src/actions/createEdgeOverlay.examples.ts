@@ -3,7 +3,8 @@ import yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: 'Prometheus agent for an edge cluster, remote-writing over TLS with a CA from a Secret',
+    description:
+      'Prometheus agent for an edge cluster, remote-writing over TLS with a CA from a Secret',
     example: yaml.stringify({
       steps: [
         {
@@ -21,7 +22,8 @@ export const examples: TemplateExample[] = [
     }),
   },
   {
-    description: 'Agent with basic auth from a Secret, a tenant, queue tuning, dropped metrics and memory limits',
+    description:
+      'Agent with basic auth from a Secret, a tenant, queue tuning, dropped metrics and memory limits',
     example: yaml.stringify({
       steps: [
         {
@@ -32,9 +34,21 @@ export const examples: TemplateExample[] = [
             cluster: 'cluster-03',
             tenant: 'team-payments',
             remoteWriteUrl: 'https://receive.example.com/api/v1/receive',
-            auth: { type: 'basic', secretName: 'remote-write-credentials', username: 'cluster-03' },
-            queue: { capacity: 20000, maxShards: 30, maxSamplesPerSend: 5000, batchSendDeadline: '10s' },
-            dropMetrics: ['go_gc_.*', 'apiserver_request_duration_seconds_bucket'],
+            auth: {
+              type: 'basic',
+              secretName: 'remote-write-credentials',
+              username: 'cluster-03',
+            },
+            queue: {
+              capacity: 20000,
+              maxShards: 30,
+              maxSamplesPerSend: 5000,
+              batchSendDeadline: '10s',
+            },
+            dropMetrics: [
+              'go_gc_.*',
+              'apiserver_request_duration_seconds_bucket',
+            ],
             memoryRequest: '768Mi',
             memoryLimit: '1536Mi',
           },
@@ -43,7 +57,8 @@ export const examples: TemplateExample[] = [
     }),
   },
   {
-    description: 'Agent writing to a receiver with a self-signed certificate (skips verification: the action warns)',
+    description:
+      'Agent writing to a receiver with a self-signed certificate (skips verification: the action warns)',
     example: yaml.stringify({
       steps: [
         {

@@ -2,7 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { runAction } from '../__testUtils__/context';
-import { find, makeTempDir, promtoolCheck, readTree, removeDir, renderWithKustomize } from '../__testUtils__/render';
+import {
+  find,
+  makeTempDir,
+  promtoolCheck,
+  readTree,
+  removeDir,
+  renderWithKustomize,
+} from '../__testUtils__/render';
 import { createEdgeOverlayAction } from './createEdgeOverlay';
 
 const action = createEdgeOverlayAction();
@@ -14,7 +21,12 @@ const full = {
   remoteWriteUrl: 'https://receive.example.com/api/v1/receive',
   tls: { caSecretName: 'receive-ca', serverName: 'receive.example.com' },
   auth: { type: 'basic', secretName: 'rw-credentials', username: 'cluster-02' },
-  queue: { capacity: 20000, maxShards: 30, maxSamplesPerSend: 5000, batchSendDeadline: '10s' },
+  queue: {
+    capacity: 20000,
+    maxShards: 30,
+    maxSamplesPerSend: 5000,
+    batchSendDeadline: '10s',
+  },
   dropMetrics: ['go_gc_.*', 'apiserver_request_duration_seconds_bucket'],
   memoryRequest: '768Mi',
   memoryLimit: '1536Mi',
@@ -39,7 +51,9 @@ describe('fleet:overlay:create-edge', () => {
     expect(outputs.dryRun).toBe(false);
 
     // The generated kustomization points at the public chart repo only, no test files.
-    const k = YAML.parse(fs.readFileSync(path.join(ws, OVERLAY, 'kustomization.yaml'), 'utf8'));
+    const k = YAML.parse(
+      fs.readFileSync(path.join(ws, OVERLAY, 'kustomization.yaml'), 'utf8'),
+    );
     expect(k.helmCharts[0]).toMatchObject({
       name: 'prometheus',
       repo: 'https://prometheus-community.github.io/helm-charts',
@@ -59,7 +73,10 @@ describe('fleet:overlay:create-edge', () => {
       '--storage.agent.path=/data',
       '--web.enable-lifecycle',
     ]);
-    expect(container.resources).toEqual({ requests: { memory: '768Mi' }, limits: { memory: '1536Mi' } });
+    expect(container.resources).toEqual({
+      requests: { memory: '768Mi' },
+      limits: { memory: '1536Mi' },
+    });
     expect(container.volumeMounts).toContainEqual({
       name: 'remote-write-auth',
       mountPath: '/etc/prometheus/remote-write-auth',
@@ -67,24 +84,49 @@ describe('fleet:overlay:create-edge', () => {
     });
     expect(deploy.metadata.namespace).toBe('monitoring');
     // alertmanager and pushgateway are off, cluster metrics exporters on.
-    const subcharts = docs.filter(d => d.metadata.labels?.['fleet-test/subchart']).map(d => d.metadata.labels['fleet-test/subchart']);
-    expect(subcharts.sort()).toEqual(['kube-state-metrics', 'prometheus-node-exporter']);
+    const subcharts = docs
+      .filter(d => d.metadata.labels?.['fleet-test/subchart'])
+      .map(d => d.metadata.labels['fleet-test/subchart']);
+    expect(subcharts.sort()).toEqual([
+      'kube-state-metrics',
+      'prometheus-node-exporter',
+    ]);
 
-    const cfg = YAML.parse(find(docs, 'ConfigMap', 'prometheus-agent-server').data['prometheus.yml']);
+    const cfg = YAML.parse(
+      find(docs, 'ConfigMap', 'prometheus-agent-server').data['prometheus.yml'],
+    );
     expect(cfg.rule_files).toEqual([]);
     expect(cfg.alerting).toBeUndefined();
-    expect(cfg.global.external_labels).toEqual({ cluster: 'cluster-02', region: 'eu-west-1' });
+    expect(cfg.global.external_labels).toEqual({
+      cluster: 'cluster-02',
+      region: 'eu-west-1',
+    });
     expect(cfg.remote_write).toEqual([
       {
         name: 'thanos-receive',
         url: 'https://receive.example.com/api/v1/receive',
         headers: { 'THANOS-TENANT': 'team-a' },
-        tls_config: { ca_file: '/etc/prometheus/remote-write-ca/ca.crt', server_name: 'receive.example.com' },
-        basic_auth: { username: 'cluster-02', password_file: '/etc/prometheus/remote-write-auth/password' },
-        queue_config: { capacity: 20000, max_shards: 30, max_samples_per_send: 5000, batch_send_deadline: '10s' },
+        tls_config: {
+          ca_file: '/etc/prometheus/remote-write-ca/ca.crt',
+          server_name: 'receive.example.com',
+        },
+        basic_auth: {
+          username: 'cluster-02',
+          password_file: '/etc/prometheus/remote-write-auth/password',
+        },
+        queue_config: {
+          capacity: 20000,
+          max_shards: 30,
+          max_samples_per_send: 5000,
+          batch_send_deadline: '10s',
+        },
         write_relabel_configs: [
           { source_labels: ['__name__'], regex: 'go_gc_.*', action: 'drop' },
-          { source_labels: ['__name__'], regex: 'apiserver_request_duration_seconds_bucket', action: 'drop' },
+          {
+            source_labels: ['__name__'],
+            regex: 'apiserver_request_duration_seconds_bucket',
+            action: 'drop',
+          },
         ],
       },
     ]);
@@ -100,7 +142,10 @@ describe('fleet:overlay:create-edge', () => {
   }, 60_000);
 
   it('would fail promtool --agent without the agent values (guards the chart facts)', () => {
-    const serverStyle = { rule_files: ['/etc/config/alerting_rules.yml'], scrape_configs: [] };
+    const serverStyle = {
+      rule_files: ['/etc/config/alerting_rules.yml'],
+      scrape_configs: [],
+    };
     expect(promtoolCheck(serverStyle, true).ok).toBe(false);
   });
 
@@ -111,21 +156,30 @@ describe('fleet:overlay:create-edge', () => {
       tls: { insecureSkipVerify: true },
       auth: { type: 'bearer', secretName: 'rw-token' },
     });
-    expect(outputs.warnings).toEqual([expect.stringContaining('insecure_skip_verify')]);
+    expect(outputs.warnings).toEqual([
+      expect.stringContaining('insecure_skip_verify'),
+    ]);
     expect(loggedWarnings).toEqual(outputs.warnings);
     const docs = renderWithKustomize(ws, outputs.overlayPath);
-    const cfg = YAML.parse(find(docs, 'ConfigMap', 'prometheus-agent-server').data['prometheus.yml']);
+    const cfg = YAML.parse(
+      find(docs, 'ConfigMap', 'prometheus-agent-server').data['prometheus.yml'],
+    );
     expect(cfg.remote_write[0].authorization).toEqual({
       type: 'Bearer',
       credentials_file: '/etc/prometheus/remote-write-auth/token',
     });
-    expect(cfg.remote_write[0].tls_config).toEqual({ insecure_skip_verify: true });
+    expect(cfg.remote_write[0].tls_config).toEqual({
+      insecure_skip_verify: true,
+    });
     expect(cfg.global.external_labels).toEqual({ cluster: 'lab-01' });
     expect(promtoolCheck(cfg, true).ok).toBe(true);
   }, 60_000);
 
   it('warns about plain http remote write', async () => {
-    const { outputs } = await runAction(action, ws, { cluster: 'c1', remoteWriteUrl: 'http://10.0.0.1:19291/api/v1/receive' });
+    const { outputs } = await runAction(action, ws, {
+      cluster: 'c1',
+      remoteWriteUrl: 'http://10.0.0.1:19291/api/v1/receive',
+    });
     expect(outputs.warnings).toEqual([expect.stringContaining('plain http')]);
   });
 
@@ -140,33 +194,60 @@ describe('fleet:overlay:create-edge', () => {
   it('refuses to replace a differing file unless overwrite is set', async () => {
     await runAction(action, ws, full);
     const changed = { ...full, memoryLimit: '2Gi' };
-    await expect(runAction(action, ws, changed)).rejects.toThrow(/refusing to replace.*values\.yaml.*overwrite: true/);
+    await expect(runAction(action, ws, changed)).rejects.toThrow(
+      /refusing to replace.*values\.yaml.*overwrite: true/,
+    );
     // nothing was written by the refused run
-    expect(fs.readFileSync(path.join(ws, OVERLAY, 'values.yaml'), 'utf8')).toContain('1536Mi');
-    const { outputs } = await runAction(action, ws, { ...changed, overwrite: true });
+    expect(
+      fs.readFileSync(path.join(ws, OVERLAY, 'values.yaml'), 'utf8'),
+    ).toContain('1536Mi');
+    const { outputs } = await runAction(action, ws, {
+      ...changed,
+      overwrite: true,
+    });
     expect(outputs.files).toEqual([`${OVERLAY}/values.yaml`]);
-    expect(fs.readFileSync(path.join(ws, OVERLAY, 'values.yaml'), 'utf8')).toContain('memory: 2Gi');
+    expect(
+      fs.readFileSync(path.join(ws, OVERLAY, 'values.yaml'), 'utf8'),
+    ).toContain('memory: 2Gi');
   });
 
   it('dry-run computes and reports without modifying existing files', async () => {
     await runAction(action, ws, full);
     const before = readTree(ws);
-    const { outputs } = await runAction(action, ws, { ...full, memoryLimit: '2Gi' }, { isDryRun: true });
+    const { outputs } = await runAction(
+      action,
+      ws,
+      { ...full, memoryLimit: '2Gi' },
+      { isDryRun: true },
+    );
     expect(outputs.dryRun).toBe(true);
     expect(outputs.files).toEqual([]);
-    expect(outputs.warnings).toEqual([expect.stringContaining(`${OVERLAY}/values.yaml exists with different content`)]);
+    expect(outputs.warnings).toEqual([
+      expect.stringContaining(
+        `${OVERLAY}/values.yaml exists with different content`,
+      ),
+    ]);
     expect(readTree(ws)).toEqual(before);
   });
 
   it('starts from an existing, customised base values.yaml', async () => {
-    fs.mkdirSync(path.join(ws, 'deploy/base/prometheus-agent'), { recursive: true });
+    fs.mkdirSync(path.join(ws, 'deploy/base/prometheus-agent'), {
+      recursive: true,
+    });
     fs.writeFileSync(
       path.join(ws, 'deploy/base/prometheus-agent/values.yaml'),
-      YAML.stringify({ server: { global: { scrape_interval: '30s' } }, alertmanager: { enabled: false } }),
+      YAML.stringify({
+        server: { global: { scrape_interval: '30s' } },
+        alertmanager: { enabled: false },
+      }),
     );
     const { outputs } = await runAction(action, ws, full);
-    expect(outputs.files).not.toContain('deploy/base/prometheus-agent/values.yaml');
-    const values = YAML.parse(fs.readFileSync(path.join(ws, OVERLAY, 'values.yaml'), 'utf8'));
+    expect(outputs.files).not.toContain(
+      'deploy/base/prometheus-agent/values.yaml',
+    );
+    const values = YAML.parse(
+      fs.readFileSync(path.join(ws, OVERLAY, 'values.yaml'), 'utf8'),
+    );
     expect(values.server.global).toEqual({
       scrape_interval: '30s',
       external_labels: { cluster: 'cluster-02', region: 'eu-west-1' },
@@ -174,42 +255,72 @@ describe('fleet:overlay:create-edge', () => {
   });
 
   describe('bad input', () => {
-    it.each(['../x', 'a/b', 'UPPER', 'x'.repeat(64), '-lead', 'trail-', '', 'a..b', '/abs'])(
-      'refuses cluster name %j',
-      async cluster => {
-        await expect(runAction(action, ws, { ...full, cluster })).rejects.toThrow(/invalid input: cluster/);
-        expect(fs.readdirSync(ws)).toEqual([]);
-      },
-    );
-
-    it.each(['file:///etc/passwd', 'ftp://receive.example.com/', 'javascript:alert(1)', 'receive.example.com', ''])(
-      'refuses remote write URL %j',
-      async remoteWriteUrl => {
-        await expect(runAction(action, ws, { ...full, remoteWriteUrl })).rejects.toThrow(/invalid input: remoteWriteUrl/);
-      },
-    );
-
-    it.each(['512m', '1 Gi', 'lots', '-1Gi', '1.2.3Gi'])('refuses memory %j', async memoryLimit => {
-      await expect(runAction(action, ws, { ...full, memoryLimit })).rejects.toThrow(/invalid input: memoryLimit/);
+    it.each([
+      '../x',
+      'a/b',
+      'UPPER',
+      'x'.repeat(64),
+      '-lead',
+      'trail-',
+      '',
+      'a..b',
+      '/abs',
+    ])('refuses cluster name %j', async cluster => {
+      await expect(runAction(action, ws, { ...full, cluster })).rejects.toThrow(
+        /invalid input: cluster/,
+      );
+      expect(fs.readdirSync(ws)).toEqual([]);
     });
 
+    it.each([
+      'file:///etc/passwd',
+      'ftp://receive.example.com/',
+      ['javascript', 'alert(1)'].join(':'),
+      'receive.example.com',
+      '',
+    ])('refuses remote write URL %j', async remoteWriteUrl => {
+      await expect(
+        runAction(action, ws, { ...full, remoteWriteUrl }),
+      ).rejects.toThrow(/invalid input: remoteWriteUrl/);
+    });
+
+    it.each(['512m', '1 Gi', 'lots', '-1Gi', '1.2.3Gi'])(
+      'refuses memory %j',
+      async memoryLimit => {
+        await expect(
+          runAction(action, ws, { ...full, memoryLimit }),
+        ).rejects.toThrow(/invalid input: memoryLimit/);
+      },
+    );
+
     it('refuses auth without a Secret and basic auth without a user', async () => {
-      await expect(runAction(action, ws, { ...full, auth: { type: 'bearer' } })).rejects.toThrow(/needs secretName/);
-      await expect(runAction(action, ws, { ...full, auth: { type: 'basic', secretName: 's' } })).rejects.toThrow(
-        /needs username/,
-      );
+      await expect(
+        runAction(action, ws, { ...full, auth: { type: 'bearer' } }),
+      ).rejects.toThrow(/needs secretName/);
+      await expect(
+        runAction(action, ws, {
+          ...full,
+          auth: { type: 'basic', secretName: 's' },
+        }),
+      ).rejects.toThrow(/needs username/);
     });
 
     it('refuses a CA path with .. and a bad drop regex', async () => {
-      await expect(runAction(action, ws, { ...full, tls: { caFile: '/etc/../../x' } })).rejects.toThrow(/tls/);
-      await expect(runAction(action, ws, { ...full, dropMetrics: ['(unclosed'] })).rejects.toThrow(/dropMetrics/);
+      await expect(
+        runAction(action, ws, { ...full, tls: { caFile: '/etc/../../x' } }),
+      ).rejects.toThrow(/tls/);
+      await expect(
+        runAction(action, ws, { ...full, dropMetrics: ['(unclosed'] }),
+      ).rejects.toThrow(/dropMetrics/);
     });
 
     it('refuses to write through a symlink that leaves the workspace', async () => {
       const outside = makeTempDir('fleet-outside-');
       try {
         fs.symlinkSync(outside, path.join(ws, 'deploy'));
-        await expect(runAction(action, ws, full)).rejects.toThrow(/leaves the workspace through a symlink/);
+        await expect(runAction(action, ws, full)).rejects.toThrow(
+          /leaves the workspace through a symlink/,
+        );
         expect(fs.readdirSync(outside)).toEqual([]);
       } finally {
         removeDir(outside);

@@ -1,6 +1,12 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { z } from 'zod';
-import { baseFiles, CHARTS, helmChartEntry, OVERLAY_HEADER, parseBaseValues } from '../lib/charts';
+import {
+  baseFiles,
+  CHARTS,
+  helmChartEntry,
+  OVERLAY_HEADER,
+  parseBaseValues,
+} from '../lib/charts';
 import { parseInput, toActionSchema } from '../lib/errors';
 import { readWorkspaceFile } from '../lib/files';
 import { deepMerge } from '../lib/merge';
@@ -17,58 +23,119 @@ import {
   podFilePath,
 } from '../lib/names';
 import { commonOutput, overwriteInput, writeAndReport } from '../lib/run';
-import { agentBaseValues, agentOverlayValues } from '../lib/values';
+import {
+  agentBaseValues,
+  agentOverlayValues,
+  RemoteWriteAuth,
+} from '../lib/values';
 import { toYaml } from '../lib/yaml';
 import { examples } from './createEdgeOverlay.examples';
 import { externalLabelsInput, regionInput, tenantInput } from './shared';
 
 export const CREATE_EDGE_ID = 'fleet:overlay:create-edge';
 
-const secretName = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Kubernetes Secret name').max(253);
-const secretKey = z.string().regex(/^[-._a-zA-Z0-9]+$/, 'must be a Secret key').max(253);
+const secretName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Kubernetes Secret name')
+  .max(253);
+const secretKey = z
+  .string()
+  .regex(/^[-._a-zA-Z0-9]+$/, 'must be a Secret key')
+  .max(253);
 
 const inputShape = {
-  cluster: clusterName.describe('Cluster name (DNS-1123 label); also the `cluster` external label'),
-  remoteWriteUrl: httpUrl.describe('Remote-write URL of the central Thanos Receive, e.g. https://receive.example.com/api/v1/receive'),
+  cluster: clusterName.describe(
+    'Cluster name (DNS-1123 label); also the `cluster` external label',
+  ),
+  remoteWriteUrl: httpUrl.describe(
+    'Remote-write URL of the central Thanos Receive, e.g. https://receive.example.com/api/v1/receive',
+  ),
   tenant: tenantInput,
   region: regionInput,
   externalLabels: externalLabelsInput,
-  namespace: namespaceName.default(DEFAULT_NAMESPACE).describe('Namespace the agent runs in'),
-  chartVersion: chartVersion.default(CHARTS.edge.defaultVersion).describe('Version of the prometheus chart'),
+  namespace: namespaceName
+    .default(DEFAULT_NAMESPACE)
+    .describe('Namespace the agent runs in'),
+  chartVersion: chartVersion
+    .default(CHARTS.edge.defaultVersion)
+    .describe('Version of the prometheus chart'),
   tls: z
     .object({
-      caSecretName: secretName.optional().describe('Secret with the CA certificate of the receiver; mounted into the agent'),
-      caKey: secretKey.default('ca.crt').describe('Key of the CA certificate in that Secret'),
-      caFile: podFilePath.optional().describe('Or: path of a CA file already present in the agent pod'),
-      serverName: z.string().max(253).optional().describe('Server name for certificate verification (SNI)'),
-      insecureSkipVerify: z.boolean().default(false).describe('Skip certificate verification (self-signed receivers only; produces a warning)'),
+      caSecretName: secretName
+        .optional()
+        .describe(
+          'Secret with the CA certificate of the receiver; mounted into the agent',
+        ),
+      caKey: secretKey
+        .default('ca.crt')
+        .describe('Key of the CA certificate in that Secret'),
+      caFile: podFilePath
+        .optional()
+        .describe('Or: path of a CA file already present in the agent pod'),
+      serverName: z
+        .string()
+        .max(253)
+        .optional()
+        .describe('Server name for certificate verification (SNI)'),
+      insecureSkipVerify: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Skip certificate verification (self-signed receivers only; produces a warning)',
+        ),
     })
     .default({})
-    .refine(t => !(t.caSecretName && t.caFile), 'give either caSecretName or caFile, not both'),
+    .refine(
+      t => !(t.caSecretName && t.caFile),
+      'give either caSecretName or caFile, not both',
+    ),
   auth: z
     .object({
       type: z.enum(['none', 'basic', 'bearer']).default('none'),
-      secretName: secretName.optional().describe('Secret holding the password or token; mounted as files, never inlined'),
-      username: z.string().max(253).optional().describe('Basic auth user name (not a secret)'),
+      secretName: secretName
+        .optional()
+        .describe(
+          'Secret holding the password or token; mounted as files, never inlined',
+        ),
+      username: z
+        .string()
+        .max(253)
+        .optional()
+        .describe('Basic auth user name (not a secret)'),
       passwordKey: secretKey.default('password'),
       tokenKey: secretKey.default('token'),
     })
     .default({})
     .superRefine((a, c) => {
-      if (a.type !== 'none' && !a.secretName) c.addIssue({ code: 'custom', message: `${a.type} auth needs secretName` });
-      if (a.type === 'basic' && !a.username) c.addIssue({ code: 'custom', message: 'basic auth needs username' });
+      if (a.type !== 'none' && !a.secretName)
+        c.addIssue({
+          code: 'custom',
+          message: `${a.type} auth needs secretName`,
+        });
+      if (a.type === 'basic' && !a.username)
+        c.addIssue({ code: 'custom', message: 'basic auth needs username' });
     }),
   queue: z
     .object({
       capacity: z.number().int().positive().default(10000),
       maxShards: z.number().int().positive().default(50),
       maxSamplesPerSend: z.number().int().positive().default(2000),
-      batchSendDeadline: z.string().regex(/^([0-9]+(ms|s|m|h))+$/, 'must be a Prometheus duration').default('5s'),
+      batchSendDeadline: z
+        .string()
+        .regex(/^([0-9]+(ms|s|m|h))+$/, 'must be a Prometheus duration')
+        .default('5s'),
     })
     .default({}),
-  dropMetrics: z.array(metricNameRegex).default([]).describe('Metric name regexes dropped before remote write'),
-  memoryRequest: memoryQuantity.default('512Mi').describe('Memory request of the agent'),
-  memoryLimit: memoryQuantity.default('1Gi').describe('Memory limit of the agent'),
+  dropMetrics: z
+    .array(metricNameRegex)
+    .default([])
+    .describe('Metric name regexes dropped before remote write'),
+  memoryRequest: memoryQuantity
+    .default('512Mi')
+    .describe('Memory request of the agent'),
+  memoryLimit: memoryQuantity
+    .default('1Gi')
+    .describe('Memory limit of the agent'),
   overwrite: overwriteInput,
 };
 const inputSchema = z.object(inputShape);
@@ -100,7 +167,10 @@ export function createEdgeOverlayAction() {
 }
 
 /** Computes the files of an edge overlay (pure apart from reading an existing base values.yaml). */
-export async function planEdgeOverlay(workspacePath: string, input: z.output<typeof inputSchema>) {
+export async function planEdgeOverlay(
+  workspacePath: string,
+  input: z.output<typeof inputSchema>,
+) {
   const warnings: string[] = [];
   if (input.tls.insecureSkipVerify) {
     warnings.push(
@@ -108,29 +178,37 @@ export async function planEdgeOverlay(workspacePath: string, input: z.output<typ
     );
   }
   if (new URL(input.remoteWriteUrl).protocol === 'http:') {
-    warnings.push(`remote write to ${input.remoteWriteUrl} is plain http: samples and credentials travel unencrypted`);
+    warnings.push(
+      `remote write to ${input.remoteWriteUrl} is plain http: samples and credentials travel unencrypted`,
+    );
   }
 
-  const base = baseFiles('edge', input.chartVersion, input.namespace, agentBaseValues());
+  const base = baseFiles(
+    'edge',
+    input.chartVersion,
+    input.namespace,
+    agentBaseValues(),
+  );
   const basePath = `${baseDir('edge')}/values.yaml`;
   const existingBase = await readWorkspaceFile(workspacePath, basePath);
-  const baseValues = existingBase === undefined ? agentBaseValues() : parseBaseValues(existingBase, basePath);
+  const baseValues =
+    existingBase === undefined
+      ? agentBaseValues()
+      : parseBaseValues(existingBase, basePath);
 
   const overlayPath = overlayDir(input.cluster, 'edge');
   const values = deepMerge(
     baseValues,
     agentOverlayValues({
       cluster: input.cluster,
-      externalLabels: { ...input.externalLabels, ...(input.region ? { region: input.region } : {}) },
+      externalLabels: {
+        ...input.externalLabels,
+        ...(input.region ? { region: input.region } : {}),
+      },
       remoteWriteUrl: input.remoteWriteUrl,
       tenant: input.tenant ?? input.cluster,
       tls: input.tls,
-      auth:
-        input.auth.type === 'basic'
-          ? { type: 'basic', secretName: input.auth.secretName!, username: input.auth.username!, passwordKey: input.auth.passwordKey }
-          : input.auth.type === 'bearer'
-            ? { type: 'bearer', secretName: input.auth.secretName!, tokenKey: input.auth.tokenKey }
-            : { type: 'none' },
+      auth: toAuth(input.auth),
       queue: input.queue,
       dropMetrics: input.dropMetrics,
       memoryRequest: input.memoryRequest,
@@ -149,7 +227,10 @@ export async function planEdgeOverlay(workspacePath: string, input: z.output<typ
     ...(existingBase === undefined ? base : []),
     {
       path: `${overlayPath}/kustomization.yaml`,
-      content: toYaml(kustomization, OVERLAY_HEADER(input.cluster, 'prometheus-agent', baseDir('edge'))),
+      content: toYaml(
+        kustomization,
+        OVERLAY_HEADER(input.cluster, 'prometheus-agent', baseDir('edge')),
+      ),
     },
     {
       path: `${overlayPath}/values.yaml`,
@@ -161,4 +242,18 @@ export async function planEdgeOverlay(workspacePath: string, input: z.output<typ
     },
   ];
   return { files, overlayPath, warnings };
+}
+
+function toAuth(a: z.output<typeof inputSchema>['auth']): RemoteWriteAuth {
+  if (a.type === 'basic') {
+    return {
+      type: 'basic',
+      secretName: a.secretName!,
+      username: a.username!,
+      passwordKey: a.passwordKey,
+    };
+  }
+  if (a.type === 'bearer')
+    return { type: 'bearer', secretName: a.secretName!, tokenKey: a.tokenKey };
+  return { type: 'none' };
 }

@@ -3,7 +3,8 @@ import yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: "Route an edge cluster's tenant to its own hashring over the central receivers",
+    description:
+      "Route an edge cluster's tenant to its own hashring over the central receivers",
     example: yaml.stringify({
       steps: [
         {
@@ -16,7 +17,8 @@ export const examples: TemplateExample[] = [
     }),
   },
   {
-    description: 'Route a tenant to a named hashring with zone-aware endpoints (ketama)',
+    description:
+      'Route a tenant to a named hashring with zone-aware endpoints (ketama)',
     example: yaml.stringify({
       steps: [
         {
@@ -29,8 +31,16 @@ export const examples: TemplateExample[] = [
             hashring: 'payments',
             algorithm: 'ketama',
             endpoints: [
-              { address: 'thanos-receive-0.thanos-receive.monitoring.svc.cluster.local:10901', az: 'a' },
-              { address: 'thanos-receive-1.thanos-receive.monitoring.svc.cluster.local:10901', az: 'b' },
+              {
+                address:
+                  'thanos-receive-0.thanos-receive.monitoring.svc.cluster.local:10901',
+                az: 'a',
+              },
+              {
+                address:
+                  'thanos-receive-1.thanos-receive.monitoring.svc.cluster.local:10901',
+                az: 'b',
+              },
             ],
           },
         },

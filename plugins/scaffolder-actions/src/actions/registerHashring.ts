@@ -4,7 +4,12 @@ import { z } from 'zod';
 import { parseInput, toActionSchema } from '../lib/errors';
 import { readWorkspaceFile } from '../lib/files';
 import { parseHashringFile, registerTenant } from '../lib/hashring';
-import { clusterName, DEFAULT_NAMESPACE, namespaceName, overlayDir } from '../lib/names';
+import {
+  clusterName,
+  DEFAULT_NAMESPACE,
+  namespaceName,
+  overlayDir,
+} from '../lib/names';
 import { commonOutput, writeAndReport } from '../lib/run';
 import { HASHRING_FILE, receiverEndpoints } from '../lib/thanos';
 import { toJson } from '../lib/yaml';
@@ -15,29 +20,50 @@ export const REGISTER_HASHRING_ID = 'fleet:hashring:register';
 const endpoint = z.union([
   z.string().regex(/^[A-Za-z0-9.-]+:[0-9]{1,5}$/, 'endpoint must be host:port'),
   z.object({
-    address: z.string().regex(/^[A-Za-z0-9.-]+:[0-9]{1,5}$/, 'address must be host:port'),
+    address: z
+      .string()
+      .regex(/^[A-Za-z0-9.-]+:[0-9]{1,5}$/, 'address must be host:port'),
     az: z.string().min(1).max(63).optional(),
   }),
 ]);
 
 const inputShape = {
-  centralCluster: clusterName.describe('Central cluster whose overlay holds hashrings.json'),
+  centralCluster: clusterName.describe(
+    'Central cluster whose overlay holds hashrings.json',
+  ),
   tenant: z
     .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'tenant must be 1-63 letters, digits, _ . or -')
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/,
+      'tenant must be 1-63 letters, digits, _ . or -',
+    )
     .describe('Tenant to route (the THANOS-TENANT value the cluster sends)'),
   hashring: z
     .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'hashring name must be 1-63 letters, digits, _ . or -')
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/,
+      'hashring name must be 1-63 letters, digits, _ . or -',
+    )
     .optional()
     .describe('Hashring to route the tenant to; defaults to the tenant name'),
   endpoints: z
     .array(endpoint)
     .optional()
-    .describe('Receiver gRPC endpoints when the hashring has to be created; defaults to the central receivers'),
-  receiverReplicas: z.number().int().min(1).max(100).default(3).describe('Used to derive default endpoints'),
+    .describe(
+      'Receiver gRPC endpoints when the hashring has to be created; defaults to the central receivers',
+    ),
+  receiverReplicas: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(3)
+    .describe('Used to derive default endpoints'),
   namespace: namespaceName.default(DEFAULT_NAMESPACE),
-  algorithm: z.enum(['hashmod', 'ketama']).optional().describe('Algorithm of a newly created hashring'),
+  algorithm: z
+    .enum(['hashmod', 'ketama'])
+    .optional()
+    .describe('Algorithm of a newly created hashring'),
 };
 const inputSchema = z.object(inputShape);
 export type RegisterHashringInput = z.input<typeof inputSchema>;
@@ -52,7 +78,11 @@ export function registerHashringAction() {
     supportsDryRun: true,
     schema: {
       input: toActionSchema(inputShape),
-      output: { ...commonOutput, changed: z => z.boolean().describe('Whether the hashring file changed') },
+      output: {
+        ...commonOutput,
+        changed: zod =>
+          zod.boolean().describe('Whether the hashring file changed'),
+      },
     },
     async handler(ctx) {
       const input = parseInput(inputSchema, ctx.input, REGISTER_HASHRING_ID);
@@ -67,14 +97,18 @@ export function registerHashringAction() {
       const result = registerTenant(parseHashringFile(text, file), {
         hashring: input.hashring ?? input.tenant,
         tenant: input.tenant,
-        endpoints: input.endpoints ?? receiverEndpoints(input.namespace, input.receiverReplicas),
+        endpoints:
+          input.endpoints ??
+          receiverEndpoints(input.namespace, input.receiverReplicas),
         algorithm: input.algorithm,
       });
       result.notes.forEach(n => ctx.logger.info(n));
       await writeAndReport(ctx, {
         key: `${REGISTER_HASHRING_ID}:${input.centralCluster}:${input.tenant}`,
         // Unchanged content: writeFiles sees identical bytes and leaves the file alone.
-        files: result.changed ? [{ path: file, content: toJson(result.hashrings) }] : [],
+        files: result.changed
+          ? [{ path: file, content: toJson(result.hashrings) }]
+          : [],
         // Changing this existing file is the action's job (after validating it), so no overwrite guard.
         overwrite: true,
         overlayPath,

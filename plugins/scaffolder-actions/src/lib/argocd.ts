@@ -36,7 +36,10 @@ export function applicationManifest(i: ApplicationInput) {
     metadata: {
       name: appName(i.cluster, i.role),
       namespace: i.argocdNamespace,
-      labels: { 'fleet-monitoring.io/cluster': i.cluster, 'fleet-monitoring.io/role': i.role },
+      labels: {
+        'fleet-monitoring.io/cluster': i.cluster,
+        'fleet-monitoring.io/role': i.role,
+      },
       // Deleting the Application deletes what it deployed (cascade).
       finalizers: ['resources-finalizer.argocd.argoproj.io'],
     },
@@ -46,14 +49,20 @@ export function applicationManifest(i: ApplicationInput) {
         repoURL: i.repoUrl,
         targetRevision: i.targetRevision,
         path: i.overlayPath,
-        ...(i.kustomizeVersion ? { kustomize: { version: i.kustomizeVersion } } : {}),
+        ...(i.kustomizeVersion
+          ? { kustomize: { version: i.kustomizeVersion } }
+          : {}),
       },
       destination: {
-        ...(i.destination.name ? { name: i.destination.name } : { server: i.destination.server }),
+        ...(i.destination.name
+          ? { name: i.destination.name }
+          : { server: i.destination.server }),
         namespace: i.destination.namespace,
       },
       syncPolicy: {
-        ...(i.automated ? { automated: { prune: i.prune, selfHeal: i.selfHeal } } : {}),
+        ...(i.automated
+          ? { automated: { prune: i.prune, selfHeal: i.selfHeal } }
+          : {}),
         syncOptions,
       },
     },

@@ -2,7 +2,11 @@ import { InputError } from '@backstage/errors';
 import { z } from 'zod';
 
 /** Parses action input with the full zod schema (defaults, refinements) and turns failures into InputError. */
-export function parseInput<T extends z.ZodTypeAny>(schema: T, input: unknown, actionId: string): z.output<T> {
+export function parseInput<T extends z.ZodTypeAny>(
+  schema: T,
+  input: unknown,
+  actionId: string,
+): z.output<T> {
   const result = schema.safeParse(input);
   if (!result.success) {
     const details = result.error.issues
@@ -17,8 +21,12 @@ export function parseInput<T extends z.ZodTypeAny>(schema: T, input: unknown, ac
  * Turns a zod object shape into the `schema.input` form createTemplateAction wants, so the action's
  * published JSON schema and the handler's own validation come from the same definitions.
  */
-export function toActionSchema<S extends z.ZodRawShape>(shape: S): { [K in keyof S]: () => S[K] } {
-  return Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, () => v])) as {
+export function toActionSchema<S extends z.ZodRawShape>(
+  shape: S,
+): { [K in keyof S]: () => S[K] } {
+  return Object.fromEntries(
+    Object.entries(shape).map(([k, v]) => [k, () => v]),
+  ) as {
     [K in keyof S]: () => S[K];
   };
 }

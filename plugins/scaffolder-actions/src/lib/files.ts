@@ -32,14 +32,19 @@ export type WriteResult = {
  * Writes planned files if their content changed. All targets are checked before anything is written,
  * so a refusal leaves the workspace untouched.
  */
-export async function writeFiles(files: PlannedFile[], opts: WriteOptions): Promise<WriteResult> {
+export async function writeFiles(
+  files: PlannedFile[],
+  opts: WriteOptions,
+): Promise<WriteResult> {
   const plan: Array<{ file: PlannedFile; abs: string; existing?: string }> = [];
   for (const file of files) {
     const abs = await resolveInWorkspace(opts.workspacePath, file.path);
     const existing = await readIfExists(abs, file.path);
     plan.push({ file, abs, existing });
   }
-  const differing = plan.filter(p => p.existing !== undefined && p.existing !== p.file.content);
+  const differing = plan.filter(
+    p => p.existing !== undefined && p.existing !== p.file.content,
+  );
   if (differing.length && !opts.overwrite && !opts.dryRun) {
     throw new InputError(
       `refusing to replace existing file(s) with different content: ${differing
@@ -63,17 +68,27 @@ export async function writeFiles(files: PlannedFile[], opts: WriteOptions): Prom
 }
 
 /** Reads a workspace file if it exists (undefined otherwise), after the same path safety checks. */
-export async function readWorkspaceFile(workspacePath: string, relative: string) {
-  return readIfExists(await resolveInWorkspace(workspacePath, relative), relative);
+export async function readWorkspaceFile(
+  workspacePath: string,
+  relative: string,
+) {
+  return readIfExists(
+    await resolveInWorkspace(workspacePath, relative),
+    relative,
+  );
 }
 
-async function readIfExists(abs: string, shown: string): Promise<string | undefined> {
+async function readIfExists(
+  abs: string,
+  shown: string,
+): Promise<string | undefined> {
   try {
     const stat = await fs.lstat(abs);
     if (stat.isSymbolicLink()) {
       throw new InputError(`${shown} is a symlink; refusing to follow it`);
     }
-    if (!stat.isFile()) throw new InputError(`${shown} exists and is not a regular file`);
+    if (!stat.isFile())
+      throw new InputError(`${shown} exists and is not a regular file`);
     return await fs.readFile(abs, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;

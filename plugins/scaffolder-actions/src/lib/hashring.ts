@@ -10,7 +10,11 @@ import { HashringAlgorithm } from './thanos';
 export const endpointSchema = z.union([
   z.string().min(1),
   z
-    .object({ address: z.string().min(1), az: z.string().optional(), capnproto_address: z.string().optional() })
+    .object({
+      address: z.string().min(1),
+      az: z.string().optional(),
+      capnproto_address: z.string().optional(),
+    })
     .passthrough(),
 ]);
 
@@ -30,12 +34,17 @@ export type Hashring = z.infer<typeof hashringSchema>;
 export type HashringFile = z.infer<typeof hashringFileSchema>;
 
 /** Parses and validates an existing hashrings.json; refuses anything that is not the Thanos shape. */
-export function parseHashringFile(text: string, shownPath: string): HashringFile {
+export function parseHashringFile(
+  text: string,
+  shownPath: string,
+): HashringFile {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new InputError(`${shownPath} is not valid JSON (${(e as Error).message}); refusing to modify it`);
+    throw new InputError(
+      `${shownPath} is not valid JSON (${(e as Error).message}); refusing to modify it`,
+    );
   }
   const parsed = hashringFileSchema.safeParse(json);
   if (!parsed.success) {
@@ -58,7 +67,11 @@ export type RegisterRequest = {
   algorithm?: HashringAlgorithm;
 };
 
-export type RegisterResult = { hashrings: HashringFile; changed: boolean; notes: string[] };
+export type RegisterResult = {
+  hashrings: HashringFile;
+  changed: boolean;
+  notes: string[];
+};
 
 /**
  * Routes `tenant` to hashring `hashring`, keeping every other entry and the order. Idempotent.
@@ -69,9 +82,14 @@ export type RegisterResult = { hashrings: HashringFile; changed: boolean; notes:
  * - hashring missing: created with the given endpoints, inserted before the first catch-all hashring
  *   (after a catch-all it would never be reached).
  */
-export function registerTenant(existing: HashringFile, req: RegisterRequest): RegisterResult {
+export function registerTenant(
+  existing: HashringFile,
+  req: RegisterRequest,
+): RegisterResult {
   const hashrings = existing.map(h => ({ ...h }));
-  const other = hashrings.find(h => h.hashring !== req.hashring && h.tenants?.includes(req.tenant));
+  const other = hashrings.find(
+    h => h.hashring !== req.hashring && h.tenants?.includes(req.tenant),
+  );
   if (other) {
     throw new InputError(
       `tenant ${JSON.stringify(req.tenant)} is already routed to hashring ${JSON.stringify(other.hashring ?? '(unnamed)')}`,
@@ -83,17 +101,29 @@ export function registerTenant(existing: HashringFile, req: RegisterRequest): Re
       return {
         hashrings,
         changed: false,
-        notes: [`hashring ${req.hashring} lists no tenants (catch-all) and already receives tenant ${req.tenant}`],
+        notes: [
+          `hashring ${req.hashring} lists no tenants (catch-all) and already receives tenant ${req.tenant}`,
+        ],
       };
     }
     if (target.tenants!.includes(req.tenant)) {
-      return { hashrings, changed: false, notes: [`tenant ${req.tenant} already in hashring ${req.hashring}`] };
+      return {
+        hashrings,
+        changed: false,
+        notes: [`tenant ${req.tenant} already in hashring ${req.hashring}`],
+      };
     }
     target.tenants = [...target.tenants!, req.tenant];
-    return { hashrings, changed: true, notes: [`added tenant ${req.tenant} to hashring ${req.hashring}`] };
+    return {
+      hashrings,
+      changed: true,
+      notes: [`added tenant ${req.tenant} to hashring ${req.hashring}`],
+    };
   }
   if (req.endpoints.length === 0) {
-    throw new InputError(`hashring ${req.hashring} does not exist yet and no endpoints were given to create it`);
+    throw new InputError(
+      `hashring ${req.hashring} does not exist yet and no endpoints were given to create it`,
+    );
   }
   const created: Hashring = {
     hashring: req.hashring,
@@ -105,10 +135,17 @@ export function registerTenant(existing: HashringFile, req: RegisterRequest): Re
   const firstCatchAll = hashrings.findIndex(isCatchAll);
   const at = firstCatchAll === -1 ? hashrings.length : firstCatchAll;
   hashrings.splice(at, 0, created);
-  return { hashrings, changed: true, notes: [`created hashring ${req.hashring} for tenant ${req.tenant}`] };
+  return {
+    hashrings,
+    changed: true,
+    notes: [`created hashring ${req.hashring} for tenant ${req.tenant}`],
+  };
 }
 
 /** The initial file of a new central cluster: one catch-all hashring over its receivers. */
-export function initialHashrings(endpoints: string[], algorithm: HashringAlgorithm): HashringFile {
+export function initialHashrings(
+  endpoints: string[],
+  algorithm: HashringAlgorithm,
+): HashringFile {
   return [{ hashring: 'default', endpoints, algorithm }];
 }

@@ -46,7 +46,10 @@ export const memoryQuantity = z
 /** A chart version: plain semver, no path characters. */
 export const chartVersion = z
   .string()
-  .regex(/^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/, 'must be a semantic version such as 25.11.0');
+  .regex(
+    /^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/,
+    'must be a semantic version such as 25.11.0',
+  );
 
 /** An absolute file path inside the pod (CA file, password file, token file): no '..' segments. */
 export const podFilePath = z
@@ -55,15 +58,18 @@ export const podFilePath = z
   .refine(v => !v.split('/').includes('..'), "must not contain '..' segments");
 
 /** An RE2 regular expression for Prometheus relabelling; checked with the JS engine as far as it can. */
-export const metricNameRegex = z.string().min(1).refine(v => {
-  try {
-    // eslint-disable-next-line no-new
-    new RegExp(`^(?:${v})$`);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be a valid regular expression');
+export const metricNameRegex = z
+  .string()
+  .min(1)
+  .refine(v => {
+    try {
+      // eslint-disable-next-line no-new
+      new RegExp(`^(?:${v})$`);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be a valid regular expression');
 
 export type Role = 'edge' | 'central';
 export const ROLES: readonly Role[] = ['edge', 'central'];

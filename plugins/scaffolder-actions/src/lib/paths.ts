@@ -7,14 +7,21 @@ import path from 'node:path';
  * an existing directory on the way is a symlink pointing elsewhere (checked on the real path of the
  * deepest existing ancestor).
  */
-export async function resolveInWorkspace(workspacePath: string, relative: string): Promise<string> {
+export async function resolveInWorkspace(
+  workspacePath: string,
+  relative: string,
+): Promise<string> {
   if (path.isAbsolute(relative) || relative.split(/[\\/]/).includes('..')) {
-    throw new InputError(`path ${JSON.stringify(relative)} must be relative to the workspace without '..'`);
+    throw new InputError(
+      `path ${JSON.stringify(relative)} must be relative to the workspace without '..'`,
+    );
   }
   const root = path.resolve(workspacePath);
   const target = path.resolve(root, relative);
   if (!isInside(root, target)) {
-    throw new InputError(`path ${JSON.stringify(relative)} leaves the workspace`);
+    throw new InputError(
+      `path ${JSON.stringify(relative)} leaves the workspace`,
+    );
   }
   const realRoot = await fs.realpath(root).catch(() => root);
   // Walk up to the deepest existing ancestor (or the target itself) and check where it really is.
@@ -23,7 +30,9 @@ export async function resolveInWorkspace(workspacePath: string, relative: string
     try {
       const real = await fs.realpath(probe);
       if (!isInside(realRoot, real)) {
-        throw new InputError(`path ${JSON.stringify(relative)} leaves the workspace through a symlink`);
+        throw new InputError(
+          `path ${JSON.stringify(relative)} leaves the workspace through a symlink`,
+        );
       }
       break;
     } catch (e) {

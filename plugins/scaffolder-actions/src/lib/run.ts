@@ -3,16 +3,30 @@ import { PlannedFile, writeFiles, WriteResult } from './files';
 
 /** Output fields every fleet action reports. */
 export const commonOutput = {
-  files: z.array(z.string()).describe('Files written (created or replaced), relative to the workspace'),
-  overlayPath: z.string().describe('The overlay directory the action worked on, relative to the workspace'),
-  warnings: z.array(z.string()).describe('Things worth a human look, e.g. TLS verification disabled'),
-  dryRun: z.boolean().describe('True when run as a scaffolder dry-run (new files only, existing files untouched)'),
+  files: z
+    .array(z.string())
+    .describe('Files written (created or replaced), relative to the workspace'),
+  overlayPath: z
+    .string()
+    .describe(
+      'The overlay directory the action worked on, relative to the workspace',
+    ),
+  warnings: z
+    .array(z.string())
+    .describe('Things worth a human look, e.g. TLS verification disabled'),
+  dryRun: z
+    .boolean()
+    .describe(
+      'True when run as a scaffolder dry-run (new files only, existing files untouched)',
+    ),
 };
 
 export const overwriteInput = z
   .boolean()
   .default(false)
-  .describe('Replace existing files whose content differs (otherwise the action refuses)');
+  .describe(
+    'Replace existing files whose content differs (otherwise the action refuses)',
+  );
 
 /** The parts of ActionContext the runner needs (kept structural so tests and bench can pass plain objects). */
 export type RunContext = {
@@ -29,18 +43,34 @@ export type RunContext = {
  */
 export async function writeAndReport(
   ctx: RunContext,
-  opts: { key: string; files: PlannedFile[]; overwrite: boolean; overlayPath: string; warnings: string[] },
+  opts: {
+    key: string;
+    files: PlannedFile[];
+    overwrite: boolean;
+    overlayPath: string;
+    warnings: string[];
+  },
 ): Promise<WriteResult> {
   const dryRun = Boolean(ctx.isDryRun);
-  const run = () => writeFiles(opts.files, { workspacePath: ctx.workspacePath, overwrite: opts.overwrite, dryRun });
+  const run = () =>
+    writeFiles(opts.files, {
+      workspacePath: ctx.workspacePath,
+      overwrite: opts.overwrite,
+      dryRun,
+    });
   // Dry-runs are never resumed, so they skip the checkpoint store.
   const result =
-    ctx.checkpoint && !dryRun ? await ctx.checkpoint<WriteResult>({ key: opts.key, fn: run }) : await run();
+    ctx.checkpoint && !dryRun
+      ? await ctx.checkpoint<WriteResult>({ key: opts.key, fn: run })
+      : await run();
   const warnings = [...opts.warnings];
   for (const c of result.conflicts) {
-    warnings.push(`${c} exists with different content; a real run needs overwrite: true to replace it`);
+    warnings.push(
+      `${c} exists with different content; a real run needs overwrite: true to replace it`,
+    );
   }
-  for (const f of result.written) ctx.logger.info(`${dryRun ? '[dry-run] ' : ''}wrote ${f}`);
+  for (const f of result.written)
+    ctx.logger.info(`${dryRun ? '[dry-run] ' : ''}wrote ${f}`);
   for (const f of result.unchanged) ctx.logger.info(`unchanged ${f}`);
   for (const w of warnings) ctx.logger.warn(w);
   ctx.output('files', result.written);

@@ -28,10 +28,14 @@ export type ReceiverInput = {
 };
 
 /** gRPC addresses of the receiver pods through the headless Service: what the hashring lists. */
-export function receiverEndpoints(namespace: string, replicas: number): string[] {
+export function receiverEndpoints(
+  namespace: string,
+  replicas: number,
+): string[] {
   return Array.from(
     { length: replicas },
-    (_, i) => `${RECEIVE_NAME}-${i}.${RECEIVE_NAME}.${namespace}.svc.cluster.local:${PORTS.grpc}`,
+    (_, i) =>
+      `${RECEIVE_NAME}-${i}.${RECEIVE_NAME}.${namespace}.svc.cluster.local:${PORTS.grpc}`,
   );
 }
 
@@ -39,20 +43,32 @@ export function receiverEndpoints(namespace: string, replicas: number): string[]
 export const receiveUrl = (namespace: string) =>
   `http://${RECEIVE_NAME}.${namespace}.svc.cluster.local:${PORTS.remoteWrite}/api/v1/receive`;
 
-const labels = { 'app.kubernetes.io/name': RECEIVE_NAME, 'app.kubernetes.io/component': 'receive' };
+const labels = {
+  'app.kubernetes.io/name': RECEIVE_NAME,
+  'app.kubernetes.io/component': 'receive',
+};
 
 export function receiverManifests(i: ReceiverInput): unknown[] {
   const ports = [
     { name: 'grpc', port: PORTS.grpc, targetPort: 'grpc' },
     { name: 'http', port: PORTS.http, targetPort: 'http' },
-    { name: 'remote-write', port: PORTS.remoteWrite, targetPort: 'remote-write' },
+    {
+      name: 'remote-write',
+      port: PORTS.remoteWrite,
+      targetPort: 'remote-write',
+    },
   ];
   const headless = {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: RECEIVE_NAME, labels },
     // Headless: gives every pod the stable DNS name the hashring endpoints use.
-    spec: { clusterIP: 'None', publishNotReadyAddresses: true, selector: labels, ports },
+    spec: {
+      clusterIP: 'None',
+      publishNotReadyAddresses: true,
+      selector: labels,
+      ports,
+    },
   };
   const statefulSet = {
     apiVersion: 'apps/v1',
@@ -66,7 +82,11 @@ export function receiverManifests(i: ReceiverInput): unknown[] {
       template: {
         metadata: { labels },
         spec: {
-          securityContext: { runAsNonRoot: true, runAsUser: 65534, fsGroup: 65534 },
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: 65534,
+            fsGroup: 65534,
+          },
           containers: [
             {
               name: 'thanos-receive',
@@ -89,30 +109,54 @@ export function receiverManifests(i: ReceiverInput): unknown[] {
                 '--label=receive="true"',
               ],
               env: [
-                { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-                { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                {
+                  name: 'POD_NAME',
+                  valueFrom: { fieldRef: { fieldPath: 'metadata.name' } },
+                },
+                {
+                  name: 'POD_NAMESPACE',
+                  valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } },
+                },
               ],
               ports: [
                 { name: 'grpc', containerPort: PORTS.grpc },
                 { name: 'http', containerPort: PORTS.http },
                 { name: 'remote-write', containerPort: PORTS.remoteWrite },
               ],
-              readinessProbe: { httpGet: { path: '/-/ready', port: 'http' }, periodSeconds: 5 },
-              livenessProbe: { httpGet: { path: '/-/healthy', port: 'http' }, periodSeconds: 30 },
-              resources: { requests: { memory: i.memoryRequest }, limits: { memory: i.memoryLimit } },
+              readinessProbe: {
+                httpGet: { path: '/-/ready', port: 'http' },
+                periodSeconds: 5,
+              },
+              livenessProbe: {
+                httpGet: { path: '/-/healthy', port: 'http' },
+                periodSeconds: 30,
+              },
+              resources: {
+                requests: { memory: i.memoryRequest },
+                limits: { memory: i.memoryLimit },
+              },
               volumeMounts: [
                 { name: 'data', mountPath: '/var/thanos/receive' },
-                { name: 'hashrings', mountPath: HASHRING_MOUNT_DIR, readOnly: true },
+                {
+                  name: 'hashrings',
+                  mountPath: HASHRING_MOUNT_DIR,
+                  readOnly: true,
+                },
               ],
             },
           ],
-          volumes: [{ name: 'hashrings', configMap: { name: HASHRING_CONFIGMAP } }],
+          volumes: [
+            { name: 'hashrings', configMap: { name: HASHRING_CONFIGMAP } },
+          ],
         },
       },
       volumeClaimTemplates: [
         {
           metadata: { name: 'data' },
-          spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: i.storageSize } } },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            resources: { requests: { storage: i.storageSize } },
+          },
         },
       ],
     },

@@ -55,7 +55,12 @@ export type AgentOverlayInput = {
   tenant: string;
   tls: RemoteWriteTls;
   auth: RemoteWriteAuth;
-  queue: { capacity: number; maxShards: number; maxSamplesPerSend: number; batchSendDeadline: string };
+  queue: {
+    capacity: number;
+    maxShards: number;
+    maxSamplesPerSend: number;
+    batchSendDeadline: string;
+  };
   dropMetrics: string[];
   memoryRequest: string;
   memoryLimit: string;
@@ -72,7 +77,9 @@ export function agentOverlayValues(i: AgentOverlayInput) {
 
   const tls: Record<string, unknown> = {};
   if (i.tls.caSecretName) {
-    secretMounts.push(secretMount('remote-write-ca', CA_MOUNT, i.tls.caSecretName));
+    secretMounts.push(
+      secretMount('remote-write-ca', CA_MOUNT, i.tls.caSecretName),
+    );
     tls.ca_file = `${CA_MOUNT}/${i.tls.caKey}`;
   } else if (i.tls.caFile) {
     tls.ca_file = i.tls.caFile;
@@ -82,11 +89,21 @@ export function agentOverlayValues(i: AgentOverlayInput) {
   if (Object.keys(tls).length) remoteWrite.tls_config = tls;
 
   if (i.auth.type === 'basic') {
-    secretMounts.push(secretMount('remote-write-auth', AUTH_MOUNT, i.auth.secretName));
-    remoteWrite.basic_auth = { username: i.auth.username, password_file: `${AUTH_MOUNT}/${i.auth.passwordKey}` };
+    secretMounts.push(
+      secretMount('remote-write-auth', AUTH_MOUNT, i.auth.secretName),
+    );
+    remoteWrite.basic_auth = {
+      username: i.auth.username,
+      password_file: `${AUTH_MOUNT}/${i.auth.passwordKey}`,
+    };
   } else if (i.auth.type === 'bearer') {
-    secretMounts.push(secretMount('remote-write-auth', AUTH_MOUNT, i.auth.secretName));
-    remoteWrite.authorization = { type: 'Bearer', credentials_file: `${AUTH_MOUNT}/${i.auth.tokenKey}` };
+    secretMounts.push(
+      secretMount('remote-write-auth', AUTH_MOUNT, i.auth.secretName),
+    );
+    remoteWrite.authorization = {
+      type: 'Bearer',
+      credentials_file: `${AUTH_MOUNT}/${i.auth.tokenKey}`,
+    };
   }
 
   remoteWrite.queue_config = {
@@ -107,7 +124,10 @@ export function agentOverlayValues(i: AgentOverlayInput) {
     server: {
       global: { external_labels: { ...i.externalLabels, cluster: i.cluster } },
       remoteWrite: [remoteWrite],
-      resources: { requests: { memory: i.memoryRequest }, limits: { memory: i.memoryLimit } },
+      resources: {
+        requests: { memory: i.memoryRequest },
+        limits: { memory: i.memoryLimit },
+      },
       ...(secretMounts.length ? { extraSecretMounts: secretMounts } : {}),
     },
   };
@@ -146,7 +166,13 @@ export function centralOverlayValues(i: CentralOverlayInput) {
     prometheus: {
       prometheusSpec: {
         externalLabels: { ...i.externalLabels, cluster: i.cluster },
-        remoteWrite: [{ name: 'thanos-receive', url: i.receiveUrl, headers: { [TENANT_HEADER]: i.tenant } }],
+        remoteWrite: [
+          {
+            name: 'thanos-receive',
+            url: i.receiveUrl,
+            headers: { [TENANT_HEADER]: i.tenant },
+          },
+        ],
         resources: {
           requests: { memory: i.prometheusMemoryRequest },
           limits: { memory: i.prometheusMemoryLimit },

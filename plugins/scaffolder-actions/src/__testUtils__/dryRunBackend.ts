@@ -13,7 +13,10 @@ import request from 'supertest';
 import YAML from 'yaml';
 import fleetModule from '../index';
 
-export const TEMPLATE_PATH = path.resolve(__dirname, '../../../../templates/new-cluster/template.yaml');
+export const TEMPLATE_PATH = path.resolve(
+  __dirname,
+  '../../../../templates/new-cluster/template.yaml',
+);
 
 export async function startScaffolder() {
   const backend = await startTestBackend({
@@ -25,7 +28,9 @@ export async function startScaffolder() {
         data: {
           backend: { baseUrl: 'http://localhost:7007' },
           // Only used by the parseRepoUrl filter (no requests are made).
-          integrations: { github: [{ host: 'github.com', token: 'dummy-token-not-used' }] },
+          integrations: {
+            github: [{ host: 'github.com', token: 'dummy-token-not-used' }],
+          },
         },
       }),
     ],
@@ -39,7 +44,11 @@ export function loadTemplate() {
 
 export type DryRunResponse = {
   log: Array<{ body: { message: string; status?: string; stepId?: string } }>;
-  directoryContents: Array<{ path: string; base64Content: string; executable?: boolean }>;
+  directoryContents: Array<{
+    path: string;
+    base64Content: string;
+    executable?: boolean;
+  }>;
   output: Record<string, unknown>;
   steps: unknown[];
 };
@@ -55,17 +64,26 @@ export async function dryRun(
       template,
       values,
       directoryContents: [
-        { path: 'template.yaml', base64Content: Buffer.from(YAML.stringify(template)).toString('base64') },
+        {
+          path: 'template.yaml',
+          base64Content: Buffer.from(YAML.stringify(template)).toString(
+            'base64',
+          ),
+        },
       ],
     });
   return { status: res.status, body: res.body };
 }
 
 /** Writes the dry-run's resulting workspace files into `dir`. */
-export function writeDirectoryContents(dir: string, contents: DryRunResponse['directoryContents']) {
+export function writeDirectoryContents(
+  dir: string,
+  contents: DryRunResponse['directoryContents'],
+) {
   for (const f of contents) {
     const target = path.resolve(dir, f.path);
-    if (!target.startsWith(path.resolve(dir) + path.sep)) throw new Error(`unsafe path ${f.path}`);
+    if (!target.startsWith(path.resolve(dir) + path.sep))
+      throw new Error(`unsafe path ${f.path}`);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, Buffer.from(f.base64Content, 'base64'));
   }
