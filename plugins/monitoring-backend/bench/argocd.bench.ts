@@ -6,7 +6,11 @@
  * runs in-process (startTestBackend). Prints upstream calls and time, cold and cached, and the logins
  * made by 20 concurrent requests that all need a session.
  */
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ArgocdFake, generateArgoApps } from '@fleet-monitoring/local-fleet';
 import { fleetMonitoringPlugin } from '../src/plugin';
@@ -14,7 +18,12 @@ import { fleetMonitoringPlugin } from '../src/plugin';
 async function main() {
   const apps = generateArgoApps(497);
   apps.push(
-    { name: 'bench-receive', labels: { 'app.kubernetes.io/part-of': 'bench' }, sync: 'OutOfSync', health: 'Healthy' },
+    {
+      name: 'bench-receive',
+      labels: { 'app.kubernetes.io/part-of': 'bench' },
+      sync: 'OutOfSync',
+      health: 'Healthy',
+    },
     { name: 'bench-agent', labels: { 'app.kubernetes.io/part-of': 'bench' } },
     { name: 'bench-query', labels: { 'app.kubernetes.io/part-of': 'bench' } },
   );
@@ -29,7 +38,14 @@ async function main() {
           data: {
             fleetMonitoring: {
               cache: { ttlSeconds },
-              argocd: [{ name: 'main', url: argo.url, username: 'bench', password: 'pw' }],
+              argocd: [
+                {
+                  name: 'main',
+                  url: argo.url,
+                  username: 'bench',
+                  password: 'pw',
+                },
+              ],
             },
           },
         }),
@@ -38,8 +54,18 @@ async function main() {
             {
               apiVersion: 'backstage.io/v1alpha1',
               kind: 'Component',
-              metadata: { name: 'bench', namespace: 'default', annotations: { 'argocd/app-selector': 'app.kubernetes.io%2Fpart-of%3Dbench' } },
-              spec: { type: 'service', owner: 'bench', lifecycle: 'production' },
+              metadata: {
+                name: 'bench',
+                namespace: 'default',
+                annotations: {
+                  'argocd/app-selector': 'app.kubernetes.io%2Fpart-of%3Dbench',
+                },
+              },
+              spec: {
+                type: 'service',
+                owner: 'bench',
+                lifecycle: 'production',
+              },
             },
           ],
         }),
@@ -55,22 +81,38 @@ async function main() {
   const get = async () => {
     const res = await fetch(url, { headers });
     const body = await res.json();
-    if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${JSON.stringify(body)}`);
+    if (res.status !== 200)
+      throw new Error(`HTTP ${res.status}: ${JSON.stringify(body)}`);
     return body;
   };
 
   argo.resetCounters();
   let t0 = performance.now();
   const cold = await get();
-  rows.push(['cold (login + list, 3 of 500 apps)', String(argo.requests.length), `${(performance.now() - t0).toFixed(1)} ms`, `${cold.applications.length} apps, ${argo.logins} login, reported upstreamCalls=${cold.upstreamCalls}`]);
+  rows.push([
+    'cold (login + list, 3 of 500 apps)',
+    String(argo.requests.length),
+    `${(performance.now() - t0).toFixed(1)} ms`,
+    `${cold.applications.length} apps, ${argo.logins} login, reported upstreamCalls=${cold.upstreamCalls}`,
+  ]);
   argo.resetCounters();
   t0 = performance.now();
   const warm = await get();
-  rows.push(['cached (same entity again)', String(argo.requests.length), `${(performance.now() - t0).toFixed(1)} ms`, `upstreamCalls=${warm.upstreamCalls}`]);
+  rows.push([
+    'cached (same entity again)',
+    String(argo.requests.length),
+    `${(performance.now() - t0).toFixed(1)} ms`,
+    `upstreamCalls=${warm.upstreamCalls}`,
+  ]);
   argo.resetCounters();
   t0 = performance.now();
   for (let i = 0; i < 50; i++) await get();
-  rows.push(['cached x50 sequential', String(argo.requests.length), `${((performance.now() - t0) / 50).toFixed(2)} ms avg`, '']);
+  rows.push([
+    'cached x50 sequential',
+    String(argo.requests.length),
+    `${((performance.now() - t0) / 50).toFixed(2)} ms avg`,
+    '',
+  ]);
   await cached.stop();
 
   // No cache, fresh backend: 20 concurrent requests, every one needs a session token.
@@ -80,19 +122,38 @@ async function main() {
   argo.revokeSessions();
   t0 = performance.now();
   const results = await Promise.all(
-    Array.from({ length: 20 }, () => fetch(`http://127.0.0.1:${port2}/api/fleet-monitoring/entity/component/default/bench/argocd`, { headers }).then(r => r.status)),
+    Array.from({ length: 20 }, () =>
+      fetch(
+        `http://127.0.0.1:${port2}/api/fleet-monitoring/entity/component/default/bench/argocd`,
+        { headers },
+      ).then(r => r.status),
+    ),
   );
   const ok = results.filter(s => s === 200).length;
-  rows.push(['20 concurrent, no cache, needing a login', String(argo.requests.length), `${(performance.now() - t0).toFixed(1)} ms`, `logins=${argo.logins} (target 1), ${ok}/20 OK`]);
+  rows.push([
+    '20 concurrent, no cache, needing a login',
+    String(argo.requests.length),
+    `${(performance.now() - t0).toFixed(1)} ms`,
+    `logins=${argo.logins} (target 1), ${ok}/20 OK`,
+  ]);
   await uncached.stop();
   await argo.stop();
 
-  const widths = [0, 1, 2, 3].map(i => Math.max(...[['scenario', 'ArgoCD calls', 'time', 'notes'], ...rows].map(r => r[i].length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  const widths = [0, 1, 2, 3].map(i =>
+    Math.max(
+      ...[['scenario', 'ArgoCD calls', 'time', 'notes'], ...rows].map(
+        r => r[i].length,
+      ),
+    ),
+  );
+  const line = (r: string[]) =>
+    `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   console.log(line(['scenario', 'ArgoCD calls', 'time', 'notes']));
   console.log(`|${widths.map(w => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows) console.log(line(r));
-  console.log('\nArgoCD calls include the login (POST /api/v1/session) and one sync-window lookup for the OutOfSync app.');
+  console.log(
+    '\nArgoCD calls include the login (POST /api/v1/session) and one sync-window lookup for the OutOfSync app.',
+  );
 }
 
 main().then(

@@ -30,7 +30,8 @@ export class LabelSelectorError extends Error {
   }
 }
 
-export type LabelSelectorOperator = '=' | '!=' | 'in' | 'notin' | 'exists' | '!';
+export type LabelSelectorOperator =
+  '=' | '!=' | 'in' | 'notin' | 'exists' | '!';
 
 export interface LabelRequirement {
   key: string;
@@ -39,16 +40,23 @@ export interface LabelRequirement {
 }
 
 const NAME_PART = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS_SUBDOMAIN =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 function checkKey(key: string): string {
   const slash = key.indexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;
-  if (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) {
-    throw new LabelSelectorError(`label key prefix "${prefix}" is not a DNS subdomain`);
+  if (
+    prefix !== undefined &&
+    (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))
+  ) {
+    throw new LabelSelectorError(
+      `label key prefix "${prefix}" is not a DNS subdomain`,
+    );
   }
-  if (!NAME_PART.test(name)) throw new LabelSelectorError(`"${key}" is not a valid label key`);
+  if (!NAME_PART.test(name))
+    throw new LabelSelectorError(`"${key}" is not a valid label key`);
   return key;
 }
 
@@ -92,9 +100,11 @@ export function parseLabelSelector(raw: string): LabelRequirement[] {
     }
   }
   if (text === '') throw new LabelSelectorError('the selector is empty');
-  if (text.length > 1024) throw new LabelSelectorError('the selector is longer than 1024 characters');
+  if (text.length > 1024)
+    throw new LabelSelectorError('the selector is longer than 1024 characters');
   return splitTerms(text).map(term => {
-    if (term === '') throw new LabelSelectorError('empty term (two commas in a row?)');
+    if (term === '')
+      throw new LabelSelectorError('empty term (two commas in a row?)');
     let m = /^(\S+?)\s+(in|notin)\s*\(([^()]*)\)$/.exec(term);
     if (m) {
       const values = m[3].split(',').map(v => checkValue(v.trim()));
@@ -105,11 +115,16 @@ export function parseLabelSelector(raw: string): LabelRequirement[] {
     }
     m = /^([^=!\s]+)\s*(==|=|!=)\s*([^=!\s]*)$/.exec(term);
     if (m) {
-      return { key: checkKey(m[1]), operator: m[2] === '!=' ? '!=' : '=', values: [checkValue(m[3])] };
+      return {
+        key: checkKey(m[1]),
+        operator: m[2] === '!=' ? '!=' : '=',
+        values: [checkValue(m[3])],
+      };
     }
     m = /^!\s*([^=!\s]+)$/.exec(term);
     if (m) return { key: checkKey(m[1]), operator: '!', values: [] };
-    if (/^[^=!\s()]+$/.test(term)) return { key: checkKey(term), operator: 'exists', values: [] };
+    if (/^[^=!\s()]+$/.test(term))
+      return { key: checkKey(term), operator: 'exists', values: [] };
     throw new LabelSelectorError(`cannot parse "${term}"`);
   });
 }
@@ -190,19 +205,25 @@ function annotation(entity: Entity, key: string): string | undefined {
  * neither `argocd/app-name` nor `argocd/app-selector`. Throws LabelSelectorError (or Error with a
  * message naming the annotation) on invalid values.
  */
-export function argocdSelectionFromEntity(entity: Entity): ArgocdSelection | undefined {
+export function argocdSelectionFromEntity(
+  entity: Entity,
+): ArgocdSelection | undefined {
   const appName = annotation(entity, ARGOCD_APP_NAME_ANNOTATION);
   const rawSelector = annotation(entity, ARGOCD_APP_SELECTOR_ANNOTATION);
   if (!appName && !rawSelector) return undefined;
   if (appName && !APP_NAME.test(appName)) {
-    throw new LabelSelectorError(`${ARGOCD_APP_NAME_ANNOTATION} "${appName}" is not a valid application name`);
+    throw new LabelSelectorError(
+      `${ARGOCD_APP_NAME_ANNOTATION} "${appName}" is not a valid application name`,
+    );
   }
   let requirements: LabelRequirement[] | undefined;
   if (!appName && rawSelector) {
     try {
       requirements = parseLabelSelector(rawSelector);
     } catch (e) {
-      throw new LabelSelectorError(`${ARGOCD_APP_SELECTOR_ANNOTATION} is not a valid label selector: ${(e as Error).message}`);
+      throw new LabelSelectorError(
+        `${ARGOCD_APP_SELECTOR_ANNOTATION} is not a valid label selector: ${(e as Error).message}`,
+      );
     }
   }
   const instances = annotation(entity, ARGOCD_INSTANCE_NAME_ANNOTATION)
@@ -215,13 +236,15 @@ export function argocdSelectionFromEntity(entity: Entity): ArgocdSelection | und
     [ARGOCD_APP_NAMESPACE_ANNOTATION, appNamespace],
     [ARGOCD_PROJECT_NAME_ANNOTATION, project],
   ] as const) {
-    if (v && !APP_NAME.test(v)) throw new LabelSelectorError(`${key} "${v}" is not a valid name`);
+    if (v && !APP_NAME.test(v))
+      throw new LabelSelectorError(`${key} "${v}" is not a valid name`);
   }
   return {
     appName,
     selector: requirements ? formatLabelSelector(requirements) : undefined,
     requirements,
-    instances: instances && instances.length > 0 ? [...new Set(instances)] : undefined,
+    instances:
+      instances && instances.length > 0 ? [...new Set(instances)] : undefined,
     appNamespace,
     project,
   };
@@ -242,7 +265,12 @@ export interface ArgocdOperationSummary {
 export interface ArgocdSyncWindowState {
   /** From GET /api/v1/applications/{name}/syncwindows. */
   canSync: boolean;
-  activeWindows: Array<{ kind?: string; schedule?: string; duration?: string; manualSync?: boolean }>;
+  activeWindows: Array<{
+    kind?: string;
+    schedule?: string;
+    duration?: string;
+    manualSync?: boolean;
+  }>;
 }
 
 export interface ArgocdAppSummary extends SubjectHealth {
@@ -286,7 +314,12 @@ export interface ArgocdInstanceResult {
 export interface ArgocdEntityApps extends SubjectHealth {
   reasons: HintedReason[];
   /** The list query sent to every instance (canonical selector or app name). */
-  query: { appName?: string; selector?: string; appNamespace?: string; project?: string };
+  query: {
+    appName?: string;
+    selector?: string;
+    appNamespace?: string;
+    project?: string;
+  };
   applications: ArgocdAppSummary[];
   instances: ArgocdInstanceResult[];
   /** Per-instance failures; the other instances' apps are still listed. */
@@ -303,7 +336,12 @@ export interface ArgocdHistoryEntry {
   deployedAt?: string;
   deployStartedAt?: string;
   initiatedBy?: { username?: string; automated?: boolean };
-  source?: { repoURL?: string; path?: string; chart?: string; targetRevision?: string };
+  source?: {
+    repoURL?: string;
+    path?: string;
+    chart?: string;
+    targetRevision?: string;
+  };
 }
 
 export interface ArgocdHistoryResponse {

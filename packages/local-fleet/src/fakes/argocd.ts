@@ -25,17 +25,53 @@ export interface FakeArgoApp {
   targetRevision?: string;
   destination?: { server?: string; namespace?: string; name?: string };
   sync?: 'Synced' | 'OutOfSync' | 'Unknown';
-  health?: 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended' | 'Missing' | 'Unknown';
+  health?:
+    | 'Healthy'
+    | 'Progressing'
+    | 'Degraded'
+    | 'Suspended'
+    | 'Missing'
+    | 'Unknown';
   healthMessage?: string;
   revision?: string;
-  operation?: { phase: 'Running' | 'Succeeded' | 'Failed' | 'Error' | 'Terminating'; message?: string; startedAt?: string; finishedAt?: string };
+  operation?: {
+    phase: 'Running' | 'Succeeded' | 'Failed' | 'Error' | 'Terminating';
+    message?: string;
+    startedAt?: string;
+    finishedAt?: string;
+  };
   /** Oldest first, as ArgoCD stores it. */
-  history?: Array<{ id: number; revision: string; deployedAt: string; deployStartedAt?: string; username?: string; automated?: boolean }>;
-  resources?: Array<{ group?: string; version: string; kind: string; namespace?: string; name: string; status?: 'Synced' | 'OutOfSync'; health?: string; healthMessage?: string }>;
-  syncWindows?: { canSync: boolean; active?: Array<{ kind: 'allow' | 'deny'; schedule: string; duration: string; manualSync?: boolean }> };
+  history?: Array<{
+    id: number;
+    revision: string;
+    deployedAt: string;
+    deployStartedAt?: string;
+    username?: string;
+    automated?: boolean;
+  }>;
+  resources?: Array<{
+    group?: string;
+    version: string;
+    kind: string;
+    namespace?: string;
+    name: string;
+    status?: 'Synced' | 'OutOfSync';
+    health?: string;
+    healthMessage?: string;
+  }>;
+  syncWindows?: {
+    canSync: boolean;
+    active?: Array<{
+      kind: 'allow' | 'deny';
+      schedule: string;
+      duration: string;
+      manualSync?: boolean;
+    }>;
+  };
 }
 
-export type ArgocdFault = 'down' | 'slow' | 'unauthorized' | 'forbidden' | 'non-json';
+export type ArgocdFault =
+  'down' | 'slow' | 'unauthorized' | 'forbidden' | 'non-json';
 
 export interface ArgocdFakeOptions {
   apps?: FakeArgoApp[];
@@ -55,30 +91,66 @@ export function generateArgoApps(n: number, prefix = 'app'): FakeArgoApp[] {
   return Array.from({ length: n }, (_, i) => ({
     name: `${prefix}-${String(i).padStart(4, '0')}`,
     project: `team-${i % 10}`,
-    labels: { 'app.kubernetes.io/part-of': `system-${i % 50}`, team: `team-${i % 10}` },
+    labels: {
+      'app.kubernetes.io/part-of': `system-${i % 50}`,
+      team: `team-${i % 10}`,
+    },
     repoURL: 'https://git.example.com/fleet/deploy.git',
     path: `apps/${prefix}-${i}`,
     targetRevision: 'main',
-    destination: { server: 'https://kubernetes.default.svc', namespace: `ns-${i % 20}` },
+    destination: {
+      server: 'https://kubernetes.default.svc',
+      namespace: `ns-${i % 20}`,
+    },
     sync: i % 7 === 0 ? 'OutOfSync' : 'Synced',
     health: i % 13 === 0 ? 'Degraded' : 'Healthy',
     revision: crypto.createHash('sha1').update(`${prefix}${i}`).digest('hex'),
-    operation: { phase: 'Succeeded', message: 'successfully synced (all tasks run)', startedAt: '2026-08-20T10:00:00Z', finishedAt: '2026-08-20T10:00:05Z' },
+    operation: {
+      phase: 'Succeeded',
+      message: 'successfully synced (all tasks run)',
+      startedAt: '2026-08-20T10:00:00Z',
+      finishedAt: '2026-08-20T10:00:05Z',
+    },
     history: [1, 2, 3].map(id => ({
       id,
-      revision: crypto.createHash('sha1').update(`${prefix}${i}-${id}`).digest('hex'),
+      revision: crypto
+        .createHash('sha1')
+        .update(`${prefix}${i}-${id}`)
+        .digest('hex'),
       deployStartedAt: `2026-08-${String(17 + id).padStart(2, '0')}T10:00:00Z`,
       deployedAt: `2026-08-${String(17 + id).padStart(2, '0')}T10:00:05Z`,
       automated: true,
     })),
     resources: [
-      { group: 'apps', version: 'v1', kind: 'Deployment', namespace: `ns-${i % 20}`, name: `${prefix}-${i}`, status: 'Synced', health: 'Healthy' },
-      { version: 'v1', kind: 'Service', namespace: `ns-${i % 20}`, name: `${prefix}-${i}`, status: 'Synced', health: 'Healthy' },
+      {
+        group: 'apps',
+        version: 'v1',
+        kind: 'Deployment',
+        namespace: `ns-${i % 20}`,
+        name: `${prefix}-${i}`,
+        status: 'Synced',
+        health: 'Healthy',
+      },
+      {
+        version: 'v1',
+        kind: 'Service',
+        namespace: `ns-${i % 20}`,
+        name: `${prefix}-${i}`,
+        status: 'Synced',
+        health: 'Healthy',
+      },
     ],
   }));
 }
 
-const GRPC = { NotFound: 5, PermissionDenied: 7, Unauthenticated: 16, InvalidArgument: 3, Internal: 13, Unimplemented: 12 };
+const GRPC = {
+  NotFound: 5,
+  PermissionDenied: 7,
+  Unauthenticated: 16,
+  InvalidArgument: 3,
+  Internal: 13,
+  Unimplemented: 12,
+};
 
 /** Go's encoding/json with `omitempty`: drop undefined, null, "", false-less empties ([] and {}). */
 export function omitEmpty<T>(value: T): T {
@@ -89,7 +161,13 @@ export function omitEmpty<T>(value: T): T {
       if (v === undefined || v === null || v === '') continue;
       const cleaned = omitEmpty(v);
       if (Array.isArray(cleaned) && cleaned.length === 0) continue;
-      if (cleaned && typeof cleaned === 'object' && !Array.isArray(cleaned) && Object.keys(cleaned).length === 0) continue;
+      if (
+        cleaned &&
+        typeof cleaned === 'object' &&
+        !Array.isArray(cleaned) &&
+        Object.keys(cleaned).length === 0
+      )
+        continue;
       out[k] = cleaned;
     }
     return out as T;
@@ -98,7 +176,10 @@ export function omitEmpty<T>(value: T): T {
 }
 
 /** A minimal label-selector matcher (=, ==, !=, in, notin, exists, !key) for `selector`. */
-function selectorMatches(selector: string, labels: Record<string, string>): boolean {
+function selectorMatches(
+  selector: string,
+  labels: Record<string, string>,
+): boolean {
   const terms: string[] = [];
   let depth = 0;
   let cur = '';
@@ -116,7 +197,9 @@ function selectorMatches(selector: string, labels: Record<string, string>): bool
     if (m) {
       const vals = m[3].split(',').map(v => v.trim());
       const has = m[1] in labels;
-      return m[2] === 'in' ? has && vals.includes(labels[m[1]]) : !has || !vals.includes(labels[m[1]]);
+      return m[2] === 'in'
+        ? has && vals.includes(labels[m[1]])
+        : !has || !vals.includes(labels[m[1]]);
     }
     m = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(t);
     if (m) return m[2] === '!=' ? labels[m[1]] !== m[3] : labels[m[1]] === m[3];
@@ -173,9 +256,13 @@ export class ArgocdFake {
 
   async start(): Promise<void> {
     this.server = http.createServer((req, res) => {
-      this.handle(req, res).catch(err => this.error(res, 500, GRPC.Internal, String(err)));
+      this.handle(req, res).catch(err =>
+        this.error(res, 500, GRPC.Internal, String(err)),
+      );
     });
-    await new Promise<void>(resolve => this.server!.listen(this.port, '127.0.0.1', resolve));
+    await new Promise<void>(resolve =>
+      this.server!.listen(this.port, '127.0.0.1', resolve),
+    );
     this.port = (this.server.address() as AddressInfo).port;
   }
 
@@ -188,18 +275,34 @@ export class ArgocdFake {
 
   private send(res: http.ServerResponse, status: number, body: unknown) {
     const text = JSON.stringify(omitEmpty(body));
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+    });
     res.end(text);
   }
 
-  private error(res: http.ServerResponse, status: number, code: number, message: string) {
+  private error(
+    res: http.ServerResponse,
+    status: number,
+    code: number,
+    message: string,
+  ) {
     this.send(res, status, { error: message, code, message });
   }
 
   private issueToken(username: string): string {
     const now = Math.floor(Date.now() / 1000);
-    const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-    const payload = { iss: 'argocd', sub: `${username}:login`, iat: now, nbf: now, exp: now + this.sessionLifetimeSeconds, jti: crypto.randomUUID() };
+    const b64 = (o: unknown) =>
+      Buffer.from(JSON.stringify(o)).toString('base64url');
+    const payload = {
+      iss: 'argocd',
+      sub: `${username}:login`,
+      iat: now,
+      nbf: now,
+      exp: now + this.sessionLifetimeSeconds,
+      jti: crypto.randomUUID(),
+    };
     const token = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(payload)}.${crypto.randomBytes(32).toString('base64url')}`;
     this.sessions.set(token, payload.exp);
     return token;
@@ -207,9 +310,13 @@ export class ArgocdFake {
 
   private authenticated(req: http.IncomingMessage): 'ok' | 'none' | 'invalid' {
     const header = req.headers.authorization;
-    let token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    let token = header?.startsWith('Bearer ')
+      ? header.slice(7).trim()
+      : undefined;
     if (!token) {
-      const cookie = /(?:^|;\s*)argocd\.token=([^;]+)/.exec(req.headers.cookie ?? '');
+      const cookie = /(?:^|;\s*)argocd\.token=([^;]+)/.exec(
+        req.headers.cookie ?? '',
+      );
       token = cookie?.[1];
     }
     if (!token) return 'none';
@@ -241,10 +348,17 @@ export class ArgocdFake {
       case 'non-json':
         // What a wrong base URL (the UI, or a login proxy) answers: an HTML page with 200.
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        res.end('<!doctype html><html><head><title>Argo CD</title></head><body><div id="app"></div></body></html>');
+        res.end(
+          '<!doctype html><html><head><title>Argo CD</title></head><body><div id="app"></div></body></html>',
+        );
         return;
       case 'unauthorized':
-        return this.error(res, 401, GRPC.Unauthenticated, 'invalid session: token is expired');
+        return this.error(
+          res,
+          401,
+          GRPC.Unauthenticated,
+          'invalid session: token is expired',
+        );
       case 'forbidden':
         return this.error(res, 403, GRPC.PermissionDenied, 'permission denied');
       default:
@@ -255,32 +369,89 @@ export class ArgocdFake {
       try {
         creds = JSON.parse(await this.body(req));
       } catch {
-        return this.error(res, 400, GRPC.InvalidArgument, 'invalid character in request body');
+        return this.error(
+          res,
+          400,
+          GRPC.InvalidArgument,
+          'invalid character in request body',
+        );
       }
       this.logins++;
-      if (!creds.username || this.users[creds.username] === undefined || this.users[creds.username] !== creds.password) {
-        return this.error(res, 401, GRPC.Unauthenticated, 'Invalid username or password');
+      if (
+        !creds.username ||
+        this.users[creds.username] === undefined ||
+        this.users[creds.username] !== creds.password
+      ) {
+        return this.error(
+          res,
+          401,
+          GRPC.Unauthenticated,
+          'Invalid username or password',
+        );
       }
       return this.send(res, 200, { token: this.issueToken(creds.username) });
     }
 
     const auth = this.authenticated(req);
-    if (auth === 'none') return this.error(res, 401, GRPC.Unauthenticated, 'no session information');
-    if (auth === 'invalid') return this.error(res, 401, GRPC.Unauthenticated, 'invalid session: token has invalid claims: token is expired');
-    if (req.method !== 'GET') return this.error(res, 501, GRPC.Unimplemented, 'Method Not Allowed');
+    if (auth === 'none')
+      return this.error(
+        res,
+        401,
+        GRPC.Unauthenticated,
+        'no session information',
+      );
+    if (auth === 'invalid')
+      return this.error(
+        res,
+        401,
+        GRPC.Unauthenticated,
+        'invalid session: token has invalid claims: token is expired',
+      );
+    if (req.method !== 'GET')
+      return this.error(res, 501, GRPC.Unimplemented, 'Method Not Allowed');
 
     if (url.pathname === '/api/v1/applications') return this.list(url, res);
-    const m = /^\/api\/v1\/applications\/([^/]+)(?:\/(resource-tree|syncwindows))?$/.exec(url.pathname);
+    const m =
+      /^\/api\/v1\/applications\/([^/]+)(?:\/(resource-tree|syncwindows))?$/.exec(
+        url.pathname,
+      );
     if (m) {
       const name = decodeURIComponent(m[1]);
-      const project = url.searchParams.get('project') ?? url.searchParams.getAll('projects')[0] ?? '';
+      const project =
+        url.searchParams.get('project') ??
+        url.searchParams.getAll('projects')[0] ??
+        '';
       const ns = url.searchParams.get('appNamespace') || this.ns;
-      const app = this.apps.find(a => a.name === name && this.appNamespace(a) === ns);
-      if (!app || (project && app.project !== project && (app.project ?? 'default') !== project)) {
+      const app = this.apps.find(
+        a => a.name === name && this.appNamespace(a) === ns,
+      );
+      if (
+        !app ||
+        (project &&
+          app.project !== project &&
+          (app.project ?? 'default') !== project)
+      ) {
         // ArgoCD: without a project it cannot tell "no access" from "does not exist", so it says 403.
-        if (!project) return this.error(res, 403, GRPC.PermissionDenied, 'permission denied');
-        if (app) return this.error(res, 403, GRPC.PermissionDenied, 'permission denied');
-        return this.error(res, 404, GRPC.NotFound, `applications.argoproj.io "${name}" not found`);
+        if (!project)
+          return this.error(
+            res,
+            403,
+            GRPC.PermissionDenied,
+            'permission denied',
+          );
+        if (app)
+          return this.error(
+            res,
+            403,
+            GRPC.PermissionDenied,
+            'permission denied',
+          );
+        return this.error(
+          res,
+          404,
+          GRPC.NotFound,
+          `applications.argoproj.io "${name}" not found`,
+        );
       }
       if (m[2] === 'resource-tree') return this.send(res, 200, this.tree(app));
       if (m[2] === 'syncwindows') return this.send(res, 200, this.windows(app));
@@ -297,7 +468,8 @@ export class ArgocdFake {
     const repo = q.get('repo');
     let items = this.apps.filter(a => {
       if (ns && this.appNamespace(a) !== ns) return false;
-      if (projects.length && !projects.includes(a.project ?? 'default')) return false;
+      if (projects.length && !projects.includes(a.project ?? 'default'))
+        return false;
       if (repo && a.repoURL !== repo) return false;
       return true;
     });
@@ -305,35 +477,69 @@ export class ArgocdFake {
       try {
         items = items.filter(a => selectorMatches(selector, a.labels ?? {}));
       } catch (e) {
-        return this.error(res, 400, GRPC.InvalidArgument, `error parsing the selector: ${(e as Error).message}`);
+        return this.error(
+          res,
+          400,
+          GRPC.InvalidArgument,
+          `error parsing the selector: ${(e as Error).message}`,
+        );
       }
     }
     const name = q.get('name');
     if (name) {
       items = items.filter(a => a.name === name).slice(0, 1);
-      if (items.length === 0) return this.error(res, 404, GRPC.NotFound, `application '${name}' not found`);
+      if (items.length === 0)
+        return this.error(
+          res,
+          404,
+          GRPC.NotFound,
+          `application '${name}' not found`,
+        );
     }
     items.sort((a, b) => a.name.localeCompare(b.name));
-    return this.send(res, 200, { metadata: { resourceVersion: '12345' }, items: items.map(a => this.render(a)) });
+    return this.send(res, 200, {
+      metadata: { resourceVersion: '12345' },
+      items: items.map(a => this.render(a)),
+    });
   }
 
   /** A v1alpha1Application as ArgoCD serialises it. */
   render(a: FakeArgoApp) {
-    const source = { repoURL: a.repoURL ?? 'https://git.example.com/fleet/deploy.git', path: a.path ?? `apps/${a.name}`, targetRevision: a.targetRevision ?? 'HEAD' };
-    const destination = a.destination ?? { server: 'https://kubernetes.default.svc', namespace: a.name };
+    const source = {
+      repoURL: a.repoURL ?? 'https://git.example.com/fleet/deploy.git',
+      path: a.path ?? `apps/${a.name}`,
+      targetRevision: a.targetRevision ?? 'HEAD',
+    };
+    const destination = a.destination ?? {
+      server: 'https://kubernetes.default.svc',
+      namespace: a.name,
+    };
     return {
       metadata: {
         name: a.name,
         namespace: this.appNamespace(a),
-        uid: crypto.createHash('md5').update(a.name).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'),
+        uid: crypto
+          .createHash('md5')
+          .update(a.name)
+          .digest('hex')
+          .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'),
         resourceVersion: '4242',
         generation: 7,
         creationTimestamp: '2026-08-01T00:00:00Z',
         labels: a.labels,
       },
-      spec: { project: a.project ?? 'default', source, destination, syncPolicy: { automated: { prune: true, selfHeal: true } } },
+      spec: {
+        project: a.project ?? 'default',
+        source,
+        destination,
+        syncPolicy: { automated: { prune: true, selfHeal: true } },
+      },
       status: {
-        sync: { status: a.sync ?? 'Synced', revision: a.revision, comparedTo: { source, destination } },
+        sync: {
+          status: a.sync ?? 'Synced',
+          revision: a.revision,
+          comparedTo: { source, destination },
+        },
         health: { status: a.health ?? 'Healthy', message: a.healthMessage },
         history: (a.history ?? []).map(h => ({
           id: h.id,
@@ -349,7 +555,10 @@ export class ArgocdFake {
               phase: a.operation.phase,
               message: a.operation.message,
               startedAt: a.operation.startedAt ?? '2026-08-20T10:00:00Z',
-              finishedAt: a.operation.phase === 'Running' ? undefined : a.operation.finishedAt ?? '2026-08-20T10:00:05Z',
+              finishedAt:
+                a.operation.phase === 'Running'
+                  ? undefined
+                  : (a.operation.finishedAt ?? '2026-08-20T10:00:05Z'),
               syncResult: a.revision ? { revision: a.revision } : undefined,
             }
           : undefined,
@@ -360,7 +569,9 @@ export class ArgocdFake {
           namespace: r.namespace,
           name: r.name,
           status: r.status ?? 'Synced',
-          health: r.health ? { status: r.health, message: r.healthMessage } : undefined,
+          health: r.health
+            ? { status: r.health, message: r.healthMessage }
+            : undefined,
         })),
         reconciledAt: '2026-08-22T10:00:00Z',
         sourceType: 'Kustomize',
@@ -377,9 +588,14 @@ export class ArgocdFake {
         kind: r.kind,
         namespace: r.namespace,
         name: r.name,
-        uid: crypto.createHash('md5').update(`${a.name}/${r.kind}/${r.name}`).digest('hex'),
+        uid: crypto
+          .createHash('md5')
+          .update(`${a.name}/${r.kind}/${r.name}`)
+          .digest('hex'),
         resourceVersion: '100',
-        health: r.health ? { status: r.health, message: r.healthMessage } : undefined,
+        health: r.health
+          ? { status: r.health, message: r.healthMessage }
+          : undefined,
         createdAt: '2026-08-01T00:00:00Z',
       };
       if (r.kind !== 'Deployment') return [node];
@@ -388,8 +604,18 @@ export class ArgocdFake {
         kind: 'Pod',
         namespace: r.namespace,
         name: `${r.name}-5d8c7b9f4-abcde`,
-        uid: crypto.createHash('md5').update(`${a.name}/pod/${r.name}`).digest('hex'),
-        parentRefs: [{ group: 'apps', kind: 'ReplicaSet', namespace: r.namespace, name: `${r.name}-5d8c7b9f4` }],
+        uid: crypto
+          .createHash('md5')
+          .update(`${a.name}/pod/${r.name}`)
+          .digest('hex'),
+        parentRefs: [
+          {
+            group: 'apps',
+            kind: 'ReplicaSet',
+            namespace: r.namespace,
+            name: `${r.name}-5d8c7b9f4`,
+          },
+        ],
         health: { status: r.health === 'Degraded' ? 'Degraded' : 'Healthy' },
         images: ['quay.io/thanos/thanos:v0.39.2'],
         info: [{ name: 'Status Reason', value: 'Running' }],
@@ -402,6 +628,10 @@ export class ArgocdFake {
 
   private windows(a: FakeArgoApp) {
     const active = a.syncWindows?.active ?? [];
-    return { activeWindows: active, assignedWindows: active, canSync: a.syncWindows?.canSync ?? true };
+    return {
+      activeWindows: active,
+      assignedWindows: active,
+      canSync: a.syncWindows?.canSync ?? true,
+    };
   }
 }

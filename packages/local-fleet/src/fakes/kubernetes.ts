@@ -31,7 +31,11 @@ export type KubernetesFault = 'down' | 'slow' | 'unauthorized';
 
 export interface KubernetesFakeOptions {
   pods?: FakePodSpec[];
-  configMaps?: Array<{ namespace: string; name: string; data: Record<string, string> }>;
+  configMaps?: Array<{
+    namespace: string;
+    name: string;
+    data: Record<string, string>;
+  }>;
   /** Accepted bearer tokens; empty accepts none. */
   tokens?: string[];
   /** Service account name used in 403 messages. */
@@ -40,10 +44,16 @@ export interface KubernetesFakeOptions {
 }
 
 /** A kube-thanos style receive pod. */
-export function receivePod(i: number, extra: Partial<FakePodSpec> = {}): FakePodSpec {
+export function receivePod(
+  i: number,
+  extra: Partial<FakePodSpec> = {},
+): FakePodSpec {
   return {
     name: `thanos-receive-${i}`,
-    labels: { 'app.kubernetes.io/name': 'thanos-receive', 'app.kubernetes.io/component': 'database-write-hashring' },
+    labels: {
+      'app.kubernetes.io/name': 'thanos-receive',
+      'app.kubernetes.io/component': 'database-write-hashring',
+    },
     podIP: `10.0.1.${10 + i}`,
     container: 'thanos-receive',
     memoryRequest: '1Gi',
@@ -52,10 +62,16 @@ export function receivePod(i: number, extra: Partial<FakePodSpec> = {}): FakePod
   };
 }
 
-export function agentPod(name = 'prometheus-agent-0', extra: Partial<FakePodSpec> = {}): FakePodSpec {
+export function agentPod(
+  name = 'prometheus-agent-0',
+  extra: Partial<FakePodSpec> = {},
+): FakePodSpec {
   return {
     name,
-    labels: { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/component': 'agent' },
+    labels: {
+      'app.kubernetes.io/name': 'prometheus',
+      'app.kubernetes.io/component': 'agent',
+    },
     podIP: '10.0.2.10',
     container: 'prometheus',
     memoryRequest: '256Mi',
@@ -65,11 +81,25 @@ export function agentPod(name = 'prometheus-agent-0', extra: Partial<FakePodSpec
 }
 
 /** Hashring file content naming receive pods by their stable DNS names. */
-export function hashringJson(pods: string[], namespace = 'monitoring', service = 'thanos-receive'): string {
-  return JSON.stringify([{ hashring: 'default', endpoints: pods.map(p => `${p}.${service}.${namespace}.svc.cluster.local:10901`) }]);
+export function hashringJson(
+  pods: string[],
+  namespace = 'monitoring',
+  service = 'thanos-receive',
+): string {
+  return JSON.stringify([
+    {
+      hashring: 'default',
+      endpoints: pods.map(
+        p => `${p}.${service}.${namespace}.svc.cluster.local:10901`,
+      ),
+    },
+  ]);
 }
 
-function matchesSelector(selector: string, labels: Record<string, string>): boolean {
+function matchesSelector(
+  selector: string,
+  labels: Record<string, string>,
+): boolean {
   if (!selector) return true;
   const terms: string[] = [];
   let depth = 0;
@@ -87,7 +117,9 @@ function matchesSelector(selector: string, labels: Record<string, string>): bool
     let m = /^(\S+)\s+(in|notin)\s*\((.*)\)$/.exec(t);
     if (m) {
       const vals = m[3].split(',').map(v => v.trim());
-      return m[2] === 'in' ? vals.includes(labels[m[1]]) : !vals.includes(labels[m[1]]);
+      return m[2] === 'in'
+        ? vals.includes(labels[m[1]])
+        : !vals.includes(labels[m[1]]);
     }
     m = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(t);
     if (m) return m[2] === '!=' ? labels[m[1]] !== m[3] : labels[m[1]] === m[3];
@@ -113,9 +145,13 @@ export class KubernetesFake {
 
   constructor(options: KubernetesFakeOptions = {}) {
     this.pods = options.pods ?? [];
-    this.configMaps = new Map((options.configMaps ?? []).map(c => [`${c.namespace}/${c.name}`, c.data]));
+    this.configMaps = new Map(
+      (options.configMaps ?? []).map(c => [`${c.namespace}/${c.name}`, c.data]),
+    );
     this.tokens = new Set(options.tokens ?? []);
-    this.serviceAccount = options.serviceAccount ?? 'system:serviceaccount:backstage:fleet-monitoring';
+    this.serviceAccount =
+      options.serviceAccount ??
+      'system:serviceaccount:backstage:fleet-monitoring';
     this.port = options.port ?? 0;
   }
 
@@ -129,9 +165,13 @@ export class KubernetesFake {
 
   async start(): Promise<void> {
     this.server = http.createServer((req, res) => {
-      this.handle(req, res).catch(err => this.status(res, 500, 'InternalError', String(err)));
+      this.handle(req, res).catch(err =>
+        this.status(res, 500, 'InternalError', String(err)),
+      );
     });
-    await new Promise<void>(resolve => this.server!.listen(this.port, '127.0.0.1', resolve));
+    await new Promise<void>(resolve =>
+      this.server!.listen(this.port, '127.0.0.1', resolve),
+    );
     this.port = (this.server.address() as AddressInfo).port;
   }
 
@@ -144,12 +184,21 @@ export class KubernetesFake {
 
   private send(res: http.ServerResponse, code: number, body: unknown) {
     const text = JSON.stringify(body);
-    res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.writeHead(code, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+    });
     res.end(text);
   }
 
   /** A meta/v1 Status failure. */
-  private status(res: http.ServerResponse, code: number, reason: string, message: string, details?: { name?: string; kind?: string }) {
+  private status(
+    res: http.ServerResponse,
+    code: number,
+    reason: string,
+    message: string,
+    details?: { name?: string; kind?: string },
+  ) {
     this.send(res, code, {
       kind: 'Status',
       apiVersion: 'v1',
@@ -169,13 +218,20 @@ export class KubernetesFake {
       req.socket.destroy();
       return;
     }
-    if (this.fault === 'slow') await new Promise(r => setTimeout(r, this.slowMs));
+    if (this.fault === 'slow')
+      await new Promise(r => setTimeout(r, this.slowMs));
     const auth = req.headers.authorization;
     const token = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
     if (this.fault === 'unauthorized' || !token || !this.tokens.has(token)) {
       return this.status(res, 401, 'Unauthorized', 'Unauthorized');
     }
-    if (req.method !== 'GET') return this.status(res, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    if (req.method !== 'GET')
+      return this.status(
+        res,
+        405,
+        'MethodNotAllowed',
+        'the server does not allow this method on the requested resource',
+      );
 
     let m = /^\/api\/v1\/(?:namespaces\/([^/]+)\/)?pods$/.exec(url.pathname);
     if (m) {
@@ -192,13 +248,29 @@ export class KubernetesFake {
       let items;
       try {
         const selector = url.searchParams.get('labelSelector') ?? '';
-        items = this.pods.filter(p => (!ns || (p.namespace ?? 'monitoring') === ns) && matchesSelector(selector, p.labels ?? {}));
+        items = this.pods.filter(
+          p =>
+            (!ns || (p.namespace ?? 'monitoring') === ns) &&
+            matchesSelector(selector, p.labels ?? {}),
+        );
       } catch (e) {
-        return this.status(res, 400, 'BadRequest', `unable to parse requirement: ${(e as Error).message}`);
+        return this.status(
+          res,
+          400,
+          'BadRequest',
+          `unable to parse requirement: ${(e as Error).message}`,
+        );
       }
-      return this.send(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '123456' }, items: items.map(p => this.renderPod(p)) });
+      return this.send(res, 200, {
+        kind: 'PodList',
+        apiVersion: 'v1',
+        metadata: { resourceVersion: '123456' },
+        items: items.map(p => this.renderPod(p)),
+      });
     }
-    m = /^\/api\/v1\/namespaces\/([^/]+)\/configmaps\/([^/]+)$/.exec(url.pathname);
+    m = /^\/api\/v1\/namespaces\/([^/]+)\/configmaps\/([^/]+)$/.exec(
+      url.pathname,
+    );
     if (m) {
       const [ns, name] = [decodeURIComponent(m[1]), decodeURIComponent(m[2])];
       if (this.forbidden.has(`get configmaps ${ns}`)) {
@@ -211,15 +283,33 @@ export class KubernetesFake {
         );
       }
       const data = this.configMaps.get(`${ns}/${name}`);
-      if (!data) return this.status(res, 404, 'NotFound', `configmaps "${name}" not found`, { name, kind: 'configmaps' });
+      if (!data)
+        return this.status(
+          res,
+          404,
+          'NotFound',
+          `configmaps "${name}" not found`,
+          { name, kind: 'configmaps' },
+        );
       return this.send(res, 200, {
         kind: 'ConfigMap',
         apiVersion: 'v1',
-        metadata: { name, namespace: ns, uid: `cm-${name}`, resourceVersion: '4711', creationTimestamp: '2026-08-01T00:00:00Z' },
+        metadata: {
+          name,
+          namespace: ns,
+          uid: `cm-${name}`,
+          resourceVersion: '4711',
+          creationTimestamp: '2026-08-01T00:00:00Z',
+        },
         data,
       });
     }
-    return this.status(res, 404, 'NotFound', 'the server could not find the requested resource');
+    return this.status(
+      res,
+      404,
+      'NotFound',
+      'the server could not find the requested resource',
+    );
   }
 
   /** A v1 Pod as the API server serialises it (list items carry no kind/apiVersion). */
@@ -229,15 +319,37 @@ export class KubernetesFake {
     const ready = p.ready ?? !(p.oomKilledNow || p.waitingReason);
     const now = '2026-08-22T09:00:00Z';
     const state = p.oomKilledNow
-      ? { terminated: { exitCode: 137, reason: 'OOMKilled', startedAt: now, finishedAt: '2026-08-22T09:41:12Z', containerID: `containerd://${p.name}` } }
+      ? {
+          terminated: {
+            exitCode: 137,
+            reason: 'OOMKilled',
+            startedAt: now,
+            finishedAt: '2026-08-22T09:41:12Z',
+            containerID: `containerd://${p.name}`,
+          },
+        }
       : p.waitingReason
-        ? { waiting: { reason: p.waitingReason, message: 'back-off 5m0s restarting failed container' } }
+        ? {
+            waiting: {
+              reason: p.waitingReason,
+              message: 'back-off 5m0s restarting failed container',
+            },
+          }
         : { running: { startedAt: now } };
     const lastState = p.lastOomKilledAt
-      ? { terminated: { exitCode: 137, reason: 'OOMKilled', startedAt: '2026-08-22T08:00:00Z', finishedAt: p.lastOomKilledAt, containerID: `containerd://${p.name}-old` } }
+      ? {
+          terminated: {
+            exitCode: 137,
+            reason: 'OOMKilled',
+            startedAt: '2026-08-22T08:00:00Z',
+            finishedAt: p.lastOomKilledAt,
+            containerID: `containerd://${p.name}-old`,
+          },
+        }
       : {};
     const resources: Record<string, Record<string, string>> = {};
-    if (p.memoryRequest) resources.requests = { memory: p.memoryRequest, cpu: '100m' };
+    if (p.memoryRequest)
+      resources.requests = { memory: p.memoryRequest, cpu: '100m' };
     if (p.memoryLimit) resources.limits = { memory: p.memoryLimit };
     return {
       metadata: {
@@ -246,11 +358,25 @@ export class KubernetesFake {
         uid: `uid-${p.name}`,
         labels: p.labels ?? {},
         creationTimestamp: '2026-08-20T10:00:00Z',
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: p.name.replace(/-\d+$/, ''), uid: 'sts', controller: true }],
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'StatefulSet',
+            name: p.name.replace(/-\d+$/, ''),
+            uid: 'sts',
+            controller: true,
+          },
+        ],
       },
       spec: {
         nodeName: 'node-1',
-        containers: [{ name: container, image: 'quay.io/thanos/thanos:v0.39.2', resources }],
+        containers: [
+          {
+            name: container,
+            image: 'quay.io/thanos/thanos:v0.39.2',
+            resources,
+          },
+        ],
       },
       status: {
         phase: p.phase ?? 'Running',
@@ -258,8 +384,16 @@ export class KubernetesFake {
         podIP: p.podIP,
         conditions: [
           { type: 'Initialized', status: 'True', lastTransitionTime: now },
-          { type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: now },
-          { type: 'ContainersReady', status: ready ? 'True' : 'False', lastTransitionTime: now },
+          {
+            type: 'Ready',
+            status: ready ? 'True' : 'False',
+            lastTransitionTime: now,
+          },
+          {
+            type: 'ContainersReady',
+            status: ready ? 'True' : 'False',
+            lastTransitionTime: now,
+          },
           { type: 'PodScheduled', status: 'True', lastTransitionTime: now },
         ],
         containerStatuses: [

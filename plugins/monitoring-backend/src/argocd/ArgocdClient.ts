@@ -1,6 +1,11 @@
 import type { UpstreamErrorKind } from '@fleet-monitoring/plugin-monitoring-common';
 import { UpstreamError } from '../upstream/errors';
-import { dispatcherFor, parseJsonBody, upstreamRequest, UpstreamResponse } from '../upstream/http';
+import {
+  dispatcherFor,
+  parseJsonBody,
+  upstreamRequest,
+  UpstreamResponse,
+} from '../upstream/http';
 import type { ArgocdInstanceConfig } from './config';
 
 /** Seconds before a session token's `exp` at which it is treated as expired. */
@@ -13,8 +18,12 @@ export function jwtExpiry(token: string): number | undefined {
   const parts = token.split('.');
   if (parts.length !== 3) return undefined;
   try {
-    const payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-    return typeof payload?.exp === 'number' && Number.isFinite(payload.exp) ? payload.exp : undefined;
+    const payload = JSON.parse(
+      Buffer.from(parts[1], 'base64url').toString('utf8'),
+    );
+    return typeof payload?.exp === 'number' && Number.isFinite(payload.exp)
+      ? payload.exp
+      : undefined;
   } catch {
     return undefined;
   }
@@ -49,7 +58,10 @@ export class ArgocdClient {
   private session?: { token: string; expiresAt: number };
   private loginInFlight?: Promise<string>;
 
-  constructor(readonly instance: ArgocdInstanceConfig, private readonly now: () => number = Date.now) {
+  constructor(
+    readonly instance: ArgocdInstanceConfig,
+    private readonly now: () => number = Date.now,
+  ) {
     this.upstream = `argocd:${instance.name}`;
   }
 
@@ -59,7 +71,15 @@ export class ArgocdClient {
     return url;
   }
 
-  private async send(path: string, init: { method?: 'GET' | 'POST'; query?: URLSearchParams; json?: unknown; token?: string }) {
+  private async send(
+    path: string,
+    init: {
+      method?: 'GET' | 'POST';
+      query?: URLSearchParams;
+      json?: unknown;
+      token?: string;
+    },
+  ) {
     this.calls++;
     return upstreamRequest({
       upstream: this.upstream,
@@ -95,13 +115,23 @@ export class ArgocdClient {
   }
 
   private async login(): Promise<string> {
-    if (this.instance.auth.type !== 'password') throw new Error('login needs username/password');
+    if (this.instance.auth.type !== 'password')
+      throw new Error('login needs username/password');
     const { username, password } = this.instance.auth;
     this.logins++;
-    const res = await this.send('api/v1/session', { method: 'POST', json: { username, password } });
+    const res = await this.send('api/v1/session', {
+      method: 'POST',
+      json: { username, password },
+    });
     if (res.status !== 200) this.fail(res, 'login (POST /api/v1/session)');
     const body = parseJsonBody<{ token?: string }>(this.upstream, res);
-    if (!body.token) throw new UpstreamError(this.upstream, 'bad-response', 'login answered without a token', res.status);
+    if (!body.token)
+      throw new UpstreamError(
+        this.upstream,
+        'bad-response',
+        'login answered without a token',
+        res.status,
+      );
     const exp = jwtExpiry(body.token);
     const nowSeconds = this.now() / 1000;
     const expiresAt = exp ?? nowSeconds + FALLBACK_TOKEN_LIFETIME_SECONDS;
@@ -113,11 +143,16 @@ export class ArgocdClient {
   private async token(forceLogin = false, rejected?: string): Promise<string> {
     const auth = this.instance.auth;
     if (auth.type === 'token') return auth.token;
-    if (!forceLogin && this.session && this.session.expiresAt - EXPIRY_SKEW_SECONDS > this.now() / 1000) {
+    if (
+      !forceLogin &&
+      this.session &&
+      this.session.expiresAt - EXPIRY_SKEW_SECONDS > this.now() / 1000
+    ) {
       return this.session.token;
     }
     // Another request already renewed the token that was rejected: use the new one.
-    if (forceLogin && this.session && this.session.token !== rejected) return this.session.token;
+    if (forceLogin && this.session && this.session.token !== rejected)
+      return this.session.token;
     if (!this.loginInFlight) {
       this.session = undefined;
       this.loginInFlight = this.login().finally(() => {
@@ -128,7 +163,11 @@ export class ArgocdClient {
   }
 
   /** GET a JSON document; `what` names the call in errors (never with secrets). */
-  async get<T>(path: string, query: URLSearchParams | undefined, what: string): Promise<T> {
+  async get<T>(
+    path: string,
+    query: URLSearchParams | undefined,
+    what: string,
+  ): Promise<T> {
     let token = await this.token();
     let res = await this.send(path, { query, token });
     if (res.status === 401 && this.instance.auth.type === 'password') {

@@ -22,15 +22,23 @@ const FAILED_PHASES = new Set(['Failed', 'Error']);
 export function lastDeployedAt(app: ArgoApplication): string | undefined {
   let newest: string | undefined;
   for (const h of app.status?.history ?? []) {
-    if (h.deployedAt && (!newest || Date.parse(h.deployedAt) > Date.parse(newest))) newest = h.deployedAt;
+    if (
+      h.deployedAt &&
+      (!newest || Date.parse(h.deployedAt) > Date.parse(newest))
+    )
+      newest = h.deployedAt;
   }
   const op = app.status?.operationState;
-  if (!newest && op?.phase === 'Succeeded' && op.finishedAt) newest = op.finishedAt;
+  if (!newest && op?.phase === 'Succeeded' && op.finishedAt)
+    newest = op.finishedAt;
   return newest;
 }
 
 /** Reasons (FAQ Q3) for one application's sync, health, last operation and sync windows. */
-export function appReasons(app: ArgoApplication, syncWindows?: ArgocdSyncWindowState): HintedReason[] {
+export function appReasons(
+  app: ArgoApplication,
+  syncWindows?: ArgocdSyncWindowState,
+): HintedReason[] {
   const name = app.metadata?.name ?? '?';
   const reasons: HintedReason[] = [];
   const sync = app.status?.sync?.status;
@@ -50,7 +58,9 @@ export function appReasons(app: ArgoApplication, syncWindows?: ArgocdSyncWindowS
       id: 'argocd-degraded',
       severity: 'critical',
       message: `${name} is Degraded${healthMessage ? `: ${healthMessage}` : ''}.`,
-      hints: [`Find the unhealthy resources: argocd app get ${name} (or the resources view).`],
+      hints: [
+        `Find the unhealthy resources: argocd app get ${name} (or the resources view).`,
+      ],
     });
   }
   if (health === 'Missing') {
@@ -68,19 +78,27 @@ export function appReasons(app: ArgoApplication, syncWindows?: ArgocdSyncWindowS
       message: `The last sync of ${name} ended in ${op.phase}${op.message ? `: ${op.message}` : ''}.`,
     });
   }
-  const blockedByOperation = op?.message && /sync window/i.test(op.message) && FAILED_PHASES.has(op.phase ?? '');
+  const blockedByOperation =
+    op?.message &&
+    /sync window/i.test(op.message) &&
+    FAILED_PHASES.has(op.phase ?? '');
   if ((syncWindows && !syncWindows.canSync) || blockedByOperation) {
     reasons.push({
       id: 'argocd-sync-window-blocked',
       severity: 'warning',
       message: `A sync window currently blocks syncing ${name}.`,
-      hints: ['Wait for the window to end, or sync manually if the window allows manual sync.'],
+      hints: [
+        'Wait for the window to end, or sync manually if the window allows manual sync.',
+      ],
     });
   }
   return reasons;
 }
 
-export function appState(reasons: HintedReason[], app: ArgoApplication): ArgocdAppSummary['state'] {
+export function appState(
+  reasons: HintedReason[],
+  app: ArgoApplication,
+): ArgocdAppSummary['state'] {
   const health = app.status?.health?.status;
   const base = health === 'Unknown' || !health ? 'unknown' : 'healthy';
   return stateFromReasons(reasons, base);

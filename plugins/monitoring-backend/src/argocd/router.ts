@@ -33,7 +33,10 @@ export function selectionOf(entity: Entity): ArgocdSelection {
 }
 
 /** Entity-scoped ArgoCD routes; every one authenticates and checks the entity permission first. */
-export function createArgocdRouter(options: { access: EntityAccess; argocd: ArgocdService }): express.Router {
+export function createArgocdRouter(options: {
+  access: EntityAccess;
+  argocd: ArgocdService;
+}): express.Router {
   const { access, argocd } = options;
   const router = Router();
 
@@ -44,15 +47,21 @@ export function createArgocdRouter(options: { access: EntityAccess; argocd: Argo
   });
 
   const appRoute = (suffix: 'history' | 'resources') =>
-    router.get(`${ENTITY}/argocd/:instance/applications/:app/${suffix}`, async (req, res) => {
-      const { instance, app } = req.params;
-      if (!SEGMENT.test(instance) || !SEGMENT.test(app)) throw new InputError('Invalid instance or application name');
-      const entity = await access.readEntity(req);
-      const selection = selectionOf(entity);
-      await answerUpstreamErrors(req, res, () =>
-        suffix === 'history' ? argocd.history(selection, instance, app) : argocd.resources(selection, instance, app),
-      );
-    });
+    router.get(
+      `${ENTITY}/argocd/:instance/applications/:app/${suffix}`,
+      async (req, res) => {
+        const { instance, app } = req.params;
+        if (!SEGMENT.test(instance) || !SEGMENT.test(app))
+          throw new InputError('Invalid instance or application name');
+        const entity = await access.readEntity(req);
+        const selection = selectionOf(entity);
+        await answerUpstreamErrors(req, res, () =>
+          suffix === 'history'
+            ? argocd.history(selection, instance, app)
+            : argocd.resources(selection, instance, app),
+        );
+      },
+    );
   appRoute('history');
   appRoute('resources');
   return router;

@@ -30,7 +30,11 @@ export interface ArgoResourceStatus {
 }
 
 export interface ArgoApplication {
-  metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+  };
   spec?: {
     project?: string;
     source?: ArgoSource;
@@ -41,7 +45,12 @@ export interface ArgoApplication {
     sync?: { status?: string; revision?: string; revisions?: string[] };
     health?: { status?: string; message?: string };
     history?: ArgoHistory[];
-    operationState?: { phase?: string; message?: string; startedAt?: string; finishedAt?: string };
+    operationState?: {
+      phase?: string;
+      message?: string;
+      startedAt?: string;
+      finishedAt?: string;
+    };
     resources?: ArgoResourceStatus[];
   };
 }
@@ -62,6 +71,16 @@ export interface ArgoApplicationTree {
 
 export interface ArgoSyncWindows {
   canSync?: boolean;
-  activeWindows?: Array<{ kind?: string; schedule?: string; duration?: string; manualSync?: boolean }>;
-  assignedWindows?: Array<{ kind?: string; schedule?: string; duration?: string; manualSync?: boolean }>;
+  activeWindows?: Array<{
+    kind?: string;
+    schedule?: string;
+    duration?: string;
+    manualSync?: boolean;
+  }>;
+  assignedWindows?: Array<{
+    kind?: string;
+    schedule?: string;
+    duration?: string;
+    manualSync?: boolean;
+  }>;
 }

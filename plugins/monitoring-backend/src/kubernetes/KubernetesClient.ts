@@ -1,7 +1,12 @@
 import type { UpstreamErrorKind } from '@fleet-monitoring/plugin-monitoring-common';
 import { Agent, type Dispatcher } from 'undici';
 import { UpstreamError } from '../upstream/errors';
-import { dispatcherFor, parseJsonBody, upstreamRequest, UpstreamResponse } from '../upstream/http';
+import {
+  dispatcherFor,
+  parseJsonBody,
+  upstreamRequest,
+  UpstreamResponse,
+} from '../upstream/http';
 import type { KubernetesClusterConfig } from './config';
 import type { K8sConfigMap, K8sPodList, K8sStatus } from './types';
 
@@ -19,24 +24,38 @@ export class KubernetesClient {
   calls = 0;
   private readonly dispatcher?: Dispatcher;
 
-  constructor(readonly cluster: KubernetesClusterConfig, private readonly maxBytes: number) {
+  constructor(
+    readonly cluster: KubernetesClusterConfig,
+    private readonly maxBytes: number,
+  ) {
     this.upstream = `kubernetes:${cluster.name}`;
     if (cluster.skipTLSVerify) {
       // Only this cluster's connections skip verification; the process default stays strict.
-      this.dispatcher = new Agent({ connect: { rejectUnauthorized: false, ...(cluster.ca ? { ca: cluster.ca } : {}) } });
+      this.dispatcher = new Agent({
+        connect: {
+          rejectUnauthorized: false,
+          ...(cluster.ca ? { ca: cluster.ca } : {}),
+        },
+      });
     } else {
       this.dispatcher = dispatcherFor(cluster.ca);
     }
   }
 
-  private async get<T>(path: string, query: URLSearchParams | undefined, what: string): Promise<T> {
+  private async get<T>(
+    path: string,
+    query: URLSearchParams | undefined,
+    what: string,
+  ): Promise<T> {
     const url = new URL(path, this.cluster.url);
     if (query) url.search = query.toString();
     this.calls++;
     const res = await upstreamRequest({
       upstream: this.upstream,
       url,
-      headers: this.cluster.serviceAccountToken ? { authorization: `Bearer ${this.cluster.serviceAccountToken}` } : {},
+      headers: this.cluster.serviceAccountToken
+        ? { authorization: `Bearer ${this.cluster.serviceAccountToken}` }
+        : {},
       timeoutMs: this.cluster.timeoutMs,
       maxBytes: this.maxBytes,
       dispatcher: this.dispatcher,

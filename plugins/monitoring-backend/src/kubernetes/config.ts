@@ -30,24 +30,32 @@ export interface KubernetesSettings {
 
 const NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
-function readCluster(c: Config, source: KubernetesClusterConfig['source']): KubernetesClusterConfig {
+function readCluster(
+  c: Config,
+  source: KubernetesClusterConfig['source'],
+): KubernetesClusterConfig {
   const name = c.getString('name');
-  if (!NAME.test(name)) throw new InputError(`${source}: cluster name "${name}" is not valid`);
+  if (!NAME.test(name))
+    throw new InputError(`${source}: cluster name "${name}" is not valid`);
   let url: URL;
   try {
     url = new URL(c.getString('url'));
   } catch {
     throw new InputError(`${source}[${name}].url is not a URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError(`${source}[${name}].url must be http(s)`);
-  if (url.username || url.password) throw new InputError(`${source}[${name}].url must not embed credentials`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new InputError(`${source}[${name}].url must be http(s)`);
+  if (url.username || url.password)
+    throw new InputError(`${source}[${name}].url must not embed credentials`);
   if (!url.pathname.endsWith('/')) url.pathname += '/';
   const caFile = c.getOptionalString('caFile');
   return {
     name,
     url,
     serviceAccountToken: c.getOptionalString('serviceAccountToken'),
-    ca: c.getOptionalString('caData') ?? (caFile ? fs.readFileSync(caFile, 'utf8') : undefined),
+    ca:
+      c.getOptionalString('caData') ??
+      (caFile ? fs.readFileSync(caFile, 'utf8') : undefined),
     skipTLSVerify: c.getOptionalBoolean('skipTLSVerify') ?? false,
     timeoutMs: c.getOptionalNumber('timeoutMs') ?? 10_000,
     source,
@@ -61,13 +69,20 @@ function readCluster(c: Config, source: KubernetesClusterConfig['source']): Kube
 export function readKubernetesSettings(root: Config): KubernetesSettings {
   const fm = root.getOptionalConfig('fleetMonitoring');
   const k = fm?.getOptionalConfig('kubernetes');
-  const clusters = (k?.getOptionalConfigArray('clusters') ?? []).map(c => readCluster(c, 'fleetMonitoring.kubernetes'));
+  const clusters = (k?.getOptionalConfigArray('clusters') ?? []).map(c =>
+    readCluster(c, 'fleetMonitoring.kubernetes'),
+  );
   const names = new Set<string>();
   for (const c of clusters) {
-    if (names.has(c.name)) throw new InputError(`fleetMonitoring.kubernetes: duplicate cluster "${c.name}"`);
+    if (names.has(c.name))
+      throw new InputError(
+        `fleetMonitoring.kubernetes: duplicate cluster "${c.name}"`,
+      );
     names.add(c.name);
   }
-  for (const method of root.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? []) {
+  for (const method of root.getOptionalConfigArray(
+    'kubernetes.clusterLocatorMethods',
+  ) ?? []) {
     if (method.getOptionalString('type') !== 'config') continue;
     for (const c of method.getOptionalConfigArray('clusters') ?? []) {
       const authProvider = c.getOptionalString('authProvider');
@@ -81,13 +96,19 @@ export function readKubernetesSettings(root: Config): KubernetesSettings {
   }
   return {
     namespace: k?.getOptionalString('namespace') ?? 'monitoring',
-    receiveSelector: k?.getOptionalString('receiveSelector') ?? 'app.kubernetes.io/name=thanos-receive',
-    agentSelector: k?.getOptionalString('agentSelector') ?? 'app.kubernetes.io/name=prometheus',
-    hashringConfigMap: k?.getOptionalString('hashringConfigMap') ?? 'thanos-receive-hashring',
+    receiveSelector:
+      k?.getOptionalString('receiveSelector') ??
+      'app.kubernetes.io/name=thanos-receive',
+    agentSelector:
+      k?.getOptionalString('agentSelector') ??
+      'app.kubernetes.io/name=prometheus',
+    hashringConfigMap:
+      k?.getOptionalString('hashringConfigMap') ?? 'thanos-receive-hashring',
     hashringKey: k?.getOptionalString('hashringKey') ?? 'hashrings.json',
     receiveGrpcPort: k?.getOptionalNumber('receiveGrpcPort') ?? 10901,
     restartThreshold: k?.getOptionalNumber('restartThreshold') ?? 3,
-    maxResponseBytes: k?.getOptionalNumber('maxResponseBytes') ?? 16 * 1024 * 1024,
+    maxResponseBytes:
+      k?.getOptionalNumber('maxResponseBytes') ?? 16 * 1024 * 1024,
     cacheTtlSeconds: fm?.getOptionalNumber('cache.ttlSeconds') ?? 30,
     clusters,
   };

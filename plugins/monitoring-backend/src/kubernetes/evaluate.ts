@@ -12,10 +12,14 @@ import type { K8sContainerState, K8sPod } from './types';
 /** A termination within this window counts as "restarting now" even below the restart threshold. */
 const RECENT_RESTART_MS = 3600_000;
 
-function stateOf(s?: K8sContainerState): { state?: ContainerSummary['state']; reason?: string } {
+function stateOf(s?: K8sContainerState): {
+  state?: ContainerSummary['state'];
+  reason?: string;
+} {
   if (s?.running) return { state: 'running' };
   if (s?.waiting) return { state: 'waiting', reason: s.waiting.reason };
-  if (s?.terminated) return { state: 'terminated', reason: s.terminated.reason };
+  if (s?.terminated)
+    return { state: 'terminated', reason: s.terminated.reason };
   return {};
 }
 
@@ -28,11 +32,15 @@ export function summarizePod(
 ): PodSummary {
   const name = pod.metadata?.name ?? '?';
   const specs = new Map((pod.spec?.containers ?? []).map(c => [c.name, c]));
-  const containers: ContainerSummary[] = (pod.status?.containerStatuses ?? []).map(cs => {
+  const containers: ContainerSummary[] = (
+    pod.status?.containerStatuses ?? []
+  ).map(cs => {
     const current = stateOf(cs.state);
     const last = cs.lastState?.terminated ?? cs.state?.terminated;
     const resources = specs.get(cs.name)?.resources;
-    const oomKilled = cs.lastState?.terminated?.reason === 'OOMKilled' || cs.state?.terminated?.reason === 'OOMKilled';
+    const oomKilled =
+      cs.lastState?.terminated?.reason === 'OOMKilled' ||
+      cs.state?.terminated?.reason === 'OOMKilled';
     return JSON.parse(
       JSON.stringify({
         name: cs.name,
@@ -49,7 +57,8 @@ export function summarizePod(
       }),
     );
   });
-  const ready = pod.status?.conditions?.find(c => c.type === 'Ready')?.status === 'True';
+  const ready =
+    pod.status?.conditions?.find(c => c.type === 'Ready')?.status === 'True';
   const restarts = containers.reduce((n, c) => n + c.restartCount, 0);
   const reasons: HintedReason[] = [];
   for (const c of containers.filter(x => x.oomKilled)) {
@@ -61,14 +70,20 @@ export function summarizePod(
     });
   }
   if (!ready && pod.status?.phase !== 'Succeeded') {
-    const waiting = containers.find(c => c.state === 'waiting' && c.stateReason)?.stateReason;
+    const waiting = containers.find(
+      c => c.state === 'waiting' && c.stateReason,
+    )?.stateReason;
     reasons.push({
       id: 'pod-not-ready',
       severity: role === 'receive' ? 'critical' : 'warning',
       message: `${name} is not ready (phase ${pod.status?.phase ?? 'unknown'}${waiting ? `, ${waiting}` : ''}${pod.status?.reason ? `, ${pod.status.reason}` : ''}).`,
     });
   }
-  const recent = containers.some(c => c.lastTerminationAt && now - Date.parse(c.lastTerminationAt) < RECENT_RESTART_MS);
+  const recent = containers.some(
+    c =>
+      c.lastTerminationAt &&
+      now - Date.parse(c.lastTerminationAt) < RECENT_RESTART_MS,
+  );
   if (restarts >= restartThreshold || (restarts > 0 && recent)) {
     reasons.push({
       id: 'pod-restarting',
@@ -97,21 +112,26 @@ export function summarizePod(
 /** Parses the hashring file (a JSON array; endpoints are strings or `{address}` objects). */
 export function parseHashrings(text: string): HashringSummary[] {
   const parsed = JSON.parse(text);
-  if (!Array.isArray(parsed)) throw new Error('the hashring file must be a JSON array of hashrings');
+  if (!Array.isArray(parsed))
+    throw new Error('the hashring file must be a JSON array of hashrings');
   return parsed.map((h: any, i: number) => {
     if (!h || typeof h !== 'object' || !Array.isArray(h.endpoints)) {
       throw new Error(`hashring #${i} has no "endpoints" array`);
     }
     const endpoints = h.endpoints.map((e: any) => {
       const address = typeof e === 'string' ? e : e?.address;
-      if (typeof address !== 'string' || address === '') throw new Error(`hashring #${i} has an endpoint without an address`);
+      if (typeof address !== 'string' || address === '')
+        throw new Error(`hashring #${i} has an endpoint without an address`);
       return address;
     });
-    return JSON.parse(JSON.stringify({
-      name: typeof h.hashring === 'string' ? h.hashring : undefined,
-      endpoints,
-      tenants: Array.isArray(h.tenants) && h.tenants.length ? h.tenants : undefined,
-    }));
+    return JSON.parse(
+      JSON.stringify({
+        name: typeof h.hashring === 'string' ? h.hashring : undefined,
+        endpoints,
+        tenants:
+          Array.isArray(h.tenants) && h.tenants.length ? h.tenants : undefined,
+      }),
+    );
   });
 }
 
@@ -120,7 +140,9 @@ function hostOf(endpoint: string): string {
   const v6 = /^\[([^\]]+)\](?::\d+)?$/.exec(endpoint);
   if (v6) return v6[1];
   const i = endpoint.lastIndexOf(':');
-  return i > 0 && /^\d+$/.test(endpoint.slice(i + 1)) ? endpoint.slice(0, i) : endpoint;
+  return i > 0 && /^\d+$/.test(endpoint.slice(i + 1))
+    ? endpoint.slice(0, i)
+    : endpoint;
 }
 
 const IP = /^(\d{1,3}\.){3}\d{1,3}$|:/;
@@ -129,7 +151,10 @@ const IP = /^(\d{1,3}\.){3}\d{1,3}$|:/;
  * Which pod an endpoint names: `<pod>.<service>.<ns>.svc.cluster.local:10901` (first DNS label is
  * the pod name) or `<podIP>:10901`.
  */
-export function podForEndpoint(endpoint: string, pods: Array<{ name: string; podIP?: string }>): string | undefined {
+export function podForEndpoint(
+  endpoint: string,
+  pods: Array<{ name: string; podIP?: string }>,
+): string | undefined {
   const host = hostOf(endpoint);
   if (IP.test(host)) return pods.find(p => p.podIP === host)?.name;
   const label = host.split('.')[0];
@@ -159,7 +184,9 @@ export function checkHashring(
       id: 'hashring-endpoint-missing',
       severity: 'warning',
       message: `Receive pod ${pod} is not in any hashring of ConfigMap ${configMap} (key ${key}), so it gets no writes.`,
-      hints: ['Add the pod\'s endpoint to the hashring (or let thanos-receive-controller regenerate it).'],
+      hints: [
+        "Add the pod's endpoint to the hashring (or let thanos-receive-controller regenerate it).",
+      ],
     });
   }
   for (const e of unknownEndpoints) {
@@ -167,8 +194,18 @@ export function checkHashring(
       id: 'hashring-endpoint-unknown',
       severity: 'critical',
       message: `The hashring names ${e}, which matches no running receive pod; writes routed to it fail.`,
-      hints: ['Remove the endpoint from the hashring, or scale the receive StatefulSet back up.'],
+      hints: [
+        'Remove the endpoint from the hashring, or scale the receive StatefulSet back up.',
+      ],
     });
   }
-  return { configMap, key, hashrings, missingPods, unknownEndpoints, state: stateFromReasons(reasons), reasons };
+  return {
+    configMap,
+    key,
+    hashrings,
+    missingPods,
+    unknownEndpoints,
+    state: stateFromReasons(reasons),
+    reasons,
+  };
 }

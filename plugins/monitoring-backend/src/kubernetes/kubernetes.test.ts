@@ -1,62 +1,154 @@
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { agentPod, hashringJson, KubernetesFake, receivePod } from '@fleet-monitoring/local-fleet';
+import {
+  agentPod,
+  hashringJson,
+  KubernetesFake,
+  receivePod,
+} from '@fleet-monitoring/local-fleet';
 import request from 'supertest';
 import { fleetMonitoringPlugin } from '../plugin';
 import { expectMatchesSchema } from '../__testUtils__/openapi';
 import { readKubernetesSettings } from './config';
-import { checkHashring, parseHashrings, podForEndpoint, summarizePod } from './evaluate';
+import {
+  checkHashring,
+  parseHashrings,
+  podForEndpoint,
+  summarizePod,
+} from './evaluate';
 
 describe('evaluation', () => {
   const fake = new KubernetesFake();
   it('flags OOMKilled in lastState and in state with the FAQ hints', () => {
-    const last = summarizePod(fake.renderPod(receivePod(1, { restarts: 1, lastOomKilledAt: '2026-08-22T09:41:12Z' })) as any, 'receive', 3, Date.parse('2026-08-22T10:00:00Z'));
-    expect(last.reasons.map(r => r.id)).toEqual(['pod-oom-killed', 'pod-restarting']);
-    expect(last.reasons[0].message).toMatch(/exit code 137.*memory limit 2Gi, request 1Gi/);
+    const last = summarizePod(
+      fake.renderPod(
+        receivePod(1, { restarts: 1, lastOomKilledAt: '2026-08-22T09:41:12Z' }),
+      ) as any,
+      'receive',
+      3,
+      Date.parse('2026-08-22T10:00:00Z'),
+    );
+    expect(last.reasons.map(r => r.id)).toEqual([
+      'pod-oom-killed',
+      'pod-restarting',
+    ]);
+    expect(last.reasons[0].message).toMatch(
+      /exit code 137.*memory limit 2Gi, request 1Gi/,
+    );
     expect(last.reasons[0].hints?.[0]).toMatch(/2Gi -> 4Gi/);
-    expect(last.containers[0]).toMatchObject({ lastTerminationReason: 'OOMKilled', lastTerminationExitCode: 137, memoryLimit: '2Gi', oomKilled: true });
-    const now = summarizePod(fake.renderPod(receivePod(2, { oomKilledNow: true })) as any, 'receive', 3);
-    expect(now.reasons.map(r => r.id)).toEqual(['pod-oom-killed', 'pod-not-ready']);
+    expect(last.containers[0]).toMatchObject({
+      lastTerminationReason: 'OOMKilled',
+      lastTerminationExitCode: 137,
+      memoryLimit: '2Gi',
+      oomKilled: true,
+    });
+    const now = summarizePod(
+      fake.renderPod(receivePod(2, { oomKilledNow: true })) as any,
+      'receive',
+      3,
+    );
+    expect(now.reasons.map(r => r.id)).toEqual([
+      'pod-oom-killed',
+      'pod-not-ready',
+    ]);
     expect(now.state).toBe('failing');
   });
 
   it('does not call exit code 137 alone OOM; flags restarts above the threshold', () => {
     const pod: any = fake.renderPod(receivePod(0, { restarts: 5 }));
-    pod.status.containerStatuses[0].lastState = { terminated: { exitCode: 137, reason: 'Error', finishedAt: '2026-01-01T00:00:00Z' } };
+    pod.status.containerStatuses[0].lastState = {
+      terminated: {
+        exitCode: 137,
+        reason: 'Error',
+        finishedAt: '2026-01-01T00:00:00Z',
+      },
+    };
     const s = summarizePod(pod, 'receive', 3);
     expect(s.reasons.map(r => r.id)).toEqual(['pod-restarting']);
     expect(s.state).toBe('degraded');
   });
 
   it('matches hashring endpoints by pod DNS name or pod IP', () => {
-    const pods = [{ name: 'thanos-receive-0', podIP: '10.0.1.10' }, { name: 'thanos-receive-1', podIP: '10.0.1.11' }];
-    expect(podForEndpoint('thanos-receive-0.thanos-receive.monitoring.svc.cluster.local:10901', pods)).toBe('thanos-receive-0');
-    expect(podForEndpoint('thanos-receive-1.thanos-receive:10901', pods)).toBe('thanos-receive-1');
+    const pods = [
+      { name: 'thanos-receive-0', podIP: '10.0.1.10' },
+      { name: 'thanos-receive-1', podIP: '10.0.1.11' },
+    ];
+    expect(
+      podForEndpoint(
+        'thanos-receive-0.thanos-receive.monitoring.svc.cluster.local:10901',
+        pods,
+      ),
+    ).toBe('thanos-receive-0');
+    expect(podForEndpoint('thanos-receive-1.thanos-receive:10901', pods)).toBe(
+      'thanos-receive-1',
+    );
     expect(podForEndpoint('10.0.1.11:10901', pods)).toBe('thanos-receive-1');
     expect(podForEndpoint('thanos-receive-10.x:10901', pods)).toBeUndefined();
-    const rings = parseHashrings(JSON.stringify([{ hashring: 'a', endpoints: ['10.0.1.10:10901', { address: 'thanos-receive-9.svc:10901' }] }]));
+    const rings = parseHashrings(
+      JSON.stringify([
+        {
+          hashring: 'a',
+          endpoints: [
+            '10.0.1.10:10901',
+            { address: 'thanos-receive-9.svc:10901' },
+          ],
+        },
+      ]),
+    );
     const check = checkHashring('monitoring/h', 'hashrings.json', rings, pods);
     expect(check.missingPods).toEqual(['thanos-receive-1']);
     expect(check.unknownEndpoints).toEqual(['thanos-receive-9.svc:10901']);
-    expect(check.reasons.map(r => r.id)).toEqual(['hashring-endpoint-missing', 'hashring-endpoint-unknown']);
+    expect(check.reasons.map(r => r.id)).toEqual([
+      'hashring-endpoint-missing',
+      'hashring-endpoint-unknown',
+    ]);
     expect(() => parseHashrings('{"endpoints":[]}')).toThrow(/array/);
   });
 
   it('reads clusters from our config and from Backstage kubernetes.clusterLocatorMethods', () => {
     const s = readKubernetesSettings(
       new ConfigReader({
-        fleetMonitoring: { kubernetes: { hashringKey: 'h.json', clusters: [{ name: 'a', url: 'https://a.example.com', serviceAccountToken: 't' }] } },
+        fleetMonitoring: {
+          kubernetes: {
+            hashringKey: 'h.json',
+            clusters: [
+              {
+                name: 'a',
+                url: 'https://a.example.com',
+                serviceAccountToken: 't',
+              },
+            ],
+          },
+        },
         kubernetes: {
           clusterLocatorMethods: [
             { type: 'catalog' },
-            { type: 'config', clusters: [{ name: 'a', url: 'https://dup' }, { name: 'b', url: 'https://b.example.com', serviceAccountToken: 'u', skipTLSVerify: true }, { name: 'c', url: 'https://c', authProvider: 'google' }] },
+            {
+              type: 'config',
+              clusters: [
+                { name: 'a', url: 'https://dup' },
+                {
+                  name: 'b',
+                  url: 'https://b.example.com',
+                  serviceAccountToken: 'u',
+                  skipTLSVerify: true,
+                },
+                { name: 'c', url: 'https://c', authProvider: 'google' },
+              ],
+            },
           ],
         },
       }),
     );
-    expect(s.clusters.map(c => [c.name, c.url.host, c.skipTLSVerify, c.source])).toEqual([
+    expect(
+      s.clusters.map(c => [c.name, c.url.host, c.skipTLSVerify, c.source]),
+    ).toEqual([
       ['a', 'a.example.com', false, 'fleetMonitoring.kubernetes'],
       ['b', 'b.example.com', true, 'kubernetes.clusterLocatorMethods'],
     ]);
@@ -71,10 +163,30 @@ describe('GET /entity/:kind/:namespace/:name/kubernetes', () => {
   beforeAll(async () => {
     edge = new KubernetesFake({
       tokens: ['edge-token'],
-      pods: [receivePod(0), receivePod(1, { restarts: 4, lastOomKilledAt: '2026-08-22T09:41:12Z' }), receivePod(2), agentPod()],
-      configMaps: [{ namespace: 'monitoring', name: 'thanos-receive-hashring', data: { 'hashrings.json': hashringJson(['thanos-receive-0', 'thanos-receive-1', 'thanos-receive-3']) } }],
+      pods: [
+        receivePod(0),
+        receivePod(1, { restarts: 4, lastOomKilledAt: '2026-08-22T09:41:12Z' }),
+        receivePod(2),
+        agentPod(),
+      ],
+      configMaps: [
+        {
+          namespace: 'monitoring',
+          name: 'thanos-receive-hashring',
+          data: {
+            'hashrings.json': hashringJson([
+              'thanos-receive-0',
+              'thanos-receive-1',
+              'thanos-receive-3',
+            ]),
+          },
+        },
+      ],
     });
-    core = new KubernetesFake({ tokens: ['core-token'], pods: [receivePod(0)] });
+    core = new KubernetesFake({
+      tokens: ['core-token'],
+      pods: [receivePod(0)],
+    });
     await Promise.all([edge.start(), core.start()]);
   });
   afterAll(() => Promise.all([edge.stop(), core.stop()]));
@@ -101,10 +213,35 @@ describe('GET /entity/:kind/:namespace/:name/kubernetes', () => {
           data: {
             fleetMonitoring: {
               cache: { ttlSeconds: 0 },
-              kubernetes: { clusters: [{ name: 'edge', url: edge.url, serviceAccountToken: 'edge-token', timeoutMs: 500 }] },
+              kubernetes: {
+                clusters: [
+                  {
+                    name: 'edge',
+                    url: edge.url,
+                    serviceAccountToken: 'edge-token',
+                    timeoutMs: 500,
+                  },
+                ],
+              },
             },
             kubernetes: {
-              clusterLocatorMethods: [{ type: 'config', clusters: [{ name: 'core', url: core.url, serviceAccountToken: 'core-token' }, { name: 'dead', url: opts.dead ?? 'http://127.0.0.1:1', serviceAccountToken: 'x' }] }],
+              clusterLocatorMethods: [
+                {
+                  type: 'config',
+                  clusters: [
+                    {
+                      name: 'core',
+                      url: core.url,
+                      serviceAccountToken: 'core-token',
+                    },
+                    {
+                      name: 'dead',
+                      url: opts.dead ?? 'http://127.0.0.1:1',
+                      serviceAccountToken: 'x',
+                    },
+                  ],
+                },
+              ],
             },
           },
         }),
@@ -117,7 +254,9 @@ describe('GET /entity/:kind/:namespace/:name/kubernetes', () => {
             resource('plain', {}),
           ],
         }),
-        opts.deny ? mockServices.permissions.factory({ result: AuthorizeResult.DENY }) : mockServices.permissions.factory(),
+        opts.deny
+          ? mockServices.permissions.factory({ result: AuthorizeResult.DENY })
+          : mockServices.permissions.factory(),
       ],
     });
     return server;
@@ -127,58 +266,105 @@ describe('GET /entity/:kind/:namespace/:name/kubernetes', () => {
 
   it('shows receive and agent pods, OOMKilled with hints, and the hashring differences', async () => {
     const server = await backend();
-    const res = await request(server).get(`${base}/edge/kubernetes`).set('Authorization', auth());
+    const res = await request(server)
+      .get(`${base}/edge/kubernetes`)
+      .set('Authorization', auth());
     expect(res.status).toBe(200);
     const body = res.body;
     expectMatchesSchema(body, 'KubernetesClusterView');
-    expect(body.receivePods.map((p: any) => p.name)).toEqual(['thanos-receive-0', 'thanos-receive-1', 'thanos-receive-2']);
-    expect(body.agentPods.map((p: any) => p.name)).toEqual(['prometheus-agent-0']);
+    expect(body.receivePods.map((p: any) => p.name)).toEqual([
+      'thanos-receive-0',
+      'thanos-receive-1',
+      'thanos-receive-2',
+    ]);
+    expect(body.agentPods.map((p: any) => p.name)).toEqual([
+      'prometheus-agent-0',
+    ]);
     const oom = body.receivePods[1];
     expect(oom.reasons.map((r: any) => r.id)).toContain('pod-oom-killed');
     expect(oom.reasons[0].hints).toHaveLength(4);
     expect(body.hashring.missingPods).toEqual(['thanos-receive-2']);
-    expect(body.hashring.unknownEndpoints).toEqual(['thanos-receive-3.thanos-receive.monitoring.svc.cluster.local:10901']);
-    expect(body.reasons.map((r: any) => r.id)).toEqual(expect.arrayContaining(['pod-oom-killed', 'pod-restarting', 'hashring-endpoint-missing', 'hashring-endpoint-unknown']));
+    expect(body.hashring.unknownEndpoints).toEqual([
+      'thanos-receive-3.thanos-receive.monitoring.svc.cluster.local:10901',
+    ]);
+    expect(body.reasons.map((r: any) => r.id)).toEqual(
+      expect.arrayContaining([
+        'pod-oom-killed',
+        'pod-restarting',
+        'hashring-endpoint-missing',
+        'hashring-endpoint-unknown',
+      ]),
+    );
     expect(body.state).toBe('failing');
     expect(body.upstreamCalls).toBe(3);
-    expect(edge.requests.sort()).toEqual(['GET /api/v1/namespaces/monitoring/configmaps/thanos-receive-hashring', 'GET /api/v1/namespaces/monitoring/pods', 'GET /api/v1/namespaces/monitoring/pods']);
+    expect(edge.requests.sort()).toEqual([
+      'GET /api/v1/namespaces/monitoring/configmaps/thanos-receive-hashring',
+      'GET /api/v1/namespaces/monitoring/pods',
+      'GET /api/v1/namespaces/monitoring/pods',
+    ]);
   });
 
   it('uses a cluster from Backstage kubernetes config; a missing ConfigMap is a specific 404 error', async () => {
     const server = await backend();
-    const res = await request(server).get(`${base}/core/kubernetes`).set('Authorization', auth());
+    const res = await request(server)
+      .get(`${base}/core/kubernetes`)
+      .set('Authorization', auth());
     expect(res.status).toBe(200);
     expect(res.body.receivePods).toHaveLength(1);
     expectMatchesSchema(res.body, 'KubernetesClusterView');
-    expect(res.body.hashring.error).toMatchObject({ upstream: 'kubernetes:core', kind: 'not-found' });
-    expect(res.body.hashring.error.message).toMatch(/configmaps "thanos-receive-hashring" not found/);
+    expect(res.body.hashring.error).toMatchObject({
+      upstream: 'kubernetes:core',
+      kind: 'not-found',
+    });
+    expect(res.body.hashring.error.message).toMatch(
+      /configmaps "thanos-receive-hashring" not found/,
+    );
   });
 
   it('names RBAC denials (403) and keeps what could be read', async () => {
     const server = await backend();
     edge.forbidden.add('list pods monitoring');
-    const res = await request(server).get(`${base}/edge/kubernetes`).set('Authorization', auth());
+    const res = await request(server)
+      .get(`${base}/edge/kubernetes`)
+      .set('Authorization', auth());
     expect(res.status).toBe(200);
-    expect(res.body.errors[0]).toMatchObject({ upstream: 'kubernetes:edge', kind: 'forbidden', status: 403 });
+    expect(res.body.errors[0]).toMatchObject({
+      upstream: 'kubernetes:edge',
+      kind: 'forbidden',
+      status: 403,
+    });
     expect(res.body.errors[0].message).toMatch(/cannot list resource "pods"/);
     expect(res.body.state).toBe('unknown');
-    expect(res.body.reasons.map((r: any) => r.id)).toContain('upstream-unauthorized');
+    expect(res.body.reasons.map((r: any) => r.id)).toContain(
+      'upstream-unauthorized',
+    );
   });
 
   it('reports an unreachable cluster and a token the API rejects', async () => {
     const server = await backend();
-    const dead = await request(server).get(`${base}/dead/kubernetes`).set('Authorization', auth());
+    const dead = await request(server)
+      .get(`${base}/dead/kubernetes`)
+      .set('Authorization', auth());
     expect(dead.status).toBe(200);
     expectMatchesSchema(dead.body, 'KubernetesClusterView');
     expect(dead.body.state).toBe('unknown');
-    expect(dead.body.errors[0]).toMatchObject({ upstream: 'kubernetes:dead', kind: 'unreachable' });
-    expect(dead.body.errors[0].message).toMatch(/(connection refused by|request to) http:\/\/127.0.0.1:1/);
+    expect(dead.body.errors[0]).toMatchObject({
+      upstream: 'kubernetes:dead',
+      kind: 'unreachable',
+    });
+    expect(dead.body.errors[0].message).toMatch(
+      /(connection refused by|request to) http:\/\/127.0.0.1:1/,
+    );
     edge.fault = 'unauthorized';
-    const unauth = await request(server).get(`${base}/edge/kubernetes`).set('Authorization', auth());
+    const unauth = await request(server)
+      .get(`${base}/edge/kubernetes`)
+      .set('Authorization', auth());
     expect(unauth.body.errors[0]).toMatchObject({ kind: 'unauthorized' });
     expect(JSON.stringify(unauth.body)).not.toContain('edge-token');
     // The other cluster still answers.
-    const core2 = await request(server).get(`${base}/core/kubernetes`).set('Authorization', auth());
+    const core2 = await request(server)
+      .get(`${base}/core/kubernetes`)
+      .set('Authorization', auth());
     expect(core2.body.receivePods).toHaveLength(1);
   });
 
@@ -186,17 +372,46 @@ describe('GET /entity/:kind/:namespace/:name/kubernetes', () => {
     const server = await backend();
     edge.fault = 'slow';
     edge.slowMs = 1500;
-    const res = await request(server).get(`${base}/edge/kubernetes`).set('Authorization', auth());
-    expect(res.body.errors[0]).toMatchObject({ upstream: 'kubernetes:edge', kind: 'timeout' });
+    const res = await request(server)
+      .get(`${base}/edge/kubernetes`)
+      .set('Authorization', auth());
+    expect(res.body.errors[0]).toMatchObject({
+      upstream: 'kubernetes:edge',
+      kind: 'timeout',
+    });
   });
 
   it('404 for an unconfigured cluster, 400 without the cluster annotation, 403 when denied', async () => {
     const server = await backend();
-    expect((await request(server).get(`${base}/unknown/kubernetes`).set('Authorization', auth())).status).toBe(404);
-    expect((await request(server).get(`${base}/plain/kubernetes`).set('Authorization', auth())).status).toBe(400);
+    expect(
+      (
+        await request(server)
+          .get(`${base}/unknown/kubernetes`)
+          .set('Authorization', auth())
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await request(server)
+          .get(`${base}/plain/kubernetes`)
+          .set('Authorization', auth())
+      ).status,
+    ).toBe(400);
     const denied = await backend({ deny: true });
-    expect((await request(denied).get(`${base}/edge/kubernetes`).set('Authorization', auth())).status).toBe(403);
-    const res = await request(server).get('/api/fleet-monitoring/instances').set('Authorization', auth());
-    expect(res.body.kubernetes.map((c: any) => c.name)).toEqual(['edge', 'core', 'dead']);
+    expect(
+      (
+        await request(denied)
+          .get(`${base}/edge/kubernetes`)
+          .set('Authorization', auth())
+      ).status,
+    ).toBe(403);
+    const res = await request(server)
+      .get('/api/fleet-monitoring/instances')
+      .set('Authorization', auth());
+    expect(res.body.kubernetes.map((c: any) => c.name)).toEqual([
+      'edge',
+      'core',
+      'dead',
+    ]);
   });
 });

@@ -13,18 +13,30 @@ import type { KubernetesService } from './KubernetesService';
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** GET /entity/:kind/:namespace/:name/kubernetes for cluster and Thanos entities. */
-export function createKubernetesRouter(options: { access: EntityAccess; kubernetes: KubernetesService }): express.Router {
+export function createKubernetesRouter(options: {
+  access: EntityAccess;
+  kubernetes: KubernetesService;
+}): express.Router {
   const { access, kubernetes } = options;
   const router = Router();
   router.get('/entity/:kind/:namespace/:name/kubernetes', async (req, res) => {
     const entity = await access.readEntity(req);
     const cluster = clusterFromEntity(entity);
     if (!cluster) {
-      throw new InputError(`Entity has no ${CLUSTER_ANNOTATION} annotation; add e.g. "${CLUSTER_ANNOTATION}: cluster-02-edge"`);
+      throw new InputError(
+        `Entity has no ${CLUSTER_ANNOTATION} annotation; add e.g. "${CLUSTER_ANNOTATION}: cluster-02-edge"`,
+      );
     }
-    const ns = entity.metadata.annotations?.[KUBERNETES_NAMESPACE_ANNOTATION]?.trim() || undefined;
-    if (ns && !NAMESPACE.test(ns)) throw new InputError(`Annotation ${KUBERNETES_NAMESPACE_ANNOTATION} "${ns}" is not a namespace name`);
-    await answerUpstreamErrors(req, res, () => kubernetes.clusterView(cluster, ns));
+    const ns =
+      entity.metadata.annotations?.[KUBERNETES_NAMESPACE_ANNOTATION]?.trim() ||
+      undefined;
+    if (ns && !NAMESPACE.test(ns))
+      throw new InputError(
+        `Annotation ${KUBERNETES_NAMESPACE_ANNOTATION} "${ns}" is not a namespace name`,
+      );
+    await answerUpstreamErrors(req, res, () =>
+      kubernetes.clusterView(cluster, ns),
+    );
   });
   return router;
 }

@@ -25,11 +25,21 @@ export interface K8sContainerStatus {
 }
 
 export interface K8sPod {
-  metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+  };
   spec?: {
     nodeName?: string;
     subdomain?: string;
-    containers?: Array<{ name: string; resources?: { limits?: Record<string, string>; requests?: Record<string, string> } }>;
+    containers?: Array<{
+      name: string;
+      resources?: {
+        limits?: Record<string, string>;
+        requests?: Record<string, string>;
+      };
+    }>;
   };
   status?: {
     phase?: string;
