@@ -40,6 +40,8 @@ export const fleetPage = PageBlueprint.make({
     title: 'Fleet monitoring',
     icon: <MonitorIcon fontSize="inherit" />,
     routeRef: fleetPageRouteRef,
+    // The page brings its own Backstage header.
+    noHeader: true,
     loader: () => import('./components/FleetPage').then(m => <m.FleetPage />),
   },
 });

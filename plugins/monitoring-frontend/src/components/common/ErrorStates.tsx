@@ -42,8 +42,9 @@ export function upstreamErrorTitle(error: UpstreamErrorInfo): string {
 
 /** An upstream fault reported inside a 200 answer (`state: unknown` + `error`). */
 export function UpstreamErrorNotice({ error }: { error: UpstreamErrorInfo }) {
+  const severity = error.kind === 'not-configured' ? 'warning' : 'error';
   return (
-    <WarningPanel severity="error" title={upstreamErrorTitle(error)} defaultExpanded>
+    <WarningPanel severity={severity} title={upstreamErrorTitle(error)} defaultExpanded>
       <Typography variant="body2" component="div" data-testid="upstream-error">
         {error.message}
       </Typography>

@@ -1,0 +1,24 @@
+import { createApp } from '@backstage/frontend-defaults';
+import { createFrontendModule } from '@backstage/frontend-plugin-api';
+import { SignInPageBlueprint } from '@backstage/plugin-app-react';
+import { SignInPage } from '@backstage/core-components';
+import catalogPlugin from '@backstage/plugin-catalog/alpha';
+import fleetMonitoringPlugin from '@fleet-monitoring/plugin-monitoring/alpha';
+
+/** Guest sign-in (the backend runs the guest auth provider); signs in without a click. */
+const signInModule = createFrontendModule({
+  pluginId: 'app',
+  extensions: [
+    SignInPageBlueprint.make({
+      params: {
+        loader: async () => props => <SignInPage {...props} auto providers={['guest']} />,
+      },
+    }),
+  ],
+});
+
+const app = createApp({
+  features: [catalogPlugin, fleetMonitoringPlugin, signInModule],
+});
+
+export default app.createRoot();

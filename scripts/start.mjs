@@ -1,0 +1,223 @@
+#!/usr/bin/env node
+// `npm start`: the demo fleet (real Prometheus agents -> central store, synthetic clusters, Thanos
+// Query facade) plus the dev Backstage (packages/app + packages/backend) wired to it. Ctrl-C stops
+// everything. Prints `FLEET_READY {json}` once both answer (the end-to-end test reads that line).
+//
+// Environment (all optional):
+//   APP_PORT (3000), BACKEND_PORT (7007)                   Backstage frontend / backend
+//   FLEET_CENTRAL_PORT (19090), FLEET_QUERY_PORT (19091),  demo fleet central store, Thanos Query
+//   FLEET_CONTROL_PORT (19099)                             facade and fault-injection control API
+//   FLEET_SYNTHETIC_CLUSTERS (24)                          simulated clusters next to the 3 real ones
+//   START_TIMEOUT_SECONDS (300)                            give up when not ready by then
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const tmp = path.join(root, '.fleet-tmp');
+const env = (k, d) => (process.env[k] && process.env[k].trim() !== '' ? process.env[k] : d);
+const appPort = Number(env('APP_PORT', 3000));
+const backendPort = Number(env('BACKEND_PORT', 7007));
+const timeoutMs = Number(env('START_TIMEOUT_SECONDS', 300)) * 1000;
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+const log = msg => process.stdout.write(`[start] ${msg}\n`);
+
+/** Children run in their own process group (detached) so stopping kills their whole tree. */
+const children = [];
+let stopping = false;
+
+function run(name, command, args, options = {}) {
+  const child = spawn(command, args, {
+    cwd: root,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...options,
+    env: { ...process.env, ...options.env },
+  });
+  child.label = name;
+  children.push(child);
+  const prefix = line => `[${name}] ${line}\n`;
+  readline.createInterface({ input: child.stderr }).on('line', l => process.stderr.write(prefix(l)));
+  child.on('exit', (code, signal) => {
+    child.exited = true;
+    if (!stopping) {
+      log(`${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything`);
+      shutdown(1);
+    }
+  });
+  return child;
+}
+
+function killGroup(child, signal) {
+  if (child.exited) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+function waitExit(child, ms) {
+  if (child.exited) return Promise.resolve(true);
+  return new Promise(resolve => {
+    const timer = setTimeout(() => resolve(false), ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+/** Backstage first, then the fleet (whose own shutdown stops agents before the central store). */
+async function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  log('stopping...');
+  for (const child of [...children].reverse()) {
+    killGroup(child, 'SIGTERM');
+    const graceMs = child.label === 'fleet' ? 20_000 : 10_000;
+    if (!(await waitExit(child, graceMs))) {
+      log(`${child.label} did not stop in ${graceMs / 1000} s; killing it`);
+      killGroup(child, 'SIGKILL');
+      await waitExit(child, 5_000);
+    }
+  }
+  log('stopped');
+  process.exit(code);
+}
+
+process.on('SIGINT', () => shutdown(130));
+process.on('SIGTERM', () => shutdown(143));
+process.on('SIGHUP', () => shutdown(129));
+
+async function poll(url, accept) {
+  const deadline = started + timeoutMs;
+  while (Date.now() < deadline && !stopping) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      if (accept(res.status)) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise(r => setTimeout(r, 1000));
+  }
+  if (!stopping) throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
+
+async function startFleet() {
+  const child = run(
+    'fleet',
+    process.execPath,
+    ['-r', '@backstage/cli/config/nodeTransform.cjs', 'packages/local-fleet/src/demoMain.ts'],
+    {
+      env: {
+        FLEET_CENTRAL_PORT: env('FLEET_CENTRAL_PORT', '19090'),
+        FLEET_QUERY_PORT: env('FLEET_QUERY_PORT', '19091'),
+        FLEET_CONTROL_PORT: env('FLEET_CONTROL_PORT', '19099'),
+        ...(process.env.FLEET_SYNTHETIC_CLUSTERS ? { FLEET_SYNTHETIC_CLUSTERS: process.env.FLEET_SYNTHETIC_CLUSTERS } : {}),
+      },
+    },
+  );
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the demo fleet did not report ready within 120 s')), 120_000);
+    const lines = readline.createInterface({ input: child.stdout });
+    lines.on('line', line => {
+      const text = line.trim();
+      if (text.startsWith('{')) {
+        try {
+          const info = JSON.parse(text);
+          if (info.queryUrl) {
+            clearTimeout(timer);
+            resolve(info);
+            return;
+          }
+        } catch {
+          // not the ready line
+        }
+      }
+      process.stdout.write(`[fleet] ${line}\n`);
+    });
+    child.once('exit', () => reject(new Error('the demo fleet exited before it was ready')));
+  });
+}
+
+function writeRuntimeConfig(fleet) {
+  fs.mkdirSync(tmp, { recursive: true });
+  // JSON is YAML; generated from the fleet's answer, never committed (.fleet-tmp/ is gitignored).
+  const config = {
+    app: { baseUrl: `http://localhost:${appPort}` },
+    backend: {
+      baseUrl: `http://localhost:${backendPort}`,
+      listen: { port: backendPort },
+      cors: { origin: `http://localhost:${appPort}` },
+    },
+    fleetMonitoring: {
+      demoDataNotice: 'Demo data: local simulated fleet',
+      thanos: [{ name: 'demo', title: 'Demo fleet (local, simulated)', baseUrl: fleet.queryUrl }],
+      ...(fleet.argocd?.url
+        ? {
+            argocd: [
+              {
+                name: 'demo',
+                url: fleet.argocd.url,
+                ...(fleet.argocd.uiUrl ? { uiUrl: fleet.argocd.uiUrl } : {}),
+                ...(fleet.argocd.token ? { token: fleet.argocd.token } : {}),
+              },
+            ],
+          }
+        : {}),
+    },
+  };
+  const file = path.join(tmp, 'app-config.runtime.yaml');
+  fs.writeFileSync(
+    file,
+    `# Generated by scripts/start.mjs for this run (demo data). Do not edit.\n${JSON.stringify(config, null, 2)}\n`,
+    { mode: 0o600 },
+  );
+  return file;
+}
+
+async function main() {
+  log('starting the demo fleet (Prometheus agents, central store, Thanos Query facade)...');
+  const fleet = await startFleet();
+  log(`demo fleet ready after ${elapsed()}: Thanos Query API ${fleet.queryUrl}`);
+  if (fleet.argocd?.url) log(`demo ArgoCD (fake, demo data): ${fleet.argocd.url}`);
+  else log('no demo ArgoCD in this fleet: the ArgoCD cards will say it is not configured');
+  const runtimeConfig = writeRuntimeConfig(fleet);
+
+  log('starting Backstage (packages/app + packages/backend)...');
+  const cli = path.join(root, 'node_modules', '@backstage', 'cli', 'bin', 'backstage-cli');
+  const backstage = run(
+    'backstage',
+    process.execPath,
+    [cli, 'repo', 'start', '--config', path.join(root, 'app-config.yaml'), '--config', runtimeConfig],
+    { env: { BROWSER: 'none', NODE_ENV: 'development', FORCE_COLOR: '0' } },
+  );
+  readline.createInterface({ input: backstage.stdout }).on('line', l => process.stdout.write(`[backstage] ${l}\n`));
+
+  await poll(`http://localhost:${backendPort}/.backstage/health/v1/readiness`, s => s === 200);
+  log(`backend ready after ${elapsed()}`);
+  await poll(`http://localhost:${appPort}/`, s => s === 200);
+  const ready = {
+    appUrl: `http://localhost:${appPort}`,
+    backendUrl: `http://localhost:${backendPort}`,
+    fleetPage: `http://localhost:${appPort}/fleet-monitoring`,
+    queryUrl: fleet.queryUrl,
+    centralUrl: fleet.centralUrl,
+    controlUrl: fleet.controlUrl,
+    argocd: Boolean(fleet.argocd?.url),
+    /** Process groups of the children, for a caller that must clean up after a crash of this script. */
+    processGroups: children.map(c => c.pid),
+    seconds: Number(((Date.now() - started) / 1000).toFixed(1)),
+  };
+  log(`ready after ${elapsed()}: open ${ready.appUrl} (fleet page: ${ready.fleetPage}); Ctrl-C stops everything`);
+  process.stdout.write(`FLEET_READY ${JSON.stringify(ready)}\n`);
+}
+
+main().catch(e => {
+  log(`failed: ${e?.message ?? e}`);
+  shutdown(1);
+});
