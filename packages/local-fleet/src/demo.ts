@@ -1,10 +1,12 @@
 import { LocalFleet } from './fleet';
 import { FleetSimulator, planClusters } from './simulator';
+import { ArgocdFake, FakeArgoApp } from './fakes/argocd';
 import { ThanosQueryFake } from './fakes/thanosQuery';
 
 export interface DemoFleetOptions {
   centralPort?: number;
   queryPort?: number;
+  argocdPort?: number;
   /** Synthetic clusters written next to the real agents. */
   syntheticClusters?: number;
   log?: (line: string) => void;
@@ -16,12 +18,52 @@ export interface DemoFleet {
   centralUrl: string;
   fleet: LocalFleet;
   thanosQuery: ThanosQueryFake;
+  /** ArgoCD contract fake holding the demo's Applications (demo data, not a real ArgoCD). */
+  argocd: { fake: ArgocdFake; url: string; token: string };
   simulator: FleetSimulator;
   stop(): Promise<void>;
 }
 
 /** Real agents of the demo (names from the reference's example layout). */
 export const DEMO_AGENT_CLUSTERS = ['cluster-01-central', 'cluster-02-edge', 'cluster-03-edge'];
+
+const DEMO_ARGOCD_TOKEN = 'demo-argocd-token';
+
+/** The Applications that deploy the demo fleet, named as catalog-info.yaml annotates them. */
+export function demoArgoApps(now = Date.now()): FakeArgoApp[] {
+  const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000).toISOString();
+  const history = () => [
+    { id: 1, revision: 'a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0', deployedAt: at(60 * 24), deployStartedAt: at(60 * 24 + 1), automated: true },
+    { id: 2, revision: '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c', deployedAt: at(90), deployStartedAt: at(91), username: 'platform-bot', automated: false },
+  ];
+  const app = (name: string, path: string, over: Partial<FakeArgoApp> = {}): FakeArgoApp => ({
+    name,
+    project: 'monitoring',
+    repoURL: 'https://git.example.com/platform/fleet-deploy.git',
+    path,
+    targetRevision: 'main',
+    destination: { server: 'https://kubernetes.default.svc', namespace: 'monitoring' },
+    sync: 'Synced',
+    health: 'Healthy',
+    revision: '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c',
+    operation: { phase: 'Succeeded', message: 'successfully synced (all tasks run)', startedAt: at(91), finishedAt: at(90) },
+    history: history(),
+    ...over,
+  });
+  return [
+    app('cluster-01-central-kube-prometheus-stack', 'deploy/overlays/cluster-01-central/kube-prometheus-stack'),
+    app('cluster-01-central-thanos-receive', 'deploy/overlays/cluster-01-central/kube-prometheus-stack'),
+    app('cluster-01-central-thanos-query', 'deploy/overlays/cluster-01-central/kube-prometheus-stack'),
+    app('cluster-02-edge-prometheus-agent', 'deploy/overlays/cluster-02-edge/prometheus-agent'),
+    app('cluster-03-edge-prometheus-agent', 'deploy/overlays/cluster-03-edge/prometheus-agent', {
+      sync: 'OutOfSync',
+      resources: [
+        { version: 'v1', kind: 'ConfigMap', namespace: 'monitoring', name: 'prometheus-agent-server', status: 'OutOfSync', health: 'Healthy' },
+      ],
+      syncWindows: { canSync: true },
+    }),
+  ];
+}
 
 /**
  * The demo fleet behind `npm start` and the end-to-end test: real Prometheus agents remote-writing
@@ -57,14 +99,19 @@ export async function startDemoFleet(options: DemoFleetOptions = {}): Promise<De
   const thanosQuery = new ThanosQueryFake({ prometheusUrl: fleet.queryUrl, port: options.queryPort });
   await thanosQuery.start();
   log(`Thanos Query facade on ${thanosQuery.url}`);
+  const argocd = new ArgocdFake({ apps: demoArgoApps(), tokens: [DEMO_ARGOCD_TOKEN], port: options.argocdPort });
+  await argocd.start();
+  log(`ArgoCD contract fake (demo data) on ${argocd.url}`);
   return {
     queryUrl: thanosQuery.url,
     centralUrl: fleet.central.url,
     fleet,
     thanosQuery,
+    argocd: { fake: argocd, url: argocd.url, token: DEMO_ARGOCD_TOKEN },
     simulator,
     async stop() {
       simulator.stopTicking();
+      await argocd.stop();
       await thanosQuery.stop();
       await fleet.stop();
     },

@@ -14,6 +14,7 @@ async function main() {
   const demo = await startDemoFleet({
     centralPort: env('FLEET_CENTRAL_PORT'),
     queryPort: env('FLEET_QUERY_PORT'),
+    argocdPort: env('FLEET_ARGOCD_PORT'),
     syntheticClusters: env('FLEET_SYNTHETIC_CLUSTERS'),
     log: line => process.stderr.write(`[fleet] ${line}\n`),
   });
@@ -38,7 +39,7 @@ async function main() {
   await new Promise<void>(r => control.listen(env('FLEET_CONTROL_PORT') ?? 0, '127.0.0.1', r));
   const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
   process.stdout.write(
-    `${JSON.stringify({ queryUrl: demo.queryUrl, centralUrl: demo.centralUrl, controlUrl })}\n`,
+    `${JSON.stringify({ queryUrl: demo.queryUrl, centralUrl: demo.centralUrl, controlUrl, argocd: { url: demo.argocd.url, token: demo.argocd.token } })}\n`,
   );
   let stopping = false;
   const stop = async () => {

@@ -14,7 +14,7 @@ export type { Timeseries, Sample } from './remoteWrite';
 export { freePort, waitFor } from './ports';
 export { ThanosQueryFake, defaultStores } from './fakes/thanosQuery';
 export type { FakeStoreEndpoint, ThanosQueryFakeOptions } from './fakes/thanosQuery';
-export { startDemoFleet, DEMO_AGENT_CLUSTERS } from './demo';
+export { startDemoFleet, demoArgoApps, DEMO_AGENT_CLUSTERS } from './demo';
 export type { DemoFleet, DemoFleetOptions } from './demo';
 export * from './fakes/argocd';
 export * from './fakes/kubernetes';
