@@ -6,7 +6,8 @@
 // Environment (all optional):
 //   APP_PORT (3000), BACKEND_PORT (7007)                   Backstage frontend / backend
 //   FLEET_CENTRAL_PORT (19090), FLEET_QUERY_PORT (19091),  demo fleet central store, Thanos Query
-//   FLEET_CONTROL_PORT (19099)                             facade and fault-injection control API
+//   FLEET_CONTROL_PORT (19099), FLEET_ARGOCD_PORT (19092)  facade, fault-injection control API and
+//                                                          the demo ArgoCD fake (demo data)
 //   FLEET_SYNTHETIC_CLUSTERS (24)                          simulated clusters next to the 3 real ones
 //   START_TIMEOUT_SECONDS (300)                            give up when not ready by then
 import { spawn } from 'node:child_process';
@@ -117,6 +118,7 @@ async function startFleet() {
         FLEET_CENTRAL_PORT: env('FLEET_CENTRAL_PORT', '19090'),
         FLEET_QUERY_PORT: env('FLEET_QUERY_PORT', '19091'),
         FLEET_CONTROL_PORT: env('FLEET_CONTROL_PORT', '19099'),
+        FLEET_ARGOCD_PORT: env('FLEET_ARGOCD_PORT', '19092'),
         ...(process.env.FLEET_SYNTHETIC_CLUSTERS ? { FLEET_SYNTHETIC_CLUSTERS: process.env.FLEET_SYNTHETIC_CLUSTERS } : {}),
       },
     },

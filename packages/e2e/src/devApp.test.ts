@@ -29,6 +29,7 @@ interface Ready {
   fleetPage: string;
   queryUrl: string;
   controlUrl: string;
+  argocd: boolean;
   processGroups: number[];
   seconds: number;
 }
@@ -88,6 +89,7 @@ describeIfTools('dev app end to end', () => {
       FLEET_CENTRAL_PORT: await freePort(),
       FLEET_QUERY_PORT: await freePort(),
       FLEET_CONTROL_PORT: await freePort(),
+      FLEET_ARGOCD_PORT: await freePort(),
     };
     const t0 = Date.now();
     start = spawn(process.execPath, [path.join(root, 'scripts/start.mjs')], {
@@ -181,6 +183,25 @@ describeIfTools('dev app end to end', () => {
     const href = await page.getByRole('link', { name: 'cluster-02-edge', exact: true }).getAttribute('href');
     expect(href).toBe('/catalog/default/resource/cluster-02-edge');
     await shot('e2e-2-fleet-page');
+  });
+
+  it('shows the Thanos, metrics-arriving and ArgoCD cards', async () => {
+    await page.goto(`${ready.appUrl}/catalog/default/component/thanos-receive`);
+    await page.getByText('Thanos Receive health').waitFor({ timeout: 120_000 });
+    await page.getByText('Receive error ratio (5xx)').waitFor();
+    await shot('e2e-5-thanos-receive');
+    await page.goto(`${ready.appUrl}/catalog/default/component/checkout`);
+    await page.getByRole('table', { name: 'Metrics per cluster' }).waitFor({ timeout: 120_000 });
+    expect(await page.getByRole('table', { name: 'Metrics per cluster' }).innerText()).toContain('cluster-02-edge');
+    await shot('e2e-6-checkout-metrics-arriving');
+    if (ready.argocd) {
+      await page.goto(`${ready.appUrl}/catalog/default/resource/cluster-02-edge`);
+      await page.getByRole('table', { name: 'ArgoCD applications' }).waitFor({ timeout: 120_000 });
+      await page.getByRole('button', { name: /^Show deploy history of / }).first().click();
+      await page.getByRole('region', { name: /^Deploy history of / }).first().waitFor();
+      await page.getByRole('table', { name: 'ArgoCD applications' }).scrollIntoViewIfNeeded();
+      await shot('e2e-7-argocd-card');
+    }
   });
 
   it('shows the outage and then the degraded state with its troubleshooting link', async () => {

@@ -30,7 +30,8 @@ export const fleetMonitoringApi = ApiBlueprint.make({
     defineParams({
       api: fleetMonitoringApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) => new FleetMonitoringClient({ discoveryApi, fetchApi }),
+      factory: ({ discoveryApi, fetchApi }) =>
+        new FleetMonitoringClient({ discoveryApi, fetchApi }),
     }),
 });
 
@@ -50,7 +51,8 @@ export const remoteWriteCard = EntityCardBlueprint.make({
   name: 'remote-write',
   params: {
     filter: isRemoteWriteAvailable,
-    loader: () => import('./components/RemoteWriteCard').then(m => <m.RemoteWriteCard />),
+    loader: () =>
+      import('./components/RemoteWriteCard').then(m => <m.RemoteWriteCard />),
   },
 });
 
@@ -66,7 +68,10 @@ export const metricsArrivingCard = EntityCardBlueprint.make({
   name: 'metrics-arriving',
   params: {
     filter: isMetricsArrivingAvailable,
-    loader: () => import('./components/MetricsArrivingCard').then(m => <m.MetricsArrivingCard />),
+    loader: () =>
+      import('./components/MetricsArrivingCard').then(m => (
+        <m.MetricsArrivingCard />
+      )),
   },
 });
 
@@ -82,5 +87,12 @@ export default createFrontendPlugin({
   pluginId: 'fleet-monitoring',
   info: { packageJson: () => import('../package.json') },
   routes: { fleet: fleetPageRouteRef },
-  extensions: [fleetMonitoringApi, fleetPage, remoteWriteCard, thanosCard, metricsArrivingCard, argocdCard],
+  extensions: [
+    fleetMonitoringApi,
+    fleetPage,
+    remoteWriteCard,
+    thanosCard,
+    metricsArrivingCard,
+    argocdCard,
+  ],
 });

@@ -20,7 +20,12 @@ export {
   isFleetMonitoringError,
 } from './api';
 export type { FleetMonitoringApi } from './api';
-export { Sparkline, StateBadge, ReasonList, DEFAULT_DOCS_BASE_URL } from './components/common';
+export {
+  Sparkline,
+  StateBadge,
+  ReasonList,
+  DEFAULT_DOCS_BASE_URL,
+} from './components/common';
 export type { SparklineProps } from './components/common';
 // Availability checks for EntitySwitch, re-exported so one import is enough.
 export {

@@ -16,7 +16,8 @@ export const fleetMonitoringPlugin = createPlugin({
     createApiFactory({
       api: fleetMonitoringApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) => new FleetMonitoringClient({ discoveryApi, fetchApi }),
+      factory: ({ discoveryApi, fetchApi }) =>
+        new FleetMonitoringClient({ discoveryApi, fetchApi }),
     }),
   ],
   routes: { fleet: fleetPageRouteRef },
@@ -35,7 +36,10 @@ export const FleetMonitoringPage = fleetMonitoringPlugin.provide(
 export const EntityRemoteWriteCard = fleetMonitoringPlugin.provide(
   createComponentExtension({
     name: 'EntityRemoteWriteCard',
-    component: { lazy: () => import('./components/RemoteWriteCard').then(m => m.RemoteWriteCard) },
+    component: {
+      lazy: () =>
+        import('./components/RemoteWriteCard').then(m => m.RemoteWriteCard),
+    },
   }),
 );
 
@@ -43,7 +47,9 @@ export const EntityRemoteWriteCard = fleetMonitoringPlugin.provide(
 export const EntityThanosCard = fleetMonitoringPlugin.provide(
   createComponentExtension({
     name: 'EntityThanosCard',
-    component: { lazy: () => import('./components/ThanosCard').then(m => m.ThanosCard) },
+    component: {
+      lazy: () => import('./components/ThanosCard').then(m => m.ThanosCard),
+    },
   }),
 );
 
@@ -51,7 +57,12 @@ export const EntityThanosCard = fleetMonitoringPlugin.provide(
 export const EntityMetricsArrivingCard = fleetMonitoringPlugin.provide(
   createComponentExtension({
     name: 'EntityMetricsArrivingCard',
-    component: { lazy: () => import('./components/MetricsArrivingCard').then(m => m.MetricsArrivingCard) },
+    component: {
+      lazy: () =>
+        import('./components/MetricsArrivingCard').then(
+          m => m.MetricsArrivingCard,
+        ),
+    },
   }),
 );
 
@@ -59,6 +70,8 @@ export const EntityMetricsArrivingCard = fleetMonitoringPlugin.provide(
 export const EntityArgocdCard = fleetMonitoringPlugin.provide(
   createComponentExtension({
     name: 'EntityArgocdCard',
-    component: { lazy: () => import('./components/ArgocdCard').then(m => m.ArgocdCard) },
+    component: {
+      lazy: () => import('./components/ArgocdCard').then(m => m.ArgocdCard),
+    },
   }),
 );

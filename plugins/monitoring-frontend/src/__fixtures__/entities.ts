@@ -26,7 +26,11 @@ export const receiveEntity: Entity = {
       'fleet-monitoring.io/thanos-selector': 'job="thanos-receive"',
     },
   },
-  spec: { type: 'service', lifecycle: 'production', owner: 'group:default/platform-team' },
+  spec: {
+    type: 'service',
+    lifecycle: 'production',
+    owner: 'group:default/platform-team',
+  },
 };
 
 export const queryEntity: Entity = {
@@ -49,12 +53,20 @@ export const serviceEntity: Entity = {
       'argocd/app-name': 'checkout',
     },
   },
-  spec: { type: 'service', lifecycle: 'production', owner: 'group:default/shop-team' },
+  spec: {
+    type: 'service',
+    lifecycle: 'production',
+    owner: 'group:default/shop-team',
+  },
 };
 
 export const bareEntity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: { name: 'plain', namespace: 'default' },
-  spec: { type: 'service', lifecycle: 'production', owner: 'group:default/shop-team' },
+  spec: {
+    type: 'service',
+    lifecycle: 'production',
+    owner: 'group:default/shop-team',
+  },
 };

@@ -7,7 +7,11 @@ import type {
 } from '@fleet-monitoring/plugin-monitoring-common';
 
 const now = Math.floor(Date.now() / 1000);
-const series = (f: (i: number) => number) => Array.from({ length: 12 }, (_, i) => [now - (11 - i) * 300, f(i)] as [number, number]);
+const series = (f: (i: number) => number) =>
+  Array.from(
+    { length: 12 },
+    (_, i) => [now - (11 - i) * 300, f(i)] as [number, number],
+  );
 
 export const healthyDetail: ClusterDetail = {
   cluster: 'cluster-02-edge',
@@ -43,22 +47,46 @@ export const degradedDetail: ClusterDetail = {
     {
       id: 'remote-write-retrying',
       severity: 'warning',
-      message: 'The agent retries 120 samples/s: the receiver answers with recoverable errors.',
+      message:
+        'The agent retries 120 samples/s: the receiver answers with recoverable errors.',
       value: 120,
       threshold: 0,
     },
-    { id: 'remote-write-pending', severity: 'warning', message: '25000 samples are pending (limit 10000).' },
+    {
+      id: 'remote-write-pending',
+      severity: 'warning',
+      message: '25000 samples are pending (limit 10000).',
+    },
   ],
-  stats: { ...healthyDetail.stats, retriedPerSecond: 120, pendingSamples: 25000 },
+  stats: {
+    ...healthyDetail.stats,
+    retriedPerSecond: 120,
+    pendingSamples: 25000,
+  },
 };
 
 export const upstreamDownDetail: ClusterDetail = {
   ...healthyDetail,
   state: 'unknown',
-  reasons: [{ id: 'upstream-unreachable', severity: 'critical', message: 'connect ECONNREFUSED 127.0.0.1:19091' }],
+  reasons: [
+    {
+      id: 'upstream-unreachable',
+      severity: 'critical',
+      message: 'connect ECONNREFUSED 127.0.0.1:19091',
+    },
+  ],
   stats: {},
-  series: { lagSeconds: [], samplesPerSecond: [], failedPerSecond: [], retriedPerSecond: [] },
-  error: { upstream: 'thanos:demo', kind: 'unreachable', message: 'connect ECONNREFUSED 127.0.0.1:19091' },
+  series: {
+    lagSeconds: [],
+    samplesPerSecond: [],
+    failedPerSecond: [],
+    retriedPerSecond: [],
+  },
+  error: {
+    upstream: 'thanos:demo',
+    kind: 'unreachable',
+    message: 'connect ECONNREFUSED 127.0.0.1:19091',
+  },
 };
 
 export const receiveHealth: ThanosHealth = {
@@ -66,7 +94,13 @@ export const receiveHealth: ThanosHealth = {
   component: 'receive',
   isThanos: true,
   state: 'failing',
-  reasons: [{ id: 'receive-http-errors', severity: 'critical', message: '16.7 % of receive requests answer 5xx (limit 5 %).' }],
+  reasons: [
+    {
+      id: 'receive-http-errors',
+      severity: 'critical',
+      message: '16.7 % of receive requests answer 5xx (limit 5 %).',
+    },
+  ],
   receive: {
     httpErrorRatio: 0.167,
     p99LatencySeconds: 0.095,
@@ -86,10 +120,31 @@ export const queryHealth: ThanosHealth = {
   component: 'query',
   isThanos: true,
   state: 'degraded',
-  reasons: [{ id: 'query-store-errors', severity: 'warning', message: '1 of 2 store endpoints report an error.' }],
+  reasons: [
+    {
+      id: 'query-store-errors',
+      severity: 'warning',
+      message: '1 of 2 store endpoints report an error.',
+    },
+  ],
   stores: [
-    { type: 'receive', name: 'thanos-receive-0:10901', lastCheck: new Date().toISOString(), lastError: null, labelSets: [{ replica: '0' }], minTime: 0, maxTime: null },
-    { type: 'store', name: 'thanos-store-0:10901', lastError: 'rpc error: code = Unavailable desc = connection refused', labelSets: [], minTime: null, maxTime: null },
+    {
+      type: 'receive',
+      name: 'thanos-receive-0:10901',
+      lastCheck: new Date().toISOString(),
+      lastError: null,
+      labelSets: [{ replica: '0' }],
+      minTime: 0,
+      maxTime: null,
+    },
+    {
+      type: 'store',
+      name: 'thanos-store-0:10901',
+      lastError: 'rpc error: code = Unavailable desc = connection refused',
+      labelSets: [],
+      minTime: null,
+      maxTime: null,
+    },
   ],
   warnings: ['receive thanos-receive-1 did not answer in time'],
 };
@@ -99,7 +154,13 @@ export const notThanosHealth: ThanosHealth = {
   component: 'query',
   isThanos: false,
   state: 'healthy',
-  reasons: [{ id: 'query-not-thanos', severity: 'info', message: 'The upstream answered 404 on /api/v1/stores.' }],
+  reasons: [
+    {
+      id: 'query-not-thanos',
+      severity: 'info',
+      message: 'The upstream answered 404 on /api/v1/stores.',
+    },
+  ],
   warnings: [],
 };
 
@@ -108,17 +169,41 @@ export const arriving: MetricsArriving = {
   selector: '{job="checkout",namespace="shop"}',
   query: 'count by (cluster) (up{job="checkout",namespace="shop"})',
   state: 'degraded',
-  reasons: [{ id: 'targets-down', severity: 'warning', message: 'Cluster "cluster-03-edge": 1 of 2 scrape targets are down.' }],
+  reasons: [
+    {
+      id: 'targets-down',
+      severity: 'warning',
+      message: 'Cluster "cluster-03-edge": 1 of 2 scrape targets are down.',
+    },
+  ],
   clusters: [
-    { cluster: 'cluster-02-edge', targetsUp: 2, targetsTotal: 2, seriesCount: 6, lastSampleAgeSeconds: 7 },
-    { cluster: 'cluster-03-edge', targetsUp: 1, targetsTotal: 2, seriesCount: 6, lastSampleAgeSeconds: 9 },
+    {
+      cluster: 'cluster-02-edge',
+      targetsUp: 2,
+      targetsTotal: 2,
+      seriesCount: 6,
+      lastSampleAgeSeconds: 7,
+    },
+    {
+      cluster: 'cluster-03-edge',
+      targetsUp: 1,
+      targetsTotal: 2,
+      seriesCount: 6,
+      lastSampleAgeSeconds: 9,
+    },
   ],
 };
 
 export const nothingArriving: MetricsArriving = {
   ...arriving,
   state: 'no-data',
-  reasons: [{ id: 'metrics-not-arriving', severity: 'warning', message: 'No series match the selector in the last hour, in any cluster.' }],
+  reasons: [
+    {
+      id: 'metrics-not-arriving',
+      severity: 'warning',
+      message: 'No series match the selector in the last hour, in any cluster.',
+    },
+  ],
   clusters: [],
 };
 
@@ -143,7 +228,10 @@ export const argocdApps: ArgocdEntityApps = {
       healthStatus: 'Healthy',
       revision: '0123456789abcdef0123456789abcdef01234567',
       lastDeployedAt: new Date(Date.now() - 3600_000).toISOString(),
-      operation: { phase: 'Succeeded', message: 'successfully synced (all tasks run)' },
+      operation: {
+        phase: 'Succeeded',
+        message: 'successfully synced (all tasks run)',
+      },
       uiUrl: 'http://127.0.0.1:18080/applications/argocd/cluster-02-edge-agent',
       state: 'degraded',
       reasons: [],
@@ -161,19 +249,61 @@ export const fleetSummary: FleetSummary = {
   upstreamQueries: 1,
   counts: { healthy: 2, degraded: 1, failing: 1, 'no-data': 0, unknown: 0 },
   clusters: [
-    { cluster: 'cluster-01-central', state: 'healthy', reasons: [], stats: { lagSeconds: 1, samplesPerSecond: 1000, failureRatio: 0, lastSeen: now - 3 } },
-    { cluster: 'cluster-02-edge', state: 'healthy', reasons: [], stats: { lagSeconds: 2, samplesPerSecond: 900, failureRatio: 0, lastSeen: now - 3 } },
+    {
+      cluster: 'cluster-01-central',
+      state: 'healthy',
+      reasons: [],
+      stats: {
+        lagSeconds: 1,
+        samplesPerSecond: 1000,
+        failureRatio: 0,
+        lastSeen: now - 3,
+      },
+    },
+    {
+      cluster: 'cluster-02-edge',
+      state: 'healthy',
+      reasons: [],
+      stats: {
+        lagSeconds: 2,
+        samplesPerSecond: 900,
+        failureRatio: 0,
+        lastSeen: now - 3,
+      },
+    },
     {
       cluster: 'sim-0001',
       state: 'degraded',
-      reasons: [{ id: 'remote-write-behind', severity: 'warning', message: 'Lag is 420 s.' }],
-      stats: { lagSeconds: 420, samplesPerSecond: 800, failureRatio: 0, lastSeen: now - 15 },
+      reasons: [
+        {
+          id: 'remote-write-behind',
+          severity: 'warning',
+          message: 'Lag is 420 s.',
+        },
+      ],
+      stats: {
+        lagSeconds: 420,
+        samplesPerSecond: 800,
+        failureRatio: 0,
+        lastSeen: now - 15,
+      },
     },
     {
       cluster: 'sim-0002',
       state: 'failing',
-      reasons: [{ id: 'remote-write-failing', severity: 'critical', message: '20 % of samples fail.' }],
-      stats: { lagSeconds: 3, samplesPerSecond: 850, failureRatio: 0.2, lastSeen: now - 15 },
+      reasons: [
+        {
+          id: 'remote-write-failing',
+          severity: 'critical',
+          message: '20 % of samples fail.',
+        },
+      ],
+      stats: {
+        lagSeconds: 3,
+        samplesPerSecond: 850,
+        failureRatio: 0.2,
+        lastSeen: now - 15,
+      },
     },
   ],
 };

@@ -15,7 +15,9 @@ export function fakeFetch(handler: Handler) {
   const fetchApi: FetchApi = {
     fetch: (async (input: any) => {
       const url = new URL(String(input));
-      calls.push(`${url.pathname.replace('/api/fleet-monitoring', '')}${url.search}`);
+      calls.push(
+        `${url.pathname.replace('/api/fleet-monitoring', '')}${url.search}`,
+      );
       return handler(url);
     }) as typeof fetch,
   };
@@ -23,10 +25,21 @@ export function fakeFetch(handler: Handler) {
 }
 
 export const json = (body: unknown, status = 200) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json' },
+  });
 
-export const backstageError = (status: number, name: string, message: string, extra: object = {}) =>
-  json({ error: { name, message, ...extra }, response: { statusCode: status } }, status);
+export const backstageError = (
+  status: number,
+  name: string,
+  message: string,
+  extra: object = {},
+) =>
+  json(
+    { error: { name, message, ...extra }, response: { statusCode: status } },
+    status,
+  );
 
 /** Wraps a card in a real client over a fake fetch, the entity, and optional config. */
 export function Wrapper(props: {
@@ -46,7 +59,11 @@ export function Wrapper(props: {
         [configApiRef, new MockConfigApi(props.config ?? {})],
       ]}
     >
-      {props.entity ? <EntityProvider entity={props.entity}>{props.children}</EntityProvider> : props.children}
+      {props.entity ? (
+        <EntityProvider entity={props.entity}>{props.children}</EntityProvider>
+      ) : (
+        props.children
+      )}
     </TestApiProvider>
   );
 }

@@ -7,7 +7,10 @@ import type {
   MetricsArriving,
   ThanosHealth,
 } from '@fleet-monitoring/plugin-monitoring-common';
-import type { ArgocdEntityApps, ArgocdHistoryResponse } from '@fleet-monitoring/plugin-monitoring-common';
+import type {
+  ArgocdEntityApps,
+  ArgocdHistoryResponse,
+} from '@fleet-monitoring/plugin-monitoring-common';
 
 /** Talks to the Fleet Monitoring backend (`/api/fleet-monitoring`). Every method is one request. */
 export interface FleetMonitoringApi {
@@ -16,7 +19,10 @@ export interface FleetMonitoringApi {
   /** Every cluster of a Thanos instance with its remote-write state. */
   getFleetSummary(instance: string): Promise<FleetSummary>;
   /** Remote-write health and time series of the entity's cluster. */
-  getRemoteWrite(entity: CompoundEntityRef, options?: { rangeSeconds?: number }): Promise<ClusterDetail>;
+  getRemoteWrite(
+    entity: CompoundEntityRef,
+    options?: { rangeSeconds?: number },
+  ): Promise<ClusterDetail>;
   /** Health of the Thanos component the entity is. */
   getThanosHealth(entity: CompoundEntityRef): Promise<ThanosHealth>;
   /** Whether the entity's series reach the central store. */
@@ -24,7 +30,11 @@ export interface FleetMonitoringApi {
   /** The entity's ArgoCD applications. */
   getArgocd(entity: CompoundEntityRef): Promise<ArgocdEntityApps>;
   /** Deploy history of one application, fetched on demand. */
-  getArgocdHistory(entity: CompoundEntityRef, instance: string, application: string): Promise<ArgocdHistoryResponse>;
+  getArgocdHistory(
+    entity: CompoundEntityRef,
+    instance: string,
+    application: string,
+  ): Promise<ArgocdHistoryResponse>;
 }
 
 export const fleetMonitoringApiRef = createApiRef<FleetMonitoringApi>({

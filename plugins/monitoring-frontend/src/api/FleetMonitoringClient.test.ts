@@ -42,19 +42,44 @@ describe('FleetMonitoringClient', () => {
     const { c } = client(
       () =>
         new Response(
-          JSON.stringify({ error: { name: 'BadGatewayError', message: 'ArgoCD refused', upstream: 'argocd:demo', kind: 'unauthorized' } }),
+          JSON.stringify({
+            error: {
+              name: 'BadGatewayError',
+              message: 'ArgoCD refused',
+              upstream: 'argocd:demo',
+              kind: 'unauthorized',
+            },
+          }),
           { status: 502 },
         ),
     );
     const e = await c.getArgocd(ref).catch(x => x);
     expect(e).toBeInstanceOf(FleetMonitoringError);
-    expect(e).toMatchObject({ status: 502, errorName: 'BadGatewayError', message: 'ArgoCD refused', upstream: 'argocd:demo', kind: 'unauthorized' });
+    expect(e).toMatchObject({
+      status: 502,
+      errorName: 'BadGatewayError',
+      message: 'ArgoCD refused',
+      upstream: 'argocd:demo',
+      kind: 'unauthorized',
+    });
   });
 
   it('keeps a plain-text error body and reports network failures', async () => {
-    const { c } = client(() => new Response('proxy exploded', { status: 503, statusText: 'Service Unavailable' }));
-    await expect(c.getInstances()).rejects.toMatchObject({ status: 503, message: 'proxy exploded' });
+    const { c } = client(
+      () =>
+        new Response('proxy exploded', {
+          status: 503,
+          statusText: 'Service Unavailable',
+        }),
+    );
+    await expect(c.getInstances()).rejects.toMatchObject({
+      status: 503,
+      message: 'proxy exploded',
+    });
     const down = client(() => Promise.reject(new TypeError('Failed to fetch')));
-    await expect(down.c.getInstances()).rejects.toMatchObject({ status: 0, message: /could not be reached: Failed to fetch/ });
+    await expect(down.c.getInstances()).rejects.toMatchObject({
+      status: 0,
+      message: /could not be reached: Failed to fetch/,
+    });
   });
 });

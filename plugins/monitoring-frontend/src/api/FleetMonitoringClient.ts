@@ -9,7 +9,10 @@ import type {
 } from '@fleet-monitoring/plugin-monitoring-common';
 import type { FleetMonitoringApi } from './FleetMonitoringApi';
 import { FleetMonitoringError } from './FleetMonitoringError';
-import type { ArgocdEntityApps, ArgocdHistoryResponse } from '@fleet-monitoring/plugin-monitoring-common';
+import type {
+  ArgocdEntityApps,
+  ArgocdHistoryResponse,
+} from '@fleet-monitoring/plugin-monitoring-common';
 
 /** Backend plugin id; the backend is served under `discoveryApi.getBaseUrl(PLUGIN_ID)`. */
 export const BACKEND_PLUGIN_ID = 'fleet-monitoring';
@@ -38,7 +41,10 @@ export class FleetMonitoringClient implements FleetMonitoringApi {
     return this.get(`/fleet/${seg(instance)}/summary`);
   }
 
-  getRemoteWrite(entity: CompoundEntityRef, options?: { rangeSeconds?: number }): Promise<ClusterDetail> {
+  getRemoteWrite(
+    entity: CompoundEntityRef,
+    options?: { rangeSeconds?: number },
+  ): Promise<ClusterDetail> {
     const range = options?.rangeSeconds ?? 3600;
     return this.get(`${entityPath(entity)}/remote-write?range=${range}`);
   }
@@ -55,15 +61,23 @@ export class FleetMonitoringClient implements FleetMonitoringApi {
     return this.get(`${entityPath(entity)}/argocd`);
   }
 
-  getArgocdHistory(entity: CompoundEntityRef, instance: string, application: string): Promise<ArgocdHistoryResponse> {
-    return this.get(`${entityPath(entity)}/argocd/${seg(instance)}/applications/${seg(application)}/history`);
+  getArgocdHistory(
+    entity: CompoundEntityRef,
+    instance: string,
+    application: string,
+  ): Promise<ArgocdHistoryResponse> {
+    return this.get(
+      `${entityPath(entity)}/argocd/${seg(instance)}/applications/${seg(application)}/history`,
+    );
   }
 
   private async get<T>(path: string): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl(BACKEND_PLUGIN_ID);
     let response: Response;
     try {
-      response = await this.fetchApi.fetch(`${baseUrl}${path}`, { headers: { Accept: 'application/json' } });
+      response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
+        headers: { Accept: 'application/json' },
+      });
     } catch (e) {
       throw new FleetMonitoringError({
         message: `The Fleet Monitoring backend could not be reached: ${(e as Error)?.message ?? e}`,

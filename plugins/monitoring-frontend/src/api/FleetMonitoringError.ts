@@ -30,7 +30,8 @@ export class FleetMonitoringError extends Error {
   /** Reads Backstage's error body when there is one, the status text otherwise. */
   static async fromResponse(response: Response): Promise<FleetMonitoringError> {
     let name = `HTTP ${response.status}`;
-    let message = response.statusText || `Request failed with status ${response.status}`;
+    let message =
+      response.statusText || `Request failed with status ${response.status}`;
     let upstream: string | undefined;
     let kind: UpstreamErrorKind | undefined;
     try {
@@ -49,7 +50,13 @@ export class FleetMonitoringError extends Error {
     } catch {
       // no body
     }
-    return new FleetMonitoringError({ message, status: response.status, errorName: name, upstream, kind });
+    return new FleetMonitoringError({
+      message,
+      status: response.status,
+      errorName: name,
+      upstream,
+      kind,
+    });
   }
 }
 

@@ -1,4 +1,10 @@
 export { fleetMonitoringApiRef } from './FleetMonitoringApi';
 export type { FleetMonitoringApi } from './FleetMonitoringApi';
-export { FleetMonitoringClient, BACKEND_PLUGIN_ID } from './FleetMonitoringClient';
-export { FleetMonitoringError, isFleetMonitoringError } from './FleetMonitoringError';
+export {
+  FleetMonitoringClient,
+  BACKEND_PLUGIN_ID,
+} from './FleetMonitoringClient';
+export {
+  FleetMonitoringError,
+  isFleetMonitoringError,
+} from './FleetMonitoringError';

@@ -2,7 +2,12 @@ import { renderInTestApp } from '@backstage/test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { fleetSummary } from '../../__fixtures__/responses';
-import { backstageError, fakeFetch, json, Wrapper } from '../../__fixtures__/testApi';
+import {
+  backstageError,
+  fakeFetch,
+  json,
+  Wrapper,
+} from '../../__fixtures__/testApi';
 import { FleetPage } from './FleetPage';
 
 const mountedRoutes = { '/catalog/:namespace/:kind/:name': entityRouteRef };
@@ -31,20 +36,33 @@ describe('FleetPage', () => {
     );
     expect(await screen.findByText('Clusters of demo (4)')).toBeInTheDocument();
     const link = screen.getByRole('link', { name: 'cluster-02-edge' });
-    expect(link).toHaveAttribute('href', '/catalog/default/resource/cluster-02-edge');
+    expect(link).toHaveAttribute(
+      'href',
+      '/catalog/default/resource/cluster-02-edge',
+    );
     const row = link.closest('tr')!;
     expect(row).toHaveTextContent('Healthy');
     expect(row).toHaveTextContent('2 s');
     expect(row).toHaveTextContent('900/s');
-    const failing = screen.getByRole('link', { name: 'sim-0002' }).closest('tr')!;
+    const failing = screen
+      .getByRole('link', { name: 'sim-0002' })
+      .closest('tr')!;
     expect(failing).toHaveTextContent('Failing');
-    expect(within(failing).getByRole('link', { name: 'Remote write is failing' })).toHaveAttribute(
+    expect(
+      within(failing).getByRole('link', { name: 'Remote write is failing' }),
+    ).toHaveAttribute(
       'href',
       '/docs/default/system/fleet-monitoring/troubleshooting/remote-write/#remote-write-failing',
     );
     expect(calls).toEqual(['/instances', '/fleet/demo/summary']);
     fireEvent.click(screen.getByRole('button', { name: 'Refresh fleet' }));
-    await waitFor(() => expect(calls).toEqual(['/instances', '/fleet/demo/summary', '/fleet/demo/summary']));
+    await waitFor(() =>
+      expect(calls).toEqual([
+        '/instances',
+        '/fleet/demo/summary',
+        '/fleet/demo/summary',
+      ]),
+    );
   });
 
   it('sorts by state, worst first', async () => {
@@ -70,14 +88,21 @@ describe('FleetPage', () => {
       { mountedRoutes },
     );
     await screen.findByText('Clusters of demo (4)');
-    fireEvent.change(screen.getByPlaceholderText('Filter'), { target: { value: 'sim-' } });
-    await waitFor(() => expect(clusterNames()).toEqual(['sim-0001', 'sim-0002']));
+    fireEvent.change(screen.getByPlaceholderText('Filter'), {
+      target: { value: 'sim-' },
+    });
+    await waitFor(() =>
+      expect(clusterNames()).toEqual(['sim-0001', 'sim-0002']),
+    );
   });
 
   it('offers an instance picker when several instances are configured', async () => {
     const { fetchApi, calls } = fakeFetch(url =>
       url.pathname.endsWith('/instances')
-        ? json({ ...instances, thanos: [{ name: 'demo' }, { name: 'eu-1', title: 'Europe' }] })
+        ? json({
+            ...instances,
+            thanos: [{ name: 'demo' }, { name: 'eu-1', title: 'Europe' }],
+          })
         : json({ ...fleetSummary, instance: url.pathname.split('/')[4] }),
     );
     await renderInTestApp(
@@ -93,7 +118,13 @@ describe('FleetPage', () => {
 
   it('explains an unknown instance or a backend error', async () => {
     const { fetchApi } = fakeFetch(url =>
-      url.pathname.endsWith('/instances') ? json(instances) : backstageError(404, 'NotFoundError', 'No Thanos instance named "demo"'),
+      url.pathname.endsWith('/instances')
+        ? json(instances)
+        : backstageError(
+            404,
+            'NotFoundError',
+            'No Thanos instance named "demo"',
+          ),
     );
     await renderInTestApp(
       <Wrapper fetchApi={fetchApi}>
@@ -102,7 +133,9 @@ describe('FleetPage', () => {
       { mountedRoutes },
     );
     expect(await screen.findByText('Warning: Not found')).toBeInTheDocument();
-    expect(screen.getByText('No Thanos instance named "demo"')).toBeInTheDocument();
+    expect(
+      screen.getByText('No Thanos instance named "demo"'),
+    ).toBeInTheDocument();
   });
 
   it('names the upstream when Thanos is down', async () => {
@@ -112,8 +145,18 @@ describe('FleetPage', () => {
         : json({
             ...fleetSummary,
             clusters: [],
-            counts: { healthy: 0, degraded: 0, failing: 0, 'no-data': 0, unknown: 0 },
-            error: { upstream: 'thanos:demo', kind: 'unreachable', message: 'connect ECONNREFUSED' },
+            counts: {
+              healthy: 0,
+              degraded: 0,
+              failing: 0,
+              'no-data': 0,
+              unknown: 0,
+            },
+            error: {
+              upstream: 'thanos:demo',
+              kind: 'unreachable',
+              message: 'connect ECONNREFUSED',
+            },
           }),
     );
     await renderInTestApp(
@@ -122,17 +165,25 @@ describe('FleetPage', () => {
       </Wrapper>,
       { mountedRoutes },
     );
-    expect(await screen.findByText('Error: Thanos Query "demo" could not be reached')).toBeInTheDocument();
+    expect(
+      await screen.findByText(
+        'Error: Thanos Query "demo" could not be reached',
+      ),
+    ).toBeInTheDocument();
   });
 
   it('says so when no Thanos instance is configured', async () => {
-    const { fetchApi } = fakeFetch(() => json({ thanos: [], argocd: [], kubernetes: [] }));
+    const { fetchApi } = fakeFetch(() =>
+      json({ thanos: [], argocd: [], kubernetes: [] }),
+    );
     await renderInTestApp(
       <Wrapper fetchApi={fetchApi}>
         <FleetPage />
       </Wrapper>,
       { mountedRoutes },
     );
-    expect(await screen.findByText('No Thanos instance is configured')).toBeInTheDocument();
+    expect(
+      await screen.findByText('No Thanos instance is configured'),
+    ).toBeInTheDocument();
   });
 });

@@ -17,7 +17,11 @@ import { useApi, useRouteRef } from '@backstage/core-plugin-api';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import type { ClusterHealth, FleetSummary, HealthState } from '@fleet-monitoring/plugin-monitoring-common';
+import type {
+  ClusterHealth,
+  FleetSummary,
+  HealthState,
+} from '@fleet-monitoring/plugin-monitoring-common';
 import { fleetMonitoringApiRef } from '../../api';
 import {
   DemoNotice,
@@ -36,7 +40,12 @@ import {
 } from '../common';
 
 const useStyles = makeStyles(theme => ({
-  counts: { display: 'flex', gap: theme.spacing(3), flexWrap: 'wrap', margin: theme.spacing(1, 0, 2) },
+  counts: {
+    display: 'flex',
+    gap: theme.spacing(3),
+    flexWrap: 'wrap',
+    margin: theme.spacing(1, 0, 2),
+  },
   reasons: { margin: 0, paddingLeft: theme.spacing(2) },
   toolbar: { display: 'flex', alignItems: 'center', gap: theme.spacing(1) },
 }));
@@ -46,7 +55,9 @@ const useStyles = makeStyles(theme => ({
  * default path when the app has no catalog route bound (useRouteRef throws after running its hooks).
  */
 function useClusterLink(): (cluster: string) => string {
-  let route: ((params: { kind: string; namespace: string; name: string }) => string) | undefined;
+  let route:
+    | ((params: { kind: string; namespace: string; name: string }) => string)
+    | undefined;
   try {
     route = useRouteRef(entityRouteRef);
   } catch {
@@ -54,12 +65,22 @@ function useClusterLink(): (cluster: string) => string {
   }
   return (cluster: string) =>
     route
-      ? route({ kind: 'resource', namespace: 'default', name: encodeURIComponent(cluster) })
+      ? route({
+          kind: 'resource',
+          namespace: 'default',
+          name: encodeURIComponent(cluster),
+        })
       : `/catalog/default/resource/${encodeURIComponent(cluster)}`;
 }
 
 /** Worst first, so an ascending sort on state puts the clusters that need attention on top. */
-const STATE_RANK: Record<HealthState, number> = { failing: 0, degraded: 1, 'no-data': 2, unknown: 3, healthy: 4 };
+const STATE_RANK: Record<HealthState, number> = {
+  failing: 0,
+  degraded: 1,
+  'no-data': 2,
+  unknown: 3,
+  healthy: 4,
+};
 
 interface Row {
   cluster: string;
@@ -86,8 +107,10 @@ function toRows(summary: FleetSummary): Row[] {
   }));
 }
 
-const numSort = (key: 'lag' | 'throughput' | 'failureRatio' | 'lastSeen') => (a: Row, b: Row) =>
-  (a[key] ?? -Infinity) - (b[key] ?? -Infinity);
+const numSort =
+  (key: 'lag' | 'throughput' | 'failureRatio' | 'lastSeen') =>
+  (a: Row, b: Row) =>
+    (a[key] ?? -Infinity) - (b[key] ?? -Infinity);
 
 function ClusterTable({ summary }: { summary: FleetSummary }) {
   const classes = useStyles();
@@ -99,17 +122,22 @@ function ClusterTable({ summary }: { summary: FleetSummary }) {
       title: 'Cluster',
       field: 'cluster',
       highlight: true,
-      render: row => (
-        <Link to={clusterLink(row.cluster)}>{row.cluster}</Link>
-      ),
+      render: row => <Link to={clusterLink(row.cluster)}>{row.cluster}</Link>,
     },
     {
       title: 'State',
       field: 'state',
-      customSort: (a, b) => STATE_RANK[a.health.state] - STATE_RANK[b.health.state],
+      customSort: (a, b) =>
+        STATE_RANK[a.health.state] - STATE_RANK[b.health.state],
       render: row => <StateBadge state={row.health.state} />,
     },
-    { title: 'Lag', field: 'lag', type: 'numeric', customSort: numSort('lag'), render: row => formatDuration(row.lag) },
+    {
+      title: 'Lag',
+      field: 'lag',
+      type: 'numeric',
+      customSort: numSort('lag'),
+      render: row => formatDuration(row.lag),
+    },
     {
       title: 'Samples sent',
       field: 'throughput',
@@ -128,7 +156,9 @@ function ClusterTable({ summary }: { summary: FleetSummary }) {
       title: 'Last data',
       field: 'lastSeen',
       customSort: numSort('lastSeen'),
-      render: row => <span title={formatTime(row.lastSeen)}>{formatAgo(row.lastSeen)}</span>,
+      render: row => (
+        <span title={formatTime(row.lastSeen)}>{formatAgo(row.lastSeen)}</span>
+      ),
     },
     {
       title: 'Reasons',
@@ -141,7 +171,10 @@ function ClusterTable({ summary }: { summary: FleetSummary }) {
           <ul className={classes.reasons}>
             {row.health.reasons.map(r => (
               <li key={r.id}>
-                <Link to={reasonDocsUrl(docsBase, r.id) ?? docsBase} title={r.message}>
+                <Link
+                  to={reasonDocsUrl(docsBase, r.id) ?? docsBase}
+                  title={r.message}
+                >
                   {reasonTitle(r.id)}
                 </Link>
               </li>
@@ -153,13 +186,22 @@ function ClusterTable({ summary }: { summary: FleetSummary }) {
   return (
     <Table<Row>
       title={`Clusters of ${summary.instance} (${rows.length})`}
-      options={{ paging: rows.length > 50, pageSize: 50, pageSizeOptions: [50, 100, 500], search: true, padding: 'dense' }}
+      options={{
+        paging: rows.length > 50,
+        pageSize: 50,
+        pageSizeOptions: [50, 100, 500],
+        search: true,
+        padding: 'dense',
+      }}
       columns={columns}
       data={rows}
       filters={[{ column: 'State', type: 'multiple-select' }]}
       emptyContent={
         <Box p={2}>
-          <Typography>No cluster has sent remote-write metrics to this instance in the last hour.</Typography>
+          <Typography>
+            No cluster has sent remote-write metrics to this instance in the
+            last hour.
+          </Typography>
         </Box>
       }
     />
@@ -168,7 +210,13 @@ function ClusterTable({ summary }: { summary: FleetSummary }) {
 
 function Counts({ summary }: { summary: FleetSummary }) {
   const classes = useStyles();
-  const order: HealthState[] = ['failing', 'degraded', 'no-data', 'unknown', 'healthy'];
+  const order: HealthState[] = [
+    'failing',
+    'degraded',
+    'no-data',
+    'unknown',
+    'healthy',
+  ];
   return (
     <div className={classes.counts} aria-label="Clusters per state">
       {order.map(s => (
@@ -215,11 +263,19 @@ export function FleetContent() {
             <Select
               label="Thanos instance"
               selected={instance}
-              items={names.map(n => ({ label: n.title ?? n.name, value: n.name }))}
+              items={names.map(n => ({
+                label: n.title ?? n.name,
+                value: n.name,
+              }))}
               onChange={v => setInstance(String(v))}
             />
           )}
-          <IconButton aria-label="Refresh fleet" title="Refresh" onClick={summary.retry} disabled={summary.loading}>
+          <IconButton
+            aria-label="Refresh fleet"
+            title="Refresh"
+            onClick={summary.retry}
+            disabled={summary.loading}
+          >
             <RefreshIcon />
           </IconButton>
         </div>
@@ -228,10 +284,13 @@ export function FleetContent() {
       {summary.error && <RequestErrorNotice error={summary.error} />}
       {summary.value && !summary.error && (
         <>
-          {summary.value.error && <UpstreamErrorNotice error={summary.value.error} />}
+          {summary.value.error && (
+            <UpstreamErrorNotice error={summary.value.error} />
+          )}
           <Counts summary={summary.value} />
           <Typography variant="caption" color="textSecondary" component="p">
-            Thanos instance {summary.value.instance}, computed {formatTime(summary.value.generatedAt)}
+            Thanos instance {summary.value.instance}, computed{' '}
+            {formatTime(summary.value.generatedAt)}
           </Typography>
           <ClusterTable summary={summary.value} />
         </>
@@ -250,7 +309,10 @@ export function FleetPage(props: { title?: string; noHeader?: boolean }) {
   if (props.noHeader) return content;
   return (
     <Page themeId="tool">
-      <Header title={props.title ?? 'Fleet monitoring'} subtitle="Prometheus agents → Thanos Receive" />
+      <Header
+        title={props.title ?? 'Fleet monitoring'}
+        subtitle="Prometheus agents → Thanos Receive"
+      />
       {content}
     </Page>
   );

@@ -2,7 +2,12 @@ import { renderInTestApp } from '@backstage/test-utils';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { bareEntity, serviceEntity } from '../../__fixtures__/entities';
 import { arriving, nothingArriving } from '../../__fixtures__/responses';
-import { backstageError, fakeFetch, json, Wrapper } from '../../__fixtures__/testApi';
+import {
+  backstageError,
+  fakeFetch,
+  json,
+  Wrapper,
+} from '../../__fixtures__/testApi';
 import { MetricsArrivingCard } from './MetricsArrivingCard';
 
 describe('MetricsArrivingCard', () => {
@@ -13,14 +18,22 @@ describe('MetricsArrivingCard', () => {
         <MetricsArrivingCard />
       </Wrapper>,
     );
-    const table = await screen.findByRole('table', { name: 'Metrics per cluster' });
+    const table = await screen.findByRole('table', {
+      name: 'Metrics per cluster',
+    });
     const row = within(table).getByText('cluster-03-edge').closest('tr')!;
     expect(row).toHaveTextContent('Degraded 1 of 2');
     expect(row).toHaveTextContent('9 s ago');
-    expect(screen.getByRole('link', { name: 'How to fix: Scrape targets are down' })).toBeInTheDocument();
-    expect(screen.queryByTestId('missing-metrics-checklist')).not.toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: 'How to fix: Scrape targets are down' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByTestId('missing-metrics-checklist'),
+    ).not.toBeInTheDocument();
     expect(calls).toEqual(['/entity/component/shop/checkout/metrics-arriving']);
-    fireEvent.click(screen.getByRole('button', { name: 'Refresh Metrics arriving' }));
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Refresh Metrics arriving' }),
+    );
     await waitFor(() => expect(calls).toHaveLength(2));
   });
 
@@ -32,10 +45,16 @@ describe('MetricsArrivingCard', () => {
       </Wrapper>,
     );
     const checklist = await screen.findByTestId('missing-metrics-checklist');
-    expect(checklist).toHaveTextContent('kubectl logs -n monitoring prometheus-agent-0 | grep "remote_write"');
+    expect(checklist).toHaveTextContent(
+      'kubectl logs -n monitoring prometheus-agent-0 | grep "remote_write"',
+    );
     expect(checklist).toHaveTextContent('external_labels');
-    expect(checklist).toHaveTextContent('count by (cluster) (up{job="checkout",namespace="shop"})');
-    expect(within(checklist).getByRole('link', { name: /Troubleshooting/ })).toHaveAttribute(
+    expect(checklist).toHaveTextContent(
+      'count by (cluster) (up{job="checkout",namespace="shop"})',
+    );
+    expect(
+      within(checklist).getByRole('link', { name: /Troubleshooting/ }),
+    ).toHaveAttribute(
       'href',
       '/docs/default/system/fleet-monitoring/troubleshooting/metrics-missing/#metrics-not-arriving',
     );
@@ -44,14 +63,20 @@ describe('MetricsArrivingCard', () => {
 
   it('shows an invalid selector annotation message from the backend', async () => {
     const { fetchApi } = fakeFetch(() =>
-      backstageError(400, 'InputError', 'Annotation fleet-monitoring.io/metrics-selector is not a valid label selector: bad'),
+      backstageError(
+        400,
+        'InputError',
+        'Annotation fleet-monitoring.io/metrics-selector is not a valid label selector: bad',
+      ),
     );
     await renderInTestApp(
       <Wrapper entity={serviceEntity} fetchApi={fetchApi}>
         <MetricsArrivingCard />
       </Wrapper>,
     );
-    expect(await screen.findByText(/is not a valid label selector/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/is not a valid label selector/),
+    ).toBeInTheDocument();
   });
 
   it('shows the annotation to add when the entity has no selector', async () => {
@@ -61,7 +86,10 @@ describe('MetricsArrivingCard', () => {
         <MetricsArrivingCard />
       </Wrapper>,
     );
-    expect((await screen.findAllByText(/fleet-monitoring.io\/metrics-selector/)).length).toBeGreaterThan(0);
+    expect(
+      (await screen.findAllByText(/fleet-monitoring.io\/metrics-selector/))
+        .length,
+    ).toBeGreaterThan(0);
     expect(calls).toHaveLength(0);
   });
 });

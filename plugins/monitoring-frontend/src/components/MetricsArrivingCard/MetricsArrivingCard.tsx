@@ -1,4 +1,3 @@
-
 import {
   makeStyles,
   Table as MuiTable,
@@ -9,7 +8,10 @@ import {
   Typography,
 } from '@material-ui/core';
 import { CodeSnippet, Link, Progress } from '@backstage/core-components';
-import { MissingAnnotationEmptyState, useEntity } from '@backstage/plugin-catalog-react';
+import {
+  MissingAnnotationEmptyState,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
 import {
   isMetricsArrivingAvailable,
   METRICS_SELECTOR_ANNOTATION,
@@ -30,13 +32,22 @@ import {
 } from '../common';
 
 const useStyles = makeStyles(theme => ({
-  header: { display: 'flex', alignItems: 'center', gap: theme.spacing(1), flexWrap: 'wrap' },
+  header: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+    flexWrap: 'wrap',
+  },
   section: { marginTop: theme.spacing(2) },
-  steps: { paddingLeft: theme.spacing(2.5), '& > li': { marginBottom: theme.spacing(1.5) } },
+  steps: {
+    paddingLeft: theme.spacing(2.5),
+    '& > li': { marginBottom: theme.spacing(1.5) },
+  },
 }));
 
 /** The agent's pod and namespace as the reference deploys them. */
-const AGENT_LOG_COMMAND = 'kubectl logs -n monitoring prometheus-agent-0 | grep "remote_write"';
+const AGENT_LOG_COMMAND =
+  'kubectl logs -n monitoring prometheus-agent-0 | grep "remote_write"';
 
 function clusterState(c: ArrivingByCluster) {
   if (c.targetsTotal > 0 && c.targetsUp === 0) return 'failing' as const;
@@ -60,10 +71,13 @@ function ClusterTable({ clusters }: { clusters: ArrivingByCluster[] }) {
           <TableRow key={c.cluster}>
             <TableCell>{c.cluster}</TableCell>
             <TableCell>
-              <StateBadge state={clusterState(c)} /> {c.targetsUp} of {c.targetsTotal}
+              <StateBadge state={clusterState(c)} /> {c.targetsUp} of{' '}
+              {c.targetsTotal}
             </TableCell>
             <TableCell>
-              {c.lastSampleAgeSeconds === undefined ? '—' : `${formatDuration(c.lastSampleAgeSeconds)} ago`}
+              {c.lastSampleAgeSeconds === undefined
+                ? '—'
+                : `${formatDuration(c.lastSampleAgeSeconds)} ago`}
             </TableCell>
             <TableCell align="right">{formatNumber(c.seriesCount)}</TableCell>
           </TableRow>
@@ -85,15 +99,24 @@ export function MissingMetricsChecklist({ query }: { query: string }) {
       <ol className={classes.steps}>
         <li>
           <Typography variant="body2">
-            Is the cluster's Prometheus agent remote-writing? Look for errors in its log:
+            Is the cluster's Prometheus agent remote-writing? Look for errors in
+            its log:
           </Typography>
-          <CodeSnippet language="bash" text={AGENT_LOG_COMMAND} showCopyCodeButton />
+          <CodeSnippet
+            language="bash"
+            text={AGENT_LOG_COMMAND}
+            showCopyCodeButton
+          />
         </li>
         <li>
           <Typography variant="body2">
-            Does the agent set the <code>cluster</code> external label? Every series is found by it:
+            Does the agent set the <code>cluster</code> external label? Every
+            series is found by it:
           </Typography>
-          <CodeSnippet language="yaml" text={'global:\n  external_labels:\n    cluster: <cluster-name>'} />
+          <CodeSnippet
+            language="yaml"
+            text={'global:\n  external_labels:\n    cluster: <cluster-name>'}
+          />
         </li>
         <li>
           <Typography variant="body2">
@@ -117,7 +140,8 @@ export function MetricsArrivingDetails({ data }: { data: MetricsArriving }) {
       <div className={classes.header}>
         <StateBadge state={data.state} variant="h6" />
         <Typography variant="body2" color="textSecondary">
-          series matching <code>{data.selector}</code> on Thanos instance <strong>{data.instance}</strong>
+          series matching <code>{data.selector}</code> on Thanos instance{' '}
+          <strong>{data.instance}</strong>
         </Typography>
       </div>
       {data.error && <UpstreamErrorNotice error={data.error} />}
@@ -132,7 +156,10 @@ export function MetricsArrivingDetails({ data }: { data: MetricsArriving }) {
 export function MetricsArrivingCard() {
   const { entity } = useEntity();
   const available = isMetricsArrivingAvailable(entity);
-  const { value, loading, error, retry } = useEntityRequest(available, (api, ref) => api.getMetricsArriving(ref));
+  const { value, loading, error, retry } = useEntityRequest(
+    available,
+    (api, ref) => api.getMetricsArriving(ref),
+  );
   const title = 'Metrics arriving';
   if (!available) {
     return (

@@ -1,1 +1,5 @@
-export { MetricsArrivingCard, MetricsArrivingDetails, MissingMetricsChecklist } from './MetricsArrivingCard';
+export {
+  MetricsArrivingCard,
+  MetricsArrivingDetails,
+  MissingMetricsChecklist,
+} from './MetricsArrivingCard';

@@ -1,8 +1,17 @@
 import { renderInTestApp } from '@backstage/test-utils';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { bareEntity, clusterEntity } from '../../__fixtures__/entities';
-import { degradedDetail, healthyDetail, upstreamDownDetail } from '../../__fixtures__/responses';
-import { backstageError, fakeFetch, json, Wrapper } from '../../__fixtures__/testApi';
+import {
+  degradedDetail,
+  healthyDetail,
+  upstreamDownDetail,
+} from '../../__fixtures__/responses';
+import {
+  backstageError,
+  fakeFetch,
+  json,
+  Wrapper,
+} from '../../__fixtures__/testApi';
 import { RemoteWriteCard } from './RemoteWriteCard';
 
 describe('RemoteWriteCard', () => {
@@ -18,10 +27,18 @@ describe('RemoteWriteCard', () => {
     expect(screen.getByText('1.2 s')).toBeInTheDocument();
     expect(screen.getByText('950/s')).toBeInTheDocument();
     expect(screen.getByText('4 of 3.2 desired (max 50)')).toBeInTheDocument();
-    expect(screen.getByRole('img', { name: /^Lag: latest/ })).toBeInTheDocument();
-    expect(screen.getByRole('img', { name: /^Samples sent: latest 955\/s/ })).toBeInTheDocument();
-    expect(screen.getByRole('img', { name: /^Failed: latest/ })).toBeInTheDocument();
-    expect(calls).toEqual(['/entity/resource/default/cluster-02-edge/remote-write?range=3600']);
+    expect(
+      screen.getByRole('img', { name: /^Lag: latest/ }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('img', { name: /^Samples sent: latest 955\/s/ }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('img', { name: /^Failed: latest/ }),
+    ).toBeInTheDocument();
+    expect(calls).toEqual([
+      '/entity/resource/default/cluster-02-edge/remote-write?range=3600',
+    ]);
   });
 
   it('makes exactly one request per refresh', async () => {
@@ -33,10 +50,14 @@ describe('RemoteWriteCard', () => {
     );
     await screen.findByText('Healthy');
     expect(calls).toHaveLength(1);
-    fireEvent.click(screen.getByRole('button', { name: 'Refresh Remote write' }));
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Refresh Remote write' }),
+    );
     await waitFor(() => expect(calls).toHaveLength(2));
     await screen.findByText('Healthy');
-    fireEvent.click(screen.getByRole('button', { name: 'Refresh Remote write' }));
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Refresh Remote write' }),
+    );
     await waitFor(() => expect(calls).toHaveLength(3));
     await new Promise(r => setTimeout(r, 50));
     expect(calls).toHaveLength(3);
@@ -52,23 +73,38 @@ describe('RemoteWriteCard', () => {
     expect(await screen.findByText('Degraded')).toBeInTheDocument();
     expect(screen.getByText('Remote write is retrying')).toBeInTheDocument();
     expect(screen.getByText(/retries 120 samples\/s/)).toBeInTheDocument();
-    const link = screen.getByRole('link', { name: 'How to fix: Remote write is retrying' });
+    const link = screen.getByRole('link', {
+      name: 'How to fix: Remote write is retrying',
+    });
     expect(link).toHaveAttribute(
       'href',
       '/docs/default/system/fleet-monitoring/troubleshooting/remote-write/#remote-write-retrying',
     );
-    expect(screen.getByRole('link', { name: 'How to fix: Samples are piling up' })).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: 'How to fix: Samples are piling up' }),
+    ).toBeInTheDocument();
   });
 
   it('takes the docs base URL from config', async () => {
     const { fetchApi } = fakeFetch(() => json(degradedDetail));
     await renderInTestApp(
-      <Wrapper entity={clusterEntity} fetchApi={fetchApi} config={{ fleetMonitoring: { docsBaseUrl: 'https://docs.example.com/fleet' } }}>
+      <Wrapper
+        entity={clusterEntity}
+        fetchApi={fetchApi}
+        config={{
+          fleetMonitoring: { docsBaseUrl: 'https://docs.example.com/fleet' },
+        }}
+      >
         <RemoteWriteCard />
       </Wrapper>,
     );
-    const link = await screen.findByRole('link', { name: /^How to fix: Remote write is retrying/ });
-    expect(link).toHaveAttribute('href', 'https://docs.example.com/fleet/troubleshooting/remote-write/#remote-write-retrying');
+    const link = await screen.findByRole('link', {
+      name: /^How to fix: Remote write is retrying/,
+    });
+    expect(link).toHaveAttribute(
+      'href',
+      'https://docs.example.com/fleet/troubleshooting/remote-write/#remote-write-retrying',
+    );
   });
 
   it('names the upstream and the cause when Thanos cannot be reached', async () => {
@@ -79,9 +115,17 @@ describe('RemoteWriteCard', () => {
       </Wrapper>,
     );
     expect(await screen.findByText('Unknown')).toBeInTheDocument();
-    expect(screen.getByText('Error: Thanos Query "demo" could not be reached')).toBeInTheDocument();
-    expect(screen.getByTestId('upstream-error')).toHaveTextContent('ECONNREFUSED 127.0.0.1:19091');
-    expect(screen.getByRole('link', { name: 'How to fix: The upstream cannot be reached' })).toHaveAttribute(
+    expect(
+      screen.getByText('Error: Thanos Query "demo" could not be reached'),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('upstream-error')).toHaveTextContent(
+      'ECONNREFUSED 127.0.0.1:19091',
+    );
+    expect(
+      screen.getByRole('link', {
+        name: 'How to fix: The upstream cannot be reached',
+      }),
+    ).toHaveAttribute(
       'href',
       '/docs/default/system/fleet-monitoring/troubleshooting/upstreams/#upstream-unreachable',
     );
@@ -89,15 +133,23 @@ describe('RemoteWriteCard', () => {
 
   it('shows the backend error message (e.g. a bad annotation) on 400', async () => {
     const { fetchApi } = fakeFetch(() =>
-      backstageError(400, 'InputError', 'Entity has no fleet-monitoring.io/cluster annotation; add e.g. "fleet-monitoring.io/cluster: cluster-02-edge"'),
+      backstageError(
+        400,
+        'InputError',
+        'Entity has no fleet-monitoring.io/cluster annotation; add e.g. "fleet-monitoring.io/cluster: cluster-02-edge"',
+      ),
     );
     await renderInTestApp(
       <Wrapper entity={clusterEntity} fetchApi={fetchApi}>
         <RemoteWriteCard />
       </Wrapper>,
     );
-    expect(await screen.findByText('Warning: Not configured for this entity')).toBeInTheDocument();
-    expect(screen.getByTestId('request-error')).toHaveTextContent('add e.g. "fleet-monitoring.io/cluster: cluster-02-edge"');
+    expect(
+      await screen.findByText('Warning: Not configured for this entity'),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('request-error')).toHaveTextContent(
+      'add e.g. "fleet-monitoring.io/cluster: cluster-02-edge"',
+    );
   });
 
   it('names the backend status on a 500', async () => {
@@ -107,7 +159,11 @@ describe('RemoteWriteCard', () => {
         <RemoteWriteCard />
       </Wrapper>,
     );
-    expect(await screen.findByText('Error: The Fleet Monitoring backend answered HTTP 500 (Error)')).toBeInTheDocument();
+    expect(
+      await screen.findByText(
+        'Error: The Fleet Monitoring backend answered HTTP 500 (Error)',
+      ),
+    ).toBeInTheDocument();
   });
 
   it('shows a progress bar while loading', async () => {
@@ -128,7 +184,9 @@ describe('RemoteWriteCard', () => {
       </Wrapper>,
     );
     expect(await screen.findByText(/Missing Annotation/i)).toBeInTheDocument();
-    expect(screen.getAllByText(/fleet-monitoring.io\/cluster/).length).toBeGreaterThan(0);
+    expect(
+      screen.getAllByText(/fleet-monitoring.io\/cluster/).length,
+    ).toBeGreaterThan(0);
     expect(calls).toHaveLength(0);
   });
 });

@@ -1,7 +1,9 @@
-
 import { Box, makeStyles, Typography } from '@material-ui/core';
 import { Progress } from '@backstage/core-components';
-import { MissingAnnotationEmptyState, useEntity } from '@backstage/plugin-catalog-react';
+import {
+  MissingAnnotationEmptyState,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
 import {
   CLUSTER_ANNOTATION,
   isRemoteWriteAvailable,
@@ -24,8 +26,18 @@ import {
 } from '../common';
 
 const useStyles = makeStyles(theme => ({
-  header: { display: 'flex', alignItems: 'center', gap: theme.spacing(1), flexWrap: 'wrap' },
-  graphs: { display: 'flex', flexWrap: 'wrap', gap: theme.spacing(2), marginTop: theme.spacing(1) },
+  header: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+    flexWrap: 'wrap',
+  },
+  graphs: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(2),
+    marginTop: theme.spacing(1),
+  },
 }));
 
 export interface RemoteWriteCardProps {
@@ -36,7 +48,8 @@ export interface RemoteWriteCardProps {
 function shardsText(d: ClusterDetail): string {
   const { shards, desiredShards, maxShards } = d.stats;
   if (shards === undefined && desiredShards === undefined) return '—';
-  const max = maxShards !== undefined ? ` (max ${formatNumber(maxShards)})` : '';
+  const max =
+    maxShards !== undefined ? ` (max ${formatNumber(maxShards)})` : '';
   return `${formatNumber(shards)} of ${formatNumber(desiredShards)} desired${max}`;
 }
 
@@ -50,7 +63,8 @@ export function RemoteWriteDetails({ detail }: { detail: ClusterDetail }) {
       <div className={classes.header}>
         <StateBadge state={detail.state} variant="h6" />
         <Typography variant="body2" color="textSecondary">
-          cluster <strong>{detail.cluster}</strong> on Thanos instance <strong>{detail.instance}</strong>
+          cluster <strong>{detail.cluster}</strong> on Thanos instance{' '}
+          <strong>{detail.instance}</strong>
         </Typography>
       </div>
       {detail.error && <UpstreamErrorNotice error={detail.error} />}
@@ -65,17 +79,37 @@ export function RemoteWriteDetails({ detail }: { detail: ClusterDetail }) {
             { label: 'Dropped', value: formatRate(s.droppedPerSecond) },
             { label: 'Pending samples', value: formatNumber(s.pendingSamples) },
             { label: 'Shards', value: shardsText(detail) },
-            { label: 'Last data seen', value: formatAgo(s.lastSeen), title: formatTime(s.lastSeen) },
+            {
+              label: 'Last data seen',
+              value: formatAgo(s.lastSeen),
+              title: formatTime(s.lastSeen),
+            },
           ]}
         />
       )}
       {!detail.error && (
         <Box className={classes.graphs} aria-label="Remote-write history">
-          <Sparkline label="Lag" points={detail.series.lagSeconds} format={formatDuration} />
-          <Sparkline label="Samples sent" points={detail.series.samplesPerSecond} format={formatRate} />
           <Sparkline
-            label={retries.some(p => p[1] > 0) && !failures.some(p => p[1] > 0) ? 'Retried' : 'Failed'}
-            points={retries.some(p => p[1] > 0) && !failures.some(p => p[1] > 0) ? retries : failures}
+            label="Lag"
+            points={detail.series.lagSeconds}
+            format={formatDuration}
+          />
+          <Sparkline
+            label="Samples sent"
+            points={detail.series.samplesPerSecond}
+            format={formatRate}
+          />
+          <Sparkline
+            label={
+              retries.some(p => p[1] > 0) && !failures.some(p => p[1] > 0)
+                ? 'Retried'
+                : 'Failed'
+            }
+            points={
+              retries.some(p => p[1] > 0) && !failures.some(p => p[1] > 0)
+                ? retries
+                : failures
+            }
             format={formatRate}
           />
         </Box>
@@ -89,8 +123,9 @@ export function RemoteWriteCard(props: RemoteWriteCardProps) {
   const title = 'Remote write';
   const { entity } = useEntity();
   const available = isRemoteWriteAvailable(entity);
-  const { value, loading, error, retry } = useEntityRequest(available, (api, ref) =>
-    api.getRemoteWrite(ref, { rangeSeconds: props.rangeSeconds }),
+  const { value, loading, error, retry } = useEntityRequest(
+    available,
+    (api, ref) => api.getRemoteWrite(ref, { rangeSeconds: props.rangeSeconds }),
   );
   if (!available) {
     return (
@@ -100,7 +135,12 @@ export function RemoteWriteCard(props: RemoteWriteCardProps) {
     );
   }
   return (
-    <FleetCard title={title} subheader="Prometheus agent → Thanos Receive" onRefresh={retry} refreshing={loading}>
+    <FleetCard
+      title={title}
+      subheader="Prometheus agent → Thanos Receive"
+      onRefresh={retry}
+      refreshing={loading}
+    >
       {loading && !value && <Progress />}
       {error && <RequestErrorNotice error={error} />}
       {value && !error && <RemoteWriteDetails detail={value} />}

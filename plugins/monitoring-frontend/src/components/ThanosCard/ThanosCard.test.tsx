@@ -1,7 +1,15 @@
 import { renderInTestApp } from '@backstage/test-utils';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { bareEntity, queryEntity, receiveEntity } from '../../__fixtures__/entities';
-import { notThanosHealth, queryHealth, receiveHealth } from '../../__fixtures__/responses';
+import {
+  bareEntity,
+  queryEntity,
+  receiveEntity,
+} from '../../__fixtures__/entities';
+import {
+  notThanosHealth,
+  queryHealth,
+  receiveHealth,
+} from '../../__fixtures__/responses';
 import { fakeFetch, json, Wrapper } from '../../__fixtures__/testApi';
 import { ThanosCard } from './ThanosCard';
 
@@ -13,7 +21,9 @@ describe('ThanosCard', () => {
         <ThanosCard />
       </Wrapper>,
     );
-    expect(await screen.findByText('Thanos Receive health')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Thanos Receive health'),
+    ).toBeInTheDocument();
     expect(screen.getByText('Failing')).toBeInTheDocument();
     expect(screen.getByText('16.7 %')).toBeInTheDocument();
     expect(screen.getByText('95 ms')).toBeInTheDocument();
@@ -22,7 +32,11 @@ describe('ThanosCard', () => {
     expect(screen.getByText('Replication failures')).toBeInTheDocument();
     expect(screen.getByText('Forward failures')).toBeInTheDocument();
     expect(screen.getByText('Head-series limited')).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: 'How to fix: Receive answers with 5xx errors' })).toHaveAttribute(
+    expect(
+      screen.getByRole('link', {
+        name: 'How to fix: Receive answers with 5xx errors',
+      }),
+    ).toHaveAttribute(
       'href',
       '/docs/default/system/fleet-monitoring/troubleshooting/thanos-receive/#receive-http-errors',
     );
@@ -31,7 +45,7 @@ describe('ThanosCard', () => {
     await waitFor(() => expect(calls).toHaveLength(2));
   });
 
-  it('lists the querier\'s store endpoints with their last errors and partial-response warnings', async () => {
+  it("lists the querier's store endpoints with their last errors and partial-response warnings", async () => {
     const { fetchApi } = fakeFetch(() => json(queryHealth));
     await renderInTestApp(
       <Wrapper entity={queryEntity} fetchApi={fetchApi}>
@@ -40,11 +54,15 @@ describe('ThanosCard', () => {
     );
     expect(await screen.findByText('Thanos Query health')).toBeInTheDocument();
     const table = screen.getByRole('table', { name: 'Store endpoints' });
-    expect(within(table).getByText('thanos-receive-0:10901')).toBeInTheDocument();
+    expect(
+      within(table).getByText('thanos-receive-0:10901'),
+    ).toBeInTheDocument();
     expect(within(table).getByText(/connection refused/)).toBeInTheDocument();
     expect(within(table).getByText('Failing')).toBeInTheDocument();
     expect(screen.getByText(/Partial response: 1 warning/)).toBeInTheDocument();
-    expect(screen.getByText('receive thanos-receive-1 did not answer in time')).toBeInTheDocument();
+    expect(
+      screen.getByText('receive thanos-receive-1 did not answer in time'),
+    ).toBeInTheDocument();
   });
 
   it('says when the upstream is not a Thanos querier', async () => {
@@ -54,8 +72,14 @@ describe('ThanosCard', () => {
         <ThanosCard />
       </Wrapper>,
     );
-    expect(await screen.findByText('Info: Not a Thanos querier')).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: 'How to fix: The upstream is not a Thanos querier' })).toBeInTheDocument();
+    expect(
+      await screen.findByText('Info: Not a Thanos querier'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', {
+        name: 'How to fix: The upstream is not a Thanos querier',
+      }),
+    ).toBeInTheDocument();
   });
 
   it('shows the annotation to add when the entity is not a Thanos component', async () => {
@@ -65,7 +89,10 @@ describe('ThanosCard', () => {
         <ThanosCard />
       </Wrapper>,
     );
-    expect((await screen.findAllByText(/fleet-monitoring.io\/thanos-component/)).length).toBeGreaterThan(0);
+    expect(
+      (await screen.findAllByText(/fleet-monitoring.io\/thanos-component/))
+        .length,
+    ).toBeGreaterThan(0);
     expect(calls).toHaveLength(0);
   });
 
@@ -75,8 +102,18 @@ describe('ThanosCard', () => {
         ...receiveHealth,
         state: 'unknown',
         receive: undefined,
-        reasons: [{ id: 'upstream-timeout', severity: 'critical', message: 'timed out after 10000 ms' }],
-        error: { upstream: 'thanos:demo', kind: 'timeout', message: 'Thanos Query did not answer within 10000 ms' },
+        reasons: [
+          {
+            id: 'upstream-timeout',
+            severity: 'critical',
+            message: 'timed out after 10000 ms',
+          },
+        ],
+        error: {
+          upstream: 'thanos:demo',
+          kind: 'timeout',
+          message: 'Thanos Query did not answer within 10000 ms',
+        },
       }),
     );
     await renderInTestApp(
@@ -84,7 +121,13 @@ describe('ThanosCard', () => {
         <ThanosCard />
       </Wrapper>,
     );
-    expect(await screen.findByText('Error: Thanos Query "demo" did not answer in time')).toBeInTheDocument();
-    expect(screen.getByText('Thanos Query did not answer within 10000 ms')).toBeInTheDocument();
+    expect(
+      await screen.findByText(
+        'Error: Thanos Query "demo" did not answer in time',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Thanos Query did not answer within 10000 ms'),
+    ).toBeInTheDocument();
   });
 });

@@ -1,4 +1,3 @@
-
 import {
   makeStyles,
   Table as MuiTable,
@@ -9,7 +8,10 @@ import {
   Typography,
 } from '@material-ui/core';
 import { Progress, WarningPanel } from '@backstage/core-components';
-import { MissingAnnotationEmptyState, useEntity } from '@backstage/plugin-catalog-react';
+import {
+  MissingAnnotationEmptyState,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
 import {
   isThanosAvailable,
   THANOS_COMPONENT_ANNOTATION,
@@ -32,7 +34,12 @@ import {
 } from '../common';
 
 const useStyles = makeStyles(theme => ({
-  header: { display: 'flex', alignItems: 'center', gap: theme.spacing(1), flexWrap: 'wrap' },
+  header: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+    flexWrap: 'wrap',
+  },
   section: { marginTop: theme.spacing(2) },
   error: { color: theme.palette.error.main, wordBreak: 'break-word' },
 }));
@@ -40,7 +47,11 @@ const useStyles = makeStyles(theme => ({
 function ReceiveStats({ health }: { health: ThanosHealth }) {
   const r = health.receive ?? {};
   const reload =
-    r.configReloadSuccessful === undefined ? '—' : r.configReloadSuccessful ? 'Last reload succeeded' : 'Last reload FAILED';
+    r.configReloadSuccessful === undefined
+      ? '—'
+      : r.configReloadSuccessful
+        ? 'Last reload succeeded'
+        : 'Last reload FAILED';
   const hashring =
     r.hashringFileErrorsPerSecond === undefined
       ? '—'
@@ -50,17 +61,35 @@ function ReceiveStats({ health }: { health: ThanosHealth }) {
   return (
     <StatGrid
       items={[
-        { label: 'Receive error ratio (5xx)', value: formatPercent(r.httpErrorRatio) },
-        { label: 'p99 write latency', value: formatDuration(r.p99LatencySeconds) },
-        { label: 'Replication failures', value: formatPercent(r.replicationFailureRatio) },
-        { label: 'Forward failures', value: formatPercent(r.forwardFailureRatio) },
+        {
+          label: 'Receive error ratio (5xx)',
+          value: formatPercent(r.httpErrorRatio),
+        },
+        {
+          label: 'p99 write latency',
+          value: formatDuration(r.p99LatencySeconds),
+        },
+        {
+          label: 'Replication failures',
+          value: formatPercent(r.replicationFailureRatio),
+        },
+        {
+          label: 'Forward failures',
+          value: formatPercent(r.forwardFailureRatio),
+        },
         { label: 'Hashring', value: hashring },
         { label: 'Config reload', value: reload },
         {
           label: 'Head-series limited',
-          value: r.headSeriesLimitedPerSecond === undefined ? '—' : `${formatRate(r.headSeriesLimitedPerSecond)} requests`,
+          value:
+            r.headSeriesLimitedPerSecond === undefined
+              ? '—'
+              : `${formatRate(r.headSeriesLimitedPerSecond)} requests`,
         },
-        { label: 'Replication factor', value: formatNumber(r.replicationFactor) },
+        {
+          label: 'Replication factor',
+          value: formatNumber(r.replicationFactor),
+        },
         { label: 'Hashring nodes', value: formatNumber(r.hashringNodes) },
       ]}
     />
@@ -80,7 +109,11 @@ function labelSets(store: StoreEndpoint): string {
 function StoreTable({ stores }: { stores: StoreEndpoint[] }) {
   const classes = useStyles();
   if (stores.length === 0) {
-    return <Typography variant="body2">The querier reports no store endpoints.</Typography>;
+    return (
+      <Typography variant="body2">
+        The querier reports no store endpoints.
+      </Typography>
+    );
   }
   return (
     <MuiTable size="small" aria-label="Store endpoints">
@@ -124,7 +157,8 @@ function StoreTable({ stores }: { stores: StoreEndpoint[] }) {
 
 export function ThanosDetails({ health }: { health: ThanosHealth }) {
   const classes = useStyles();
-  const what = health.component === 'receive' ? 'Thanos Receive' : 'Thanos Query';
+  const what =
+    health.component === 'receive' ? 'Thanos Receive' : 'Thanos Query';
   return (
     <>
       <div className={classes.header}>
@@ -135,11 +169,18 @@ export function ThanosDetails({ health }: { health: ThanosHealth }) {
       </div>
       {health.error && <UpstreamErrorNotice error={health.error} />}
       <ReasonList reasons={health.reasons} />
-      {!health.error && health.component === 'receive' && <ReceiveStats health={health} />}
+      {!health.error && health.component === 'receive' && (
+        <ReceiveStats health={health} />
+      )}
       {!health.error && health.component === 'query' && !health.isThanos && (
-        <WarningPanel severity="info" title="Not a Thanos querier" defaultExpanded>
-          The upstream answered 404 on <code>/api/v1/stores</code>: it is a plain Prometheus (or another
-          PromQL API), so there are no store endpoints to check. The PromQL-based checks still work.
+        <WarningPanel
+          severity="info"
+          title="Not a Thanos querier"
+          defaultExpanded
+        >
+          The upstream answered 404 on <code>/api/v1/stores</code>: it is a
+          plain Prometheus (or another PromQL API), so there are no store
+          endpoints to check. The PromQL-based checks still work.
         </WarningPanel>
       )}
       {!health.error && health.component === 'query' && health.isThanos && (
@@ -152,7 +193,11 @@ export function ThanosDetails({ health }: { health: ThanosHealth }) {
       )}
       {health.warnings.length > 0 && (
         <div className={classes.section}>
-          <WarningPanel severity="warning" title={`Partial response: ${health.warnings.length} warning(s)`} defaultExpanded>
+          <WarningPanel
+            severity="warning"
+            title={`Partial response: ${health.warnings.length} warning(s)`}
+            defaultExpanded
+          >
             <ul aria-label="Partial-response warnings">
               {health.warnings.map((w, i) => (
                 <li key={i}>{w}</li>
@@ -169,8 +214,16 @@ export function ThanosDetails({ health }: { health: ThanosHealth }) {
 export function ThanosCard() {
   const { entity } = useEntity();
   const available = isThanosAvailable(entity);
-  const { value, loading, error, retry } = useEntityRequest(available, (api, ref) => api.getThanosHealth(ref));
-  const title = value?.component === 'query' ? 'Thanos Query health' : value ? 'Thanos Receive health' : 'Thanos health';
+  const { value, loading, error, retry } = useEntityRequest(
+    available,
+    (api, ref) => api.getThanosHealth(ref),
+  );
+  const title =
+    value?.component === 'query'
+      ? 'Thanos Query health'
+      : value
+        ? 'Thanos Receive health'
+        : 'Thanos health';
   if (!available) {
     return (
       <FleetCard title="Thanos health">

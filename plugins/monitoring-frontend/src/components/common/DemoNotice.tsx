@@ -1,4 +1,3 @@
-
 import { Chip } from '@material-ui/core';
 import { configApiRef, useApi } from '@backstage/core-plugin-api';
 
@@ -7,5 +6,12 @@ export function DemoNotice() {
   const config = useApi(configApiRef);
   const text = config.getOptionalString('fleetMonitoring.demoDataNotice');
   if (!text) return null;
-  return <Chip size="small" variant="outlined" label={text} data-testid="demo-notice" />;
+  return (
+    <Chip
+      size="small"
+      variant="outlined"
+      label={text}
+      data-testid="demo-notice"
+    />
+  );
 }

@@ -1,4 +1,3 @@
-
 import { Typography } from '@material-ui/core';
 import { WarningPanel } from '@backstage/core-components';
 import type { UpstreamErrorInfo } from '@fleet-monitoring/plugin-monitoring-common';
@@ -36,7 +35,10 @@ const KIND_WORDS: Record<string, string> = {
 /** Title naming the upstream and what went wrong, e.g. `Thanos Query "central" could not be reached`. */
 export function upstreamErrorTitle(error: UpstreamErrorInfo): string {
   const words = KIND_WORDS[error.kind] ?? 'failed';
-  const status = error.status && error.kind === 'http-error' ? ` (HTTP ${error.status})` : '';
+  const status =
+    error.status && error.kind === 'http-error'
+      ? ` (HTTP ${error.status})`
+      : '';
   return `${describeUpstream(error.upstream)} ${words}${status}`;
 }
 
@@ -44,7 +46,11 @@ export function upstreamErrorTitle(error: UpstreamErrorInfo): string {
 export function UpstreamErrorNotice({ error }: { error: UpstreamErrorInfo }) {
   const severity = error.kind === 'not-configured' ? 'warning' : 'error';
   return (
-    <WarningPanel severity={severity} title={upstreamErrorTitle(error)} defaultExpanded>
+    <WarningPanel
+      severity={severity}
+      title={upstreamErrorTitle(error)}
+      defaultExpanded
+    >
       <Typography variant="body2" component="div" data-testid="upstream-error">
         {error.message}
       </Typography>
@@ -58,14 +64,21 @@ export function RequestErrorNotice({ error }: { error: unknown }) {
     if (error.upstream) {
       return (
         <UpstreamErrorNotice
-          error={{ upstream: error.upstream, kind: error.kind ?? 'http-error', status: error.status, message: error.message }}
+          error={{
+            upstream: error.upstream,
+            kind: error.kind ?? 'http-error',
+            status: error.status,
+            message: error.message,
+          }}
         />
       );
     }
     let title: string;
     let severity: 'warning' | 'error' = 'error';
     if (error.status === 400) {
-      title = /annotation/i.test(error.message) ? 'Not configured for this entity' : 'The request was rejected';
+      title = /annotation/i.test(error.message)
+        ? 'Not configured for this entity'
+        : 'The request was rejected';
       severity = 'warning';
     } else if (error.status === 401 || error.status === 403) {
       title = 'You are not allowed to see this';

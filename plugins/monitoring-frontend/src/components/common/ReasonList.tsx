@@ -1,5 +1,10 @@
-
-import { List, ListItem, ListItemIcon, ListItemText, makeStyles } from '@material-ui/core';
+import {
+  List,
+  ListItem,
+  ListItemIcon,
+  ListItemText,
+  makeStyles,
+} from '@material-ui/core';
 import { Link } from '@backstage/core-components';
 import type { HealthReason } from '@fleet-monitoring/plugin-monitoring-common';
 import { reasonDocsUrl, reasonTitle, useDocsBaseUrl } from './docs';
@@ -12,13 +17,17 @@ const useStyles = makeStyles(theme => ({
 }));
 
 /** Reasons may carry concrete next steps (ArgoCD's do). */
-const hintsOf = (reason: HealthReason): string[] => (reason as HealthReason & { hints?: string[] }).hints ?? [];
+const hintsOf = (reason: HealthReason): string[] =>
+  (reason as HealthReason & { hints?: string[] }).hints ?? [];
 
 /**
  * The reasons behind a state, each in words with its severity and a link to the troubleshooting
  * section whose anchor is the reason id.
  */
-export function ReasonList(props: { reasons: HealthReason[]; dense?: boolean }) {
+export function ReasonList(props: {
+  reasons: HealthReason[];
+  dense?: boolean;
+}) {
   const classes = useStyles();
   const docsBase = useDocsBaseUrl();
   if (props.reasons.length === 0) return null;
@@ -27,14 +36,20 @@ export function ReasonList(props: { reasons: HealthReason[]; dense?: boolean }) 
       {props.reasons.map((reason, i) => {
         const href = reasonDocsUrl(docsBase, reason.id);
         return (
-          <ListItem key={`${reason.id}-${i}`} className={classes.item} data-reason={reason.id}>
+          <ListItem
+            key={`${reason.id}-${i}`}
+            className={classes.item}
+            data-reason={reason.id}
+          >
             <ListItemIcon className={classes.icon}>
               <SeverityIcon severity={reason.severity} />
             </ListItemIcon>
             <ListItemText
               primary={
                 <>
-                  <span>{SEVERITY_LABELS[reason.severity] ?? reason.severity}: </span>
+                  <span>
+                    {SEVERITY_LABELS[reason.severity] ?? reason.severity}:{' '}
+                  </span>
                   <strong>{reasonTitle(reason.id)}</strong>
                 </>
               }
@@ -52,7 +67,10 @@ export function ReasonList(props: { reasons: HealthReason[]; dense?: boolean }) 
                   {href && (
                     <>
                       {' '}
-                      <Link to={href} aria-label={`How to fix: ${reasonTitle(reason.id)}`}>
+                      <Link
+                        to={href}
+                        aria-label={`How to fix: ${reasonTitle(reason.id)}`}
+                      >
                         How to fix
                       </Link>
                     </>

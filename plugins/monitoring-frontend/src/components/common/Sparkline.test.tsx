@@ -4,8 +4,20 @@ import { formatDuration, formatPercent, formatRate } from './format';
 
 describe('Sparkline', () => {
   it('draws a path and says latest/min/max in words', () => {
-    render(<Sparkline label="Lag" points={[[0, 1], [60, 5], [120, 2]]} format={formatDuration} />);
-    const img = screen.getByRole('img', { name: 'Lag: latest 2 s, min 1 s, max 5 s' });
+    render(
+      <Sparkline
+        label="Lag"
+        points={[
+          [0, 1],
+          [60, 5],
+          [120, 2],
+        ]}
+        format={formatDuration}
+      />,
+    );
+    const img = screen.getByRole('img', {
+      name: 'Lag: latest 2 s, min 1 s, max 5 s',
+    });
     const d = img.querySelectorAll('path')[1].getAttribute('d')!;
     expect(d.startsWith('M')).toBe(true);
     expect(d.split('L')).toHaveLength(3);
@@ -13,7 +25,10 @@ describe('Sparkline', () => {
 
   it('handles flat and single-point series without dividing by zero', () => {
     render(<Sparkline label="Flat" points={[[0, 3]]} />);
-    const d = screen.getByRole('img').querySelectorAll('path')[1].getAttribute('d')!;
+    const d = screen
+      .getByRole('img')
+      .querySelectorAll('path')[1]
+      .getAttribute('d')!;
     expect(d).not.toMatch(/NaN|Infinity/);
   });
 

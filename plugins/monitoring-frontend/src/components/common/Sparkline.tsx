@@ -1,4 +1,3 @@
-
 import { makeStyles, Typography } from '@material-ui/core';
 import type { Point } from '@fleet-monitoring/plugin-monitoring-common';
 
@@ -23,9 +22,17 @@ export interface SparklineProps {
  * A tiny SVG line chart. The shape is decoration; the summary (latest, min, max) is in words, as
  * the image's accessible name and as a visible caption.
  */
-export function Sparkline({ label, points, width = 160, height = 36, format = v => String(v) }: SparklineProps) {
+export function Sparkline({
+  label,
+  points,
+  width = 160,
+  height = 36,
+  format = v => String(v),
+}: SparklineProps) {
   const classes = useStyles();
-  const data = points.filter(p => Number.isFinite(p[0]) && Number.isFinite(p[1]));
+  const data = points.filter(
+    p => Number.isFinite(p[0]) && Number.isFinite(p[1]),
+  );
   if (data.length === 0) {
     return (
       <span className={classes.root}>
@@ -40,9 +47,18 @@ export function Sparkline({ label, points, width = 160, height = 36, format = v 
   const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
   const [min, max] = [Math.min(...ys), Math.max(...ys)];
   const pad = 2;
-  const sx = (x: number) => (x1 === x0 ? width / 2 : pad + ((x - x0) / (x1 - x0)) * (width - 2 * pad));
-  const sy = (y: number) => (max === min ? height / 2 : height - pad - ((y - min) / (max - min)) * (height - 2 * pad));
-  const line = data.map((p, i) => `${i === 0 ? 'M' : 'L'}${sx(p[0]).toFixed(1)},${sy(p[1]).toFixed(1)}`).join(' ');
+  const sx = (x: number) =>
+    x1 === x0 ? width / 2 : pad + ((x - x0) / (x1 - x0)) * (width - 2 * pad);
+  const sy = (y: number) =>
+    max === min
+      ? height / 2
+      : height - pad - ((y - min) / (max - min)) * (height - 2 * pad);
+  const line = data
+    .map(
+      (p, i) =>
+        `${i === 0 ? 'M' : 'L'}${sx(p[0]).toFixed(1)},${sy(p[1]).toFixed(1)}`,
+    )
+    .join(' ');
   const area = `${line} L${sx(x1).toFixed(1)},${height} L${sx(x0).toFixed(1)},${height} Z`;
   const latest = ys[ys.length - 1];
   const summary = `${label}: latest ${format(latest)}, min ${format(min)}, max ${format(max)}`;

@@ -8,12 +8,21 @@ const useStyles = makeStyles(theme => ({
     gap: theme.spacing(1.5),
     margin: theme.spacing(1, 0, 2),
   },
-  term: { color: theme.palette.text.secondary, fontSize: theme.typography.caption.fontSize },
-  value: { margin: 0, fontSize: theme.typography.body1.fontSize, fontWeight: 500 },
+  term: {
+    color: theme.palette.text.secondary,
+    fontSize: theme.typography.caption.fontSize,
+  },
+  value: {
+    margin: 0,
+    fontSize: theme.typography.body1.fontSize,
+    fontWeight: 500,
+  },
 }));
 
 /** A definition list laid out as a grid of labelled numbers. */
-export function StatGrid(props: { items: Array<{ label: string; value: ReactNode; title?: string }> }) {
+export function StatGrid(props: {
+  items: Array<{ label: string; value: ReactNode; title?: string }>;
+}) {
   const classes = useStyles();
   return (
     <dl className={classes.grid}>

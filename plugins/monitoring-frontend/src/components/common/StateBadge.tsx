@@ -1,11 +1,13 @@
-
 import { makeStyles, Typography } from '@material-ui/core';
 import CheckCircleIcon from '@material-ui/icons/CheckCircle';
 import WarningIcon from '@material-ui/icons/Warning';
 import ErrorIcon from '@material-ui/icons/Error';
 import RemoveCircleOutlineIcon from '@material-ui/icons/RemoveCircleOutline';
 import HelpOutlineIcon from '@material-ui/icons/HelpOutline';
-import type { HealthState, ReasonSeverity } from '@fleet-monitoring/plugin-monitoring-common';
+import type {
+  HealthState,
+  ReasonSeverity,
+} from '@fleet-monitoring/plugin-monitoring-common';
 
 /** Words for every state; the badge always shows them next to the icon, never colour alone. */
 export const STATE_LABELS: Record<HealthState, string> = {
@@ -17,7 +19,12 @@ export const STATE_LABELS: Record<HealthState, string> = {
 };
 
 const useStyles = makeStyles(theme => ({
-  root: { display: 'inline-flex', alignItems: 'center', gap: theme.spacing(0.5), verticalAlign: 'middle' },
+  root: {
+    display: 'inline-flex',
+    alignItems: 'center',
+    gap: theme.spacing(0.5),
+    verticalAlign: 'middle',
+  },
   healthy: { color: theme.palette.success?.main ?? '#2e7d32' },
   degraded: { color: theme.palette.warning?.main ?? '#ed6c02' },
   failing: { color: theme.palette.error.main },
@@ -26,7 +33,13 @@ const useStyles = makeStyles(theme => ({
   label: { fontWeight: 600 },
 }));
 
-function StateIcon({ state, className }: { state: HealthState; className?: string }) {
+function StateIcon({
+  state,
+  className,
+}: {
+  state: HealthState;
+  className?: string;
+}) {
   const props = { className, fontSize: 'small' as const, 'aria-hidden': true };
   switch (state) {
     case 'healthy':
@@ -43,14 +56,23 @@ function StateIcon({ state, className }: { state: HealthState; className?: strin
 }
 
 /** Icon + word for a health state. */
-export function StateBadge(props: { state: HealthState; variant?: 'body1' | 'body2' | 'h6' }) {
+export function StateBadge(props: {
+  state: HealthState;
+  variant?: 'body1' | 'body2' | 'h6';
+  /** Text instead of the state's word, e.g. an upstream's own status (`Synced`). */
+  label?: string;
+}) {
   const classes = useStyles();
   const state = props.state in STATE_LABELS ? props.state : 'unknown';
   return (
     <span className={classes.root} data-state={state}>
       <StateIcon state={state} className={classes[state]} />
-      <Typography component="span" variant={props.variant ?? 'body2'} className={classes.label}>
-        {STATE_LABELS[state]}
+      <Typography
+        component="span"
+        variant={props.variant ?? 'body2'}
+        className={classes.label}
+      >
+        {props.label ?? STATE_LABELS[state]}
       </Typography>
     </span>
   );

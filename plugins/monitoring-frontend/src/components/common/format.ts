@@ -2,7 +2,8 @@
 
 export const MISSING = '—';
 
-const isNum = (v: number | undefined | null): v is number => typeof v === 'number' && Number.isFinite(v);
+const isNum = (v: number | undefined | null): v is number =>
+  typeof v === 'number' && Number.isFinite(v);
 
 export function formatNumber(v: number | undefined | null, digits = 1): string {
   if (!isNum(v)) return MISSING;
@@ -28,14 +29,18 @@ export function formatDuration(seconds: number | undefined | null): string {
   if (!isNum(seconds)) return MISSING;
   const s = Math.max(0, seconds);
   if (s < 1) return `${Math.round(s * 1000)} ms`;
-  if (s < 90) return `${s < 10 ? s.toFixed(1).replace(/\.0$/, '') : Math.round(s)} s`;
+  if (s < 90)
+    return `${s < 10 ? s.toFixed(1).replace(/\.0$/, '') : Math.round(s)} s`;
   if (s < 3570) return `${Math.round(s / 60)} min`;
   if (s < 48 * 3600) return `${(s / 3600).toFixed(1).replace(/\.0$/, '')} h`;
   return `${Math.round(s / 86400)} d`;
 }
 
 /** "12 s ago" for a unix-seconds timestamp. */
-export function formatAgo(unixSeconds: number | undefined | null, nowMs = Date.now()): string {
+export function formatAgo(
+  unixSeconds: number | undefined | null,
+  nowMs = Date.now(),
+): string {
   if (!isNum(unixSeconds)) return MISSING;
   return `${formatDuration(nowMs / 1000 - unixSeconds)} ago`;
 }
@@ -43,6 +48,7 @@ export function formatAgo(unixSeconds: number | undefined | null, nowMs = Date.n
 /** Absolute time for tooltips, in the browser's locale. */
 export function formatTime(value: number | string | undefined | null): string {
   if (value === undefined || value === null || value === '') return MISSING;
-  const d = typeof value === 'number' ? new Date(value * 1000) : new Date(value);
+  const d =
+    typeof value === 'number' ? new Date(value * 1000) : new Date(value);
   return Number.isNaN(d.getTime()) ? String(value) : d.toLocaleString();
 }

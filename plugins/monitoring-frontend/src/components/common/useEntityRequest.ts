@@ -1,6 +1,10 @@
 import { useMemo } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { getCompoundEntityRef, stringifyEntityRef, type CompoundEntityRef } from '@backstage/catalog-model';
+import {
+  getCompoundEntityRef,
+  stringifyEntityRef,
+  type CompoundEntityRef,
+} from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { fleetMonitoringApiRef, type FleetMonitoringApi } from '../../api';
@@ -17,6 +21,9 @@ export function useEntityRequest<T>(
   const { entity } = useEntity();
   const key = stringifyEntityRef(entity);
   const ref = useMemo(() => getCompoundEntityRef(entity), [key]); // eslint-disable-line react-hooks/exhaustive-deps
-  const state = useAsyncRetry(async () => (enabled ? load(api, ref) : undefined), [api, key, enabled]);
+  const state = useAsyncRetry(
+    async () => (enabled ? load(api, ref) : undefined),
+    [api, key, enabled],
+  );
   return { entity, ref, ...state };
 }
