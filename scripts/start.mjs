@@ -18,7 +18,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = path.join(root, '.fleet-tmp');
-const env = (k, d) => (process.env[k] && process.env[k].trim() !== '' ? process.env[k] : d);
+const env = (k, d) =>
+  process.env[k] && process.env[k].trim() !== '' ? process.env[k] : d;
 const appPort = Number(env('APP_PORT', 3000));
 const backendPort = Number(env('BACKEND_PORT', 7007));
 const timeoutMs = Number(env('START_TIMEOUT_SECONDS', 300)) * 1000;
@@ -41,11 +42,15 @@ function run(name, command, args, options = {}) {
   child.label = name;
   children.push(child);
   const prefix = line => `[${name}] ${line}\n`;
-  readline.createInterface({ input: child.stderr }).on('line', l => process.stderr.write(prefix(l)));
+  readline
+    .createInterface({ input: child.stderr })
+    .on('line', l => process.stderr.write(prefix(l)));
   child.on('exit', (code, signal) => {
     child.exited = true;
     if (!stopping) {
-      log(`${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything`);
+      log(
+        `${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything`,
+      );
       shutdown(1);
     }
   });
@@ -105,26 +110,37 @@ async function poll(url, accept) {
     }
     await new Promise(r => setTimeout(r, 1000));
   }
-  if (!stopping) throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+  if (!stopping)
+    throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
 }
 
 async function startFleet() {
   const child = run(
     'fleet',
     process.execPath,
-    ['-r', '@backstage/cli/config/nodeTransform.cjs', 'packages/local-fleet/src/demoMain.ts'],
+    [
+      '-r',
+      '@backstage/cli/config/nodeTransform.cjs',
+      'packages/local-fleet/src/demoMain.ts',
+    ],
     {
       env: {
         FLEET_CENTRAL_PORT: env('FLEET_CENTRAL_PORT', '19090'),
         FLEET_QUERY_PORT: env('FLEET_QUERY_PORT', '19091'),
         FLEET_CONTROL_PORT: env('FLEET_CONTROL_PORT', '19099'),
         FLEET_ARGOCD_PORT: env('FLEET_ARGOCD_PORT', '19092'),
-        ...(process.env.FLEET_SYNTHETIC_CLUSTERS ? { FLEET_SYNTHETIC_CLUSTERS: process.env.FLEET_SYNTHETIC_CLUSTERS } : {}),
+        ...(process.env.FLEET_SYNTHETIC_CLUSTERS
+          ? { FLEET_SYNTHETIC_CLUSTERS: process.env.FLEET_SYNTHETIC_CLUSTERS }
+          : {}),
       },
     },
   );
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the demo fleet did not report ready within 120 s')), 120_000);
+    const timer = setTimeout(
+      () =>
+        reject(new Error('the demo fleet did not report ready within 120 s')),
+      120_000,
+    );
     const lines = readline.createInterface({ input: child.stdout });
     lines.on('line', line => {
       const text = line.trim();
@@ -142,7 +158,9 @@ async function startFleet() {
       }
       process.stdout.write(`[fleet] ${line}\n`);
     });
-    child.once('exit', () => reject(new Error('the demo fleet exited before it was ready')));
+    child.once('exit', () =>
+      reject(new Error('the demo fleet exited before it was ready')),
+    );
   });
 }
 
@@ -158,7 +176,13 @@ function writeRuntimeConfig(fleet) {
     },
     fleetMonitoring: {
       demoDataNotice: 'Demo data: local simulated fleet',
-      thanos: [{ name: 'demo', title: 'Demo fleet (local, simulated)', baseUrl: fleet.queryUrl }],
+      thanos: [
+        {
+          name: 'demo',
+          title: 'Demo fleet (local, simulated)',
+          baseUrl: fleet.queryUrl,
+        },
+      ],
       ...(fleet.argocd?.url
         ? {
             argocd: [
@@ -183,24 +207,52 @@ function writeRuntimeConfig(fleet) {
 }
 
 async function main() {
-  log('starting the demo fleet (Prometheus agents, central store, Thanos Query facade)...');
+  log(
+    'starting the demo fleet (Prometheus agents, central store, Thanos Query facade)...',
+  );
   const fleet = await startFleet();
-  log(`demo fleet ready after ${elapsed()}: Thanos Query API ${fleet.queryUrl}`);
-  if (fleet.argocd?.url) log(`demo ArgoCD (fake, demo data): ${fleet.argocd.url}`);
-  else log('no demo ArgoCD in this fleet: the ArgoCD cards will say it is not configured');
+  log(
+    `demo fleet ready after ${elapsed()}: Thanos Query API ${fleet.queryUrl}`,
+  );
+  if (fleet.argocd?.url)
+    log(`demo ArgoCD (fake, demo data): ${fleet.argocd.url}`);
+  else
+    log(
+      'no demo ArgoCD in this fleet: the ArgoCD cards will say it is not configured',
+    );
   const runtimeConfig = writeRuntimeConfig(fleet);
 
   log('starting Backstage (packages/app + packages/backend)...');
-  const cli = path.join(root, 'node_modules', '@backstage', 'cli', 'bin', 'backstage-cli');
+  const cli = path.join(
+    root,
+    'node_modules',
+    '@backstage',
+    'cli',
+    'bin',
+    'backstage-cli',
+  );
   const backstage = run(
     'backstage',
     process.execPath,
-    [cli, 'repo', 'start', '--config', path.join(root, 'app-config.yaml'), '--config', runtimeConfig],
+    [
+      cli,
+      'repo',
+      'start',
+      '--config',
+      path.join(root, 'app-config.yaml'),
+      '--config',
+      runtimeConfig,
+    ],
     { env: { BROWSER: 'none', NODE_ENV: 'development', FORCE_COLOR: '0' } },
   );
-  readline.createInterface({ input: backstage.stdout }).on('line', l => process.stdout.write(`[backstage] ${l}\n`));
+  readline
+    .createInterface({ input: backstage.stdout })
+    .on('line', l => process.stdout.write(`[backstage] ${l}\n`));
 
-  await poll(`http://localhost:${backendPort}/.backstage/health/v1/readiness`, s => s === 200);
+  await poll(
+    `http://localhost:${backendPort}/.backstage/health/v1/readiness`,
+    s => s === 200,
+  );
   log(`backend ready after ${elapsed()}`);
   await poll(`http://localhost:${appPort}/`, s => s === 200);
   const ready = {
@@ -215,7 +267,9 @@ async function main() {
     processGroups: children.map(c => c.pid),
     seconds: Number(((Date.now() - started) / 1000).toFixed(1)),
   };
-  log(`ready after ${elapsed()}: open ${ready.appUrl} (fleet page: ${ready.fleetPage}); Ctrl-C stops everything`);
+  log(
+    `ready after ${elapsed()}: open ${ready.appUrl} (fleet page: ${ready.fleetPage}); Ctrl-C stops everything`,
+  );
   process.stdout.write(`FLEET_READY ${JSON.stringify(ready)}\n`);
 }
 

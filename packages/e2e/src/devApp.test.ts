@@ -14,13 +14,24 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 const root = path.resolve(__dirname, '../../..');
 const artifacts = path.join(root, 'test-artifacts');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+];
 
-const missing = [CHROMIUM, '/usr/bin/prometheus'].filter(p => !fs.existsSync(p));
-const describeIfTools = missing.length === 0 || process.env.E2E_REQUIRED ? describe : describe.skip;
+const missing = [CHROMIUM, '/usr/bin/prometheus'].filter(
+  p => !fs.existsSync(p),
+);
+const describeIfTools =
+  missing.length === 0 || process.env.E2E_REQUIRED ? describe : describe.skip;
 if (missing.length > 0 && !process.env.E2E_REQUIRED) {
   // eslint-disable-next-line no-console
-  console.warn(`e2e skipped: missing ${missing.join(', ')} (run npm run setup)`);
+  console.warn(
+    `e2e skipped: missing ${missing.join(', ')} (run npm run setup)`,
+  );
 }
 
 interface Ready {
@@ -48,11 +59,19 @@ async function freePort(): Promise<number> {
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 /** Polls `check` until it returns true; reloads nothing itself. */
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs: number, everyMs = 5000) {
+async function eventually(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 5000,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for: ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs / 1000} s waiting for: ${what}`,
+      );
     await sleep(everyMs);
   }
 }
@@ -66,12 +85,19 @@ describeIfTools('dev app end to end', () => {
   const timings: Record<string, number> = {};
 
   async function shot(name: string) {
-    await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+    await page.screenshot({
+      path: path.join(artifacts, `${name}.png`),
+      fullPage: true,
+    });
   }
 
   /** The remote-write card's text on the edge cluster's page. */
   async function remoteWriteCardText(): Promise<string> {
-    const card = page.locator('.MuiCard-root', { hasText: 'Prometheus agent → Thanos Receive' }).first();
+    const card = page
+      .locator('.MuiCard-root', {
+        hasText: 'Prometheus agent → Thanos Receive',
+      })
+      .first();
     await card.waitFor({ timeout: 60_000 });
     await page.waitForFunction(
       () => !document.querySelector('.MuiCard-root [role="progressbar"]'),
@@ -96,11 +122,26 @@ describeIfTools('dev app end to end', () => {
       cwd: root,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) },
+      env: {
+        ...process.env,
+        ...Object.fromEntries(
+          Object.entries(ports).map(([k, v]) => [k, String(v)]),
+        ),
+      },
     });
-    readline.createInterface({ input: start.stderr! }).on('line', l => output.push(l));
+    readline
+      .createInterface({ input: start.stderr! })
+      .on('line', l => output.push(l));
     ready = await new Promise<Ready>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`start.mjs not ready in 300 s:\n${output.slice(-40).join('\n')}`)), 300_000);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `start.mjs not ready in 300 s:\n${output.slice(-40).join('\n')}`,
+            ),
+          ),
+        300_000,
+      );
       readline.createInterface({ input: start!.stdout! }).on('line', line => {
         output.push(line);
         if (line.startsWith('FLEET_READY ')) {
@@ -108,11 +149,20 @@ describeIfTools('dev app end to end', () => {
           resolve(JSON.parse(line.slice('FLEET_READY '.length)));
         }
       });
-      start!.once('exit', code => reject(new Error(`start.mjs exited with ${code}:\n${output.slice(-40).join('\n')}`)));
+      start!.once('exit', code =>
+        reject(
+          new Error(
+            `start.mjs exited with ${code}:\n${output.slice(-40).join('\n')}`,
+          ),
+        ),
+      );
     });
     timings.startSeconds = (Date.now() - t0) / 1000;
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: CHROMIUM_FLAGS,
+    });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.setDefaultTimeout(60_000);
     await page.goto(ready.appUrl);
@@ -143,7 +193,10 @@ describeIfTools('dev app end to end', () => {
         }
       }
     }
-    fs.writeFileSync(path.join(artifacts, 'e2e-timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
+    fs.writeFileSync(
+      path.join(artifacts, 'e2e-timings.json'),
+      `${JSON.stringify(timings, null, 2)}\n`,
+    );
   }, 90_000);
 
   it('shows healthy remote write on the edge cluster page', async () => {
@@ -162,25 +215,47 @@ describeIfTools('dev app end to end', () => {
     const text = await remoteWriteCardText();
     expect(text).toContain('cluster cluster-02-edge on Thanos instance demo');
     expect(text).toMatch(/Last data seen\s+[\d.]+ (ms|s) ago/);
-    expect(await page.locator('svg[role="img"][aria-label^="Samples sent: latest"]').count()).toBe(1);
+    expect(
+      await page
+        .locator('svg[role="img"][aria-label^="Samples sent: latest"]')
+        .count(),
+    ).toBe(1);
     timings.edgeHealthySeconds = (Date.now() - t0) / 1000;
     await shot('e2e-1-edge-cluster-healthy');
   });
 
   it('lists every cluster of the fleet on the fleet page', async () => {
     // Oracle: every cluster the central store has remote-write self-metrics for in the last hour.
-    const q = 'group by (cluster) (last_over_time(prometheus_remote_storage_highest_timestamp_in_seconds[1h]))';
-    const res = await fetch(`${ready.queryUrl}/api/v1/query?query=${encodeURIComponent(q)}`);
+    const q =
+      'group by (cluster) (last_over_time(prometheus_remote_storage_highest_timestamp_in_seconds[1h]))';
+    const res = await fetch(
+      `${ready.queryUrl}/api/v1/query?query=${encodeURIComponent(q)}`,
+    );
     const body = (await res.json()) as any;
-    const expected: string[] = body.data.result.map((r: any) => r.metric.cluster).sort();
-    expect(expected).toEqual(expect.arrayContaining(['cluster-01-central', 'cluster-02-edge', 'cluster-03-edge', 'sim-0001']));
+    const expected: string[] = body.data.result
+      .map((r: any) => r.metric.cluster)
+      .sort();
+    expect(expected).toEqual(
+      expect.arrayContaining([
+        'cluster-01-central',
+        'cluster-02-edge',
+        'cluster-03-edge',
+        'sim-0001',
+      ]),
+    );
 
     await page.goto(ready.fleetPage);
-    await page.getByText(`Clusters of demo (${expected.length})`).waitFor({ timeout: 120_000 });
+    await page
+      .getByText(`Clusters of demo (${expected.length})`)
+      .waitFor({ timeout: 120_000 });
     for (const cluster of expected) {
-      await expect(page.getByRole('link', { name: cluster, exact: true }).count()).resolves.toBe(1);
+      await expect(
+        page.getByRole('link', { name: cluster, exact: true }).count(),
+      ).resolves.toBe(1);
     }
-    const href = await page.getByRole('link', { name: 'cluster-02-edge', exact: true }).getAttribute('href');
+    const href = await page
+      .getByRole('link', { name: 'cluster-02-edge', exact: true })
+      .getAttribute('href');
     expect(href).toBe('/catalog/default/resource/cluster-02-edge');
     await shot('e2e-2-fleet-page');
   });
@@ -191,28 +266,50 @@ describeIfTools('dev app end to end', () => {
     await page.getByText('Receive error ratio (5xx)').waitFor();
     await shot('e2e-5-thanos-receive');
     await page.goto(`${ready.appUrl}/catalog/default/component/checkout`);
-    await page.getByRole('table', { name: 'Metrics per cluster' }).waitFor({ timeout: 120_000 });
-    expect(await page.getByRole('table', { name: 'Metrics per cluster' }).innerText()).toContain('cluster-02-edge');
+    await page
+      .getByRole('table', { name: 'Metrics per cluster' })
+      .waitFor({ timeout: 120_000 });
+    expect(
+      await page
+        .getByRole('table', { name: 'Metrics per cluster' })
+        .innerText(),
+    ).toContain('cluster-02-edge');
     await shot('e2e-6-checkout-metrics-arriving');
     if (ready.argocd) {
-      await page.goto(`${ready.appUrl}/catalog/default/resource/cluster-02-edge`);
-      await page.getByRole('table', { name: 'ArgoCD applications' }).waitFor({ timeout: 120_000 });
-      await page.getByRole('button', { name: /^Show deploy history of / }).first().click();
-      await page.getByRole('region', { name: /^Deploy history of / }).first().waitFor();
-      await page.getByRole('table', { name: 'ArgoCD applications' }).scrollIntoViewIfNeeded();
+      await page.goto(
+        `${ready.appUrl}/catalog/default/resource/cluster-02-edge`,
+      );
+      await page
+        .getByRole('list', { name: 'ArgoCD applications' })
+        .waitFor({ timeout: 120_000 });
+      await page
+        .getByRole('button', { name: /^Show deploy history of / })
+        .first()
+        .click();
+      await page
+        .getByRole('region', { name: /^Deploy history of / })
+        .first()
+        .waitFor();
+      await page
+        .getByRole('list', { name: 'ArgoCD applications' })
+        .scrollIntoViewIfNeeded();
       await shot('e2e-7-argocd-card');
     }
   });
 
   it('shows the outage and then the degraded state with its troubleshooting link', async () => {
     const control = async (action: string) => {
-      const res = await fetch(`${ready.controlUrl}/central/${action}`, { method: 'POST' });
+      const res = await fetch(`${ready.controlUrl}/central/${action}`, {
+        method: 'POST',
+      });
       expect(res.status).toBe(200);
     };
     await control('stop');
     const stoppedAt = Date.now();
     try {
-      await page.goto(`${ready.appUrl}/catalog/default/resource/cluster-02-edge`);
+      await page.goto(
+        `${ready.appUrl}/catalog/default/resource/cluster-02-edge`,
+      );
       // While the store is down the card names the upstream and the cause instead of a stale state.
       await eventually(
         'the card to report the unreachable upstream',
@@ -237,15 +334,24 @@ describeIfTools('dev app end to end', () => {
       async () => {
         await page.reload();
         const text = await remoteWriteCardText();
-        return /Degraded|Failing/.test(text) && (await page.getByRole('link', { name: /^How to fix: Remote write/ }).count()) > 0;
+        return (
+          /Degraded|Failing/.test(text) &&
+          (await page
+            .getByRole('link', { name: /^How to fix: Remote write/ })
+            .count()) > 0
+        );
       },
       180_000,
       10_000,
     );
     timings.degradedAfterRestartSeconds = (Date.now() - t0) / 1000;
-    const link = page.getByRole('link', { name: /^How to fix: Remote write/ }).first();
+    const link = page
+      .getByRole('link', { name: /^How to fix: Remote write/ })
+      .first();
     const href = await link.getAttribute('href');
-    expect(href).toMatch(/^\/docs\/default\/system\/fleet-monitoring\/troubleshooting\/remote-write\/#remote-write-[a-z-]+$/);
+    expect(href).toMatch(
+      /^\/docs\/default\/system\/fleet-monitoring\/troubleshooting\/remote-write\/#remote-write-[a-z-]+$/,
+    );
     await link.scrollIntoViewIfNeeded();
     await shot('e2e-4-edge-cluster-degraded');
   });

@@ -40,17 +40,21 @@ describe('ArgocdCard', () => {
         <ArgocdCard />
       </Wrapper>,
     );
-    const table = await screen.findByRole('table', {
+    const list = await screen.findByRole('list', {
       name: 'ArgoCD applications',
     });
-    const row = within(table).getByText('cluster-02-edge-agent').closest('tr')!;
+    const row = within(list).getByRole('listitem', {
+      name: 'cluster-02-edge-agent',
+    });
     expect(row).toHaveTextContent(/OutOfSync.*Healthy.*Succeeded/);
     // Icon + ArgoCD's own word: the sync cell carries the warning icon's state, not colour alone.
-    expect(within(row).getByText('OutOfSync').closest('[data-state]')).toHaveAttribute('data-state', 'degraded');
-    expect(within(table).getByText('0123456')).toBeInTheDocument();
-    expect(within(table).getByText('1 h ago')).toBeInTheDocument();
     expect(
-      within(table).getByRole('link', {
+      within(row).getByText('OutOfSync').closest('[data-state]'),
+    ).toHaveAttribute('data-state', 'degraded');
+    expect(within(row).getByText('0123456')).toBeInTheDocument();
+    expect(within(row).getByText('1 h ago')).toBeInTheDocument();
+    expect(
+      within(row).getByRole('link', {
         name: /cluster-02-edge-agent in ArgoCD/,
       }),
     ).toHaveAttribute(
@@ -157,7 +161,7 @@ describe('ArgocdCard', () => {
     ).toBeInTheDocument();
     expect(screen.getByText('ArgoCD rejected the token')).toBeInTheDocument();
     expect(
-      screen.getByRole('table', { name: 'ArgoCD applications' }),
+      screen.getByRole('list', { name: 'ArgoCD applications' }),
     ).toBeInTheDocument();
   });
 

@@ -1,14 +1,5 @@
 import { useState } from 'react';
-import {
-  Button,
-  makeStyles,
-  Table as MuiTable,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
-  Typography,
-} from '@material-ui/core';
+import { Button, makeStyles, Typography } from '@material-ui/core';
 import { Link, Progress, WarningPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import {
@@ -34,6 +25,7 @@ import {
   ReasonList,
   RequestErrorNotice,
   StateBadge,
+  StatGrid,
   UpstreamErrorNotice,
   useEntityRequest,
 } from '../common';
@@ -51,19 +43,24 @@ const useStyles = makeStyles(theme => ({
     gap: theme.spacing(0.5),
     whiteSpace: 'nowrap',
   },
-  history: { background: theme.palette.background.default },
+  history: {
+    background: theme.palette.background.default,
+    padding: theme.spacing(1),
+  },
   mono: { fontFamily: 'monospace' },
   nowrap: { whiteSpace: 'nowrap' },
-  scroll: { overflowX: 'auto' },
-  historyList: { margin: theme.spacing(0.5, 0), paddingLeft: theme.spacing(3) },
-  srOnly: {
-    position: 'absolute',
-    width: 1,
-    height: 1,
-    overflow: 'hidden',
-    clip: 'rect(0 0 0 0)',
-    whiteSpace: 'nowrap',
+  apps: { listStyle: 'none', padding: 0, margin: theme.spacing(1, 0, 0) },
+  app: {
+    borderTop: `1px solid ${theme.palette.divider}`,
+    padding: theme.spacing(1.5, 0),
   },
+  appHeader: {
+    display: 'flex',
+    justifyContent: 'space-between',
+    alignItems: 'flex-start',
+    gap: theme.spacing(1),
+  },
+  historyList: { margin: theme.spacing(0.5, 0), paddingLeft: theme.spacing(3) },
 }));
 
 const SYNC_STATE: Record<string, HealthState> = {
@@ -105,7 +102,7 @@ function ArgoStatus({
 const shortRev = (rev?: string) =>
   rev && /^[0-9a-f]{40}$/.test(rev) ? rev.slice(0, 7) : (rev ?? '—');
 
-function AppRows({ app }: { app: ArgocdAppSummary }) {
+function AppItem({ app }: { app: ArgocdAppSummary }) {
   const api = useApi(fleetMonitoringApiRef);
   const { entity } = useEntity();
   const classes = useStyles();
@@ -124,139 +121,133 @@ function AppRows({ app }: { app: ArgocdAppSummary }) {
     setOpen(!open);
   };
   return (
-    <>
-      <TableRow>
-        <TableCell>
+    <li className={classes.app} aria-label={app.name}>
+      <div className={classes.appHeader}>
+        <div>
           <Link
             to={app.uiUrl}
             target="_blank"
             rel="noopener noreferrer"
             aria-label={`${app.name} in ArgoCD (opens a new tab)`}
           >
-            {app.name}
+            <strong>{app.name}</strong>
           </Link>
           <Typography variant="caption" display="block" color="textSecondary">
-            {app.instance}
+            ArgoCD {app.instance}
             {app.project ? ` · project ${app.project}` : ''}
+            {app.destination?.namespace
+              ? ` · namespace ${app.destination.namespace}`
+              : ''}
           </Typography>
-        </TableCell>
-        <TableCell>
-          <ArgoStatus text={app.syncStatus} map={SYNC_STATE} />
-        </TableCell>
-        <TableCell>
-          <ArgoStatus text={app.healthStatus} map={HEALTH_STATE} />
-          {app.healthMessage && (
-            <Typography variant="caption" display="block">
-              {app.healthMessage}
-            </Typography>
-          )}
-        </TableCell>
-        <TableCell>
-          <ArgoStatus text={app.operation?.phase} map={OPERATION_STATE} />
-          {app.operation?.message && (
-            <Typography variant="caption" display="block">
-              {app.operation.message}
-            </Typography>
-          )}
-        </TableCell>
-        <TableCell className={classes.mono} title={app.revision}>
-          {shortRev(app.revision)}
-        </TableCell>
-        <TableCell
-          title={formatTime(app.lastDeployedAt)}
+        </div>
+        <Button
+          size="small"
+          variant="outlined"
+          onClick={toggle}
+          aria-expanded={open}
+          aria-label={`${open ? 'Hide' : 'Show'} deploy history of ${app.name}`}
           className={classes.nowrap}
         >
-          {app.lastDeployedAt
-            ? formatAgo(Date.parse(app.lastDeployedAt) / 1000)
-            : '—'}
-        </TableCell>
-        <TableCell>
-          <Button
-            size="small"
-            variant="outlined"
-            onClick={toggle}
-            aria-expanded={open}
-            aria-label={`${open ? 'Hide' : 'Show'} deploy history of ${app.name}`}
-            className={classes.nowrap}
-          >
-            {open ? 'Hide history' : 'History'}
-          </Button>
-        </TableCell>
-      </TableRow>
-      {open && (
-        <TableRow className={classes.history}>
-          <TableCell colSpan={7}>
-            <div role="region" aria-label={`Deploy history of ${app.name}`}>
-              {state.loading && <Progress />}
-              {state.error && <RequestErrorNotice error={state.error} />}
-              {state.value && state.value.history.length === 0 && (
-                <Typography variant="body2">No deploys recorded.</Typography>
-              )}
-              {state.value && state.value.history.length > 0 && (
-                <ol className={classes.historyList}>
-                  {state.value.history.slice(0, 10).map(h => (
-                    <li key={h.id}>
-                      <span className={classes.mono}>
-                        {shortRev(h.revision ?? h.revisions?.[0])}
-                      </span>{' '}
-                      deployed{' '}
-                      <span title={formatTime(h.deployedAt)}>
-                        {formatAgo(
-                          h.deployedAt
-                            ? Date.parse(h.deployedAt) / 1000
-                            : undefined,
-                        )}
-                      </span>
-                      {h.initiatedBy?.automated
-                        ? ' (automated)'
-                        : h.initiatedBy?.username
-                          ? ` by ${h.initiatedBy.username}`
-                          : ''}
-                      {h.source?.path
-                        ? ` from ${h.source.path}`
-                        : h.source?.chart
-                          ? ` from chart ${h.source.chart}`
-                          : ''}
-                    </li>
-                  ))}
-                </ol>
-              )}
-            </div>
-          </TableCell>
-        </TableRow>
+          {open ? 'Hide history' : 'History'}
+        </Button>
+      </div>
+      <StatGrid
+        items={[
+          {
+            label: 'Sync',
+            value: <ArgoStatus text={app.syncStatus} map={SYNC_STATE} />,
+          },
+          {
+            label: 'Health',
+            value: <ArgoStatus text={app.healthStatus} map={HEALTH_STATE} />,
+            title: app.healthMessage,
+          },
+          {
+            label: 'Last operation',
+            value: (
+              <ArgoStatus text={app.operation?.phase} map={OPERATION_STATE} />
+            ),
+            title: app.operation?.message,
+          },
+          {
+            label: 'Revision',
+            value: (
+              <span className={classes.mono}>{shortRev(app.revision)}</span>
+            ),
+            title: app.revision,
+          },
+          {
+            label: 'Last deploy',
+            value: app.lastDeployedAt
+              ? formatAgo(Date.parse(app.lastDeployedAt) / 1000)
+              : '—',
+            title: formatTime(app.lastDeployedAt),
+          },
+        ]}
+      />
+      {app.operation?.message && app.operation.phase !== 'Succeeded' && (
+        <Typography variant="body2">{app.operation.message}</Typography>
       )}
-    </>
+      {app.healthMessage && (
+        <Typography variant="body2">{app.healthMessage}</Typography>
+      )}
+      {open && (
+        <div
+          role="region"
+          aria-label={`Deploy history of ${app.name}`}
+          className={classes.history}
+        >
+          {state.loading && <Progress />}
+          {state.error && <RequestErrorNotice error={state.error} />}
+          {state.value && state.value.history.length === 0 && (
+            <Typography variant="body2">No deploys recorded.</Typography>
+          )}
+          {state.value && state.value.history.length > 0 && (
+            <ol className={classes.historyList}>
+              {state.value.history.slice(0, 10).map(h => (
+                <li key={h.id}>
+                  <span className={classes.mono}>
+                    {shortRev(h.revision ?? h.revisions?.[0])}
+                  </span>{' '}
+                  deployed{' '}
+                  <span title={formatTime(h.deployedAt)}>
+                    {formatAgo(
+                      h.deployedAt
+                        ? Date.parse(h.deployedAt) / 1000
+                        : undefined,
+                    )}
+                  </span>
+                  {h.initiatedBy?.automated
+                    ? ' (automated)'
+                    : h.initiatedBy?.username
+                      ? ` by ${h.initiatedBy.username}`
+                      : ''}
+                  {h.source?.path
+                    ? ` from ${h.source.path}`
+                    : h.source?.chart
+                      ? ` from chart ${h.source.chart}`
+                      : ''}
+                </li>
+              ))}
+            </ol>
+          )}
+        </div>
+      )}
+    </li>
   );
 }
 
-function AppsTable({ apps }: { apps: ArgocdAppSummary[] }) {
+function AppsList({ apps }: { apps: ArgocdAppSummary[] }) {
   const classes = useStyles();
   return (
-    <div className={classes.scroll}>
-      <MuiTable size="small" aria-label="ArgoCD applications">
-        <TableHead>
-          <TableRow>
-            <TableCell>Application</TableCell>
-            <TableCell>Sync</TableCell>
-            <TableCell>Health</TableCell>
-            <TableCell>Last operation</TableCell>
-            <TableCell>Revision</TableCell>
-            <TableCell>Last deploy</TableCell>
-            <TableCell>
-              <span className={classes.srOnly}>Actions</span>
-            </TableCell>
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {apps.map(app => (
-            <AppRows
-              key={`${app.instance}/${app.namespace ?? ''}/${app.name}`}
-              app={app}
-            />
-          ))}
-        </TableBody>
-      </MuiTable>
-    </div>
+    <ul className={classes.apps} aria-label="ArgoCD applications">
+      {apps.map(app => (
+        <AppItem
+          key={`${app.instance}/${app.namespace ?? ''}/${app.name}`}
+          app={app}
+        />
+      ))}
+    </ul>
   );
 }
 
@@ -291,7 +282,7 @@ export function ArgocdDetails({ data }: { data: ArgocdEntityApps }) {
         </WarningPanel>
       )}
       {data.applications.length > 0 ? (
-        <AppsTable apps={data.applications} />
+        <AppsList apps={data.applications} />
       ) : (
         data.instances.length > 0 && (
           <Typography variant="body2">

@@ -5,6 +5,7 @@ const useStyles = makeStyles(theme => ({
   root: { display: 'inline-block', minWidth: 0 },
   svg: { display: 'block', overflow: 'visible' },
   line: { fill: 'none', stroke: theme.palette.primary.main, strokeWidth: 1.5 },
+  dot: { fill: theme.palette.primary.main },
   area: { fill: theme.palette.primary.main, opacity: 0.12 },
   caption: { display: 'block', color: theme.palette.text.secondary },
 }));
@@ -76,6 +77,9 @@ export function Sparkline({
         <title>{summary}</title>
         <path className={classes.area} d={area} />
         <path className={classes.line} d={line} />
+        {data.length === 1 && (
+          <circle className={classes.dot} cx={sx(x0)} cy={sy(ys[0])} r={2.5} />
+        )}
       </svg>
       <Typography variant="caption" className={classes.caption} aria-hidden>
         {label}: {format(latest)} (max {format(max)})
