@@ -56,6 +56,9 @@ async function freePort(): Promise<number> {
   });
 }
 
+// `backstage-cli repo test` does not apply the package's jest.testTimeout, so set it here too.
+jest.setTimeout(900_000);
+
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 /** Polls `check` until it returns true; reloads nothing itself. */
