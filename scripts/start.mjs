@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { buildTechDocs } from './build-techdocs.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = path.join(root, '.fleet-tmp');
@@ -164,7 +165,7 @@ async function startFleet() {
   });
 }
 
-function writeRuntimeConfig(fleet) {
+function writeRuntimeConfig(fleet, techdocsDir) {
   fs.mkdirSync(tmp, { recursive: true });
   // JSON is YAML; generated from the fleet's answer, never committed (.fleet-tmp/ is gitignored).
   const config = {
@@ -173,6 +174,11 @@ function writeRuntimeConfig(fleet) {
       baseUrl: `http://localhost:${backendPort}`,
       listen: { port: backendPort },
       cors: { origin: `http://localhost:${appPort}` },
+    },
+    // Served as built by scripts/build-techdocs.mjs; the backend never builds docs itself here.
+    techdocs: {
+      builder: 'external',
+      publisher: { type: 'local', local: { publishDirectory: techdocsDir } },
     },
     fleetMonitoring: {
       demoDataNotice: 'Demo data: local simulated fleet',
@@ -210,6 +216,11 @@ async function main() {
   log(
     'starting the demo fleet (Prometheus agents, central store, Thanos Query facade)...',
   );
+  // The handbook builds (~1 s) while the fleet starts.
+  const techdocsDir = path.join(tmp, 'techdocs');
+  const docs = buildTechDocs({ root, publishDirectory: techdocsDir }).catch(
+    e => ({ ok: false, reason: e?.message ?? String(e) }),
+  );
   const fleet = await startFleet();
   log(
     `demo fleet ready after ${elapsed()}: Thanos Query API ${fleet.queryUrl}`,
@@ -220,7 +231,16 @@ async function main() {
     log(
       'no demo ArgoCD in this fleet: the ArgoCD cards will say it is not configured',
     );
-  const runtimeConfig = writeRuntimeConfig(fleet);
+  const docsResult = await docs;
+  if (docsResult.ok)
+    log(
+      `TechDocs handbook built in ${docsResult.seconds.toFixed(1)} s (${path.relative(root, docsResult.siteDir)})`,
+    );
+  else
+    log(
+      `WARNING: TechDocs handbook not built, the "How to fix" links will show TechDocs' not-found page: ${docsResult.reason}`,
+    );
+  const runtimeConfig = writeRuntimeConfig(fleet, techdocsDir);
 
   log('starting Backstage (packages/app + packages/backend)...');
   const cli = path.join(
@@ -263,6 +283,7 @@ async function main() {
     centralUrl: fleet.centralUrl,
     controlUrl: fleet.controlUrl,
     argocd: Boolean(fleet.argocd?.url),
+    techdocs: docsResult.ok,
     /** Process groups of the children, for a caller that must clean up after a crash of this script. */
     processGroups: children.map(c => c.pid),
     seconds: Number(((Date.now() - started) / 1000).toFixed(1)),

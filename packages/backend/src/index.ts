@@ -1,6 +1,7 @@
 /**
- * The dev backend behind `npm start`: auth (guest), catalog, permissions (allow all), scaffolder and
- * the Fleet Monitoring plugins, on in-memory SQLite. Not a production setup.
+ * The dev backend behind `npm start`: auth (guest), catalog, permissions (allow all), scaffolder,
+ * TechDocs (serves the handbook that scripts/build-techdocs.mjs builds; `techdocs.builder: external`)
+ * and the Fleet Monitoring plugins, on in-memory SQLite. Not a production setup.
  */
 import { createBackend } from '@backstage/backend-defaults';
 
@@ -17,6 +18,7 @@ backend.add(
   import('@backstage/plugin-permission-backend-module-allow-all-policy'),
 );
 backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(import('@backstage/plugin-techdocs-backend'));
 backend.add(import('@fleet-monitoring/plugin-monitoring-backend'));
 backend.add(import('@fleet-monitoring/plugin-scaffolder-backend-module-fleet'));
 

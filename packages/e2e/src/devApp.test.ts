@@ -41,6 +41,8 @@ interface Ready {
   queryUrl: string;
   controlUrl: string;
   argocd: boolean;
+  /** Whether start.mjs built the TechDocs handbook (needs /usr/bin/mkdocs). */
+  techdocs: boolean;
   processGroups: number[];
   seconds: number;
 }
@@ -357,5 +359,72 @@ describeIfTools('dev app end to end', () => {
     );
     await link.scrollIntoViewIfNeeded();
     await shot('e2e-4-edge-cluster-degraded');
+  });
+
+  it('follows the "How to fix" link of remote-write-retrying to the TechDocs handbook', async () => {
+    // start.mjs builds docs/ with mkdocs into TechDocs' local publisher (builder: external).
+    expect({ techdocsBuilt: ready.techdocs }).toEqual({ techdocsBuilt: true });
+    // Still on the degraded edge cluster page from the previous test; the retries of the outage
+    // are what makes the card name this reason.
+    const retrying = page.locator(
+      'a[aria-label^="How to fix"][href$="#remote-write-retrying"]',
+    );
+    await eventually(
+      'the card to link the remote-write-retrying reason',
+      async () => {
+        if ((await retrying.count()) > 0) return true;
+        await page.reload();
+        await remoteWriteCardText();
+        return (await retrying.count()) > 0;
+      },
+      120_000,
+    );
+    expect(await retrying.first().getAttribute('href')).toBe(
+      '/docs/default/system/fleet-monitoring/troubleshooting/remote-write/#remote-write-retrying',
+    );
+    const t0 = Date.now();
+    await retrying.first().click();
+    await page.waitForURL(
+      /\/docs\/default\/system\/fleet-monitoring\/troubleshooting\/remote-write\/#remote-write-retrying$/,
+    );
+    // TechDocs renders the mkdocs page inside its own shadow root and shows it (opacity 1) only once
+    // its stylesheets loaded; then it scrolls to the anchor.
+    const heading = async () =>
+      page.evaluate(() => {
+        const host = document.querySelector(
+          '[data-testid="techdocs-native-shadowroot"]',
+        );
+        const el = host?.shadowRoot?.getElementById('remote-write-retrying');
+        if (!el) return undefined;
+        const shown = host!.shadowRoot!.firstElementChild as HTMLElement | null;
+        return {
+          tag: el.tagName,
+          text: (el.textContent ?? '').replace(/¶$/, '').trim(),
+          top: el.getBoundingClientRect().top,
+          opacity: shown ? getComputedStyle(shown).opacity : undefined,
+        };
+      });
+    await eventually(
+      'the TechDocs page to show the remote-write-retrying heading, scrolled to it',
+      async () => {
+        const h = await heading();
+        return Boolean(h && h.opacity === '1' && h.top >= -5 && h.top < 300);
+      },
+      60_000,
+      500,
+    );
+    timings.techdocsPageSeconds = (Date.now() - t0) / 1000;
+    expect(await heading()).toMatchObject({
+      tag: 'H2',
+      text: 'Remote write is retrying',
+    });
+    // The handbook's navigation and the reader's header came with it.
+    await page
+      .getByRole('link', { name: 'Thanos Receive', exact: true })
+      .first()
+      .waitFor();
+    await page.screenshot({
+      path: path.join(artifacts, 'e2e-8-techdocs-remote-write-retrying.png'),
+    });
   });
 });
