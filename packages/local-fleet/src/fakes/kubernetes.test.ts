@@ -53,7 +53,7 @@ const Pod = z
         name: z.string(),
         namespace: z.string(),
         uid: z.string(),
-        labels: z.record(z.string()).optional(),
+        labels: z.record(z.string(), z.string()).optional(),
         creationTimestamp: Time,
         ownerReferences: z
           .array(z.object({ kind: z.string(), name: z.string() }).passthrough())
@@ -70,8 +70,8 @@ const Pod = z
               image: z.string(),
               resources: z
                 .object({
-                  limits: z.record(z.string()).optional(),
-                  requests: z.record(z.string()).optional(),
+                  limits: z.record(z.string(), z.string()).optional(),
+                  requests: z.record(z.string(), z.string()).optional(),
                 })
                 .strict(),
             })
@@ -116,7 +116,7 @@ const ConfigMap = z
     metadata: z
       .object({ name: z.string(), namespace: z.string() })
       .passthrough(),
-    data: z.record(z.string()),
+    data: z.record(z.string(), z.string()),
   })
   .strict();
 const Status = z

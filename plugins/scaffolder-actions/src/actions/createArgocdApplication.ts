@@ -77,13 +77,14 @@ export function createArgocdApplicationAction() {
     supportsDryRun: true,
     schema: {
       input: toActionSchema(inputShape),
-      output: {
+      output: toActionSchema({
         ...commonOutput,
-        applicationName: zod => zod.string(),
-        applicationPath: zod => zod.string(),
-      },
+        applicationName: z.string(),
+        applicationPath: z.string(),
+      }),
     },
-    async handler(ctx) {
+    // The explicit return type keeps TypeScript from inferring through the whole action (TS2589).
+    async handler(ctx): Promise<void> {
       const input = parseInput(inputSchema, ctx.input, CREATE_ARGOCD_APP_ID);
       const overlayPath = overlayDir(input.cluster, input.role);
       ctx.logger.info(

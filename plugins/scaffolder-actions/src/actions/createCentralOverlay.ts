@@ -94,7 +94,7 @@ export function createCentralOverlayAction() {
       'Writes deploy/overlays/<cluster>-central/kube-prometheus-stack/ (kube-prometheus-stack + Thanos Receive StatefulSet, hashring ConfigMap, patches) and deploy/base/kube-prometheus-stack/ if missing',
     examples,
     supportsDryRun: true,
-    schema: { input: toActionSchema(inputShape), output: { ...commonOutput } },
+    schema: { input: toActionSchema(inputShape), output: toActionSchema(commonOutput) },
     async handler(ctx) {
       const input = parseInput(inputSchema, ctx.input, CREATE_CENTRAL_ID);
       const planned = await planCentralOverlay(ctx.workspacePath, input);

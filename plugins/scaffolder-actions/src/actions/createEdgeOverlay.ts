@@ -151,7 +151,7 @@ export function createEdgeOverlayAction() {
       'Writes deploy/overlays/<cluster>-edge/prometheus-agent/ (Kustomize + prometheus chart in agent mode, remote-writing to Thanos Receive) and deploy/base/prometheus-agent/ if missing',
     examples,
     supportsDryRun: true,
-    schema: { input: toActionSchema(inputShape), output: { ...commonOutput } },
+    schema: { input: toActionSchema(inputShape), output: toActionSchema(commonOutput) },
     async handler(ctx) {
       const input = parseInput(inputSchema, ctx.input, CREATE_EDGE_ID);
       const planned = await planEdgeOverlay(ctx.workspacePath, input);

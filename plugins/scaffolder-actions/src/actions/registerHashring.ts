@@ -78,11 +78,10 @@ export function registerHashringAction() {
     supportsDryRun: true,
     schema: {
       input: toActionSchema(inputShape),
-      output: {
+      output: toActionSchema({
         ...commonOutput,
-        changed: zod =>
-          zod.boolean().describe('Whether the hashring file changed'),
-      },
+        changed: z.boolean().describe('Whether the hashring file changed'),
+      }),
     },
     async handler(ctx) {
       const input = parseInput(inputSchema, ctx.input, REGISTER_HASHRING_ID);

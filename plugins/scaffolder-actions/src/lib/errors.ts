@@ -18,15 +18,13 @@ export function parseInput<T extends z.ZodTypeAny>(
 }
 
 /**
- * Turns a zod object shape into the `schema.input` form createTemplateAction wants, so the action's
- * published JSON schema and the handler's own validation come from the same definitions.
+ * Turns a zod object shape into the `schema.input`/`schema.output` form createTemplateAction wants,
+ * so the action's published JSON schema and the handler's own validation come from the same
+ * definitions. Typed loosely on purpose: handlers take their typed input from `parseInput`, and
+ * letting createTemplateAction infer through these deep shapes exhausts the type checker.
  */
-export function toActionSchema<S extends z.ZodRawShape>(
-  shape: S,
-): { [K in keyof S]: () => S[K] } {
-  return Object.fromEntries(
-    Object.entries(shape).map(([k, v]) => [k, () => v]),
-  ) as {
-    [K in keyof S]: () => S[K];
-  };
+export function toActionSchema(
+  shape: z.ZodRawShape,
+): Record<string, () => z.ZodTypeAny> {
+  return Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, () => v]));
 }

@@ -1,3 +1,4 @@
+import type { JsonValue } from '@backstage/types';
 import { z } from 'zod';
 import { PlannedFile, writeFiles, WriteResult } from './files';
 
@@ -34,7 +35,8 @@ export type RunContext = {
   isDryRun?: boolean;
   logger: { info(msg: string): void; warn(msg: string): void };
   output(name: string, value: unknown): void;
-  checkpoint?<T>(opts: { key: string; fn: () => Promise<T> | T }): Promise<T>;
+  // Same constraint as ActionContext.checkpoint, so a real context is assignable.
+  checkpoint?<T extends JsonValue | void>(opts: { key: string; fn: () => Promise<T> | T }): Promise<T>;
 };
 
 /**
