@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 /** Parses action input with the full zod schema (defaults, refinements) and turns failures into InputError. */
 export function parseInput<T extends z.ZodTypeAny>(

@@ -1,5 +1,5 @@
 import type { JsonValue } from '@backstage/types';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { PlannedFile, writeFiles, WriteResult } from './files';
 
 /** Output fields every fleet action reports. */
