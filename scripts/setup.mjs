@@ -13,15 +13,13 @@ function has(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
-function hasPython(mod) {
-  return spawnSync('/usr/bin/python3', ['-c', `import ${mod}`], { stdio: 'ignore' }).status === 0;
-}
 
 const debian = [
   ['prometheus', () => has('prometheus') && has('promtool')],
   ['redis-server', () => has('redis-server')],
   ['mkdocs', () => fs.existsSync('/usr/bin/mkdocs')],
-  ['mkdocs-material', () => hasPython('material')],
+  // Debian installs the theme as a mkdocs theme directory, not an importable python module.
+  ['mkdocs-material', () => fs.existsSync('/usr/share/mkdocs/themes/material')],
   ['chromium', () => fs.existsSync('/usr/bin/chromium')],
 ];
 const missing = debian.filter(([, present]) => !present()).map(([name]) => name);
