@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import crypto from 'node:crypto';
+import { labelSelectorMatches } from './labelSelector';
 
 /**
  * A contract fake of the ArgoCD API server (argoproj/argo-cd assets/swagger.json, copied next to this
@@ -173,41 +174,6 @@ export function omitEmpty<T>(value: T): T {
     return out as T;
   }
   return value;
-}
-
-/** A minimal label-selector matcher (=, ==, !=, in, notin, exists, !key) for `selector`. */
-function selectorMatches(
-  selector: string,
-  labels: Record<string, string>,
-): boolean {
-  const terms: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of selector) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      terms.push(cur.trim());
-      cur = '';
-    } else cur += ch;
-  }
-  terms.push(cur.trim());
-  return terms.every(t => {
-    let m = /^(\S+)\s+(in|notin)\s*\((.*)\)$/.exec(t);
-    if (m) {
-      const vals = m[3].split(',').map(v => v.trim());
-      const has = m[1] in labels;
-      return m[2] === 'in'
-        ? has && vals.includes(labels[m[1]])
-        : !has || !vals.includes(labels[m[1]]);
-    }
-    m = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(t);
-    if (m) return m[2] === '!=' ? labels[m[1]] !== m[3] : labels[m[1]] === m[3];
-    m = /^!(\S+)$/.exec(t);
-    if (m) return !(m[1] in labels);
-    if (/^\S+$/.test(t)) return t in labels;
-    throw new Error(`unable to parse requirement: ${t}`);
-  });
 }
 
 export class ArgocdFake {
@@ -475,7 +441,7 @@ export class ArgocdFake {
     });
     if (selector) {
       try {
-        items = items.filter(a => selectorMatches(selector, a.labels ?? {}));
+        items = items.filter(a => labelSelectorMatches(selector, a.labels ?? {}));
       } catch (e) {
         return this.error(
           res,

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { labelSelectorMatches } from './labelSelector';
 
 /**
  * A contract fake of the Kubernetes core/v1 API for what Fleet Monitoring reads
@@ -94,40 +95,6 @@ export function hashringJson(
       ),
     },
   ]);
-}
-
-function matchesSelector(
-  selector: string,
-  labels: Record<string, string>,
-): boolean {
-  if (!selector) return true;
-  const terms: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of selector) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      terms.push(cur.trim());
-      cur = '';
-    } else cur += ch;
-  }
-  terms.push(cur.trim());
-  return terms.every(t => {
-    let m = /^(\S+)\s+(in|notin)\s*\((.*)\)$/.exec(t);
-    if (m) {
-      const vals = m[3].split(',').map(v => v.trim());
-      return m[2] === 'in'
-        ? vals.includes(labels[m[1]])
-        : !vals.includes(labels[m[1]]);
-    }
-    m = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(t);
-    if (m) return m[2] === '!=' ? labels[m[1]] !== m[3] : labels[m[1]] === m[3];
-    m = /^!(\S+)$/.exec(t);
-    if (m) return !(m[1] in labels);
-    if (/^\S+$/.test(t)) return t in labels;
-    throw new Error(`unable to parse requirement: ${t}`);
-  });
 }
 
 export class KubernetesFake {
@@ -251,7 +218,7 @@ export class KubernetesFake {
         items = this.pods.filter(
           p =>
             (!ns || (p.namespace ?? 'monitoring') === ns) &&
-            matchesSelector(selector, p.labels ?? {}),
+            labelSelectorMatches(selector, p.labels ?? {}),
         );
       } catch (e) {
         return this.status(
