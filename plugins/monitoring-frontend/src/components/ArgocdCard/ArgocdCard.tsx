@@ -25,18 +25,13 @@ import {
   ReasonList,
   RequestErrorNotice,
   StateBadge,
+  StateHeader,
   StatGrid,
   UpstreamErrorNotice,
   useEntityRequest,
 } from '../common';
 
 const useStyles = makeStyles(theme => ({
-  header: {
-    display: 'flex',
-    alignItems: 'center',
-    gap: theme.spacing(1),
-    flexWrap: 'wrap',
-  },
   status: {
     display: 'flex',
     alignItems: 'center',
@@ -252,19 +247,14 @@ function AppsList({ apps }: { apps: ArgocdAppSummary[] }) {
 }
 
 export function ArgocdDetails({ data }: { data: ArgocdEntityApps }) {
-  const classes = useStyles();
   const what = data.query.appName
     ? `application ${data.query.appName}`
     : `applications matching ${data.query.selector}`;
   return (
     <>
-      <div className={classes.header}>
-        <StateBadge state={data.state} variant="h6" />
-        <Typography variant="body2" color="textSecondary">
-          {what}
-        </Typography>
-        <DemoNotice />
-      </div>
+      <StateHeader state={data.state} extra={<DemoNotice />}>
+        {what}
+      </StateHeader>
       {data.errors.map(e => (
         <UpstreamErrorNotice key={e.upstream} error={e} />
       ))}

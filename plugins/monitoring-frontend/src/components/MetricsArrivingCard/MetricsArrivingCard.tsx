@@ -26,18 +26,13 @@ import {
   ReasonList,
   RequestErrorNotice,
   StateBadge,
+  StateHeader,
   UpstreamErrorNotice,
   useDocsBaseUrl,
   useEntityRequest,
 } from '../common';
 
 const useStyles = makeStyles(theme => ({
-  header: {
-    display: 'flex',
-    alignItems: 'center',
-    gap: theme.spacing(1),
-    flexWrap: 'wrap',
-  },
   section: { marginTop: theme.spacing(2) },
   steps: {
     paddingLeft: theme.spacing(2.5),
@@ -133,17 +128,13 @@ export function MissingMetricsChecklist({ query }: { query: string }) {
 }
 
 export function MetricsArrivingDetails({ data }: { data: MetricsArriving }) {
-  const classes = useStyles();
   const nothing = !data.error && data.clusters.length === 0;
   return (
     <>
-      <div className={classes.header}>
-        <StateBadge state={data.state} variant="h6" />
-        <Typography variant="body2" color="textSecondary">
-          series matching <code>{data.selector}</code> on Thanos instance{' '}
-          <strong>{data.instance}</strong>
-        </Typography>
-      </div>
+      <StateHeader state={data.state}>
+        series matching <code>{data.selector}</code> on Thanos instance{' '}
+        <strong>{data.instance}</strong>
+      </StateHeader>
       {data.error && <UpstreamErrorNotice error={data.error} />}
       <ReasonList reasons={data.reasons} />
       {data.clusters.length > 0 && <ClusterTable clusters={data.clusters} />}

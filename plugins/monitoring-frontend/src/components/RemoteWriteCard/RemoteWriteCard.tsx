@@ -1,4 +1,4 @@
-import { Box, makeStyles, Typography } from '@material-ui/core';
+import { Box, makeStyles } from '@material-ui/core';
 import { Progress } from '@backstage/core-components';
 import {
   MissingAnnotationEmptyState,
@@ -19,19 +19,13 @@ import {
   ReasonList,
   RequestErrorNotice,
   Sparkline,
-  StateBadge,
+  StateHeader,
   StatGrid,
   UpstreamErrorNotice,
   useEntityRequest,
 } from '../common';
 
 const useStyles = makeStyles(theme => ({
-  header: {
-    display: 'flex',
-    alignItems: 'center',
-    gap: theme.spacing(1),
-    flexWrap: 'wrap',
-  },
   graphs: {
     display: 'flex',
     flexWrap: 'wrap',
@@ -60,13 +54,10 @@ export function RemoteWriteDetails({ detail }: { detail: ClusterDetail }) {
   const retries = detail.series.retriedPerSecond;
   return (
     <>
-      <div className={classes.header}>
-        <StateBadge state={detail.state} variant="h6" />
-        <Typography variant="body2" color="textSecondary">
-          cluster <strong>{detail.cluster}</strong> on Thanos instance{' '}
-          <strong>{detail.instance}</strong>
-        </Typography>
-      </div>
+      <StateHeader state={detail.state}>
+        cluster <strong>{detail.cluster}</strong> on Thanos instance{' '}
+        <strong>{detail.instance}</strong>
+      </StateHeader>
       {detail.error && <UpstreamErrorNotice error={detail.error} />}
       <ReasonList reasons={detail.reasons} />
       {!detail.error && (

@@ -28,18 +28,13 @@ import {
   ReasonList,
   RequestErrorNotice,
   StateBadge,
+  StateHeader,
   StatGrid,
   UpstreamErrorNotice,
   useEntityRequest,
 } from '../common';
 
 const useStyles = makeStyles(theme => ({
-  header: {
-    display: 'flex',
-    alignItems: 'center',
-    gap: theme.spacing(1),
-    flexWrap: 'wrap',
-  },
   section: { marginTop: theme.spacing(2) },
   error: { color: theme.palette.error.main, wordBreak: 'break-word' },
 }));
@@ -161,12 +156,9 @@ export function ThanosDetails({ health }: { health: ThanosHealth }) {
     health.component === 'receive' ? 'Thanos Receive' : 'Thanos Query';
   return (
     <>
-      <div className={classes.header}>
-        <StateBadge state={health.state} variant="h6" />
-        <Typography variant="body2" color="textSecondary">
-          {what} via Thanos instance <strong>{health.instance}</strong>
-        </Typography>
-      </div>
+      <StateHeader state={health.state}>
+        {what} via Thanos instance <strong>{health.instance}</strong>
+      </StateHeader>
       {health.error && <UpstreamErrorNotice error={health.error} />}
       <ReasonList reasons={health.reasons} />
       {!health.error && health.component === 'receive' && (

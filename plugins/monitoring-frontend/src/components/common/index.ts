@@ -8,3 +8,4 @@ export * from './FleetCard';
 export * from './StatGrid';
 export * from './useEntityRequest';
 export * from './DemoNotice';
+export * from './StateHeader';
