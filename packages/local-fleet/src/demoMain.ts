@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { startDemoFleet } from './demo';
 
 async function main() {
-  const env = (k: string) => (process.env[k] ? Number(process.env[k]) : undefined);
+  const env = (k: string) =>
+    process.env[k] ? Number(process.env[k]) : undefined;
   const demo = await startDemoFleet({
     centralPort: env('FLEET_CENTRAL_PORT'),
     queryPort: env('FLEET_QUERY_PORT'),
@@ -22,11 +23,16 @@ async function main() {
     const path = req.url ?? '';
     try {
       if (req.method !== 'POST') throw new Error('POST only');
-      let m: RegExpMatchArray | null;
+      const breakMatch = path.match(
+        /^\/agents\/([a-z0-9-]+)\/break-remote-write$/,
+      );
+      const repairMatch = path.match(
+        /^\/agents\/([a-z0-9-]+)\/repair-remote-write$/,
+      );
       if (path === '/central/stop') await demo.fleet.stopCentral();
       else if (path === '/central/start') await demo.fleet.startCentral();
-      else if ((m = path.match(/^\/agents\/([a-z0-9-]+)\/break-remote-write$/))) await demo.fleet.breakRemoteWrite(m[1]);
-      else if ((m = path.match(/^\/agents\/([a-z0-9-]+)\/repair-remote-write$/))) await demo.fleet.repairRemoteWrite(m[1]);
+      else if (breakMatch) await demo.fleet.breakRemoteWrite(breakMatch[1]);
+      else if (repairMatch) await demo.fleet.repairRemoteWrite(repairMatch[1]);
       else {
         res.writeHead(404).end('unknown control');
         return;
@@ -36,7 +42,9 @@ async function main() {
       res.writeHead(400).end(String(e));
     }
   });
-  await new Promise<void>(r => control.listen(env('FLEET_CONTROL_PORT') ?? 0, '127.0.0.1', r));
+  await new Promise<void>(r =>
+    control.listen(env('FLEET_CONTROL_PORT') ?? 0, '127.0.0.1', r),
+  );
   const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
   process.stdout.write(
     `${JSON.stringify({ queryUrl: demo.queryUrl, centralUrl: demo.centralUrl, controlUrl, argocd: { url: demo.argocd.url, token: demo.argocd.token } })}\n`,

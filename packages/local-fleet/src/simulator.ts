@@ -69,13 +69,25 @@ export function planClusters(
   }));
 }
 
-function clusterModels(c: SimulatedCluster, t0: number, silentSince: number): Model[] {
-  const base = { cluster: c.name, job: 'prometheus-agent', instance: 'prometheus-agent-0' };
+function clusterModels(
+  c: SimulatedCluster,
+  t0: number,
+  silentSince: number,
+): Model[] {
+  const base = {
+    cluster: c.name,
+    job: 'prometheus-agent',
+    instance: 'prometheus-agent-0',
+  };
   const queue = { ...base, remote_name: 'central', url: RW_URL };
   const sentRate = 800 + (hash(c.name) % 400);
   const until = c.fault === 'silent' ? silentSince : undefined;
   const counter = (rate: number) => (t: number) => Math.max(0, rate * (t - t0));
-  const m = (name: string, labels: Record<string, string>, value: (t: number) => number): Model => ({
+  const m = (
+    name: string,
+    labels: Record<string, string>,
+    value: (t: number) => number,
+  ): Model => ({
     labels: { __name__: name, ...labels },
     value,
     until,
@@ -83,54 +95,150 @@ function clusterModels(c: SimulatedCluster, t0: number, silentSince: number): Mo
   return [
     m('up', base, () => 1),
     m('prometheus_remote_storage_samples_total', queue, counter(sentRate)),
-    m('prometheus_remote_storage_samples_failed_total', queue, counter(c.fault === 'failing' ? sentRate * 0.25 : 0)),
-    m('prometheus_remote_storage_samples_retried_total', queue, counter(c.fault === 'retrying' ? 120 : 0)),
-    m('prometheus_remote_storage_samples_dropped_total', queue, counter(c.fault === 'dropping' ? 15 : 0)),
-    m('prometheus_remote_storage_samples_pending', queue, () => (c.fault === 'retrying' ? 25_000 : 40)),
-    m('prometheus_remote_storage_highest_timestamp_in_seconds', base, t => t),
-    m('prometheus_remote_storage_queue_highest_sent_timestamp_seconds', queue, t =>
-      c.fault === 'lagging' ? t - 420 : t - 1,
+    m(
+      'prometheus_remote_storage_samples_failed_total',
+      queue,
+      counter(c.fault === 'failing' ? sentRate * 0.25 : 0),
     ),
-    m('prometheus_remote_storage_shards', queue, () => (c.fault === 'shards-maxed' ? 50 : 4)),
-    m('prometheus_remote_storage_shards_desired', queue, () => (c.fault === 'shards-maxed' ? 83 : 3.2)),
+    m(
+      'prometheus_remote_storage_samples_retried_total',
+      queue,
+      counter(c.fault === 'retrying' ? 120 : 0),
+    ),
+    m(
+      'prometheus_remote_storage_samples_dropped_total',
+      queue,
+      counter(c.fault === 'dropping' ? 15 : 0),
+    ),
+    m('prometheus_remote_storage_samples_pending', queue, () =>
+      c.fault === 'retrying' ? 25_000 : 40,
+    ),
+    m('prometheus_remote_storage_highest_timestamp_in_seconds', base, t => t),
+    m(
+      'prometheus_remote_storage_queue_highest_sent_timestamp_seconds',
+      queue,
+      t => (c.fault === 'lagging' ? t - 420 : t - 1),
+    ),
+    m('prometheus_remote_storage_shards', queue, () =>
+      c.fault === 'shards-maxed' ? 50 : 4,
+    ),
+    m('prometheus_remote_storage_shards_desired', queue, () =>
+      c.fault === 'shards-maxed' ? 83 : 3.2,
+    ),
     m('prometheus_remote_storage_shards_max', queue, () => 50),
     m('prometheus_remote_storage_shards_min', queue, () => 1),
   ];
 }
 
-const LATENCY_BUCKETS = ['0.01', '0.05', '0.1', '0.5', '1', '2.5', '5', '10', '+Inf'];
+const LATENCY_BUCKETS = [
+  '0.01',
+  '0.05',
+  '0.1',
+  '0.5',
+  '1',
+  '2.5',
+  '5',
+  '10',
+  '+Inf',
+];
 
-function receiveModels(fault: ReceiveFault, t0: number, job: string, replicas: number): Model[] {
+/** Share of requests at or below `bound` seconds: healthy ones take ~50 ms, slow ones ~4 s. */
+function latencyShare(bound: number, slow: boolean): number {
+  if (slow) {
+    if (bound >= 5) return 1;
+    if (bound >= 2.5) return 0.3;
+    return 0.05;
+  }
+  if (bound >= 0.1) return 1;
+  if (bound >= 0.05) return 0.9;
+  return 0.2;
+}
+
+function receiveModels(
+  fault: ReceiveFault,
+  t0: number,
+  job: string,
+  replicas: number,
+): Model[] {
   const models: Model[] = [];
   const counter = (rate: number) => (t: number) => Math.max(0, rate * (t - t0));
   for (let r = 0; r < replicas; r++) {
-    const base = { job, instance: `thanos-receive-${r}:10902`, namespace: 'monitoring' };
-    const m = (name: string, labels: Record<string, string>, value: (t: number) => number) =>
-      models.push({ labels: { __name__: name, ...base, ...labels }, value });
+    const base = {
+      job,
+      instance: `thanos-receive-${r}:10902`,
+      namespace: 'monitoring',
+    };
+    const m = (
+      name: string,
+      labels: Record<string, string>,
+      value: (t: number) => number,
+    ) => models.push({ labels: { __name__: name, ...base, ...labels }, value });
     m('up', {}, () => 1);
     const ok = 60;
     const errors = fault === 'http-errors' ? 12 : 0;
-    m('http_requests_total', { handler: 'receive', code: '200', method: 'post' }, counter(ok));
-    m('http_requests_total', { handler: 'receive', code: '500', method: 'post' }, counter(errors));
-    m('http_requests_total', { handler: 'receive', code: '409', method: 'post' }, counter(0.2));
+    m(
+      'http_requests_total',
+      { handler: 'receive', code: '200', method: 'post' },
+      counter(ok),
+    );
+    m(
+      'http_requests_total',
+      { handler: 'receive', code: '500', method: 'post' },
+      counter(errors),
+    );
+    m(
+      'http_requests_total',
+      { handler: 'receive', code: '409', method: 'post' },
+      counter(0.2),
+    );
     // Cumulative histogram: healthy requests take ~50 ms, slow ones ~4 s.
     const slow = fault === 'slow';
     for (const le of LATENCY_BUCKETS) {
       const bound = le === '+Inf' ? Infinity : Number(le);
-      const share = slow ? (bound >= 5 ? 1 : bound >= 2.5 ? 0.3 : 0.05) : bound >= 0.1 ? 1 : bound >= 0.05 ? 0.9 : 0.2;
-      m('http_request_duration_seconds_bucket', { handler: 'receive', method: 'post', code: '200', le }, counter((ok + errors) * share));
+      const share = latencyShare(bound, slow);
+      m(
+        'http_request_duration_seconds_bucket',
+        { handler: 'receive', method: 'post', code: '200', le },
+        counter((ok + errors) * share),
+      );
     }
-    m('http_request_duration_seconds_count', { handler: 'receive', method: 'post', code: '200' }, counter(ok + errors));
+    m(
+      'http_request_duration_seconds_count',
+      { handler: 'receive', method: 'post', code: '200' },
+      counter(ok + errors),
+    );
     const replErr = fault === 'replication-failures' ? 30 : 0;
     m('thanos_receive_replications_total', { result: 'success' }, counter(120));
-    m('thanos_receive_replications_total', { result: 'error' }, counter(replErr));
+    m(
+      'thanos_receive_replications_total',
+      { result: 'error' },
+      counter(replErr),
+    );
     const fwdErr = fault === 'forward-failures' ? 25 : 0;
-    m('thanos_receive_forward_requests_total', { result: 'success' }, counter(100));
-    m('thanos_receive_forward_requests_total', { result: 'error' }, counter(fwdErr));
-    m('thanos_receive_hashrings_file_errors_total', {}, counter(fault === 'hashring-file-errors' ? 0.2 : 0));
+    m(
+      'thanos_receive_forward_requests_total',
+      { result: 'success' },
+      counter(100),
+    );
+    m(
+      'thanos_receive_forward_requests_total',
+      { result: 'error' },
+      counter(fwdErr),
+    );
+    m(
+      'thanos_receive_hashrings_file_errors_total',
+      {},
+      counter(fault === 'hashring-file-errors' ? 0.2 : 0),
+    );
     m('thanos_receive_hashrings_file_refreshes_total', {}, counter(1 / 300));
-    m('thanos_receive_config_last_reload_successful', {}, () => (fault === 'config-reload-failed' ? 0 : 1));
-    m('thanos_receive_head_series_limited_requests_total', { tenant: 'default-tenant' }, counter(fault === 'head-series-limited' ? 3 : 0));
+    m('thanos_receive_config_last_reload_successful', {}, () =>
+      fault === 'config-reload-failed' ? 0 : 1,
+    );
+    m(
+      'thanos_receive_head_series_limited_requests_total',
+      { tenant: 'default-tenant' },
+      counter(fault === 'head-series-limited' ? 3 : 0),
+    );
     m('thanos_receive_replication_factor', {}, () => 3);
     m('thanos_receive_hashring_nodes', { name: 'default' }, () => replicas);
     m('thanos_receive_hashring_tenants', { name: 'default' }, () => 1);
@@ -143,11 +251,25 @@ function serviceModels(s: SimulatedService): Model[] {
   const targets = s.targets ?? 2;
   for (const cluster of s.clusters) {
     for (let i = 0; i < targets; i++) {
-      const base = { cluster, job: s.job, namespace: s.namespace, instance: `${s.job}-${i}:8080` };
+      const base = {
+        cluster,
+        job: s.job,
+        namespace: s.namespace,
+        instance: `${s.job}-${i}:8080`,
+      };
       const isDown = i < (s.down ?? 0);
-      models.push({ labels: { __name__: 'up', ...base }, value: () => (isDown ? 0 : 1) });
-      models.push({ labels: { __name__: 'http_requests_total', ...base, code: '200' }, value: t => 5 * t });
-      models.push({ labels: { __name__: 'process_resident_memory_bytes', ...base }, value: () => 64e6 });
+      models.push({
+        labels: { __name__: 'up', ...base },
+        value: () => (isDown ? 0 : 1),
+      });
+      models.push({
+        labels: { __name__: 'http_requests_total', ...base, code: '200' },
+        value: t => 5 * t,
+      });
+      models.push({
+        labels: { __name__: 'process_resident_memory_bytes', ...base },
+        value: () => 64e6,
+      });
     }
   }
   return models;
@@ -190,7 +312,8 @@ export class FleetSimulator {
     this.t0 = now - history - 3600;
     // Silent clusters stopped sending 40 minutes ago: inside the 1 h inventory window, outside 5 m.
     const silentSince = now - 40 * 60;
-    for (const c of options.clusters ?? []) this.models.push(...clusterModels(c, this.t0, silentSince));
+    for (const c of options.clusters ?? [])
+      this.models.push(...clusterModels(c, this.t0, silentSince));
     if (options.receive) {
       this.models.push(
         ...receiveModels(
@@ -201,7 +324,8 @@ export class FleetSimulator {
         ),
       );
     }
-    for (const s of options.services ?? []) this.models.push(...serviceModels(s));
+    for (const s of options.services ?? [])
+      this.models.push(...serviceModels(s));
     this.lastWritten = now - history - this.step;
   }
 
@@ -220,7 +344,9 @@ export class FleetSimulator {
       labels: m.labels,
       // Silent clusters get no live samples, only their history before they went quiet.
       samples:
-        m.until === undefined ? timestamps.map(t => ({ value: m.value(t), timestamp: t * 1000 })) : [],
+        m.until === undefined
+          ? timestamps.map(t => ({ value: m.value(t), timestamp: t * 1000 }))
+          : [],
     }));
     if (!this.wroteHistory) {
       // Silent clusters' last minutes before they went quiet.

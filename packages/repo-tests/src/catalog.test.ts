@@ -91,6 +91,12 @@ const kindValidators: KindValidator[] = [
 
 const label = (e: Entity) => `${e?.kind}:${e?.metadata?.name}`;
 
+/** A relation field's value as a list: absent -> none, a single ref -> one. */
+function asList(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  return value === undefined ? [] : [value];
+}
+
 describe('catalog-info.yaml', () => {
   it('parses into entities', () => {
     expect(entities.length).toBeGreaterThanOrEqual(15);
@@ -121,11 +127,7 @@ describe('catalog-info.yaml', () => {
         const spec = (entity.spec ?? {}) as Record<string, unknown>;
         const refs: Array<[string, string, string]> = [];
         const add = (field: string, value: unknown, defaultKind?: string) => {
-          for (const v of Array.isArray(value)
-            ? value
-            : value === undefined
-              ? []
-              : [value]) {
+          for (const v of asList(value)) {
             const ref = parseEntityRef(String(v), {
               defaultKind,
               defaultNamespace: 'default',
@@ -155,13 +157,11 @@ describe('catalog-info.yaml', () => {
       });
 
       it('has selector annotations that parse', () => {
-        for (const key of [
-          METRICS_SELECTOR_ANNOTATION,
-          THANOS_SELECTOR_ANNOTATION,
-        ]) {
-          const value = entity.metadata.annotations?.[key];
-          if (value !== undefined)
-            expect(() => parseSelector(value)).not.toThrow();
+        const values = [METRICS_SELECTOR_ANNOTATION, THANOS_SELECTOR_ANNOTATION]
+          .map(key => entity.metadata.annotations?.[key])
+          .filter((value): value is string => value !== undefined);
+        for (const value of values) {
+          expect(() => parseSelector(value)).not.toThrow();
         }
       });
     },

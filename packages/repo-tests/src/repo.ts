@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** Absolute path of the repository root (the directory holding mkdocs.yml and catalog-info.yaml). */
+// This private test package is never built, so __dirname is always packages/repo-tests/src.
+// eslint-disable-next-line no-restricted-syntax
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 
 export function readRepoFile(relative: string): string {

@@ -1,7 +1,20 @@
-import { mockCredentials, mockServices, startTestBackend, TestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { FleetSimulator, LocalFleet, waitFor } from '@fleet-monitoring/local-fleet';
-import type { ClusterHealth, FleetSummary, ThanosHealth } from '@fleet-monitoring/plugin-monitoring-common';
+import {
+  FleetSimulator,
+  LocalFleet,
+  waitFor,
+} from '@fleet-monitoring/local-fleet';
+import type {
+  ClusterHealth,
+  FleetSummary,
+  ThanosHealth,
+} from '@fleet-monitoring/plugin-monitoring-common';
 import request from 'supertest';
 import { fleetMonitoringPlugin } from './plugin';
 
@@ -17,7 +30,10 @@ describe('fleet health against real Prometheus agents', () => {
   let backend: TestBackend;
 
   beforeAll(async () => {
-    fleet = await LocalFleet.start({ agents: ['edge-a', 'edge-b', 'edge-c'], scrapeInterval: '1s' });
+    fleet = await LocalFleet.start({
+      agents: ['edge-a', 'edge-b', 'edge-c'],
+      scrapeInterval: '1s',
+    });
     const simulator = new FleetSimulator({
       writeUrl: fleet.writeUrl,
       receive: { fault: 'http-errors', job: 'thanos-receive', replicas: 2 },
@@ -32,7 +48,9 @@ describe('fleet health against real Prometheus agents', () => {
               cache: { ttlSeconds: 0 },
               rateWindow: '1m',
               thresholds: { remoteWrite: { staleAfterSeconds: 15 } },
-              thanos: [{ name: 'local', baseUrl: fleet.queryUrl, timeoutMs: 3000 }],
+              thanos: [
+                { name: 'local', baseUrl: fleet.queryUrl, timeoutMs: 3000 },
+              ],
             },
           },
         }),
@@ -41,7 +59,13 @@ describe('fleet health against real Prometheus agents', () => {
             {
               apiVersion: 'backstage.io/v1alpha1',
               kind: 'Component',
-              metadata: { name: 'receive', namespace: 'default', annotations: { 'fleet-monitoring.io/thanos-component': 'receive' } },
+              metadata: {
+                name: 'receive',
+                namespace: 'default',
+                annotations: {
+                  'fleet-monitoring.io/thanos-component': 'receive',
+                },
+              },
               spec: {},
             },
           ],
@@ -74,7 +98,11 @@ describe('fleet health against real Prometheus agents', () => {
         last = (await summary()).clusters.find(c => c.cluster === cluster);
         return Boolean(last && predicate(last));
       },
-      { timeoutMs: 90_000, intervalMs: 1000, what: `${cluster} ${what} (last: ${JSON.stringify(() => last)})` },
+      {
+        timeoutMs: 90_000,
+        intervalMs: 1000,
+        what: `${cluster} ${what} (last: ${JSON.stringify(() => last)})`,
+      },
     ).catch(e => {
       throw new Error(`${e.message}\nlast seen: ${JSON.stringify(last)}`);
     });
@@ -83,7 +111,11 @@ describe('fleet health against real Prometheus agents', () => {
 
   it('sees every agent healthy once they remote-write', async () => {
     for (const cluster of ['edge-a', 'edge-b', 'edge-c']) {
-      const c = await waitForCluster(cluster, c => c.state === 'healthy' && (c.stats.samplesPerSecond ?? 0) > 0, 'healthy');
+      const c = await waitForCluster(
+        cluster,
+        x => x.state === 'healthy' && (x.stats.samplesPerSecond ?? 0) > 0,
+        'healthy',
+      );
       expect(c.stats.shards).toBeGreaterThanOrEqual(1);
       expect(c.stats.lagSeconds).toBeLessThan(60);
     }
@@ -91,7 +123,11 @@ describe('fleet health against real Prometheus agents', () => {
 
   it('turns a broken remote-write target into failed samples -> failing', async () => {
     await fleet.breakRemoteWrite('edge-b');
-    const c = await waitForCluster('edge-b', c => c.state === 'failing', 'failing');
+    const c = await waitForCluster(
+      'edge-b',
+      x => x.state === 'failing',
+      'failing',
+    );
     expect(c.reasons.map(r => r.id)).toContain('remote-write-failing');
     expect(c.stats.failedPerSecond).toBeGreaterThan(0);
     await fleet.repairRemoteWrite('edge-b');
@@ -99,7 +135,11 @@ describe('fleet health against real Prometheus agents', () => {
 
   it('reports a silent cluster as no-data', async () => {
     await fleet.agent('edge-c').stop();
-    const c = await waitForCluster('edge-c', c => c.state === 'no-data', 'no-data');
+    const c = await waitForCluster(
+      'edge-c',
+      x => x.state === 'no-data',
+      'no-data',
+    );
     expect(c.reasons.map(r => r.id)).toEqual(['cluster-no-data']);
   });
 
@@ -110,7 +150,11 @@ describe('fleet health against real Prometheus agents', () => {
     expect(down.clusters).toEqual([]);
     await new Promise(r => setTimeout(r, 12_000));
     await fleet.startCentral();
-    const c = await waitForCluster('edge-a', c => c.reasons.some(r => r.id === 'remote-write-retrying'), 'retrying');
+    const c = await waitForCluster(
+      'edge-a',
+      x => x.reasons.some(r => r.id === 'remote-write-retrying'),
+      'retrying',
+    );
     expect(['degraded', 'failing']).toContain(c.state);
     expect(c.stats.retriedPerSecond).toBeGreaterThan(0);
   });

@@ -32,18 +32,27 @@ function unquote(s: string): string {
     .replace(/\\(x[0-9a-f]{2}|.)/g, (_, e: string) =>
       e.startsWith('x') && e.length === 3
         ? String.fromCharCode(parseInt(e.slice(1), 16))
-        : ({ n: '\n', r: '\r', t: '\t', '\\': '\\', '"': '"' } as Record<string, string>)[e] ?? e,
+        : ((
+            { n: '\n', r: '\r', t: '\t', '\\': '\\', '"': '"' } as Record<
+              string,
+              string
+            >
+          )[e] ?? e),
     );
 }
 
 describe('escapeLabelValue', () => {
-  it.each(HOSTILE)('keeps %j inside one string literal and round-trips', value => {
-    const quoted = escapeLabelValue(value);
-    // No unescaped quote in the middle: the literal cannot be closed early.
-    expect(quoted.slice(1, -1)).not.toMatch(/(^|[^\\])(\\\\)*"/);
-    expect(quoted).not.toMatch(/[\n\r\u0000]/);
-    expect(unquote(quoted)).toBe(value);
-  });
+  it.each(HOSTILE)(
+    'keeps %j inside one string literal and round-trips',
+    value => {
+      const quoted = escapeLabelValue(value);
+      // No unescaped quote in the middle: the literal cannot be closed early.
+      expect(quoted.slice(1, -1)).not.toMatch(/(^|[^\\])(\\\\)*"/);
+      expect(quoted).not.toMatch(/[\n\r]/);
+      expect(quoted).not.toContain('\u0000');
+      expect(unquote(quoted)).toBe(value);
+    },
+  );
 });
 
 describe('escapeRegex', () => {
@@ -67,13 +76,19 @@ describe('isValidLabelName', () => {
 
 describe('parseSelector', () => {
   it('parses matchers with all operators, braces optional', () => {
-    expect(parseSelector('{job="checkout", namespace=~"shop|cart",env!="dev", x!~"a.*"}')).toEqual([
+    expect(
+      parseSelector(
+        '{job="checkout", namespace=~"shop|cart",env!="dev", x!~"a.*"}',
+      ),
+    ).toEqual([
       { name: 'job', op: '=', value: 'checkout' },
       { name: 'namespace', op: '=~', value: 'shop|cart' },
       { name: 'env', op: '!=', value: 'dev' },
       { name: 'x', op: '!~', value: 'a.*' },
     ]);
-    expect(parseSelector(`job='a\\'b'`)).toEqual([{ name: 'job', op: '=', value: "a'b" }]);
+    expect(parseSelector(`job='a\\'b'`)).toEqual([
+      { name: 'job', op: '=', value: "a'b" },
+    ]);
   });
 
   it('re-formats hostile values safely', () => {

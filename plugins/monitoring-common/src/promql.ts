@@ -25,7 +25,9 @@ export const MAX_MATCHERS = 16;
 export const MAX_LABEL_VALUE_LENGTH = 256;
 
 export function isValidLabelName(name: string): boolean {
-  return name === '__name__' || (LABEL_NAME.test(name) && !name.startsWith('__'));
+  return (
+    name === '__name__' || (LABEL_NAME.test(name) && !name.startsWith('__'))
+  );
 }
 
 /**
@@ -41,7 +43,8 @@ export function escapeLabelValue(value: string): string {
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else if (code < 0x20 || code === 0x7f)
+      out += `\\x${code.toString(16).padStart(2, '0')}`;
     else out += ch;
   }
   return `"${out}"`;
@@ -58,7 +61,9 @@ export function checkLabelValue(value: string, what = 'label value'): string {
     throw new SelectorError(`${what} must not be empty`);
   }
   if (value.length > MAX_LABEL_VALUE_LENGTH) {
-    throw new SelectorError(`${what} is longer than ${MAX_LABEL_VALUE_LENGTH} characters`);
+    throw new SelectorError(
+      `${what} is longer than ${MAX_LABEL_VALUE_LENGTH} characters`,
+    );
   }
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(value)) {
@@ -81,14 +86,18 @@ export function formatMatchers(matchers: LabelMatcher[]): string {
  * Only label matchers are accepted: no metric names, functions or operators.
  */
 export function parseSelector(input: string): LabelMatcher[] {
-  if (typeof input !== 'string') throw new SelectorError('selector must be a string');
+  if (typeof input !== 'string')
+    throw new SelectorError('selector must be a string');
   let text = input.trim();
   if (text.length === 0) throw new SelectorError('selector is empty');
   if (text.length > MAX_SELECTOR_LENGTH) {
-    throw new SelectorError(`selector is longer than ${MAX_SELECTOR_LENGTH} characters`);
+    throw new SelectorError(
+      `selector is longer than ${MAX_SELECTOR_LENGTH} characters`,
+    );
   }
   if (text.startsWith('{')) {
-    if (!text.endsWith('}')) throw new SelectorError('selector opens "{" but does not close it');
+    if (!text.endsWith('}'))
+      throw new SelectorError('selector opens "{" but does not close it');
     text = text.slice(1, -1);
   }
   const matchers: LabelMatcher[] = [];
@@ -96,7 +105,7 @@ export function parseSelector(input: string): LabelMatcher[] {
   const skipSpace = () => {
     while (i < text.length && /\s/.test(text[i])) i++;
   };
-  while (true) {
+  for (;;) {
     skipSpace();
     if (i >= text.length) break;
     const nameMatch = /^[a-zA-Z_][a-zA-Z0-9_]*/.exec(text.slice(i));
@@ -107,7 +116,8 @@ export function parseSelector(input: string): LabelMatcher[] {
     i += name.length;
     skipSpace();
     const opMatch = /^(=~|!~|!=|=)/.exec(text.slice(i));
-    if (!opMatch) throw new SelectorError(`expected =, !=, =~ or !~ after "${name}"`);
+    if (!opMatch)
+      throw new SelectorError(`expected =, !=, =~ or !~ after "${name}"`);
     const op = opMatch[0] as MatchOp;
     i += op.length;
     skipSpace();
@@ -123,8 +133,18 @@ export function parseSelector(input: string): LabelMatcher[] {
       if (ch === '\\') {
         const next = text[i + 1];
         if (next === undefined) break;
-        const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', '"': '"', "'": "'" };
-        if (!(next in map)) throw new SelectorError(`unsupported escape "\\${next}" in "${name}"`);
+        const map: Record<string, string> = {
+          n: '\n',
+          t: '\t',
+          r: '\r',
+          '\\': '\\',
+          '"': '"',
+          "'": "'",
+        };
+        if (!(next in map))
+          throw new SelectorError(
+            `unsupported escape "\\${next}" in "${name}"`,
+          );
         value += map[next];
         i += 2;
         continue;
@@ -137,27 +157,36 @@ export function parseSelector(input: string): LabelMatcher[] {
       value += ch;
       i++;
     }
-    if (!closed) throw new SelectorError(`the value of "${name}" is not closed`);
+    if (!closed)
+      throw new SelectorError(`the value of "${name}" is not closed`);
     if (name.startsWith('__') && name !== '__name__') {
       throw new SelectorError(`reserved label "${name}" is not allowed`);
     }
     checkLabelValue(value === '' ? ' ' : value, `value of "${name}"`);
     matchers.push({ name, op, value });
     if (matchers.length > MAX_MATCHERS) {
-      throw new SelectorError(`selector has more than ${MAX_MATCHERS} matchers`);
+      throw new SelectorError(
+        `selector has more than ${MAX_MATCHERS} matchers`,
+      );
     }
     skipSpace();
     if (i >= text.length) break;
-    if (text[i] !== ',') throw new SelectorError(`expected "," at position ${i + 1}`);
+    if (text[i] !== ',')
+      throw new SelectorError(`expected "," at position ${i + 1}`);
     i++;
   }
-  if (matchers.length === 0) throw new SelectorError('selector has no matchers');
+  if (matchers.length === 0)
+    throw new SelectorError('selector has no matchers');
   // Prometheus refuses selectors where every matcher matches the empty string.
   const hasNonEmpty = matchers.some(
-    m => (m.op === '=' && m.value !== '') || (m.op === '=~' && !safeRegexMatchesEmpty(m.value)),
+    m =>
+      (m.op === '=' && m.value !== '') ||
+      (m.op === '=~' && !safeRegexMatchesEmpty(m.value)),
   );
   if (!hasNonEmpty) {
-    throw new SelectorError('selector needs at least one matcher that does not match the empty string');
+    throw new SelectorError(
+      'selector needs at least one matcher that does not match the empty string',
+    );
   }
   return matchers;
 }

@@ -319,14 +319,16 @@ export class ArgocdFake {
         );
         return;
       case 'unauthorized':
-        return this.error(
+        this.error(
           res,
           401,
           GRPC.Unauthenticated,
           'invalid session: token is expired',
         );
+        return;
       case 'forbidden':
-        return this.error(res, 403, GRPC.PermissionDenied, 'permission denied');
+        this.error(res, 403, GRPC.PermissionDenied, 'permission denied');
+        return;
       default:
     }
 
@@ -335,12 +337,13 @@ export class ArgocdFake {
       try {
         creds = JSON.parse(await this.body(req));
       } catch {
-        return this.error(
+        this.error(
           res,
           400,
           GRPC.InvalidArgument,
           'invalid character in request body',
         );
+        return;
       }
       this.logins++;
       if (
@@ -348,35 +351,41 @@ export class ArgocdFake {
         this.users[creds.username] === undefined ||
         this.users[creds.username] !== creds.password
       ) {
-        return this.error(
+        this.error(
           res,
           401,
           GRPC.Unauthenticated,
           'Invalid username or password',
         );
+        return;
       }
-      return this.send(res, 200, { token: this.issueToken(creds.username) });
+      this.send(res, 200, { token: this.issueToken(creds.username) });
+      return;
     }
 
     const auth = this.authenticated(req);
-    if (auth === 'none')
-      return this.error(
-        res,
-        401,
-        GRPC.Unauthenticated,
-        'no session information',
-      );
-    if (auth === 'invalid')
-      return this.error(
+    if (auth === 'none') {
+      this.error(res, 401, GRPC.Unauthenticated, 'no session information');
+      return;
+    }
+    if (auth === 'invalid') {
+      this.error(
         res,
         401,
         GRPC.Unauthenticated,
         'invalid session: token has invalid claims: token is expired',
       );
-    if (req.method !== 'GET')
-      return this.error(res, 501, GRPC.Unimplemented, 'Method Not Allowed');
+      return;
+    }
+    if (req.method !== 'GET') {
+      this.error(res, 501, GRPC.Unimplemented, 'Method Not Allowed');
+      return;
+    }
 
-    if (url.pathname === '/api/v1/applications') return this.list(url, res);
+    if (url.pathname === '/api/v1/applications') {
+      this.list(url, res);
+      return;
+    }
     const m =
       /^\/api\/v1\/applications\/([^/]+)(?:\/(resource-tree|syncwindows))?$/.exec(
         url.pathname,
@@ -398,32 +407,34 @@ export class ArgocdFake {
           (app.project ?? 'default') !== project)
       ) {
         // ArgoCD: without a project it cannot tell "no access" from "does not exist", so it says 403.
-        if (!project)
-          return this.error(
-            res,
-            403,
-            GRPC.PermissionDenied,
-            'permission denied',
-          );
-        if (app)
-          return this.error(
-            res,
-            403,
-            GRPC.PermissionDenied,
-            'permission denied',
-          );
-        return this.error(
+        if (!project) {
+          this.error(res, 403, GRPC.PermissionDenied, 'permission denied');
+          return;
+        }
+        if (app) {
+          this.error(res, 403, GRPC.PermissionDenied, 'permission denied');
+          return;
+        }
+        this.error(
           res,
           404,
           GRPC.NotFound,
           `applications.argoproj.io "${name}" not found`,
         );
+        return;
       }
-      if (m[2] === 'resource-tree') return this.send(res, 200, this.tree(app));
-      if (m[2] === 'syncwindows') return this.send(res, 200, this.windows(app));
-      return this.send(res, 200, this.render(app));
+      if (m[2] === 'resource-tree') {
+        this.send(res, 200, this.tree(app));
+        return;
+      }
+      if (m[2] === 'syncwindows') {
+        this.send(res, 200, this.windows(app));
+        return;
+      }
+      this.send(res, 200, this.render(app));
+      return;
     }
-    return this.error(res, 404, GRPC.NotFound, 'Not Found');
+    this.error(res, 404, GRPC.NotFound, 'Not Found');
   }
 
   private list(url: URL, res: http.ServerResponse) {
@@ -441,7 +452,9 @@ export class ArgocdFake {
     });
     if (selector) {
       try {
-        items = items.filter(a => labelSelectorMatches(selector, a.labels ?? {}));
+        items = items.filter(a =>
+          labelSelectorMatches(selector, a.labels ?? {}),
+        );
       } catch (e) {
         return this.error(
           res,

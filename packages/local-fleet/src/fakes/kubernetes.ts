@@ -190,27 +190,31 @@ export class KubernetesFake {
     const auth = req.headers.authorization;
     const token = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
     if (this.fault === 'unauthorized' || !token || !this.tokens.has(token)) {
-      return this.status(res, 401, 'Unauthorized', 'Unauthorized');
+      this.status(res, 401, 'Unauthorized', 'Unauthorized');
+      return;
     }
-    if (req.method !== 'GET')
-      return this.status(
+    if (req.method !== 'GET') {
+      this.status(
         res,
         405,
         'MethodNotAllowed',
         'the server does not allow this method on the requested resource',
       );
+      return;
+    }
 
     let m = /^\/api\/v1\/(?:namespaces\/([^/]+)\/)?pods$/.exec(url.pathname);
     if (m) {
       const ns = m[1] ? decodeURIComponent(m[1]) : undefined;
       if (this.forbidden.has(`list pods ${ns ?? '*'}`)) {
-        return this.status(
+        this.status(
           res,
           403,
           'Forbidden',
           `pods is forbidden: User "${this.serviceAccount}" cannot list resource "pods" in API group "" ${ns ? `in the namespace "${ns}"` : 'at the cluster scope'}`,
           { kind: 'pods' },
         );
+        return;
       }
       let items;
       try {
@@ -221,19 +225,21 @@ export class KubernetesFake {
             labelSelectorMatches(selector, p.labels ?? {}),
         );
       } catch (e) {
-        return this.status(
+        this.status(
           res,
           400,
           'BadRequest',
           `unable to parse requirement: ${(e as Error).message}`,
         );
+        return;
       }
-      return this.send(res, 200, {
+      this.send(res, 200, {
         kind: 'PodList',
         apiVersion: 'v1',
         metadata: { resourceVersion: '123456' },
         items: items.map(p => this.renderPod(p)),
       });
+      return;
     }
     m = /^\/api\/v1\/namespaces\/([^/]+)\/configmaps\/([^/]+)$/.exec(
       url.pathname,
@@ -241,24 +247,24 @@ export class KubernetesFake {
     if (m) {
       const [ns, name] = [decodeURIComponent(m[1]), decodeURIComponent(m[2])];
       if (this.forbidden.has(`get configmaps ${ns}`)) {
-        return this.status(
+        this.status(
           res,
           403,
           'Forbidden',
           `configmaps "${name}" is forbidden: User "${this.serviceAccount}" cannot get resource "configmaps" in API group "" in the namespace "${ns}"`,
           { name, kind: 'configmaps' },
         );
+        return;
       }
       const data = this.configMaps.get(`${ns}/${name}`);
-      if (!data)
-        return this.status(
-          res,
-          404,
-          'NotFound',
-          `configmaps "${name}" not found`,
-          { name, kind: 'configmaps' },
-        );
-      return this.send(res, 200, {
+      if (!data) {
+        this.status(res, 404, 'NotFound', `configmaps "${name}" not found`, {
+          name,
+          kind: 'configmaps',
+        });
+        return;
+      }
+      this.send(res, 200, {
         kind: 'ConfigMap',
         apiVersion: 'v1',
         metadata: {
@@ -270,13 +276,38 @@ export class KubernetesFake {
         },
         data,
       });
+      return;
     }
-    return this.status(
+    this.status(
       res,
       404,
       'NotFound',
       'the server could not find the requested resource',
     );
+  }
+
+  /** The container's current state: OOM-killed, waiting (e.g. CrashLoopBackOff) or running. */
+  private containerState(p: FakePodSpec, now: string) {
+    if (p.oomKilledNow) {
+      return {
+        terminated: {
+          exitCode: 137,
+          reason: 'OOMKilled',
+          startedAt: now,
+          finishedAt: '2026-08-22T09:41:12Z',
+          containerID: `containerd://${p.name}`,
+        },
+      };
+    }
+    if (p.waitingReason) {
+      return {
+        waiting: {
+          reason: p.waitingReason,
+          message: 'back-off 5m0s restarting failed container',
+        },
+      };
+    }
+    return { running: { startedAt: now } };
   }
 
   /** A v1 Pod as the API server serialises it (list items carry no kind/apiVersion). */
@@ -285,24 +316,7 @@ export class KubernetesFake {
     const container = p.container ?? 'main';
     const ready = p.ready ?? !(p.oomKilledNow || p.waitingReason);
     const now = '2026-08-22T09:00:00Z';
-    const state = p.oomKilledNow
-      ? {
-          terminated: {
-            exitCode: 137,
-            reason: 'OOMKilled',
-            startedAt: now,
-            finishedAt: '2026-08-22T09:41:12Z',
-            containerID: `containerd://${p.name}`,
-          },
-        }
-      : p.waitingReason
-        ? {
-            waiting: {
-              reason: p.waitingReason,
-              message: 'back-off 5m0s restarting failed container',
-            },
-          }
-        : { running: { startedAt: now } };
+    const state = this.containerState(p, now);
     const lastState = p.lastOomKilledAt
       ? {
           terminated: {

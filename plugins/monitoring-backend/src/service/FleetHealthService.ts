@@ -1,4 +1,7 @@
-import type { CacheService, LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  CacheService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import {
   ArrivingByCluster,
@@ -36,19 +39,35 @@ import { ThanosClient } from '../thanos/ThanosClient';
 import { isUpstreamError } from '../upstream/errors';
 import { CachedLoader } from './CachedLoader';
 
-const STATES: HealthState[] = ['healthy', 'degraded', 'failing', 'no-data', 'unknown'];
+const STATES: HealthState[] = [
+  'healthy',
+  'degraded',
+  'failing',
+  'no-data',
+  'unknown',
+];
 
 /** Upstream fault -> the reason a card shows for an `unknown` state. */
 export function reasonForUpstreamError(info: UpstreamErrorInfo): HealthReason {
-  const id: ReasonId =
-    info.kind === 'timeout'
-      ? 'upstream-timeout'
-      : info.kind === 'unreachable'
-        ? 'upstream-unreachable'
-        : info.kind === 'unauthorized' || info.kind === 'forbidden'
-          ? 'upstream-unauthorized'
-          : 'upstream-error';
-  return { id, severity: 'critical', message: `${info.upstream}: ${info.message}` };
+  return {
+    id: reasonIdForUpstreamError(info),
+    severity: 'critical',
+    message: `${info.upstream}: ${info.message}`,
+  };
+}
+
+function reasonIdForUpstreamError(info: UpstreamErrorInfo): ReasonId {
+  switch (info.kind) {
+    case 'timeout':
+      return 'upstream-timeout';
+    case 'unreachable':
+      return 'upstream-unreachable';
+    case 'unauthorized':
+    case 'forbidden':
+      return 'upstream-unauthorized';
+    default:
+      return 'upstream-error';
+  }
 }
 
 /**
@@ -64,7 +83,8 @@ export class FleetHealthService {
     private readonly logger: LoggerService,
     cache?: CacheService,
   ) {
-    for (const instance of config.thanos) this.clients.set(instance.name, new ThanosClient(instance));
+    for (const instance of config.thanos)
+      this.clients.set(instance.name, new ThanosClient(instance));
     this.loader = new CachedLoader(cache, config.cacheTtlSeconds);
   }
 
@@ -74,7 +94,9 @@ export class FleetHealthService {
 
   /** The named instance, or the first configured one when no name is given. */
   client(name?: string): ThanosClient {
-    const client = name ? this.clients.get(name) : this.clients.values().next().value;
+    const client = name
+      ? this.clients.get(name)
+      : this.clients.values().next().value;
     if (!client) {
       throw new NotFoundError(
         name
@@ -86,7 +108,11 @@ export class FleetHealthService {
   }
 
   private scope(cluster?: string): QueryScope {
-    return { clusterLabel: this.config.clusterLabel, window: this.config.rateWindow, cluster };
+    return {
+      clusterLabel: this.config.clusterLabel,
+      window: this.config.rateWindow,
+      cluster,
+    };
   }
 
   /** Runs `compute` through the cache; upstream faults come back as data, other errors are thrown. */
@@ -96,8 +122,11 @@ export class FleetHealthService {
     onUpstreamError: (info: UpstreamErrorInfo) => T,
   ): Promise<T> {
     try {
-      const { value } = await this.loader.load(`fleet-monitoring:v1:${key}`, compute as any, (v: any) =>
-        v && 'upstreamQueries' in v ? { ...v, upstreamQueries: 0 } : v,
+      const { value } = await this.loader.load(
+        `fleet-monitoring:v1:${key}`,
+        compute as any,
+        (v: any) =>
+          v && 'upstreamQueries' in v ? { ...v, upstreamQueries: 0 } : v,
       );
       return value as unknown as T;
     } catch (e) {
@@ -117,7 +146,10 @@ export class FleetHealthService {
     const inv = bySignal(inventory.result, label);
     const r = bySignal(rates.result, label);
     const g = bySignal(gauges.result, label);
-    const clusters = new Set<string>([...(inv.get('last_seen')?.keys() ?? []), ...(r.get('sent')?.keys() ?? [])]);
+    const clusters = new Set<string>([
+      ...(inv.get('last_seen')?.keys() ?? []),
+      ...(r.get('sent')?.keys() ?? []),
+    ]);
     const stats = new Map<string, RemoteWriteStats>();
     for (const cluster of clusters) {
       if (cluster === '') continue;
@@ -139,24 +171,41 @@ export class FleetHealthService {
   }
 
   private evaluate(cluster: string, stats: RemoteWriteStats): ClusterHealth {
-    return evaluateRemoteWrite(cluster, stats, this.config.thresholds.remoteWrite, Date.now() / 1000);
+    return evaluateRemoteWrite(
+      cluster,
+      stats,
+      this.config.thresholds.remoteWrite,
+      Date.now() / 1000,
+    );
   }
 
   async fleetSummary(instance?: string): Promise<FleetSummary> {
     const client = this.client(instance);
     const name = client.instance.name;
     const empty = (): Record<HealthState, number> =>
-      Object.fromEntries(STATES.map(s => [s, 0])) as Record<HealthState, number>;
+      Object.fromEntries(STATES.map(s => [s, 0])) as Record<
+        HealthState,
+        number
+      >;
     return this.cached<FleetSummary>(
       `summary:${name}`,
       async () => {
-        const { stats, queries } = await this.remoteWriteStats(client, this.scope());
+        const { stats, queries } = await this.remoteWriteStats(
+          client,
+          this.scope(),
+        );
         const clusters = [...stats.entries()]
           .map(([cluster, s]) => this.evaluate(cluster, s))
           .sort((a, b) => a.cluster.localeCompare(b.cluster));
         const counts = empty();
         for (const c of clusters) counts[c.state]++;
-        return { instance: name, generatedAt: new Date().toISOString(), clusters, counts, upstreamQueries: queries };
+        return {
+          instance: name,
+          generatedAt: new Date().toISOString(),
+          clusters,
+          counts,
+          upstreamQueries: queries,
+        };
       },
       error => ({
         instance: name,
@@ -169,7 +218,11 @@ export class FleetHealthService {
     );
   }
 
-  async clusterDetail(instance: string | undefined, cluster: string, rangeSeconds = 3600): Promise<ClusterDetail> {
+  async clusterDetail(
+    instance: string | undefined,
+    cluster: string,
+    rangeSeconds = 3600,
+  ): Promise<ClusterDetail> {
     checkLabelValue(cluster, 'cluster name');
     const client = this.client(instance);
     const name = client.instance.name;
@@ -178,18 +231,32 @@ export class FleetHealthService {
     // ~120 points per graph whatever the range.
     const step = Math.max(15, Math.round(rangeSeconds / 120));
     const range = { start, end, step };
-    const noSeries = { lagSeconds: [], samplesPerSecond: [], failedPerSecond: [], retriedPerSecond: [] };
+    const noSeries = {
+      lagSeconds: [],
+      samplesPerSecond: [],
+      failedPerSecond: [],
+      retriedPerSecond: [],
+    };
     return this.cached<ClusterDetail & { upstreamQueries?: number }>(
       `cluster:${name}:${rangeSeconds}:${JSON.stringify(cluster)}`,
       async () => {
         const scope = this.scope(cluster);
         const [{ stats }, seriesResult] = await Promise.all([
           this.remoteWriteStats(client, scope),
-          client.queryRange(clusterSeriesQuery({ ...scope, cluster }), start, end, step),
+          client.queryRange(
+            clusterSeriesQuery({ ...scope, cluster }),
+            start,
+            end,
+            step,
+          ),
         ]);
         const health = this.evaluate(cluster, stats.get(cluster) ?? {});
         const pick = (signal: string) =>
-          (seriesResult.result.find(s => s.metric.fleet_monitoring_signal === signal)?.values ?? [])
+          (
+            seriesResult.result.find(
+              s => s.metric.fleet_monitoring_signal === signal,
+            )?.values ?? []
+          )
             .map(([ts, v]) => [ts, Number(v)] as [number, number])
             .filter(([, v]) => Number.isFinite(v));
         return {
@@ -204,7 +271,16 @@ export class FleetHealthService {
           },
         };
       },
-      error => ({ cluster, instance: name, state: 'unknown', reasons: [reasonForUpstreamError(error)], stats: {}, series: noSeries, range, error }),
+      error => ({
+        cluster,
+        instance: name,
+        state: 'unknown',
+        reasons: [reasonForUpstreamError(error)],
+        stats: {},
+        series: noSeries,
+        range,
+        error,
+      }),
     );
   }
 
@@ -220,11 +296,23 @@ export class FleetHealthService {
       async () => {
         if (component === 'query') {
           // A probe over all stores shows partial-response warnings the way users would get them.
-          const [stores, probe] = await Promise.all([client.stores(), client.query('count(up)')]);
+          const [stores, probe] = await Promise.all([
+            client.stores(),
+            client.query('count(up)'),
+          ]);
           const health = evaluateQuery(stores, probe.warnings);
-          return { ...health, instance: name, component, isThanos: stores !== undefined, stores, warnings: probe.warnings };
+          return {
+            ...health,
+            instance: name,
+            component,
+            isThanos: stores !== undefined,
+            stores,
+            warnings: probe.warnings,
+          };
         }
-        const { result, warnings } = await client.query(receiveQuery(receiveSelector, this.config.rateWindow));
+        const { result, warnings } = await client.query(
+          receiveQuery(receiveSelector, this.config.rateWindow),
+        );
         const signals = bySignal(result);
         const value = (signal: string) => signals.get(signal)?.get('');
         const reload = value('config_reload_ok');
@@ -234,31 +322,62 @@ export class FleetHealthService {
           replicationFailureRatio: value('replication_error_ratio'),
           forwardFailureRatio: value('forward_error_ratio'),
           hashringFileErrorsPerSecond: value('hashring_file_errors'),
-          configReloadSuccessful: reload === undefined ? undefined : reload === 1,
+          configReloadSuccessful:
+            reload === undefined ? undefined : reload === 1,
           headSeriesLimitedPerSecond: value('head_series_limited'),
           replicationFactor: value('replication_factor'),
           hashringNodes: value('hashring_nodes'),
         };
-        const health = evaluateReceive(receive, value('up'), this.config.thresholds.receive);
-        return { ...health, instance: name, component, isThanos: true, receive, warnings };
+        const health = evaluateReceive(
+          receive,
+          value('up'),
+          this.config.thresholds.receive,
+        );
+        return {
+          ...health,
+          instance: name,
+          component,
+          isThanos: true,
+          receive,
+          warnings,
+        };
       },
-      error => ({ instance: name, component, isThanos: false, state: 'unknown', reasons: [reasonForUpstreamError(error)], warnings: [], error }),
+      error => ({
+        instance: name,
+        component,
+        isThanos: false,
+        state: 'unknown',
+        reasons: [reasonForUpstreamError(error)],
+        warnings: [],
+        error,
+      }),
     );
   }
 
-  async metricsArriving(instance: string | undefined, selector: LabelMatcher[]): Promise<MetricsArriving> {
+  async metricsArriving(
+    instance: string | undefined,
+    selector: LabelMatcher[],
+  ): Promise<MetricsArriving> {
     const client = this.client(instance);
     const name = client.instance.name;
     const label = this.config.clusterLabel;
     const query = manualCheckQuery(selector, label);
-    const selectorText = query.slice(query.indexOf('up{') + 2, query.lastIndexOf('}') + 1);
+    const selectorText = query.slice(
+      query.indexOf('up{') + 2,
+      query.lastIndexOf('}') + 1,
+    );
     return this.cached<MetricsArriving & { upstreamQueries?: number }>(
       `metrics:${name}:${JSON.stringify(selector)}`,
       async () => {
-        const { result } = await client.query(metricsArrivingQuery(selector, label));
+        const { result } = await client.query(
+          metricsArrivingQuery(selector, label),
+        );
         const signals = bySignal(result, label);
         const now = Date.now() / 1000;
-        const names = new Set([...(signals.get('last_seen')?.keys() ?? []), ...(signals.get('series')?.keys() ?? [])]);
+        const names = new Set([
+          ...(signals.get('last_seen')?.keys() ?? []),
+          ...(signals.get('series')?.keys() ?? []),
+        ]);
         const clusters: ArrivingByCluster[] = [...names].sort().map(cluster => {
           const lastSeen = signals.get('last_seen')?.get(cluster);
           return {
@@ -266,13 +385,33 @@ export class FleetHealthService {
             targetsUp: signals.get('targets_up')?.get(cluster) ?? 0,
             targetsTotal: signals.get('targets_total')?.get(cluster) ?? 0,
             seriesCount: signals.get('series')?.get(cluster) ?? 0,
-            lastSampleAgeSeconds: lastSeen === undefined ? undefined : Math.max(0, Math.round(now - lastSeen)),
+            lastSampleAgeSeconds:
+              lastSeen === undefined
+                ? undefined
+                : Math.max(0, Math.round(now - lastSeen)),
           };
         });
-        const health = evaluateMetricsArriving(clusters, this.config.thresholds.metrics.staleAfterSeconds);
-        return { ...health, instance: name, selector: selectorText, query, clusters };
+        const health = evaluateMetricsArriving(
+          clusters,
+          this.config.thresholds.metrics.staleAfterSeconds,
+        );
+        return {
+          ...health,
+          instance: name,
+          selector: selectorText,
+          query,
+          clusters,
+        };
       },
-      error => ({ instance: name, selector: selectorText, query, clusters: [], state: 'unknown', reasons: [reasonForUpstreamError(error)], error }),
+      error => ({
+        instance: name,
+        selector: selectorText,
+        query,
+        clusters: [],
+        state: 'unknown',
+        reasons: [reasonForUpstreamError(error)],
+        error,
+      }),
     );
   }
 }

@@ -14,6 +14,7 @@ import {
   isArgocdAvailable,
   type ArgocdAppSummary,
   type ArgocdEntityApps,
+  type ArgocdHistoryEntry,
   type HealthState,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import { fleetMonitoringApiRef, isFleetMonitoringError } from '../../api';
@@ -96,6 +97,18 @@ function ArgoStatus({
 
 const shortRev = (rev?: string) =>
   rev && /^[0-9a-f]{40}$/.test(rev) ? rev.slice(0, 7) : (rev ?? '—');
+
+function initiatorText(h: ArgocdHistoryEntry): string {
+  if (h.initiatedBy?.automated) return ' (automated)';
+  if (h.initiatedBy?.username) return ` by ${h.initiatedBy.username}`;
+  return '';
+}
+
+function sourceText(h: ArgocdHistoryEntry): string {
+  if (h.source?.path) return ` from ${h.source.path}`;
+  if (h.source?.chart) return ` from chart ${h.source.chart}`;
+  return '';
+}
 
 function AppItem({ app }: { app: ArgocdAppSummary }) {
   const api = useApi(fleetMonitoringApiRef);
@@ -212,16 +225,8 @@ function AppItem({ app }: { app: ArgocdAppSummary }) {
                         : undefined,
                     )}
                   </span>
-                  {h.initiatedBy?.automated
-                    ? ' (automated)'
-                    : h.initiatedBy?.username
-                      ? ` by ${h.initiatedBy.username}`
-                      : ''}
-                  {h.source?.path
-                    ? ` from ${h.source.path}`
-                    : h.source?.chart
-                      ? ` from chart ${h.source.chart}`
-                      : ''}
+                  {initiatorText(h)}
+                  {sourceText(h)}
                 </li>
               ))}
             </ol>

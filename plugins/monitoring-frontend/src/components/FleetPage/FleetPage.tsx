@@ -59,6 +59,9 @@ function useClusterLink(): (cluster: string) => string {
     | ((params: { kind: string; namespace: string; name: string }) => string)
     | undefined;
   try {
+    // useRouteRef always runs all of its own hooks before it throws for an unbound route, so the
+    // hook order is the same on every render; the rule flags any hook inside a try block.
+    // eslint-disable-next-line react-hooks/rules-of-hooks
     route = useRouteRef(entityRouteRef);
   } catch {
     route = undefined;
@@ -234,7 +237,7 @@ export function FleetContent() {
   const api = useApi(fleetMonitoringApiRef);
   const instances = useAsync(() => api.getInstances(), [api]);
   const [instance, setInstance] = useState<string | undefined>();
-  const names = instances.value?.thanos ?? [];
+  const names = useMemo(() => instances.value?.thanos ?? [], [instances.value]);
   useEffect(() => {
     if (!instance && names.length > 0) setInstance(names[0].name);
   }, [instance, names]);

@@ -7,7 +7,7 @@ import {
   fakeFetch,
   json,
   Wrapper,
-} from '../../__fixtures__/testApi';
+} from '../../__testUtils__/testApi';
 import { MetricsArrivingCard } from './MetricsArrivingCard';
 
 describe('MetricsArrivingCard', () => {

@@ -11,7 +11,7 @@ import {
   fakeFetch,
   json,
   Wrapper,
-} from '../../__fixtures__/testApi';
+} from '../../__testUtils__/testApi';
 import { RemoteWriteCard } from './RemoteWriteCard';
 
 describe('RemoteWriteCard', () => {

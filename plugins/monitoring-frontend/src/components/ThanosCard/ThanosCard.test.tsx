@@ -10,7 +10,7 @@ import {
   queryHealth,
   receiveHealth,
 } from '../../__fixtures__/responses';
-import { fakeFetch, json, Wrapper } from '../../__fixtures__/testApi';
+import { fakeFetch, json, Wrapper } from '../../__testUtils__/testApi';
 import { ThanosCard } from './ThanosCard';
 
 describe('ThanosCard', () => {

@@ -41,18 +41,19 @@ const useStyles = makeStyles(theme => ({
 
 function ReceiveStats({ health }: { health: ThanosHealth }) {
   const r = health.receive ?? {};
-  const reload =
-    r.configReloadSuccessful === undefined
-      ? '—'
-      : r.configReloadSuccessful
-        ? 'Last reload succeeded'
-        : 'Last reload FAILED';
-  const hashring =
-    r.hashringFileErrorsPerSecond === undefined
-      ? '—'
-      : r.hashringFileErrorsPerSecond > 0
+  let reload = '—';
+  if (r.configReloadSuccessful !== undefined) {
+    reload = r.configReloadSuccessful
+      ? 'Last reload succeeded'
+      : 'Last reload FAILED';
+  }
+  let hashring = '—';
+  if (r.hashringFileErrorsPerSecond !== undefined) {
+    hashring =
+      r.hashringFileErrorsPerSecond > 0
         ? `File errors: ${formatRate(r.hashringFileErrorsPerSecond)}`
         : 'File read OK';
+  }
   return (
     <StatGrid
       items={[
@@ -210,12 +211,13 @@ export function ThanosCard() {
     available,
     (api, ref) => api.getThanosHealth(ref),
   );
-  const title =
-    value?.component === 'query'
-      ? 'Thanos Query health'
-      : value
-        ? 'Thanos Receive health'
-        : 'Thanos health';
+  let title = 'Thanos health';
+  if (value) {
+    title =
+      value.component === 'query'
+        ? 'Thanos Query health'
+        : 'Thanos Receive health';
+  }
   if (!available) {
     return (
       <FleetCard title="Thanos health">

@@ -21,8 +21,14 @@ export function formatRate(v: number | undefined | null): string {
 
 export function formatPercent(ratio: number | undefined | null): string {
   if (!isNum(ratio)) return MISSING;
-  const p = ratio * 100;
-  return `${p === 0 ? '0' : p < 0.1 ? p.toFixed(3) : p < 10 ? p.toFixed(2) : p.toFixed(1)} %`;
+  return `${percentDigits(ratio * 100)} %`;
+}
+
+function percentDigits(p: number): string {
+  if (p === 0) return '0';
+  if (p < 0.1) return p.toFixed(3);
+  if (p < 10) return p.toFixed(2);
+  return p.toFixed(1);
 }
 
 export function formatDuration(seconds: number | undefined | null): string {
