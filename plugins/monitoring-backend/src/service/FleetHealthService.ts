@@ -6,6 +6,7 @@ import { NotFoundError } from '@backstage/errors';
 import {
   ArrivingByCluster,
   checkLabelValue,
+  formatMatchers,
   ClusterDetail,
   ClusterHealth,
   FleetSummary,
@@ -362,10 +363,7 @@ export class FleetHealthService {
     const name = client.instance.name;
     const label = this.config.clusterLabel;
     const query = manualCheckQuery(selector, label);
-    const selectorText = query.slice(
-      query.indexOf('up{') + 2,
-      query.lastIndexOf('}') + 1,
-    );
+    const selectorText = `{${formatMatchers(selector)}}`;
     return this.cached<MetricsArriving & { upstreamQueries?: number }>(
       `metrics:${name}:${JSON.stringify(selector)}`,
       async () => {
