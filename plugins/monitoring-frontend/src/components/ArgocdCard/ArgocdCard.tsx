@@ -2,10 +2,7 @@ import { useState } from 'react';
 import { Button, makeStyles, Typography } from '@material-ui/core';
 import { Link, Progress, WarningPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import {
-  MissingAnnotationEmptyState,
-  useEntity,
-} from '@backstage/plugin-catalog-react';
+import { useEntity } from '@backstage/plugin-catalog-react';
 import { getCompoundEntityRef } from '@backstage/catalog-model';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import {
@@ -20,7 +17,6 @@ import {
 import { fleetMonitoringApiRef, isFleetMonitoringError } from '../../api';
 import {
   DemoNotice,
-  FleetCard,
   formatAgo,
   formatTime,
   ReasonList,
@@ -29,7 +25,7 @@ import {
   StateHeader,
   StatGrid,
   UpstreamErrorNotice,
-  useEntityRequest,
+  EntityHealthCard,
 } from '../common';
 
 const useStyles = makeStyles(theme => ({
@@ -292,49 +288,30 @@ export function ArgocdDetails({ data }: { data: ArgocdEntityApps }) {
 
 /** The entity's ArgoCD applications (`argocd/app-name` or `argocd/app-selector`). */
 export function ArgocdCard() {
-  const { entity } = useEntity();
-  const available = isArgocdAvailable(entity);
-  const { value, loading, error, retry } = useEntityRequest(
-    available,
-    (api, ref) => api.getArgocd(ref),
-  );
-  const title = 'ArgoCD';
-  if (!available) {
-    return (
-      <FleetCard title={title}>
-        <MissingAnnotationEmptyState
-          annotation={[
-            ARGOCD_APP_NAME_ANNOTATION,
-            ARGOCD_APP_SELECTOR_ANNOTATION,
-          ]}
-        />
-      </FleetCard>
-    );
-  }
-  // A backend without the ArgoCD routes answers 404 with no upstream: not configured, not broken.
-  const notConfigured =
-    isFleetMonitoringError(error) && error.status === 404 && !error.upstream;
   return (
-    <FleetCard
-      title={title}
+    <EntityHealthCard
+      title="ArgoCD"
       subheader="Applications, sync and health"
-      onRefresh={retry}
-      refreshing={loading}
-    >
-      {loading && !value && <Progress />}
-      {error && notConfigured && (
-        <WarningPanel
-          severity="info"
-          title="ArgoCD is not configured"
-          defaultExpanded
-        >
-          The Fleet Monitoring backend does not serve ArgoCD data (
-          {error.message}). Configure
-          <code> fleetMonitoring.argocd</code> in app-config.
-        </WarningPanel>
-      )}
-      {error && !notConfigured && <RequestErrorNotice error={error} />}
-      {value && !error && <ArgocdDetails data={value} />}
-    </FleetCard>
+      isAvailable={isArgocdAvailable}
+      annotation={[ARGOCD_APP_NAME_ANNOTATION, ARGOCD_APP_SELECTOR_ANNOTATION]}
+      load={(api, ref) => api.getArgocd(ref)}
+      render={data => <ArgocdDetails data={data} />}
+      renderError={error =>
+        // A backend without the ArgoCD routes answers 404 with no upstream: not configured, not broken.
+        isFleetMonitoringError(error) &&
+        error.status === 404 &&
+        !error.upstream ? (
+          <WarningPanel
+            severity="info"
+            title="ArgoCD is not configured"
+            defaultExpanded
+          >
+            The Fleet Monitoring backend does not serve ArgoCD data (
+            {error.message}). Configure
+            <code> fleetMonitoring.argocd</code> in app-config.
+          </WarningPanel>
+        ) : undefined
+      }
+    />
   );
 }

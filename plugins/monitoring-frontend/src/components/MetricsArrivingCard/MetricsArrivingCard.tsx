@@ -7,11 +7,7 @@ import {
   TableRow,
   Typography,
 } from '@material-ui/core';
-import { CodeSnippet, Link, Progress } from '@backstage/core-components';
-import {
-  MissingAnnotationEmptyState,
-  useEntity,
-} from '@backstage/plugin-catalog-react';
+import { CodeSnippet, Link } from '@backstage/core-components';
 import {
   isMetricsArrivingAvailable,
   METRICS_SELECTOR_ANNOTATION,
@@ -20,16 +16,14 @@ import {
   type MetricsArriving,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import {
-  FleetCard,
   formatDuration,
   formatNumber,
   ReasonList,
-  RequestErrorNotice,
   StateBadge,
   StateHeader,
   UpstreamErrorNotice,
   useDocsBaseUrl,
-  useEntityRequest,
+  EntityHealthCard,
 } from '../common';
 
 const useStyles = makeStyles(theme => ({
@@ -145,25 +139,13 @@ export function MetricsArrivingDetails({ data }: { data: MetricsArriving }) {
 
 /** Whether the service's metrics reach the central store (`fleet-monitoring.io/metrics-selector`). */
 export function MetricsArrivingCard() {
-  const { entity } = useEntity();
-  const available = isMetricsArrivingAvailable(entity);
-  const { value, loading, error, retry } = useEntityRequest(
-    available,
-    (api, ref) => api.getMetricsArriving(ref),
-  );
-  const title = 'Metrics arriving';
-  if (!available) {
-    return (
-      <FleetCard title={title}>
-        <MissingAnnotationEmptyState annotation={METRICS_SELECTOR_ANNOTATION} />
-      </FleetCard>
-    );
-  }
   return (
-    <FleetCard title={title} onRefresh={retry} refreshing={loading}>
-      {loading && !value && <Progress />}
-      {error && <RequestErrorNotice error={error} />}
-      {value && !error && <MetricsArrivingDetails data={value} />}
-    </FleetCard>
+    <EntityHealthCard
+      title="Metrics arriving"
+      isAvailable={isMetricsArrivingAvailable}
+      annotation={METRICS_SELECTOR_ANNOTATION}
+      load={(api, ref) => api.getMetricsArriving(ref)}
+      render={data => <MetricsArrivingDetails data={data} />}
+    />
   );
 }

@@ -1,28 +1,21 @@
 import { Box, makeStyles } from '@material-ui/core';
-import { Progress } from '@backstage/core-components';
-import {
-  MissingAnnotationEmptyState,
-  useEntity,
-} from '@backstage/plugin-catalog-react';
 import {
   CLUSTER_ANNOTATION,
   isRemoteWriteAvailable,
   type ClusterDetail,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import {
-  FleetCard,
   formatAgo,
   formatDuration,
   formatNumber,
   formatRate,
   formatTime,
   ReasonList,
-  RequestErrorNotice,
   Sparkline,
   StateHeader,
   StatGrid,
   UpstreamErrorNotice,
-  useEntityRequest,
+  EntityHealthCard,
 } from '../common';
 
 const useStyles = makeStyles(theme => ({
@@ -111,30 +104,16 @@ export function RemoteWriteDetails({ detail }: { detail: ClusterDetail }) {
 
 /** Remote-write health of the cluster the entity names (`fleet-monitoring.io/cluster`). */
 export function RemoteWriteCard(props: RemoteWriteCardProps) {
-  const title = 'Remote write';
-  const { entity } = useEntity();
-  const available = isRemoteWriteAvailable(entity);
-  const { value, loading, error, retry } = useEntityRequest(
-    available,
-    (api, ref) => api.getRemoteWrite(ref, { rangeSeconds: props.rangeSeconds }),
-  );
-  if (!available) {
-    return (
-      <FleetCard title={title}>
-        <MissingAnnotationEmptyState annotation={CLUSTER_ANNOTATION} />
-      </FleetCard>
-    );
-  }
   return (
-    <FleetCard
-      title={title}
+    <EntityHealthCard
+      title="Remote write"
       subheader="Prometheus agent → Thanos Receive"
-      onRefresh={retry}
-      refreshing={loading}
-    >
-      {loading && !value && <Progress />}
-      {error && <RequestErrorNotice error={error} />}
-      {value && !error && <RemoteWriteDetails detail={value} />}
-    </FleetCard>
+      isAvailable={isRemoteWriteAvailable}
+      annotation={CLUSTER_ANNOTATION}
+      load={(api, ref) =>
+        api.getRemoteWrite(ref, { rangeSeconds: props.rangeSeconds })
+      }
+      render={detail => <RemoteWriteDetails detail={detail} />}
+    />
   );
 }

@@ -7,11 +7,7 @@ import {
   TableRow,
   Typography,
 } from '@material-ui/core';
-import { Progress, WarningPanel } from '@backstage/core-components';
-import {
-  MissingAnnotationEmptyState,
-  useEntity,
-} from '@backstage/plugin-catalog-react';
+import { WarningPanel } from '@backstage/core-components';
 import {
   isThanosAvailable,
   THANOS_COMPONENT_ANNOTATION,
@@ -19,19 +15,17 @@ import {
   type ThanosHealth,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import {
-  FleetCard,
   formatDuration,
   formatPercent,
   formatRate,
   formatNumber,
   formatTime,
   ReasonList,
-  RequestErrorNotice,
   StateBadge,
   StateHeader,
   StatGrid,
   UpstreamErrorNotice,
-  useEntityRequest,
+  EntityHealthCard,
 } from '../common';
 
 const useStyles = makeStyles(theme => ({
@@ -205,31 +199,18 @@ export function ThanosDetails({ health }: { health: ThanosHealth }) {
 
 /** Health of the Thanos Receive or Query component the entity is (`fleet-monitoring.io/thanos-component`). */
 export function ThanosCard() {
-  const { entity } = useEntity();
-  const available = isThanosAvailable(entity);
-  const { value, loading, error, retry } = useEntityRequest(
-    available,
-    (api, ref) => api.getThanosHealth(ref),
-  );
-  let title = 'Thanos health';
-  if (value) {
-    title =
-      value.component === 'query'
-        ? 'Thanos Query health'
-        : 'Thanos Receive health';
-  }
-  if (!available) {
-    return (
-      <FleetCard title="Thanos health">
-        <MissingAnnotationEmptyState annotation={THANOS_COMPONENT_ANNOTATION} />
-      </FleetCard>
-    );
-  }
   return (
-    <FleetCard title={title} onRefresh={retry} refreshing={loading}>
-      {loading && !value && <Progress />}
-      {error && <RequestErrorNotice error={error} />}
-      {value && !error && <ThanosDetails health={value} />}
-    </FleetCard>
+    <EntityHealthCard
+      title={(value: ThanosHealth | undefined) => {
+        if (!value) return 'Thanos health';
+        return value.component === 'query'
+          ? 'Thanos Query health'
+          : 'Thanos Receive health';
+      }}
+      isAvailable={isThanosAvailable}
+      annotation={THANOS_COMPONENT_ANNOTATION}
+      load={(api, ref) => api.getThanosHealth(ref)}
+      render={health => <ThanosDetails health={health} />}
+    />
   );
 }

@@ -9,3 +9,4 @@ export * from './StatGrid';
 export * from './useEntityRequest';
 export * from './DemoNotice';
 export * from './StateHeader';
+export * from './EntityHealthCard';

@@ -1,0 +1,55 @@
+import { ReactNode } from 'react';
+import type { CompoundEntityRef, Entity } from '@backstage/catalog-model';
+import { Progress } from '@backstage/core-components';
+import {
+  MissingAnnotationEmptyState,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
+import type { FleetMonitoringApi } from '../../api';
+import { RequestErrorNotice } from './ErrorStates';
+import { FleetCard } from './FleetCard';
+import { useEntityRequest } from './useEntityRequest';
+
+/**
+ * The flow every entity card shares: without its annotation it says which one to add (and sends no
+ * request); otherwise one backend request per refresh, with loading, error and the card's details.
+ */
+export function EntityHealthCard<T>(props: {
+  title: string | ((value: T | undefined) => string);
+  subheader?: ReactNode;
+  isAvailable: (entity: Entity) => boolean;
+  annotation: string | string[];
+  load: (api: FleetMonitoringApi, ref: CompoundEntityRef) => Promise<T>;
+  render: (value: T) => ReactNode;
+  /** Handles an error itself (return a node), or leaves it to the standard notice (undefined). */
+  renderError?: (error: Error) => ReactNode | undefined;
+}) {
+  const { entity } = useEntity();
+  const available = props.isAvailable(entity);
+  const { value, loading, error, retry } = useEntityRequest(
+    available,
+    props.load,
+  );
+  const title =
+    typeof props.title === 'function' ? props.title(value) : props.title;
+  if (!available) {
+    return (
+      <FleetCard title={title}>
+        <MissingAnnotationEmptyState annotation={props.annotation} />
+      </FleetCard>
+    );
+  }
+  return (
+    <FleetCard
+      title={title}
+      subheader={props.subheader}
+      onRefresh={retry}
+      refreshing={loading}
+    >
+      {loading && !value && <Progress />}
+      {error &&
+        (props.renderError?.(error) ?? <RequestErrorNotice error={error} />)}
+      {value !== undefined && !error && props.render(value)}
+    </FleetCard>
+  );
+}
