@@ -1,7 +1,7 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import crypto from 'node:crypto';
 import { labelSelectorMatches } from './labelSelector';
+import { closeServer, listenOnLoopback } from './loopbackServer';
 
 /**
  * A contract fake of the ArgoCD API server (argoproj/argo-cd assets/swagger.json, copied next to this
@@ -221,21 +221,15 @@ export class ArgocdFake {
   }
 
   async start(): Promise<void> {
-    this.server = http.createServer((req, res) => {
-      this.handle(req, res).catch(err =>
-        this.error(res, 500, GRPC.Internal, String(err)),
-      );
-    });
-    await new Promise<void>(resolve =>
-      this.server!.listen(this.port, '127.0.0.1', resolve),
-    );
-    this.port = (this.server.address() as AddressInfo).port;
+    ({ server: this.server, port: this.port } = await listenOnLoopback(
+      this.port,
+      (req, res) => this.handle(req, res),
+      (res, err) => this.error(res, 500, GRPC.Internal, String(err)),
+    ));
   }
 
   async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>(resolve => this.server!.close(() => resolve()));
+    await closeServer(this.server);
     this.server = undefined;
   }
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { labelSelectorMatches } from './labelSelector';
+import { closeServer, listenOnLoopback } from './loopbackServer';
 
 /**
  * A contract fake of the Kubernetes core/v1 API for what Fleet Monitoring reads
@@ -131,21 +131,15 @@ export class KubernetesFake {
   }
 
   async start(): Promise<void> {
-    this.server = http.createServer((req, res) => {
-      this.handle(req, res).catch(err =>
-        this.status(res, 500, 'InternalError', String(err)),
-      );
-    });
-    await new Promise<void>(resolve =>
-      this.server!.listen(this.port, '127.0.0.1', resolve),
-    );
-    this.port = (this.server.address() as AddressInfo).port;
+    ({ server: this.server, port: this.port } = await listenOnLoopback(
+      this.port,
+      (req, res) => this.handle(req, res),
+      (res, err) => this.status(res, 500, 'InternalError', String(err)),
+    ));
   }
 
   async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>(resolve => this.server!.close(() => resolve()));
+    await closeServer(this.server);
     this.server = undefined;
   }
 

@@ -38,4 +38,3 @@ export function labelSelectorMatches(
     throw new Error(`unable to parse requirement: ${t}`);
   });
 }
-

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from './loopbackServer';
 
 /**
  * A Thanos Query facade for what no local binary can serve (shared/contracts/thanos/NOTES.md):
@@ -32,14 +32,26 @@ export function defaultStores(replicas = 3): FakeStoreEndpoint[] {
     ...Array.from({ length: replicas }, (_, i) => ({
       type: 'receive' as const,
       name: `thanos-receive-${i}.thanos-receive.monitoring.svc.cluster.local:10901`,
-      labelSets: [{ receive: 'true', replica: `thanos-receive-${i}`, tenant_id: 'default-tenant' }],
+      labelSets: [
+        {
+          receive: 'true',
+          replica: `thanos-receive-${i}`,
+          tenant_id: 'default-tenant',
+        },
+      ],
       minTime: Date.now() - 2 * 3600_000,
       maxTime: 'open' as const,
     })),
     {
       type: 'store',
       name: 'thanos-store-0.thanos-store.monitoring.svc.cluster.local:10901',
-      labelSets: [{ receive: 'true', replica: 'thanos-receive-0', tenant_id: 'default-tenant' }],
+      labelSets: [
+        {
+          receive: 'true',
+          replica: 'thanos-receive-0',
+          tenant_id: 'default-tenant',
+        },
+      ],
       minTime: Date.now() - 30 * 86400_000,
       maxTime: Date.now() - 2 * 3600_000,
     },
@@ -67,20 +79,25 @@ export class ThanosQueryFake {
   }
 
   async start(): Promise<void> {
-    this.server = http.createServer((req, res) => {
-      this.handle(req, res).catch(err => {
+    ({ server: this.server, port: this.port } = await listenOnLoopback(
+      this.options.port ?? 0,
+      (req, res) => this.handle(req, res),
+      (res, err) => {
         res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ status: 'error', errorType: 'internal', error: String(err) }));
-      });
-    });
-    await new Promise<void>(resolve => this.server!.listen(this.options.port ?? 0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
+        res.end(
+          JSON.stringify({
+            status: 'error',
+            errorType: 'internal',
+            error: String(err),
+          }),
+        );
+      },
+    ));
   }
 
   async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>(resolve => this.server!.close(() => resolve()));
+    await closeServer(this.server);
+    this.server = undefined;
   }
 
   /** The /stores body, with int64 bounds written as raw JSON numbers (beyond JS precision). */
@@ -96,7 +113,9 @@ export class ThanosQueryFake {
         `"minTime":${bound(s.minTime, MIN_INT64)},"maxTime":${bound(s.maxTime, MAX_INT64)}}`;
       (groups[s.type] ??= []).push(json);
     }
-    const data = Object.entries(groups).map(([k, v]) => `${JSON.stringify(k)}:[${v.join(',')}]`);
+    const data = Object.entries(groups).map(
+      ([k, v]) => `${JSON.stringify(k)}:[${v.join(',')}]`,
+    );
     return `{"status":"success","data":{${data.join(',')}}}`;
   }
 
@@ -110,55 +129,98 @@ export class ThanosQueryFake {
     }
     if (url.pathname === '/api/v1/stores') {
       if (this.pretendPlainPrometheus || req.method !== 'GET') {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found');
+        res
+          .writeHead(404, { 'content-type': 'text/plain' })
+          .end('404 page not found');
         return;
       }
-      res.writeHead(200, { 'content-type': 'application/json' }).end(this.storesBody());
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(this.storesBody());
       return;
     }
     const body = await readBody(req);
     const params = new URLSearchParams(url.search);
-    if (req.headers['content-type']?.includes('application/x-www-form-urlencoded')) {
-      new URLSearchParams(body.toString()).forEach((v, k) => params.append(k, v));
+    if (
+      req.headers['content-type']?.includes('application/x-www-form-urlencoded')
+    ) {
+      new URLSearchParams(body.toString()).forEach((v, k) =>
+        params.append(k, v),
+      );
     }
     // Thanos-only parameters are validated as Go bools, as Thanos does (400 bad_data otherwise).
     for (const key of ['dedup', 'partial_response']) {
       const v = params.get(key);
-      if (v !== null && !/^(1|t|T|TRUE|true|True|0|f|F|FALSE|false|False)$/.test(v)) {
+      if (
+        v !== null &&
+        !/^(1|t|T|TRUE|true|True|0|f|F|FALSE|false|False)$/.test(v)
+      ) {
         res.writeHead(400, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: `cannot parse "${key}" param: invalid boolean "${v}"` }));
+        res.end(
+          JSON.stringify({
+            status: 'error',
+            errorType: 'bad_data',
+            error: `cannot parse "${key}" param: invalid boolean "${v}"`,
+          }),
+        );
         return;
       }
     }
-    const partial = !/^(0|f|F|FALSE|false|False)$/.test(params.get('partial_response') ?? 'true');
-    const isPromQL = /^\/api\/v1\/(query|query_range|series|labels|label\/[^/]+\/values)$/.test(url.pathname);
+    const partial = !/^(0|f|F|FALSE|false|False)$/.test(
+      params.get('partial_response') ?? 'true',
+    );
+    const isPromQL =
+      /^\/api\/v1\/(query|query_range|series|labels|label\/[^/]+\/values)$/.test(
+        url.pathname,
+      );
     if (isPromQL && this.partialResponseWarnings.length > 0 && !partial) {
-      res.writeHead(422, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(JSON.stringify({ status: 'error', errorType: 'execution', error: this.partialResponseWarnings[0] }));
+      res.writeHead(422, {
+        'content-type': 'application/json',
+        'cache-control': 'no-store',
+      });
+      res.end(
+        JSON.stringify({
+          status: 'error',
+          errorType: 'execution',
+          error: this.partialResponseWarnings[0],
+        }),
+      );
       return;
     }
     // PromQL goes upstream as a form POST (all params in one place); anything else as a plain GET.
-    const upstream = await (isPromQL
-      ? fetch(`${this.options.prometheusUrl}${url.pathname}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: params.toString(),
-        })
-      : fetch(`${this.options.prometheusUrl}${url.pathname}${url.search}`)
+    const upstream = await (
+      isPromQL
+        ? fetch(`${this.options.prometheusUrl}${url.pathname}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: params.toString(),
+          })
+        : fetch(`${this.options.prometheusUrl}${url.pathname}${url.search}`)
     ).catch(() => undefined);
     if (!upstream) {
-      res.writeHead(503, { 'content-type': 'text/plain' }).end('Service Unavailable');
+      res
+        .writeHead(503, { 'content-type': 'text/plain' })
+        .end('Service Unavailable');
       return;
     }
     const text = await upstream.text();
     if (isPromQL && upstream.ok && this.partialResponseWarnings.length > 0) {
       const envelope = JSON.parse(text);
-      envelope.warnings = [...(envelope.warnings ?? []), ...this.partialResponseWarnings];
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      envelope.warnings = [
+        ...(envelope.warnings ?? []),
+        ...this.partialResponseWarnings,
+      ];
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'cache-control': 'no-store',
+      });
       res.end(JSON.stringify(envelope));
       return;
     }
-    res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+    res.writeHead(upstream.status, {
+      'content-type':
+        upstream.headers.get('content-type') ?? 'application/json',
+    });
     res.end(text);
   }
 }
