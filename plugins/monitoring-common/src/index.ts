@@ -10,3 +10,4 @@ export * from './api';
 export * from './promql';
 export * from './argocd';
 export * from './kubernetes';
+export * from './names';

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { HASHRING_CONFIGMAP } from '@fleet-monitoring/plugin-monitoring-common';
 
 export interface KubernetesClusterConfig {
   name: string;
@@ -103,7 +104,7 @@ export function readKubernetesSettings(root: Config): KubernetesSettings {
       k?.getOptionalString('agentSelector') ??
       'app.kubernetes.io/name=prometheus',
     hashringConfigMap:
-      k?.getOptionalString('hashringConfigMap') ?? 'thanos-receive-hashring',
+      k?.getOptionalString('hashringConfigMap') ?? HASHRING_CONFIGMAP,
     hashringKey: k?.getOptionalString('hashringKey') ?? 'hashrings.json',
     receiveGrpcPort: k?.getOptionalNumber('receiveGrpcPort') ?? 10901,
     restartThreshold: k?.getOptionalNumber('restartThreshold') ?? 3,

@@ -1,0 +1,41 @@
+/**
+ * Names the scaffolder writes into a cluster and the backend (and the docs) look for there: one source,
+ * so generated manifests and the Kubernetes view cannot drift apart again.
+ * Ports are the Thanos defaults (`cmd/thanos/receive.go`, `query.go`: gRPC 10901, HTTP 10902, remote
+ * write 19291).
+ */
+
+/** Namespace the fleet's monitoring stack runs in unless told otherwise. */
+export const MONITORING_NAMESPACE = 'monitoring';
+
+/** External label every series of a cluster carries (set by its agent or central Prometheus). */
+export const CLUSTER_LABEL = 'cluster';
+
+/** Header that carries the Thanos tenant (`--receive.tenant-header`). */
+export const TENANT_HEADER = 'THANOS-TENANT';
+
+export const THANOS_PORTS = { grpc: 10901, http: 10902, remoteWrite: 19291 } as const;
+
+/** Thanos Receive: StatefulSet, headless Service and `app.kubernetes.io/name` of its pods. */
+export const RECEIVE_NAME = 'thanos-receive';
+/** Label selector of the receiver pods. */
+export const RECEIVE_SELECTOR = `app.kubernetes.io/name=${RECEIVE_NAME}`;
+/** ConfigMap holding the receivers' hashring file, and the file's key in it. */
+export const HASHRING_CONFIGMAP = 'thanos-receive-hashring';
+export const HASHRING_KEY = 'hashrings.json';
+/**
+ * Label each receiver adds to what it stores (`--label=replica="<pod>"`); Thanos Query deduplicates
+ * replicated series on it (`--query.replica-label`).
+ */
+export const RECEIVE_REPLICA_LABEL = 'replica';
+
+/** Thanos Query of a central cluster: Deployment, Service and `app.kubernetes.io/name`. */
+export const QUERY_NAME = 'thanos-query';
+
+/** Label selector of the Prometheus agent pods (the `prometheus` chart's server). */
+export const AGENT_SELECTOR = 'app.kubernetes.io/name=prometheus';
+
+/** gRPC address of receiver pod `index` through the headless Service: what a hashring lists. */
+export function receiverEndpoint(namespace: string, index: number): string {
+  return `${RECEIVE_NAME}-${index}.${RECEIVE_NAME}.${namespace}.svc.cluster.local:${THANOS_PORTS.grpc}`;
+}
