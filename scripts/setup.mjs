@@ -5,6 +5,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { reexecOnNode24 } from './node24.mjs';
+
+reexecOnNode24(import.meta.url);
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const log = msg => console.log(`[setup] ${msg}`);
@@ -34,14 +37,19 @@ if (missing.length > 0) {
   execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
 }
 
-// npm install when node_modules is missing or older than the lockfile. (`npm ci` rejects the
-// lockfile npm writes here because of platform-specific optional binaries; see toolchain notes.)
+// `npm ci` from the committed lockfile when node_modules is missing or older than the lockfile, so
+// every machine installs the same tree and the lockfile is never rewritten. node-gyp builds native
+// addons (better-sqlite3) against Node 24's own headers, offline.
 const marker = path.join(root, 'node_modules', '.package-lock.json');
 const lock = path.join(root, 'package-lock.json');
 const stale = !fs.existsSync(marker) || (fs.existsSync(lock) && fs.statSync(lock).mtimeMs > fs.statSync(marker).mtimeMs + 1000);
 if (stale) {
-  log('installing npm dependencies (first run takes a few minutes)');
-  execFileSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  log('installing npm dependencies with npm ci (first run takes a few minutes)');
+  const nodedir = path.resolve(path.dirname(process.execPath), '..');
+  const env = fs.existsSync(path.join(nodedir, 'include', 'node', 'node.h'))
+    ? { ...process.env, npm_config_nodedir: nodedir }
+    : process.env;
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit', env });
 }
 
 const ensureHelm = path.join(root, 'scripts', 'ensure-helm.mjs');

@@ -16,6 +16,9 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { buildTechDocs } from './build-techdocs.mjs';
+import { reexecOnNode24 } from './node24.mjs';
+
+reexecOnNode24(import.meta.url);
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = path.join(root, '.fleet-tmp');
