@@ -10,6 +10,8 @@ import {
   ThanosQueryFake,
   freePort,
 } from '@fleet-monitoring/local-fleet';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { expectMatchesSchema } from './__testUtils__/openapi';
 import { fleetMonitoringPlugin } from './plugin';
@@ -40,10 +42,30 @@ const entities = [
   entity('Component', 'down', { 'fleet-monitoring.io/metrics-selector': 'job="x"', 'fleet-monitoring.io/thanos-instance': 'down' }),
 ];
 
+/** Answers 401 (JSON) under /locked/ and a plain-text 503 (a Prometheus still starting) under /starting/. */
+async function failingUpstream(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    if (req.url?.startsWith('/locked/')) {
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"invalid token"}');
+    } else {
+      res.writeHead(503, { 'content-type': 'text/plain' }).end('Service Unavailable');
+    }
+  });
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise(r => server.close(r));
+    },
+  };
+}
+
 describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query facade)', () => {
   let central: PrometheusProcess;
   let thanos: ThanosQueryFake;
   let backend: TestBackend;
+  let failing: { url: string; stop: () => Promise<void> };
   let decision: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW;
   const user = mockCredentials.user.header();
 
@@ -60,16 +82,22 @@ describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query
     await simulator.writeUntilNow();
     thanos = new ThanosQueryFake({ prometheusUrl: central.url });
     await thanos.start();
+    failing = await failingUpstream();
     backend = await startTestBackend({
       features: [
         fleetMonitoringPlugin,
         mockServices.rootConfig.factory({
           data: {
             fleetMonitoring: {
+              // Permission decisions flip between tests; the per-caller decision cache has its own test.
+              cache: { accessTtlSeconds: 0 },
               thanos: [
                 { name: 'central', baseUrl: thanos.url, headers: { Authorization: SECRET }, tenant: 'team-a' },
                 { name: 'down', baseUrl: `http://127.0.0.1:${closedPort}`, timeoutMs: 1000 },
                 { name: 'tiny', baseUrl: thanos.url, maxResponseBytes: 64 },
+                // An upstream that refuses our credentials, and one still starting (plain-text 503).
+                { name: 'locked', baseUrl: `${failing.url}/locked` },
+                { name: 'starting', baseUrl: `${failing.url}/starting` },
               ],
             },
           },
@@ -87,6 +115,7 @@ describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query
   afterAll(async () => {
     await backend?.stop();
     await thanos?.stop();
+    await failing?.stop();
     await central?.destroy();
   });
 
@@ -105,7 +134,7 @@ describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query
     const res = await get('/instances');
     expect(res.status).toBe(200);
     expectMatchesSchema(res.body, 'InstancesResponse');
-    expect(res.body.thanos.map((i: any) => i.name)).toEqual(['central', 'down', 'tiny']);
+    expect(res.body.thanos.map((i: any) => i.name)).toEqual(['central', 'down', 'tiny', 'locked', 'starting']);
     expect(JSON.stringify(res.body)).not.toContain('127.0.0.1');
   });
 
@@ -268,11 +297,48 @@ describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query
       expect(res.status).toBe(status);
     });
 
-    it('refuses methods other than GET and POST', async () => {
-      const res = await request(backend.server)
-        .delete('/api/fleet-monitoring/thanos/central/api/v1/query')
-        .set('Authorization', user);
-      expect(res.status).toBe(400);
+    it('refuses methods other than GET and POST with 405 and Allow', async () => {
+      for (const method of ['delete', 'put'] as const) {
+        const res = await request(backend.server)
+          [method]('/api/fleet-monitoring/thanos/central/api/v1/query')
+          .set('Authorization', user);
+        expect(res.status).toBe(405);
+        expect(res.headers.allow).toBe('GET, POST');
+        expectMatchesSchema(res.body, 'ErrorResponseBody');
+      }
+    });
+
+    it('refuses repeated or oversize parameters instead of dropping them', async () => {
+      const before = thanos.requests;
+      const repeated = await get('/thanos/central/api/v1/query?query=up&query=count(up)');
+      expect(repeated.status).toBe(400);
+      expect(repeated.body.error.message).toContain('"query" is given more than once');
+      const long = `up{job=~"${'a|'.repeat(8200)}b"}`;
+      const oversize = await request(backend.server)
+        .post('/api/fleet-monitoring/thanos/central/api/v1/series')
+        .set('Authorization', user)
+        .type('form')
+        .send({ 'match[]': long });
+      expect(oversize.status).toBe(400);
+      expect(oversize.body.error.message).toContain('longer than 16384');
+      expect(thanos.requests).toBe(before);
+      // Many match[] values are one list parameter, not a repetition.
+      const many = await get('/thanos/central/api/v1/series?match[]=up&match[]=prometheus_build_info');
+      expect(many.status).toBe(200);
+    });
+
+    it("answers an upstream 401 or 503 as our 502 naming the upstream, never as the upstream's status", async () => {
+      const unauthorized = await get('/thanos/locked/api/v1/query?query=up');
+      const unavailable = await get('/thanos/starting/api/v1/query?query=up');
+      expect(unauthorized.body.error.upstream).toBe('thanos:locked');
+      expect(unavailable.body.error.upstream).toBe('thanos:starting');
+      expect(unavailable.body.error.message).toContain('503');
+      for (const res of [unauthorized, unavailable]) {
+        expect(res.status).toBe(502);
+        expectMatchesSchema(res.body, 'ErrorResponseBody');
+      }
+      expect(unauthorized.body.error.kind).toBe('unauthorized');
+      expect(unavailable.body.error).toMatchObject({ kind: 'http-error' });
     });
 
     it('needs the query permission', async () => {

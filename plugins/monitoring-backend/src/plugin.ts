@@ -2,14 +2,13 @@ import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { fleetMonitoringPermissions } from '@fleet-monitoring/plugin-monitoring-common';
 import { ArgocdService } from './argocd/ArgocdService';
-import { readArgocdSettings } from './argocd/config';
 import { createArgocdRouter } from './argocd/router';
-import { readFleetMonitoringConfig } from './config';
-import { readKubernetesSettings } from './kubernetes/config';
+import { readPluginConfig } from './config';
 import { KubernetesService } from './kubernetes/KubernetesService';
 import { createKubernetesRouter } from './kubernetes/router';
 import { createRouter } from './router';
 import { EntityAccess } from './service/entityAccess';
+import { catalogClusters } from './service/catalogClusters';
 import { FleetHealthService } from './service/FleetHealthService';
 
 /** The Fleet Monitoring backend plugin, served under /api/fleet-monitoring. */
@@ -25,15 +24,23 @@ export const fleetMonitoringPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         cache: coreServices.cache,
+        rootLifecycle: coreServices.rootLifecycle,
         catalog: catalogServiceRef,
+        auth: coreServices.auth,
       },
-      async init({ config, logger, httpRouter, httpAuth, permissions, permissionsRegistry, cache, catalog }) {
-        const settings = readFleetMonitoringConfig(config);
+      async init({ config, logger, httpRouter, httpAuth, permissions, permissionsRegistry, cache, rootLifecycle, catalog, auth }) {
+        const settings = readPluginConfig(config);
         permissionsRegistry.addPermissions(fleetMonitoringPermissions);
-        const health = new FleetHealthService(settings, logger, cache);
-        const access = new EntityAccess(httpAuth, permissions, catalog);
-        const argocd = new ArgocdService(readArgocdSettings(config), logger, cache);
-        const kubernetes = new KubernetesService(readKubernetesSettings(config), logger, cache);
+        const health = new FleetHealthService(settings.health, logger, cache, {
+          catalog: catalogClusters(catalog, auth),
+        });
+        const access = new EntityAccess(httpAuth, permissions, catalog, { ttlSeconds: settings.accessTtlSeconds });
+        const argocd = new ArgocdService(settings.argocd, settings.cacheTtlSeconds, logger, cache);
+        const kubernetes = new KubernetesService(settings.kubernetes, settings.cacheTtlSeconds, logger, cache);
+        // Keep-alive pools to the upstreams would otherwise outlive the backend.
+        rootLifecycle.addShutdownHook(async () => {
+          await Promise.all([...health.instanceNames().map(n => health.client(n).close()), argocd.close()]);
+        });
         httpRouter.use(
           await createRouter({
             logger,
@@ -45,9 +52,8 @@ export const fleetMonitoringPlugin = createBackendPlugin({
           }),
         );
         logger.info(
-          `Fleet Monitoring: ${argocd.instanceNames().length} ArgoCD instance(s), ${kubernetes.clusterNames().length} Kubernetes cluster(s) configured`,
+          `Fleet Monitoring: ${settings.health.thanos.length} Thanos instance(s), ${argocd.instanceNames().length} ArgoCD instance(s), ${kubernetes.clusterNames().length} Kubernetes cluster(s) configured`,
         );
-        logger.info(`Fleet Monitoring: ${settings.thanos.length} Thanos instance(s) configured`);
       },
     });
   },

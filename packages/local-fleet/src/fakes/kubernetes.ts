@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { labelSelectorMatches } from './labelSelector';
 import { closeServer, listenOnLoopback } from './loopbackServer';
 
@@ -42,6 +46,33 @@ export interface KubernetesFakeOptions {
   /** Service account name used in 403 messages. */
   serviceAccount?: string;
   port?: number;
+  /** Serve HTTPS with this key and certificate (see selfSignedCertificate), as real API servers do. */
+  tls?: { key: string; cert: string };
+}
+
+/**
+ * A throw-away key and self-signed certificate for 127.0.0.1 (openssl), so a test can give one
+ * cluster the CA and check that another, without it, is refused.
+ */
+export function selfSignedCertificate(): { key: string; cert: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-tls-'));
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+        '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-days', '1',
+        '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
+    return {
+      key: fs.readFileSync(path.join(dir, 'key.pem'), 'utf8'),
+      cert: fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8'),
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** A kube-thanos style receive pod. */
@@ -109,6 +140,7 @@ export class KubernetesFake {
   port = 0;
   requests: string[] = [];
   private readonly serviceAccount: string;
+  private readonly tls?: { key: string; cert: string };
 
   constructor(options: KubernetesFakeOptions = {}) {
     this.pods = options.pods ?? [];
@@ -120,10 +152,11 @@ export class KubernetesFake {
       options.serviceAccount ??
       'system:serviceaccount:backstage:fleet-monitoring';
     this.port = options.port ?? 0;
+    this.tls = options.tls;
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${this.port}`;
   }
 
   setConfigMap(namespace: string, name: string, data: Record<string, string>) {
@@ -135,6 +168,7 @@ export class KubernetesFake {
       this.port,
       (req, res) => this.handle(req, res),
       (res, err) => this.status(res, 500, 'InternalError', String(err)),
+      this.tls,
     ));
   }
 

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -12,10 +13,13 @@ export async function listenOnLoopback(
     res: http.ServerResponse,
   ) => Promise<void>,
   onError: (res: http.ServerResponse, err: unknown) => void,
+  /** Serve HTTPS with this key and certificate instead of plain HTTP. */
+  tls?: { key: string; cert: string },
 ): Promise<{ server: http.Server; port: number }> {
-  const server = http.createServer((req, res) => {
+  const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
     handle(req, res).catch(err => onError(res, err));
-  });
+  };
+  const server: http.Server = tls ? https.createServer(tls, listener) : http.createServer(listener);
   await new Promise<void>(resolve => server.listen(port, '127.0.0.1', resolve));
   return { server, port: (server.address() as AddressInfo).port };
 }

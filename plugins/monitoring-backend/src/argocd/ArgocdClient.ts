@@ -1,12 +1,6 @@
-import type { UpstreamErrorKind } from '@fleet-monitoring/plugin-monitoring-common';
+import type { ArgocdInstanceConfig } from '../config';
 import { UpstreamError } from '../upstream/errors';
-import {
-  dispatcherFor,
-  parseJsonBody,
-  upstreamRequest,
-  UpstreamResponse,
-} from '../upstream/http';
-import type { ArgocdInstanceConfig } from './config';
+import { UpstreamClient } from '../upstream/http';
 
 /** Seconds before a session token's `exp` at which it is treated as expired. */
 const EXPIRY_SKEW_SECONDS = 60;
@@ -29,31 +23,27 @@ export function jwtExpiry(token: string): number | undefined {
   }
 }
 
-interface ArgoErrorBody {
-  error?: string;
-  message?: string;
-  code?: number;
-}
-
-function describeError(res: UpstreamResponse): string | undefined {
-  try {
-    const body = JSON.parse(res.body.toString('utf8')) as ArgoErrorBody;
-    const text = body?.message || body?.error;
-    return typeof text === 'string' ? text.slice(0, 300) : undefined;
-  } catch {
+/** Advice for status errors of an ArgoCD instance: which config key or RBAC rule to check. */
+function argocdHint(instance: ArgocdInstanceConfig) {
+  return (kind: string, _status: number, what: string): string | undefined => {
+    if (kind === 'unauthorized') {
+      return instance.auth.type === 'token'
+        ? `ArgoCD rejected the configured token; check fleetMonitoring.argocd[${instance.name}].token`
+        : `ArgoCD rejected the session; check the username and password of fleetMonitoring.argocd[${instance.name}]`;
+    }
+    if (kind === 'forbidden') {
+      return `the account needs "applications, get" in ArgoCD RBAC for ${what}, or the application does not exist`;
+    }
     return undefined;
-  }
+  };
 }
 
 /**
  * Talks to one ArgoCD API server: bearer token or session login (one login shared by all concurrent
  * requests, reused until the JWT's `exp`, renewed once on a 401), per-instance CA, timeout and size
- * cap. Counts the calls it makes so answers and benchmarks can report upstream load.
+ * cap (UpstreamClient).
  */
-export class ArgocdClient {
-  readonly upstream: string;
-  /** HTTP calls made, logins included. */
-  calls = 0;
+export class ArgocdClient extends UpstreamClient {
   logins = 0;
   private session?: { token: string; expiresAt: number };
   private loginInFlight?: Promise<string>;
@@ -62,56 +52,26 @@ export class ArgocdClient {
     readonly instance: ArgocdInstanceConfig,
     private readonly now: () => number = Date.now,
   ) {
-    this.upstream = `argocd:${instance.name}`;
-  }
-
-  private url(path: string, query?: URLSearchParams): URL {
-    const url = new URL(path.replace(/^\//, ''), this.instance.url);
-    if (query) url.search = query.toString();
-    return url;
-  }
-
-  private async send(
-    path: string,
-    init: {
-      method?: 'GET' | 'POST';
-      query?: URLSearchParams;
-      json?: unknown;
-      token?: string;
-    },
-  ) {
-    this.calls++;
-    return upstreamRequest({
-      upstream: this.upstream,
-      url: this.url(path, init.query),
-      method: init.method ?? 'GET',
-      json: init.json,
-      headers: init.token ? { authorization: `Bearer ${init.token}` } : {},
-      timeoutMs: this.instance.timeoutMs,
-      maxBytes: this.instance.maxResponseBytes,
-      dispatcher: dispatcherFor(this.instance.ca),
+    super({
+      upstream: `argocd:${instance.name}`,
+      baseUrl: instance.url,
+      timeoutMs: instance.timeoutMs,
+      maxResponseBytes: instance.maxResponseBytes,
+      tls: { ca: instance.ca },
+      hint: argocdHint(instance),
     });
   }
 
-  private fail(res: UpstreamResponse, what: string): never {
-    const detail = describeError(res);
-    const suffix = detail ? `: ${detail}` : '';
-    let kind: UpstreamErrorKind = 'http-error';
-    let message = `${what} failed with HTTP ${res.status}${suffix}`;
-    if (res.status === 401) {
-      kind = 'unauthorized';
-      message =
-        this.instance.auth.type === 'token'
-          ? `ArgoCD rejected the configured token (401${suffix}); check fleetMonitoring.argocd[${this.instance.name}].token`
-          : `ArgoCD rejected the session (401${suffix}); check the username and password of fleetMonitoring.argocd[${this.instance.name}]`;
-    } else if (res.status === 403) {
-      kind = 'forbidden';
-      message = `ArgoCD denied ${what} (403${suffix}); the account needs "applications, get" in ArgoCD RBAC, or the application does not exist`;
-    } else if (res.status === 404) {
-      kind = 'not-found';
-      message = `${what}: not found (404${suffix})`;
-    }
-    throw new UpstreamError(this.upstream, kind, message, res.status);
+  private request(
+    path: string,
+    init: { method?: 'GET' | 'POST'; query?: URLSearchParams; json?: unknown; token?: string },
+  ) {
+    return this.send(path, {
+      method: init.method ?? 'GET',
+      query: init.query,
+      json: init.json,
+      headers: init.token ? { authorization: `Bearer ${init.token}` } : {},
+    });
   }
 
   private async login(): Promise<string> {
@@ -119,12 +79,12 @@ export class ArgocdClient {
       throw new Error('login needs username/password');
     const { username, password } = this.instance.auth;
     this.logins++;
-    const res = await this.send('api/v1/session', {
+    const res = await this.request('api/v1/session', {
       method: 'POST',
       json: { username, password },
     });
-    if (res.status !== 200) this.fail(res, 'login (POST /api/v1/session)');
-    const body = parseJsonBody<{ token?: string }>(this.upstream, res);
+    if (res.status !== 200) throw this.statusError(res, 'login (POST /api/v1/session)');
+    const body = this.parseJson<{ token?: string }>(res);
     if (!body.token)
       throw new UpstreamError(
         this.upstream,
@@ -169,12 +129,12 @@ export class ArgocdClient {
     what: string,
   ): Promise<T> {
     let token = await this.token();
-    let res = await this.send(path, { query, token });
+    let res = await this.request(path, { query, token });
     if (res.status === 401 && this.instance.auth.type === 'password') {
       token = await this.token(true, token);
-      res = await this.send(path, { query, token });
+      res = await this.request(path, { query, token });
     }
-    if (res.status !== 200) this.fail(res, what);
-    return parseJsonBody<T>(this.upstream, res);
+    if (res.status !== 200) throw this.statusError(res, what);
+    return this.parseJson<T>(res);
   }
 }

@@ -11,7 +11,6 @@ import express from 'express';
 import Router from 'express-promise-router';
 import type { EntityAccess } from '../service/entityAccess';
 import type { ArgocdService } from './ArgocdService';
-import { answerUpstreamErrors } from './errorResponse';
 
 const ENTITY = '/entity/:kind/:namespace/:name';
 const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
@@ -43,7 +42,7 @@ export function createArgocdRouter(options: {
   router.get(`${ENTITY}/argocd`, async (req, res) => {
     const entity = await access.readEntity(req);
     const selection = selectionOf(entity);
-    await answerUpstreamErrors(req, res, () => argocd.entityApps(selection));
+    res.json(await argocd.entityApps(selection));
   });
 
   const appRoute = (suffix: 'history' | 'resources') =>
@@ -55,10 +54,10 @@ export function createArgocdRouter(options: {
           throw new InputError('Invalid instance or application name');
         const entity = await access.readEntity(req);
         const selection = selectionOf(entity);
-        await answerUpstreamErrors(req, res, () =>
+        res.json(
           suffix === 'history'
-            ? argocd.history(selection, instance, app)
-            : argocd.resources(selection, instance, app),
+            ? await argocd.history(selection, instance, app)
+            : await argocd.resources(selection, instance, app),
         );
       },
     );

@@ -7,12 +7,12 @@ import {
   PodSummary,
   stateFromReasons,
 } from '@fleet-monitoring/plugin-monitoring-common';
-import type { K8sContainerState, K8sPod } from './types';
+import type { V1ContainerState, V1Pod } from '@kubernetes/client-node';
 
 /** A termination within this window counts as "restarting now" even below the restart threshold. */
 const RECENT_RESTART_MS = 3600_000;
 
-function stateOf(s?: K8sContainerState): {
+function stateOf(s?: V1ContainerState): {
   state?: ContainerSummary['state'];
   reason?: string;
 } {
@@ -25,7 +25,7 @@ function stateOf(s?: K8sContainerState): {
 
 /** One pod: readiness, restarts, last termination, memory, and the reasons they imply (FAQ Q4). */
 export function summarizePod(
-  pod: K8sPod,
+  pod: V1Pod,
   role: PodSummary['role'],
   restartThreshold: number,
   now = Date.now(),
@@ -41,21 +41,20 @@ export function summarizePod(
     const oomKilled =
       cs.lastState?.terminated?.reason === 'OOMKilled' ||
       cs.state?.terminated?.reason === 'OOMKilled';
-    return JSON.parse(
-      JSON.stringify({
-        name: cs.name,
-        ready: cs.ready === true,
-        restartCount: cs.restartCount ?? 0,
-        state: current.state,
-        stateReason: current.reason,
-        lastTerminationReason: last?.reason,
-        lastTerminationExitCode: last?.exitCode,
-        lastTerminationAt: last?.finishedAt,
-        memoryRequest: resources?.requests?.memory,
-        memoryLimit: resources?.limits?.memory,
-        oomKilled,
-      }),
-    );
+    return {
+      name: cs.name,
+      ready: cs.ready === true,
+      restartCount: cs.restartCount ?? 0,
+      state: current.state,
+      stateReason: current.reason,
+      lastTerminationReason: last?.reason,
+      lastTerminationExitCode: last?.exitCode,
+      // client-node turns RFC 3339 timestamps into Dates; the answer carries them as strings again.
+      lastTerminationAt: last?.finishedAt ? new Date(last.finishedAt).toISOString() : undefined,
+      memoryRequest: resources?.requests?.memory,
+      memoryLimit: resources?.limits?.memory,
+      oomKilled,
+    };
   });
   const ready =
     pod.status?.conditions?.find(c => c.type === 'Ready')?.status === 'True';
@@ -93,20 +92,18 @@ export function summarizePod(
       threshold: restartThreshold,
     });
   }
-  return JSON.parse(
-    JSON.stringify({
-      name,
-      role,
-      phase: pod.status?.phase,
-      ready,
-      podIP: pod.status?.podIP,
-      nodeName: pod.spec?.nodeName,
-      restarts,
-      containers,
-      state: stateFromReasons(reasons),
-      reasons,
-    }),
-  );
+  return {
+    name,
+    role,
+    phase: pod.status?.phase,
+    ready,
+    podIP: pod.status?.podIP,
+    nodeName: pod.spec?.nodeName,
+    restarts,
+    containers,
+    state: stateFromReasons(reasons),
+    reasons,
+  };
 }
 
 /** Parses the hashring file (a JSON array; endpoints are strings or `{address}` objects). */
@@ -124,14 +121,10 @@ export function parseHashrings(text: string): HashringSummary[] {
         throw new Error(`hashring #${i} has an endpoint without an address`);
       return address;
     });
-    return JSON.parse(
-      JSON.stringify({
-        name: typeof h.hashring === 'string' ? h.hashring : undefined,
-        endpoints,
-        tenants:
-          Array.isArray(h.tenants) && h.tenants.length ? h.tenants : undefined,
-      }),
-    );
+    const ring: HashringSummary = { endpoints };
+    if (typeof h.hashring === 'string') ring.name = h.hashring;
+    if (Array.isArray(h.tenants) && h.tenants.length) ring.tenants = h.tenants;
+    return ring;
   });
 }
 

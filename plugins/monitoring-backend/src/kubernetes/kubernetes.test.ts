@@ -8,14 +8,18 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   agentPod,
+  FakePodSpec,
   hashringJson,
   KubernetesFake,
   receivePod,
+  selfSignedCertificate,
 } from '@fleet-monitoring/local-fleet';
+import type { V1Pod } from '@kubernetes/client-node';
 import request from 'supertest';
+import { readPluginConfig } from '../config';
 import { fleetMonitoringPlugin } from '../plugin';
 import { expectMatchesSchema } from '../__testUtils__/openapi';
-import { readKubernetesSettings } from './config';
+import { KubernetesClient } from './KubernetesClient';
 import {
   checkHashring,
   parseHashrings,
@@ -24,12 +28,29 @@ import {
 } from './evaluate';
 
 describe('evaluation', () => {
-  const fake = new KubernetesFake();
-  it('flags OOMKilled in lastState and in state with the FAQ hints', () => {
+  const fake = new KubernetesFake({ tokens: ['t'] });
+  let client: KubernetesClient;
+  beforeAll(async () => {
+    await fake.start();
+    client = new KubernetesClient(
+      { name: 'eval', url: new URL(`${fake.url}/`), serviceAccountToken: 't', skipTLSVerify: false, timeoutMs: 2000, source: 'fleetMonitoring.kubernetes' },
+      1 << 20,
+    );
+  });
+  afterAll(() => fake.stop());
+
+  /** The pod as @kubernetes/client-node hands it to us (timestamps as Dates), read from the fake. */
+  async function read(spec: FakePodSpec): Promise<V1Pod> {
+    fake.pods = [spec];
+    const list = await client.listPods('monitoring', 'app.kubernetes.io/name');
+    return list.items[0];
+  }
+
+  it('flags OOMKilled in lastState and in state with the FAQ hints', async () => {
     const last = summarizePod(
-      fake.renderPod(
+      await read(
         receivePod(1, { restarts: 1, lastOomKilledAt: '2026-08-22T09:41:12Z' }),
-      ) as any,
+      ),
       'receive',
       3,
       Date.parse('2026-08-22T10:00:00Z'),
@@ -45,11 +66,12 @@ describe('evaluation', () => {
     expect(last.containers[0]).toMatchObject({
       lastTerminationReason: 'OOMKilled',
       lastTerminationExitCode: 137,
+      lastTerminationAt: '2026-08-22T09:41:12.000Z',
       memoryLimit: '2Gi',
       oomKilled: true,
     });
     const now = summarizePod(
-      fake.renderPod(receivePod(2, { oomKilledNow: true })) as any,
+      await read(receivePod(2, { oomKilledNow: true })),
       'receive',
       3,
     );
@@ -60,13 +82,13 @@ describe('evaluation', () => {
     expect(now.state).toBe('failing');
   });
 
-  it('does not call exit code 137 alone OOM; flags restarts above the threshold', () => {
-    const pod: any = fake.renderPod(receivePod(0, { restarts: 5 }));
-    pod.status.containerStatuses[0].lastState = {
+  it('does not call exit code 137 alone OOM; flags restarts above the threshold', async () => {
+    const pod = await read(receivePod(0, { restarts: 5 }));
+    pod.status!.containerStatuses![0].lastState = {
       terminated: {
         exitCode: 137,
         reason: 'Error',
-        finishedAt: '2026-01-01T00:00:00Z',
+        finishedAt: new Date('2026-01-01T00:00:00Z'),
       },
     };
     const s = summarizePod(pod, 'receive', 3);
@@ -112,7 +134,7 @@ describe('evaluation', () => {
   });
 
   it('reads clusters from our config and from Backstage kubernetes.clusterLocatorMethods', () => {
-    const s = readKubernetesSettings(
+    const { kubernetes: s } = readPluginConfig(
       new ConfigReader({
         fleetMonitoring: {
           kubernetes: {

@@ -6,7 +6,6 @@ import {
 } from '@fleet-monitoring/plugin-monitoring-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { answerUpstreamErrors } from '../argocd/errorResponse';
 import type { EntityAccess } from '../service/entityAccess';
 import type { KubernetesService } from './KubernetesService';
 
@@ -34,9 +33,7 @@ export function createKubernetesRouter(options: {
       throw new InputError(
         `Annotation ${KUBERNETES_NAMESPACE_ANNOTATION} "${ns}" is not a namespace name`,
       );
-    await answerUpstreamErrors(req, res, () =>
-      kubernetes.clusterView(cluster, ns),
-    );
+    res.json(await kubernetes.clusterView(cluster, ns));
   });
   return router;
 }

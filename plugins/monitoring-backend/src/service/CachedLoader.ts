@@ -4,6 +4,12 @@ import type { JsonValue } from '@backstage/types';
 /** Longest time a replica serves an answer from its own memory before asking the shared cache. */
 const LOCAL_TTL_MS = 5_000;
 
+export interface Loaded<T> {
+  value: T;
+  /** True when the answer came from a cache, not from the loader. */
+  cached: boolean;
+}
+
 /**
  * Cache-aside in two levels, with request coalescing:
  * - identical concurrent loads share one upstream call set;
@@ -12,8 +18,8 @@ const LOCAL_TTL_MS = 5_000;
  *   fetched and parsed again from the shared store on every request.
  */
 export class CachedLoader {
-  private readonly inflight = new Map<string, Promise<{ value: JsonValue; cached: boolean }>>();
-  private readonly local = new Map<string, { value: JsonValue; expiresAt: number }>();
+  private readonly inflight = new Map<string, Promise<Loaded<unknown>>>();
+  private readonly local = new Map<string, { value: unknown; expiresAt: number }>();
 
   constructor(
     private readonly cache: CacheService | undefined,
@@ -24,27 +30,29 @@ export class CachedLoader {
    * `cachedView` turns a fresh answer into what later readers get (e.g. with `upstreamQueries: 0`);
    * it runs once per cached answer, so hits return the same object and its serialisation can be reused.
    */
-  async load<T extends JsonValue>(
+  async load<T>(
     key: string,
     loader: () => Promise<T>,
     cachedView: (value: T) => T = v => v,
-  ): Promise<{ value: T; cached: boolean }> {
+  ): Promise<Loaded<T>> {
+    // Every key holds answers of one type (keys name their question), so reading one back as T is
+    // sound; this is the one place where stored values are typed again.
     if (this.ttlSeconds > 0) {
       const hit = this.local.get(key);
       if (hit && hit.expiresAt > Date.now()) return { value: hit.value as T, cached: true };
     }
     const running = this.inflight.get(key);
-    if (running) return (await running) as { value: T; cached: boolean };
+    if (running) return (await running) as Loaded<T>;
     const promise = this.loadOnce(key, loader, cachedView);
     this.inflight.set(key, promise);
     try {
-      return (await promise) as { value: T; cached: boolean };
+      return await promise;
     } finally {
       this.inflight.delete(key);
     }
   }
 
-  private remember<T extends JsonValue>(key: string, value: T) {
+  private remember(key: string, value: unknown) {
     const now = Date.now();
     // Drop expired entries now and then so keys of vanished entities do not pile up.
     if (this.local.size > 1000) {
@@ -53,12 +61,16 @@ export class CachedLoader {
     this.local.set(key, { value, expiresAt: now + Math.min(LOCAL_TTL_MS, this.ttlSeconds * 1000) });
   }
 
-  private async loadOnce<T extends JsonValue>(key: string, loader: () => Promise<T>, cachedView: (value: T) => T) {
+  private async loadOnce<T>(
+    key: string,
+    loader: () => Promise<T>,
+    cachedView: (value: T) => T,
+  ): Promise<Loaded<T>> {
     if (this.cache && this.ttlSeconds > 0) {
       // A broken cache store must not break health answers; fall through to the upstream.
-      const hit = await this.cache.get<T>(key).catch(() => undefined);
+      const hit = await this.cache.get(key).catch(() => undefined);
       if (hit !== undefined) {
-        const view = cachedView(hit);
+        const view = cachedView(hit as T);
         this.remember(key, view);
         return { value: view, cached: true };
       }
@@ -66,7 +78,12 @@ export class CachedLoader {
     const value = await loader();
     if (this.ttlSeconds > 0) {
       this.remember(key, cachedView(value));
-      if (this.cache) await this.cache.set(key, value, { ttl: this.ttlSeconds * 1000 }).catch(() => undefined);
+      // Answers are our API's plain JSON data; the store keeps them as JSON.
+      if (this.cache) {
+        await this.cache
+          .set(key, value as unknown as JsonValue, { ttl: this.ttlSeconds * 1000 })
+          .catch(() => undefined);
+      }
     }
     return { value, cached: false };
   }

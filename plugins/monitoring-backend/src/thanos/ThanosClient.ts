@@ -1,7 +1,7 @@
 import type { StoreEndpoint } from '@fleet-monitoring/plugin-monitoring-common';
 import type { ThanosInstanceConfig } from '../config';
 import { UpstreamError } from '../upstream/errors';
-import { dispatcherFor, parseJsonBody, upstreamRequest, UpstreamResponse } from '../upstream/http';
+import { UpstreamClient, UpstreamResponse } from '../upstream/http';
 
 export interface PromVectorSample {
   metric: Record<string, string>;
@@ -41,17 +41,27 @@ function timeBound(v: unknown): number | null {
   return Number.isFinite(n) && Math.abs(n) < Number.MAX_SAFE_INTEGER ? n : null;
 }
 
+/** Advice for status errors of a Thanos Query instance. */
+function thanosHint(kind: string): string | undefined {
+  if (kind === 'unauthorized' || kind === 'forbidden') return "check the instance's headers";
+  if (kind === 'not-found') return 'is baseUrl the root of the PromQL API?';
+  return undefined;
+}
+
 /**
  * Client for one configured Thanos Query (or Prometheus-compatible) instance. Sends the instance's
- * headers, tenant and Thanos defaults server-side; counts the calls it makes (for the benchmark
- * and the `upstreamQueries` field).
+ * headers, tenant and Thanos defaults server-side.
  */
-export class ThanosClient {
-  readonly upstream: string;
-  calls = 0;
-
+export class ThanosClient extends UpstreamClient {
   constructor(readonly instance: ThanosInstanceConfig) {
-    this.upstream = `thanos:${instance.name}`;
+    super({
+      upstream: `thanos:${instance.name}`,
+      baseUrl: instance.baseUrl,
+      timeoutMs: instance.timeoutMs,
+      maxResponseBytes: instance.maxResponseBytes,
+      tls: { ca: instance.ca },
+      hint: thanosHint,
+    });
   }
 
   private headers(): Record<string, string> {
@@ -61,24 +71,12 @@ export class ThanosClient {
     };
   }
 
-  private url(path: string): URL {
-    // Relative to the configured base, so a base path prefix (e.g. /thanos/) is kept.
-    return new URL(`api/v1/${path}`, this.instance.baseUrl);
-  }
-
   async raw(path: string, params: URLSearchParams, method: 'GET' | 'POST' = 'POST', signal?: AbortSignal): Promise<UpstreamResponse> {
-    this.calls++;
-    const url = this.url(path);
-    if (method === 'GET') params.forEach((v, k) => url.searchParams.append(k, v));
-    return upstreamRequest({
-      upstream: this.upstream,
-      url,
+    return this.send(`api/v1/${path}`, {
       method,
-      headers: this.headers(),
+      query: method === 'GET' ? params : undefined,
       form: method === 'POST' ? params : undefined,
-      timeoutMs: this.instance.timeoutMs,
-      maxBytes: this.instance.maxResponseBytes,
-      dispatcher: dispatcherFor(this.instance.ca),
+      headers: this.headers(),
       signal,
     });
   }
@@ -92,23 +90,15 @@ export class ThanosClient {
 
   private async envelope<T>(path: string, params: URLSearchParams): Promise<QueryResult<T>> {
     const res = await this.raw(path, params);
-    return this.unwrap<T>(res);
+    return this.unwrap<T>(res, `/api/v1/${path}`);
   }
 
-  unwrap<T>(res: UpstreamResponse): QueryResult<T> {
-    if (res.status === 401 || res.status === 403) {
-      throw new UpstreamError(this.upstream, res.status === 401 ? 'unauthorized' : 'forbidden', `answered ${res.status}; check the instance's headers`, res.status);
-    }
-    if (res.status === 404) {
-      throw new UpstreamError(this.upstream, 'not-found', 'answered 404; is baseUrl the root of the PromQL API?', 404);
-    }
+  unwrap<T>(res: UpstreamResponse, what = 'the query'): QueryResult<T> {
     // Prometheus answers 503 with plain text while starting or stopping: not JSON.
-    const isJson = res.contentType.includes('json');
-    if (!isJson && res.status >= 400) {
-      const text = res.body.toString('utf8', 0, 120).trim();
-      throw new UpstreamError(this.upstream, 'http-error', `answered ${res.status}${text ? `: ${text}` : ''}`, res.status);
+    if (res.status === 401 || res.status === 403 || res.status === 404 || (res.status >= 400 && !res.contentType.includes('json'))) {
+      throw this.statusError(res, what);
     }
-    const body = parseJsonBody<PromEnvelope<T>>(this.upstream, res);
+    const body = this.parseJson<PromEnvelope<T>>(res);
     if (body.status !== 'success') {
       const kind = body.errorType === 'timeout' ? 'timeout' : 'http-error';
       throw new UpstreamError(this.upstream, kind, `${body.errorType ?? 'error'}: ${body.error ?? 'no message'}`, res.status);
@@ -144,7 +134,7 @@ export class ThanosClient {
   async stores(): Promise<StoreEndpoint[] | undefined> {
     const res = await this.raw('stores', new URLSearchParams(), 'GET');
     if (res.status === 404) return undefined;
-    const { result } = this.unwrap<Record<string, Array<Record<string, unknown>>>>(res);
+    const { result } = this.unwrap<Record<string, Array<Record<string, unknown>>>>(res, '/api/v1/stores');
     const out: StoreEndpoint[] = [];
     for (const [type, endpoints] of Object.entries(result ?? {})) {
       for (const e of endpoints ?? []) {

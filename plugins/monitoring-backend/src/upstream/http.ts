@@ -1,20 +1,18 @@
-import { Agent, fetch, type Dispatcher } from 'undici';
-import { UpstreamError } from './errors';
+import { Agent, fetch } from 'undici';
+import { StatusHint, UpstreamError, errorDetail, upstreamErrorForStatus } from './errors';
 
-export interface UpstreamRequest {
+/** Where and how to reach one configured upstream. */
+export interface UpstreamTarget {
   /** Name used in errors and logs, e.g. `thanos:central`. */
   upstream: string;
-  url: URL;
-  method?: 'GET' | 'POST';
-  headers?: Record<string, string>;
-  /** Form body for POST (application/x-www-form-urlencoded). */
-  form?: URLSearchParams;
-  json?: unknown;
+  /** Base URL ending in `/`; request paths are relative to it, so a path prefix is kept. */
+  baseUrl: URL;
   timeoutMs: number;
-  maxBytes: number;
-  dispatcher?: Dispatcher;
-  /** Abort from the caller (e.g. the browser went away). */
-  signal?: AbortSignal;
+  maxResponseBytes: number;
+  /** TLS of this upstream only; the process defaults stay strict. */
+  tls?: { ca?: string; skipTLSVerify?: boolean };
+  /** Advice added to status errors of this upstream (see upstreamErrorForStatus). */
+  hint?: StatusHint;
 }
 
 export interface UpstreamResponse {
@@ -23,121 +21,174 @@ export interface UpstreamResponse {
   body: Buffer;
 }
 
-const agents = new Map<string, Agent>();
-
-/** One keep-alive agent per CA bundle (a private CA for one upstream never loosens TLS for others). */
-export function dispatcherFor(ca?: string): Dispatcher | undefined {
-  if (!ca) return undefined;
-  let agent = agents.get(ca);
-  if (!agent) {
-    agent = new Agent({ connect: { ca } });
-    agents.set(ca, agent);
-  }
-  return agent;
+export interface SendOptions {
+  method?: 'GET' | 'POST';
+  query?: URLSearchParams;
+  headers?: Record<string, string>;
+  /** Form body (application/x-www-form-urlencoded). */
+  form?: URLSearchParams;
+  json?: unknown;
+  /** Abort from the caller (e.g. the browser went away). */
+  signal?: AbortSignal;
 }
 
-/**
- * Sends one request to a configured upstream with a timeout and a response size cap, and turns every
- * failure into an UpstreamError that names the upstream and the cause (never the headers).
- */
-export async function upstreamRequest(req: UpstreamRequest): Promise<UpstreamResponse> {
-  const timeout = AbortSignal.timeout(req.timeoutMs);
-  const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
-  const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
-  let body: string | undefined;
-  if (req.form) {
-    headers['content-type'] = 'application/x-www-form-urlencoded';
-    body = req.form.toString();
-  } else if (req.json !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(req.json);
-  }
-  let res;
-  try {
-    res = await fetch(req.url, {
-      method: req.method ?? 'GET',
-      headers,
-      body,
-      signal,
-      redirect: 'manual',
-      dispatcher: req.dispatcher,
-    });
-  } catch (e) {
-    throw toUpstreamError(req, e, timeout);
-  }
-  const chunks: Buffer[] = [];
+/** Reads a body up to `maxBytes`; larger bodies are an error naming the limit, not a truncation. */
+export async function readCapped(
+  upstream: string,
+  chunks: AsyncIterable<Uint8Array> | null | undefined,
+  maxBytes: number,
+  status: number,
+): Promise<Buffer> {
+  const parts: Buffer[] = [];
   let size = 0;
-  const declared = Number(res.headers.get('content-length') ?? NaN);
-  if (declared > req.maxBytes) {
-    await res.body?.cancel().catch(() => {});
-    throw new UpstreamError(req.upstream, 'too-large', `response of ${declared} bytes exceeds the ${req.maxBytes} byte limit`, res.status);
-  }
-  try {
-    if (res.body) {
-      for await (const chunk of res.body) {
-        size += chunk.length;
-        if (size > req.maxBytes) {
-          throw new UpstreamError(req.upstream, 'too-large', `response exceeds the ${req.maxBytes} byte limit`, res.status);
-        }
-        chunks.push(Buffer.from(chunk));
-      }
+  for await (const chunk of chunks ?? []) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      throw new UpstreamError(upstream, 'too-large', `response exceeds the ${maxBytes} byte limit`, status);
     }
-  } catch (e) {
-    if (e instanceof UpstreamError) throw e;
-    throw toUpstreamError(req, e, timeout);
+    parts.push(Buffer.from(chunk));
   }
-  return {
-    status: res.status,
-    contentType: res.headers.get('content-type') ?? '',
-    body: Buffer.concat(chunks),
-  };
+  return Buffer.concat(parts);
 }
 
-function toUpstreamError(req: UpstreamRequest, e: unknown, timeout: AbortSignal): UpstreamError {
-  if (timeout.aborted) {
-    return new UpstreamError(req.upstream, 'timeout', `no answer within ${req.timeoutMs} ms`);
-  }
-  const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (err?.name === 'AbortError') {
-    return new UpstreamError(req.upstream, 'unreachable', 'request was cancelled');
-  }
-  const code = errorCode(err);
-  const where = `${req.url.protocol}//${req.url.host}`;
-  if (code === 'ECONNREFUSED') return new UpstreamError(req.upstream, 'unreachable', `connection refused by ${where}`);
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return new UpstreamError(req.upstream, 'unreachable', `host ${req.url.hostname} not found`);
-  }
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') {
-    return new UpstreamError(req.upstream, 'unreachable', `connection to ${where} was reset`);
-  }
-  if (code && /CERT|SSL|TLS/i.test(code)) {
-    return new UpstreamError(req.upstream, 'unreachable', `TLS handshake with ${where} failed (${code}); check the CA bundle`);
-  }
-  return new UpstreamError(req.upstream, 'unreachable', `request to ${where} failed${code ? ` (${code})` : ''}`);
-}
-
-/** undici nests the socket error: cause, cause.cause, or an AggregateError's errors. */
-function errorCode(e: any, depth = 0): string | undefined {
-  if (!e || depth > 4) return undefined;
-  if (typeof e.code === 'string' && !e.code.startsWith('UND_ERR_') && e.code !== 'ERR_INVALID_STATE') return e.code;
-  for (const inner of [e.cause, ...(Array.isArray(e.errors) ? e.errors : [])]) {
+/** undici and node:http nest the socket error: cause, cause.cause, or an AggregateError's errors. */
+function errorCode(e: unknown, depth = 0): string | undefined {
+  if (!e || typeof e !== 'object' || depth > 4) return undefined;
+  const err = e as { code?: unknown; cause?: unknown; errors?: unknown };
+  const own = typeof err.code === 'string' ? err.code : undefined;
+  if (own && !own.startsWith('UND_ERR_') && own !== 'ERR_INVALID_STATE') return own;
+  for (const inner of [err.cause, ...(Array.isArray(err.errors) ? err.errors : [])]) {
     const code = errorCode(inner, depth + 1);
     if (code) return code;
   }
-  return typeof e.code === 'string' ? e.code : undefined;
+  return own;
 }
 
-/** Parses a JSON body or throws a bad-response error naming the upstream. */
-export function parseJsonBody<T>(upstream: string, res: UpstreamResponse): T {
-  try {
-    return JSON.parse(res.body.toString('utf8')) as T;
-  } catch {
-    const snippet = res.body.toString('utf8', 0, 120).replace(/\s+/g, ' ');
-    throw new UpstreamError(
-      upstream,
-      'bad-response',
-      `answered ${res.status} with a non-JSON body (${res.contentType || 'no content type'}): "${snippet}"`,
-      res.status,
-    );
+/** A request that got no HTTP answer (timeout, refused, DNS, TLS, reset) as an UpstreamError. */
+export function failureToUpstreamError(
+  upstream: string,
+  url: URL,
+  e: unknown,
+  timeout: { aborted: boolean; ms: number },
+): UpstreamError {
+  if (e instanceof UpstreamError) return e;
+  if (timeout.aborted) return new UpstreamError(upstream, 'timeout', `no answer within ${timeout.ms} ms`);
+  if ((e as { name?: string })?.name === 'AbortError') {
+    return new UpstreamError(upstream, 'unreachable', 'request was cancelled');
+  }
+  const code = errorCode(e);
+  const where = `${url.protocol}//${url.host}`;
+  if (code === 'ECONNREFUSED') return new UpstreamError(upstream, 'unreachable', `connection refused by ${where}`);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new UpstreamError(upstream, 'unreachable', `host ${url.hostname} not found`);
+  }
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') {
+    return new UpstreamError(upstream, 'unreachable', `connection to ${where} was reset`);
+  }
+  if (code && /CERT|SSL|TLS|SELF_SIGNED/i.test(code)) {
+    return new UpstreamError(upstream, 'unreachable', `TLS handshake with ${where} failed (${code}); check the CA bundle`);
+  }
+  return new UpstreamError(upstream, 'unreachable', `request to ${where} failed${code ? ` (${code})` : ''}`);
+}
+
+/**
+ * The base of every HTTP upstream client (Thanos Query, ArgoCD): one keep-alive pool with this
+ * upstream's TLS settings, a timeout and a response size cap per request, one status-to-error
+ * mapping with this upstream's hint, and `close()` for shutdown. Counts the calls it makes.
+ */
+export class UpstreamClient {
+  readonly upstream: string;
+  calls = 0;
+  private readonly pool: Agent;
+
+  constructor(protected readonly target: UpstreamTarget) {
+    this.upstream = target.upstream;
+    const { ca, skipTLSVerify } = target.tls ?? {};
+    this.pool = new Agent({
+      connect: { ...(ca ? { ca } : {}), ...(skipTLSVerify ? { rejectUnauthorized: false } : {}) },
+    });
+  }
+
+  protected url(path: string, query?: URLSearchParams): URL {
+    const url = new URL(path.replace(/^\//, ''), this.target.baseUrl);
+    if (query) url.search = query.toString();
+    return url;
+  }
+
+  /** Sends one request; any failure without an HTTP answer becomes an UpstreamError. */
+  async send(path: string, options: SendOptions = {}): Promise<UpstreamResponse> {
+    const url = this.url(path, options.query);
+    const { timeoutMs, maxResponseBytes } = this.target;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+    let body: string | undefined;
+    if (options.form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = options.form.toString();
+    } else if (options.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(options.json);
+    }
+    this.calls++;
+    const timedOut = () => ({ aborted: timeout.aborted, ms: timeoutMs });
+    try {
+      const res = await fetch(url, {
+        method: options.method ?? 'GET',
+        headers,
+        body,
+        signal,
+        redirect: 'manual',
+        dispatcher: this.pool,
+      });
+      const declared = Number(res.headers.get('content-length') ?? NaN);
+      if (declared > maxResponseBytes) {
+        await res.body?.cancel().catch(() => {});
+        throw new UpstreamError(
+          this.upstream,
+          'too-large',
+          `response of ${declared} bytes exceeds the ${maxResponseBytes} byte limit`,
+          res.status,
+        );
+      }
+      return {
+        status: res.status,
+        contentType: res.headers.get('content-type') ?? '',
+        body: await readCapped(this.upstream, res.body, maxResponseBytes, res.status),
+      };
+    } catch (e) {
+      throw failureToUpstreamError(this.upstream, url, e, timedOut());
+    }
+  }
+
+  /** This upstream's error for a non-success answer (the one mapping, with this upstream's hint). */
+  statusError(res: UpstreamResponse, what: string): UpstreamError {
+    return upstreamErrorForStatus({
+      upstream: this.upstream,
+      status: res.status,
+      what,
+      detail: errorDetail(res.body.toString('utf8', 0, 4096), res.contentType),
+      hint: this.target.hint,
+    });
+  }
+
+  /** Parses a JSON body or throws a bad-response error naming the upstream. */
+  parseJson<T>(res: UpstreamResponse): T {
+    try {
+      return JSON.parse(res.body.toString('utf8')) as T;
+    } catch {
+      const snippet = res.body.toString('utf8', 0, 120).replace(/\s+/g, ' ');
+      throw new UpstreamError(
+        this.upstream,
+        'bad-response',
+        `answered ${res.status} with a non-JSON body (${res.contentType || 'no content type'}): "${snippet}"`,
+        res.status,
+      );
+    }
+  }
+
+  /** Releases the pool's sockets (backend shutdown). */
+  async close(): Promise<void> {
+    await this.pool.close();
   }
 }

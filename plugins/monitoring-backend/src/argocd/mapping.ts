@@ -1,0 +1,126 @@
+import type {
+  ArgocdAppSummary,
+  ArgocdHistoryEntry,
+  ArgocdResourceSummary,
+  ArgocdSyncWindowState,
+  UpstreamErrorInfo,
+} from '@fleet-monitoring/plugin-monitoring-common';
+import type { ArgocdInstanceConfig } from '../config';
+import { appReasons, appState, lastDeployedAt } from './health';
+import type { ArgoApplication, ArgoApplicationTree, ArgoResourceStatus, ArgoSyncWindows } from './types';
+
+/** Pure mapping from ArgoCD's v1alpha1 objects to our API's shapes (no I/O). */
+
+/** The app's page in the ArgoCD UI. */
+export function appUiUrl(instance: ArgocdInstanceConfig, app: ArgoApplication): string {
+  const name = encodeURIComponent(app.metadata?.name ?? '');
+  const ns = app.metadata?.namespace ? `${encodeURIComponent(app.metadata.namespace)}/` : '';
+  return new URL(`applications/${ns}${name}`, instance.uiUrl).toString();
+}
+
+export function syncWindowState(body: ArgoSyncWindows): ArgocdSyncWindowState {
+  return {
+    canSync: body.canSync ?? true,
+    activeWindows: (body.activeWindows ?? []).map(w => ({
+      kind: w.kind,
+      schedule: w.schedule,
+      duration: w.duration,
+      manualSync: w.manualSync,
+    })),
+  };
+}
+
+/** One application as the entity card shows it: status, source, last deployment, state and reasons. */
+export function appSummary(
+  instance: ArgocdInstanceConfig,
+  app: ArgoApplication,
+  windows?: ArgocdSyncWindowState,
+  windowsError?: UpstreamErrorInfo,
+): ArgocdAppSummary {
+  const reasons = appReasons(app, windows);
+  const source = app.spec?.source ?? app.spec?.sources?.[0];
+  const op = app.status?.operationState;
+  return {
+    instance: instance.name,
+    name: app.metadata?.name ?? '',
+    namespace: app.metadata?.namespace,
+    project: app.spec?.project,
+    syncStatus: app.status?.sync?.status ?? 'Unknown',
+    healthStatus: app.status?.health?.status ?? 'Unknown',
+    healthMessage: app.status?.health?.message,
+    revision: app.status?.sync?.revision ?? app.status?.sync?.revisions?.[0],
+    targetRevision: source?.targetRevision,
+    repoURL: source?.repoURL,
+    path: source?.path,
+    chart: source?.chart,
+    destination: app.spec?.destination,
+    lastDeployedAt: lastDeployedAt(app),
+    operation: op
+      ? { phase: op.phase, message: op.message, startedAt: op.startedAt, finishedAt: op.finishedAt }
+      : undefined,
+    syncWindows: windows,
+    syncWindowsError: windowsError,
+    uiUrl: appUiUrl(instance, app),
+    state: appState(reasons, app),
+    reasons,
+  };
+}
+
+/** Deployment history, newest first. */
+export function historyEntries(app: ArgoApplication): ArgocdHistoryEntry[] {
+  return (app.status?.history ?? [])
+    .map(h => {
+      const source = h.source ?? h.sources?.[0];
+      return {
+        id: Number(h.id ?? 0),
+        revision: h.revision,
+        revisions: h.revisions,
+        deployedAt: h.deployedAt,
+        deployStartedAt: h.deployStartedAt,
+        initiatedBy: h.initiatedBy,
+        source: source
+          ? { repoURL: source.repoURL, path: source.path, chart: source.chart, targetRevision: source.targetRevision }
+          : undefined,
+      };
+    })
+    .sort((a, b) => b.id - a.id);
+}
+
+const resourceKey = (r: ArgoResourceStatus) => `${r.group ?? ''}/${r.kind}/${r.namespace ?? ''}/${r.name}`;
+
+const isProblem = (r: ArgoResourceStatus) =>
+  Boolean((r.health?.status && r.health.status !== 'Healthy') || (r.status && r.status !== 'Synced'));
+
+function resourceSummary(r: ArgoResourceStatus): ArgocdResourceSummary {
+  return {
+    group: r.group || undefined,
+    version: r.version,
+    kind: r.kind ?? '?',
+    namespace: r.namespace,
+    name: r.name ?? '?',
+    health: r.health?.status,
+    healthMessage: r.health?.message,
+    syncStatus: r.status,
+    requiresPruning: r.requiresPruning,
+  };
+}
+
+/**
+ * Managed resources and resource-tree nodes that are not Healthy or not Synced, one entry per
+ * resource (the managed entry's sync status, the tree's health where the managed entry has none).
+ */
+export function resourceProblems(app: ArgoApplication, tree: ArgoApplicationTree): ArgocdResourceSummary[] {
+  const problems = new Map<string, ArgocdResourceSummary>();
+  for (const r of app.status?.resources ?? []) {
+    if (isProblem(r)) problems.set(resourceKey(r), resourceSummary(r));
+  }
+  for (const n of tree.nodes ?? []) {
+    if (!isProblem(n)) continue;
+    const existing = problems.get(resourceKey(n));
+    problems.set(
+      resourceKey(n),
+      existing ? { ...resourceSummary(n), ...existing, health: existing.health ?? n.health?.status } : resourceSummary(n),
+    );
+  }
+  return [...problems.values()];
+}

@@ -1,0 +1,103 @@
+/** The `fleetMonitoring` config section as the plugin uses it: validated, with defaults applied. */
+
+export interface ThanosInstanceConfig {
+  name: string;
+  title?: string;
+  /** Root of the PromQL HTTP API, always ending in `/`. */
+  baseUrl: URL;
+  headers: Record<string, string>;
+  tenant?: string;
+  timeoutMs: number;
+  dedup: boolean;
+  partialResponse: boolean;
+  maxResponseBytes: number;
+  ca?: string;
+}
+
+export interface RemoteWriteThresholds {
+  lagWarningSeconds: number;
+  lagCriticalSeconds: number;
+  failureRatioCritical: number;
+  retriedPerSecondWarning: number;
+  droppedPerSecondWarning: number;
+  pendingSamplesWarning: number;
+  staleAfterSeconds: number;
+}
+
+export interface ReceiveThresholds {
+  httpErrorRatioCritical: number;
+  p99LatencyCriticalSeconds: number;
+  forwardFailureRatioWarning: number;
+}
+
+export interface Thresholds {
+  remoteWrite: RemoteWriteThresholds;
+  receive: ReceiveThresholds;
+  metrics: { staleAfterSeconds: number };
+}
+
+/** What the health questions (Thanos) need. */
+export interface FleetMonitoringConfig {
+  clusterLabel: string;
+  rateWindow: string;
+  cacheTtlSeconds: number;
+  thresholds: Thresholds;
+  thanos: ThanosInstanceConfig[];
+}
+
+/** One ArgoCD instance from `fleetMonitoring.argocd[]`. */
+export interface ArgocdInstanceConfig {
+  name: string;
+  title?: string;
+  /** API base URL, always ending in `/`. */
+  url: URL;
+  /** UI base URL for links (defaults to `url`). */
+  uiUrl: URL;
+  auth: { type: 'token'; token: string } | { type: 'password'; username: string; password: string };
+  ca?: string;
+  timeoutMs: number;
+  maxResponseBytes: number;
+}
+
+export interface ArgocdSettings {
+  instances: ArgocdInstanceConfig[];
+  /** Sync-window lookups per entity answer (OutOfSync apps only). */
+  maxSyncWindowChecks: number;
+}
+
+export interface KubernetesClusterConfig {
+  name: string;
+  /** API server URL, always ending in `/`. */
+  url: URL;
+  serviceAccountToken?: string;
+  ca?: string;
+  /** Honoured for this cluster only (as in Backstage's `kubernetes` config); never process-wide. */
+  skipTLSVerify: boolean;
+  timeoutMs: number;
+  /** Where the cluster came from, for messages. */
+  source: 'fleetMonitoring.kubernetes' | 'kubernetes.clusterLocatorMethods';
+}
+
+export interface KubernetesSettings {
+  namespace: string;
+  receiveSelector: string;
+  agentSelector: string;
+  hashringConfigMap: string;
+  hashringKey: string;
+  receiveGrpcPort: number;
+  /** Restarts at or above which a pod is flagged even without a recent termination. */
+  restartThreshold: number;
+  maxResponseBytes: number;
+  clusters: KubernetesClusterConfig[];
+}
+
+/** Everything the plugin reads from config, read once at start-up. */
+export interface PluginConfig {
+  health: FleetMonitoringConfig;
+  argocd: ArgocdSettings;
+  kubernetes: KubernetesSettings;
+  /** Seconds an upstream answer is reused (`fleetMonitoring.cache.ttlSeconds`); 0 turns caching off. */
+  cacheTtlSeconds: number;
+  /** Seconds a caller's entity read and permission decisions are reused (`fleetMonitoring.cache.accessTtlSeconds`). */
+  accessTtlSeconds: number;
+}
