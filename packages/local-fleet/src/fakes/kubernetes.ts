@@ -213,8 +213,9 @@ export class KubernetesFake {
       req.socket.destroy();
       return;
     }
+    // unref: a stopped fake must not keep the test process alive for a slow answer nobody awaits.
     if (this.fault === 'slow')
-      await new Promise(r => setTimeout(r, this.slowMs));
+      await new Promise(r => setTimeout(r, this.slowMs).unref());
     const auth = req.headers.authorization;
     const token = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
     if (this.fault === 'unauthorized' || !token || !this.tokens.has(token)) {

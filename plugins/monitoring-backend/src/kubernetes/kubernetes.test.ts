@@ -182,8 +182,12 @@ describe('evaluation', () => {
 describe('GET /entity/:kind/:namespace/:name/kubernetes', () => {
   let edge: KubernetesFake;
   let core: KubernetesFake;
+  // Both API servers speak HTTPS with their own self-signed CA, as real ones do.
+  const edgeTls = selfSignedCertificate();
+  const coreTls = selfSignedCertificate();
   beforeAll(async () => {
     edge = new KubernetesFake({
+      tls: edgeTls,
       tokens: ['edge-token'],
       pods: [
         receivePod(0),
@@ -206,6 +210,7 @@ describe('GET /entity/:kind/:namespace/:name/kubernetes', () => {
       ],
     });
     core = new KubernetesFake({
+      tls: coreTls,
       tokens: ['core-token'],
       pods: [receivePod(0)],
     });
@@ -241,7 +246,22 @@ describe('GET /entity/:kind/:namespace/:name/kubernetes', () => {
                     name: 'edge',
                     url: edge.url,
                     serviceAccountToken: 'edge-token',
+                    caData: edgeTls.cert,
                     timeoutMs: 500,
+                  },
+                  // The edge server, but trusting the wrong CA: TLS must fail for this cluster only.
+                  {
+                    name: 'untrusted',
+                    url: edge.url,
+                    serviceAccountToken: 'edge-token',
+                    caData: coreTls.cert,
+                  },
+                  // The same, with verification skipped for this cluster only.
+                  {
+                    name: 'insecure',
+                    url: edge.url,
+                    serviceAccountToken: 'edge-token',
+                    skipTLSVerify: true,
                   },
                 ],
               },
@@ -255,6 +275,8 @@ describe('GET /entity/:kind/:namespace/:name/kubernetes', () => {
                       name: 'core',
                       url: core.url,
                       serviceAccountToken: 'core-token',
+                      // Backstage's kubernetes config carries caData base64-encoded.
+                      caData: Buffer.from(coreTls.cert).toString('base64'),
                     },
                     {
                       name: 'dead',
@@ -274,6 +296,8 @@ describe('GET /entity/:kind/:namespace/:name/kubernetes', () => {
             resource('dead', { 'fleet-monitoring.io/cluster': 'dead' }),
             resource('unknown', { 'fleet-monitoring.io/cluster': 'nope' }),
             resource('plain', {}),
+            resource('untrusted', { 'fleet-monitoring.io/cluster': 'untrusted' }),
+            resource('insecure', { 'fleet-monitoring.io/cluster': 'insecure' }),
           ],
         }),
         opts.deny
@@ -390,6 +414,25 @@ describe('GET /entity/:kind/:namespace/:name/kubernetes', () => {
     expect(core2.body.receivePods).toHaveLength(1);
   });
 
+  it('uses TLS settings per cluster: the right CA passes, a wrong CA fails, skipTLSVerify only where set', async () => {
+    const server = await backend();
+    const untrusted = await request(server)
+      .get(`${base}/untrusted/kubernetes`)
+      .set('Authorization', auth());
+    expect(untrusted.status).toBe(200);
+    expect(untrusted.body.state).toBe('unknown');
+    expect(untrusted.body.errors[0]).toMatchObject({
+      upstream: 'kubernetes:untrusted',
+      kind: 'unreachable',
+    });
+    expect(untrusted.body.errors[0].message).toMatch(/TLS handshake .* failed .*check the CA bundle/);
+    const insecure = await request(server)
+      .get(`${base}/insecure/kubernetes`)
+      .set('Authorization', auth());
+    expect(insecure.body.receivePods).toHaveLength(3);
+    expect(insecure.body.errors).toEqual([]);
+  });
+
   it('times out slow clusters with a clear error', async () => {
     const server = await backend();
     edge.fault = 'slow';
@@ -430,10 +473,6 @@ describe('GET /entity/:kind/:namespace/:name/kubernetes', () => {
     const res = await request(server)
       .get('/api/fleet-monitoring/instances')
       .set('Authorization', auth());
-    expect(res.body.kubernetes.map((c: any) => c.name)).toEqual([
-      'edge',
-      'core',
-      'dead',
-    ]);
+    expect(res.body.kubernetes.map((c: any) => c.name)).toEqual(['edge', 'untrusted', 'insecure', 'core', 'dead']);
   });
 });
