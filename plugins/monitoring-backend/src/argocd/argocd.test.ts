@@ -474,6 +474,18 @@ describe('history and resources routes', () => {
     expect(main.requests.filter(r => r.includes('unrelated'))).toEqual([]);
   });
 
+  it('checks ownership in the named instance only: a hanging unrelated instance is not asked', async () => {
+    const server = await backend({ timeoutMs: 5000 });
+    second.fault = 'slow';
+    second.slowMs = 4000;
+    const res = await request(server)
+      .get(`${base}/both/argocd/main/applications/prometheus-agent/history`)
+      .set('Authorization', mockCredentials.user.header());
+    expect(res.status).toBe(200);
+    expectMatchesSchema(res.body, 'ArgocdHistoryResponse');
+    expect(second.requests).toEqual([]);
+  });
+
   it('answers 502 naming the upstream when the instance fails', async () => {
     const server = await backend();
     main.fault = 'forbidden';
