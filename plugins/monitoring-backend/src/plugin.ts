@@ -1,6 +1,8 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { fleetMonitoringPermissions } from '@fleet-monitoring/plugin-monitoring-common';
+import { registerFleetMonitoringActions } from './actions';
 import { ArgocdService } from './argocd/ArgocdService';
 import { createArgocdRouter } from './argocd/router';
 import { readPluginConfig } from './config';
@@ -27,8 +29,21 @@ export const fleetMonitoringPlugin = createBackendPlugin({
         rootLifecycle: coreServices.rootLifecycle,
         catalog: catalogServiceRef,
         auth: coreServices.auth,
+        actionsRegistry: actionsRegistryServiceRef,
       },
-      async init({ config, logger, httpRouter, httpAuth, permissions, permissionsRegistry, cache, rootLifecycle, catalog, auth }) {
+      async init({
+        config,
+        logger,
+        httpRouter,
+        httpAuth,
+        permissions,
+        permissionsRegistry,
+        cache,
+        rootLifecycle,
+        catalog,
+        auth,
+        actionsRegistry,
+      }) {
         const settings = readPluginConfig(config);
         permissionsRegistry.addPermissions(fleetMonitoringPermissions);
         const health = new FleetHealthService(settings.health, logger, cache, {
@@ -41,6 +56,7 @@ export const fleetMonitoringPlugin = createBackendPlugin({
         rootLifecycle.addShutdownHook(async () => {
           await Promise.all([...health.instanceNames().map(n => health.client(n).close()), argocd.close()]);
         });
+        registerFleetMonitoringActions({ actionsRegistry, access, health, argocd });
         httpRouter.use(
           await createRouter({
             logger,

@@ -1,26 +1,16 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
-  clusterFromEntity,
-  CLUSTER_ANNOTATION,
   ErrorResponseBody,
   fleetMonitoringFleetReadPermission,
   fleetMonitoringQueryPermission,
   InstanceInfo,
   InstancesResponse,
-  LabelMatcher,
-  METRICS_SELECTOR_ANNOTATION,
-  metricsSelectorFromEntity,
-  parseSelector,
-  SelectorError,
-  thanosComponentFromEntity,
-  THANOS_COMPONENT_ANNOTATION,
-  thanosInstanceFromEntity,
-  thanosSelectorFromEntity,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { metricsArrivingQuestion, remoteWriteQuestion, thanosQuestion } from './entityQuestions';
 import { sendJson } from './sendJson';
 import { EntityAccess } from './service/entityAccess';
 import { FleetHealthService } from './service/FleetHealthService';
@@ -39,26 +29,6 @@ export interface RouterOptions {
 }
 
 const ENTITY = '/entity/:kind/:namespace/:name';
-/** Default selector of Thanos Receive's own series when the entity gives none. */
-const DEFAULT_RECEIVE_SELECTOR = 'job=~".*thanos-receive.*"';
-
-function selectorFrom(annotation: string, value: string): LabelMatcher[] {
-  try {
-    return parseSelector(value);
-  } catch (e) {
-    if (e instanceof SelectorError) {
-      throw new InputError(`Annotation ${annotation} is not a valid label selector: ${e.message}`);
-    }
-    throw e;
-  }
-}
-
-function requireAnnotation<T>(value: T | undefined, annotation: string, example: string): T {
-  if (value === undefined) {
-    throw new InputError(`Entity has no ${annotation} annotation; add e.g. "${annotation}: ${example}"`);
-  }
-  return value;
-}
 
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
   const { access, health } = options;
@@ -92,26 +62,18 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   router.get(`${ENTITY}/remote-write`, async (req, res) => {
     const query = rangeSchema.safeParse(req.query);
     if (!query.success) throw new InputError(`Invalid range: ${query.error.issues[0].message}`);
-    const entity = await access.readEntity(req);
-    const cluster = requireAnnotation(clusterFromEntity(entity), CLUSTER_ANNOTATION, 'cluster-02-edge');
-    sendJson(req, res, await health.clusterDetail(thanosInstanceFromEntity(entity), cluster, query.data.range));
+    const { instance, cluster } = remoteWriteQuestion(await access.readEntity(req));
+    sendJson(req, res, await health.clusterDetail(instance, cluster, query.data.range));
   });
 
   router.get(`${ENTITY}/thanos`, async (req, res) => {
-    const entity = await access.readEntity(req);
-    const component = requireAnnotation(thanosComponentFromEntity(entity), THANOS_COMPONENT_ANNOTATION, 'receive');
-    const selector = selectorFrom(
-      'fleet-monitoring.io/thanos-selector',
-      thanosSelectorFromEntity(entity) ?? DEFAULT_RECEIVE_SELECTOR,
-    );
-    sendJson(req, res, await health.thanosHealth(thanosInstanceFromEntity(entity), component, selector));
+    const { instance, component, selector } = thanosQuestion(await access.readEntity(req));
+    sendJson(req, res, await health.thanosHealth(instance, component, selector));
   });
 
   router.get(`${ENTITY}/metrics-arriving`, async (req, res) => {
-    const entity = await access.readEntity(req);
-    const raw = requireAnnotation(metricsSelectorFromEntity(entity), METRICS_SELECTOR_ANNOTATION, 'job="checkout"');
-    const selector = selectorFrom(METRICS_SELECTOR_ANNOTATION, raw);
-    sendJson(req, res, await health.metricsArriving(thanosInstanceFromEntity(entity), selector));
+    const { instance, selector } = metricsArrivingQuestion(await access.readEntity(req));
+    sendJson(req, res, await health.metricsArriving(instance, selector));
   });
 
   // Restricted pass-through: configured instances only, read-only PromQL paths only, allow-listed

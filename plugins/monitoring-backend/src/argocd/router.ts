@@ -1,35 +1,12 @@
 import { InputError } from '@backstage/errors';
-import { Entity } from '@backstage/catalog-model';
-import {
-  ARGOCD_APP_NAME_ANNOTATION,
-  ARGOCD_APP_SELECTOR_ANNOTATION,
-  argocdSelectionFromEntity,
-  ArgocdSelection,
-  LabelSelectorError,
-} from '@fleet-monitoring/plugin-monitoring-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { argocdQuestion } from '../entityQuestions';
 import type { EntityAccess } from '../service/entityAccess';
 import type { ArgocdService } from './ArgocdService';
 
 const ENTITY = '/entity/:kind/:namespace/:name';
 const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
-
-export function selectionOf(entity: Entity): ArgocdSelection {
-  let selection: ArgocdSelection | undefined;
-  try {
-    selection = argocdSelectionFromEntity(entity);
-  } catch (e) {
-    if (e instanceof LabelSelectorError) throw new InputError(e.message);
-    throw e;
-  }
-  if (!selection) {
-    throw new InputError(
-      `Entity has neither ${ARGOCD_APP_NAME_ANNOTATION} nor ${ARGOCD_APP_SELECTOR_ANNOTATION}; add e.g. "${ARGOCD_APP_SELECTOR_ANNOTATION}: app.kubernetes.io/part-of=fleet"`,
-    );
-  }
-  return selection;
-}
 
 /** Entity-scoped ArgoCD routes; every one authenticates and checks the entity permission first. */
 export function createArgocdRouter(options: {
@@ -41,7 +18,7 @@ export function createArgocdRouter(options: {
 
   router.get(`${ENTITY}/argocd`, async (req, res) => {
     const entity = await access.readEntity(req);
-    const selection = selectionOf(entity);
+    const selection = argocdQuestion(entity);
     res.json(await argocd.entityApps(selection));
   });
 
@@ -53,7 +30,7 @@ export function createArgocdRouter(options: {
         if (!SEGMENT.test(instance) || !SEGMENT.test(app))
           throw new InputError('Invalid instance or application name');
         const entity = await access.readEntity(req);
-        const selection = selectionOf(entity);
+        const selection = argocdQuestion(entity);
         res.json(
           suffix === 'history'
             ? await argocd.history(selection, instance, app)

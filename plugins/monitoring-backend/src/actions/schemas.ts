@@ -1,0 +1,33 @@
+import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
+
+/** The zod the actions registry hands to schema factories (its own copy, not necessarily ours). */
+type Zod = Parameters<Parameters<ActionsRegistryService['register']>[0]['schema']['input']>[0];
+
+/** Output pieces every action shares: a health state and the reasons behind it, with their fixes. */
+
+export const stateSchema = (z: Zod) =>
+  z.string().describe('Health state: healthy, recovering, degraded, failing, no-data or unknown');
+
+export const reasonsSchema = (z: Zod) =>
+  z
+    .array(
+      z.object({
+        id: z.string().describe('Reason id; each has a section in the troubleshooting docs'),
+        severity: z.string(),
+        message: z.string(),
+        hints: z.array(z.string()).optional().describe('Concrete next steps, in order'),
+      }),
+    )
+    .describe('Why the state is what it is');
+
+export const upstreamErrorSchema = (z: Zod) =>
+  z
+    .object({ upstream: z.string(), kind: z.string(), message: z.string() })
+    .describe('The upstream that could not answer, and why');
+
+export const entityRefSchema = (z: Zod) =>
+  z
+    .string()
+    .min(3)
+    .max(512)
+    .describe('Catalog entity reference, e.g. "resource:default/cluster-02-edge" or "component:default/checkout"');

@@ -1,0 +1,93 @@
+import type { Entity } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import {
+  ARGOCD_APP_NAME_ANNOTATION,
+  ARGOCD_APP_SELECTOR_ANNOTATION,
+  argocdSelectionFromEntity,
+  ArgocdSelection,
+  clusterFromEntity,
+  CLUSTER_ANNOTATION,
+  LabelMatcher,
+  LabelSelectorError,
+  METRICS_SELECTOR_ANNOTATION,
+  metricsSelectorFromEntity,
+  parseSelector,
+  SelectorError,
+  thanosComponentFromEntity,
+  THANOS_COMPONENT_ANNOTATION,
+  thanosInstanceFromEntity,
+  thanosSelectorFromEntity,
+} from '@fleet-monitoring/plugin-monitoring-common';
+
+/**
+ * What an entity's annotations ask, checked once for routes and actions alike: a missing or
+ * malformed annotation is an InputError (400) that names the annotation and gives an example.
+ */
+
+/** Default selector of Thanos Receive's own series when the entity gives none. */
+const DEFAULT_RECEIVE_SELECTOR = 'job=~".*thanos-receive.*"';
+
+function selectorFrom(annotation: string, value: string): LabelMatcher[] {
+  try {
+    return parseSelector(value);
+  } catch (e) {
+    if (e instanceof SelectorError) {
+      throw new InputError(`Annotation ${annotation} is not a valid label selector: ${e.message}`);
+    }
+    throw e;
+  }
+}
+
+function requireAnnotation<T>(value: T | undefined, annotation: string, example: string): T {
+  if (value === undefined) {
+    throw new InputError(`Entity has no ${annotation} annotation; add e.g. "${annotation}: ${example}"`);
+  }
+  return value;
+}
+
+/** A cluster entity's remote-write question: which Thanos instance, which cluster. */
+export function remoteWriteQuestion(entity: Entity): { instance?: string; cluster: string } {
+  return {
+    instance: thanosInstanceFromEntity(entity),
+    cluster: requireAnnotation(clusterFromEntity(entity), CLUSTER_ANNOTATION, 'cluster-02-edge'),
+  };
+}
+
+/** A Thanos component entity's question: which component, selected by which series. */
+export function thanosQuestion(entity: Entity): {
+  instance?: string;
+  component: 'receive' | 'query';
+  selector: LabelMatcher[];
+} {
+  return {
+    instance: thanosInstanceFromEntity(entity),
+    component: requireAnnotation(thanosComponentFromEntity(entity), THANOS_COMPONENT_ANNOTATION, 'receive'),
+    selector: selectorFrom(
+      'fleet-monitoring.io/thanos-selector',
+      thanosSelectorFromEntity(entity) ?? DEFAULT_RECEIVE_SELECTOR,
+    ),
+  };
+}
+
+/** A service entity's "are its metrics arriving" question: which series. */
+export function metricsArrivingQuestion(entity: Entity): { instance?: string; selector: LabelMatcher[] } {
+  const raw = requireAnnotation(metricsSelectorFromEntity(entity), METRICS_SELECTOR_ANNOTATION, 'job="checkout"');
+  return { instance: thanosInstanceFromEntity(entity), selector: selectorFrom(METRICS_SELECTOR_ANNOTATION, raw) };
+}
+
+/** Which ArgoCD applications the entity names (`argocd/app-name` or `argocd/app-selector`). */
+export function argocdQuestion(entity: Entity): ArgocdSelection {
+  let selection: ArgocdSelection | undefined;
+  try {
+    selection = argocdSelectionFromEntity(entity);
+  } catch (e) {
+    if (e instanceof LabelSelectorError) throw new InputError(e.message);
+    throw e;
+  }
+  if (!selection) {
+    throw new InputError(
+      `Entity has neither ${ARGOCD_APP_NAME_ANNOTATION} nor ${ARGOCD_APP_SELECTOR_ANNOTATION}; add e.g. "${ARGOCD_APP_SELECTOR_ANNOTATION}: app.kubernetes.io/part-of=fleet"`,
+    );
+  }
+  return selection;
+}
