@@ -23,6 +23,19 @@ const AUTH = mockCredentials.user.header();
 const SIZES = (process.env.BENCH_SIZES ?? '10,100,1000').split(',').map(Number);
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 30);
 const LOAD_CLIENTS = Number(process.env.BENCH_LOAD_CLIENTS ?? 100);
+/** Entity route vs fleet summary, both served from cache, at this many concurrent clients. */
+const ENTITY_CLIENTS = Number(process.env.BENCH_ENTITY_CLIENTS ?? 200);
+const ENTITY_SECONDS = Number(process.env.BENCH_ENTITY_SECONDS ?? 15);
+const ENTITY_CLUSTER = 'sim-0001';
+
+function clusterEntity(cluster: string) {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: { name: cluster, namespace: 'default', annotations: { 'fleet-monitoring.io/cluster': cluster } },
+    spec: { type: 'kubernetes-cluster', owner: 'team' },
+  };
+}
 
 interface Env {
   central: PrometheusProcess;
@@ -50,7 +63,7 @@ async function setup(clusters: number, ttlSeconds: number): Promise<Env> {
       mockServices.rootConfig.factory({
         data: { fleetMonitoring: { cache: { ttlSeconds }, thanos: [{ name: 'central', baseUrl: facade.url, timeoutMs: 30_000 }] } },
       }),
-      catalogServiceMock.factory({ entities: [] }),
+      catalogServiceMock.factory({ entities: [clusterEntity(ENTITY_CLUSTER)] }),
     ],
   });
   const { port } = backend.server.address() as { port: number };
@@ -166,6 +179,40 @@ async function main() {
     `errors ${load.errors}`,
     `backend rss ${(memBefore / 2 ** 20).toFixed(0)} -> ${(memAfter / 2 ** 20).toFixed(0)} MiB`,
     `upstream requests ${cold.facade.requests - before}`,
+  );
+  // Entity route cache hit next to the summary's, same run, same client count: the per-caller
+  // entity read and permission decision must not make entity routes the slow ones (target: within
+  // 2x of the summary's p99 and throughput).
+  const entityUrl = `${cold.base}/entity/resource/default/${ENTITY_CLUSTER}/remote-write`;
+  const warm = await fetch(entityUrl, { headers: { authorization: AUTH } });
+  if (!warm.ok) throw new Error(`entity route answered ${warm.status}`);
+  await warm.text();
+  const loadOf = async (url: string) =>
+    JSON.parse(
+      await runProcess(process.execPath, [
+        path.join(__dirname, 'loadClient.mjs'),
+        url,
+        AUTH,
+        String(ENTITY_CLIENTS),
+        String(ENTITY_SECONDS),
+      ]),
+    );
+  const summaryHit = await loadOf(`${cold.base}/fleet/central/summary`);
+  const entityHit = await loadOf(entityUrl);
+  const rate = (l: { requests: number }) => l.requests / ENTITY_SECONDS;
+  for (const [name, l] of [
+    [`summary cache hit, ${ENTITY_CLIENTS} clients x ${ENTITY_SECONDS} s`, summaryHit],
+    [`entity route cache hit, ${ENTITY_CLIENTS} clients x ${ENTITY_SECONDS} s`, entityHit],
+  ] as const) {
+    row(name, `${rate(l).toFixed(0)} req/s`, `p50 ${ms(l.p50)} p99 ${ms(l.p99)}`, `errors ${l.errors}`, '', '');
+  }
+  row(
+    'entity route vs summary',
+    `p99 ratio ${(entityHit.p99 / summaryHit.p99).toFixed(2)} (target <= 2)`,
+    `throughput ratio ${(rate(summaryHit) / rate(entityHit)).toFixed(2)} (target <= 2)`,
+    '',
+    '',
+    '',
   );
   await teardown(cold);
 
