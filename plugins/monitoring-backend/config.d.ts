@@ -12,6 +12,11 @@ export interface Config {
     cache?: {
       /** Seconds an upstream answer is reused (0 turns caching off). Default 30. */
       ttlSeconds?: number;
+      /**
+       * Seconds a caller's entity read and permission decisions are reused (denials never are).
+       * Default 5; 0 asks the catalog and the permission framework on every request.
+       */
+      accessTtlSeconds?: number;
     };
     /** Health thresholds; the defaults follow the Prometheus and Thanos mixins. */
     thresholds?: {
@@ -75,6 +80,11 @@ export interface Config {
       maxResponseBytes?: number;
       /** PEM CA bundle file for https upstreams with a private CA. */
       caFile?: string;
+      /**
+       * CA bundle inline, PEM or base64-encoded PEM; wins over caFile.
+       * @visibility secret
+       */
+      caData?: string;
     }>;
     /** ArgoCD instances. */
     argocd?: Array<{
@@ -110,7 +120,7 @@ export interface Config {
       /** PEM CA bundle file for a private CA. */
       caFile?: string;
       /**
-       * PEM CA bundle inline.
+       * CA bundle inline, PEM or base64-encoded PEM.
        * @visibility secret
        */
       caData?: string;
@@ -122,8 +132,8 @@ export interface Config {
     /** How the ArgoCD entity view uses the instances. */
     argocdOptions?: {
       /**
-       * Sync-window lookups (GET /api/v1/applications/{name}/syncwindows, one call per app) per entity
-       * answer; only OutOfSync apps are looked up. Default 5; 0 turns the lookups off.
+       * Sync-window lookups (GET /api/v1/applications/{name}/syncwindows, one call per app) per
+       * instance in an entity answer; only OutOfSync apps are looked up. Default 5; 0 turns the lookups off.
        */
       maxSyncWindowChecks?: number;
     };
@@ -156,7 +166,7 @@ export interface Config {
          */
         serviceAccountToken?: string;
         /**
-         * PEM CA bundle of the API server.
+         * CA bundle of the API server, PEM or base64-encoded PEM (as in kubeconfig files).
          * @visibility secret
          */
         caData?: string;
