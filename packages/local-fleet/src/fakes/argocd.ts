@@ -295,140 +295,106 @@ export class ArgocdFake {
     return a.namespace ?? this.ns;
   }
 
+  /** One request: injected fault, then login, then authentication, then the read-only API. */
   private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     this.requests.push(`${req.method} ${url.pathname}`);
-    switch (this.fault) {
-      case 'down':
-        req.socket.destroy();
-        return;
-      case 'slow':
-        await new Promise(r => setTimeout(r, this.slowMs));
-        break;
-      case 'non-json':
-        // What a wrong base URL (the UI, or a login proxy) answers: an HTML page with 200.
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        res.end(
-          '<!doctype html><html><head><title>Argo CD</title></head><body><div id="app"></div></body></html>',
-        );
-        return;
-      case 'unauthorized':
-        this.error(
-          res,
-          401,
-          GRPC.Unauthenticated,
-          'invalid session: token is expired',
-        );
-        return;
-      case 'forbidden':
-        this.error(res, 403, GRPC.PermissionDenied, 'permission denied');
-        return;
-      default:
-    }
-
+    if (await this.answeredByFault(req, res)) return;
     if (url.pathname === '/api/v1/session' && req.method === 'POST') {
-      let creds: { username?: string; password?: string } = {};
-      try {
-        creds = JSON.parse(await this.body(req));
-      } catch {
-        this.error(
-          res,
-          400,
-          GRPC.InvalidArgument,
-          'invalid character in request body',
-        );
-        return;
-      }
-      this.logins++;
-      if (
-        !creds.username ||
-        this.users[creds.username] === undefined ||
-        this.users[creds.username] !== creds.password
-      ) {
-        this.error(
-          res,
-          401,
-          GRPC.Unauthenticated,
-          'Invalid username or password',
-        );
-        return;
-      }
-      this.send(res, 200, { token: this.issueToken(creds.username) });
+      await this.login(req, res);
       return;
     }
-
-    const auth = this.authenticated(req);
-    if (auth === 'none') {
-      this.error(res, 401, GRPC.Unauthenticated, 'no session information');
-      return;
-    }
-    if (auth === 'invalid') {
-      this.error(
-        res,
-        401,
-        GRPC.Unauthenticated,
-        'invalid session: token has invalid claims: token is expired',
-      );
-      return;
-    }
+    if (!this.authorized(req, res)) return;
     if (req.method !== 'GET') {
       this.error(res, 501, GRPC.Unimplemented, 'Method Not Allowed');
       return;
     }
-
     if (url.pathname === '/api/v1/applications') {
       this.list(url, res);
       return;
     }
-    const m =
-      /^\/api\/v1\/applications\/([^/]+)(?:\/(resource-tree|syncwindows))?$/.exec(
-        url.pathname,
-      );
+    const m = /^\/api\/v1\/applications\/([^/]+)(?:\/(resource-tree|syncwindows))?$/.exec(url.pathname);
     if (m) {
-      const name = decodeURIComponent(m[1]);
-      const project =
-        url.searchParams.get('project') ??
-        url.searchParams.getAll('projects')[0] ??
-        '';
-      const ns = url.searchParams.get('appNamespace') || this.ns;
-      const app = this.apps.find(
-        a => a.name === name && this.appNamespace(a) === ns,
-      );
-      if (
-        !app ||
-        (project &&
-          app.project !== project &&
-          (app.project ?? 'default') !== project)
-      ) {
-        // ArgoCD: without a project it cannot tell "no access" from "does not exist", so it says 403.
-        if (!project) {
-          this.error(res, 403, GRPC.PermissionDenied, 'permission denied');
-          return;
-        }
-        if (app) {
-          this.error(res, 403, GRPC.PermissionDenied, 'permission denied');
-          return;
-        }
-        this.error(
-          res,
-          404,
-          GRPC.NotFound,
-          `applications.argoproj.io "${name}" not found`,
-        );
-        return;
-      }
-      if (m[2] === 'resource-tree') {
-        this.send(res, 200, this.tree(app));
-        return;
-      }
-      if (m[2] === 'syncwindows') {
-        this.send(res, 200, this.windows(app));
-        return;
-      }
-      this.send(res, 200, this.render(app));
+      this.application(url, decodeURIComponent(m[1]), m[2], res);
       return;
     }
     this.error(res, 404, GRPC.NotFound, 'Not Found');
+  }
+
+  /** Applies the injected fault; true when it already answered (or dropped) the request. */
+  private async answeredByFault(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
+    switch (this.fault) {
+      case 'down':
+        req.socket.destroy();
+        return true;
+      case 'slow':
+        // unref: a stopped fake must not keep the test process alive for an answer nobody awaits.
+        await new Promise(r => setTimeout(r, this.slowMs).unref());
+        return false;
+      case 'non-json':
+        // What a wrong base URL (the UI, or a login proxy) answers: an HTML page with 200.
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end('<!doctype html><html><head><title>Argo CD</title></head><body><div id="app"></div></body></html>');
+        return true;
+      case 'unauthorized':
+        this.error(res, 401, GRPC.Unauthenticated, 'invalid session: token is expired');
+        return true;
+      case 'forbidden':
+        this.error(res, 403, GRPC.PermissionDenied, 'permission denied');
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** POST /api/v1/session: a session token for a known user and password. */
+  private async login(req: http.IncomingMessage, res: http.ServerResponse) {
+    let creds: { username?: string; password?: string } = {};
+    try {
+      creds = JSON.parse(await this.body(req));
+    } catch {
+      this.error(res, 400, GRPC.InvalidArgument, 'invalid character in request body');
+      return;
+    }
+    this.logins++;
+    if (!creds.username || this.users[creds.username] === undefined || this.users[creds.username] !== creds.password) {
+      this.error(res, 401, GRPC.Unauthenticated, 'Invalid username or password');
+      return;
+    }
+    this.send(res, 200, { token: this.issueToken(creds.username) });
+  }
+
+  /** Answers 401 (as ArgoCD words it) unless the request carries a valid token; true when it does. */
+  private authorized(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+    const auth = this.authenticated(req);
+    if (auth === 'none') {
+      this.error(res, 401, GRPC.Unauthenticated, 'no session information');
+      return false;
+    }
+    if (auth === 'invalid') {
+      this.error(res, 401, GRPC.Unauthenticated, 'invalid session: token has invalid claims: token is expired');
+      return false;
+    }
+    return true;
+  }
+
+  /** GET /api/v1/applications/{name}[/resource-tree|/syncwindows]. */
+  private application(url: URL, name: string, sub: string | undefined, res: http.ServerResponse) {
+    const project = url.searchParams.get('project') ?? url.searchParams.getAll('projects')[0] ?? '';
+    const ns = url.searchParams.get('appNamespace') || this.ns;
+    const app = this.apps.find(a => a.name === name && this.appNamespace(a) === ns);
+    if (!app || (project && app.project !== project && (app.project ?? 'default') !== project)) {
+      // ArgoCD: without a project it cannot tell "no access" from "does not exist", so it says 403.
+      if (!project || app) {
+        this.error(res, 403, GRPC.PermissionDenied, 'permission denied');
+      } else {
+        this.error(res, 404, GRPC.NotFound, `applications.argoproj.io "${name}" not found`);
+      }
+      return;
+    }
+    if (sub === 'resource-tree') this.send(res, 200, this.tree(app));
+    else if (sub === 'syncwindows') this.send(res, 200, this.windows(app));
+    else this.send(res, 200, this.render(app));
   }
 
   private list(url: URL, res: http.ServerResponse) {
