@@ -28,7 +28,7 @@ describe('fleet-monitoring actions', () => {
     tokens: ['argo-token'],
   });
   let actions: ActionsService;
-  let decision = AuthorizeResult.ALLOW;
+  let decision: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW;
 
   beforeAll(async () => {
     await argo.start();
