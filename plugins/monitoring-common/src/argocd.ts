@@ -12,7 +12,7 @@ import {
   ARGOCD_PROJECT_NAME_ANNOTATION,
 } from './annotations';
 import type { UpstreamErrorInfo } from './api';
-import type { HealthReason, SubjectHealth } from './health';
+import type { HealthReason, HealthState, SubjectHealth } from './health';
 
 /** A reason with the concrete next steps (e.g. the FAQ's fixes) a card can list under it. */
 export interface HintedReason extends HealthReason {
@@ -260,6 +260,8 @@ export interface ArgocdOperationSummary {
   message?: string;
   startedAt?: string;
   finishedAt?: string;
+  /** The phase as one of our states (set by the backend; UIs show it as is). */
+  state?: HealthState;
 }
 
 export interface ArgocdSyncWindowState {
@@ -281,8 +283,12 @@ export interface ArgocdAppSummary extends SubjectHealth {
   project?: string;
   /** Synced, OutOfSync, Unknown. */
   syncStatus: string;
+  /** `syncStatus` as one of our states (set by the backend, so no UI maps ArgoCD's words again). */
+  syncState?: HealthState;
   /** Healthy, Progressing, Degraded, Suspended, Missing, Unknown. */
   healthStatus: string;
+  /** `healthStatus` as one of our states (set by the backend). */
+  healthState?: HealthState;
   healthMessage?: string;
   /** Revision the live state was compared with. */
   revision?: string;

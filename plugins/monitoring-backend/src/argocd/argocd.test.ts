@@ -223,9 +223,11 @@ describe('GET /entity/:kind/:namespace/:name/argocd', () => {
     );
     expect(receive).toMatchObject({
       syncStatus: 'OutOfSync',
+      syncState: 'degraded',
       healthStatus: 'Degraded',
+      healthState: 'failing',
       state: 'failing',
-      operation: { phase: 'Failed' },
+      operation: { phase: 'Failed', state: 'failing' },
       lastDeployedAt: '2026-08-21T10:00:05Z',
       syncWindows: { canSync: false },
       uiUrl: `${main.url}/applications/argocd/thanos-receive`,

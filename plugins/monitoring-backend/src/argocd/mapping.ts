@@ -1,4 +1,5 @@
 import type {
+  HealthState,
   ArgocdAppSummary,
   ArgocdHistoryEntry,
   ArgocdResourceSummary,
@@ -10,6 +11,24 @@ import { appReasons, appState, lastDeployedAt } from './health';
 import type { ArgoApplication, ArgoApplicationTree, ArgoResourceStatus, ArgoSyncWindows } from './types';
 
 /** Pure mapping from ArgoCD's v1alpha1 objects to our API's shapes (no I/O). */
+
+/** ArgoCD's words as our states, here once so no UI has to map them again. */
+const SYNC_STATE: Record<string, HealthState> = { Synced: 'healthy', OutOfSync: 'degraded' };
+const HEALTH_STATE: Record<string, HealthState> = {
+  Healthy: 'healthy',
+  Progressing: 'unknown',
+  Suspended: 'degraded',
+  Degraded: 'failing',
+  Missing: 'failing',
+};
+const OPERATION_STATE: Record<string, HealthState> = {
+  Succeeded: 'healthy',
+  Running: 'unknown',
+  Terminating: 'unknown',
+  Failed: 'failing',
+  Error: 'failing',
+};
+const stateOf = (map: Record<string, HealthState>, word?: string): HealthState => (word && map[word]) || 'unknown';
 
 /** The app's page in the ArgoCD UI. */
 export function appUiUrl(instance: ArgocdInstanceConfig, app: ArgoApplication): string {
@@ -40,13 +59,17 @@ export function appSummary(
   const reasons = appReasons(app, windows);
   const source = app.spec?.source ?? app.spec?.sources?.[0];
   const op = app.status?.operationState;
+  const syncStatus = app.status?.sync?.status ?? 'Unknown';
+  const healthStatus = app.status?.health?.status ?? 'Unknown';
   return {
     instance: instance.name,
     name: app.metadata?.name ?? '',
     namespace: app.metadata?.namespace,
     project: app.spec?.project,
-    syncStatus: app.status?.sync?.status ?? 'Unknown',
-    healthStatus: app.status?.health?.status ?? 'Unknown',
+    syncStatus,
+    syncState: stateOf(SYNC_STATE, syncStatus),
+    healthStatus,
+    healthState: stateOf(HEALTH_STATE, healthStatus),
     healthMessage: app.status?.health?.message,
     revision: app.status?.sync?.revision ?? app.status?.sync?.revisions?.[0],
     targetRevision: source?.targetRevision,
@@ -56,7 +79,13 @@ export function appSummary(
     destination: app.spec?.destination,
     lastDeployedAt: lastDeployedAt(app),
     operation: op
-      ? { phase: op.phase, message: op.message, startedAt: op.startedAt, finishedAt: op.finishedAt }
+      ? {
+          phase: op.phase,
+          message: op.message,
+          startedAt: op.startedAt,
+          finishedAt: op.finishedAt,
+          state: stateOf(OPERATION_STATE, op.phase),
+        }
       : undefined,
     syncWindows: windows,
     syncWindowsError: windowsError,
