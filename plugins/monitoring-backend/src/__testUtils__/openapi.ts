@@ -6,7 +6,7 @@ import YAML from 'yaml';
 
 const doc = YAML.parse(
   fs.readFileSync(
-    path.resolve(__dirname, '../../../monitoring-common/src/schema/openapi.yaml'),
+    path.resolve(__dirname, '../schema/openapi.yaml'),
     'utf8',
   ),
 );
