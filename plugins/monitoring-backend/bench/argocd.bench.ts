@@ -137,6 +137,63 @@ async function main() {
     `logins=${argo.logins} (target 1), ${ok}/20 OK`,
   ]);
   await uncached.stop();
+
+  // An app route of an entity spread over two instances while the other instance hangs: ownership
+  // is checked in the app's own instance only, so the answer does not wait for the hanging one.
+  const hanging = new ArgocdFake({ apps: [], tokens: ['t'] });
+  hanging.fault = 'slow';
+  hanging.slowMs = 3000;
+  await hanging.start();
+  const spread = await startTestBackend({
+    features: [
+      fleetMonitoringPlugin,
+      mockServices.rootConfig.factory({
+        data: {
+          fleetMonitoring: {
+            cache: { ttlSeconds: 30 },
+            argocd: [
+              { name: 'main', url: argo.url, username: 'bench', password: 'pw' },
+              { name: 'hanging', url: hanging.url, token: 't', timeoutMs: 10_000 },
+            ],
+          },
+        },
+      }),
+      catalogServiceMock.factory({
+        entities: [
+          {
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'Component',
+            metadata: {
+              name: 'spread',
+              namespace: 'default',
+              annotations: {
+                'argocd/app-selector': 'app.kubernetes.io%2Fpart-of%3Dbench',
+                'argocd/instance-name': 'main,hanging',
+              },
+            },
+            spec: { type: 'service', owner: 'bench', lifecycle: 'production' },
+          },
+        ],
+      }),
+      mockServices.permissions.factory(),
+    ],
+  });
+  const port3 = (spread.server.address() as { port: number }).port;
+  argo.resetCounters();
+  t0 = performance.now();
+  const history = await fetch(
+    `http://127.0.0.1:${port3}/api/fleet-monitoring/entity/component/default/spread/argocd/main/applications/bench-receive/history`,
+    { headers },
+  );
+  await history.text();
+  rows.push([
+    'app history, other instance hangs 3 s',
+    String(argo.requests.length),
+    `${(performance.now() - t0).toFixed(1)} ms`,
+    `HTTP ${history.status}, hanging instance asked ${hanging.requests.length} time(s) (target 0)`,
+  ]);
+  await spread.stop();
+  await hanging.stop();
   await argo.stop();
 
   const widths = [0, 1, 2, 3].map(i =>
