@@ -331,7 +331,8 @@ export interface ArgocdEntityApps extends SubjectHealth {
   /** Per-instance failures; the other instances' apps are still listed. */
   errors: UpstreamErrorInfo[];
   /** Calls made to ArgoCD for this answer (0 when served from cache). */
-  upstreamCalls: number;
+  /** @deprecated No longer sent: call counts are a benchmark diagnostic (ArgocdService.stats()). */
+  upstreamCalls?: number;
   generatedAt: string;
 }
 

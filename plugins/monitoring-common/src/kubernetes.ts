@@ -70,6 +70,7 @@ export interface KubernetesClusterView extends SubjectHealth {
   /** Failures of single calls (pods list, ConfigMap read); the rest is still shown. */
   errors: UpstreamErrorInfo[];
   /** Calls made to the Kubernetes API for this answer (0 when served from cache). */
-  upstreamCalls: number;
+  /** @deprecated No longer sent: call counts are a benchmark diagnostic (KubernetesService.stats()). */
+  upstreamCalls?: number;
   generatedAt: string;
 }

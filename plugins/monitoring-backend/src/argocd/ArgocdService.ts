@@ -29,8 +29,8 @@ interface InstanceApps {
   name: string;
   apps: ArgocdAppSummary[];
   error?: UpstreamErrorInfo;
-  /** Calls this answer cost (0 when it came from the cache). */
-  calls: number;
+  /** When ArgoCD was asked (an answer from the cache keeps its time). */
+  fetchedAt: string;
 }
 
 function appQuery(selection: Pick<ArgocdSelection, 'appNamespace' | 'project'>): URLSearchParams {
@@ -72,7 +72,7 @@ export class ArgocdService {
     return this.clients.get(name)?.instance.title;
   }
 
-  /** Total HTTP calls made to ArgoCD and logins, per instance (for benchmarks and tests). */
+  /** Total HTTP calls made to ArgoCD and logins, per instance: the benchmarks' hook, not part of any answer. */
   stats(): Record<string, { calls: number; logins: number }> {
     return Object.fromEntries([...this.clients].map(([n, c]) => [n, { calls: c.calls, logins: c.logins }]));
   }
@@ -141,23 +141,22 @@ export class ArgocdService {
         kind: 'not-configured',
         message: `argocd/instance-name names "${name}", which is not configured (fleetMonitoring.argocd); configured: ${this.instanceNames().join(', ') || 'none'}`,
       };
-      return { name, apps: [], error, calls: 0 };
+      return { name, apps: [], error, fetchedAt: new Date().toISOString() };
     }
-    const { value, cached } = await this.loader.load(
+    const { value } = await this.loader.load(
       `${KEY}:apps:${name}:${selectionKey(selection)}`,
       async (): Promise<InstanceApps> => {
-        const before = client.calls;
         try {
           const apps = await this.summarizeInstance(client, selection);
-          return { name, apps, calls: client.calls - before };
+          return { name, apps, fetchedAt: new Date().toISOString() };
         } catch (e) {
           if (!isUpstreamError(e)) throw e;
           this.logger.warn(`ArgoCD ${name}: ${e.message}`);
-          return { name, apps: [], error: e.info, calls: client.calls - before };
+          return { name, apps: [], error: e.info, fetchedAt: new Date().toISOString() };
         }
       },
     );
-    return cached ? { ...value, calls: 0 } : value;
+    return value;
   }
 
   /** The entity's applications across its instances; failing instances become per-instance errors. */
@@ -187,8 +186,8 @@ export class ArgocdService {
       applications,
       instances,
       errors,
-      upstreamCalls: results.reduce((n, r) => n + r.calls, 0),
-      generatedAt: new Date().toISOString(),
+      // The age of the oldest part: ISO timestamps of one format sort as text.
+      generatedAt: results.map(r => r.fetchedAt).sort()[0] ?? new Date().toISOString(),
     };
   }
 

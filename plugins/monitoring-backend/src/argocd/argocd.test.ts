@@ -253,7 +253,8 @@ describe('GET /entity/:kind/:namespace/:name/argocd', () => {
       'GET /api/v1/applications/thanos-receive/syncwindows',
     ]);
     expect(second.requests).toEqual(['GET /api/v1/applications']);
-    expect(body.upstreamCalls).toBe(4);
+    // Call counts are a diagnostic for benchmarks, not part of the answer.
+    expect(body.upstreamCalls).toBeUndefined();
   });
 
   it('uses name= for argocd/app-name and follows argocd/instance-name order; unknown instances are reported', async () => {
@@ -284,11 +285,11 @@ describe('GET /entity/:kind/:namespace/:name/argocd', () => {
     const first = await request(server)
       .get(`${base}/single/argocd`)
       .set('Authorization', mockCredentials.user.header());
-    expect(first.body.upstreamCalls).toBe(2);
+    expect(main.requests).toHaveLength(2);
     const again = await request(server)
       .get(`${base}/single/argocd`)
       .set('Authorization', mockCredentials.user.header());
-    expect(again.body.upstreamCalls).toBe(0);
+    expect(again.body).toEqual(first.body);
     expect(main.requests).toHaveLength(2);
   });
 

@@ -342,7 +342,6 @@ describe('GET /entity/:kind/:namespace/:name/kubernetes', () => {
       ]),
     );
     expect(body.state).toBe('failing');
-    expect(body.upstreamCalls).toBe(3);
     expect(edge.requests.sort()).toEqual([
       'GET /api/v1/namespaces/monitoring/configmaps/thanos-receive-hashring',
       'GET /api/v1/namespaces/monitoring/pods',
