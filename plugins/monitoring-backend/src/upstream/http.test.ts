@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ThanosClient } from '../thanos/ThanosClient';
 import type { ThanosInstanceConfig } from '../config';
 import { freePort } from '@fleet-monitoring/local-fleet';
-import { UpstreamError } from './errors';
+import { UpstreamError, upstreamErrorForStatus } from './errors';
 
 /** A real local HTTP server whose answer each test chooses. */
 let handler: (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -121,5 +121,57 @@ describe('upstream faults become clear, secret-free errors', () => {
     expect(seen.headers?.authorization).toBe('Bearer top-secret');
     expect(seen.headers?.['thanos-tenant']).toBe('t1');
     expect(new URLSearchParams(seen.body)).toEqual(new URLSearchParams({ query: 'up', dedup: 'false', partial_response: 'true' }));
+  });
+});
+
+describe('one upstream layer', () => {
+  it('maps statuses the same way for every upstream and adds that upstream\'s hint', () => {
+    const hint = (kind: string) => (kind === 'unauthorized' ? 'check the token of x' : undefined);
+    const e401 = upstreamErrorForStatus({ upstream: 'argocd:x', status: 401, what: 'listing', detail: 'bad token', hint });
+    expect(e401.info).toEqual({
+      upstream: 'argocd:x',
+      kind: 'unauthorized',
+      status: 401,
+      message: 'listing failed with HTTP 401: bad token; check the token of x',
+    });
+    expect(e401.httpStatus).toBe(502);
+    expect(upstreamErrorForStatus({ upstream: 'k', status: 503, what: 'w', detail: 'x'.repeat(1000) }).message.length).toBeLessThan(400);
+    expect(upstreamErrorForStatus({ upstream: 'k', status: 429, what: 'w' }).info.kind).toBe('http-error');
+  });
+
+  it('names the Thanos hint on 401', async () => {
+    handler = (_req, res) => res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"no"}');
+    expect((await failure(client().query('up'))).message).toMatch(/HTTP 401: no; check the instance's headers/);
+  });
+
+  it('keeps a keep-alive pool per client and releases it on close()', async () => {
+    const sockets = new Set<import('node:net').Socket>();
+    const track = (s: import('node:net').Socket) => {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    };
+    server.on('connection', track);
+    // The server must not be the one closing idle sockets here.
+    const keepAlive = server.keepAliveTimeout;
+    server.keepAliveTimeout = 60_000;
+    try {
+      handler = (_req, res) =>
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } }));
+      const c = client();
+      await c.query('up');
+      await c.query('up');
+      // The pool keeps its connection(s) open between requests...
+      expect(sockets.size).toBeGreaterThan(0);
+      const closed = Promise.all([...sockets].map(s => new Promise(resolve => s.on('close', resolve))));
+      // ...until the backend shuts down.
+      await c.close();
+      await closed;
+      expect(sockets.size).toBe(0);
+    } finally {
+      server.off('connection', track);
+      server.keepAliveTimeout = keepAlive;
+    }
   });
 });
