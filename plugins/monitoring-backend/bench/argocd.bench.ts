@@ -152,8 +152,18 @@ async function main() {
           fleetMonitoring: {
             cache: { ttlSeconds: 30 },
             argocd: [
-              { name: 'main', url: argo.url, username: 'bench', password: 'pw' },
-              { name: 'hanging', url: hanging.url, token: 't', timeoutMs: 10_000 },
+              {
+                name: 'main',
+                url: argo.url,
+                username: 'bench',
+                password: 'pw',
+              },
+              {
+                name: 'hanging',
+                url: hanging.url,
+                token: 't',
+                timeoutMs: 10_000,
+              },
             ],
           },
         },

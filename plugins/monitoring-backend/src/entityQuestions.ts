@@ -32,24 +32,39 @@ function selectorFrom(annotation: string, value: string): LabelMatcher[] {
     return parseSelector(value);
   } catch (e) {
     if (e instanceof SelectorError) {
-      throw new InputError(`Annotation ${annotation} is not a valid label selector: ${e.message}`);
+      throw new InputError(
+        `Annotation ${annotation} is not a valid label selector: ${e.message}`,
+      );
     }
     throw e;
   }
 }
 
-function requireAnnotation<T>(value: T | undefined, annotation: string, example: string): T {
+function requireAnnotation<T>(
+  value: T | undefined,
+  annotation: string,
+  example: string,
+): T {
   if (value === undefined) {
-    throw new InputError(`Entity has no ${annotation} annotation; add e.g. "${annotation}: ${example}"`);
+    throw new InputError(
+      `Entity has no ${annotation} annotation; add e.g. "${annotation}: ${example}"`,
+    );
   }
   return value;
 }
 
 /** A cluster entity's remote-write question: which Thanos instance, which cluster. */
-export function remoteWriteQuestion(entity: Entity): { instance?: string; cluster: string } {
+export function remoteWriteQuestion(entity: Entity): {
+  instance?: string;
+  cluster: string;
+} {
   return {
     instance: thanosInstanceFromEntity(entity),
-    cluster: requireAnnotation(clusterFromEntity(entity), CLUSTER_ANNOTATION, 'cluster-02-edge'),
+    cluster: requireAnnotation(
+      clusterFromEntity(entity),
+      CLUSTER_ANNOTATION,
+      'cluster-02-edge',
+    ),
   };
 }
 
@@ -61,7 +76,11 @@ export function thanosQuestion(entity: Entity): {
 } {
   return {
     instance: thanosInstanceFromEntity(entity),
-    component: requireAnnotation(thanosComponentFromEntity(entity), THANOS_COMPONENT_ANNOTATION, 'receive'),
+    component: requireAnnotation(
+      thanosComponentFromEntity(entity),
+      THANOS_COMPONENT_ANNOTATION,
+      'receive',
+    ),
     selector: selectorFrom(
       'fleet-monitoring.io/thanos-selector',
       thanosSelectorFromEntity(entity) ?? DEFAULT_RECEIVE_SELECTOR,
@@ -70,9 +89,19 @@ export function thanosQuestion(entity: Entity): {
 }
 
 /** A service entity's "are its metrics arriving" question: which series. */
-export function metricsArrivingQuestion(entity: Entity): { instance?: string; selector: LabelMatcher[] } {
-  const raw = requireAnnotation(metricsSelectorFromEntity(entity), METRICS_SELECTOR_ANNOTATION, 'job="checkout"');
-  return { instance: thanosInstanceFromEntity(entity), selector: selectorFrom(METRICS_SELECTOR_ANNOTATION, raw) };
+export function metricsArrivingQuestion(entity: Entity): {
+  instance?: string;
+  selector: LabelMatcher[];
+} {
+  const raw = requireAnnotation(
+    metricsSelectorFromEntity(entity),
+    METRICS_SELECTOR_ANNOTATION,
+    'job="checkout"',
+  );
+  return {
+    instance: thanosInstanceFromEntity(entity),
+    selector: selectorFrom(METRICS_SELECTOR_ANNOTATION, raw),
+  };
 }
 
 /** Which ArgoCD applications the entity names (`argocd/app-name` or `argocd/app-selector`). */

@@ -1,4 +1,9 @@
-import { mockCredentials, mockServices, startTestBackend, TestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestBackend,
+} from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -20,7 +25,11 @@ jest.setTimeout(60_000);
 
 const SECRET = 'Bearer s3cret-token-value';
 
-function entity(kind: string, name: string, annotations: Record<string, string>): Entity {
+function entity(
+  kind: string,
+  name: string,
+  annotations: Record<string, string>,
+): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind,
@@ -33,22 +42,45 @@ const entities = [
   entity('Resource', 'sim-0001', { 'fleet-monitoring.io/cluster': 'sim-0001' }),
   entity('Resource', 'sim-0004', { 'fleet-monitoring.io/cluster': 'sim-0004' }),
   entity('Resource', 'no-annotation', {}),
-  entity('Resource', 'evil', { 'fleet-monitoring.io/cluster': 'x"} or vector(1) or up{a="' }),
-  entity('Component', 'receive', { 'fleet-monitoring.io/thanos-component': 'receive', 'fleet-monitoring.io/thanos-selector': 'job="thanos-receive"' }),
-  entity('Component', 'query', { 'fleet-monitoring.io/thanos-component': 'query' }),
-  entity('Component', 'checkout', { 'fleet-monitoring.io/metrics-selector': 'job="checkout",namespace="shop"' }),
-  entity('Component', 'ghost', { 'fleet-monitoring.io/metrics-selector': 'job="ghost"' }),
-  entity('Component', 'bad-selector', { 'fleet-monitoring.io/metrics-selector': 'job="a"} or vector(1)' }),
-  entity('Component', 'down', { 'fleet-monitoring.io/metrics-selector': 'job="x"', 'fleet-monitoring.io/thanos-instance': 'down' }),
+  entity('Resource', 'evil', {
+    'fleet-monitoring.io/cluster': 'x"} or vector(1) or up{a="',
+  }),
+  entity('Component', 'receive', {
+    'fleet-monitoring.io/thanos-component': 'receive',
+    'fleet-monitoring.io/thanos-selector': 'job="thanos-receive"',
+  }),
+  entity('Component', 'query', {
+    'fleet-monitoring.io/thanos-component': 'query',
+  }),
+  entity('Component', 'checkout', {
+    'fleet-monitoring.io/metrics-selector': 'job="checkout",namespace="shop"',
+  }),
+  entity('Component', 'ghost', {
+    'fleet-monitoring.io/metrics-selector': 'job="ghost"',
+  }),
+  entity('Component', 'bad-selector', {
+    'fleet-monitoring.io/metrics-selector': 'job="a"} or vector(1)',
+  }),
+  entity('Component', 'down', {
+    'fleet-monitoring.io/metrics-selector': 'job="x"',
+    'fleet-monitoring.io/thanos-instance': 'down',
+  }),
 ];
 
 /** Answers 401 (JSON) under /locked/ and a plain-text 503 (a Prometheus still starting) under /starting/. */
-async function failingUpstream(): Promise<{ url: string; stop: () => Promise<void> }> {
+async function failingUpstream(): Promise<{
+  url: string;
+  stop: () => Promise<void>;
+}> {
   const server = http.createServer((req, res) => {
     if (req.url?.startsWith('/locked/')) {
-      res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"invalid token"}');
+      res
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end('{"error":"invalid token"}');
     } else {
-      res.writeHead(503, { 'content-type': 'text/plain' }).end('Service Unavailable');
+      res
+        .writeHead(503, { 'content-type': 'text/plain' })
+        .end('Service Unavailable');
     }
   });
   await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
@@ -66,18 +98,40 @@ describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query
   let thanos: ThanosQueryFake;
   let backend: TestBackend;
   let failing: { url: string; stop: () => Promise<void> };
-  let decision: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW;
+  let decision: AuthorizeResult.ALLOW | AuthorizeResult.DENY =
+    AuthorizeResult.ALLOW;
   const user = mockCredentials.user.header();
 
   beforeAll(async () => {
     const closedPort = await freePort();
-    central = new PrometheusProcess({ name: 'central', mode: 'central', config: centralConfig('15s') });
+    central = new PrometheusProcess({
+      name: 'central',
+      mode: 'central',
+      config: centralConfig('15s'),
+    });
     await central.start();
     const simulator = new FleetSimulator({
       writeUrl: `${central.url}/api/v1/write`,
-      clusters: planClusters(6, { failing: 1, lagging: 1, retrying: 1, silent: 1 }),
-      receive: { fault: 'replication-failures', job: 'thanos-receive', replicas: 3 },
-      services: [{ job: 'checkout', namespace: 'shop', clusters: ['sim-0005', 'sim-0006'], targets: 2, down: 1 }],
+      clusters: planClusters(6, {
+        failing: 1,
+        lagging: 1,
+        retrying: 1,
+        silent: 1,
+      }),
+      receive: {
+        fault: 'replication-failures',
+        job: 'thanos-receive',
+        replicas: 3,
+      },
+      services: [
+        {
+          job: 'checkout',
+          namespace: 'shop',
+          clusters: ['sim-0005', 'sim-0006'],
+          targets: 2,
+          down: 1,
+        },
+      ],
     });
     await simulator.writeUntilNow();
     thanos = new ThanosQueryFake({ prometheusUrl: central.url });
@@ -92,8 +146,17 @@ describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query
               // Permission decisions flip between tests; the per-caller decision cache has its own test.
               cache: { accessTtlSeconds: 0 },
               thanos: [
-                { name: 'central', baseUrl: thanos.url, headers: { Authorization: SECRET }, tenant: 'team-a' },
-                { name: 'down', baseUrl: `http://127.0.0.1:${closedPort}`, timeoutMs: 1000 },
+                {
+                  name: 'central',
+                  baseUrl: thanos.url,
+                  headers: { Authorization: SECRET },
+                  tenant: 'team-a',
+                },
+                {
+                  name: 'down',
+                  baseUrl: `http://127.0.0.1:${closedPort}`,
+                  timeoutMs: 1000,
+                },
                 { name: 'tiny', baseUrl: thanos.url, maxResponseBytes: 64 },
                 // An upstream that refuses our credentials, and one still starting (plain-text 503).
                 { name: 'locked', baseUrl: `${failing.url}/locked` },
@@ -103,7 +166,9 @@ describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query
           },
         }),
         // Requests without a token are anonymous, so the default auth policy must refuse them.
-        mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
         catalogServiceMock.factory({ entities }),
         mockServices.permissions.mock({
           authorize: async reqs => reqs.map(() => ({ result: decision })),
@@ -123,10 +188,15 @@ describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query
     decision = AuthorizeResult.ALLOW;
   });
 
-  const get = (path: string) => request(backend.server).get(`/api/fleet-monitoring${path}`).set('Authorization', user);
+  const get = (path: string) =>
+    request(backend.server)
+      .get(`/api/fleet-monitoring${path}`)
+      .set('Authorization', user);
 
   it('refuses requests without Backstage credentials', async () => {
-    const res = await request(backend.server).get('/api/fleet-monitoring/fleet/central/summary');
+    const res = await request(backend.server).get(
+      '/api/fleet-monitoring/fleet/central/summary',
+    );
     expect(res.status).toBe(401);
   });
 
@@ -134,7 +204,13 @@ describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query
     const res = await get('/instances');
     expect(res.status).toBe(200);
     expectMatchesSchema(res.body, 'InstancesResponse');
-    expect(res.body.thanos.map((i: any) => i.name)).toEqual(['central', 'down', 'tiny', 'locked', 'starting']);
+    expect(res.body.thanos.map((i: any) => i.name)).toEqual([
+      'central',
+      'down',
+      'tiny',
+      'locked',
+      'starting',
+    ]);
     expect(JSON.stringify(res.body)).not.toContain('127.0.0.1');
   });
 
@@ -143,7 +219,9 @@ describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query
     const res = await get('/fleet/central/summary');
     expect(res.status).toBe(200);
     expectMatchesSchema(res.body, 'FleetSummary');
-    const states = Object.fromEntries(res.body.clusters.map((c: any) => [c.cluster, c.state]));
+    const states = Object.fromEntries(
+      res.body.clusters.map((c: any) => [c.cluster, c.state]),
+    );
     expect(states).toEqual({
       'sim-0001': 'failing', // failing: 20 % of samples fail
       'sim-0002': 'failing', // lagging: 420 s behind
@@ -152,7 +230,12 @@ describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query
       'sim-0005': 'healthy',
       'sim-0006': 'healthy',
     });
-    expect(res.body.counts).toMatchObject({ healthy: 2, degraded: 1, failing: 2, 'no-data': 1 });
+    expect(res.body.counts).toMatchObject({
+      healthy: 2,
+      degraded: 1,
+      failing: 2,
+      'no-data': 1,
+    });
     expect(res.body.upstreamQueries).toBe(3);
     expect(thanos.requests - before).toBe(3);
     // Secrets and tenant go upstream, server-side.
@@ -165,7 +248,10 @@ describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query
     // Polling cards get 304 while the cached answer has not changed.
     const etag = again.headers.etag;
     expect(etag).toBeTruthy();
-    const notModified = await get('/fleet/central/summary').set('If-None-Match', etag);
+    const notModified = await get('/fleet/central/summary').set(
+      'If-None-Match',
+      etag,
+    );
     expect(notModified.status).toBe(304);
   });
 
@@ -187,16 +273,23 @@ describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query
     expect(res.status).toBe(200);
     expectMatchesSchema(res.body, 'MetricsArriving');
     expect(res.body.state).toBe('unknown');
-    expect(res.body.error).toMatchObject({ upstream: 'thanos:down', kind: 'unreachable' });
+    expect(res.body.error).toMatchObject({
+      upstream: 'thanos:down',
+      kind: 'unreachable',
+    });
     expect(res.body.reasons[0].id).toBe('upstream-unreachable');
   });
 
   it("gives one cluster's detail with graphs", async () => {
-    const res = await get('/entity/resource/default/sim-0001/remote-write?range=900');
+    const res = await get(
+      '/entity/resource/default/sim-0001/remote-write?range=900',
+    );
     expect(res.status).toBe(200);
     expectMatchesSchema(res.body, 'ClusterDetail');
     expect(res.body.state).toBe('failing');
-    expect(res.body.reasons.map((r: any) => r.id)).toContain('remote-write-failing');
+    expect(res.body.reasons.map((r: any) => r.id)).toContain(
+      'remote-write-failing',
+    );
     expect(res.body.series.samplesPerSecond.length).toBeGreaterThan(5);
     expect(res.body.stats.failureRatio).toBeCloseTo(0.2, 2);
   });
@@ -210,28 +303,44 @@ describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query
   });
 
   it('says which annotation is missing or malformed', async () => {
-    const missing = await get('/entity/resource/default/no-annotation/remote-write');
+    const missing = await get(
+      '/entity/resource/default/no-annotation/remote-write',
+    );
     expect(missing.status).toBe(400);
     expect(missing.body.error.message).toContain('fleet-monitoring.io/cluster');
-    const bad = await get('/entity/component/default/bad-selector/metrics-arriving');
+    const bad = await get(
+      '/entity/component/default/bad-selector/metrics-arriving',
+    );
     expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toContain('fleet-monitoring.io/metrics-selector');
-    const range = await get('/entity/resource/default/sim-0001/remote-write?range=abc');
+    expect(bad.body.error.message).toContain(
+      'fleet-monitoring.io/metrics-selector',
+    );
+    const range = await get(
+      '/entity/resource/default/sim-0001/remote-write?range=abc',
+    );
     expect(range.status).toBe(400);
   });
 
   it('hides entities the caller cannot see and checks the entity permission', async () => {
-    expect((await get('/entity/resource/default/unknown/remote-write')).status).toBe(404);
-    expect((await get('/entity/resource/default/..%2F..%2Fetc/remote-write')).status).toBe(400);
+    expect(
+      (await get('/entity/resource/default/unknown/remote-write')).status,
+    ).toBe(404);
+    expect(
+      (await get('/entity/resource/default/..%2F..%2Fetc/remote-write')).status,
+    ).toBe(400);
     decision = AuthorizeResult.DENY;
-    expect((await get('/entity/resource/default/sim-0001/remote-write')).status).toBe(403);
+    expect(
+      (await get('/entity/resource/default/sim-0001/remote-write')).status,
+    ).toBe(403);
   });
 
   it('computes Thanos Receive health from its own series', async () => {
     const res = await get('/entity/component/default/receive/thanos');
     expect(res.status).toBe(200);
     expectMatchesSchema(res.body, 'ThanosHealth');
-    expect(res.body.reasons.map((r: any) => r.id)).toEqual(['receive-replication-failures']);
+    expect(res.body.reasons.map((r: any) => r.id)).toEqual([
+      'receive-replication-failures',
+    ]);
     expect(res.body.receive.replicationFactor).toBe(3);
   });
 
@@ -239,15 +348,23 @@ describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query
     const healthy = await get('/entity/component/default/query/thanos');
     expectMatchesSchema(healthy.body, 'ThanosHealth');
     expect(healthy.body).toMatchObject({ state: 'healthy', isThanos: true });
-    expect(healthy.body.stores.find((s: any) => s.type === 'receive').maxTime).toBeNull();
+    expect(
+      healthy.body.stores.find((s: any) => s.type === 'receive').maxTime,
+    ).toBeNull();
 
-    thanos.stores[0].lastError = 'rpc error: code = Unavailable desc = connection refused';
-    thanos.partialResponseWarnings = ['receive series from Addr: thanos-store-0:10901: rpc error'];
+    thanos.stores[0].lastError =
+      'rpc error: code = Unavailable desc = connection refused';
+    thanos.partialResponseWarnings = [
+      'receive series from Addr: thanos-store-0:10901: rpc error',
+    ];
     const partial = await get('/thanos/central/health');
     thanos.stores[0].lastError = null;
     thanos.partialResponseWarnings = [];
     expectMatchesSchema(partial.body, 'ThanosHealth');
-    expect(partial.body.reasons.map((r: any) => r.id).sort()).toEqual(['query-partial-response', 'query-store-errors']);
+    expect(partial.body.reasons.map((r: any) => r.id).sort()).toEqual([
+      'query-partial-response',
+      'query-store-errors',
+    ]);
 
     thanos.pretendPlainPrometheus = true;
     const plain = await get('/thanos/tiny/health');
@@ -257,22 +374,40 @@ describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query
     expect(plain.body.error.kind).toBe('too-large');
   });
 
-  it('tells whether a service\'s metrics arrive, per cluster', async () => {
-    const res = await get('/entity/component/default/checkout/metrics-arriving');
+  it("tells whether a service's metrics arrive, per cluster", async () => {
+    const res = await get(
+      '/entity/component/default/checkout/metrics-arriving',
+    );
     expectMatchesSchema(res.body, 'MetricsArriving');
-    expect(res.body.clusters.map((c: any) => [c.cluster, c.targetsUp, c.targetsTotal])).toEqual([
+    expect(
+      res.body.clusters.map((c: any) => [
+        c.cluster,
+        c.targetsUp,
+        c.targetsTotal,
+      ]),
+    ).toEqual([
       ['sim-0005', 1, 2],
       ['sim-0006', 1, 2],
     ]);
-    expect(res.body.reasons.map((r: any) => r.id)).toEqual(['targets-down', 'targets-down']);
-    expect(res.body.query).toBe('count by (cluster) (up{job="checkout",namespace="shop"})');
+    expect(res.body.reasons.map((r: any) => r.id)).toEqual([
+      'targets-down',
+      'targets-down',
+    ]);
+    expect(res.body.query).toBe(
+      'count by (cluster) (up{job="checkout",namespace="shop"})',
+    );
     const ghost = await get('/entity/component/default/ghost/metrics-arriving');
-    expect(ghost.body).toMatchObject({ state: 'no-data', reasons: [{ id: 'metrics-not-arriving' }] });
+    expect(ghost.body).toMatchObject({
+      state: 'no-data',
+      reasons: [{ id: 'metrics-not-arriving' }],
+    });
   });
 
   describe('PromQL pass-through', () => {
     it('forwards read-only queries with server-side secrets', async () => {
-      const res = await get('/thanos/central/api/v1/query?query=count(up)&evil=1');
+      const res = await get(
+        '/thanos/central/api/v1/query?query=count(up)&evil=1',
+      );
       expect(res.status).toBe(200);
       expect(res.body.status).toBe('success');
       expect(thanos.lastHeaders.authorization).toBe(SECRET);
@@ -310,9 +445,13 @@ describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query
 
     it('refuses repeated or oversize parameters instead of dropping them', async () => {
       const before = thanos.requests;
-      const repeated = await get('/thanos/central/api/v1/query?query=up&query=count(up)');
+      const repeated = await get(
+        '/thanos/central/api/v1/query?query=up&query=count(up)',
+      );
       expect(repeated.status).toBe(400);
-      expect(repeated.body.error.message).toContain('"query" is given more than once');
+      expect(repeated.body.error.message).toContain(
+        '"query" is given more than once',
+      );
       const long = `up{job=~"${'a|'.repeat(8200)}b"}`;
       const oversize = await request(backend.server)
         .post('/api/fleet-monitoring/thanos/central/api/v1/series')
@@ -323,7 +462,9 @@ describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query
       expect(oversize.body.error.message).toContain('longer than 16384');
       expect(thanos.requests).toBe(before);
       // Many match[] values are one list parameter, not a repetition.
-      const many = await get('/thanos/central/api/v1/series?match[]=up&match[]=prometheus_build_info');
+      const many = await get(
+        '/thanos/central/api/v1/series?match[]=up&match[]=prometheus_build_info',
+      );
       expect(many.status).toBe(200);
     });
 
@@ -343,14 +484,19 @@ describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query
 
     it('needs the query permission', async () => {
       decision = AuthorizeResult.DENY;
-      expect((await get('/thanos/central/api/v1/query?query=up')).status).toBe(403);
+      expect((await get('/thanos/central/api/v1/query?query=up')).status).toBe(
+        403,
+      );
     });
 
     it('caps response size and names the upstream', async () => {
       const res = await get('/thanos/tiny/api/v1/query?query=up');
       expect(res.status).toBe(502);
       expectMatchesSchema(res.body, 'ErrorResponseBody');
-      expect(res.body.error).toMatchObject({ upstream: 'thanos:tiny', kind: 'too-large' });
+      expect(res.body.error).toMatchObject({
+        upstream: 'thanos:tiny',
+        kind: 'too-large',
+      });
       expect(JSON.stringify(res.body)).not.toContain('s3cret');
     });
 

@@ -1,4 +1,7 @@
-import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { fleetMonitoringPermissions } from '@fleet-monitoring/plugin-monitoring-common';
@@ -49,22 +52,49 @@ export const fleetMonitoringPlugin = createBackendPlugin({
         const health = new FleetHealthService(settings.health, logger, cache, {
           catalog: catalogClusters(catalog, auth),
         });
-        const access = new EntityAccess(httpAuth, permissions, catalog, { ttlSeconds: settings.accessTtlSeconds });
-        const argocd = new ArgocdService(settings.argocd, settings.cacheTtlSeconds, logger, cache);
-        const kubernetes = new KubernetesService(settings.kubernetes, settings.cacheTtlSeconds, logger, cache);
+        const access = new EntityAccess(httpAuth, permissions, catalog, {
+          ttlSeconds: settings.accessTtlSeconds,
+        });
+        const argocd = new ArgocdService(
+          settings.argocd,
+          settings.cacheTtlSeconds,
+          logger,
+          cache,
+        );
+        const kubernetes = new KubernetesService(
+          settings.kubernetes,
+          settings.cacheTtlSeconds,
+          logger,
+          cache,
+        );
         // Keep-alive pools to the upstreams would otherwise outlive the backend.
         rootLifecycle.addShutdownHook(async () => {
-          await Promise.all([...health.instanceNames().map(n => health.client(n).close()), argocd.close()]);
+          await Promise.all([
+            ...health.instanceNames().map(n => health.client(n).close()),
+            argocd.close(),
+          ]);
         });
-        registerFleetMonitoringActions({ actionsRegistry, access, health, argocd });
+        registerFleetMonitoringActions({
+          actionsRegistry,
+          access,
+          health,
+          argocd,
+        });
         httpRouter.use(
           await createRouter({
             logger,
             access,
             health,
-            argocdInstances: argocd.instanceNames().map(name => ({ name, title: argocd.instanceTitle(name) })),
-            kubernetesClusters: kubernetes.clusterNames().map(name => ({ name })),
-            extraRouters: [createArgocdRouter({ access, argocd }), createKubernetesRouter({ access, kubernetes })],
+            argocdInstances: argocd
+              .instanceNames()
+              .map(name => ({ name, title: argocd.instanceTitle(name) })),
+            kubernetesClusters: kubernetes
+              .clusterNames()
+              .map(name => ({ name })),
+            extraRouters: [
+              createArgocdRouter({ access, argocd }),
+              createKubernetesRouter({ access, kubernetes }),
+            ],
           }),
         );
         logger.info(

@@ -12,7 +12,10 @@ export function sendJson(req: Request, res: Response, value: object): void {
   let entry = bodies.get(value);
   if (!entry) {
     const body = Buffer.from(JSON.stringify(value));
-    entry = { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+    entry = {
+      body,
+      etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
+    };
     bodies.set(value, entry);
   }
   res.setHeader('ETag', entry.etag);

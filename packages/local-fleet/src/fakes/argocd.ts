@@ -313,7 +313,10 @@ export class ArgocdFake {
       this.list(url, res);
       return;
     }
-    const m = /^\/api\/v1\/applications\/([^/]+)(?:\/(resource-tree|syncwindows))?$/.exec(url.pathname);
+    const m =
+      /^\/api\/v1\/applications\/([^/]+)(?:\/(resource-tree|syncwindows))?$/.exec(
+        url.pathname,
+      );
     if (m) {
       this.application(url, decodeURIComponent(m[1]), m[2], res);
       return;
@@ -322,7 +325,10 @@ export class ArgocdFake {
   }
 
   /** Applies the injected fault; true when it already answered (or dropped) the request. */
-  private async answeredByFault(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
+  private async answeredByFault(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+  ): Promise<boolean> {
     switch (this.fault) {
       case 'down':
         req.socket.destroy();
@@ -334,10 +340,17 @@ export class ArgocdFake {
       case 'non-json':
         // What a wrong base URL (the UI, or a login proxy) answers: an HTML page with 200.
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        res.end('<!doctype html><html><head><title>Argo CD</title></head><body><div id="app"></div></body></html>');
+        res.end(
+          '<!doctype html><html><head><title>Argo CD</title></head><body><div id="app"></div></body></html>',
+        );
         return true;
       case 'unauthorized':
-        this.error(res, 401, GRPC.Unauthenticated, 'invalid session: token is expired');
+        this.error(
+          res,
+          401,
+          GRPC.Unauthenticated,
+          'invalid session: token is expired',
+        );
         return true;
       case 'forbidden':
         this.error(res, 403, GRPC.PermissionDenied, 'permission denied');
@@ -353,42 +366,84 @@ export class ArgocdFake {
     try {
       creds = JSON.parse(await this.body(req));
     } catch {
-      this.error(res, 400, GRPC.InvalidArgument, 'invalid character in request body');
+      this.error(
+        res,
+        400,
+        GRPC.InvalidArgument,
+        'invalid character in request body',
+      );
       return;
     }
     this.logins++;
-    if (!creds.username || this.users[creds.username] === undefined || this.users[creds.username] !== creds.password) {
-      this.error(res, 401, GRPC.Unauthenticated, 'Invalid username or password');
+    if (
+      !creds.username ||
+      this.users[creds.username] === undefined ||
+      this.users[creds.username] !== creds.password
+    ) {
+      this.error(
+        res,
+        401,
+        GRPC.Unauthenticated,
+        'Invalid username or password',
+      );
       return;
     }
     this.send(res, 200, { token: this.issueToken(creds.username) });
   }
 
   /** Answers 401 (as ArgoCD words it) unless the request carries a valid token; true when it does. */
-  private authorized(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+  private authorized(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+  ): boolean {
     const auth = this.authenticated(req);
     if (auth === 'none') {
       this.error(res, 401, GRPC.Unauthenticated, 'no session information');
       return false;
     }
     if (auth === 'invalid') {
-      this.error(res, 401, GRPC.Unauthenticated, 'invalid session: token has invalid claims: token is expired');
+      this.error(
+        res,
+        401,
+        GRPC.Unauthenticated,
+        'invalid session: token has invalid claims: token is expired',
+      );
       return false;
     }
     return true;
   }
 
   /** GET /api/v1/applications/{name}[/resource-tree|/syncwindows]. */
-  private application(url: URL, name: string, sub: string | undefined, res: http.ServerResponse) {
-    const project = url.searchParams.get('project') ?? url.searchParams.getAll('projects')[0] ?? '';
+  private application(
+    url: URL,
+    name: string,
+    sub: string | undefined,
+    res: http.ServerResponse,
+  ) {
+    const project =
+      url.searchParams.get('project') ??
+      url.searchParams.getAll('projects')[0] ??
+      '';
     const ns = url.searchParams.get('appNamespace') || this.ns;
-    const app = this.apps.find(a => a.name === name && this.appNamespace(a) === ns);
-    if (!app || (project && app.project !== project && (app.project ?? 'default') !== project)) {
+    const app = this.apps.find(
+      a => a.name === name && this.appNamespace(a) === ns,
+    );
+    if (
+      !app ||
+      (project &&
+        app.project !== project &&
+        (app.project ?? 'default') !== project)
+    ) {
       // ArgoCD: without a project it cannot tell "no access" from "does not exist", so it says 403.
       if (!project || app) {
         this.error(res, 403, GRPC.PermissionDenied, 'permission denied');
       } else {
-        this.error(res, 404, GRPC.NotFound, `applications.argoproj.io "${name}" not found`);
+        this.error(
+          res,
+          404,
+          GRPC.NotFound,
+          `applications.argoproj.io "${name}" not found`,
+        );
       }
       return;
     }

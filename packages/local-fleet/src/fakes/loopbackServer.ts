@@ -19,7 +19,9 @@ export async function listenOnLoopback(
   const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
     handle(req, res).catch(err => onError(res, err));
   };
-  const server: http.Server = tls ? https.createServer(tls, listener) : http.createServer(listener);
+  const server: http.Server = tls
+    ? https.createServer(tls, listener)
+    : http.createServer(listener);
   await new Promise<void>(resolve => server.listen(port, '127.0.0.1', resolve));
   return { server, port: (server.address() as AddressInfo).port };
 }

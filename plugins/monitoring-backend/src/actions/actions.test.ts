@@ -1,7 +1,17 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
-import { ActionsService, actionsServiceRef } from '@backstage/backend-plugin-api/alpha';
-import { actionsRegistryServiceFactory, actionsServiceFactory } from '@backstage/backend-defaults/alpha';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  ActionsService,
+  actionsServiceRef,
+} from '@backstage/backend-plugin-api/alpha';
+import {
+  actionsRegistryServiceFactory,
+  actionsServiceFactory,
+} from '@backstage/backend-defaults/alpha';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { ArgocdFake } from '@fleet-monitoring/local-fleet';
@@ -28,7 +38,8 @@ describe('fleet-monitoring actions', () => {
     tokens: ['argo-token'],
   });
   let actions: ActionsService;
-  let decision: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW;
+  let decision: AuthorizeResult.ALLOW | AuthorizeResult.DENY =
+    AuthorizeResult.ALLOW;
 
   beforeAll(async () => {
     await argo.start();
@@ -61,7 +72,10 @@ describe('fleet-monitoring actions', () => {
           },
         }),
         catalogServiceMock.factory({
-          entities: [component('checkout', { 'argocd/app-name': 'checkout' }), component('plain', {})],
+          entities: [
+            component('checkout', { 'argocd/app-name': 'checkout' }),
+            component('plain', {}),
+          ],
         }),
         mockServices.permissions.mock({
           authorize: async reqs => reqs.map(() => ({ result: decision })),
@@ -86,7 +100,10 @@ describe('fleet-monitoring actions', () => {
       'fleet-monitoring:get-thanos-health',
     ]);
     for (const a of list) {
-      expect(a.attributes).toMatchObject({ readOnly: true, destructive: false });
+      expect(a.attributes).toMatchObject({
+        readOnly: true,
+        destructive: false,
+      });
       expect(a.schema.input).toMatchObject({ type: 'object' });
     }
   });
@@ -94,7 +111,9 @@ describe('fleet-monitoring actions', () => {
   it('hides the fleet-wide actions from callers without the fleet permission', async () => {
     decision = AuthorizeResult.DENY;
     const { actions: list } = await actions.list({ credentials });
-    expect(list.map(a => a.id)).not.toContain('fleet-monitoring:get-fleet-health');
+    expect(list.map(a => a.id)).not.toContain(
+      'fleet-monitoring:get-fleet-health',
+    );
   });
 
   it("answers an entity's ArgoCD state end to end, from the contract fake", async () => {
@@ -105,7 +124,14 @@ describe('fleet-monitoring actions', () => {
     });
     expect(output).toMatchObject({
       state: 'failing',
-      applications: [{ instance: 'main', name: 'checkout', syncStatus: 'OutOfSync', healthStatus: 'Degraded' }],
+      applications: [
+        {
+          instance: 'main',
+          name: 'checkout',
+          syncStatus: 'OutOfSync',
+          healthStatus: 'Degraded',
+        },
+      ],
       errors: [],
     });
     expect(JSON.stringify(output)).not.toContain('argo-token');
@@ -116,20 +142,39 @@ describe('fleet-monitoring actions', () => {
     /** Status and message of the failure the actions service received from our plugin. */
     const failure = async (entityRef: string) => {
       try {
-        await actions.invoke({ id: 'fleet-monitoring:get-argocd-state', input: { entityRef }, credentials });
+        await actions.invoke({
+          id: 'fleet-monitoring:get-argocd-state',
+          input: { entityRef },
+          credentials,
+        });
       } catch (e) {
-        const err = e as { statusCode?: number; body?: { error?: { message?: string } } };
-        return { status: err.statusCode, message: err.body?.error?.message ?? '' };
+        const err = e as {
+          statusCode?: number;
+          body?: { error?: { message?: string } };
+        };
+        return {
+          status: err.statusCode,
+          message: err.body?.error?.message ?? '',
+        };
       }
       throw new Error(`${entityRef} was answered`);
     };
-    expect(await failure('component:default/nope')).toMatchObject({ status: 404, message: expect.stringMatching(/not found/) });
+    expect(await failure('component:default/nope')).toMatchObject({
+      status: 404,
+      message: expect.stringMatching(/not found/),
+    });
     expect(await failure('component:default/plain')).toMatchObject({
       status: 400,
       message: expect.stringMatching(/argocd\/app-selector/),
     });
-    expect(await failure('a:b:c/d/e')).toMatchObject({ status: 400, message: expect.stringMatching(/Invalid entity|entity reference/) });
+    expect(await failure('a:b:c/d/e')).toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/Invalid entity|entity reference/),
+    });
     decision = AuthorizeResult.DENY;
-    expect(await failure('component:default/checkout')).toMatchObject({ status: 403, message: expect.stringMatching(/Not allowed/) });
+    expect(await failure('component:default/checkout')).toMatchObject({
+      status: 403,
+      message: expect.stringMatching(/Not allowed/),
+    });
   });
 });

@@ -3,12 +3,25 @@ import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha
 import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import type { ArgocdService } from '../argocd/ArgocdService';
-import { argocdQuestion, metricsArrivingQuestion, remoteWriteQuestion } from '../entityQuestions';
+import {
+  argocdQuestion,
+  metricsArrivingQuestion,
+  remoteWriteQuestion,
+} from '../entityQuestions';
 import type { EntityAccess } from '../service/entityAccess';
 import type { FleetHealthService } from '../service/FleetHealthService';
-import { entityRefSchema, reasonsSchema, stateSchema, upstreamErrorSchema } from './schemas';
+import {
+  entityRefSchema,
+  reasonsSchema,
+  stateSchema,
+  upstreamErrorSchema,
+} from './schemas';
 
-const READ_ONLY = { readOnly: true, destructive: false, idempotent: true } as const;
+const READ_ONLY = {
+  readOnly: true,
+  destructive: false,
+  idempotent: true,
+} as const;
 
 /**
  * Questions about one catalog entity. Like the entity routes, each reads the entity with the
@@ -22,12 +35,21 @@ export function registerEntityActions(options: {
 }) {
   const { actionsRegistry, access, health, argocd } = options;
 
-  const entityOf = (credentials: BackstageCredentials, ref: string, defaultKind: string): Promise<Entity> => {
+  const entityOf = (
+    credentials: BackstageCredentials,
+    ref: string,
+    defaultKind: string,
+  ): Promise<Entity> => {
     let parsed;
     try {
-      parsed = parseEntityRef(ref, { defaultKind, defaultNamespace: 'default' });
+      parsed = parseEntityRef(ref, {
+        defaultKind,
+        defaultNamespace: 'default',
+      });
     } catch (e) {
-      throw new InputError(`"${ref}" is not an entity reference: ${(e as Error).message}`);
+      throw new InputError(
+        `"${ref}" is not an entity reference: ${(e as Error).message}`,
+      );
     }
     return access.entityFor(credentials, parsed);
   };
@@ -46,12 +68,18 @@ export function registerEntityActions(options: {
           instance: z.string(),
           state: stateSchema(z),
           reasons: reasonsSchema(z),
-          stats: z.record(z.string(), z.unknown()).describe('Remote-write figures (samples/s, failure ratio, lag, shards, ...)'),
+          stats: z
+            .record(z.string(), z.unknown())
+            .describe(
+              'Remote-write figures (samples/s, failure ratio, lag, shards, ...)',
+            ),
           error: upstreamErrorSchema(z).optional(),
         }),
     },
     async action({ input, credentials }) {
-      const { instance, cluster } = remoteWriteQuestion(await entityOf(credentials, input.entityRef, 'resource'));
+      const { instance, cluster } = remoteWriteQuestion(
+        await entityOf(credentials, input.entityRef, 'resource'),
+      );
       const detail = await health.clusterDetail(instance, cluster);
       return {
         output: {
@@ -93,7 +121,9 @@ export function registerEntityActions(options: {
         }),
     },
     async action({ input, credentials }) {
-      const { instance, selector } = metricsArrivingQuestion(await entityOf(credentials, input.entityRef, 'component'));
+      const { instance, selector } = metricsArrivingQuestion(
+        await entityOf(credentials, input.entityRef, 'component'),
+      );
       const m = await health.metricsArriving(instance, selector);
       return {
         output: {
@@ -136,10 +166,17 @@ export function registerEntityActions(options: {
         }),
     },
     async action({ input, credentials }) {
-      const selection = argocdQuestion(await entityOf(credentials, input.entityRef, 'component'));
+      const selection = argocdQuestion(
+        await entityOf(credentials, input.entityRef, 'component'),
+      );
       const apps = await argocd.entityApps(selection);
       return {
-        output: { state: apps.state, reasons: apps.reasons, applications: apps.applications, errors: apps.errors },
+        output: {
+          state: apps.state,
+          reasons: apps.reasons,
+          applications: apps.applications,
+          errors: apps.errors,
+        },
       };
     },
   });

@@ -4,7 +4,11 @@ import type { EntityAccess } from '../service/entityAccess';
 import type { FleetHealthService } from '../service/FleetHealthService';
 import { reasonsSchema, stateSchema, upstreamErrorSchema } from './schemas';
 
-const READ_ONLY = { readOnly: true, destructive: false, idempotent: true } as const;
+const READ_ONLY = {
+  readOnly: true,
+  destructive: false,
+  idempotent: true,
+} as const;
 
 /** Fleet-wide questions: the fleet's remote-write health and a Thanos Query instance's health. */
 export function registerFleetActions(options: {
@@ -24,19 +28,33 @@ export function registerFleetActions(options: {
     schema: {
       input: z =>
         z.object({
-          instance: z.string().optional().describe('Thanos instance name (fleetMonitoring.thanos); the first one when omitted'),
+          instance: z
+            .string()
+            .optional()
+            .describe(
+              'Thanos instance name (fleetMonitoring.thanos); the first one when omitted',
+            ),
         }),
       output: z =>
         z.object({
           instance: z.string(),
           generatedAt: z.string(),
           counts: z.record(z.string(), z.number()),
-          clusters: z.array(z.object({ cluster: z.string(), state: stateSchema(z), reasons: reasonsSchema(z) })),
+          clusters: z.array(
+            z.object({
+              cluster: z.string(),
+              state: stateSchema(z),
+              reasons: reasonsSchema(z),
+            }),
+          ),
           error: upstreamErrorSchema(z).optional(),
         }),
     },
     async action({ input, credentials }) {
-      await access.authorizeBasic(credentials, fleetMonitoringFleetReadPermission);
+      await access.authorizeBasic(
+        credentials,
+        fleetMonitoringFleetReadPermission,
+      );
       const summary = await health.fleetSummary(input.instance);
       return {
         output: {
@@ -61,7 +79,12 @@ export function registerFleetActions(options: {
     schema: {
       input: z =>
         z.object({
-          instance: z.string().optional().describe('Thanos instance name (fleetMonitoring.thanos); the first one when omitted'),
+          instance: z
+            .string()
+            .optional()
+            .describe(
+              'Thanos instance name (fleetMonitoring.thanos); the first one when omitted',
+            ),
         }),
       output: z =>
         z.object({
@@ -74,7 +97,10 @@ export function registerFleetActions(options: {
         }),
     },
     async action({ input, credentials }) {
-      await access.authorizeBasic(credentials, fleetMonitoringFleetReadPermission);
+      await access.authorizeBasic(
+        credentials,
+        fleetMonitoringFleetReadPermission,
+      );
       const h = await health.thanosHealth(input.instance, 'query', []);
       return {
         output: {

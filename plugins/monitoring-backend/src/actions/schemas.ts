@@ -1,21 +1,34 @@
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 
 /** The zod the actions registry hands to schema factories (its own copy, not necessarily ours). */
-type Zod = Parameters<Parameters<ActionsRegistryService['register']>[0]['schema']['input']>[0];
+type Zod = Parameters<
+  Parameters<ActionsRegistryService['register']>[0]['schema']['input']
+>[0];
 
 /** Output pieces every action shares: a health state and the reasons behind it, with their fixes. */
 
 export const stateSchema = (z: Zod) =>
-  z.string().describe('Health state: healthy, recovering, degraded, failing, no-data or unknown');
+  z
+    .string()
+    .describe(
+      'Health state: healthy, recovering, degraded, failing, no-data or unknown',
+    );
 
 export const reasonsSchema = (z: Zod) =>
   z
     .array(
       z.object({
-        id: z.string().describe('Reason id; each has a section in the troubleshooting docs'),
+        id: z
+          .string()
+          .describe(
+            'Reason id; each has a section in the troubleshooting docs',
+          ),
         severity: z.string(),
         message: z.string(),
-        hints: z.array(z.string()).optional().describe('Concrete next steps, in order'),
+        hints: z
+          .array(z.string())
+          .optional()
+          .describe('Concrete next steps, in order'),
       }),
     )
     .describe('Why the state is what it is');
@@ -30,4 +43,6 @@ export const entityRefSchema = (z: Zod) =>
     .string()
     .min(3)
     .max(512)
-    .describe('Catalog entity reference, e.g. "resource:default/cluster-02-edge" or "component:default/checkout"');
+    .describe(
+      'Catalog entity reference, e.g. "resource:default/cluster-02-edge" or "component:default/checkout"',
+    );

@@ -64,7 +64,12 @@ export class ArgocdClient extends UpstreamClient {
 
   private request(
     path: string,
-    init: { method?: 'GET' | 'POST'; query?: URLSearchParams; json?: unknown; token?: string },
+    init: {
+      method?: 'GET' | 'POST';
+      query?: URLSearchParams;
+      json?: unknown;
+      token?: string;
+    },
   ) {
     return this.send(path, {
       method: init.method ?? 'GET',
@@ -83,7 +88,8 @@ export class ArgocdClient extends UpstreamClient {
       method: 'POST',
       json: { username, password },
     });
-    if (res.status !== 200) throw this.statusError(res, 'login (POST /api/v1/session)');
+    if (res.status !== 200)
+      throw this.statusError(res, 'login (POST /api/v1/session)');
     const body = this.parseJson<{ token?: string }>(res);
     if (!body.token)
       throw new UpstreamError(

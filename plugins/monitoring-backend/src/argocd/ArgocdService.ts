@@ -1,4 +1,7 @@
-import type { CacheService, LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  CacheService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   ArgocdAppSummary,
@@ -18,8 +21,18 @@ import { CachedLoader } from '../service/CachedLoader';
 import { isUpstreamError, UpstreamError } from '../upstream/errors';
 import { reasonForUpstreamError } from '../upstream/reasons';
 import { ArgocdClient } from './ArgocdClient';
-import { appSummary, historyEntries, resourceProblems, syncWindowState } from './mapping';
-import type { ArgoApplication, ArgoApplicationList, ArgoApplicationTree, ArgoSyncWindows } from './types';
+import {
+  appSummary,
+  historyEntries,
+  resourceProblems,
+  syncWindowState,
+} from './mapping';
+import type {
+  ArgoApplication,
+  ArgoApplicationList,
+  ArgoApplicationTree,
+  ArgoSyncWindows,
+} from './types';
 
 const KEY = 'fleet-monitoring:argocd:v2';
 const APP_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
@@ -33,7 +46,9 @@ interface InstanceApps {
   fetchedAt: string;
 }
 
-function appQuery(selection: Pick<ArgocdSelection, 'appNamespace' | 'project'>): URLSearchParams {
+function appQuery(
+  selection: Pick<ArgocdSelection, 'appNamespace' | 'project'>,
+): URLSearchParams {
   const q = new URLSearchParams();
   if (selection.appNamespace) q.set('appNamespace', selection.appNamespace);
   if (selection.project) q.set('project', selection.project);
@@ -41,7 +56,12 @@ function appQuery(selection: Pick<ArgocdSelection, 'appNamespace' | 'project'>):
 }
 
 function selectionKey(s: ArgocdSelection): string {
-  return JSON.stringify([s.appName ?? null, s.selector ?? null, s.appNamespace ?? null, s.project ?? null]);
+  return JSON.stringify([
+    s.appName ?? null,
+    s.selector ?? null,
+    s.appNamespace ?? null,
+    s.project ?? null,
+  ]);
 }
 
 /**
@@ -60,7 +80,8 @@ export class ArgocdService {
     private readonly logger: LoggerService,
     cache?: CacheService,
   ) {
-    for (const instance of settings.instances) this.clients.set(instance.name, new ArgocdClient(instance));
+    for (const instance of settings.instances)
+      this.clients.set(instance.name, new ArgocdClient(instance));
     this.loader = new CachedLoader(cache, cacheTtlSeconds);
   }
 
@@ -74,7 +95,12 @@ export class ArgocdService {
 
   /** Total HTTP calls made to ArgoCD and logins, per instance: the benchmarks' hook, not part of any answer. */
   stats(): Record<string, { calls: number; logins: number }> {
-    return Object.fromEntries([...this.clients].map(([n, c]) => [n, { calls: c.calls, logins: c.logins }]));
+    return Object.fromEntries(
+      [...this.clients].map(([n, c]) => [
+        n,
+        { calls: c.calls, logins: c.logins },
+      ]),
+    );
   }
 
   /** Releases every instance's connection pool. */
@@ -83,23 +109,38 @@ export class ArgocdService {
   }
 
   /** One list call: by name (`name=`) or by label selector (`selector=`), plus namespace/project. */
-  private async listApps(client: ArgocdClient, selection: ArgocdSelection): Promise<ArgoApplication[]> {
+  private async listApps(
+    client: ArgocdClient,
+    selection: ArgocdSelection,
+  ): Promise<ArgoApplication[]> {
     const q = new URLSearchParams();
     if (selection.appName) q.set('name', selection.appName);
     else if (selection.selector) q.set('selector', selection.selector);
     if (selection.appNamespace) q.set('appNamespace', selection.appNamespace);
     if (selection.project) q.append('projects', selection.project);
     try {
-      const list = await client.get<ArgoApplicationList>('api/v1/applications', q, 'listing applications');
+      const list = await client.get<ArgoApplicationList>(
+        'api/v1/applications',
+        q,
+        'listing applications',
+      );
       // Defence in depth: only apps that really match what the entity asked for.
       return (list.items ?? []).filter(a =>
         selection.appName
           ? a.metadata?.name === selection.appName
-          : matchesLabelSelector(a.metadata?.labels, selection.requirements ?? []),
+          : matchesLabelSelector(
+              a.metadata?.labels,
+              selection.requirements ?? [],
+            ),
       );
     } catch (e) {
       // ArgoCD answers 404 "application '<name>' not found" when `name` matches nothing: not an error.
-      if (isUpstreamError(e) && e.info.kind === 'not-found' && selection.appName) return [];
+      if (
+        isUpstreamError(e) &&
+        e.info.kind === 'not-found' &&
+        selection.appName
+      )
+        return [];
       throw e;
     }
   }
@@ -108,22 +149,33 @@ export class ArgocdService {
     const name = app.metadata?.name ?? '';
     const body = await client.get<ArgoSyncWindows>(
       `api/v1/applications/${encodeURIComponent(name)}/syncwindows`,
-      appQuery({ appNamespace: app.metadata?.namespace, project: app.spec?.project }),
+      appQuery({
+        appNamespace: app.metadata?.namespace,
+        project: app.spec?.project,
+      }),
       `reading the sync windows of ${name}`,
     );
     return syncWindowState(body);
   }
 
   /** The entity's apps in one instance, with sync windows for up to maxSyncWindowChecks OutOfSync apps. */
-  private async summarizeInstance(client: ArgocdClient, selection: ArgocdSelection): Promise<ArgocdAppSummary[]> {
+  private async summarizeInstance(
+    client: ArgocdClient,
+    selection: ArgocdSelection,
+  ): Promise<ArgocdAppSummary[]> {
     const apps = await this.listApps(client, selection);
     let budget = this.settings.maxSyncWindowChecks;
     return Promise.all(
       apps.map(async app => {
-        if (app.status?.sync?.status !== 'OutOfSync' || budget <= 0) return appSummary(client.instance, app);
+        if (app.status?.sync?.status !== 'OutOfSync' || budget <= 0)
+          return appSummary(client.instance, app);
         budget--;
         try {
-          return appSummary(client.instance, app, await this.syncWindows(client, app));
+          return appSummary(
+            client.instance,
+            app,
+            await this.syncWindows(client, app),
+          );
         } catch (e) {
           if (!isUpstreamError(e)) throw e;
           return appSummary(client.instance, app, undefined, e.info);
@@ -133,7 +185,10 @@ export class ArgocdService {
   }
 
   /** One instance's answer for the entity, cached per instance; failures come back as data. */
-  private async instanceApps(name: string, selection: ArgocdSelection): Promise<InstanceApps> {
+  private async instanceApps(
+    name: string,
+    selection: ArgocdSelection,
+  ): Promise<InstanceApps> {
     const client = this.clients.get(name);
     if (!client) {
       const error: UpstreamErrorInfo = {
@@ -152,7 +207,12 @@ export class ArgocdService {
         } catch (e) {
           if (!isUpstreamError(e)) throw e;
           this.logger.warn(`ArgoCD ${name}: ${e.message}`);
-          return { name, apps: [], error: e.info, fetchedAt: new Date().toISOString() };
+          return {
+            name,
+            apps: [],
+            error: e.info,
+            fetchedAt: new Date().toISOString(),
+          };
         }
       },
     );
@@ -162,7 +222,9 @@ export class ArgocdService {
   /** The entity's applications across its instances; failing instances become per-instance errors. */
   async entityApps(selection: ArgocdSelection): Promise<ArgocdEntityApps> {
     const names = selection.instances ?? this.instanceNames();
-    const results = await Promise.all(names.map(name => this.instanceApps(name, selection)));
+    const results = await Promise.all(
+      names.map(name => this.instanceApps(name, selection)),
+    );
     const applications = results.flatMap(r => r.apps);
     const errors = results.flatMap(r => (r.error ? [r.error] : []));
     const instances: ArgocdInstanceResult[] = results.map(r => ({
@@ -170,9 +232,16 @@ export class ArgocdService {
       applications: r.apps.length,
       ...(r.error ? { error: r.error } : {}),
     }));
-    const reasons: HintedReason[] = [...applications.flatMap(a => a.reasons), ...errors.map(reasonForUpstreamError)];
-    let state = applications.reduce<HealthState>((s, a) => worstState(s, a.state), 'healthy');
-    if (applications.length === 0) state = errors.length > 0 ? 'unknown' : 'no-data';
+    const reasons: HintedReason[] = [
+      ...applications.flatMap(a => a.reasons),
+      ...errors.map(reasonForUpstreamError),
+    ];
+    let state = applications.reduce<HealthState>(
+      (s, a) => worstState(s, a.state),
+      'healthy',
+    );
+    if (applications.length === 0)
+      state = errors.length > 0 ? 'unknown' : 'no-data';
     else if (errors.length > 0) state = worstState(state, 'unknown');
     return {
       state,
@@ -187,7 +256,8 @@ export class ArgocdService {
       instances,
       errors,
       // The age of the oldest part: ISO timestamps of one format sort as text.
-      generatedAt: results.map(r => r.fetchedAt).sort()[0] ?? new Date().toISOString(),
+      generatedAt:
+        results.map(r => r.fetchedAt).sort()[0] ?? new Date().toISOString(),
     };
   }
 
@@ -200,20 +270,28 @@ export class ArgocdService {
     instance: string,
     app: string,
   ): Promise<{ client: ArgocdClient; summary: ArgocdAppSummary }> {
-    if (!APP_NAME.test(app)) throw new InputError(`Invalid application name "${app}"`);
+    if (!APP_NAME.test(app))
+      throw new InputError(`Invalid application name "${app}"`);
     const client = this.clients.get(instance);
     const allowed = selection.instances ?? this.instanceNames();
     if (!client || !allowed.includes(instance)) {
-      throw new NotFoundError(`ArgoCD instance "${instance}" is not one of this entity's instances`);
+      throw new NotFoundError(
+        `ArgoCD instance "${instance}" is not one of this entity's instances`,
+      );
     }
     const { apps, error } = await this.instanceApps(instance, selection);
     const summary = apps.find(a => a.name === app);
     if (summary) return { client, summary };
     if (error) throw UpstreamError.fromInfo(error);
-    throw new NotFoundError(`Application "${app}" in ArgoCD "${instance}" does not belong to this entity`);
+    throw new NotFoundError(
+      `Application "${app}" in ArgoCD "${instance}" does not belong to this entity`,
+    );
   }
 
-  private getApp(client: ArgocdClient, summary: ArgocdAppSummary): Promise<ArgoApplication> {
+  private getApp(
+    client: ArgocdClient,
+    summary: ArgocdAppSummary,
+  ): Promise<ArgoApplication> {
     return client.get<ArgoApplication>(
       `api/v1/applications/${encodeURIComponent(summary.name)}`,
       appQuery({ appNamespace: summary.namespace, project: summary.project }),
@@ -221,7 +299,11 @@ export class ArgocdService {
     );
   }
 
-  async history(selection: ArgocdSelection, instance: string, app: string): Promise<ArgocdHistoryResponse> {
+  async history(
+    selection: ArgocdSelection,
+    instance: string,
+    app: string,
+  ): Promise<ArgocdHistoryResponse> {
     const { client, summary } = await this.ownedApp(selection, instance, app);
     const { value } = await this.loader.load(
       `${KEY}:history:${instance}:${summary.namespace ?? ''}:${app}`,
@@ -234,7 +316,11 @@ export class ArgocdService {
     return value;
   }
 
-  async resources(selection: ArgocdSelection, instance: string, app: string): Promise<ArgocdResourcesResponse> {
+  async resources(
+    selection: ArgocdSelection,
+    instance: string,
+    app: string,
+  ): Promise<ArgocdResourcesResponse> {
     const { client, summary } = await this.ownedApp(selection, instance, app);
     const { value } = await this.loader.load(
       `${KEY}:resources:${instance}:${summary.namespace ?? ''}:${app}`,
@@ -243,7 +329,10 @@ export class ArgocdService {
           this.getApp(client, summary),
           client.get<ArgoApplicationTree>(
             `api/v1/applications/${encodeURIComponent(app)}/resource-tree`,
-            appQuery({ appNamespace: summary.namespace, project: summary.project }),
+            appQuery({
+              appNamespace: summary.namespace,
+              project: summary.project,
+            }),
             `reading the resource tree of ${app}`,
           ),
         ]);

@@ -8,12 +8,20 @@ import type {
 } from '@fleet-monitoring/plugin-monitoring-common';
 import type { ArgocdInstanceConfig } from '../config';
 import { appReasons, appState, lastDeployedAt } from './health';
-import type { ArgoApplication, ArgoApplicationTree, ArgoResourceStatus, ArgoSyncWindows } from './types';
+import type {
+  ArgoApplication,
+  ArgoApplicationTree,
+  ArgoResourceStatus,
+  ArgoSyncWindows,
+} from './types';
 
 /** Pure mapping from ArgoCD's v1alpha1 objects to our API's shapes (no I/O). */
 
 /** ArgoCD's words as our states, here once so no UI has to map them again. */
-const SYNC_STATE: Record<string, HealthState> = { Synced: 'healthy', OutOfSync: 'degraded' };
+const SYNC_STATE: Record<string, HealthState> = {
+  Synced: 'healthy',
+  OutOfSync: 'degraded',
+};
 const HEALTH_STATE: Record<string, HealthState> = {
   Healthy: 'healthy',
   Progressing: 'unknown',
@@ -28,12 +36,20 @@ const OPERATION_STATE: Record<string, HealthState> = {
   Failed: 'failing',
   Error: 'failing',
 };
-const stateOf = (map: Record<string, HealthState>, word?: string): HealthState => (word && map[word]) || 'unknown';
+const stateOf = (
+  map: Record<string, HealthState>,
+  word?: string,
+): HealthState => (word && map[word]) || 'unknown';
 
 /** The app's page in the ArgoCD UI. */
-export function appUiUrl(instance: ArgocdInstanceConfig, app: ArgoApplication): string {
+export function appUiUrl(
+  instance: ArgocdInstanceConfig,
+  app: ArgoApplication,
+): string {
   const name = encodeURIComponent(app.metadata?.name ?? '');
-  const ns = app.metadata?.namespace ? `${encodeURIComponent(app.metadata.namespace)}/` : '';
+  const ns = app.metadata?.namespace
+    ? `${encodeURIComponent(app.metadata.namespace)}/`
+    : '';
   return new URL(`applications/${ns}${name}`, instance.uiUrl).toString();
 }
 
@@ -108,17 +124,26 @@ export function historyEntries(app: ArgoApplication): ArgocdHistoryEntry[] {
         deployStartedAt: h.deployStartedAt,
         initiatedBy: h.initiatedBy,
         source: source
-          ? { repoURL: source.repoURL, path: source.path, chart: source.chart, targetRevision: source.targetRevision }
+          ? {
+              repoURL: source.repoURL,
+              path: source.path,
+              chart: source.chart,
+              targetRevision: source.targetRevision,
+            }
           : undefined,
       };
     })
     .sort((a, b) => b.id - a.id);
 }
 
-const resourceKey = (r: ArgoResourceStatus) => `${r.group ?? ''}/${r.kind}/${r.namespace ?? ''}/${r.name}`;
+const resourceKey = (r: ArgoResourceStatus) =>
+  `${r.group ?? ''}/${r.kind}/${r.namespace ?? ''}/${r.name}`;
 
 const isProblem = (r: ArgoResourceStatus) =>
-  Boolean((r.health?.status && r.health.status !== 'Healthy') || (r.status && r.status !== 'Synced'));
+  Boolean(
+    (r.health?.status && r.health.status !== 'Healthy') ||
+    (r.status && r.status !== 'Synced'),
+  );
 
 function resourceSummary(r: ArgoResourceStatus): ArgocdResourceSummary {
   return {
@@ -138,7 +163,10 @@ function resourceSummary(r: ArgoResourceStatus): ArgocdResourceSummary {
  * Managed resources and resource-tree nodes that are not Healthy or not Synced, one entry per
  * resource (the managed entry's sync status, the tree's health where the managed entry has none).
  */
-export function resourceProblems(app: ArgoApplication, tree: ArgoApplicationTree): ArgocdResourceSummary[] {
+export function resourceProblems(
+  app: ArgoApplication,
+  tree: ArgoApplicationTree,
+): ArgocdResourceSummary[] {
   const problems = new Map<string, ArgocdResourceSummary>();
   for (const r of app.status?.resources ?? []) {
     if (isProblem(r)) problems.set(resourceKey(r), resourceSummary(r));
@@ -148,7 +176,13 @@ export function resourceProblems(app: ArgoApplication, tree: ArgoApplicationTree
     const existing = problems.get(resourceKey(n));
     problems.set(
       resourceKey(n),
-      existing ? { ...resourceSummary(n), ...existing, health: existing.health ?? n.health?.status } : resourceSummary(n),
+      existing
+        ? {
+            ...resourceSummary(n),
+            ...existing,
+            health: existing.health ?? n.health?.status,
+          }
+        : resourceSummary(n),
     );
   }
   return [...problems.values()];

@@ -1,7 +1,13 @@
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import type { ArgocdInstanceConfig, ArgocdSettings } from './types';
-import { readBaseUrl, readCa, readName, readNumber, requireUniqueNames } from './validators';
+import {
+  readBaseUrl,
+  readCa,
+  readName,
+  readNumber,
+  requireUniqueNames,
+} from './validators';
 
 function readInstance(c: Config): ArgocdInstanceConfig {
   const name = readName(c, 'fleetMonitoring.argocd');
@@ -13,8 +19,12 @@ function readInstance(c: Config): ArgocdInstanceConfig {
   const password = c.getOptionalString('password');
   let auth: ArgocdInstanceConfig['auth'];
   if (token) auth = { type: 'token', token };
-  else if (username && password) auth = { type: 'password', username, password };
-  else throw new InputError(`${where} needs either token or username and password`);
+  else if (username && password)
+    auth = { type: 'password', username, password };
+  else
+    throw new InputError(
+      `${where} needs either token or username and password`,
+    );
   return {
     name,
     title: c.getOptionalString('title'),
@@ -23,13 +33,21 @@ function readInstance(c: Config): ArgocdInstanceConfig {
     auth,
     ca: readCa(c, where),
     timeoutMs: readNumber(c, 'timeoutMs', 10_000, where, { positive: true }),
-    maxResponseBytes: readNumber(c, 'maxResponseBytes', 32 * 1024 * 1024, where, { positive: true }),
+    maxResponseBytes: readNumber(
+      c,
+      'maxResponseBytes',
+      32 * 1024 * 1024,
+      where,
+      { positive: true },
+    ),
   };
 }
 
 /** `fleetMonitoring.argocd[]` and `fleetMonitoring.argocdOptions`. */
 export function readArgocdSettings(fm: Config | undefined): ArgocdSettings {
-  const instances = (fm?.getOptionalConfigArray('argocd') ?? []).map(readInstance);
+  const instances = (fm?.getOptionalConfigArray('argocd') ?? []).map(
+    readInstance,
+  );
   requireUniqueNames(instances, 'fleetMonitoring.argocd');
   return {
     instances,

@@ -44,7 +44,12 @@ function readThresholds(config: Config | undefined): Thresholds {
     Object.fromEntries(
       Object.entries(defaults).map(([k, v]) => [
         k,
-        readNumber(config?.getOptionalConfig(section), k, v as number, `${where}.${section}`),
+        readNumber(
+          config?.getOptionalConfig(section),
+          k,
+          v as number,
+          `${where}.${section}`,
+        ),
       ]),
     ) as T;
   return {
@@ -54,14 +59,21 @@ function readThresholds(config: Config | undefined): Thresholds {
   };
 }
 
-function readHealth(fm: Config | undefined, cacheTtlSeconds: number): FleetMonitoringConfig {
+function readHealth(
+  fm: Config | undefined,
+  cacheTtlSeconds: number,
+): FleetMonitoringConfig {
   const clusterLabel = fm?.getOptionalString('clusterLabel') ?? 'cluster';
   if (!isValidLabelName(clusterLabel)) {
-    throw new InputError(`fleetMonitoring.clusterLabel "${clusterLabel}" is not a label name`);
+    throw new InputError(
+      `fleetMonitoring.clusterLabel "${clusterLabel}" is not a label name`,
+    );
   }
   const rateWindow = fm?.getOptionalString('rateWindow') ?? '5m';
   if (!DURATION.test(rateWindow)) {
-    throw new InputError(`fleetMonitoring.rateWindow "${rateWindow}" is not a duration like 5m`);
+    throw new InputError(
+      `fleetMonitoring.rateWindow "${rateWindow}" is not a duration like 5m`,
+    );
   }
   return {
     clusterLabel,
@@ -76,13 +88,26 @@ function readHealth(fm: Config | undefined, cacheTtlSeconds: number): FleetMonit
 export function readPluginConfig(root: Config): PluginConfig {
   const fm = root.getOptionalConfig('fleetMonitoring');
   const cache = fm?.getOptionalConfig('cache');
-  const cacheTtlSeconds = readNumber(cache, 'ttlSeconds', 30, 'fleetMonitoring.cache');
+  const cacheTtlSeconds = readNumber(
+    cache,
+    'ttlSeconds',
+    30,
+    'fleetMonitoring.cache',
+  );
   return {
     cacheTtlSeconds,
-    accessTtlSeconds: readNumber(cache, 'accessTtlSeconds', 5, 'fleetMonitoring.cache'),
+    accessTtlSeconds: readNumber(
+      cache,
+      'accessTtlSeconds',
+      5,
+      'fleetMonitoring.cache',
+    ),
     health: readHealth(fm, cacheTtlSeconds),
     argocd: readArgocdSettings(fm),
-    kubernetes: readKubernetesSettings(fm, root.getOptionalConfig('kubernetes')),
+    kubernetes: readKubernetesSettings(
+      fm,
+      root.getOptionalConfig('kubernetes'),
+    ),
   };
 }
 

@@ -8,9 +8,18 @@ import {
   THANOS_PORTS,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import type { KubernetesClusterConfig, KubernetesSettings } from './types';
-import { readBaseUrl, readCa, readName, readNumber, requireUniqueNames } from './validators';
+import {
+  readBaseUrl,
+  readCa,
+  readName,
+  readNumber,
+  requireUniqueNames,
+} from './validators';
 
-function readCluster(c: Config, source: KubernetesClusterConfig['source']): KubernetesClusterConfig {
+function readCluster(
+  c: Config,
+  source: KubernetesClusterConfig['source'],
+): KubernetesClusterConfig {
   const name = readName(c, source);
   const where = `${source}[${name}]`;
   return {
@@ -39,7 +48,9 @@ export function readKubernetesSettings(
   );
   requireUniqueNames(clusters, where);
   const names = new Set(clusters.map(c => c.name));
-  for (const method of backstageKubernetes?.getOptionalConfigArray('clusterLocatorMethods') ?? []) {
+  for (const method of backstageKubernetes?.getOptionalConfigArray(
+    'clusterLocatorMethods',
+  ) ?? []) {
     if (method.getOptionalString('type') !== 'config') continue;
     for (const c of method.getOptionalConfigArray('clusters') ?? []) {
       const authProvider = c.getOptionalString('authProvider');
@@ -53,13 +64,27 @@ export function readKubernetesSettings(
   }
   return {
     namespace: k?.getOptionalString('namespace') ?? MONITORING_NAMESPACE,
-    receiveSelector: k?.getOptionalString('receiveSelector') ?? RECEIVE_SELECTOR,
+    receiveSelector:
+      k?.getOptionalString('receiveSelector') ?? RECEIVE_SELECTOR,
     agentSelector: k?.getOptionalString('agentSelector') ?? AGENT_SELECTOR,
-    hashringConfigMap: k?.getOptionalString('hashringConfigMap') ?? HASHRING_CONFIGMAP,
+    hashringConfigMap:
+      k?.getOptionalString('hashringConfigMap') ?? HASHRING_CONFIGMAP,
     hashringKey: k?.getOptionalString('hashringKey') ?? HASHRING_KEY,
-    receiveGrpcPort: readNumber(k, 'receiveGrpcPort', THANOS_PORTS.grpc, where, { positive: true }),
+    receiveGrpcPort: readNumber(
+      k,
+      'receiveGrpcPort',
+      THANOS_PORTS.grpc,
+      where,
+      { positive: true },
+    ),
     restartThreshold: readNumber(k, 'restartThreshold', 3, where),
-    maxResponseBytes: readNumber(k, 'maxResponseBytes', 16 * 1024 * 1024, where, { positive: true }),
+    maxResponseBytes: readNumber(
+      k,
+      'maxResponseBytes',
+      16 * 1024 * 1024,
+      where,
+      { positive: true },
+    ),
     clusters,
   };
 }

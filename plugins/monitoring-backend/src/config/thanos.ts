@@ -1,13 +1,20 @@
 import type { Config } from '@backstage/config';
 import type { ThanosInstanceConfig } from './types';
-import { readBaseUrl, readCa, readName, readNumber, requireUniqueNames } from './validators';
+import {
+  readBaseUrl,
+  readCa,
+  readName,
+  readNumber,
+  requireUniqueNames,
+} from './validators';
 
 function readInstance(c: Config): ThanosInstanceConfig {
   const name = readName(c, 'fleetMonitoring.thanos');
   const where = `fleetMonitoring.thanos[${name}]`;
   const headersConfig = c.getOptionalConfig('headers');
   const headers: Record<string, string> = {};
-  for (const key of headersConfig?.keys() ?? []) headers[key] = headersConfig!.getString(key);
+  for (const key of headersConfig?.keys() ?? [])
+    headers[key] = headersConfig!.getString(key);
   return {
     name,
     title: c.getOptionalString('title'),
@@ -17,14 +24,24 @@ function readInstance(c: Config): ThanosInstanceConfig {
     timeoutMs: readNumber(c, 'timeoutMs', 10_000, where, { positive: true }),
     dedup: c.getOptionalBoolean('dedup') ?? true,
     partialResponse: c.getOptionalBoolean('partialResponse') ?? true,
-    maxResponseBytes: readNumber(c, 'maxResponseBytes', 10 * 1024 * 1024, where, { positive: true }),
+    maxResponseBytes: readNumber(
+      c,
+      'maxResponseBytes',
+      10 * 1024 * 1024,
+      where,
+      { positive: true },
+    ),
     ca: readCa(c, where),
   };
 }
 
 /** `fleetMonitoring.thanos[]`. */
-export function readThanosInstances(fm: Config | undefined): ThanosInstanceConfig[] {
-  const instances = (fm?.getOptionalConfigArray('thanos') ?? []).map(readInstance);
+export function readThanosInstances(
+  fm: Config | undefined,
+): ThanosInstanceConfig[] {
+  const instances = (fm?.getOptionalConfigArray('thanos') ?? []).map(
+    readInstance,
+  );
   requireUniqueNames(instances, 'fleetMonitoring.thanos');
   return instances;
 }

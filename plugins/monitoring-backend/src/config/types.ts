@@ -53,7 +53,9 @@ export interface ArgocdInstanceConfig {
   url: URL;
   /** UI base URL for links (defaults to `url`). */
   uiUrl: URL;
-  auth: { type: 'token'; token: string } | { type: 'password'; username: string; password: string };
+  auth:
+    | { type: 'token'; token: string }
+    | { type: 'password'; username: string; password: string };
   ca?: string;
   timeoutMs: number;
   maxResponseBytes: number;

@@ -52,7 +52,9 @@ export function readCa(c: Config, where: string): string | undefined {
     if (data.includes('-----BEGIN')) return data;
     const decoded = Buffer.from(data, 'base64').toString('utf8');
     if (!decoded.includes('-----BEGIN')) {
-      throw new InputError(`${where}.caData is neither a PEM bundle nor base64-encoded PEM`);
+      throw new InputError(
+        `${where}.caData is neither a PEM bundle nor base64-encoded PEM`,
+      );
     }
     return decoded;
   }
@@ -61,7 +63,9 @@ export function readCa(c: Config, where: string): string | undefined {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new InputError(`${where}.caFile "${file}" cannot be read: ${(e as Error).message}`);
+    throw new InputError(
+      `${where}.caFile "${file}" cannot be read: ${(e as Error).message}`,
+    );
   }
 }
 
@@ -84,10 +88,14 @@ export function readNumber(
 }
 
 /** Names must be unique within one list. */
-export function requireUniqueNames(items: Array<{ name: string }>, where: string): void {
+export function requireUniqueNames(
+  items: Array<{ name: string }>,
+  where: string,
+): void {
   const seen = new Set<string>();
   for (const { name } of items) {
-    if (seen.has(name)) throw new InputError(`${where}: duplicate name "${name}"`);
+    if (seen.has(name))
+      throw new InputError(`${where}: duplicate name "${name}"`);
     seen.add(name);
   }
 }

@@ -14,7 +14,12 @@ import {
   wrapHttpLibrary,
 } from '@kubernetes/client-node';
 import type { KubernetesClusterConfig } from '../config';
-import { errorDetail, isUpstreamError, UpstreamError, upstreamErrorForStatus } from '../upstream/errors';
+import {
+  errorDetail,
+  isUpstreamError,
+  UpstreamError,
+  upstreamErrorForStatus,
+} from '../upstream/errors';
 import { failureToUpstreamError, readCapped } from '../upstream/http';
 
 /**
@@ -22,24 +27,33 @@ import { failureToUpstreamError, readCapped } from '../upstream/http';
  * KubeConfig builds for this cluster (CA, skipTLSVerify, per cluster), sent with a timeout and a
  * response size cap, and network failures named like every other upstream's.
  */
-function limitedTransport(upstream: string, timeoutMs: number, maxBytes: number): PromiseHttpLibrary {
+function limitedTransport(
+  upstream: string,
+  timeoutMs: number,
+  maxBytes: number,
+): PromiseHttpLibrary {
   return {
     async send(request: RequestContext): Promise<ResponseContext> {
       const url = new URL(request.getUrl());
       const timeout = AbortSignal.timeout(timeoutMs);
       const body = request.getBody();
       try {
-        const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-          const req = (url.protocol === 'https:' ? https : http).request(url, {
-            method: request.getHttpMethod(),
-            headers: request.getHeaders(),
-            agent: request.getAgent(),
-            signal: timeout,
-          });
-          req.on('response', resolve);
-          req.on('error', reject);
-          req.end(typeof body === 'string' ? body : undefined);
-        });
+        const res = await new Promise<http.IncomingMessage>(
+          (resolve, reject) => {
+            const req = (url.protocol === 'https:' ? https : http).request(
+              url,
+              {
+                method: request.getHttpMethod(),
+                headers: request.getHeaders(),
+                agent: request.getAgent(),
+                signal: timeout,
+              },
+            );
+            req.on('response', resolve);
+            req.on('error', reject);
+            req.end(typeof body === 'string' ? body : undefined);
+          },
+        );
         const status = res.statusCode ?? 0;
         const data = await readCapped(upstream, res, maxBytes, status);
         const headers: Record<string, string> = {};
@@ -51,7 +65,10 @@ function limitedTransport(upstream: string, timeoutMs: number, maxBytes: number)
           binary: async () => data,
         });
       } catch (e) {
-        throw failureToUpstreamError(upstream, url, e, { aborted: timeout.aborted, ms: timeoutMs });
+        throw failureToUpstreamError(upstream, url, e, {
+          aborted: timeout.aborted,
+          ms: timeoutMs,
+        });
       }
     },
   };
@@ -90,18 +107,31 @@ export class KubernetesClient {
       {
         name: cluster.name,
         server: cluster.url.toString().replace(/\/$/, ''),
-        ...(cluster.ca ? { caData: Buffer.from(cluster.ca).toString('base64') } : {}),
+        ...(cluster.ca
+          ? { caData: Buffer.from(cluster.ca).toString('base64') }
+          : {}),
         // client-node refuses http: servers unless this flag is set; plain HTTP (e.g. `kubectl proxy`)
         // has no TLS to verify, so for http: it changes nothing else.
-        skipTLSVerify: cluster.skipTLSVerify || cluster.url.protocol === 'http:',
+        skipTLSVerify:
+          cluster.skipTLSVerify || cluster.url.protocol === 'http:',
       },
-      { name: 'fleet-monitoring', ...(cluster.serviceAccountToken ? { token: cluster.serviceAccountToken } : {}) },
+      {
+        name: 'fleet-monitoring',
+        ...(cluster.serviceAccountToken
+          ? { token: cluster.serviceAccountToken }
+          : {}),
+      },
     );
     this.core = new CoreV1Api(
       createConfiguration({
-        baseServer: new ServerConfiguration(cluster.url.toString().replace(/\/$/, ''), {}),
+        baseServer: new ServerConfiguration(
+          cluster.url.toString().replace(/\/$/, ''),
+          {},
+        ),
         authMethods: { default: kc },
-        httpApi: wrapHttpLibrary(limitedTransport(this.upstream, cluster.timeoutMs, maxResponseBytes)),
+        httpApi: wrapHttpLibrary(
+          limitedTransport(this.upstream, cluster.timeoutMs, maxResponseBytes),
+        ),
       }),
     );
   }
@@ -124,13 +154,18 @@ export class KubernetesClient {
         });
       }
       // A 200 whose body client-node cannot deserialise.
-      throw new UpstreamError(this.upstream, 'bad-response', `${what}: ${(e as Error).message.slice(0, 200)}`);
+      throw new UpstreamError(
+        this.upstream,
+        'bad-response',
+        `${what}: ${(e as Error).message.slice(0, 200)}`,
+      );
     }
   }
 
   listPods(namespace: string, labelSelector: string): Promise<V1PodList> {
-    return this.call(`listing pods "${labelSelector}" in namespace ${namespace}`, () =>
-      this.core.listNamespacedPod({ namespace, labelSelector }),
+    return this.call(
+      `listing pods "${labelSelector}" in namespace ${namespace}`,
+      () => this.core.listNamespacedPod({ namespace, labelSelector }),
     );
   }
 

@@ -1,4 +1,7 @@
-import type { CacheService, LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  CacheService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import {
   HashringCheck,
@@ -29,7 +32,10 @@ export class KubernetesService {
     cache?: CacheService,
   ) {
     for (const c of settings.clusters) {
-      this.clients.set(c.name, new KubernetesClient(c, settings.maxResponseBytes));
+      this.clients.set(
+        c.name,
+        new KubernetesClient(c, settings.maxResponseBytes),
+      );
     }
     this.loader = new CachedLoader(cache, cacheTtlSeconds);
   }
@@ -40,11 +46,16 @@ export class KubernetesService {
 
   /** Calls made to each cluster's API: the benchmarks' hook, not part of any answer. */
   stats(): Record<string, { calls: number }> {
-    return Object.fromEntries([...this.clients].map(([n, c]) => [n, { calls: c.calls }]));
+    return Object.fromEntries(
+      [...this.clients].map(([n, c]) => [n, { calls: c.calls }]),
+    );
   }
 
   /** Runs one read; an upstream failure is logged, collected and answered with `undefined`. */
-  private async attempt<T>(errors: UpstreamErrorInfo[], fn: () => Promise<T>): Promise<T | undefined> {
+  private async attempt<T>(
+    errors: UpstreamErrorInfo[],
+    fn: () => Promise<T>,
+  ): Promise<T | undefined> {
     try {
       return await fn();
     } catch (e) {
@@ -55,7 +66,10 @@ export class KubernetesService {
     }
   }
 
-  async clusterView(cluster: string, namespaceOverride?: string): Promise<KubernetesClusterView> {
+  async clusterView(
+    cluster: string,
+    namespaceOverride?: string,
+  ): Promise<KubernetesClusterView> {
     const client = this.clients.get(cluster);
     if (!client) {
       throw new NotFoundError(
@@ -63,25 +77,40 @@ export class KubernetesService {
       );
     }
     const namespace = namespaceOverride ?? this.settings.namespace;
-    const { value } = await this.loader.load(`fleet-monitoring:kubernetes:v2:${cluster}:${namespace}`, () =>
-      this.loadView(client, namespace),
+    const { value } = await this.loader.load(
+      `fleet-monitoring:kubernetes:v2:${cluster}:${namespace}`,
+      () => this.loadView(client, namespace),
     );
     return value;
   }
 
-  private async loadView(client: KubernetesClient, namespace: string): Promise<KubernetesClusterView> {
+  private async loadView(
+    client: KubernetesClient,
+    namespace: string,
+  ): Promise<KubernetesClusterView> {
     const s = this.settings;
     const errors: UpstreamErrorInfo[] = [];
     const configMapErrors: UpstreamErrorInfo[] = [];
     const [receive, agents, configMap] = await Promise.all([
       this.attempt(errors, () => client.listPods(namespace, s.receiveSelector)),
       this.attempt(errors, () => client.listPods(namespace, s.agentSelector)),
-      this.attempt(configMapErrors, () => client.readConfigMap(namespace, s.hashringConfigMap)),
+      this.attempt(configMapErrors, () =>
+        client.readConfigMap(namespace, s.hashringConfigMap),
+      ),
     ]);
     errors.push(...configMapErrors);
-    const receivePods = (receive?.items ?? []).map(p => summarizePod(p, 'receive', s.restartThreshold));
-    const agentPods = (agents?.items ?? []).map(p => summarizePod(p, 'agent', s.restartThreshold));
-    const hashring = this.hashringCheck(namespace, configMap, configMapErrors[0], receive ? receivePods : undefined);
+    const receivePods = (receive?.items ?? []).map(p =>
+      summarizePod(p, 'receive', s.restartThreshold),
+    );
+    const agentPods = (agents?.items ?? []).map(p =>
+      summarizePod(p, 'agent', s.restartThreshold),
+    );
+    const hashring = this.hashringCheck(
+      namespace,
+      configMap,
+      configMapErrors[0],
+      receive ? receivePods : undefined,
+    );
 
     const reasons: HintedReason[] = [
       ...receivePods.flatMap(p => p.reasons),
@@ -89,11 +118,15 @@ export class KubernetesService {
       ...(hashring?.reasons ?? []),
       ...errors.filter(e => e !== hashring?.error).map(reasonForUpstreamError),
     ];
-    let state = [...receivePods, ...agentPods].reduce<HealthState>((acc, p) => worstState(acc, p.state), 'healthy');
+    let state = [...receivePods, ...agentPods].reduce<HealthState>(
+      (acc, p) => worstState(acc, p.state),
+      'healthy',
+    );
     if (hashring) state = worstState(state, hashring.state);
     if (errors.length) state = worstState(state, 'unknown');
     if (!receive && !agents) state = 'unknown';
-    else if (receivePods.length + agentPods.length === 0) state = worstState(state, 'no-data');
+    else if (receivePods.length + agentPods.length === 0)
+      state = worstState(state, 'no-data');
     return {
       cluster: client.cluster.name,
       namespace,
@@ -116,9 +149,20 @@ export class KubernetesService {
   ): HashringCheck | undefined {
     const s = this.settings;
     const where = `${namespace}/${s.hashringConfigMap}`;
-    const base = { configMap: where, key: s.hashringKey, hashrings: [], missingPods: [], unknownEndpoints: [] };
+    const base = {
+      configMap: where,
+      key: s.hashringKey,
+      hashrings: [],
+      missingPods: [],
+      unknownEndpoints: [],
+    };
     if (error) {
-      return { ...base, state: 'unknown', reasons: [reasonForUpstreamError(error)], error };
+      return {
+        ...base,
+        state: 'unknown',
+        reasons: [reasonForUpstreamError(error)],
+        error,
+      };
     }
     const text = configMap?.data?.[s.hashringKey];
     if (text === undefined) {
@@ -136,7 +180,12 @@ export class KubernetesService {
     }
     if (!receivePods) return undefined;
     try {
-      return checkHashring(where, s.hashringKey, parseHashrings(text), receivePods);
+      return checkHashring(
+        where,
+        s.hashringKey,
+        parseHashrings(text),
+        receivePods,
+      );
     } catch (e) {
       return {
         ...base,

@@ -50,7 +50,9 @@ export function summarizePod(
       lastTerminationReason: last?.reason,
       lastTerminationExitCode: last?.exitCode,
       // client-node turns RFC 3339 timestamps into Dates; the answer carries them as strings again.
-      lastTerminationAt: last?.finishedAt ? new Date(last.finishedAt).toISOString() : undefined,
+      lastTerminationAt: last?.finishedAt
+        ? new Date(last.finishedAt).toISOString()
+        : undefined,
       memoryRequest: resources?.requests?.memory,
       memoryLimit: resources?.limits?.memory,
       oomKilled,

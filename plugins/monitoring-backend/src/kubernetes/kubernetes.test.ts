@@ -33,7 +33,14 @@ describe('evaluation', () => {
   beforeAll(async () => {
     await fake.start();
     client = new KubernetesClient(
-      { name: 'eval', url: new URL(`${fake.url}/`), serviceAccountToken: 't', skipTLSVerify: false, timeoutMs: 2000, source: 'fleetMonitoring.kubernetes' },
+      {
+        name: 'eval',
+        url: new URL(`${fake.url}/`),
+        serviceAccountToken: 't',
+        skipTLSVerify: false,
+        timeoutMs: 2000,
+        source: 'fleetMonitoring.kubernetes',
+      },
       1 << 20,
     );
   });
@@ -296,7 +303,9 @@ describe('GET /entity/:kind/:namespace/:name/kubernetes', () => {
             resource('dead', { 'fleet-monitoring.io/cluster': 'dead' }),
             resource('unknown', { 'fleet-monitoring.io/cluster': 'nope' }),
             resource('plain', {}),
-            resource('untrusted', { 'fleet-monitoring.io/cluster': 'untrusted' }),
+            resource('untrusted', {
+              'fleet-monitoring.io/cluster': 'untrusted',
+            }),
             resource('insecure', { 'fleet-monitoring.io/cluster': 'insecure' }),
           ],
         }),
@@ -424,7 +433,9 @@ describe('GET /entity/:kind/:namespace/:name/kubernetes', () => {
       upstream: 'kubernetes:untrusted',
       kind: 'unreachable',
     });
-    expect(untrusted.body.errors[0].message).toMatch(/TLS handshake .* failed .*check the CA bundle/);
+    expect(untrusted.body.errors[0].message).toMatch(
+      /TLS handshake .* failed .*check the CA bundle/,
+    );
     const insecure = await request(server)
       .get(`${base}/insecure/kubernetes`)
       .set('Authorization', auth());
@@ -472,6 +483,12 @@ describe('GET /entity/:kind/:namespace/:name/kubernetes', () => {
     const res = await request(server)
       .get('/api/fleet-monitoring/instances')
       .set('Authorization', auth());
-    expect(res.body.kubernetes.map((c: any) => c.name)).toEqual(['edge', 'untrusted', 'insecure', 'core', 'dead']);
+    expect(res.body.kubernetes.map((c: any) => c.name)).toEqual([
+      'edge',
+      'untrusted',
+      'insecure',
+      'core',
+      'dead',
+    ]);
   });
 });

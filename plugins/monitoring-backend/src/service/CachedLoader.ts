@@ -19,7 +19,10 @@ export interface Loaded<T> {
  */
 export class CachedLoader {
   private readonly inflight = new Map<string, Promise<Loaded<unknown>>>();
-  private readonly local = new Map<string, { value: unknown; expiresAt: number }>();
+  private readonly local = new Map<
+    string,
+    { value: unknown; expiresAt: number }
+  >();
 
   constructor(
     private readonly cache: CacheService | undefined,
@@ -39,7 +42,8 @@ export class CachedLoader {
     // sound; this is the one place where stored values are typed again.
     if (this.ttlSeconds > 0) {
       const hit = this.local.get(key);
-      if (hit && hit.expiresAt > Date.now()) return { value: hit.value as T, cached: true };
+      if (hit && hit.expiresAt > Date.now())
+        return { value: hit.value as T, cached: true };
     }
     const running = this.inflight.get(key);
     if (running) return (await running) as Loaded<T>;
@@ -56,9 +60,13 @@ export class CachedLoader {
     const now = Date.now();
     // Drop expired entries now and then so keys of vanished entities do not pile up.
     if (this.local.size > 1000) {
-      for (const [k, v] of this.local) if (v.expiresAt <= now) this.local.delete(k);
+      for (const [k, v] of this.local)
+        if (v.expiresAt <= now) this.local.delete(k);
     }
-    this.local.set(key, { value, expiresAt: now + Math.min(LOCAL_TTL_MS, this.ttlSeconds * 1000) });
+    this.local.set(key, {
+      value,
+      expiresAt: now + Math.min(LOCAL_TTL_MS, this.ttlSeconds * 1000),
+    });
   }
 
   private async loadOnce<T>(
@@ -81,7 +89,9 @@ export class CachedLoader {
       // Answers are our API's plain JSON data; the store keeps them as JSON.
       if (this.cache) {
         await this.cache
-          .set(key, value as unknown as JsonValue, { ttl: this.ttlSeconds * 1000 })
+          .set(key, value as unknown as JsonValue, {
+            ttl: this.ttlSeconds * 1000,
+          })
           .catch(() => undefined);
       }
     }

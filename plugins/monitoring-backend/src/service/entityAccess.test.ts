@@ -19,11 +19,22 @@ function setup(ttlSeconds: number) {
   let allowed = new Set(['user:default/alice']);
   const permissions = mockServices.permissions.mock({
     authorize: async (reqs, { credentials }) => {
-      const user = (credentials.principal as { userEntityRef?: string }).userEntityRef ?? '';
-      return reqs.map(() => ({ result: allowed.has(user) ? AuthorizeResult.ALLOW : AuthorizeResult.DENY }));
+      const user =
+        (credentials.principal as { userEntityRef?: string }).userEntityRef ??
+        '';
+      return reqs.map(() => ({
+        result: allowed.has(user)
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      }));
     },
   });
-  const access = new EntityAccess(mockServices.httpAuth(), permissions, catalog, { ttlSeconds });
+  const access = new EntityAccess(
+    mockServices.httpAuth(),
+    permissions,
+    catalog,
+    { ttlSeconds },
+  );
   return {
     access,
     getEntityByRef,
@@ -40,7 +51,9 @@ describe('EntityAccess decision cache', () => {
 
   it('reads the entity and decides once per caller while the answer is fresh, and shares concurrent checks', async () => {
     const { access, getEntityByRef, permissions } = setup(5);
-    const results = await Promise.all(Array.from({ length: 20 }, () => access.entityFor(alice, ref)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => access.entityFor(alice, ref)),
+    );
     expect(results.every(e => e.metadata.name === 'edge')).toBe(true);
     await access.entityFor(alice, ref);
     expect(getEntityByRef).toHaveBeenCalledTimes(1);
@@ -50,7 +63,9 @@ describe('EntityAccess decision cache', () => {
   it("never answers one caller from another caller's decision", async () => {
     const { access, getEntityByRef } = setup(5);
     await access.entityFor(alice, ref);
-    await expect(access.entityFor(bob, ref)).rejects.toThrow(/Not allowed to read monitoring data/);
+    await expect(access.entityFor(bob, ref)).rejects.toThrow(
+      /Not allowed to read monitoring data/,
+    );
     expect(getEntityByRef).toHaveBeenCalledTimes(2);
   });
 
@@ -58,13 +73,21 @@ describe('EntityAccess decision cache', () => {
     const { access, allow } = setup(5);
     await expect(access.entityFor(bob, ref)).rejects.toThrow(/Not allowed/);
     allow(['user:default/bob']);
-    await expect(access.entityFor(bob, ref)).resolves.toMatchObject({ metadata: { name: 'edge' } });
+    await expect(access.entityFor(bob, ref)).resolves.toMatchObject({
+      metadata: { name: 'edge' },
+    });
   });
 
   it('caches basic permission decisions per caller and permission; ttl 0 asks every time', async () => {
     const cached = setup(5);
-    await cached.access.authorizeBasic(alice, fleetMonitoringFleetReadPermission);
-    await cached.access.authorizeBasic(alice, fleetMonitoringFleetReadPermission);
+    await cached.access.authorizeBasic(
+      alice,
+      fleetMonitoringFleetReadPermission,
+    );
+    await cached.access.authorizeBasic(
+      alice,
+      fleetMonitoringFleetReadPermission,
+    );
     expect(cached.permissions.authorize).toHaveBeenCalledTimes(1);
     const uncached = setup(0);
     await uncached.access.entityFor(alice, ref);
@@ -74,7 +97,9 @@ describe('EntityAccess decision cache', () => {
 
   it('checks the reference before asking anyone', async () => {
     const { access, getEntityByRef } = setup(5);
-    await expect(access.entityFor(alice, { ...ref, name: '../etc' })).rejects.toThrow(/Invalid entity name/);
+    await expect(
+      access.entityFor(alice, { ...ref, name: '../etc' }),
+    ).rejects.toThrow(/Invalid entity name/);
     expect(getEntityByRef).not.toHaveBeenCalled();
   });
 });

@@ -1,8 +1,15 @@
-import type { BackstageCredentials, HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
+import type {
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { AuthorizeResult, BasicPermission } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  BasicPermission,
+} from '@backstage/plugin-permission-common';
 import { fleetMonitoringEntityReadPermission } from '@fleet-monitoring/plugin-monitoring-common';
 import type { Request } from 'express';
 
@@ -16,7 +23,10 @@ const SWEEP_ABOVE = 10_000;
  * just granted access does not wait for an expiry.
  */
 class DecisionCache<T> {
-  private readonly entries = new Map<string, { value: Promise<T>; expiresAt: number }>();
+  private readonly entries = new Map<
+    string,
+    { value: Promise<T>; expiresAt: number }
+  >();
 
   constructor(private readonly ttlMs: number) {}
 
@@ -26,7 +36,8 @@ class DecisionCache<T> {
     const hit = this.entries.get(key);
     if (hit && hit.expiresAt > now) return hit.value;
     if (this.entries.size > SWEEP_ABOVE) {
-      for (const [k, v] of this.entries) if (v.expiresAt <= now) this.entries.delete(k);
+      for (const [k, v] of this.entries)
+        if (v.expiresAt <= now) this.entries.delete(k);
     }
     const value = load();
     this.entries.set(key, { value, expiresAt: now + this.ttlMs });
@@ -39,7 +50,11 @@ class DecisionCache<T> {
 
 /** Who is calling, as a cache key: the user entity ref or the calling service's subject. */
 function callerKey(credentials: BackstageCredentials): string {
-  const p = credentials.principal as { type?: string; userEntityRef?: string; subject?: string };
+  const p = credentials.principal as {
+    type?: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
   return `${p.type}:${p.userEntityRef ?? p.subject ?? ''}`;
 }
 
@@ -69,26 +84,41 @@ export class EntityAccess {
     return this.httpAuth.credentials(req, { allow: ['user', 'service'] });
   }
 
-  async requireBasic(req: Request, permission: BasicPermission): Promise<BackstageCredentials> {
+  async requireBasic(
+    req: Request,
+    permission: BasicPermission,
+  ): Promise<BackstageCredentials> {
     const credentials = await this.credentials(req);
     await this.authorizeBasic(credentials, permission);
     return credentials;
   }
 
   /** Throws NotAllowedError unless the caller has the basic permission. */
-  authorizeBasic(credentials: BackstageCredentials, permission: BasicPermission): Promise<void> {
-    return this.basics.get(`${callerKey(credentials)}|${permission.name}`, async () => {
-      const [decision] = await this.permissions.authorize([{ permission }], { credentials });
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(`Not allowed: ${permission.name}`);
-      }
-    });
+  authorizeBasic(
+    credentials: BackstageCredentials,
+    permission: BasicPermission,
+  ): Promise<void> {
+    return this.basics.get(
+      `${callerKey(credentials)}|${permission.name}`,
+      async () => {
+        const [decision] = await this.permissions.authorize([{ permission }], {
+          credentials,
+        });
+        if (decision.result !== AuthorizeResult.ALLOW) {
+          throw new NotAllowedError(`Not allowed: ${permission.name}`);
+        }
+      },
+    );
   }
 
   /** The entity named by the route, after both checks; 404 when it does not exist or is hidden. */
   async readEntity(req: Request): Promise<Entity> {
     const { kind, namespace, name } = req.params;
-    return this.entityFor(await this.credentials(req), { kind, namespace, name });
+    return this.entityFor(await this.credentials(req), {
+      kind,
+      namespace,
+      name,
+    });
   }
 
   /** The entity, read with the caller's credentials and checked against the entity permission. */
@@ -97,20 +127,31 @@ export class EntityAccess {
     ref: { kind: string; namespace: string; name: string },
   ): Promise<Entity> {
     for (const [what, v] of Object.entries(ref)) {
-      if (!REF_PART.test(v ?? '')) throw new InputError(`Invalid entity ${what} "${v}"`);
+      if (!REF_PART.test(v ?? ''))
+        throw new InputError(`Invalid entity ${what} "${v}"`);
     }
     const refText = stringifyEntityRef(ref);
-    return this.entities.get(`${callerKey(credentials)}|${refText}`, async () => {
-      const entity = await this.catalog.getEntityByRef(ref, { credentials });
-      if (!entity) throw new NotFoundError(`Entity ${refText} not found`);
-      const [decision] = await this.permissions.authorize(
-        [{ permission: fleetMonitoringEntityReadPermission, resourceRef: stringifyEntityRef(entity) }],
-        { credentials },
-      );
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(`Not allowed to read monitoring data of ${refText}`);
-      }
-      return entity;
-    });
+    return this.entities.get(
+      `${callerKey(credentials)}|${refText}`,
+      async () => {
+        const entity = await this.catalog.getEntityByRef(ref, { credentials });
+        if (!entity) throw new NotFoundError(`Entity ${refText} not found`);
+        const [decision] = await this.permissions.authorize(
+          [
+            {
+              permission: fleetMonitoringEntityReadPermission,
+              resourceRef: stringifyEntityRef(entity),
+            },
+          ],
+          { credentials },
+        );
+        if (decision.result !== AuthorizeResult.ALLOW) {
+          throw new NotAllowedError(
+            `Not allowed to read monitoring data of ${refText}`,
+          );
+        }
+        return entity;
+      },
+    );
   }
 }

@@ -26,13 +26,29 @@ export interface QueryResult<T> {
 }
 
 /** Read-only endpoints of the PromQL HTTP API the pass-through may reach. Nothing else is proxied. */
-export const PASS_THROUGH_PATHS = ['query', 'query_range', 'series', 'labels'] as const;
+export const PASS_THROUGH_PATHS = [
+  'query',
+  'query_range',
+  'series',
+  'labels',
+] as const;
 export type PassThroughPath = (typeof PASS_THROUGH_PATHS)[number];
 
 /** Parameters the pass-through forwards; everything else a caller sends is dropped. */
 export const PASS_THROUGH_PARAMS = new Set([
-  'query', 'time', 'start', 'end', 'step', 'timeout', 'limit', 'match[]', 'dedup',
-  'partial_response', 'max_source_resolution', 'lookback_delta', 'replicaLabels[]',
+  'query',
+  'time',
+  'start',
+  'end',
+  'step',
+  'timeout',
+  'limit',
+  'match[]',
+  'dedup',
+  'partial_response',
+  'max_source_resolution',
+  'lookback_delta',
+  'replicaLabels[]',
 ]);
 
 /** Thanos reports open-ended store ranges as math.MinInt64/MaxInt64, beyond JS number precision. */
@@ -43,7 +59,8 @@ function timeBound(v: unknown): number | null {
 
 /** Advice for status errors of a Thanos Query instance. */
 function thanosHint(kind: string): string | undefined {
-  if (kind === 'unauthorized' || kind === 'forbidden') return "check the instance's headers";
+  if (kind === 'unauthorized' || kind === 'forbidden')
+    return "check the instance's headers";
   if (kind === 'not-found') return 'is baseUrl the root of the PromQL API?';
   return undefined;
 }
@@ -67,11 +84,18 @@ export class ThanosClient extends UpstreamClient {
   private headers(): Record<string, string> {
     return {
       ...this.instance.headers,
-      ...(this.instance.tenant ? { 'THANOS-TENANT': this.instance.tenant } : {}),
+      ...(this.instance.tenant
+        ? { 'THANOS-TENANT': this.instance.tenant }
+        : {}),
     };
   }
 
-  async raw(path: string, params: URLSearchParams, method: 'GET' | 'POST' = 'POST', signal?: AbortSignal): Promise<UpstreamResponse> {
+  async raw(
+    path: string,
+    params: URLSearchParams,
+    method: 'GET' | 'POST' = 'POST',
+    signal?: AbortSignal,
+  ): Promise<UpstreamResponse> {
     return this.send(`api/v1/${path}`, {
       method,
       query: method === 'GET' ? params : undefined,
@@ -84,45 +108,86 @@ export class ThanosClient extends UpstreamClient {
   private withDefaults(params: Record<string, string>): URLSearchParams {
     const p = new URLSearchParams(params);
     if (!p.has('dedup')) p.set('dedup', String(this.instance.dedup));
-    if (!p.has('partial_response')) p.set('partial_response', String(this.instance.partialResponse));
+    if (!p.has('partial_response'))
+      p.set('partial_response', String(this.instance.partialResponse));
     return p;
   }
 
-  private async envelope<T>(path: string, params: URLSearchParams): Promise<QueryResult<T>> {
+  private async envelope<T>(
+    path: string,
+    params: URLSearchParams,
+  ): Promise<QueryResult<T>> {
     const res = await this.raw(path, params);
     return this.unwrap<T>(res, `/api/v1/${path}`);
   }
 
   unwrap<T>(res: UpstreamResponse, what = 'the query'): QueryResult<T> {
     // Prometheus answers 503 with plain text while starting or stopping: not JSON.
-    if (res.status === 401 || res.status === 403 || res.status === 404 || (res.status >= 400 && !res.contentType.includes('json'))) {
+    if (
+      res.status === 401 ||
+      res.status === 403 ||
+      res.status === 404 ||
+      (res.status >= 400 && !res.contentType.includes('json'))
+    ) {
       throw this.statusError(res, what);
     }
     const body = this.parseJson<PromEnvelope<T>>(res);
     if (body.status !== 'success') {
       const kind = body.errorType === 'timeout' ? 'timeout' : 'http-error';
-      throw new UpstreamError(this.upstream, kind, `${body.errorType ?? 'error'}: ${body.error ?? 'no message'}`, res.status);
+      throw new UpstreamError(
+        this.upstream,
+        kind,
+        `${body.errorType ?? 'error'}: ${body.error ?? 'no message'}`,
+        res.status,
+      );
     }
     return { result: body.data as T, warnings: body.warnings ?? [] };
   }
 
-  async query(query: string, time?: number): Promise<QueryResult<PromVectorSample[]>> {
+  async query(
+    query: string,
+    time?: number,
+  ): Promise<QueryResult<PromVectorSample[]>> {
     const params: Record<string, string> = { query };
     if (time !== undefined) params.time = String(time);
-    const { result, warnings } = await this.envelope<{ resultType: string; result: PromVectorSample[] }>('query', this.withDefaults(params));
+    const { result, warnings } = await this.envelope<{
+      resultType: string;
+      result: PromVectorSample[];
+    }>('query', this.withDefaults(params));
     if (result.resultType !== 'vector') {
-      throw new UpstreamError(this.upstream, 'bad-response', `expected a vector, got ${result.resultType}`);
+      throw new UpstreamError(
+        this.upstream,
+        'bad-response',
+        `expected a vector, got ${result.resultType}`,
+      );
     }
     return { result: result.result, warnings };
   }
 
-  async queryRange(query: string, start: number, end: number, step: number): Promise<QueryResult<PromMatrixSeries[]>> {
-    const { result, warnings } = await this.envelope<{ resultType: string; result: PromMatrixSeries[] }>(
+  async queryRange(
+    query: string,
+    start: number,
+    end: number,
+    step: number,
+  ): Promise<QueryResult<PromMatrixSeries[]>> {
+    const { result, warnings } = await this.envelope<{
+      resultType: string;
+      result: PromMatrixSeries[];
+    }>(
       'query_range',
-      this.withDefaults({ query, start: String(start), end: String(end), step: String(step) }),
+      this.withDefaults({
+        query,
+        start: String(start),
+        end: String(end),
+        step: String(step),
+      }),
     );
     if (result.resultType !== 'matrix') {
-      throw new UpstreamError(this.upstream, 'bad-response', `expected a matrix, got ${result.resultType}`);
+      throw new UpstreamError(
+        this.upstream,
+        'bad-response',
+        `expected a matrix, got ${result.resultType}`,
+      );
     }
     return { result: result.result, warnings };
   }
@@ -134,7 +199,9 @@ export class ThanosClient extends UpstreamClient {
   async stores(): Promise<StoreEndpoint[] | undefined> {
     const res = await this.raw('stores', new URLSearchParams(), 'GET');
     if (res.status === 404) return undefined;
-    const { result } = this.unwrap<Record<string, Array<Record<string, unknown>>>>(res, '/api/v1/stores');
+    const { result } = this.unwrap<
+      Record<string, Array<Record<string, unknown>>>
+    >(res, '/api/v1/stores');
     const out: StoreEndpoint[] = [];
     for (const [type, endpoints] of Object.entries(result ?? {})) {
       for (const e of endpoints ?? []) {
@@ -142,8 +209,13 @@ export class ThanosClient extends UpstreamClient {
           type,
           name: String(e.name ?? ''),
           lastCheck: typeof e.lastCheck === 'string' ? e.lastCheck : undefined,
-          lastError: typeof e.lastError === 'string' && e.lastError !== '' ? e.lastError : null,
-          labelSets: Array.isArray(e.labelSets) ? (e.labelSets as Array<Record<string, string>>) : [],
+          lastError:
+            typeof e.lastError === 'string' && e.lastError !== ''
+              ? e.lastError
+              : null,
+          labelSets: Array.isArray(e.labelSets)
+            ? (e.labelSets as Array<Record<string, string>>)
+            : [],
           minTime: timeBound(e.minTime),
           maxTime: timeBound(e.maxTime),
         });

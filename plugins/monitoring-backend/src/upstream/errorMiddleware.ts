@@ -15,7 +15,12 @@ export function upstreamErrorHandler(): ErrorRequestHandler {
     }
     const statusCode = err.httpStatus;
     const body: ErrorResponseBody = {
-      error: { name: err.name, message: err.message, upstream: err.info.upstream, kind: err.info.kind },
+      error: {
+        name: err.name,
+        message: err.message,
+        upstream: err.info.upstream,
+        kind: err.info.kind,
+      },
       request: { method: req.method, url: req.originalUrl.split('?')[0] },
       response: { statusCode },
     };

@@ -1,5 +1,8 @@
 import { CustomErrorBase } from '@backstage/errors';
-import type { UpstreamErrorInfo, UpstreamErrorKind } from '@fleet-monitoring/plugin-monitoring-common';
+import type {
+  UpstreamErrorInfo,
+  UpstreamErrorKind,
+} from '@fleet-monitoring/plugin-monitoring-common';
 
 /**
  * A failure talking to a configured upstream. The message names the upstream and the cause and is
@@ -8,14 +11,29 @@ import type { UpstreamErrorInfo, UpstreamErrorKind } from '@fleet-monitoring/plu
 export class UpstreamError extends CustomErrorBase {
   readonly info: UpstreamErrorInfo;
 
-  constructor(upstream: string, kind: UpstreamErrorKind, message: string, status?: number) {
+  constructor(
+    upstream: string,
+    kind: UpstreamErrorKind,
+    message: string,
+    status?: number,
+  ) {
     super(`${upstream}: ${message}`);
     this.name = 'UpstreamError';
-    this.info = { upstream, kind, message, ...(status !== undefined ? { status } : {}) };
+    this.info = {
+      upstream,
+      kind,
+      message,
+      ...(status !== undefined ? { status } : {}),
+    };
   }
 
   static fromInfo(info: UpstreamErrorInfo): UpstreamError {
-    return new UpstreamError(info.upstream, info.kind, info.message, info.status);
+    return new UpstreamError(
+      info.upstream,
+      info.kind,
+      info.message,
+      info.status,
+    );
   }
 
   /**
@@ -43,7 +61,11 @@ export function isUpstreamError(e: unknown): e is UpstreamError {
  * Per-upstream advice appended to a status error, e.g. which config key holds the token that a 401
  * rejected. `what` names the call ("listing applications").
  */
-export type StatusHint = (kind: UpstreamErrorKind, status: number, what: string) => string | undefined;
+export type StatusHint = (
+  kind: UpstreamErrorKind,
+  status: number,
+  what: string,
+) => string | undefined;
 
 function kindForStatus(status: number): UpstreamErrorKind {
   if (status === 401) return 'unauthorized';
@@ -73,7 +95,10 @@ export function upstreamErrorForStatus(options: {
 }
 
 /** The human part of a JSON error body (`message` or `error`), or the start of a text body. */
-export function errorDetail(body: string, contentType: string): string | undefined {
+export function errorDetail(
+  body: string,
+  contentType: string,
+): string | undefined {
   if (contentType.includes('json') || body.trimStart().startsWith('{')) {
     try {
       const parsed = JSON.parse(body) as { message?: unknown; error?: unknown };

@@ -54,7 +54,9 @@ describe('upstream faults become clear, secret-free errors', () => {
   it('names a refused connection', async () => {
     // A port nobody listens on (fetch refuses well-known "bad ports" such as 1 before connecting).
     const port = await freePort();
-    const e = await failure(client({ baseUrl: new URL(`http://127.0.0.1:${port}/`) }).query('up'));
+    const e = await failure(
+      client({ baseUrl: new URL(`http://127.0.0.1:${port}/`) }).query('up'),
+    );
     expect(e.info.kind).toBe('unreachable');
     expect(e.message).toContain('connection refused');
   });
@@ -69,14 +71,20 @@ describe('upstream faults become clear, secret-free errors', () => {
   });
 
   it('reads a plain-text 503 (Prometheus starting) without JSON errors', async () => {
-    handler = (_req, res) => res.writeHead(503, { 'content-type': 'text/plain' }).end('Service Unavailable');
+    handler = (_req, res) =>
+      res
+        .writeHead(503, { 'content-type': 'text/plain' })
+        .end('Service Unavailable');
     const e = await failure(client().query('up'));
     expect(e.info).toMatchObject({ kind: 'http-error', status: 503 });
     expect(e.message).toContain('Service Unavailable');
   });
 
   it('reports a non-JSON success body', async () => {
-    handler = (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>login</html>');
+    handler = (_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<html>login</html>');
     const e = await failure(client().query('up'));
     expect(e.info.kind).toBe('bad-response');
     expect(e.message).toContain('non-JSON');
@@ -84,12 +92,25 @@ describe('upstream faults become clear, secret-free errors', () => {
 
   it('passes on the PromQL error of an error envelope', async () => {
     handler = (_req, res) =>
-      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'parse error' }));
-    expect((await failure(client().query('up{'))).message).toContain('bad_data: parse error');
+      res
+        .writeHead(400, { 'content-type': 'application/json' })
+        .end(
+          JSON.stringify({
+            status: 'error',
+            errorType: 'bad_data',
+            error: 'parse error',
+          }),
+        );
+    expect((await failure(client().query('up{'))).message).toContain(
+      'bad_data: parse error',
+    );
   });
 
   it('stops reading an oversized response (declared or streamed)', async () => {
-    handler = (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', data: 'x'.repeat(5000) }));
+    handler = (_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: 'success', data: 'x'.repeat(5000) }));
     expect((await failure(client().query('up'))).info.kind).toBe('too-large');
     handler = (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -100,34 +121,64 @@ describe('upstream faults become clear, secret-free errors', () => {
   });
 
   it('does not follow redirects to other hosts', async () => {
-    handler = (_req, res) => res.writeHead(302, { location: 'http://example.com/' }).end();
+    handler = (_req, res) =>
+      res.writeHead(302, { location: 'http://example.com/' }).end();
     const e = await failure(client().query('up'));
     expect(e.info.status).toBe(302);
   });
 
   it('sends Thanos defaults, headers and the form body', async () => {
-    let seen: { headers?: http.IncomingHttpHeaders; body?: string; url?: string } = {};
+    let seen: {
+      headers?: http.IncomingHttpHeaders;
+      body?: string;
+      url?: string;
+    } = {};
     handler = (req, res) => {
       let body = '';
       req.on('data', c => (body += c));
       req.on('end', () => {
         seen = { headers: req.headers, body, url: req.url };
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] }, warnings: ['w'] }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(
+            JSON.stringify({
+              status: 'success',
+              data: { resultType: 'vector', result: [] },
+              warnings: ['w'],
+            }),
+          );
       });
     };
-    const r = await client({ baseUrl: new URL('thanos/', base), tenant: 't1', dedup: false }).query('up');
+    const r = await client({
+      baseUrl: new URL('thanos/', base),
+      tenant: 't1',
+      dedup: false,
+    }).query('up');
     expect(r.warnings).toEqual(['w']);
     expect(seen.url).toBe('/thanos/api/v1/query');
     expect(seen.headers?.authorization).toBe('Bearer top-secret');
     expect(seen.headers?.['thanos-tenant']).toBe('t1');
-    expect(new URLSearchParams(seen.body)).toEqual(new URLSearchParams({ query: 'up', dedup: 'false', partial_response: 'true' }));
+    expect(new URLSearchParams(seen.body)).toEqual(
+      new URLSearchParams({
+        query: 'up',
+        dedup: 'false',
+        partial_response: 'true',
+      }),
+    );
   });
 });
 
 describe('one upstream layer', () => {
-  it('maps statuses the same way for every upstream and adds that upstream\'s hint', () => {
-    const hint = (kind: string) => (kind === 'unauthorized' ? 'check the token of x' : undefined);
-    const e401 = upstreamErrorForStatus({ upstream: 'argocd:x', status: 401, what: 'listing', detail: 'bad token', hint });
+  it("maps statuses the same way for every upstream and adds that upstream's hint", () => {
+    const hint = (kind: string) =>
+      kind === 'unauthorized' ? 'check the token of x' : undefined;
+    const e401 = upstreamErrorForStatus({
+      upstream: 'argocd:x',
+      status: 401,
+      what: 'listing',
+      detail: 'bad token',
+      hint,
+    });
     expect(e401.info).toEqual({
       upstream: 'argocd:x',
       kind: 'unauthorized',
@@ -135,13 +186,28 @@ describe('one upstream layer', () => {
       message: 'listing failed with HTTP 401: bad token; check the token of x',
     });
     expect(e401.httpStatus).toBe(502);
-    expect(upstreamErrorForStatus({ upstream: 'k', status: 503, what: 'w', detail: 'x'.repeat(1000) }).message.length).toBeLessThan(400);
-    expect(upstreamErrorForStatus({ upstream: 'k', status: 429, what: 'w' }).info.kind).toBe('http-error');
+    expect(
+      upstreamErrorForStatus({
+        upstream: 'k',
+        status: 503,
+        what: 'w',
+        detail: 'x'.repeat(1000),
+      }).message.length,
+    ).toBeLessThan(400);
+    expect(
+      upstreamErrorForStatus({ upstream: 'k', status: 429, what: 'w' }).info
+        .kind,
+    ).toBe('http-error');
   });
 
   it('names the Thanos hint on 401', async () => {
-    handler = (_req, res) => res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"no"}');
-    expect((await failure(client().query('up'))).message).toMatch(/HTTP 401: no; check the instance's headers/);
+    handler = (_req, res) =>
+      res
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end('{"error":"no"}');
+    expect((await failure(client().query('up'))).message).toMatch(
+      /HTTP 401: no; check the instance's headers/,
+    );
   });
 
   it('keeps a keep-alive pool per client and releases it on close()', async () => {
@@ -158,13 +224,20 @@ describe('one upstream layer', () => {
       handler = (_req, res) =>
         res
           .writeHead(200, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } }));
+          .end(
+            JSON.stringify({
+              status: 'success',
+              data: { resultType: 'vector', result: [] },
+            }),
+          );
       const c = client();
       await c.query('up');
       await c.query('up');
       // The pool keeps its connection(s) open between requests...
       expect(sockets.size).toBeGreaterThan(0);
-      const closed = Promise.all([...sockets].map(s => new Promise(resolve => s.on('close', resolve))));
+      const closed = Promise.all(
+        [...sockets].map(s => new Promise(resolve => s.on('close', resolve))),
+      );
       // ...until the backend shuts down.
       await c.close();
       await closed;

@@ -1,5 +1,10 @@
 import { Agent, fetch } from 'undici';
-import { StatusHint, UpstreamError, errorDetail, upstreamErrorForStatus } from './errors';
+import {
+  StatusHint,
+  UpstreamError,
+  errorDetail,
+  upstreamErrorForStatus,
+} from './errors';
 
 /** Where and how to reach one configured upstream. */
 export interface UpstreamTarget {
@@ -44,7 +49,12 @@ export async function readCapped(
   for await (const chunk of chunks ?? []) {
     size += chunk.length;
     if (size > maxBytes) {
-      throw new UpstreamError(upstream, 'too-large', `response exceeds the ${maxBytes} byte limit`, status);
+      throw new UpstreamError(
+        upstream,
+        'too-large',
+        `response exceeds the ${maxBytes} byte limit`,
+        status,
+      );
     }
     parts.push(Buffer.from(chunk));
   }
@@ -56,8 +66,12 @@ function errorCode(e: unknown, depth = 0): string | undefined {
   if (!e || typeof e !== 'object' || depth > 4) return undefined;
   const err = e as { code?: unknown; cause?: unknown; errors?: unknown };
   const own = typeof err.code === 'string' ? err.code : undefined;
-  if (own && !own.startsWith('UND_ERR_') && own !== 'ERR_INVALID_STATE') return own;
-  for (const inner of [err.cause, ...(Array.isArray(err.errors) ? err.errors : [])]) {
+  if (own && !own.startsWith('UND_ERR_') && own !== 'ERR_INVALID_STATE')
+    return own;
+  for (const inner of [
+    err.cause,
+    ...(Array.isArray(err.errors) ? err.errors : []),
+  ]) {
     const code = errorCode(inner, depth + 1);
     if (code) return code;
   }
@@ -72,23 +86,49 @@ export function failureToUpstreamError(
   timeout: { aborted: boolean; ms: number },
 ): UpstreamError {
   if (e instanceof UpstreamError) return e;
-  if (timeout.aborted) return new UpstreamError(upstream, 'timeout', `no answer within ${timeout.ms} ms`);
+  if (timeout.aborted)
+    return new UpstreamError(
+      upstream,
+      'timeout',
+      `no answer within ${timeout.ms} ms`,
+    );
   if ((e as { name?: string })?.name === 'AbortError') {
     return new UpstreamError(upstream, 'unreachable', 'request was cancelled');
   }
   const code = errorCode(e);
   const where = `${url.protocol}//${url.host}`;
-  if (code === 'ECONNREFUSED') return new UpstreamError(upstream, 'unreachable', `connection refused by ${where}`);
+  if (code === 'ECONNREFUSED')
+    return new UpstreamError(
+      upstream,
+      'unreachable',
+      `connection refused by ${where}`,
+    );
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return new UpstreamError(upstream, 'unreachable', `host ${url.hostname} not found`);
+    return new UpstreamError(
+      upstream,
+      'unreachable',
+      `host ${url.hostname} not found`,
+    );
   }
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') {
-    return new UpstreamError(upstream, 'unreachable', `connection to ${where} was reset`);
+    return new UpstreamError(
+      upstream,
+      'unreachable',
+      `connection to ${where} was reset`,
+    );
   }
   if (code && /CERT|SSL|TLS|SELF_SIGNED/i.test(code)) {
-    return new UpstreamError(upstream, 'unreachable', `TLS handshake with ${where} failed (${code}); check the CA bundle`);
+    return new UpstreamError(
+      upstream,
+      'unreachable',
+      `TLS handshake with ${where} failed (${code}); check the CA bundle`,
+    );
   }
-  return new UpstreamError(upstream, 'unreachable', `request to ${where} failed${code ? ` (${code})` : ''}`);
+  return new UpstreamError(
+    upstream,
+    'unreachable',
+    `request to ${where} failed${code ? ` (${code})` : ''}`,
+  );
 }
 
 /**
@@ -105,7 +145,10 @@ export class UpstreamClient {
     this.upstream = target.upstream;
     const { ca, skipTLSVerify } = target.tls ?? {};
     this.pool = new Agent({
-      connect: { ...(ca ? { ca } : {}), ...(skipTLSVerify ? { rejectUnauthorized: false } : {}) },
+      connect: {
+        ...(ca ? { ca } : {}),
+        ...(skipTLSVerify ? { rejectUnauthorized: false } : {}),
+      },
     });
   }
 
@@ -116,12 +159,20 @@ export class UpstreamClient {
   }
 
   /** Sends one request; any failure without an HTTP answer becomes an UpstreamError. */
-  async send(path: string, options: SendOptions = {}): Promise<UpstreamResponse> {
+  async send(
+    path: string,
+    options: SendOptions = {},
+  ): Promise<UpstreamResponse> {
     const url = this.url(path, options.query);
     const { timeoutMs, maxResponseBytes } = this.target;
     const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
-    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+    const signal = options.signal
+      ? AbortSignal.any([timeout, options.signal])
+      : timeout;
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...options.headers,
+    };
     let body: string | undefined;
     if (options.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
@@ -154,7 +205,12 @@ export class UpstreamClient {
       return {
         status: res.status,
         contentType: res.headers.get('content-type') ?? '',
-        body: await readCapped(this.upstream, res.body, maxResponseBytes, res.status),
+        body: await readCapped(
+          this.upstream,
+          res.body,
+          maxResponseBytes,
+          res.status,
+        ),
       };
     } catch (e) {
       throw failureToUpstreamError(this.upstream, url, e, timedOut());

@@ -1,4 +1,8 @@
-import type { HealthReason, ReasonId, UpstreamErrorInfo } from '@fleet-monitoring/plugin-monitoring-common';
+import type {
+  HealthReason,
+  ReasonId,
+  UpstreamErrorInfo,
+} from '@fleet-monitoring/plugin-monitoring-common';
 
 function reasonId(info: UpstreamErrorInfo): ReasonId {
   switch (info.kind) {
