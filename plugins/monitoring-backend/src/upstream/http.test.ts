@@ -92,15 +92,13 @@ describe('upstream faults become clear, secret-free errors', () => {
 
   it('passes on the PromQL error of an error envelope', async () => {
     handler = (_req, res) =>
-      res
-        .writeHead(400, { 'content-type': 'application/json' })
-        .end(
-          JSON.stringify({
-            status: 'error',
-            errorType: 'bad_data',
-            error: 'parse error',
-          }),
-        );
+      res.writeHead(400, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          status: 'error',
+          errorType: 'bad_data',
+          error: 'parse error',
+        }),
+      );
     expect((await failure(client().query('up{'))).message).toContain(
       'bad_data: parse error',
     );
@@ -138,15 +136,13 @@ describe('upstream faults become clear, secret-free errors', () => {
       req.on('data', c => (body += c));
       req.on('end', () => {
         seen = { headers: req.headers, body, url: req.url };
-        res
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(
-            JSON.stringify({
-              status: 'success',
-              data: { resultType: 'vector', result: [] },
-              warnings: ['w'],
-            }),
-          );
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            status: 'success',
+            data: { resultType: 'vector', result: [] },
+            warnings: ['w'],
+          }),
+        );
       });
     };
     const r = await client({
@@ -222,14 +218,12 @@ describe('one upstream layer', () => {
     server.keepAliveTimeout = 60_000;
     try {
       handler = (_req, res) =>
-        res
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(
-            JSON.stringify({
-              status: 'success',
-              data: { resultType: 'vector', result: [] },
-            }),
-          );
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            status: 'success',
+            data: { resultType: 'vector', result: [] },
+          }),
+        );
       const c = client();
       await c.query('up');
       await c.query('up');
