@@ -3,6 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { agentConfig, centralConfig, PrometheusProcess } from './prometheus';
 import { freePort } from './ports';
+import {
+  plainSink,
+  ReplicatedSink,
+  ReplicationOptions,
+  SeriesSink,
+} from './replication';
+import { ThanosQueryFake, defaultStores } from './fakes/thanosQuery';
+import { ThanosReceiveFake } from './fakes/thanosReceive';
 
 export interface LocalFleetOptions {
   /** Cluster names of the real Prometheus agents (default two edge clusters). */
@@ -11,6 +19,19 @@ export interface LocalFleetOptions {
   scrapeInterval?: string;
   /** Fixed port for the central store (the dev app uses one); a free one otherwise. */
   centralPort?: number;
+  /**
+   * Thanos Receive with replication in front of the store: agents write to the receive fake with
+   * their cluster as tenant, series are stored once per replica (raw) and merged (dedup), and the
+   * Thanos Query facade answers with Thanos' dedup semantics. Off: a plain central Prometheus.
+   */
+  replication?: ReplicationOptions & {
+    /** Head-series limit per tenant; the receive fake answers 429 above it. */
+    headSeriesLimits?: Record<string, number>;
+    /** Receivers that are down from the start. */
+    down?: number[];
+  };
+  /** Runs once the store is up and before any agent writes (simulated history that must come first). */
+  beforeAgents?: (fleet: LocalFleet) => Promise<void>;
 }
 
 /**
@@ -20,28 +41,90 @@ export interface LocalFleetOptions {
  */
 export class LocalFleet {
   readonly central: PrometheusProcess;
+  /** With replication: the store of merged series (Query with dedup on reads it). */
+  readonly dedupStore?: PrometheusProcess;
+  readonly receive?: ThanosReceiveFake;
+  /** With replication: the Thanos Query facade over both stores. */
+  readonly thanosQuery?: ThanosQueryFake;
+  /** Where simulated series go (replicated like the agents' series when replication is on). */
+  readonly sink: SeriesSink;
+  /** Tenants known besides the agents' (simulated clusters), listed by the facade's /stores. */
+  readonly extraTenants = new Set<string>();
   readonly agents: PrometheusProcess[] = [];
   readonly baseDir: string;
   private readonly clusterNames: string[];
   private readonly scrapeInterval: string;
 
-  private constructor(options: LocalFleetOptions) {
+  private constructor(
+    options: LocalFleetOptions,
+    ports: { central: number; dedup: number },
+  ) {
     this.baseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-'));
     this.scrapeInterval = options.scrapeInterval ?? '1s';
     this.clusterNames = options.agents ?? ['edge-a', 'edge-b'];
-    this.central = new PrometheusProcess({
-      name: 'central',
-      mode: 'central',
-      config: centralConfig(this.scrapeInterval),
-      port: options.centralPort,
-      baseDir: this.baseDir,
-    });
+    const r = options.replication;
+    if (r) {
+      const sink = new ReplicatedSink(
+        `http://127.0.0.1:${ports.central}/api/v1/write`,
+        `http://127.0.0.1:${ports.dedup}/api/v1/write`,
+        r,
+      );
+      for (const d of r.down ?? []) sink.down.add(d);
+      this.sink = sink;
+      this.receive = new ThanosReceiveFake({
+        sink,
+        headSeriesLimits: r.headSeriesLimits,
+      });
+    } else {
+      this.sink = plainSink(`http://127.0.0.1:${ports.central}/api/v1/write`);
+    }
+    const store = (name: string, port: number) =>
+      new PrometheusProcess({
+        name,
+        mode: 'central',
+        config: centralConfig(this.scrapeInterval),
+        port,
+        baseDir: this.baseDir,
+      });
+    this.central = store('central', ports.central);
+    if (r) this.dedupStore = store('central-dedup', ports.dedup);
   }
 
   static async start(options: LocalFleetOptions = {}): Promise<LocalFleet> {
-    const fleet = new LocalFleet(options);
+    const ports = {
+      central: options.centralPort ?? (await freePort()),
+      dedup: await freePort(),
+    };
+    const fleet = new LocalFleet(options, ports);
     try {
+      if (fleet.receive) {
+        await fleet.receive.start();
+        // Both stores scrape the receivers' own metrics (job thanos-receive), as a central Prometheus would.
+        const scrape = receiveScrapeConfig(
+          fleet.receive.port,
+          fleet.receive.options.sink.receivers,
+        );
+        for (const s of [fleet.central, fleet.dedupStore!]) {
+          await s.reconfigure(c => {
+            c.scrape_configs = [scrape];
+          });
+        }
+      }
       await fleet.central.start();
+      await fleet.dedupStore?.start();
+      if (fleet.receive) {
+        const stored = options.replication?.replicaLabel ?? 'replica';
+        const facade = new ThanosQueryFake({
+          prometheusUrl: fleet.central.url,
+          dedupPrometheusUrl: fleet.dedupStore!.url,
+          storedReplicaLabel: stored,
+          replicaLabels: [stored],
+        });
+        (fleet as { thanosQuery?: ThanosQueryFake }).thanosQuery = facade;
+        fleet.refreshStores();
+        await facade.start();
+      }
+      await options.beforeAgents?.(fleet);
       for (const cluster of fleet.clusterNames) {
         const port = await freePort();
         const agent = new PrometheusProcess({
@@ -52,8 +135,12 @@ export class LocalFleet {
           config: agentConfig({
             cluster,
             selfPort: port,
-            remoteWriteUrl: fleet.writeUrl,
+            remoteWriteUrl: fleet.receive
+              ? fleet.receive.writeUrl
+              : fleet.writeUrl,
             scrapeInterval: fleet.scrapeInterval,
+            // Thanos Receive's tenant header; the scaffolder names a cluster's tenant after it.
+            headers: fleet.receive ? { 'THANOS-TENANT': cluster } : undefined,
           }),
         });
         fleet.agents.push(agent);
@@ -68,7 +155,31 @@ export class LocalFleet {
 
   /** PromQL HTTP API base URL (what a Thanos Query instance config points at). */
   get queryUrl(): string {
-    return this.central.url;
+    return this.thanosQuery?.url ?? this.central.url;
+  }
+
+  /** Lists every tenant (agents', simulated ones) and down receiver in the facade's /stores. */
+  refreshStores(): void {
+    if (!this.thanosQuery || !this.receive) return;
+    const sink = this.receive.options.sink;
+    const tenants = new Set([
+      ...this.clusterNames,
+      ...this.extraTenants,
+      ...this.receive.tenants,
+    ]);
+    this.thanosQuery.stores = defaultStores(
+      sink.receivers,
+      [...tenants].sort(),
+      [...sink.down],
+    );
+  }
+
+  /** Fault: one receiver goes down (its copies stop, its scrape fails, Query marks its endpoint). */
+  setReceiverDown(receiver: number, down: boolean): void {
+    if (!this.receive)
+      throw new Error('setReceiverDown needs a fleet with replication');
+    this.receive.setDown(receiver, down);
+    this.refreshStores();
   }
 
   /** Prometheus's remote-write receiver path (Thanos Receive's would be /api/v1/receive). */
@@ -84,11 +195,11 @@ export class LocalFleet {
 
   /** Fault: the central store goes away (agents retry and pile up pending samples). */
   async stopCentral(): Promise<void> {
-    await this.central.stop();
+    await Promise.all([this.central.stop(), this.dedupStore?.stop()]);
   }
 
   async startCentral(): Promise<void> {
-    await this.central.start();
+    await Promise.all([this.central.start(), this.dedupStore?.start()]);
   }
 
   /**
@@ -100,7 +211,11 @@ export class LocalFleet {
     await this.agent(cluster).reconfigure(c => {
       c.remote_write = [
         c.remote_write[0],
-        { url: `${this.central.url}/api/v1/no-such-receiver`, name: 'broken', queue_config: { batch_send_deadline: '1s' } },
+        {
+          url: `${this.receive?.url ?? this.central.url}/api/v1/no-such-receiver`,
+          name: 'broken',
+          queue_config: { batch_send_deadline: '1s' },
+        },
       ];
     });
   }
@@ -112,17 +227,44 @@ export class LocalFleet {
   }
 
   /** Instant query against the central store (test helper). */
-  async query(promql: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
-    const res = await fetch(`${this.queryUrl}/api/v1/query?query=${encodeURIComponent(promql)}`);
+  async query(
+    promql: string,
+  ): Promise<
+    Array<{ metric: Record<string, string>; value: [number, string] }>
+  > {
+    const res = await fetch(
+      `${this.queryUrl}/api/v1/query?query=${encodeURIComponent(promql)}`,
+    );
     const body = (await res.json()) as any;
-    if (body.status !== 'success') throw new Error(`query failed: ${body.error}`);
+    if (body.status !== 'success')
+      throw new Error(`query failed: ${body.error}`);
     return body.data.result;
   }
 
   /** Stops agents first (an agent whose receiver is gone waits a minute to flush), then the central. */
   async stop(): Promise<void> {
     await Promise.all(this.agents.map(a => a.destroy()));
-    await this.central.destroy();
+    await this.thanosQuery?.stop();
+    await this.receive?.stop();
+    await Promise.all([this.central.destroy(), this.dedupStore?.destroy()]);
     fs.rmSync(this.baseDir, { recursive: true, force: true });
   }
+}
+
+/** Scrape config for the receive fake's receivers (one target each, instance named like the pod). */
+function receiveScrapeConfig(
+  port: number,
+  receivers: number,
+): Record<string, unknown> {
+  return {
+    job_name: 'thanos-receive',
+    static_configs: Array.from({ length: receivers }, (_, i) => ({
+      targets: [`127.0.0.1:${port}`],
+      labels: {
+        __metrics_path__: `/receivers/${i}/metrics`,
+        instance: `thanos-receive-${i}:10902`,
+        namespace: 'monitoring',
+      },
+    })),
+  };
 }

@@ -1,6 +1,11 @@
 export { LocalFleet } from './fleet';
 export type { LocalFleetOptions } from './fleet';
-export { PrometheusProcess, prometheusBinary, agentConfig, centralConfig } from './prometheus';
+export {
+  PrometheusProcess,
+  prometheusBinary,
+  agentConfig,
+  centralConfig,
+} from './prometheus';
 export { FleetSimulator, planClusters } from './simulator';
 export type {
   ClusterFault,
@@ -9,11 +14,27 @@ export type {
   SimulatedService,
   SimulatorOptions,
 } from './simulator';
-export { writeSeries } from './remoteWrite';
+export { writeSeries, decodeWriteRequest } from './remoteWrite';
+export {
+  plainSink,
+  ReplicatedSink,
+  receiverName,
+  writeQuorum,
+} from './replication';
+export type { Batch, SeriesSink, ReplicationOptions } from './replication';
+export { ThanosReceiveFake } from './fakes/thanosReceive';
+export type { ThanosReceiveFakeOptions } from './fakes/thanosReceive';
 export type { Timeseries, Sample } from './remoteWrite';
 export { freePort, waitFor } from './ports';
-export { ThanosQueryFake, defaultStores } from './fakes/thanosQuery';
-export type { FakeStoreEndpoint, ThanosQueryFakeOptions } from './fakes/thanosQuery';
+export {
+  ThanosQueryFake,
+  defaultStores,
+  dedupApplies,
+} from './fakes/thanosQuery';
+export type {
+  FakeStoreEndpoint,
+  ThanosQueryFakeOptions,
+} from './fakes/thanosQuery';
 export { startDemoFleet, demoArgoApps, DEMO_AGENT_CLUSTERS } from './demo';
 export type { DemoFleet, DemoFleetOptions } from './demo';
 export * from './fakes/argocd';

@@ -42,7 +42,9 @@ export class PrometheusProcess {
     this.name = options.name;
     this.mode = options.mode;
     this.config = options.config;
-    this.dir = fs.mkdtempSync(path.join(options.baseDir ?? os.tmpdir(), `${options.name}-`));
+    this.dir = fs.mkdtempSync(
+      path.join(options.baseDir ?? os.tmpdir(), `${options.name}-`),
+    );
     this.configFile = path.join(this.dir, 'prometheus.yml');
   }
 
@@ -51,7 +53,9 @@ export class PrometheusProcess {
   }
 
   get running(): boolean {
-    return Boolean(this.child && this.child.exitCode === null && !this.child.killed);
+    return Boolean(
+      this.child && this.child.exitCode === null && !this.child.killed,
+    );
   }
 
   /** The last lines Prometheus printed (for test failure messages). */
@@ -74,9 +78,14 @@ export class PrometheusProcess {
     if (this.mode === 'agent') {
       args.push('--enable-feature=agent', `--storage.agent.path=${dataDir}`);
     } else {
-      args.push(`--storage.tsdb.path=${dataDir}`, '--web.enable-remote-write-receiver');
+      args.push(
+        `--storage.tsdb.path=${dataDir}`,
+        '--web.enable-remote-write-receiver',
+      );
     }
-    const child = spawn(prometheusBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(prometheusBinary(), args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     const keep = (buf: Buffer) => {
       this.log.push(...buf.toString().split('\n').filter(Boolean));
@@ -87,7 +96,9 @@ export class PrometheusProcess {
     await waitFor(
       async () => {
         if (child.exitCode !== null) {
-          throw new Error(`${this.name} exited with ${child.exitCode}:\n${this.recentLog()}`);
+          throw new Error(
+            `${this.name} exited with ${child.exitCode}:\n${this.recentLog()}`,
+          );
         }
         const res = await fetch(`${this.url}/-/ready`);
         return res.ok;
@@ -99,7 +110,9 @@ export class PrometheusProcess {
   async stop(): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null) return;
-    const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
+    const exited = new Promise<void>(resolve =>
+      child.once('exit', () => resolve()),
+    );
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
     await exited;
@@ -107,12 +120,17 @@ export class PrometheusProcess {
   }
 
   /** Rewrites the config and asks the running process to reload it. */
-  async reconfigure(mutate: (config: Record<string, any>) => void): Promise<void> {
+  async reconfigure(
+    mutate: (config: Record<string, any>) => void,
+  ): Promise<void> {
     mutate(this.config);
     fs.writeFileSync(this.configFile, YAML.stringify(this.config));
     if (!this.running) return;
     const res = await fetch(`${this.url}/-/reload`, { method: 'POST' });
-    if (!res.ok) throw new Error(`${this.name} refused the reload: ${res.status} ${await res.text()}`);
+    if (!res.ok)
+      throw new Error(
+        `${this.name} refused the reload: ${res.status} ${await res.text()}`,
+      );
   }
 
   /** Stops the process and removes its files. */
@@ -124,7 +142,10 @@ export class PrometheusProcess {
 
 export function centralConfig(scrapeInterval: string): Record<string, unknown> {
   return {
-    global: { scrape_interval: scrapeInterval, evaluation_interval: scrapeInterval },
+    global: {
+      scrape_interval: scrapeInterval,
+      evaluation_interval: scrapeInterval,
+    },
     scrape_configs: [],
   };
 }
@@ -134,6 +155,8 @@ export function agentConfig(opts: {
   selfPort: number;
   remoteWriteUrl: string;
   scrapeInterval: string;
+  /** Extra request headers, e.g. Thanos Receive's THANOS-TENANT. */
+  headers?: Record<string, string>;
 }): Record<string, unknown> {
   return {
     global: {
@@ -150,8 +173,13 @@ export function agentConfig(opts: {
       {
         url: opts.remoteWriteUrl,
         name: 'central',
+        ...(opts.headers ? { headers: opts.headers } : {}),
         // Short backoffs so tests see retries and recovery within seconds.
-        queue_config: { batch_send_deadline: '1s', min_backoff: '100ms', max_backoff: '2s' },
+        queue_config: {
+          batch_send_deadline: '1s',
+          min_backoff: '100ms',
+          max_backoff: '2s',
+        },
       },
     ],
   };

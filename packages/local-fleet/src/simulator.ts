@@ -1,4 +1,5 @@
-import { Timeseries, writeSeries } from './remoteWrite';
+import { Timeseries } from './remoteWrite';
+import { Batch, plainSink, receiverName, SeriesSink } from './replication';
 
 /**
  * Synthetic clusters and Thanos Receive replicas, written as real series into the central store.
@@ -12,11 +13,22 @@ import { Timeseries, writeSeries } from './remoteWrite';
 export type ClusterFault =
   | 'healthy'
   | 'lagging'
+  /** Samples arrive 15 min late (past an instant query's lookback), with retries and failures. */
+  | 'lagging-heavily'
   | 'failing'
   | 'retrying'
   | 'dropping'
   | 'shards-maxed'
-  | 'silent';
+  /** Silent for 40 min (inside the old 1 h inventory window). */
+  | 'silent'
+  /** Silent for 2 h: its last samples are the oldest in the store. */
+  | 'silent-2h'
+  /** Silent for 2 days: nothing in the store; only the receivers' tenant list (and the catalog) know it. */
+  | 'silent-2d'
+  /** A second remote_write queue (`backup`) fails every sample while the first is healthy. */
+  | 'second-queue-broken'
+  /** The tenant is above its head-series limit: Receive answers 429 for 30 min, nothing lands. */
+  | 'tenant-over-limit';
 
 export type ReceiveFault =
   | 'healthy'
@@ -26,11 +38,15 @@ export type ReceiveFault =
   | 'forward-failures'
   | 'hashring-file-errors'
   | 'config-reload-failed'
-  | 'head-series-limited';
+  | 'head-series-limited'
+  /** Running receivers upload no blocks (mixin ThanosReceiveNoUpload). */
+  | 'no-upload';
 
 export interface SimulatedCluster {
   name: string;
   fault: ClusterFault;
+  /** Prometheus major version of the agent: 3.7+ adds the per-queue newest-sample gauge. */
+  version?: 2 | 3;
 }
 
 export interface SimulatedService {
@@ -48,7 +64,20 @@ interface Model {
   value: (t: number) => number;
   /** Last second with data (silent clusters stop early). */
   until?: number;
+  /** Seconds the samples arrive late (a lagging agent sends old samples). */
+  delay?: number;
+  /** Thanos tenant the series are written for. */
+  tenant?: string;
+  /** Last timestamp written (per series, so late and silent series append in order). */
+  written?: number;
 }
+
+const HEAVY_LAG_SECONDS = 900;
+const SILENCE: Partial<Record<ClusterFault, number>> = {
+  silent: 40 * 60,
+  'silent-2h': 2 * 3600,
+  'tenant-over-limit': 30 * 60,
+};
 
 const RW_URL = 'https://thanos-receive.monitoring.svc:19291/api/v1/receive';
 
@@ -63,25 +92,25 @@ export function planClusters(
     for (let i = 0; i < n; i++) list.push(fault);
   }
   const width = String(count).length < 4 ? 4 : String(count).length;
+  // Every third agent runs Prometheus 3: the same fleet carries both versions' metric names.
   return Array.from({ length: count }, (_, i) => ({
     name: `${prefix}-${String(i + 1).padStart(width, '0')}`,
     fault: list[i] ?? 'healthy',
+    version: i % 3 === 2 ? 3 : 2,
   }));
 }
 
-function clusterModels(
-  c: SimulatedCluster,
-  t0: number,
-  silentSince: number,
-): Model[] {
+function clusterModels(c: SimulatedCluster, t0: number, now: number): Model[] {
+  if (c.fault === 'silent-2d') return [];
   const base = {
     cluster: c.name,
     job: 'prometheus-agent',
     instance: 'prometheus-agent-0',
   };
-  const queue = { ...base, remote_name: 'central', url: RW_URL };
   const sentRate = 800 + (hash(c.name) % 400);
-  const until = c.fault === 'silent' ? silentSince : undefined;
+  const silence = SILENCE[c.fault];
+  const until = silence === undefined ? undefined : now - silence;
+  const delay = c.fault === 'lagging-heavily' ? HEAVY_LAG_SECONDS : undefined;
   const counter = (rate: number) => (t: number) => Math.max(0, rate * (t - t0));
   const m = (
     name: string,
@@ -91,43 +120,152 @@ function clusterModels(
     labels: { __name__: name, ...labels },
     value,
     until,
+    delay,
+    tenant: c.name,
   });
-  return [
+  const queueModels = (
+    remoteName: string,
+    url: string,
+    broken: boolean,
+  ): Model[] => {
+    const queue = { ...base, remote_name: remoteName, url };
+    const f = c.fault;
+    const lag = f === 'lagging' ? 420 : f === 'lagging-heavily' ? 60 : 1;
+    const models = [
+      m(
+        'prometheus_remote_storage_samples_total',
+        queue,
+        counter(broken ? 0 : sentRate),
+      ),
+      m(
+        'prometheus_remote_storage_samples_failed_total',
+        queue,
+        counter(
+          broken
+            ? sentRate
+            : f === 'failing'
+              ? sentRate * 0.25
+              : f === 'lagging-heavily'
+                ? sentRate * 0.05
+                : 0,
+        ),
+      ),
+      m(
+        'prometheus_remote_storage_samples_retried_total',
+        queue,
+        counter(f === 'retrying' || f === 'lagging-heavily' ? 120 : 0),
+      ),
+      m(
+        'prometheus_remote_storage_samples_dropped_total',
+        queue,
+        counter(f === 'dropping' ? 15 : 0),
+      ),
+      m('prometheus_remote_storage_samples_pending', queue, () =>
+        f === 'retrying' || f === 'lagging-heavily' ? 25_000 : 40,
+      ),
+      // A queue that never delivers keeps its last sent timestamp from before it broke.
+      m(
+        'prometheus_remote_storage_queue_highest_sent_timestamp_seconds',
+        queue,
+        t => (broken ? t0 : t - lag),
+      ),
+      m('prometheus_remote_storage_shards', queue, () =>
+        f === 'shards-maxed' ? 50 : 4,
+      ),
+      m('prometheus_remote_storage_shards_desired', queue, () =>
+        f === 'shards-maxed' ? 83 : 3.2,
+      ),
+      m('prometheus_remote_storage_shards_max', queue, () => 50),
+      m('prometheus_remote_storage_shards_min', queue, () => 1),
+    ];
+    if (c.version === 3)
+      models.push(
+        m(
+          'prometheus_remote_storage_queue_highest_timestamp_seconds',
+          queue,
+          t => t,
+        ),
+      );
+    return models;
+  };
+  const models = [
     m('up', base, () => 1),
-    m('prometheus_remote_storage_samples_total', queue, counter(sentRate)),
-    m(
-      'prometheus_remote_storage_samples_failed_total',
-      queue,
-      counter(c.fault === 'failing' ? sentRate * 0.25 : 0),
-    ),
-    m(
-      'prometheus_remote_storage_samples_retried_total',
-      queue,
-      counter(c.fault === 'retrying' ? 120 : 0),
-    ),
-    m(
-      'prometheus_remote_storage_samples_dropped_total',
-      queue,
-      counter(c.fault === 'dropping' ? 15 : 0),
-    ),
-    m('prometheus_remote_storage_samples_pending', queue, () =>
-      c.fault === 'retrying' ? 25_000 : 40,
-    ),
     m('prometheus_remote_storage_highest_timestamp_in_seconds', base, t => t),
-    m(
-      'prometheus_remote_storage_queue_highest_sent_timestamp_seconds',
-      queue,
-      t => (c.fault === 'lagging' ? t - 420 : t - 1),
-    ),
-    m('prometheus_remote_storage_shards', queue, () =>
-      c.fault === 'shards-maxed' ? 50 : 4,
-    ),
-    m('prometheus_remote_storage_shards_desired', queue, () =>
-      c.fault === 'shards-maxed' ? 83 : 3.2,
-    ),
-    m('prometheus_remote_storage_shards_max', queue, () => 50),
-    m('prometheus_remote_storage_shards_min', queue, () => 1),
+    ...queueModels('central', RW_URL, false),
   ];
+  if (c.fault === 'second-queue-broken') {
+    models.push(
+      ...queueModels(
+        'backup',
+        'https://backup-receive.example.com/api/v1/receive',
+        true,
+      ),
+    );
+  }
+  return models;
+}
+
+/**
+ * What the receivers record about a cluster's tenant (`thanos_receive_write_samples_sum{tenant,code}`,
+ * the histogram's sum = samples): the router receiver counts every request it answers. Samples keep
+ * arriving for a lagging cluster; nothing new arrives for a silent one; a tenant over its limit is
+ * answered 429.
+ */
+function tenantModels(
+  c: SimulatedCluster,
+  t0: number,
+  now: number,
+  receivers: number,
+): Model[] {
+  if (c.fault === 'silent-2d') return [];
+  const sentRate = 800 + (hash(c.name) % 400);
+  const base = {
+    job: 'thanos-receive',
+    namespace: 'monitoring',
+    instance: `${receiverName(hash(c.name) % receivers)}:10902`,
+    tenant: c.name,
+  };
+  const silence = SILENCE[c.fault];
+  const stop = silence === undefined ? undefined : now - silence;
+  const grow =
+    (rate: number, from = t0, to = Infinity) =>
+    (t: number) =>
+      Math.max(0, rate * (Math.min(t, to) - from));
+  const models: Model[] = [];
+  const add = (
+    name: string,
+    labels: Record<string, string>,
+    value: (t: number) => number,
+  ) =>
+    models.push({
+      labels: { __name__: name, ...base, ...labels },
+      value,
+      tenant: 'default-tenant',
+    });
+  if (c.fault === 'tenant-over-limit') {
+    add(
+      'thanos_receive_write_samples_sum',
+      { code: '200' },
+      grow(sentRate, t0, stop),
+    );
+    add(
+      'thanos_receive_write_samples_sum',
+      { code: '429' },
+      grow(sentRate, stop!),
+    );
+    add(
+      'thanos_receive_head_series_limited_requests_total',
+      {},
+      grow(2, stop!),
+    );
+  } else {
+    add(
+      'thanos_receive_write_samples_sum',
+      { code: '200' },
+      grow(sentRate, t0, stop),
+    );
+  }
+  return models;
 }
 
 const LATENCY_BUCKETS = [
@@ -159,6 +297,8 @@ function receiveModels(
   t0: number,
   job: string,
   replicas: number,
+  down: number[] = [],
+  factor = 3,
 ): Model[] {
   const models: Model[] = [];
   const counter = (rate: number) => (t: number) => Math.max(0, rate * (t - t0));
@@ -172,8 +312,23 @@ function receiveModels(
       name: string,
       labels: Record<string, string>,
       value: (t: number) => number,
-    ) => models.push({ labels: { __name__: name, ...base, ...labels }, value });
+    ) =>
+      models.push({
+        labels: { __name__: name, ...base, ...labels },
+        value,
+        tenant: 'default-tenant',
+      });
+    // A receiver that is down answers no scrape: only `up == 0` is recorded for it.
+    if (down.includes(r)) {
+      m('up', {}, () => 0);
+      continue;
+    }
     m('up', {}, () => 1);
+    // Blocks are cut every 2 h in production; the simulated history is minutes long, so uploads are
+    // spread over it (an upload every 5 min) to keep "uploads in the last 3 h" meaningful.
+    m('thanos_shipper_uploads_total', {}, t =>
+      fault === 'no-upload' ? 0 : Math.floor((t - t0) / 300),
+    );
     const ok = 60;
     const errors = fault === 'http-errors' ? 12 : 0;
     m(
@@ -239,7 +394,7 @@ function receiveModels(
       { tenant: 'default-tenant' },
       counter(fault === 'head-series-limited' ? 3 : 0),
     );
-    m('thanos_receive_replication_factor', {}, () => 3);
+    m('thanos_receive_replication_factor', {}, () => factor);
     m('thanos_receive_hashring_nodes', { name: 'default' }, () => replicas);
     m('thanos_receive_hashring_tenants', { name: 'default' }, () => 1);
   }
@@ -282,10 +437,18 @@ function hash(s: string): number {
 }
 
 export interface SimulatorOptions {
-  /** remote-write URL of the central store, e.g. http://127.0.0.1:19090/api/v1/write */
-  writeUrl: string;
+  /** remote-write URL of a plain central store, e.g. http://127.0.0.1:19090/api/v1/write */
+  writeUrl?: string;
+  /** Where series go instead (e.g. a ReplicatedSink: Thanos Receive with replication). */
+  sink?: SeriesSink;
   clusters?: SimulatedCluster[];
-  receive?: { fault: ReceiveFault; job?: string; replicas?: number };
+  receive?: {
+    fault: ReceiveFault;
+    job?: string;
+    replicas?: number;
+    down?: number[];
+    factor?: number;
+  };
   services?: SimulatedService[];
   /** Seconds between samples. */
   stepSeconds?: number;
@@ -294,75 +457,100 @@ export interface SimulatorOptions {
 }
 
 /**
- * Writes history for every model once, then (with `tick`) one new sample per model. Keeps the
- * per-series position so samples are always appended in order, as a real sender does.
+ * Writes history for every model once, then (with `tick`) new samples per model. Keeps a per-series
+ * position so samples are always appended in order, as a real sender does, including series that
+ * arrive late (lagging agents) or stop (silent ones).
  */
 export class FleetSimulator {
   private models: Model[] = [];
-  private lastWritten = 0;
-  private wroteHistory = false;
   private timer?: NodeJS.Timeout;
+  private readonly sink: SeriesSink;
   readonly step: number;
   readonly t0: number;
+  readonly clusters: SimulatedCluster[];
 
-  constructor(private readonly options: SimulatorOptions) {
+  constructor(options: SimulatorOptions) {
+    if (!options.sink && !options.writeUrl)
+      throw new Error('FleetSimulator needs writeUrl or sink');
+    this.sink = options.sink ?? plainSink(options.writeUrl!);
     this.step = options.stepSeconds ?? 15;
+    this.clusters = options.clusters ?? [];
     const now = Math.floor(Date.now() / 1000);
     const history = options.historySeconds ?? 600;
-    this.t0 = now - history - 3600;
-    // Silent clusters stopped sending 40 minutes ago: inside the 1 h inventory window, outside 5 m.
-    const silentSince = now - 40 * 60;
-    for (const c of options.clusters ?? [])
-      this.models.push(...clusterModels(c, this.t0, silentSince));
+    this.t0 = now - history - 3 * 3600;
+    const receivers = options.receive?.replicas ?? 3;
+    for (const c of this.clusters) {
+      this.models.push(
+        ...clusterModels(c, this.t0, now),
+        ...tenantModels(c, this.t0, now, receivers),
+      );
+    }
     if (options.receive) {
       this.models.push(
         ...receiveModels(
           options.receive.fault,
           this.t0,
           options.receive.job ?? 'thanos-receive',
-          options.receive.replicas ?? 3,
+          receivers,
+          options.receive.down,
+          options.receive.factor,
         ),
       );
     }
     for (const s of options.services ?? [])
       this.models.push(...serviceModels(s));
-    this.lastWritten = now - history - this.step;
+    for (const m of this.models) {
+      // Live series start with the history; silent ones with their last minutes before going quiet.
+      const start =
+        m.until !== undefined && m.until < now - history
+          ? m.until - 300
+          : now - history - (m.delay ?? 0);
+      m.written = start - this.step;
+    }
   }
 
   get seriesCount(): number {
     return this.models.length;
   }
 
-  /** Writes every sample from the last written one up to now. */
+  /** Tenants the simulated clusters write for (the receivers hold a TSDB for each). */
+  get tenants(): string[] {
+    return this.clusters.map(c => c.name);
+  }
+
+  /**
+   * Writes every due sample of every series. The oldest samples go first, in their own requests: a
+   * fresh Prometheus TSDB only accepts samples older than an hour before its newest one while its
+   * head is still empty.
+   */
   async writeUntilNow(): Promise<{ requests: number; samples: number }> {
     const now = Math.floor(Date.now() / 1000);
-    const from = this.lastWritten + this.step;
-    if (from > now) return { requests: 0, samples: 0 };
-    const timestamps: number[] = [];
-    for (let t = from; t <= now; t += this.step) timestamps.push(t);
-    const series: Timeseries[] = this.models.map(m => ({
-      labels: m.labels,
-      // Silent clusters get no live samples, only their history before they went quiet.
-      samples:
-        m.until === undefined
-          ? timestamps.map(t => ({ value: m.value(t), timestamp: t * 1000 }))
-          : [],
-    }));
-    if (!this.wroteHistory) {
-      // Silent clusters' last minutes before they went quiet.
-      for (const m of this.models) {
-        if (m.until === undefined) continue;
-        const samples = [];
-        for (let t = m.until - 300; t <= m.until; t += this.step) {
-          samples.push({ value: m.value(t), timestamp: t * 1000 });
-        }
-        series.push({ labels: m.labels, samples });
+    const old: Batch[] = [];
+    const fresh: Batch[] = [];
+    const add = (list: Batch[], tenant: string | undefined, ts: Timeseries) => {
+      let b = list.find(x => x.tenant === tenant);
+      if (!b) list.push((b = { tenant, series: [] }));
+      b.series.push(ts);
+    };
+    for (const m of this.models) {
+      const last = Math.min(now - (m.delay ?? 0), m.until ?? Infinity);
+      const samples = [];
+      for (let t = m.written! + this.step; t <= last; t += this.step) {
+        samples.push({ value: m.value(t), timestamp: t * 1000 });
+        m.written = t;
       }
-      this.wroteHistory = true;
+      if (samples.length === 0) continue;
+      add(samples[0].timestamp < (now - 3000) * 1000 ? old : fresh, m.tenant, {
+        labels: m.labels,
+        samples,
+      });
     }
-    const result = await writeSeries(this.options.writeUrl, series);
-    this.lastWritten = timestamps[timestamps.length - 1];
-    return result;
+    const a = await this.sink.write(old);
+    const b = await this.sink.write(fresh);
+    return {
+      requests: a.requests + b.requests,
+      samples: a.samples + b.samples,
+    };
   }
 
   /** Keeps writing new samples every step (for the dev app). */

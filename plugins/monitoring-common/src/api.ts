@@ -55,11 +55,48 @@ export interface RemoteWriteStats {
   maxShards?: number;
   /** Unix seconds of the newest remote-write self-metric seen centrally. */
   lastSeen?: number;
+  /** Seconds since `lastSeen` when the cluster is silent (no-data, or lagging past the lookback). */
+  silentForSeconds?: number;
+  /** Samples/s Thanos Receive accepts for the cluster's tenant now (receivers' own per-tenant metrics). */
+  tenantSamplesPerSecond?: number;
+  /** Samples/s Thanos Receive refuses with 429 for the cluster's tenant (head-series limit). */
+  tenantRefusedPerSecond?: number;
+  /** Per remote-write queue (detail view only), after the mixin's per-queue rules. */
+  queues?: QueueStats[];
 }
+
+export interface QueueStats {
+  /** `remote_name`, or the URL when the queue has no name. */
+  name: string;
+  url?: string;
+  samplesPerSecond?: number;
+  failedPerSecond?: number;
+  failureRatio?: number;
+  lagSeconds?: number;
+  shards?: number;
+  desiredShards?: number;
+  maxShards?: number;
+}
+
+/** Where the fleet inventory learnt of a cluster. */
+export type ClusterSource = 'thanos' | 'catalog' | 'tenant';
 
 export interface ClusterHealth extends SubjectHealth {
   cluster: string;
   stats: RemoteWriteStats;
+  /** Sources that know the cluster; a cluster known only from the catalog or a tenant is never dropped. */
+  knownFrom?: ClusterSource[];
+  /** While `unknown` during an upstream outage: the state of the last answer we had. */
+  lastKnownState?: HealthState;
+}
+
+/** Set when the answer is the last known one, served because the upstream failed now. */
+export interface StaleAnswer {
+  /** When the served answer was computed. */
+  generatedAt: string;
+  ageSeconds: number;
+  /** The upstream that failed, e.g. `thanos:central`. */
+  upstream: string;
 }
 
 export interface FleetSummary {
@@ -67,8 +104,8 @@ export interface FleetSummary {
   generatedAt: string;
   clusters: ClusterHealth[];
   counts: Record<HealthState, number>;
-  /** PromQL queries sent upstream to compute this answer (0 when served from cache). */
-  upstreamQueries: number;
+  /** Present when the upstream failed: the clusters are the last known ones, each `unknown`. */
+  stale?: StaleAnswer;
   error?: UpstreamErrorInfo;
 }
 
@@ -97,6 +134,11 @@ export interface ThanosReceiveStats {
   headSeriesLimitedPerSecond?: number;
   replicationFactor?: number;
   hashringNodes?: number;
+  /** Receivers whose scrape answers (`up == 1`) and all receivers the selector matches. */
+  instancesUp?: number;
+  instancesTotal?: number;
+  /** Fewest block uploads of any running receiver in the last 3 h (mixin ThanosReceiveNoUpload). */
+  minUploadsLast3h?: number;
 }
 
 export interface StoreEndpoint {
@@ -143,7 +185,12 @@ export interface MetricsArriving extends SubjectHealth {
 
 /** Body of every non-2xx answer (Backstage's standard error shape). */
 export interface ErrorResponseBody {
-  error: { name: string; message: string; upstream?: string; kind?: UpstreamErrorKind };
+  error: {
+    name: string;
+    message: string;
+    upstream?: string;
+    kind?: UpstreamErrorKind;
+  };
   request?: { method: string; url: string };
   response: { statusCode: number };
 }

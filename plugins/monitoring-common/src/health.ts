@@ -6,7 +6,12 @@
  * troubleshooting pages carry an anchor with exactly that id, so a card can deep-link the fix.
  */
 
-export type HealthState = 'healthy' | 'degraded' | 'failing' | 'no-data' | 'unknown';
+/**
+ * `recovering`: a condition is present but has not held for the hold-down window (like an alert that
+ * is still pending), typically a backlog draining after an outage. `unknown`: we could not ask.
+ */
+export type HealthState =
+  'healthy' | 'recovering' | 'degraded' | 'failing' | 'no-data' | 'unknown';
 export type ReasonSeverity = 'info' | 'warning' | 'critical';
 
 export interface ReasonDefinition {
@@ -29,47 +34,176 @@ export type TroubleshootingPage =
 export const REASONS = {
   // Remote write (Prometheus mixin: PrometheusRemoteStorageFailures, PrometheusRemoteWriteBehind,
   // PrometheusRemoteWriteDesiredShards) - FAQ Q1.
-  'remote-write-failing': { title: 'Remote write is failing', page: 'troubleshooting/remote-write' },
-  'remote-write-behind': { title: 'Remote write is falling behind', page: 'troubleshooting/remote-write' },
-  'remote-write-retrying': { title: 'Remote write is retrying', page: 'troubleshooting/remote-write' },
-  'remote-write-dropping': { title: 'Samples are being dropped', page: 'troubleshooting/remote-write' },
-  'remote-write-pending': { title: 'Samples are piling up', page: 'troubleshooting/remote-write' },
-  'remote-write-shards-maxed': { title: 'Desired shards exceed the maximum', page: 'troubleshooting/remote-write' },
+  'remote-write-failing': {
+    title: 'Remote write is failing',
+    page: 'troubleshooting/remote-write',
+  },
+  'remote-write-behind': {
+    title: 'Remote write is falling behind',
+    page: 'troubleshooting/remote-write',
+  },
+  'remote-write-retrying': {
+    title: 'Remote write is retrying',
+    page: 'troubleshooting/remote-write',
+  },
+  'remote-write-dropping': {
+    title: 'Samples are being dropped',
+    page: 'troubleshooting/remote-write',
+  },
+  'remote-write-pending': {
+    title: 'Samples are piling up',
+    page: 'troubleshooting/remote-write',
+  },
+  'remote-write-shards-maxed': {
+    title: 'Desired shards exceed the maximum',
+    page: 'troubleshooting/remote-write',
+  },
   // Metrics missing - FAQ Q2.
-  'cluster-no-data': { title: 'No data from the cluster', page: 'troubleshooting/metrics-missing' },
-  'metrics-not-arriving': { title: "The service's metrics are not arriving", page: 'troubleshooting/metrics-missing' },
-  'metrics-stale': { title: "The service's metrics are stale", page: 'troubleshooting/metrics-missing' },
-  'targets-down': { title: 'Scrape targets are down', page: 'troubleshooting/metrics-missing' },
+  'cluster-no-data': {
+    title: 'No data from the cluster',
+    page: 'troubleshooting/metrics-missing',
+  },
+  'cluster-never-seen': {
+    title: 'The cluster has never sent data',
+    page: 'troubleshooting/metrics-missing',
+  },
+  'tenant-over-limit': {
+    title: "Receive refuses the cluster's writes (429)",
+    page: 'troubleshooting/remote-write',
+  },
+  'remote-write-recovering': {
+    title: 'Remote write is catching up',
+    page: 'troubleshooting/remote-write',
+  },
+  'metrics-not-arriving': {
+    title: "The service's metrics are not arriving",
+    page: 'troubleshooting/metrics-missing',
+  },
+  'metrics-stale': {
+    title: "The service's metrics are stale",
+    page: 'troubleshooting/metrics-missing',
+  },
+  'targets-down': {
+    title: 'Scrape targets are down',
+    page: 'troubleshooting/metrics-missing',
+  },
   // Thanos Receive (Thanos mixin: ThanosReceive* alerts) - FAQ Q4 for OOM.
-  'receive-http-errors': { title: 'Receive answers with 5xx errors', page: 'troubleshooting/thanos-receive' },
-  'receive-high-latency': { title: 'Receive is slow to accept writes', page: 'troubleshooting/thanos-receive' },
-  'receive-replication-failures': { title: 'Replication is failing', page: 'troubleshooting/thanos-receive' },
-  'receive-forward-failures': { title: 'Forwarding between receivers is failing', page: 'troubleshooting/thanos-receive' },
-  'receive-hashring-file-errors': { title: 'The hashring file cannot be read', page: 'troubleshooting/thanos-receive' },
-  'receive-config-reload-failed': { title: 'The receive configuration did not reload', page: 'troubleshooting/thanos-receive' },
-  'receive-head-series-limited': { title: 'Tenants hit the head-series limit', page: 'troubleshooting/thanos-receive' },
-  'receive-no-data': { title: 'No metrics from Thanos Receive', page: 'troubleshooting/thanos-receive' },
+  'receive-http-errors': {
+    title: 'Receive answers with 5xx errors',
+    page: 'troubleshooting/thanos-receive',
+  },
+  'receive-high-latency': {
+    title: 'Receive is slow to accept writes',
+    page: 'troubleshooting/thanos-receive',
+  },
+  'receive-replication-failures': {
+    title: 'Replication is failing',
+    page: 'troubleshooting/thanos-receive',
+  },
+  'receive-forward-failures': {
+    title: 'Forwarding between receivers is failing',
+    page: 'troubleshooting/thanos-receive',
+  },
+  'receive-hashring-file-errors': {
+    title: 'The hashring file cannot be read',
+    page: 'troubleshooting/thanos-receive',
+  },
+  'receive-config-reload-failed': {
+    title: 'The receive configuration did not reload',
+    page: 'troubleshooting/thanos-receive',
+  },
+  'receive-head-series-limited': {
+    title: 'Tenants hit the head-series limit',
+    page: 'troubleshooting/thanos-receive',
+  },
+  'receive-no-data': {
+    title: 'No metrics from Thanos Receive',
+    page: 'troubleshooting/thanos-receive',
+  },
+  'receive-instance-down': {
+    title: 'A receiver is down',
+    page: 'troubleshooting/thanos-receive',
+  },
+  'receive-no-upload': {
+    title: 'Receive does not upload blocks',
+    page: 'troubleshooting/thanos-receive',
+  },
   // Thanos Query.
-  'query-store-errors': { title: 'Store endpoints report errors', page: 'troubleshooting/thanos-query' },
-  'query-partial-response': { title: 'Queries return partial responses', page: 'troubleshooting/thanos-query' },
-  'query-not-thanos': { title: 'The upstream is not a Thanos querier', page: 'troubleshooting/thanos-query' },
+  'query-store-errors': {
+    title: 'Store endpoints report errors',
+    page: 'troubleshooting/thanos-query',
+  },
+  'query-partial-response': {
+    title: 'Queries return partial responses',
+    page: 'troubleshooting/thanos-query',
+  },
+  'query-not-thanos': {
+    title: 'The upstream is not a Thanos querier',
+    page: 'troubleshooting/thanos-query',
+  },
+  'query-dedup-off': {
+    title: 'Replicated series are not deduplicated',
+    page: 'troubleshooting/thanos-query',
+  },
   // ArgoCD - FAQ Q3.
-  'argocd-out-of-sync': { title: 'Application is OutOfSync', page: 'troubleshooting/argocd' },
-  'argocd-degraded': { title: 'Application is Degraded', page: 'troubleshooting/argocd' },
-  'argocd-missing': { title: 'Application resources are missing', page: 'troubleshooting/argocd' },
-  'argocd-operation-failed': { title: 'The last sync operation failed', page: 'troubleshooting/argocd' },
-  'argocd-sync-window-blocked': { title: 'A sync window blocks syncing', page: 'troubleshooting/argocd' },
+  'argocd-out-of-sync': {
+    title: 'Application is OutOfSync',
+    page: 'troubleshooting/argocd',
+  },
+  'argocd-degraded': {
+    title: 'Application is Degraded',
+    page: 'troubleshooting/argocd',
+  },
+  'argocd-missing': {
+    title: 'Application resources are missing',
+    page: 'troubleshooting/argocd',
+  },
+  'argocd-operation-failed': {
+    title: 'The last sync operation failed',
+    page: 'troubleshooting/argocd',
+  },
+  'argocd-sync-window-blocked': {
+    title: 'A sync window blocks syncing',
+    page: 'troubleshooting/argocd',
+  },
   // Kubernetes - FAQ Q4.
-  'pod-oom-killed': { title: 'A pod was OOMKilled', page: 'troubleshooting/kubernetes' },
-  'pod-not-ready': { title: 'A pod is not ready', page: 'troubleshooting/kubernetes' },
-  'pod-restarting': { title: 'A pod keeps restarting', page: 'troubleshooting/kubernetes' },
-  'hashring-endpoint-missing': { title: 'A receive pod is missing from the hashring', page: 'troubleshooting/kubernetes' },
-  'hashring-endpoint-unknown': { title: 'The hashring names an endpoint with no pod', page: 'troubleshooting/kubernetes' },
+  'pod-oom-killed': {
+    title: 'A pod was OOMKilled',
+    page: 'troubleshooting/kubernetes',
+  },
+  'pod-not-ready': {
+    title: 'A pod is not ready',
+    page: 'troubleshooting/kubernetes',
+  },
+  'pod-restarting': {
+    title: 'A pod keeps restarting',
+    page: 'troubleshooting/kubernetes',
+  },
+  'hashring-endpoint-missing': {
+    title: 'A receive pod is missing from the hashring',
+    page: 'troubleshooting/kubernetes',
+  },
+  'hashring-endpoint-unknown': {
+    title: 'The hashring names an endpoint with no pod',
+    page: 'troubleshooting/kubernetes',
+  },
   // Upstream faults (a state of `unknown` always carries one of these).
-  'upstream-unreachable': { title: 'The upstream cannot be reached', page: 'troubleshooting/upstreams' },
-  'upstream-timeout': { title: 'The upstream timed out', page: 'troubleshooting/upstreams' },
-  'upstream-unauthorized': { title: 'The upstream refused our credentials', page: 'troubleshooting/upstreams' },
-  'upstream-error': { title: 'The upstream answered with an error', page: 'troubleshooting/upstreams' },
+  'upstream-unreachable': {
+    title: 'The upstream cannot be reached',
+    page: 'troubleshooting/upstreams',
+  },
+  'upstream-timeout': {
+    title: 'The upstream timed out',
+    page: 'troubleshooting/upstreams',
+  },
+  'upstream-unauthorized': {
+    title: 'The upstream refused our credentials',
+    page: 'troubleshooting/upstreams',
+  },
+  'upstream-error': {
+    title: 'The upstream answered with an error',
+    page: 'troubleshooting/upstreams',
+  },
 } as const satisfies Record<string, ReasonDefinition>;
 
 export type ReasonId = keyof typeof REASONS;
@@ -83,6 +217,8 @@ export interface HealthReason {
   /** Measured value and the threshold it crossed, when the rule is numeric. */
   value?: number;
   threshold?: number;
+  /** One line on what to do about it (the troubleshooting page has the details). */
+  hint?: string;
 }
 
 export interface SubjectHealth {
@@ -90,21 +226,58 @@ export interface SubjectHealth {
   reasons: HealthReason[];
 }
 
-const STATE_ORDER: HealthState[] = ['healthy', 'unknown', 'no-data', 'degraded', 'failing'];
+/** Every state, best first; the one order used for roll-ups, sorting and counts. */
+export const STATE_ORDER: readonly HealthState[] = [
+  'healthy',
+  'recovering',
+  'unknown',
+  'no-data',
+  'degraded',
+  'failing',
+];
 
-/** The worse of two states (failing > degraded > no-data > unknown > healthy). */
+/** The worse of two states (failing > degraded > no-data > unknown > recovering > healthy). */
 export function worstState(a: HealthState, b: HealthState): HealthState {
   return STATE_ORDER.indexOf(a) >= STATE_ORDER.indexOf(b) ? a : b;
 }
 
-/** State implied by a set of reasons: critical -> failing, warning -> degraded, else healthy. */
-export function stateFromReasons(reasons: HealthReason[], base: HealthState = 'healthy'): HealthState {
-  let state = base;
-  for (const r of reasons) {
-    if (r.severity === 'critical') state = worstState(state, 'failing');
-    else if (r.severity === 'warning') state = worstState(state, 'degraded');
-  }
-  return state;
+/** The state of a whole made of parts: its worst part (`base` when there are none). */
+export function rollUpStates(
+  states: Iterable<HealthState>,
+  base: HealthState = 'healthy',
+): HealthState {
+  let out = base;
+  for (const s of states) out = worstState(out, s);
+  return out;
+}
+
+/** How many subjects are in each state (every state present, zero when none). */
+export function countStates(
+  states: Iterable<HealthState>,
+): Record<HealthState, number> {
+  const counts = Object.fromEntries(STATE_ORDER.map(s => [s, 0])) as Record<
+    HealthState,
+    number
+  >;
+  for (const s of states) counts[s]++;
+  return counts;
+}
+
+/** State implied by a set of reasons: critical -> failing, warning -> degraded, else `base`. */
+export function stateFromReasons(
+  reasons: HealthReason[],
+  base: HealthState = 'healthy',
+): HealthState {
+  return rollUpStates(
+    reasons.map(r =>
+      r.severity === 'critical'
+        ? 'failing'
+        : r.severity === 'warning'
+          ? 'degraded'
+          : 'healthy',
+    ),
+    base,
+  );
 }
 
 /** Path, relative to the TechDocs root of the plugin set, of a reason's troubleshooting section. */

@@ -18,8 +18,17 @@ export interface FakeStoreEndpoint {
 }
 
 export interface ThanosQueryFakeOptions {
-  /** Base URL of the real Prometheus that answers PromQL. */
+  /** Base URL of the real Prometheus that answers PromQL (with replication: every replica's copy). */
   prometheusUrl: string;
+  /**
+   * Base URL of the Prometheus holding the same data merged across replicas (see replication.ts).
+   * Requests that deduplicate on `storedReplicaLabel` are answered from it.
+   */
+  dedupPrometheusUrl?: string;
+  /** The replica label the stored copies carry (Receive's `--label=replica=...`), default `replica`. */
+  storedReplicaLabel?: string;
+  /** `--query.replica-label` flags: default replica labels when a request names none. */
+  replicaLabels?: string[];
   port?: number;
   stores?: FakeStoreEndpoint[];
 }
@@ -27,18 +36,28 @@ export interface ThanosQueryFakeOptions {
 const MIN_INT64 = '-9223372036854775808';
 const MAX_INT64 = '9223372036854775807';
 
-export function defaultStores(replicas = 3): FakeStoreEndpoint[] {
+/**
+ * Store endpoints of a receive hashring: each receiver announces one label set per tenant TSDB it
+ * holds (its external labels plus `tenant_id`), so idle tenants stay listed until their retention ends.
+ * Receivers in `down` carry the error Query's endpoint check records for an unreachable receiver.
+ */
+export function defaultStores(
+  replicas = 3,
+  tenants: string[] = [],
+  down: number[] = [],
+): FakeStoreEndpoint[] {
   return [
     ...Array.from({ length: replicas }, (_, i) => ({
       type: 'receive' as const,
       name: `thanos-receive-${i}.thanos-receive.monitoring.svc.cluster.local:10901`,
-      labelSets: [
-        {
-          receive: 'true',
-          replica: `thanos-receive-${i}`,
-          tenant_id: 'default-tenant',
-        },
-      ],
+      labelSets: ['default-tenant', ...tenants].map(tenant => ({
+        receive: 'true',
+        replica: `thanos-receive-${i}`,
+        tenant_id: tenant,
+      })),
+      lastError: down.includes(i)
+        ? `rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp: connect: connection refused"`
+        : null,
       minTime: Date.now() - 2 * 3600_000,
       maxTime: 'open' as const,
     })),
@@ -98,6 +117,16 @@ export class ThanosQueryFake {
   async stop(): Promise<void> {
     await closeServer(this.server);
     this.server = undefined;
+  }
+
+  /** Which Prometheus answers: the merged copy when the request deduplicates on the stored replica label. */
+  private backendFor(params: URLSearchParams): string {
+    const { dedupPrometheusUrl, prometheusUrl } = this.options;
+    if (!dedupPrometheusUrl) return prometheusUrl;
+    const stored = this.options.storedReplicaLabel ?? 'replica';
+    return dedupApplies(params, this.options.replicaLabels ?? [stored], stored)
+      ? dedupPrometheusUrl
+      : prometheusUrl;
   }
 
   /** The /stores body, with int64 bounds written as raw JSON numbers (beyond JS precision). */
@@ -173,6 +202,7 @@ export class ThanosQueryFake {
       /^\/api\/v1\/(query|query_range|series|labels|label\/[^/]+\/values)$/.test(
         url.pathname,
       );
+    const backend = this.backendFor(params);
     if (isPromQL && this.partialResponseWarnings.length > 0 && !partial) {
       res.writeHead(422, {
         'content-type': 'application/json',
@@ -190,12 +220,12 @@ export class ThanosQueryFake {
     // PromQL goes upstream as a form POST (all params in one place); anything else as a plain GET.
     const upstream = await (
       isPromQL
-        ? fetch(`${this.options.prometheusUrl}${url.pathname}`, {
+        ? fetch(`${backend}${url.pathname}`, {
             method: 'POST',
             headers: { 'content-type': 'application/x-www-form-urlencoded' },
             body: params.toString(),
           })
-        : fetch(`${this.options.prometheusUrl}${url.pathname}${url.search}`)
+        : fetch(`${backend}${url.pathname}${url.search}`)
     ).catch(() => undefined);
     if (!upstream) {
       res
@@ -223,6 +253,21 @@ export class ThanosQueryFake {
     });
     res.end(text);
   }
+}
+
+/** Thanos' `dedup` and `replicaLabels[]` semantics, as the querier applies them (pkg/query). */
+export function dedupApplies(
+  params: URLSearchParams,
+  defaultReplicaLabels: string[],
+  storedReplicaLabel: string,
+): boolean {
+  // dedup defaults to true; it has an effect only with replica labels, from the request or the flag.
+  const dedup = !/^(0|f|F|FALSE|false|False)$/.test(
+    params.get('dedup') ?? 'true',
+  );
+  const requested = params.getAll('replicaLabels[]');
+  const labels = requested.length > 0 ? requested : defaultReplicaLabels;
+  return dedup && labels.includes(storedReplicaLabel);
 }
 
 async function readBody(req: http.IncomingMessage): Promise<Buffer> {

@@ -21,18 +21,22 @@ export function evaluateMetricsArriving(
     return { state: 'no-data', reasons };
   }
   const stale = clusters.filter(
-    c => c.lastSampleAgeSeconds === undefined || c.lastSampleAgeSeconds > staleAfterSeconds,
+    c =>
+      c.lastSampleAgeSeconds === undefined ||
+      c.lastSampleAgeSeconds > staleAfterSeconds,
   );
   for (const c of stale) {
     reasons.push({
       id: 'metrics-stale',
-      severity: 'critical',
+      // Degraded, as the troubleshooting page says: the series exist, their newest sample is old.
+      severity: 'warning',
       message: `Cluster "${c.cluster}": the newest sample is ${c.lastSampleAgeSeconds === undefined ? 'unknown' : `${fmt(c.lastSampleAgeSeconds / 60)} min`} old (limit ${fmt(staleAfterSeconds / 60)} min).`,
       value: c.lastSampleAgeSeconds,
       threshold: staleAfterSeconds,
     });
   }
   for (const c of clusters) {
+    // No target counts when the selector names a metric (`__name__`): nothing to say about targets.
     if (stale.includes(c) || c.targetsTotal === 0) continue;
     const down = c.targetsTotal - c.targetsUp;
     if (down > 0) {

@@ -11,7 +11,8 @@ import { fmt, pct } from './format';
  * Thanos Receive health after the Thanos mixin's alerts: ThanosReceiveHttpRequestErrorRateHigh,
  * ThanosReceiveHttpRequestLatencyHigh, ThanosReceiveHighReplicationFailures (against the write
  * quorum), ThanosReceiveHighForwardRequestFailures, ThanosReceiveHighHashringFileRefreshFailures,
- * ThanosReceiveConfigReloadFailure, and head-series limiting.
+ * ThanosReceiveConfigReloadFailure, ThanosReceiveNoUpload, head-series limiting, and receivers down
+ * (a partial outage, judged against the write quorum).
  */
 export function evaluateReceive(
   stats: ThanosReceiveStats,
@@ -23,7 +24,8 @@ export function evaluateReceive(
     reasons.push({
       id: 'receive-no-data',
       severity: 'warning',
-      message: 'No Thanos Receive series match the selector: is receive scraped, and is the selector right?',
+      message:
+        'No Thanos Receive series match the selector: is receive scraped, and is the selector right?',
     });
     return { state: 'no-data', reasons };
   }
@@ -37,7 +39,10 @@ export function evaluateReceive(
       threshold: t.httpErrorRatioCritical,
     });
   }
-  if (stats.p99LatencySeconds !== undefined && stats.p99LatencySeconds >= t.p99LatencyCriticalSeconds) {
+  if (
+    stats.p99LatencySeconds !== undefined &&
+    stats.p99LatencySeconds >= t.p99LatencyCriticalSeconds
+  ) {
     reasons.push({
       id: 'receive-high-latency',
       severity: 'critical',
@@ -46,23 +51,41 @@ export function evaluateReceive(
       threshold: t.p99LatencyCriticalSeconds,
     });
   }
-  const ratio = stats.replicationFailureRatio;
-  if (ratio !== undefined && ratio > 0) {
-    // A write succeeds when a quorum of floor(RF/2)+1 replicas accepts it; the mixin alerts when the
-    // failure share exceeds what the quorum tolerates: floor((RF+1)/2) / hashring nodes.
-    const rf = stats.replicationFactor && stats.replicationFactor > 0 ? stats.replicationFactor : 1;
-    const nodes = stats.hashringNodes && stats.hashringNodes > 0 ? stats.hashringNodes : rf;
-    const tolerated = Math.floor((rf + 1) / 2) / nodes;
-    const critical = rf > 1 ? ratio > tolerated : true;
+  const rf = stats.replicationFactor ?? 0;
+  const quorum = Math.floor(rf / 2) + 1;
+  const total = stats.instancesTotal;
+  if (total !== undefined && up < total) {
+    // Writes to a tenant need a quorum of its replicas; with fewer receivers up than that, they fail.
+    const upCount = up;
+    const critical = upCount === 0 || (rf > 1 ? upCount < quorum : true);
     reasons.push({
-      id: 'receive-replication-failures',
+      id: 'receive-instance-down',
       severity: critical ? 'critical' : 'warning',
-      message: `${pct(ratio)} of replication requests fail (RF ${rf}, ${nodes} nodes; quorum tolerates ${pct(tolerated)}).`,
-      value: ratio,
-      threshold: tolerated,
+      message: `${total - upCount} of ${total} receivers are down${rf > 1 ? ` (replication factor ${rf}: writes need ${quorum} replicas)` : ''}.`,
+      value: total - upCount,
+      threshold: 0,
+      hint: "kubectl get pods -l app.kubernetes.io/name=thanos-receive; look at the down pod's events and last termination.",
     });
   }
-  if (stats.forwardFailureRatio !== undefined && stats.forwardFailureRatio > 0) {
+  const ratio = stats.replicationFailureRatio;
+  if (rf > 1 && ratio !== undefined && ratio > 0) {
+    // The mixin's ThanosReceiveHighReplicationFailures: only with RF > 1, severity warning, when the
+    // failure share exceeds floor((RF+1)/2) / hashring nodes (the quorum size over the nodes).
+    const nodes =
+      stats.hashringNodes && stats.hashringNodes > 0 ? stats.hashringNodes : rf;
+    const limit = Math.floor((rf + 1) / 2) / nodes;
+    reasons.push({
+      id: 'receive-replication-failures',
+      severity: ratio > limit ? 'warning' : 'info',
+      message: `${pct(ratio)} of replication requests fail (RF ${rf}, ${nodes} nodes; the mixin warns above ${pct(limit)}).`,
+      value: ratio,
+      threshold: limit,
+    });
+  }
+  if (
+    stats.forwardFailureRatio !== undefined &&
+    stats.forwardFailureRatio > 0
+  ) {
     const over = stats.forwardFailureRatio >= t.forwardFailureRatioWarning;
     reasons.push({
       id: 'receive-forward-failures',
@@ -93,6 +116,16 @@ export function evaluateReceive(
       severity: 'warning',
       message: `Writes are refused because tenants exceed the head-series limit (${fmt(stats.headSeriesLimitedPerSecond!, 2)} requests/s).`,
       value: stats.headSeriesLimitedPerSecond,
+    });
+  }
+  if (stats.minUploadsLast3h !== undefined && stats.minUploadsLast3h === 0) {
+    reasons.push({
+      id: 'receive-no-upload',
+      severity: 'critical',
+      message:
+        'A running receiver uploaded no block to object storage in the last 3 h (mixin ThanosReceiveNoUpload).',
+      value: 0,
+      hint: "Check --objstore.config-file and the receiver's shipper logs; without uploads data older than the local retention is lost.",
     });
   }
   return { state: stateFromReasons(reasons), reasons };

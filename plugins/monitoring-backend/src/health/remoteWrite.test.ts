@@ -1,48 +1,218 @@
 import { DEFAULT_THRESHOLDS } from '../config';
-import { evaluateRemoteWrite } from './remoteWrite';
+import {
+  ClusterObservation,
+  evaluateRemoteWrite,
+  QueueObservation,
+  unknownFromLastKnown,
+} from './remoteWrite';
 
 const t = DEFAULT_THRESHOLDS.remoteWrite;
 const now = 1_800_000_000;
-const fresh = { lastSeen: now - 10, samplesPerSecond: 1000, failedPerSecond: 0, retriedPerSecond: 0, droppedPerSecond: 0, failureRatio: 0, pendingSamples: 10, shards: 2, desiredShards: 1.5, maxShards: 50, lagSeconds: 2 };
-const ids = (s: Partial<typeof fresh>) => evaluateRemoteWrite('c', { ...fresh, ...s }, t, now).reasons.map(r => `${r.id}:${r.severity}`);
-const state = (s: Partial<typeof fresh>) => evaluateRemoteWrite('c', { ...fresh, ...s }, t, now).state;
+const opts = { hold: '15 min', lookback: '1d' };
+
+function obs(
+  over: Partial<ClusterObservation> = {},
+  stats: ClusterObservation['stats'] = {},
+  queues: QueueObservation[] = [],
+): ClusterObservation {
+  return {
+    cluster: 'c',
+    knownFrom: ['thanos'],
+    queues,
+    ...over,
+    stats: {
+      lastSeen: now - 10,
+      samplesPerSecond: 1000,
+      pendingSamples: 10,
+      lagSeconds: 2,
+      tenantSamplesPerSecond: 1000,
+      ...stats,
+    },
+  };
+}
+const judge = (o: ClusterObservation) => evaluateRemoteWrite(o, t, now, opts);
+const ids = (o: ClusterObservation) =>
+  judge(o).reasons.map(r => `${r.id}:${r.severity}`);
 
 describe('evaluateRemoteWrite', () => {
   it('is healthy when nothing crosses a threshold', () => {
-    expect(state({})).toBe('healthy');
-    expect(ids({})).toEqual([]);
+    expect(judge(obs()).state).toBe('healthy');
+    expect(ids(obs())).toEqual([]);
   });
 
-  it('has no data when self-metrics are stale or absent, and judges nothing else', () => {
-    expect(state({ lastSeen: now - t.staleAfterSeconds - 1, failureRatio: 1 })).toBe('no-data');
-    expect(ids({ lastSeen: now - 3600 })).toEqual(['cluster-no-data:warning']);
-    expect(evaluateRemoteWrite('c', {}, t, now).state).toBe('no-data');
+  it('tells dead from lagging by what the receivers still accept for the tenant', () => {
+    const silent = { lastSeen: now - 7200, tenantSamplesPerSecond: undefined };
+    const dead = judge(obs({}, silent));
+    expect(dead.state).toBe('no-data');
+    expect(dead.reasons.map(r => r.id)).toEqual(['cluster-no-data']);
+    expect(dead.stats.silentForSeconds).toBe(7200);
+    expect(dead.reasons[0].message).toContain('2 h');
+
+    // Same silence, but samples still arrive: far behind, failing, with the last known reasons kept.
+    const lagging = judge(
+      obs(
+        {},
+        {
+          lastSeen: now - 900,
+          retriedPerSecond: 120,
+          failedPerSecond: 50,
+          failureRatio: 0.05,
+          pendingSamples: 25_000,
+        },
+        [{ name: 'all queues', failureRatio: 0.05 }],
+      ),
+    );
+    expect(lagging.state).toBe('failing');
+    expect(lagging.reasons.map(r => `${r.id}:${r.severity}`)).toEqual([
+      'remote-write-behind:critical',
+      'remote-write-failing:critical',
+      'remote-write-retrying:warning',
+      'remote-write-pending:warning',
+    ]);
+    expect(lagging.stats.lagSeconds).toBe(900);
   });
 
-  it('fails at the mixin failure ratio and warns below it', () => {
-    expect(ids({ failureRatio: 0.01, failedPerSecond: 10 })).toEqual(['remote-write-failing:critical']);
-    expect(ids({ failureRatio: 0.001, failedPerSecond: 1 })).toEqual(['remote-write-failing:warning']);
-    expect(state({ failureRatio: 0.5, failedPerSecond: 500 })).toBe('failing');
+  it('lists a cluster only the catalog or the tenants know as never seen', () => {
+    const h = judge(
+      obs(
+        { knownFrom: ['catalog', 'tenant'] },
+        {
+          lastSeen: undefined,
+          tenantSamplesPerSecond: undefined,
+          samplesPerSecond: undefined,
+        },
+      ),
+    );
+    expect(h.state).toBe('no-data');
+    expect(h.reasons[0].id).toBe('cluster-never-seen');
+    expect(h.reasons[0].message).toContain('catalog and tenant');
   });
 
-  it('grades lag against warning and critical limits', () => {
-    expect(ids({ lagSeconds: t.lagWarningSeconds })).toEqual([]);
-    expect(ids({ lagSeconds: t.lagWarningSeconds + 1 })).toEqual(['remote-write-behind:warning']);
-    expect(ids({ lagSeconds: t.lagCriticalSeconds + 1 })).toEqual(['remote-write-behind:critical']);
+  it('names a tenant refused with 429 instead of calling it silent', () => {
+    const h = judge(
+      obs(
+        {},
+        {
+          lastSeen: now - 1800,
+          tenantSamplesPerSecond: undefined,
+          tenantRefusedPerSecond: 900,
+        },
+      ),
+    );
+    expect(h.state).toBe('failing');
+    expect(h.reasons.map(r => r.id)).toEqual(['tenant-over-limit']);
   });
 
-  it('warns on retries, drops, pending backlog and maxed shards', () => {
-    expect(ids({ retriedPerSecond: 0.5 })).toEqual(['remote-write-retrying:warning']);
-    expect(ids({ droppedPerSecond: 0.1 })).toEqual(['remote-write-dropping:warning']);
-    expect(ids({ pendingSamples: t.pendingSamplesWarning + 1 })).toEqual(['remote-write-pending:warning']);
-    expect(ids({ desiredShards: 60, maxShards: 50 })).toEqual(['remote-write-shards-maxed:warning']);
-    expect(state({ retriedPerSecond: 3, pendingSamples: 20_000 })).toBe('degraded');
+  it('judges each queue on its own and names it', () => {
+    const h = judge(
+      obs({}, {}, [
+        { name: 'central', failureRatio: 0 },
+        {
+          name: 'backup',
+          failedPerSecond: 900,
+          failureRatio: 1,
+          failureRatioHeld: 1,
+          lagSeconds: 3600,
+          lagHeld: 3500,
+        },
+      ]),
+    );
+    expect(h.state).toBe('failing');
+    expect(h.reasons.map(r => `${r.id}:${r.severity}`)).toEqual([
+      'remote-write-failing:critical',
+      'remote-write-behind:critical',
+    ]);
+    expect(h.reasons[0].message).toContain('queue "backup"');
+    // Shards: one queue over its own maximum, whatever another queue's maximum is.
+    const shards = judge(
+      obs({}, {}, [
+        {
+          name: 'a',
+          shardsOver: 33,
+          shardsOverHeld: 30,
+          maxShards: 50,
+          desiredShards: 83,
+        },
+      ]),
+    );
+    expect(shards.reasons.map(r => `${r.id}:${r.severity}`)).toEqual([
+      'remote-write-shards-maxed:warning',
+    ]);
   });
 
-  it('names the measured value in the message', () => {
-    const [r] = evaluateRemoteWrite('edge', { ...fresh, lagSeconds: 420 }, t, now).reasons;
+  it('holds a condition down until it lasted the hold window: recovering, not degraded', () => {
+    const blip = judge(
+      obs({}, { retriedPerSecond: 3, pendingSamples: 20_000 }),
+    );
+    expect(blip.state).toBe('recovering');
+    expect(blip.reasons.every(r => r.severity === 'info')).toBe(true);
+    expect(blip.reasons[0].id).toBe('remote-write-recovering');
+    expect(blip.reasons[0].message).toContain('not yet for 15 min');
+
+    const sustained = judge(
+      obs(
+        { retriedHeld: 2, pendingHeld: 15_000 },
+        { retriedPerSecond: 3, pendingSamples: 20_000 },
+      ),
+    );
+    expect(sustained.state).toBe('degraded');
+    expect(sustained.reasons.map(r => r.id)).toEqual([
+      'remote-write-retrying',
+      'remote-write-pending',
+    ]);
+
+    const newFailure = judge(
+      obs({}, {}, [{ name: 'q', failureRatio: 0.5, failedPerSecond: 500 }]),
+    );
+    expect(newFailure.state).toBe('recovering');
+    expect(
+      judge(
+        obs({}, {}, [
+          {
+            name: 'q',
+            failureRatio: 0.5,
+            failedPerSecond: 500,
+            failureRatioHeld: 0.4,
+          },
+        ]),
+      ).state,
+    ).toBe('failing');
+  });
+
+  it('grades lag against warning and critical limits per queue', () => {
+    const q = (lag: number): QueueObservation => ({
+      name: 'q',
+      lagSeconds: lag,
+      lagHeld: lag,
+    });
+    expect(ids(obs({}, {}, [q(t.lagWarningSeconds)]))).toEqual([]);
+    expect(ids(obs({}, {}, [q(t.lagWarningSeconds + 1)]))).toEqual([
+      'remote-write-behind:warning',
+    ]);
+    expect(ids(obs({}, {}, [q(t.lagCriticalSeconds + 1)]))).toEqual([
+      'remote-write-behind:critical',
+    ]);
+    const [r] = judge(obs({}, {}, [q(420)])).reasons;
     expect(r.message).toContain('420 s behind');
-    expect(r.value).toBe(420);
     expect(r.threshold).toBe(t.lagCriticalSeconds);
+  });
+
+  it('turns a cluster unknown during an outage and keeps what it was', () => {
+    const before = judge(obs({ retriedHeld: 2 }, { retriedPerSecond: 3 }));
+    const during = unknownFromLastKnown(before, {
+      id: 'upstream-unreachable',
+      severity: 'critical',
+      message: 'thanos:x: down',
+    });
+    expect(during.state).toBe('unknown');
+    expect(during.lastKnownState).toBe('degraded');
+    expect(during.reasons.map(r => `${r.id}:${r.severity}`)).toEqual([
+      'upstream-unreachable:critical',
+      'remote-write-retrying:info',
+    ]);
+    // A second outage answer keeps the state from before the first.
+    expect(unknownFromLastKnown(during, during.reasons[0]).lastKnownState).toBe(
+      'degraded',
+    );
   });
 });

@@ -1,40 +1,106 @@
+import type { ThanosReceiveStats } from '@fleet-monitoring/plugin-monitoring-common';
 import { DEFAULT_THRESHOLDS } from '../config';
 import { evaluateMetricsArriving } from './metricsArriving';
 import { evaluateQuery } from './query';
 import { evaluateReceive } from './receive';
 
 const rt = DEFAULT_THRESHOLDS.receive;
-const healthyReceive = { httpErrorRatio: 0, p99LatencySeconds: 0.1, replicationFailureRatio: 0, forwardFailureRatio: 0, hashringFileErrorsPerSecond: 0, configReloadSuccessful: true, headSeriesLimitedPerSecond: 0, replicationFactor: 3, hashringNodes: 3 };
-const receiveIds = (s: Partial<typeof healthyReceive>, up: number | undefined = 3) =>
-  evaluateReceive({ ...healthyReceive, ...s }, up, rt).reasons.map(r => `${r.id}:${r.severity}`);
+const healthyReceive: ThanosReceiveStats = {
+  httpErrorRatio: 0,
+  p99LatencySeconds: 0.1,
+  replicationFailureRatio: 0,
+  forwardFailureRatio: 0,
+  hashringFileErrorsPerSecond: 0,
+  configReloadSuccessful: true,
+  headSeriesLimitedPerSecond: 0,
+  replicationFactor: 3,
+  hashringNodes: 3,
+};
+const receiveIds = (
+  s: Partial<ThanosReceiveStats>,
+  up: number | undefined = 3,
+) =>
+  evaluateReceive({ ...healthyReceive, ...s }, up, rt).reasons.map(
+    r => `${r.id}:${r.severity}`,
+  );
 
 describe('evaluateReceive', () => {
   it('is healthy with clean signals and has no data without series', () => {
     expect(receiveIds({})).toEqual([]);
-    expect(evaluateReceive(healthyReceive, undefined, rt).state).toBe('no-data');
+    expect(evaluateReceive(healthyReceive, undefined, rt).state).toBe(
+      'no-data',
+    );
   });
 
   it('follows the Thanos mixin thresholds', () => {
-    expect(receiveIds({ httpErrorRatio: 0.06 })).toEqual(['receive-http-errors:critical']);
-    expect(receiveIds({ httpErrorRatio: 0.01 })).toEqual(['receive-http-errors:warning']);
-    expect(receiveIds({ p99LatencySeconds: 12 })).toEqual(['receive-high-latency:critical']);
-    expect(receiveIds({ forwardFailureRatio: 0.25 })).toEqual(['receive-forward-failures:warning']);
-    expect(receiveIds({ hashringFileErrorsPerSecond: 0.1 })).toEqual(['receive-hashring-file-errors:warning']);
-    expect(receiveIds({ configReloadSuccessful: false })).toEqual(['receive-config-reload-failed:warning']);
-    expect(receiveIds({ headSeriesLimitedPerSecond: 1 })).toEqual(['receive-head-series-limited:warning']);
+    expect(receiveIds({ httpErrorRatio: 0.06 })).toEqual([
+      'receive-http-errors:critical',
+    ]);
+    expect(receiveIds({ httpErrorRatio: 0.01 })).toEqual([
+      'receive-http-errors:warning',
+    ]);
+    expect(receiveIds({ p99LatencySeconds: 12 })).toEqual([
+      'receive-high-latency:critical',
+    ]);
+    expect(receiveIds({ forwardFailureRatio: 0.25 })).toEqual([
+      'receive-forward-failures:warning',
+    ]);
+    expect(receiveIds({ hashringFileErrorsPerSecond: 0.1 })).toEqual([
+      'receive-hashring-file-errors:warning',
+    ]);
+    expect(receiveIds({ configReloadSuccessful: false })).toEqual([
+      'receive-config-reload-failed:warning',
+    ]);
+    expect(receiveIds({ headSeriesLimitedPerSecond: 1 })).toEqual([
+      'receive-head-series-limited:warning',
+    ]);
   });
 
-  it('judges replication failures against the write quorum', () => {
-    // RF 3 on 3 nodes: floor((3+1)/2)/3 = 0.67 of failures are tolerated before writes fail.
-    expect(receiveIds({ replicationFailureRatio: 0.2 })).toEqual(['receive-replication-failures:warning']);
-    expect(receiveIds({ replicationFailureRatio: 0.7 })).toEqual(['receive-replication-failures:critical']);
-    // Without replication every failure loses data.
-    expect(receiveIds({ replicationFailureRatio: 0.05, replicationFactor: 1, hashringNodes: 1 })).toEqual(['receive-replication-failures:critical']);
+  it('judges replication failures as the mixin does: only with RF > 1, warning above quorum/nodes', () => {
+    // RF 3 on 3 nodes: the mixin warns above floor((3+1)/2)/3 = 67 % failing replication requests.
+    expect(receiveIds({ replicationFailureRatio: 0.2 })).toEqual([
+      'receive-replication-failures:info',
+    ]);
+    expect(receiveIds({ replicationFailureRatio: 0.7 })).toEqual([
+      'receive-replication-failures:warning',
+    ]);
+    // RF 1 has no replication: the rule does not apply.
+    expect(
+      receiveIds({
+        replicationFailureRatio: 0.05,
+        replicationFactor: 1,
+        hashringNodes: 1,
+      }),
+    ).toEqual([]);
+  });
+
+  it('reports a partial receiver outage against the write quorum', () => {
+    expect(receiveIds({ instancesTotal: 3 }, 2)).toEqual([
+      'receive-instance-down:warning',
+    ]);
+    expect(receiveIds({ instancesTotal: 3 }, 1)).toEqual([
+      'receive-instance-down:critical',
+    ]);
+    expect(receiveIds({ instancesTotal: 3 }, 3)).toEqual([]);
+  });
+
+  it('flags running receivers that uploaded no block in 3 h (ThanosReceiveNoUpload)', () => {
+    expect(receiveIds({ minUploadsLast3h: 0 })).toEqual([
+      'receive-no-upload:critical',
+    ]);
+    expect(receiveIds({ minUploadsLast3h: 2 })).toEqual([]);
   });
 });
 
 describe('evaluateQuery', () => {
-  const store = (lastError: string | null) => ({ type: 'store', name: 's:10901', lastError, labelSets: [], minTime: 0, maxTime: null });
+  const store = (lastError: string | null) => ({
+    type: 'store',
+    name: 's:10901',
+    lastError,
+    labelSets: [],
+    minTime: 0,
+    maxTime: null,
+  });
 
   it('treats a plain Prometheus as a fact, not a failure', () => {
     const h = evaluateQuery(undefined, []);
@@ -43,25 +109,61 @@ describe('evaluateQuery', () => {
   });
 
   it('reports store errors and partial responses', () => {
-    expect(evaluateQuery([store(null), store('rpc error: connection refused')], []).state).toBe('degraded');
+    expect(
+      evaluateQuery([store(null), store('rpc error: connection refused')], [])
+        .state,
+    ).toBe('degraded');
     expect(evaluateQuery([store('down')], []).state).toBe('failing');
-    const partial = evaluateQuery([store(null)], ['receive series from Addr: s:10901: rpc error', 'No StoreAPIs matched for this query']);
+    const partial = evaluateQuery(
+      [store(null)],
+      [
+        'receive series from Addr: s:10901: rpc error',
+        'No StoreAPIs matched for this query',
+      ],
+    );
     expect(partial.reasons.map(r => r.id)).toEqual(['query-partial-response']);
     expect(partial.reasons[0].message).not.toContain('No StoreAPIs');
+  });
+
+  it('says deduplication is off when queues come back once per replica', () => {
+    const h = evaluateQuery([store(null)], [], 12);
+    expect(h.reasons.map(r => `${r.id}:${r.severity}`)).toEqual([
+      'query-dedup-off:warning',
+    ]);
+    expect(h.reasons[0].message).toContain('12 remote-write queues');
   });
 });
 
 describe('evaluateMetricsArriving', () => {
-  const c = (over: object) => ({ cluster: 'edge', targetsUp: 2, targetsTotal: 2, seriesCount: 10, lastSampleAgeSeconds: 15, ...over });
+  const c = (over: object) => ({
+    cluster: 'edge',
+    targetsUp: 2,
+    targetsTotal: 2,
+    seriesCount: 10,
+    lastSampleAgeSeconds: 15,
+    ...over,
+  });
 
   it('says no-data when nothing matches anywhere', () => {
-    expect(evaluateMetricsArriving([], 300)).toMatchObject({ state: 'no-data', reasons: [{ id: 'metrics-not-arriving' }] });
+    expect(evaluateMetricsArriving([], 300)).toMatchObject({
+      state: 'no-data',
+      reasons: [{ id: 'metrics-not-arriving' }],
+    });
   });
 
   it('flags stale clusters and down targets', () => {
     expect(evaluateMetricsArriving([c({})], 300).state).toBe('healthy');
-    expect(evaluateMetricsArriving([c({ lastSampleAgeSeconds: 900 })], 300).reasons.map(r => r.id)).toEqual(['metrics-stale']);
-    expect(evaluateMetricsArriving([c({ targetsUp: 1 })], 300).state).toBe('degraded');
-    expect(evaluateMetricsArriving([c({ targetsUp: 0 })], 300).state).toBe('failing');
+    expect(
+      evaluateMetricsArriving(
+        [c({ lastSampleAgeSeconds: 900 })],
+        300,
+      ).reasons.map(r => `${r.id}:${r.severity}`),
+    ).toEqual(['metrics-stale:warning']);
+    expect(evaluateMetricsArriving([c({ targetsUp: 1 })], 300).state).toBe(
+      'degraded',
+    );
+    expect(evaluateMetricsArriving([c({ targetsUp: 0 })], 300).state).toBe(
+      'failing',
+    );
   });
 });

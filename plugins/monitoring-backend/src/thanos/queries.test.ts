@@ -1,17 +1,34 @@
 import { parseSelector } from '@fleet-monitoring/plugin-monitoring-common';
-import { bySignal, gaugesQuery, inventoryQuery, metricsArrivingQuery, ratesQuery, receiveQuery, SIGNAL_LABEL } from './queries';
+import {
+  bySignal,
+  gaugesQuery,
+  inventoryQuery,
+  manualCheckQuery,
+  metricsArrivingQuery,
+  ratesQuery,
+  receiveQuery,
+  SIGNAL_LABEL,
+} from './queries';
 
 describe('PromQL builders', () => {
   it('build the fleet summary from queries that do not depend on the number of clusters', () => {
     const scope = { clusterLabel: 'cluster', window: '5m' };
-    for (const q of [inventoryQuery(scope), ratesQuery(scope), gaugesQuery(scope)]) {
+    for (const q of [
+      inventoryQuery(scope),
+      ratesQuery(scope),
+      gaugesQuery(scope),
+    ]) {
       expect(q).toContain('by (cluster)');
       expect(q).not.toContain('cluster="');
     }
   });
 
   it('escapes a hostile cluster name inside the selector', () => {
-    const q = ratesQuery({ clusterLabel: 'cluster', window: '5m', cluster: 'x"} or vector(1) or up{a="' });
+    const q = ratesQuery({
+      clusterLabel: 'cluster',
+      window: '5m',
+      cluster: 'x"} or vector(1) or up{a="',
+    });
     expect(q).toContain('cluster="x\\"} or vector(1) or up{a=\\""');
     expect(q).not.toContain('cluster="x"}');
   });
@@ -19,7 +36,33 @@ describe('PromQL builders', () => {
   it('puts annotation selectors through the escaping formatter', () => {
     const q = receiveQuery(parseSelector('job="a\\"b"'), '5m');
     expect(q).toContain('job="a\\"b"');
-    expect(metricsArrivingQuery(parseSelector('job="c"'), 'k8s_cluster')).toContain('by (k8s_cluster)');
+    expect(
+      metricsArrivingQuery(parseSelector('job="c"'), 'k8s_cluster'),
+    ).toContain('by (k8s_cluster)');
+  });
+
+  it('collapses replica copies per queue before summing, and judges shards per queue', () => {
+    const scope = { clusterLabel: 'cluster', window: '5m' };
+    expect(ratesQuery(scope)).toContain(
+      'sum by (cluster) (max by (cluster, instance, remote_name, url) (rate(prometheus_remote_storage_samples_total{}[5m])',
+    );
+    expect(gaugesQuery(scope)).toContain(
+      'max by (cluster, instance, remote_name, url) (max_over_time(prometheus_remote_storage_shards_desired{}[5m])) - max by (cluster, instance, remote_name, url) (max_over_time(prometheus_remote_storage_shards_max{}[5m]))',
+    );
+  });
+
+  it('builds valid selectors for a metric-name selector (no up{__name__=...})', () => {
+    const q = metricsArrivingQuery(
+      parseSelector('__name__="http_requests_total", job="checkout"'),
+      'cluster',
+    );
+    expect(q).not.toMatch(/up\{__name__/);
+    expect(q).toContain(
+      'timestamp({__name__="http_requests_total",job="checkout"})',
+    );
+    expect(manualCheckQuery(parseSelector('__name__="x"'), 'cluster')).toBe(
+      'count by (cluster) ({__name__="x"})',
+    );
   });
 
   it('splits joined results back by signal and group', () => {

@@ -1,5 +1,6 @@
 import {
   escapeLabelValue,
+  escapeRegex,
   formatMatchers,
   LabelMatcher,
 } from '@fleet-monitoring/plugin-monitoring-common';
@@ -10,17 +11,36 @@ import {
  *
  * Several signals travel in one query: each is tagged with a `signal` label via label_replace and
  * the results are joined with `or`. So the fleet summary is a fixed, small number of queries for any
- * number of clusters (never one per cluster).
+ * number of clusters (never one per cluster). Signals that only matter when something is wrong are
+ * filtered with `> 0` in PromQL, so a healthy fleet answers with one series per cluster, not ten.
+ *
+ * Replication: with Thanos Receive replication and Query deduplication off, every series comes back
+ * once per receiver, differing only in the replica label. Each queue's series are therefore first
+ * collapsed to one value per queue (`max by` the queue's identity: cluster, instance, remote_name,
+ * url), then summed. That gives the same numbers with dedup on, off, and without replication, and
+ * it is also the per-queue view the mixin's rules judge (shards against that queue's own maximum).
  */
 
 // Not a reserved `__` name: Prometheus may drop those from results.
 export const SIGNAL_LABEL = 'fleet_monitoring_signal';
+/** Label Thanos Receive puts on every series of a tenant (`--receive.tenant-label-name` default). */
+export const TENANT_LABEL = 'tenant_id';
+/** How far back the inventory looks for clusters that went quiet. */
+export const INVENTORY_LOOKBACK = '1d';
+/** How far back the stats of a cluster whose samples arrive late are looked for. */
+export const LATE_LOOKBACK = '2h';
 
 export interface QueryScope {
   clusterLabel: string;
   window: string;
   /** Restrict to one cluster (detail view); all clusters when absent. */
   cluster?: string;
+  /** Restrict to these clusters (stats of late clusters). */
+  clusters?: string[];
+  /** Hold-down: a condition counts when it held over this whole duration (the mixin's `for:`). */
+  hold?: string;
+  /** Lag above which a queue's lag is returned per queue. */
+  lagWarningSeconds?: number;
 }
 
 function tag(expr: string, signal: string): string {
@@ -32,117 +52,394 @@ function join(parts: Array<[string, string]>): string {
 }
 
 function sel(scope: QueryScope, extra = ''): string {
-  const m = scope.cluster !== undefined ? `${scope.clusterLabel}=${escapeLabelValue(scope.cluster)}` : '';
+  let m = '';
+  if (scope.cluster !== undefined)
+    m = `${scope.clusterLabel}=${escapeLabelValue(scope.cluster)}`;
+  else if (scope.clusters) {
+    m = `${scope.clusterLabel}=~${escapeLabelValue(scope.clusters.map(escapeRegex).join('|'))}`;
+  }
   return `{${[m, extra].filter(Boolean).join(',')}}`;
+}
+
+/** The labels naming one remote-write queue of one agent. */
+function queueBy(scope: QueryScope): string {
+  return `${scope.clusterLabel}, instance, remote_name, url`;
+}
+
+/** One value per queue, whatever the number of replica copies of its series. */
+function perQueue(scope: QueryScope, expr: string): string {
+  return `max by (${queueBy(scope)}) (${expr})`;
+}
+
+/** Sum of the per-queue values for each cluster. */
+function perCluster(scope: QueryScope, expr: string): string {
+  return `sum by (${scope.clusterLabel}) (${perQueue(scope, expr)})`;
 }
 
 /** Newer Prometheus names first, older ones as fallback (both exist in the wild). */
 function rateOf(scope: QueryScope, names: string[]): string {
-  return names.map(n => `rate(${n}${sel(scope)}[${scope.window}])`).join(' or ');
+  return names
+    .map(n => `rate(${n}${sel(scope)}[${scope.window}])`)
+    .join(' or ');
 }
 
-const SENT = ['prometheus_remote_storage_samples_total', 'prometheus_remote_storage_succeeded_samples_total'];
-const FAILED = ['prometheus_remote_storage_samples_failed_total', 'prometheus_remote_storage_failed_samples_total'];
-const RETRIED = ['prometheus_remote_storage_samples_retried_total', 'prometheus_remote_storage_retried_samples_total'];
-const DROPPED = ['prometheus_remote_storage_samples_dropped_total', 'prometheus_remote_storage_dropped_samples_total'];
+export function holdOf(scope: QueryScope): string {
+  return scope.hold ?? scope.window;
+}
 
-/** When each cluster's agent last reported its remote-write state (1 h lookback finds silent ones). */
-export function inventoryQuery(scope: QueryScope): string {
-  const by = `max by (${scope.clusterLabel})`;
+/** Subquery step for the hold-down: a handful of points over the hold window. */
+function holdStep(scope: QueryScope): string {
+  const seconds = durationSeconds(holdOf(scope));
+  return `${Math.max(1, Math.round(seconds / 12))}s`;
+}
+
+/** Lowest value of `expr` over the hold window: above a threshold only when it held throughout. */
+function held(scope: QueryScope, expr: string): string {
+  return `min_over_time((${expr})[${holdOf(scope)}:${holdStep(scope)}])`;
+}
+
+export function durationSeconds(d: string): number {
+  const m = /^(\d+)(ms|s|m|h|d)$/.exec(d);
+  if (!m) throw new Error(`not a duration: ${d}`);
+  const unit = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 }[
+    m[2] as 'ms' | 's' | 'm' | 'h' | 'd'
+  ];
+  return Number(m[1]) * unit;
+}
+
+// Prometheus 2.x and 3.x expose the same queue counters; the `succeeded_`/`failed_samples_total`
+// spellings are those of Prometheus before 2.24 and still appear in the mixin's expressions.
+const SENT = [
+  'prometheus_remote_storage_samples_total',
+  'prometheus_remote_storage_succeeded_samples_total',
+];
+const FAILED = [
+  'prometheus_remote_storage_samples_failed_total',
+  'prometheus_remote_storage_failed_samples_total',
+];
+const RETRIED = [
+  'prometheus_remote_storage_samples_retried_total',
+  'prometheus_remote_storage_retried_samples_total',
+];
+const DROPPED = [
+  'prometheus_remote_storage_samples_dropped_total',
+  'prometheus_remote_storage_dropped_samples_total',
+];
+/** Newest sample the agent ingested: per queue since Prometheus 3.7, global before (and still). */
+const NEWEST_PER_QUEUE =
+  'prometheus_remote_storage_queue_highest_timestamp_seconds';
+const NEWEST_GLOBAL = 'prometheus_remote_storage_highest_timestamp_in_seconds';
+const NEWEST_SENT =
+  'prometheus_remote_storage_queue_highest_sent_timestamp_seconds';
+
+/**
+ * Every cluster Thanos has seen over a long lookback, when its agent last reported, and which tenant
+ * its series came in with (so the receivers' per-tenant metrics can be read per cluster).
+ */
+export function inventoryQuery(
+  scope: QueryScope,
+  lookback = INVENTORY_LOOKBACK,
+): string {
+  const last = (n: string) => `last_over_time(${n}${sel(scope)}[${lookback}])`;
   return join([
     [
       'last_seen',
-      `${by} (last_over_time(prometheus_remote_storage_highest_timestamp_in_seconds${sel(scope)}[1h]) or last_over_time(prometheus_remote_storage_queue_highest_timestamp_seconds${sel(scope)}[1h]))`,
+      `max by (${scope.clusterLabel}) (${last(NEWEST_GLOBAL)} or ${last(NEWEST_PER_QUEUE)})`,
+    ],
+    [
+      'tenant',
+      `group by (${scope.clusterLabel}, ${TENANT_LABEL}) (${last(NEWEST_GLOBAL)} or ${last(NEWEST_PER_QUEUE)})`,
     ],
   ]);
 }
 
-/** Per-cluster throughput and error rates (Prometheus mixin PrometheusRemoteStorageFailures). */
+function failureRatio(scope: QueryScope): string {
+  const failed = perQueue(scope, rateOf(scope, FAILED));
+  const sent = perQueue(scope, rateOf(scope, SENT));
+  return `(${failed}) / ((${failed}) + (${sent}))`;
+}
+
+/**
+ * Throughput and error rates (mixin PrometheusRemoteStorageFailures, per queue), each problem both
+ * now and held over the hold window, and what the receivers accept or refuse per tenant now.
+ */
 export function ratesQuery(scope: QueryScope): string {
-  const sum = `sum by (${scope.clusterLabel})`;
-  const sent = rateOf(scope, SENT);
-  const failed = rateOf(scope, FAILED);
+  const c = scope.clusterLabel;
+  const tenantRate = (code: string) =>
+    `sum by (tenant) (max by (tenant, instance, code) (rate(thanos_receive_write_samples_sum{code=~"${code}"}[${scope.window}])))`;
+  const parts: Array<[string, string]> = [
+    ['sent', perCluster(scope, rateOf(scope, SENT))],
+    ['failed_q', `${perQueue(scope, rateOf(scope, FAILED))} > 0`],
+    ['failure_ratio_q', `${failureRatio(scope)} > 0`],
+    ['failure_ratio_held_q', `${held(scope, failureRatio(scope))} > 0`],
+    ['retried', `${perCluster(scope, rateOf(scope, RETRIED))} > 0`],
+    [
+      'retried_held',
+      `sum by (${c}) (${held(scope, perQueue(scope, rateOf(scope, RETRIED)))}) > 0`,
+    ],
+    ['dropped', `${perCluster(scope, rateOf(scope, DROPPED))} > 0`],
+    [
+      'dropped_held',
+      `sum by (${c}) (${held(scope, perQueue(scope, rateOf(scope, DROPPED)))}) > 0`,
+    ],
+  ];
+  if (scope.cluster !== undefined)
+    parts.push(['sent_q', perQueue(scope, rateOf(scope, SENT))]);
+  // The receivers' own per-tenant write metrics: what the central side sees arriving right now,
+  // independent of the agent's self-metrics (which travel through the very queue they measure).
+  if (scope.cluster === undefined) {
+    parts.push(
+      ['tenant_accepted', tenantRate('2..')],
+      ['tenant_refused', `${tenantRate('429')} > 0`],
+    );
+  }
+  return join(parts);
+}
+
+/**
+ * Lag after the mixin's PrometheusRemoteWriteBehind (newest ingested vs newest sent, `max_over_time`
+ * on both sides), per queue, for queues that still exist: a queue removed from the config leaves
+ * its last sent timestamp behind for a whole window, which must not read as growing lag.
+ */
+function lagExpr(scope: QueryScope): string {
+  const w = scope.window;
+  const q = queueBy(scope);
+  const sent = `max_over_time(${NEWEST_SENT}${sel(scope)}[${w}])`;
+  const newer = `${perQueue(scope, `max_over_time(${NEWEST_PER_QUEUE}${sel(scope)}[${w}])`)} - ${perQueue(scope, sent)}`;
+  const older = `max by (${q}) (max_over_time(${NEWEST_GLOBAL}${sel(scope)}[${w}]) - ignoring(remote_name, url) group_right ${sent})`;
+  return `((${newer}) or (${older})) and on (${q}) ${NEWEST_SENT}${sel(scope)}`;
+}
+
+/** The mixin's PrometheusRemoteWriteDesiredShards, per queue: desired minus that queue's maximum. */
+function shardsOverExpr(scope: QueryScope): string {
+  const w = scope.window;
+  return `${perQueue(scope, `max_over_time(prometheus_remote_storage_shards_desired${sel(scope)}[${w}])`)} - ${perQueue(scope, `max_over_time(prometheus_remote_storage_shards_max${sel(scope)}[${w}])`)}`;
+}
+
+/** Queue state gauges: pending, shards (per queue against its own maximum) and lag. */
+export function gaugesQuery(scope: QueryScope): string {
+  const c = scope.clusterLabel;
+  const q = queueBy(scope);
+  const lagLimit = scope.lagWarningSeconds ?? 0;
+  const parts: Array<[string, string]> = [
+    [
+      'pending',
+      `${perCluster(scope, `prometheus_remote_storage_samples_pending${sel(scope)}`)} > 0`,
+    ],
+    [
+      'pending_held',
+      `sum by (${c}) (${held(scope, perQueue(scope, `prometheus_remote_storage_samples_pending${sel(scope)}`))}) > 0`,
+    ],
+    ['shards', `max by (${c}) (prometheus_remote_storage_shards${sel(scope)})`],
+    ['lag', `max by (${c}) (${lagExpr(scope)})`],
+    ['lag_q', `${lagExpr(scope)} > ${lagLimit}`],
+    ['lag_held_q', `${held(scope, lagExpr(scope))} > ${lagLimit}`],
+    ['shards_over_q', `${shardsOverExpr(scope)} > 0`],
+    ['shards_over_held_q', `${held(scope, shardsOverExpr(scope))} > 0`],
+    [
+      'shards_max_q',
+      `${perQueue(scope, `max_over_time(prometheus_remote_storage_shards_max${sel(scope)}[${scope.window}])`)} and on (${q}) (${shardsOverExpr(scope)} > 0)`,
+    ],
+  ];
+  if (scope.cluster !== undefined) {
+    parts.push(
+      [
+        'desired_q',
+        perQueue(
+          scope,
+          `prometheus_remote_storage_shards_desired${sel(scope)}`,
+        ),
+      ],
+      [
+        'max_q',
+        perQueue(scope, `prometheus_remote_storage_shards_max${sel(scope)}`),
+      ],
+      [
+        'shards_q',
+        perQueue(scope, `prometheus_remote_storage_shards${sel(scope)}`),
+      ],
+    );
+  }
+  return join(parts);
+}
+
+/**
+ * Stats of clusters whose samples arrive late (their newest self-metrics are older than the lookback
+ * of an instant query): the newest value of each signal within LATE_LOOKBACK. One query for all of
+ * them, restricted to their names.
+ */
+export function lateStatsQuery(
+  scope: QueryScope & { clusters: string[] },
+): string {
+  const c = scope.clusterLabel;
+  const step = '1m';
+  const last = (expr: string) =>
+    `last_over_time((${expr})[${LATE_LOOKBACK}:${step}])`;
   return join([
-    ['sent', `${sum} (${sent})`],
-    ['failed', `${sum} (${failed})`],
-    ['retried', `${sum} (${rateOf(scope, RETRIED)})`],
-    ['dropped', `${sum} (${rateOf(scope, DROPPED)})`],
-    // Worst queue of the cluster: one broken queue next to a healthy one must still show.
-    ['failure_ratio', `max by (${scope.clusterLabel}) ((${failed}) / ((${failed}) + (${sent})))`],
+    ['sent', last(perCluster(scope, rateOf(scope, SENT)))],
+    ['failed', last(perCluster(scope, rateOf(scope, FAILED)))],
+    ['failure_ratio', last(`max by (${c}) (${failureRatio(scope)})`)],
+    ['retried', last(perCluster(scope, rateOf(scope, RETRIED)))],
+    ['dropped', last(perCluster(scope, rateOf(scope, DROPPED)))],
+    [
+      'pending',
+      last(
+        perCluster(
+          scope,
+          `prometheus_remote_storage_samples_pending${sel(scope)}`,
+        ),
+      ),
+    ],
+  ]);
+}
+
+/** Every query a fleet summary may send, for the benchmark's direct path. */
+export function summaryQueries(scope: QueryScope): string[] {
+  return [inventoryQuery(scope), ratesQuery(scope), gaugesQuery(scope)];
+}
+
+/**
+ * Probe for Thanos Query: how many remote-write queues come back more than once, i.e. replica copies
+ * that deduplication did not merge (0 when dedup works or nothing is replicated).
+ */
+export function duplicatesProbeQuery(clusterLabel: string): string {
+  return `count(count by (${clusterLabel}, instance, remote_name, url) (prometheus_remote_storage_shards_max) > 1) or vector(0)`;
+}
+
+/** Time series for one cluster's graphs, all in one range query. */
+export function clusterSeriesQuery(
+  scope: QueryScope & { cluster: string },
+): string {
+  const max = `max by (${scope.clusterLabel})`;
+  return join([
+    ['lag', `${max} (${lagExpr(scope)})`],
+    ['sent', perCluster(scope, rateOf(scope, SENT))],
+    ['failed', perCluster(scope, rateOf(scope, FAILED))],
+    ['retried', perCluster(scope, rateOf(scope, RETRIED))],
   ]);
 }
 
 /**
- * Lag after the mixin's PrometheusRemoteWriteBehind: newest ingested vs newest sent timestamp. Newer
- * Prometheus has a per-queue `queue_highest_timestamp_seconds`; older ones only the global gauge.
+ * Thanos Receive signals after the Thanos mixin's ThanosReceive* alerts, for a component selector.
+ * Sums are taken per receiver first (`max by (instance, ...)`), so replica copies of the receivers'
+ * own series do not multiply the ratios' parts.
  */
-function lagExpr(scope: QueryScope): string {
-  const w = scope.window;
-  const sent = `max_over_time(prometheus_remote_storage_queue_highest_sent_timestamp_seconds${sel(scope)}[${w}])`;
-  const newer = `max_over_time(prometheus_remote_storage_queue_highest_timestamp_seconds${sel(scope)}[${w}]) - ${sent}`;
-  const older = `max_over_time(prometheus_remote_storage_highest_timestamp_in_seconds${sel(scope)}[${w}]) - ignoring(remote_name, url) group_right ${sent}`;
-  return `(${newer}) or (${older})`;
-}
-
-/** Queue state gauges (pending, shards after PrometheusRemoteWriteDesiredShards) and lag. */
-export function gaugesQuery(scope: QueryScope): string {
-  const max = `max by (${scope.clusterLabel})`;
-  return join([
-    ['pending', `sum by (${scope.clusterLabel}) (prometheus_remote_storage_samples_pending${sel(scope)})`],
-    ['shards', `${max} (prometheus_remote_storage_shards${sel(scope)})`],
-    ['shards_desired', `${max} (max_over_time(prometheus_remote_storage_shards_desired${sel(scope)}[${scope.window}]))`],
-    ['shards_max', `${max} (prometheus_remote_storage_shards_max${sel(scope)})`],
-    ['lag', `${max} (${lagExpr(scope)})`],
-  ]);
-}
-
-/** Time series for one cluster's graphs, all in one range query. */
-export function clusterSeriesQuery(scope: QueryScope & { cluster: string }): string {
-  const max = `max by (${scope.clusterLabel})`;
-  const sum = `sum by (${scope.clusterLabel})`;
-  return join([
-    ['lag', `${max} (${lagExpr(scope)})`],
-    ['sent', `${sum} (${rateOf(scope, SENT)})`],
-    ['failed', `${sum} (${rateOf(scope, FAILED)})`],
-    ['retried', `${sum} (${rateOf(scope, RETRIED)})`],
-  ]);
-}
-
-/** Thanos Receive signals after the Thanos mixin's ThanosReceive* alerts, for a component selector. */
 export function receiveQuery(matchers: LabelMatcher[], window: string): string {
   const s = formatMatchers(matchers);
-  const rate = (metric: string, extra = '') =>
-    `sum(rate(${metric}{${[s, extra].filter(Boolean).join(',')}}[${window}]))`;
+  const m = (extra = '') => `{${[s, extra].filter(Boolean).join(',')}}`;
+  const rate = (metric: string, extra = '', by = '') =>
+    `sum(max by (instance${by}) (rate(${metric}${m(extra)}[${window}])))`;
   return join([
-    ['up', `sum(up{${s}})`],
-    ['http_error_ratio', `${rate('http_requests_total', 'handler="receive",code=~"5.."')} / ${rate('http_requests_total', 'handler="receive"')}`],
-    ['p99_latency', `histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{${s},handler="receive"}[${window}])))`],
-    ['replication_error_ratio', `${rate('thanos_receive_replications_total', 'result="error"')} / ${rate('thanos_receive_replications_total')}`],
-    ['forward_error_ratio', `${rate('thanos_receive_forward_requests_total', 'result="error"')} / ${rate('thanos_receive_forward_requests_total')}`],
-    ['hashring_file_errors', rate('thanos_receive_hashrings_file_errors_total')],
-    ['config_reload_ok', `min(thanos_receive_config_last_reload_successful{${s}})`],
-    ['head_series_limited', rate('thanos_receive_head_series_limited_requests_total')],
-    ['replication_factor', `max(thanos_receive_replication_factor{${s}})`],
-    ['hashring_nodes', `max(thanos_receive_hashring_nodes{${s}})`],
+    ['up', `sum(max by (instance) (up${m()}))`],
+    ['instances', `count(max by (instance) (up${m()}))`],
+    [
+      'http_error_ratio',
+      `${rate('http_requests_total', 'handler="receive",code=~"5.."', ', code')} / ${rate('http_requests_total', 'handler="receive"', ', code')}`,
+    ],
+    [
+      'p99_latency',
+      `histogram_quantile(0.99, sum by (le) (max by (instance, le, code) (rate(http_request_duration_seconds_bucket${m('handler="receive"')}[${window}]))))`,
+    ],
+    [
+      'replication_error_ratio',
+      `${rate('thanos_receive_replications_total', 'result="error"', ', result')} / ${rate('thanos_receive_replications_total', '', ', result')}`,
+    ],
+    [
+      'forward_error_ratio',
+      `${rate('thanos_receive_forward_requests_total', 'result="error"', ', result')} / ${rate('thanos_receive_forward_requests_total', '', ', result')}`,
+    ],
+    [
+      'hashring_file_errors',
+      rate('thanos_receive_hashrings_file_errors_total'),
+    ],
+    [
+      'config_reload_ok',
+      `min(thanos_receive_config_last_reload_successful${m()})`,
+    ],
+    [
+      'head_series_limited',
+      rate('thanos_receive_head_series_limited_requests_total', '', ', tenant'),
+    ],
+    ['replication_factor', `max(thanos_receive_replication_factor${m()})`],
+    ['hashring_nodes', `max(thanos_receive_hashring_nodes${m()})`],
+    // Mixin ThanosReceiveNoUpload: a running receiver that shipped no block in 3 h.
+    [
+      'min_uploads_3h',
+      `min(max by (instance) (increase(thanos_shipper_uploads_total${m()}[3h])) and on (instance) max by (instance) (up${m()}) == 1)`,
+    ],
   ]);
 }
 
-/** "Are this service's metrics arriving?": per cluster targets up/total, series count, last sample. */
-export function metricsArrivingQuery(matchers: LabelMatcher[], clusterLabel: string): string {
+/**
+ * "Are this service's metrics arriving?": per cluster targets up/total, series count, and the newest
+ * matching sample (of any matching series, not of `up`: a selector may name metric-level labels).
+ */
+export function metricsArrivingQuery(
+  matchers: LabelMatcher[],
+  clusterLabel: string,
+): string {
   const s = formatMatchers(matchers);
+  const up = upSelector(matchers);
   const by = `by (${clusterLabel})`;
-  return join([
-    ['targets_total', `count ${by} (up{${s}})`],
-    ['targets_up', `sum ${by} (up{${s}})`],
+  const parts: Array<[string, string]> = [
     ['series', `count ${by} ({${s}})`],
     // Exact when fresh; a 1 h subquery finds clusters that went quiet, with their last sample time.
-    ['last_seen', `max ${by} (timestamp(up{${s}})) or max ${by} (max_over_time(timestamp(up{${s}})[1h:1m]))`],
-  ]);
+    [
+      'last_seen',
+      `max ${by} (timestamp({${s}})) or max ${by} (max_over_time(timestamp({${s}})[1h:1m]))`,
+    ],
+  ];
+  if (up) {
+    // One value per target (job, instance), so replica copies of `up` are not counted as targets.
+    const target = `max by (${clusterLabel}, job, instance) (${up})`;
+    parts.unshift(
+      ['targets_total', `count ${by} (${target})`],
+      ['targets_up', `sum ${by} (${target})`],
+    );
+  }
+  return join(parts);
+}
+
+/**
+ * `up{...}` for the selector's target-level matchers, or undefined when the selector names a metric
+ * (`__name__`): `up` cannot also carry another metric name, and such selectors say nothing of targets.
+ */
+function upSelector(matchers: LabelMatcher[]): string | undefined {
+  if (matchers.some(m => m.name === '__name__')) return undefined;
+  return `up{${formatMatchers(matchers)}}`;
 }
 
 /** The query a person can paste into Thanos Query to check a service by hand. */
-export function manualCheckQuery(matchers: LabelMatcher[], clusterLabel: string): string {
-  return `count by (${clusterLabel}) (up{${formatMatchers(matchers)}})`;
+export function manualCheckQuery(
+  matchers: LabelMatcher[],
+  clusterLabel: string,
+): string {
+  const up = upSelector(matchers);
+  return up
+    ? `count by (${clusterLabel}) (${up})`
+    : `count by (${clusterLabel}) ({${formatMatchers(matchers)}})`;
+}
+
+export interface TaggedSample {
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** Split a joined result back into signal -> samples (non-finite values dropped). */
+export function signals(
+  samples: Array<{ metric: Record<string, string>; value: [number, string] }>,
+): Map<string, TaggedSample[]> {
+  const out = new Map<string, TaggedSample[]>();
+  for (const s of samples) {
+    const signal = s.metric[SIGNAL_LABEL];
+    if (!signal) continue;
+    const value = Number(s.value[1]);
+    if (!Number.isFinite(value)) continue;
+    let list = out.get(signal);
+    if (!list) out.set(signal, (list = []));
+    list.push({ labels: s.metric, value });
+  }
+  return out;
 }
 
 /** Split a joined result back into signal -> group key -> value. */
@@ -151,15 +448,11 @@ export function bySignal(
   groupLabel?: string,
 ): Map<string, Map<string, number>> {
   const out = new Map<string, Map<string, number>>();
-  for (const s of samples) {
-    const signal = s.metric[SIGNAL_LABEL];
-    if (!signal) continue;
-    const key = groupLabel ? s.metric[groupLabel] ?? '' : '';
-    const value = Number(s.value[1]);
-    if (!Number.isFinite(value)) continue;
-    let m = out.get(signal);
-    if (!m) out.set(signal, (m = new Map()));
-    m.set(key, value);
+  for (const [signal, list] of signals(samples)) {
+    const m = new Map<string, number>();
+    for (const s of list)
+      m.set(groupLabel ? (s.labels[groupLabel] ?? '') : '', s.value);
+    out.set(signal, m);
   }
   return out;
 }

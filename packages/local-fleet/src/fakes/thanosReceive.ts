@@ -1,0 +1,187 @@
+import http from 'node:http';
+import { decodeWriteRequest } from '../remoteWrite';
+import { receiverName, ReplicatedSink } from '../replication';
+import { closeServer, listenOnLoopback } from './loopbackServer';
+
+/**
+ * A Thanos Receive hashring for real Prometheus agents (shared/contracts/thanos/NOTES.md, section 2):
+ * `POST /api/v1/receive` with the tenant from `THANOS-TENANT`, answered 200 with an empty body, 429
+ * `tenant is above active series limit` for a tenant over its head-series limit, 503 when fewer
+ * replicas than the write quorum are up. Accepted series are stored by a ReplicatedSink (one copy per
+ * replica receiver plus the merged copy). Each receiver's own metrics are served for scraping at
+ * `/receivers/<i>/metrics` (503 while that receiver is down, so its `up` is 0).
+ */
+export interface ThanosReceiveFakeOptions {
+  sink: ReplicatedSink;
+  port?: number;
+  /** Head-series limit per tenant (`tenant -> limit`); a tenant above it is answered 429. */
+  headSeriesLimits?: Record<string, number>;
+}
+
+type Counts = Map<string, number>;
+
+export class ThanosReceiveFake {
+  private server?: http.Server;
+  port = 0;
+  /** Distinct series seen per tenant (stands in for the tenant TSDB's head series). */
+  private readonly headSeries = new Map<string, Set<string>>();
+  /** Per receiver: `tenant\0code` -> samples (histogram sum) and requests (count). */
+  private readonly samples: Counts[] = [];
+  private readonly requests: Counts[] = [];
+  private readonly limited: Counts[] = [];
+
+  constructor(readonly options: ThanosReceiveFakeOptions) {
+    for (let i = 0; i < options.sink.receivers; i++) {
+      this.samples.push(new Map());
+      this.requests.push(new Map());
+      this.limited.push(new Map());
+    }
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Remote-write URL for agents (Thanos Receive's path). */
+  get writeUrl(): string {
+    return `${this.url}/api/v1/receive`;
+  }
+
+  /** Tenants that have written at least once (their TSDBs exist). */
+  get tenants(): string[] {
+    return [...this.headSeries.keys()];
+  }
+
+  setDown(receiver: number, down: boolean): void {
+    if (down) this.options.sink.down.add(receiver);
+    else this.options.sink.down.delete(receiver);
+  }
+
+  async start(): Promise<void> {
+    ({ server: this.server, port: this.port } = await listenOnLoopback(
+      this.options.port ?? 0,
+      (req, res) => this.handle(req, res),
+      (res, err) =>
+        res.writeHead(500, { 'content-type': 'text/plain' }).end(String(err)),
+    ));
+  }
+
+  async stop(): Promise<void> {
+    await closeServer(this.server);
+    this.server = undefined;
+  }
+
+  /** The receiver that answers a tenant's request (the first live one of its replicas). */
+  private router(tenant: string): number {
+    const { sink } = this.options;
+    return (
+      sink.replicasOf(tenant).find(r => !sink.down.has(r)) ??
+      sink.replicasOf(tenant)[0]
+    );
+  }
+
+  private count(map: Counts, tenant: string, code: number, n: number) {
+    const key = `${tenant}\u0000${code}`;
+    map.set(key, (map.get(key) ?? 0) + n);
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const metrics = /^\/receivers\/(\d+)\/metrics$/.exec(url.pathname);
+    if (metrics) {
+      const i = Number(metrics[1]);
+      if (i >= this.options.sink.receivers || this.options.sink.down.has(i)) {
+        res
+          .writeHead(503, { 'content-type': 'text/plain' })
+          .end('Service Unavailable');
+        return;
+      }
+      res
+        .writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
+        .end(this.metricsText(i));
+      return;
+    }
+    if (url.pathname !== '/api/v1/receive' || req.method !== 'POST') {
+      res
+        .writeHead(404, { 'content-type': 'text/plain' })
+        .end('404 page not found');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const tenant = String(req.headers['thanos-tenant'] ?? 'default-tenant');
+    let series;
+    try {
+      series = await decodeWriteRequest(Buffer.concat(chunks));
+    } catch (e) {
+      res
+        .writeHead(400, { 'content-type': 'text/plain' })
+        .end(`decode error: ${e}`);
+      return;
+    }
+    const n = series.reduce((sum, s) => sum + s.samples.length, 0);
+    const router = this.router(tenant);
+    const head = this.headSeries.get(tenant) ?? new Set<string>();
+    this.headSeries.set(tenant, head);
+    const limit = this.options.headSeriesLimits?.[tenant];
+    if (limit !== undefined && head.size > limit) {
+      this.count(this.samples[router], tenant, 429, n);
+      this.count(this.requests[router], tenant, 429, 1);
+      this.count(this.limited[router], tenant, 0, 1);
+      res
+        .writeHead(429, { 'content-type': 'text/plain' })
+        .end('tenant is above active series limit');
+      return;
+    }
+    try {
+      await this.options.sink.write([{ tenant, series }]);
+    } catch (e) {
+      this.count(this.samples[router], tenant, 503, n);
+      this.count(this.requests[router], tenant, 503, 1);
+      res
+        .writeHead(503, { 'content-type': 'text/plain' })
+        .end(String(e instanceof Error ? e.message : e));
+      return;
+    }
+    for (const s of series) head.add(JSON.stringify(s.labels));
+    this.count(this.samples[router], tenant, 200, n);
+    this.count(this.requests[router], tenant, 200, 1);
+    res.writeHead(200).end();
+  }
+
+  /** One receiver's own metrics in the Prometheus text format (names from pkg/receive). */
+  private metricsText(i: number): string {
+    const { sink } = this.options;
+    const lines: string[] = [];
+    const esc = (v: string) =>
+      v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+    const perTenant = (name: string, map: Counts, withCode = true) => {
+      for (const [key, v] of map) {
+        const [tenant, code] = key.split('\u0000');
+        lines.push(
+          `${name}{tenant="${esc(tenant)}"${withCode ? `,code="${code}"` : ''}} ${v}`,
+        );
+      }
+    };
+    lines.push('# TYPE thanos_receive_write_samples histogram');
+    perTenant('thanos_receive_write_samples_sum', this.samples[i]);
+    perTenant('thanos_receive_write_samples_count', this.requests[i]);
+    lines.push(
+      '# TYPE thanos_receive_head_series_limited_requests_total counter',
+    );
+    perTenant(
+      'thanos_receive_head_series_limited_requests_total',
+      this.limited[i],
+      false,
+    );
+    lines.push(
+      `thanos_receive_replication_factor ${sink.factor > 1 ? sink.factor : 0}`,
+    );
+    lines.push(
+      `thanos_receive_hashring_nodes{name="default"} ${sink.receivers}`,
+    );
+    lines.push(`thanos_receive_config_last_reload_successful 1`);
+    lines.push(`# receiver ${receiverName(i)}`);
+    return `${lines.join('\n')}\n`;
+  }
+}
