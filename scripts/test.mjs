@@ -11,10 +11,26 @@ import { reexecOnNode24 } from './node24.mjs';
 
 reexecOnNode24(import.meta.url);
 
+console.log(`[test] node ${process.version} (${process.execPath})`);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-test-')), 'jest.json');
-const args = ['backstage-cli', 'repo', 'test', '--ci', '--json', `--outputFile=${out}`, ...process.argv.slice(2)];
-const result = spawnSync('npx', args, { cwd: root, stdio: 'inherit', env: { ...process.env, CI: 'true' } });
+const out = path.join(
+  fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-test-')),
+  'jest.json',
+);
+const args = [
+  'backstage-cli',
+  'repo',
+  'test',
+  '--ci',
+  '--json',
+  `--outputFile=${out}`,
+  ...process.argv.slice(2),
+];
+const result = spawnSync('npx', args, {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, CI: 'true' },
+});
 
 let passed = 0;
 let failed = 0;
@@ -26,7 +42,9 @@ if (fs.existsSync(out)) {
   skipped = json.numPendingTests + (json.numTodoTests ?? 0);
   for (const suite of json.testResults ?? []) {
     if (suite.status === 'failed' && suite.assertionResults?.length === 0) {
-      console.error(`suite failed to run: ${path.relative(root, suite.name)}\n${suite.message}`);
+      console.error(
+        `suite failed to run: ${path.relative(root, suite.name)}\n${suite.message}`,
+      );
     }
   }
 } else {
