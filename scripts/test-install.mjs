@@ -78,7 +78,8 @@ function sh(cmd, args, opts = {}) {
 
 // 1. build + pack ------------------------------------------------------------------------------
 function packAll() {
-  for (const dir of [tarDir, appDir]) fs.rmSync(dir, { recursive: true, force: true });
+  for (const dir of [tarDir, appDir])
+    fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(tarDir, { recursive: true });
   const tarballs = {};
   // Type declarations (dist-types/) come from the repo-wide tsc; `package build` bundles them.
@@ -536,15 +537,20 @@ async function browse(fleetInfo) {
     await page.goto(base);
     // Guest sign-in, as the created app ships it: one click.
     await page.getByRole('button', { name: /enter/i }).click();
-    await page.getByText(/catalog/i).first().waitFor();
+    await page
+      .getByText(/catalog/i)
+      .first()
+      .waitFor();
 
     await page.goto(`${base}/catalog/default/resource/cluster-02-edge`);
     await page
       .getByText(/remote write/i)
       .first()
       .waitFor();
+    // The card answered from the backend: the samples it measured and a health state.
+    await page.getByText('Samples sent').first().waitFor();
     await page
-      .getByText(/healthy|degraded|failing|no data|samples/i)
+      .getByText(/Healthy|Degraded|Failing|Recovering|No data/)
       .first()
       .waitFor();
     await page.screenshot({
@@ -595,10 +601,17 @@ async function browse(fleetInfo) {
 async function main() {
   let readmeYaml;
   const env = toolEnv();
-  if (process.env.INSTALL_TEST_REUSE_APP && fs.existsSync(path.join(appDir, 'node_modules'))) {
+  if (
+    process.env.INSTALL_TEST_REUSE_APP &&
+    fs.existsSync(path.join(appDir, 'node_modules'))
+  ) {
     // Local iteration only (CI never sets it): keep the installed app, re-run the browser checks.
-    log('INSTALL_TEST_REUSE_APP: reusing the app installed by the previous run');
-    readmeYaml = readmeInstallSection().blocks.find(b => b.body.includes('fleetMonitoring:')).body;
+    log(
+      'INSTALL_TEST_REUSE_APP: reusing the app installed by the previous run',
+    );
+    readmeYaml = readmeInstallSection().blocks.find(b =>
+      b.body.includes('fleetMonitoring:'),
+    ).body;
   } else {
     const tarballs = packAll();
     await createApp(env);
