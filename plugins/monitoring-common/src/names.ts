@@ -14,10 +14,20 @@ export const CLUSTER_LABEL = 'cluster';
 /** Header that carries the Thanos tenant (`--receive.tenant-header`). */
 export const TENANT_HEADER = 'THANOS-TENANT';
 
-export const THANOS_PORTS = { grpc: 10901, http: 10902, remoteWrite: 19291 } as const;
+export const THANOS_PORTS = {
+  grpc: 10901,
+  http: 10902,
+  remoteWrite: 19291,
+} as const;
 
 /** Thanos Receive: StatefulSet, headless Service and `app.kubernetes.io/name` of its pods. */
 export const RECEIVE_NAME = 'thanos-receive';
+/**
+ * ClusterIP Service in front of the READY receivers' remote-write port: what the central Prometheus
+ * and the edge entry point (Ingress or LoadBalancer) send to. The headless `thanos-receive` Service
+ * also publishes unready pods (their DNS names are the hashring endpoints), so it must not take writes.
+ */
+export const RECEIVE_WRITE_SERVICE = `${RECEIVE_NAME}-write`;
 /** Label selector of the receiver pods. */
 export const RECEIVE_SELECTOR = `app.kubernetes.io/name=${RECEIVE_NAME}`;
 /** ConfigMap holding the receivers' hashring file, and the file's key in it. */

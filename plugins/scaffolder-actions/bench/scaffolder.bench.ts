@@ -84,7 +84,17 @@ async function timeOverlay(runs: number) {
       );
       edgeTimes.push(performance.now() - t);
       t = performance.now();
-      await central.handler(silentCtx(ws, { cluster: `central-${i}` }));
+      await central.handler(
+        silentCtx(ws, {
+          cluster: `central-${i}`,
+          objectStorage: { secretName: 'thanos-objstore' },
+          edgeEntryPoint: {
+            type: 'ingress',
+            host: 'receive.example.com',
+            tlsSecretName: 'receive-tls',
+          },
+        }),
+      );
       centralTimes.push(performance.now() - t);
     } finally {
       fs.rmSync(ws, { recursive: true, force: true });
@@ -100,7 +110,7 @@ async function timeDryRun(runs: number) {
     const values = {
       owner: 'group:default/platform',
       repoUrl: 'github.com?owner=example&repo=fleet-gitops',
-      clusterName: 'cluster-02',
+      clusterName: 'cluster-02-edge',
       role: 'edge',
       remoteWriteUrl: 'https://receive.example.com/api/v1/receive',
     };

@@ -84,8 +84,30 @@ function placeTestCharts(root: string) {
         chart.name,
       );
       fs.cpSync(src, dest, { recursive: true });
+      stampChartVersion(path.join(dest, 'Chart.yaml'), chart.version);
     }
   }
+}
+
+/** App versions of the chart versions tests ask for (prometheus-community/helm-charts tags). */
+const APP_VERSIONS: Record<string, string> = {
+  'prometheus-25.11.0': 'v2.49.1',
+  'prometheus-26.0.0': 'v3.0.0',
+  'kube-prometheus-stack-58.0.0': 'v0.73.0',
+};
+
+/** The stand-in chart is one directory; give each copy the version (and app version) it stands in for. */
+function stampChartVersion(chartYaml: string, version: string) {
+  const chart = YAML.parse(fs.readFileSync(chartYaml, 'utf8'));
+  const appVersion = APP_VERSIONS[`${chart.name}-${version}`];
+  if (!appVersion)
+    throw new Error(
+      `no known app version for test chart ${chart.name} ${version}`,
+    );
+  fs.writeFileSync(
+    chartYaml,
+    YAML.stringify({ ...chart, version, appVersion }),
+  );
 }
 
 function* walk(dir: string): Generator<string> {

@@ -12,10 +12,10 @@ export const examples: TemplateExample[] = [
           action: 'fleet:argocd:create-application',
           name: 'Create the ArgoCD Application',
           input: {
-            cluster: 'cluster-02',
+            cluster: 'cluster-02-edge',
             role: 'edge',
             repoUrl: 'https://github.com/example/fleet-gitops',
-            destinationName: 'cluster-02',
+            destinationName: 'cluster-02-edge',
           },
         },
       ],
@@ -31,7 +31,7 @@ export const examples: TemplateExample[] = [
           action: 'fleet:argocd:create-application',
           name: 'Create the ArgoCD Application',
           input: {
-            cluster: 'cluster-01',
+            cluster: 'cluster-01-central',
             role: 'central',
             repoUrl: 'https://github.com/example/fleet-gitops',
             targetRevision: 'main',

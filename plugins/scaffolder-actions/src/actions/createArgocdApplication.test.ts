@@ -15,26 +15,29 @@ describe('fleet:argocd:create-application', () => {
   });
   afterEach(() => removeDir(ws));
 
-  it('writes an Application syncing the overlay with automated prune/selfHeal and CreateNamespace', async () => {
+  it('writes an Application syncing the overlay with automated prune/selfHeal and CreateNamespace; cluster-07-edge gets no doubled role', async () => {
     await runAction(createEdgeOverlayAction(), ws, {
-      cluster: 'cluster-02',
+      cluster: 'cluster-07-edge',
       remoteWriteUrl: 'https://r.example.com/api/v1/receive',
     });
     const { outputs } = await runAction(action, ws, {
-      cluster: 'cluster-02',
+      cluster: 'cluster-07-edge',
       role: 'edge',
       repoUrl: 'https://github.com/example/fleet-gitops',
-      destinationName: 'cluster-02',
+      destinationName: 'cluster-07-edge',
     });
     expect(outputs).toMatchObject({
-      files: ['deploy/argocd/apps/cluster-02-edge.yaml'],
-      applicationName: 'cluster-02-edge',
-      overlayPath: 'deploy/overlays/cluster-02-edge/prometheus-agent',
+      files: ['deploy/argocd/apps/cluster-07-edge-prometheus-agent.yaml'],
+      applicationName: 'cluster-07-edge-prometheus-agent',
+      overlayPath: 'deploy/overlays/cluster-07-edge/prometheus-agent',
       warnings: [],
     });
     const app = YAML.parse(
       fs.readFileSync(
-        path.join(ws, 'deploy/argocd/apps/cluster-02-edge.yaml'),
+        path.join(
+          ws,
+          'deploy/argocd/apps/cluster-07-edge-prometheus-agent.yaml',
+        ),
         'utf8',
       ),
     );
@@ -42,10 +45,10 @@ describe('fleet:argocd:create-application', () => {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',
       metadata: {
-        name: 'cluster-02-edge',
+        name: 'cluster-07-edge-prometheus-agent',
         namespace: 'argocd',
         labels: {
-          'fleet-monitoring.io/cluster': 'cluster-02',
+          'fleet-monitoring.io/cluster': 'cluster-07-edge',
           'fleet-monitoring.io/role': 'edge',
         },
         finalizers: ['resources-finalizer.argocd.argoproj.io'],
@@ -55,9 +58,9 @@ describe('fleet:argocd:create-application', () => {
         source: {
           repoURL: 'https://github.com/example/fleet-gitops',
           targetRevision: 'HEAD',
-          path: 'deploy/overlays/cluster-02-edge/prometheus-agent',
+          path: 'deploy/overlays/cluster-07-edge/prometheus-agent',
         },
-        destination: { name: 'cluster-02', namespace: 'monitoring' },
+        destination: { name: 'cluster-07-edge', namespace: 'monitoring' },
         syncPolicy: {
           automated: { prune: true, selfHeal: true },
           syncOptions: ['CreateNamespace=true'],
@@ -68,7 +71,7 @@ describe('fleet:argocd:create-application', () => {
 
   it('central: server-side apply for the big CRDs, manual sync, kustomize version; warns when the overlay is missing', async () => {
     const { outputs } = await runAction(action, ws, {
-      cluster: 'cluster-01',
+      cluster: 'cluster-01-central',
       role: 'central',
       repoUrl: 'https://github.com/example/fleet-gitops',
       automated: false,
@@ -79,7 +82,10 @@ describe('fleet:argocd:create-application', () => {
     ]);
     const app = YAML.parse(
       fs.readFileSync(
-        path.join(ws, 'deploy/argocd/apps/cluster-01-central.yaml'),
+        path.join(
+          ws,
+          'deploy/argocd/apps/cluster-01-central-kube-prometheus-stack.yaml',
+        ),
         'utf8',
       ),
     );
@@ -117,5 +123,19 @@ describe('fleet:argocd:create-application', () => {
       runAction(action, ws, { ...base, project: 'other' }),
     ).rejects.toThrow(/refusing to replace/);
     await runAction(action, ws, { ...base, project: 'other', overwrite: true });
+  });
+
+  it('warns when the Application name cannot be an ArgoCD tracking label (> 63 characters)', async () => {
+    const { outputs } = await runAction(action, ws, {
+      cluster: 'c'.repeat(50),
+      role: 'central',
+      repoUrl: 'https://g.example.com/r',
+    });
+    expect(outputs.applicationName).toHaveLength(
+      50 + '-kube-prometheus-stack'.length,
+    );
+    expect(outputs.warnings).toContainEqual(
+      expect.stringContaining('longer than 63 characters'),
+    );
   });
 });

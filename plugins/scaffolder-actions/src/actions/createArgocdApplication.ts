@@ -72,7 +72,7 @@ export function createArgocdApplicationAction() {
   return createTemplateAction({
     id: CREATE_ARGOCD_APP_ID,
     description:
-      'Writes deploy/argocd/apps/<cluster>-<role>.yaml, an ArgoCD Application syncing the overlay (needs kustomize.buildOptions: --enable-helm in argocd-cm)',
+      'Writes deploy/argocd/apps/<cluster>-<component>.yaml (component: prometheus-agent or kube-prometheus-stack), an ArgoCD Application syncing deploy/overlays/<cluster>/<component> (needs kustomize.buildOptions: --enable-helm in argocd-cm)',
     examples,
     supportsDryRun: true,
     schema: {
@@ -99,6 +99,12 @@ export function createArgocdApplicationAction() {
       ) {
         warnings.push(
           `${overlayPath}/kustomization.yaml is not in the workspace; the Application will not sync until it exists in the repository`,
+        );
+      }
+      const name = appName(input.cluster, input.role);
+      if (name.length > 63) {
+        warnings.push(
+          `Application name ${name} is longer than 63 characters: ArgoCD's label tracking (app.kubernetes.io/instance) cannot carry it; use annotation tracking (application.resourceTrackingMethod: annotation, the default since ArgoCD 3.0) or a shorter cluster name`,
         );
       }
       const path = applicationPath(input.cluster, input.role);
@@ -129,7 +135,7 @@ export function createArgocdApplicationAction() {
             path,
             content: toYaml(
               manifest,
-              `ArgoCD Application for ${appName(input.cluster, input.role)}; a parent app-of-apps can point at deploy/argocd/apps.\n` +
+              `ArgoCD Application for ${name}; a parent app-of-apps can point at deploy/argocd/apps.\n` +
                 'Needs `kustomize.buildOptions: --enable-helm` in argocd-cm (the overlay uses helmCharts).',
             ),
           },
@@ -138,7 +144,7 @@ export function createArgocdApplicationAction() {
         overlayPath,
         warnings,
       });
-      ctx.output('applicationName', appName(input.cluster, input.role));
+      ctx.output('applicationName', name);
       ctx.output('applicationPath', path);
     },
   });

@@ -4,21 +4,31 @@ import yaml from 'yaml';
 export const examples: TemplateExample[] = [
   {
     description:
-      'Central cluster with kube-prometheus-stack and three Thanos receivers (replication factor 3)',
+      'Central cluster: kube-prometheus-stack, three Thanos receivers (replication factor 3) uploading to object storage, Thanos Query, edges writing through an Ingress with TLS',
     example: yaml.stringify({
       steps: [
         {
           id: 'central-overlay',
           action: 'fleet:overlay:create-central',
           name: 'Create the central overlay',
-          input: { cluster: 'cluster-01', region: 'eu-west-1' },
+          input: {
+            cluster: 'cluster-01-central',
+            region: 'eu-west-1',
+            objectStorage: { secretName: 'thanos-objstore' },
+            edgeEntryPoint: {
+              type: 'ingress',
+              host: 'receive.example.com',
+              tlsSecretName: 'receive-example-com-tls',
+              ingressClassName: 'nginx',
+            },
+          },
         },
       ],
     }),
   },
   {
     description:
-      'Small central cluster: one receiver, hashmod hashring, more memory',
+      'Small central cluster: one receiver, hashmod hashring, more memory, edges writing to a LoadBalancer that terminates TLS',
     example: yaml.stringify({
       steps: [
         {
@@ -33,6 +43,21 @@ export const examples: TemplateExample[] = [
               algorithm: 'hashmod',
               memoryRequest: '4Gi',
               memoryLimit: '4Gi',
+            },
+            objectStorage: {
+              secretName: 'thanos-objstore',
+              key: 'bucket.yaml',
+            },
+            query: { replicas: 1 },
+            edgeEntryPoint: {
+              type: 'loadBalancer',
+              annotations: {
+                'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb',
+                'service.beta.kubernetes.io/aws-load-balancer-ssl-cert':
+                  'arn:aws:acm:eu-west-1:123456789012:certificate/example',
+                'service.beta.kubernetes.io/aws-load-balancer-ssl-ports':
+                  'remote-write',
+              },
             },
           },
         },

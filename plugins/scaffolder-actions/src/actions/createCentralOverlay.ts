@@ -9,17 +9,31 @@ import {
 } from '../lib/charts';
 import { parseInput, toActionSchema } from '../lib/errors';
 import { readWorkspaceFile } from '../lib/files';
-import { initialHashrings } from '../lib/hashring';
+import {
+  edgeRemoteWriteUrl,
+  EntryPoint,
+  entryPointManifest,
+} from '../lib/entryPoint';
+import {
+  hashringProblems,
+  initialHashrings,
+  parseHashringFile,
+} from '../lib/hashring';
 import { deepMerge } from '../lib/merge';
 import {
+  annotations,
   baseDir,
   chartVersion,
   clusterName,
   DEFAULT_NAMESPACE,
+  hostName,
   memoryQuantity,
   namespaceName,
   overlayDir,
+  secretKey,
+  secretName,
 } from '../lib/names';
+import { queryManifests, queryUrl } from '../lib/query';
 import { commonOutput, overwriteInput, writeAndReport } from '../lib/run';
 import {
   DEFAULT_THANOS_IMAGE,
@@ -74,12 +88,58 @@ const inputShape = {
       image: z
         .string()
         .regex(/^[a-z0-9][a-z0-9./_:@-]*$/, 'must be an image reference')
-        .default(DEFAULT_THANOS_IMAGE),
+        .default(DEFAULT_THANOS_IMAGE)
+        .describe('Thanos image of the receivers and of Thanos Query'),
     })
     .default({})
     .refine(
       r => r.replicationFactor <= r.replicas,
       'replicationFactor cannot exceed replicas',
+    ),
+  objectStorage: z
+    .object({
+      secretName: secretName.describe(
+        'Secret (in the namespace) holding the Thanos objstore config the receivers upload blocks with; not created here',
+      ),
+      key: secretKey
+        .default('objstore.yml')
+        .describe('Key of the objstore config in that Secret'),
+    })
+    .describe('Object storage of the receivers (upload is on)'),
+  query: z
+    .object({
+      replicas: z.number().int().min(1).max(10).default(2),
+    })
+    .default({})
+    .describe(
+      'Thanos Query (deduplicates the replicas); Grafana and the Fleet Monitoring backend point at it',
+    ),
+  edgeEntryPoint: z
+    .discriminatedUnion('type', [
+      z.object({
+        type: z.literal('ingress'),
+        host: hostName.describe(
+          'Host the edges remote-write to: https://<host>/api/v1/receive',
+        ),
+        tlsSecretName: secretName.describe(
+          'TLS Secret (tls.crt, tls.key) for that host; not created here',
+        ),
+        ingressClassName: z
+          .string()
+          .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/)
+          .max(253)
+          .optional(),
+        annotations,
+      }),
+      z.object({
+        type: z.literal('loadBalancer'),
+        annotations: annotations.describe(
+          'Service annotations, e.g. TLS termination at the cloud load balancer',
+        ),
+      }),
+    ])
+    .describe(
+      'How edge agents reach the ready receivers from outside: an Ingress with TLS, or a LoadBalancer Service',
     ),
   overwrite: overwriteInput,
 };
@@ -91,11 +151,25 @@ export function createCentralOverlayAction() {
   return createTemplateAction({
     id: CREATE_CENTRAL_ID,
     description:
-      'Writes deploy/overlays/<cluster>-central/kube-prometheus-stack/ (kube-prometheus-stack + Thanos Receive StatefulSet, hashring ConfigMap, patches) and deploy/base/kube-prometheus-stack/ if missing',
+      'Writes deploy/overlays/<cluster>/kube-prometheus-stack/ (kube-prometheus-stack, Thanos Receive uploading to object storage, hashring ConfigMap, Thanos Query deduplicating the replicas, an edge remote-write entry point) and deploy/base/kube-prometheus-stack/ if missing',
     examples,
     supportsDryRun: true,
-    schema: { input: toActionSchema(inputShape), output: toActionSchema(commonOutput) },
-    async handler(ctx) {
+    schema: {
+      input: toActionSchema(inputShape),
+      output: toActionSchema({
+        ...commonOutput,
+        queryUrl: z
+          .string()
+          .describe('In-cluster URL of Thanos Query (Grafana, the backend)'),
+        edgeRemoteWriteUrl: z
+          .string()
+          .describe(
+            'URL edges remote-write to; empty for a LoadBalancer until it has an address',
+          ),
+      }),
+    },
+    // The explicit return type keeps TypeScript from inferring through the whole action (TS2589).
+    async handler(ctx): Promise<void> {
       const input = parseInput(inputSchema, ctx.input, CREATE_CENTRAL_ID);
       const planned = await planCentralOverlay(ctx.workspacePath, input);
       await writeAndReport(ctx, {
@@ -105,6 +179,8 @@ export function createCentralOverlayAction() {
         overlayPath: planned.overlayPath,
         warnings: planned.warnings,
       });
+      ctx.output('queryUrl', planned.queryUrl);
+      ctx.output('edgeRemoteWriteUrl', planned.edgeRemoteWriteUrl ?? '');
     },
   });
 }
@@ -118,6 +194,12 @@ export async function planCentralOverlay(
   if (r.replicationFactor === 1 && r.replicas > 1) {
     warnings.push(
       'replicationFactor 1: losing one receiver loses the samples it holds; 3 is recommended for HA',
+    );
+  }
+  const entryPoint: EntryPoint = input.edgeEntryPoint;
+  if (entryPoint.type === 'loadBalancer') {
+    warnings.push(
+      'edge entry point is a LoadBalancer on the plain-HTTP remote-write port: terminate TLS at the load balancer (annotations) or edges send samples and credentials in clear text',
     );
   }
   const tenant = input.tenant ?? input.cluster;
@@ -139,6 +221,7 @@ export async function planCentralOverlay(
       },
       tenant,
       receiveUrl: receiveUrl(input.namespace),
+      queryUrl: queryUrl(input.namespace),
       prometheusMemoryRequest: input.prometheusMemoryRequest,
       prometheusMemoryLimit: input.prometheusMemoryLimit,
     }),
@@ -151,7 +234,11 @@ export async function planCentralOverlay(
     helmCharts: [
       helmChartEntry('central', input.chartVersion, input.namespace),
     ],
-    resources: ['thanos-receiver.yaml'],
+    resources: [
+      'thanos-receiver.yaml',
+      'thanos-query.yaml',
+      'edge-entrypoint.yaml',
+    ],
     configMapGenerator: [
       {
         name: HASHRING_CONFIGMAP,
@@ -170,9 +257,30 @@ export async function planCentralOverlay(
   };
 
   const hashringPath = `${overlayPath}/${HASHRING_FILE}`;
-  // The hashring file belongs to fleet:hashring:register once it exists: never rewritten here.
-  const hashringExists =
-    (await readWorkspaceFile(workspacePath, hashringPath)) !== undefined;
+  // The hashring file belongs to fleet:hashring:register once it exists: never rewritten here, but
+  // checked against the receivers this run writes.
+  const existingHashrings = await readWorkspaceFile(
+    workspacePath,
+    hashringPath,
+  );
+  const hashringExists = existingHashrings !== undefined;
+  if (hashringExists) {
+    const problems = hashringProblems(
+      parseHashringFile(existingHashrings, hashringPath),
+      {
+        namespace: input.namespace,
+        replicas: r.replicas,
+        replicationFactor: r.replicationFactor,
+        algorithm: r.algorithm,
+        endpoints: receiverEndpoints(input.namespace, r.replicas),
+      },
+    );
+    warnings.push(
+      ...problems.map(
+        p => `${hashringPath} does not fit these receivers: ${p}`,
+      ),
+    );
+  }
 
   const files = [
     ...(existingBase === undefined
@@ -215,8 +323,27 @@ export async function planCentralOverlay(
           storageSize: r.storageSize,
           retention: r.retention,
           image: r.image,
+          objstore: input.objectStorage,
         }),
         `Thanos Receive for ${input.cluster}: ${r.replicas} replicas, replication factor ${r.replicationFactor}, ${r.algorithm} hashring.`,
+      ),
+    },
+    {
+      path: `${overlayPath}/thanos-query.yaml`,
+      content: toYamlStream(
+        queryManifests({
+          namespace: input.namespace,
+          image: r.image,
+          replicas: input.query.replicas,
+        }),
+        `Thanos Query for ${input.cluster}: reads every receiver and deduplicates their replicas.`,
+      ),
+    },
+    {
+      path: `${overlayPath}/edge-entrypoint.yaml`,
+      content: toYaml(
+        entryPointManifest(entryPoint),
+        'Where edge agents remote-write from outside the cluster (ready receivers only).',
       ),
     },
     {
@@ -240,5 +367,11 @@ export async function planCentralOverlay(
           },
         ]),
   ];
-  return { files, overlayPath, warnings };
+  return {
+    files,
+    overlayPath,
+    warnings,
+    queryUrl: queryUrl(input.namespace),
+    edgeRemoteWriteUrl: edgeRemoteWriteUrl(entryPoint),
+  };
 }

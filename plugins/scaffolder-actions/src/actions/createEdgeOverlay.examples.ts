@@ -12,7 +12,7 @@ export const examples: TemplateExample[] = [
           action: 'fleet:overlay:create-edge',
           name: 'Create the edge overlay',
           input: {
-            cluster: 'cluster-02',
+            cluster: 'cluster-02-edge',
             region: 'eu-west-1',
             remoteWriteUrl: 'https://receive.example.com/api/v1/receive',
             tls: { caSecretName: 'thanos-receive-ca' },
@@ -31,13 +31,13 @@ export const examples: TemplateExample[] = [
           action: 'fleet:overlay:create-edge',
           name: 'Create the edge overlay',
           input: {
-            cluster: 'cluster-03',
+            cluster: 'cluster-03-edge',
             tenant: 'team-payments',
             remoteWriteUrl: 'https://receive.example.com/api/v1/receive',
             auth: {
               type: 'basic',
               secretName: 'remote-write-credentials',
-              username: 'cluster-03',
+              username: 'cluster-03-edge',
             },
             queue: {
               capacity: 20000,
@@ -70,6 +70,29 @@ export const examples: TemplateExample[] = [
             remoteWriteUrl: 'https://receive.lab.internal/api/v1/receive',
             tls: { insecureSkipVerify: true },
             auth: { type: 'bearer', secretName: 'remote-write-token' },
+          },
+        },
+      ],
+    }),
+  },
+  {
+    description:
+      'Agent on the prometheus chart 26.x (Prometheus v3: runs with --agent) with basic auth',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'edge-overlay',
+          action: 'fleet:overlay:create-edge',
+          name: 'Create the edge overlay',
+          input: {
+            cluster: 'cluster-04-edge',
+            chartVersion: '26.0.0',
+            remoteWriteUrl: 'https://receive.example.com/api/v1/receive',
+            auth: {
+              type: 'basic',
+              secretName: 'remote-write-credentials',
+              username: 'cluster-04-edge',
+            },
           },
         },
       ],

@@ -15,12 +15,16 @@ import { createEdgeOverlayAction } from './createEdgeOverlay';
 const action = createEdgeOverlayAction();
 const OVERLAY = 'deploy/overlays/cluster-02-edge/prometheus-agent';
 const full = {
-  cluster: 'cluster-02',
+  cluster: 'cluster-02-edge',
   region: 'eu-west-1',
   tenant: 'team-a',
   remoteWriteUrl: 'https://receive.example.com/api/v1/receive',
   tls: { caSecretName: 'receive-ca', serverName: 'receive.example.com' },
-  auth: { type: 'basic', secretName: 'rw-credentials', username: 'cluster-02' },
+  auth: {
+    type: 'basic',
+    secretName: 'rw-credentials',
+    username: 'cluster-02-edge',
+  },
   queue: {
     capacity: 20000,
     maxShards: 30,
@@ -98,7 +102,7 @@ describe('fleet:overlay:create-edge', () => {
     expect(cfg.rule_files).toEqual([]);
     expect(cfg.alerting).toBeUndefined();
     expect(cfg.global.external_labels).toEqual({
-      cluster: 'cluster-02',
+      cluster: 'cluster-02-edge',
       region: 'eu-west-1',
     });
     expect(cfg.remote_write).toEqual([
@@ -111,7 +115,7 @@ describe('fleet:overlay:create-edge', () => {
           server_name: 'receive.example.com',
         },
         basic_auth: {
-          username: 'cluster-02',
+          username: 'cluster-02-edge',
           password_file: '/etc/prometheus/remote-write-auth/password',
         },
         queue_config: {
@@ -119,6 +123,7 @@ describe('fleet:overlay:create-edge', () => {
           max_shards: 30,
           max_samples_per_send: 5000,
           batch_send_deadline: '10s',
+          retry_on_http_429: true,
         },
         write_relabel_configs: [
           { source_labels: ['__name__'], regex: 'go_gc_.*', action: 'drop' },
@@ -149,6 +154,58 @@ describe('fleet:overlay:create-edge', () => {
     expect(promtoolCheck(serverStyle, true).ok).toBe(false);
   });
 
+  it('a chart shipping Prometheus v3 (26.0.0) gets --agent, also over a base written for 25.x', async () => {
+    await runAction(action, ws, full); // base at 25.11.0 (v2 flags)
+    const { outputs } = await runAction(action, ws, {
+      ...full,
+      cluster: 'cluster-04-edge',
+      chartVersion: '26.0.0',
+    });
+    expect(outputs.files).toEqual([
+      'deploy/overlays/cluster-04-edge/prometheus-agent/kustomization.yaml',
+      'deploy/overlays/cluster-04-edge/prometheus-agent/values.yaml',
+    ]);
+    const docs = renderWithKustomize(ws, outputs.overlayPath);
+    const container = find(docs, 'Deployment').spec.template.spec.containers[0];
+    expect(container.image).toBe('quay.io/prometheus/prometheus:v3.0.0');
+    expect(container.args).toEqual([
+      '--agent',
+      '--config.file=/etc/config/prometheus.yml',
+      '--storage.agent.path=/data',
+      '--web.enable-lifecycle',
+    ]);
+    const cfg = YAML.parse(
+      find(docs, 'ConfigMap', 'prometheus-agent-server').data['prometheus.yml'],
+    );
+    expect(cfg.remote_write[0].queue_config.retry_on_http_429).toBe(true);
+    expect(promtoolCheck(cfg, true).ok).toBe(true);
+    // The 25.x overlay next to it keeps the v2 flag.
+    const v2 = renderWithKustomize(ws, OVERLAY);
+    expect(
+      find(v2, 'Deployment').spec.template.spec.containers[0].args[0],
+    ).toBe('--enable-feature=agent');
+  }, 60_000);
+
+  it('refuses prometheus chart versions older than 25.0.0 (not checked against)', async () => {
+    await expect(
+      runAction(action, ws, { ...full, chartVersion: '15.18.0' }),
+    ).rejects.toThrow(/prometheus chart 15\.18\.0 is older than 25\.0\.0/);
+    expect(fs.readdirSync(ws)).toEqual([]);
+  });
+
+  it('a cluster named cluster-07-edge gets overlays/cluster-07-edge/prometheus-agent (no doubled role)', async () => {
+    const { outputs } = await runAction(action, ws, {
+      cluster: 'cluster-07-edge',
+      remoteWriteUrl: 'https://receive.example.com/api/v1/receive',
+    });
+    expect(outputs.overlayPath).toBe(
+      'deploy/overlays/cluster-07-edge/prometheus-agent',
+    );
+    expect(
+      Object.keys(readTree(ws)).filter(f => f.includes('edge-edge')),
+    ).toEqual([]);
+  });
+
   it('bearer token and insecure TLS: token from a file, a warning for skipped verification', async () => {
     const { outputs, loggedWarnings } = await runAction(action, ws, {
       cluster: 'lab-01',
@@ -172,6 +229,7 @@ describe('fleet:overlay:create-edge', () => {
       insecure_skip_verify: true,
     });
     expect(cfg.global.external_labels).toEqual({ cluster: 'lab-01' });
+    expect(cfg.remote_write[0].queue_config.retry_on_http_429).toBe(true);
     expect(promtoolCheck(cfg, true).ok).toBe(true);
   }, 60_000);
 
@@ -250,7 +308,7 @@ describe('fleet:overlay:create-edge', () => {
     );
     expect(values.server.global).toEqual({
       scrape_interval: '30s',
-      external_labels: { cluster: 'cluster-02', region: 'eu-west-1' },
+      external_labels: { cluster: 'cluster-02-edge', region: 'eu-west-1' },
     });
   });
 

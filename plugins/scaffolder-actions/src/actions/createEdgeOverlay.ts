@@ -21,6 +21,8 @@ import {
   namespaceName,
   overlayDir,
   podFilePath,
+  secretKey,
+  secretName,
 } from '../lib/names';
 import { commonOutput, overwriteInput, writeAndReport } from '../lib/run';
 import {
@@ -33,15 +35,6 @@ import { examples } from './createEdgeOverlay.examples';
 import { externalLabelsInput, regionInput, tenantInput } from './shared';
 
 export const CREATE_EDGE_ID = 'fleet:overlay:create-edge';
-
-const secretName = z
-  .string()
-  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Kubernetes Secret name')
-  .max(253);
-const secretKey = z
-  .string()
-  .regex(/^[-._a-zA-Z0-9]+$/, 'must be a Secret key')
-  .max(253);
 
 const inputShape = {
   cluster: clusterName.describe(
@@ -58,7 +51,9 @@ const inputShape = {
     .describe('Namespace the agent runs in'),
   chartVersion: chartVersion
     .default(CHARTS.edge.defaultVersion)
-    .describe('Version of the prometheus chart'),
+    .describe(
+      'Version of the prometheus chart (>= 25.0.0); from 26.0.0 it ships Prometheus v3 and the agent runs with --agent',
+    ),
   tls: z
     .object({
       caSecretName: secretName
@@ -124,6 +119,12 @@ const inputShape = {
         .string()
         .regex(/^([0-9]+(ms|s|m|h))+$/, 'must be a Prometheus duration')
         .default('5s'),
+      retryOnHttp429: z
+        .boolean()
+        .default(true)
+        .describe(
+          'queue_config.retry_on_http_429: retry batches Thanos Receive refuses with 429 (tenant above its series limit) instead of dropping them',
+        ),
     })
     .default({}),
   dropMetrics: z
@@ -148,11 +149,15 @@ export function createEdgeOverlayAction() {
   return createTemplateAction({
     id: CREATE_EDGE_ID,
     description:
-      'Writes deploy/overlays/<cluster>-edge/prometheus-agent/ (Kustomize + prometheus chart in agent mode, remote-writing to Thanos Receive) and deploy/base/prometheus-agent/ if missing',
+      'Writes deploy/overlays/<cluster>/prometheus-agent/ (Kustomize + prometheus chart in agent mode for its Prometheus major version, remote-writing to Thanos Receive) and deploy/base/prometheus-agent/ if missing',
     examples,
     supportsDryRun: true,
-    schema: { input: toActionSchema(inputShape), output: toActionSchema(commonOutput) },
-    async handler(ctx) {
+    schema: {
+      input: toActionSchema(inputShape),
+      output: toActionSchema(commonOutput),
+    },
+    // The explicit return type keeps TypeScript from inferring through the whole action (TS2589).
+    async handler(ctx): Promise<void> {
       const input = parseInput(inputSchema, ctx.input, CREATE_EDGE_ID);
       const planned = await planEdgeOverlay(ctx.workspacePath, input);
       await writeAndReport(ctx, {
@@ -187,13 +192,13 @@ export async function planEdgeOverlay(
     'edge',
     input.chartVersion,
     input.namespace,
-    agentBaseValues(),
+    agentBaseValues(input.chartVersion),
   );
   const basePath = `${baseDir('edge')}/values.yaml`;
   const existingBase = await readWorkspaceFile(workspacePath, basePath);
   const baseValues =
     existingBase === undefined
-      ? agentBaseValues()
+      ? agentBaseValues(input.chartVersion)
       : parseBaseValues(existingBase, basePath);
 
   const overlayPath = overlayDir(input.cluster, 'edge');
@@ -201,6 +206,7 @@ export async function planEdgeOverlay(
     baseValues,
     agentOverlayValues({
       cluster: input.cluster,
+      chartVersion: input.chartVersion,
       externalLabels: {
         ...input.externalLabels,
         ...(input.region ? { region: input.region } : {}),

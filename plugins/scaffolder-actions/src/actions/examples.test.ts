@@ -48,6 +48,8 @@ describe.each(cases)(
             if (needsCentral)
               await runAction(createCentralOverlayAction(), ws, {
                 cluster: step.input.centralCluster,
+                objectStorage: { secretName: 'thanos-objstore' },
+                edgeEntryPoint: { type: 'loadBalancer' },
               });
             const { outputs } = await runAction(action, ws, step.input);
             expect(outputs.files.length).toBeGreaterThan(0);

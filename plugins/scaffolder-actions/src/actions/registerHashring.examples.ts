@@ -4,21 +4,7 @@ import yaml from 'yaml';
 export const examples: TemplateExample[] = [
   {
     description:
-      "Route an edge cluster's tenant to its own hashring over the central receivers",
-    example: yaml.stringify({
-      steps: [
-        {
-          id: 'register',
-          action: 'fleet:hashring:register',
-          name: 'Register the tenant in the hashring',
-          input: { centralCluster: 'cluster-01', tenant: 'cluster-02' },
-        },
-      ],
-    }),
-  },
-  {
-    description:
-      'Route a tenant to a named hashring with zone-aware endpoints (ketama)',
+      "Route an edge cluster's tenant to its own hashring over all receivers of the central overlay",
     example: yaml.stringify({
       steps: [
         {
@@ -26,22 +12,31 @@ export const examples: TemplateExample[] = [
           action: 'fleet:hashring:register',
           name: 'Register the tenant in the hashring',
           input: {
-            centralCluster: 'cluster-01',
+            centralCluster: 'cluster-01-central',
+            tenant: 'cluster-02-edge',
+          },
+        },
+      ],
+    }),
+  },
+  {
+    description:
+      'Route a tenant to a named ketama hashring with zone-aware endpoints: as many receivers as the replication factor (3) at least, one per zone',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'register',
+          action: 'fleet:hashring:register',
+          name: 'Register the tenant in the hashring',
+          input: {
+            centralCluster: 'cluster-01-central',
             tenant: 'team-payments',
             hashring: 'payments',
             algorithm: 'ketama',
-            endpoints: [
-              {
-                address:
-                  'thanos-receive-0.thanos-receive.monitoring.svc.cluster.local:10901',
-                az: 'a',
-              },
-              {
-                address:
-                  'thanos-receive-1.thanos-receive.monitoring.svc.cluster.local:10901',
-                az: 'b',
-              },
-            ],
+            endpoints: ['a', 'b', 'c'].map((az, i) => ({
+              address: `thanos-receive-${i}.thanos-receive.monitoring.svc.cluster.local:10901`,
+              az,
+            })),
           },
         },
       ],

@@ -3,15 +3,16 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { z } from 'zod/v3';
 import { parseInput, toActionSchema } from '../lib/errors';
 import { readWorkspaceFile } from '../lib/files';
-import { parseHashringFile, registerTenant } from '../lib/hashring';
+import { readCentralReceivers } from '../lib/centralReceivers';
 import {
-  clusterName,
-  DEFAULT_NAMESPACE,
-  namespaceName,
-  overlayDir,
-} from '../lib/names';
+  hashringProblems,
+  parseHashringFile,
+  registerTenant,
+  unknownEndpoints,
+} from '../lib/hashring';
+import { clusterName, overlayDir } from '../lib/names';
 import { commonOutput, writeAndReport } from '../lib/run';
-import { HASHRING_FILE, receiverEndpoints } from '../lib/thanos';
+import { HASHRING_FILE } from '../lib/thanos';
 import { toJson } from '../lib/yaml';
 import { examples } from './registerHashring.examples';
 
@@ -50,20 +51,14 @@ const inputShape = {
     .array(endpoint)
     .optional()
     .describe(
-      'Receiver gRPC endpoints when the hashring has to be created; defaults to the central receivers',
+      "Receiver gRPC endpoints when the hashring has to be created (each one of the central's receivers); defaults to all receivers the central overlay deploys",
     ),
-  receiverReplicas: z
-    .number()
-    .int()
-    .min(1)
-    .max(100)
-    .default(3)
-    .describe('Used to derive default endpoints'),
-  namespace: namespaceName.default(DEFAULT_NAMESPACE),
   algorithm: z
     .enum(['hashmod', 'ketama'])
     .optional()
-    .describe('Algorithm of a newly created hashring'),
+    .describe(
+      "Algorithm of a newly created hashring; defaults to the receivers' --receive.hashrings-algorithm",
+    ),
 };
 const inputSchema = z.object(inputShape);
 export type RegisterHashringInput = z.input<typeof inputSchema>;
@@ -73,7 +68,7 @@ export function registerHashringAction() {
   return createTemplateAction({
     id: REGISTER_HASHRING_ID,
     description:
-      'Registers a tenant in deploy/overlays/<central>-central/kube-prometheus-stack/hashrings.json (Thanos Receive hashring, consumed by a configMapGenerator); keeps existing entries and order; idempotent',
+      'Registers a tenant in deploy/overlays/<central>/kube-prometheus-stack/hashrings.json (Thanos Receive hashring, consumed by a configMapGenerator), checked against the receivers that overlay deploys (count, replication factor, algorithm): refuses a file Thanos would refuse; keeps existing entries and order; idempotent',
     examples,
     supportsDryRun: true,
     schema: {
@@ -83,7 +78,8 @@ export function registerHashringAction() {
         changed: z.boolean().describe('Whether the hashring file changed'),
       }),
     },
-    async handler(ctx) {
+    // The explicit return type keeps TypeScript from inferring through the whole action (TS2589).
+    async handler(ctx): Promise<void> {
       const input = parseInput(inputSchema, ctx.input, REGISTER_HASHRING_ID);
       const overlayPath = overlayDir(input.centralCluster, 'central');
       const file = `${overlayPath}/${HASHRING_FILE}`;
@@ -93,14 +89,29 @@ export function registerHashringAction() {
           `${file} does not exist; create the central overlay first (fleet:overlay:create-central) or check the cluster name`,
         );
       }
-      const result = registerTenant(parseHashringFile(text, file), {
+      const existing = parseHashringFile(text, file);
+      const receivers = await readCentralReceivers(
+        ctx.workspacePath,
+        overlayPath,
+      );
+      const unknown = unknownEndpoints(input.endpoints ?? [], receivers);
+      if (unknown.length) {
+        throw new InputError(
+          `endpoint(s) ${unknown.join(', ')} are not receivers of ${input.centralCluster}; its overlay deploys ${receivers.replicas}: ${receivers.endpoints.join(', ')} (omit endpoints to use all of them)`,
+        );
+      }
+      const result = registerTenant(existing, {
         hashring: input.hashring ?? input.tenant,
         tenant: input.tenant,
-        endpoints:
-          input.endpoints ??
-          receiverEndpoints(input.namespace, input.receiverReplicas),
+        endpoints: input.endpoints ?? receivers.endpoints,
         algorithm: input.algorithm,
       });
+      const problems = hashringProblems(result.hashrings, receivers);
+      if (problems.length) {
+        throw new InputError(
+          `refusing to write ${file}: ${problems.join('; ')}`,
+        );
+      }
       result.notes.forEach(n => ctx.logger.info(n));
       await writeAndReport(ctx, {
         key: `${REGISTER_HASHRING_ID}:${input.centralCluster}:${input.tenant}`,

@@ -8,6 +8,10 @@ import {
   removeDir,
   renderWithKustomize,
 } from '../__testUtils__/render';
+import {
+  HASHRING_CONFIGMAP,
+  RECEIVE_REPLICA_LABEL,
+} from '@fleet-monitoring/plugin-monitoring-common';
 import { hashringFileSchema } from '../lib/hashring';
 import {
   dryRun,
@@ -42,16 +46,17 @@ describe('templates/new-cluster through the real scaffolder backend (dry-run)', 
   it('edge cluster: agent overlay, ArgoCD app and catalog entity that render and validate', async () => {
     const { status, body } = await dryRun(backend.server, template, {
       ...common,
-      clusterName: 'cluster-02',
+      clusterName: 'cluster-02-edge',
       role: 'edge',
       region: 'eu-west-1',
+      chartVersion: '26.0.0',
       remoteWriteUrl: 'https://receive.example.com/api/v1/receive',
       tlsMode: 'insecure',
       authType: 'bearer',
       authSecretName: 'rw-token',
       memoryRequest: '512Mi',
       memoryLimit: '1Gi',
-      argocdDestination: 'cluster-02',
+      argocdDestination: 'cluster-02-edge',
     });
     expect(status).toBe(200);
     const messages = body.log.map(l => l.body.message).join('\n');
@@ -64,25 +69,21 @@ describe('templates/new-cluster through the real scaffolder backend (dry-run)', 
     ).toBe(true);
     expect(
       body.log.some(
-        l => l.body.stepId === 'fetch-hashring' && l.body.status === 'skipped',
+        l => l.body.stepId === 'fetch-central' && l.body.status === 'skipped',
       ),
     ).toBe(true);
     const files = body.directoryContents.map(f => f.path).sort();
     expect(files).toEqual(
       expect.arrayContaining([
-        'catalog/clusters/cluster-02.yaml',
-        'deploy/argocd/apps/cluster-02-edge.yaml',
+        'catalog/clusters/cluster-02-edge.yaml',
+        'deploy/argocd/apps/cluster-02-edge-prometheus-agent.yaml',
         'deploy/base/prometheus-agent/kustomization.yaml',
         'deploy/base/prometheus-agent/values.yaml',
         'deploy/overlays/cluster-02-edge/prometheus-agent/kustomization.yaml',
         'deploy/overlays/cluster-02-edge/prometheus-agent/values.yaml',
       ]),
     );
-    expect(
-      files.some(
-        f => f.startsWith('deploy/overlays/') && f.includes('central'),
-      ),
-    ).toBe(false);
+    expect(files.filter(f => f.includes('kube-prometheus-stack'))).toEqual([]);
 
     const dir = makeTempDir();
     dirs.push(dir);
@@ -91,13 +92,17 @@ describe('templates/new-cluster through the real scaffolder backend (dry-run)', 
       dir,
       'deploy/overlays/cluster-02-edge/prometheus-agent',
     );
+    expect(
+      find(docs, 'Deployment').spec.template.spec.containers[0].args,
+    ).toContain('--agent');
     const cfg = YAML.parse(
       find(docs, 'ConfigMap', 'prometheus-agent-server').data['prometheus.yml'],
     );
     expect(cfg.global.external_labels).toEqual({
-      cluster: 'cluster-02',
+      cluster: 'cluster-02-edge',
       region: 'eu-west-1',
     });
+    expect(cfg.remote_write[0].queue_config.retry_on_http_429).toBe(true);
     expect(cfg.remote_write[0].tls_config).toEqual({
       insecure_skip_verify: true,
     });
@@ -105,24 +110,27 @@ describe('templates/new-cluster through the real scaffolder backend (dry-run)', 
 
     const entity = YAML.parse(
       fs.readFileSync(
-        path.join(dir, 'catalog/clusters/cluster-02.yaml'),
+        path.join(dir, 'catalog/clusters/cluster-02-edge.yaml'),
         'utf8',
       ),
     );
     expect(entity).toMatchObject({
       kind: 'Resource',
       metadata: {
-        name: 'cluster-02',
+        name: 'cluster-02-edge',
         annotations: {
-          'fleet-monitoring.io/cluster': 'cluster-02',
-          'argocd/app-name': 'cluster-02-edge',
+          'fleet-monitoring.io/cluster': 'cluster-02-edge',
+          'argocd/app-name': 'cluster-02-edge-prometheus-agent',
         },
       },
       spec: { type: 'kubernetes-cluster', owner: 'group:default/platform' },
     });
     const app = YAML.parse(
       fs.readFileSync(
-        path.join(dir, 'deploy/argocd/apps/cluster-02-edge.yaml'),
+        path.join(
+          dir,
+          'deploy/argocd/apps/cluster-02-edge-prometheus-agent.yaml',
+        ),
         'utf8',
       ),
     );
@@ -132,22 +140,29 @@ describe('templates/new-cluster through the real scaffolder backend (dry-run)', 
       path: 'deploy/overlays/cluster-02-edge/prometheus-agent',
     });
     expect(app.spec.destination).toEqual({
-      name: 'cluster-02',
+      name: 'cluster-02-edge',
       namespace: 'monitoring',
     });
   }, 120_000);
 
-  it('central cluster: kube-prometheus-stack + Thanos Receive with its hashring', async () => {
+  it('central cluster: receivers uploading to the named bucket Secret, their hashring, Thanos Query and an Ingress for the edges', async () => {
     const { status, body } = await dryRun(backend.server, template, {
       ...common,
-      clusterName: 'cluster-01',
+      clusterName: 'cluster-01-central',
       role: 'central',
       receiverReplicas: 2,
       replicationFactor: 2,
       hashringAlgorithm: 'hashmod',
       receiverMemory: '3Gi',
+      objstoreSecretName: 'thanos-objstore',
+      edgeEntryPoint: 'ingress',
+      ingressHost: 'receive.example.com',
+      ingressTlsSecretName: 'receive-tls',
     });
     expect(status).toBe(200);
+    expect(JSON.stringify(body.output)).toContain(
+      'https://receive.example.com/api/v1/receive',
+    );
     const dir = makeTempDir();
     dirs.push(dir);
     writeDirectoryContents(dir, body.directoryContents);
@@ -161,6 +176,7 @@ describe('templates/new-cluster through the real scaffolder backend (dry-run)', 
       expect.arrayContaining([
         '--receive.replication-factor=2',
         '--receive.hashrings-algorithm=hashmod',
+        '--objstore.config-file=/etc/thanos/objstore/objstore.yml',
       ]),
     );
     expect(sts.spec.template.spec.containers[0].resources.limits.memory).toBe(
@@ -168,23 +184,48 @@ describe('templates/new-cluster through the real scaffolder backend (dry-run)', 
     );
     const hashrings = hashringFileSchema.parse(
       JSON.parse(
-        find(docs, 'ConfigMap', 'thanos-receive-hashrings').data[
-          'hashrings.json'
-        ],
+        find(docs, 'ConfigMap', HASHRING_CONFIGMAP).data['hashrings.json'],
       ),
     );
     expect(hashrings[0].endpoints).toHaveLength(2);
+    expect(
+      find(docs, 'Deployment', 'thanos-query').spec.template.spec.containers[0]
+        .args,
+    ).toContain(`--query.replica-label=${RECEIVE_REPLICA_LABEL}`);
+    expect(find(docs, 'Ingress').spec.tls).toEqual([
+      { hosts: ['receive.example.com'], secretName: 'receive-tls' },
+    ]);
     expect(find(docs, 'Prometheus').spec.externalLabels).toEqual({
-      cluster: 'cluster-01',
+      cluster: 'cluster-01-central',
     });
     const app = YAML.parse(
       fs.readFileSync(
-        path.join(dir, 'deploy/argocd/apps/cluster-01-central.yaml'),
+        path.join(
+          dir,
+          'deploy/argocd/apps/cluster-01-central-kube-prometheus-stack.yaml',
+        ),
         'utf8',
       ),
     );
+    expect(app.spec.source.path).toBe(
+      'deploy/overlays/cluster-01-central/kube-prometheus-stack',
+    );
     expect(app.spec.syncPolicy.syncOptions).toContain('ServerSideApply=true');
   }, 120_000);
+
+  it('central cluster without an Ingress host is refused with the field named', async () => {
+    const { status, body } = await dryRun(backend.server, template, {
+      ...common,
+      clusterName: 'cluster-01-central',
+      role: 'central',
+      objstoreSecretName: 'thanos-objstore',
+      edgeEntryPoint: 'ingress',
+    });
+    expect(JSON.stringify(body)).toMatch(/edgeEntryPoint\.host/);
+    expect(
+      status === 200 ? body.log.some(l => l.body.status === 'failed') : true,
+    ).toBe(true);
+  }, 60_000);
 
   it('refuses bad input through the API', async () => {
     const { status, body } = await dryRun(backend.server, template, {

@@ -70,7 +70,7 @@ export function baseFiles(
         },
         `Fleet-wide defaults for ${componentOf(role)} (chart ${CHARTS[role].chart}).\n` +
           'Render with: kubectl kustomize --enable-helm <this directory>\n' +
-          `Overlays under deploy/overlays/<cluster>-${role}/${componentOf(role)}/ start from values.yaml here.`,
+          `Overlays under deploy/overlays/<cluster>/${componentOf(role)}/ start from values.yaml here.`,
       ),
     },
     {

@@ -26,5 +26,7 @@ export function parseInput<T extends z.ZodTypeAny>(
 export function toActionSchema(
   shape: z.ZodRawShape,
 ): Record<string, () => z.ZodTypeAny> {
-  return Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, () => v]));
+  return Object.fromEntries(
+    Object.entries(shape).map(([k, v]) => [k, () => v]),
+  );
 }

@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { z } from 'zod/v3';
+import type { CentralReceivers } from './centralReceivers';
 import { HashringAlgorithm } from './thanos';
 
 /**
@@ -26,6 +27,10 @@ export const hashringSchema = z
     endpoints: z.array(endpointSchema),
     algorithm: z.enum(['hashmod', 'ketama']).optional(),
     external_labels: z.record(z.string()).optional(),
+    shuffle_sharding_config: z
+      .object({ shard_size: z.number().int().optional() })
+      .passthrough()
+      .optional(),
   })
   .passthrough();
 
@@ -88,11 +93,12 @@ export function registerTenant(
 ): RegisterResult {
   const hashrings = existing.map(h => ({ ...h }));
   const other = hashrings.find(
-    h => h.hashring !== req.hashring && h.tenants?.includes(req.tenant),
+    h => h.hashring !== req.hashring && routesTenant(h, req.tenant),
   );
   if (other) {
     throw new InputError(
-      `tenant ${JSON.stringify(req.tenant)} is already routed to hashring ${JSON.stringify(other.hashring ?? '(unnamed)')}`,
+      `tenant ${JSON.stringify(req.tenant)} is already routed to hashring ${JSON.stringify(other.hashring ?? '(unnamed)')}; ` +
+        'a tenant belongs to one hashring: register it there or remove it from that hashring first',
     );
   }
   const target = hashrings.find(h => h.hashring === req.hashring);
@@ -148,4 +154,105 @@ export function initialHashrings(
   algorithm: HashringAlgorithm,
 ): HashringFile {
   return [{ hashring: 'default', endpoints, algorithm }];
+}
+
+const addressOf = (e: Hashring['endpoints'][number]) =>
+  typeof e === 'string' ? e : e.address;
+
+/**
+ * Whether a hashring with tenants claims `tenant` (Thanos: exact match, or Go `filepath.Match` for
+ * `tenant_matcher_type: glob`). Catch-all hashrings are not counted: they only take what is left.
+ */
+function routesTenant(h: Hashring, tenant: string): boolean {
+  if (!h.tenants?.length) return false;
+  if (h.tenant_matcher_type !== 'glob') return h.tenants.includes(tenant);
+  return h.tenants.some(pattern => globToRegExp(pattern).test(tenant));
+}
+
+function globToRegExp(pattern: string): RegExp {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const end = pattern.indexOf(']', i + 1);
+      if (end === -1) return /(?!)/; // Go refuses the pattern: it matches nothing
+      re += `[${pattern.slice(i + 1, end)}]`; // same class syntax ([^a-z], \\ escapes)
+      i = end;
+    } else re += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/**
+ * Checks a whole hashring file against the receivers that will load it, with the rules Thanos applies
+ * (pkg/receive/hashring.go, v0.35 to v0.42; every hashring of the file is built at load and one error
+ * ends the receiver process, for every tenant):
+ * - ketama: at least as many endpoints as the replication factor (else refused at load);
+ * - hashmod: no `az` on endpoints (refused at load); at least replication-factor endpoints (else every
+ *   write to the hashring fails: each copy needs its own node);
+ * - shuffle sharding: ketama only, shard size at most the endpoint count (refused at load);
+ * - a tenant listed by exactly one hashring.
+ * Returns the problems, each naming its fix (empty when the file is safe to load).
+ */
+export function hashringProblems(
+  hashrings: HashringFile,
+  receivers: CentralReceivers,
+): string[] {
+  const rf = receivers.replicationFactor;
+  const problems: string[] = [];
+  const seen = new Map<string, string>();
+  hashrings.forEach((h, index) => {
+    const name = JSON.stringify(h.hashring ?? `#${index + 1}`);
+    const algorithm = h.algorithm ?? receivers.algorithm;
+    const n = h.endpoints.length;
+    const fix = `list at least ${rf} of the central's ${receivers.replicas} receivers (${receivers.endpoints.join(', ')}), or lower --receive.replication-factor`;
+    if (algorithm === 'ketama' && n < rf) {
+      problems.push(
+        `hashring ${name} (ketama) lists ${n} endpoint(s) but the receivers replicate every series ${rf} times: ` +
+          `Thanos refuses the file at load ("ketama: amount of endpoints needs to be larger than replication factor") and the receivers exit; ${fix}`,
+      );
+    }
+    if (algorithm === 'hashmod') {
+      if (h.endpoints.some(e => typeof e !== 'string' && e.az)) {
+        problems.push(
+          `hashring ${name} (hashmod) has endpoints with az: Thanos refuses AZ-aware hashmod hashrings at load; use algorithm ketama or remove az`,
+        );
+      }
+      if (n < rf) {
+        problems.push(
+          `hashring ${name} (hashmod) lists ${n} endpoint(s) but the receivers replicate every series ${rf} times: ` +
+            `every write to it fails (each copy needs its own endpoint); ${fix}`,
+        );
+      }
+    }
+    const shard = h.shuffle_sharding_config?.shard_size ?? 0;
+    if (shard > 0 && algorithm !== 'ketama') {
+      problems.push(
+        `hashring ${name} uses shuffle sharding, which Thanos allows with ketama only`,
+      );
+    } else if (shard > n) {
+      problems.push(
+        `hashring ${name}: shard size ${shard} is larger than its ${n} endpoint(s), which Thanos refuses at load`,
+      );
+    }
+    for (const t of h.tenants ?? []) {
+      const first = seen.get(t);
+      if (first !== undefined) {
+        problems.push(
+          `tenant ${JSON.stringify(t)} is listed by hashring ${first} and by hashring ${name}; keep it in one`,
+        );
+      } else seen.set(t, name);
+    }
+  });
+  return problems;
+}
+
+/** Endpoints that are not receivers of this central (forwarding to them would fail). */
+export function unknownEndpoints(
+  endpoints: Hashring['endpoints'],
+  receivers: CentralReceivers,
+): string[] {
+  return endpoints.map(addressOf).filter(a => !receivers.endpoints.includes(a));
 }

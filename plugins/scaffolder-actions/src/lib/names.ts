@@ -1,3 +1,7 @@
+import {
+  MONITORING_NAMESPACE,
+  TENANT_HEADER,
+} from '@fleet-monitoring/plugin-monitoring-common';
 import { z } from 'zod/v3';
 
 /**
@@ -19,6 +23,41 @@ export const dnsLabel = (what: string) =>
 
 export const clusterName = dnsLabel('cluster name');
 export const namespaceName = dnsLabel('namespace');
+
+/** A Kubernetes Secret name (DNS-1123 subdomain). */
+export const secretName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Kubernetes Secret name')
+  .max(253);
+
+/** A key inside a Secret. */
+export const secretKey = z
+  .string()
+  .regex(/^[-._a-zA-Z0-9]+$/, 'must be a Secret key')
+  .max(253);
+
+/** A DNS host name (lower case), e.g. receive.example.com. */
+export const hostName = z
+  .string()
+  .max(253)
+  .regex(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+    'must be a lower-case DNS host name such as receive.example.com',
+  );
+
+/** Kubernetes annotations (values are free text). */
+export const annotations = z
+  .record(
+    z
+      .string()
+      .max(316)
+      .regex(
+        /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/,
+        'annotation keys must be [prefix/]name',
+      ),
+    z.string().max(4096),
+  )
+  .default({});
 
 /** http(s) URL only: file:, javascript:, ftp: and the like are refused. */
 export const httpUrl = z
@@ -74,19 +113,26 @@ export const metricNameRegex = z
 export type Role = 'edge' | 'central';
 export const ROLES: readonly Role[] = ['edge', 'central'];
 
-export const DEFAULT_NAMESPACE = 'monitoring';
-export const TENANT_HEADER = 'THANOS-TENANT';
+export const DEFAULT_NAMESPACE = MONITORING_NAMESPACE;
+export { TENANT_HEADER };
 
 /** The component a role deploys, as in `deploy/base/<component>/`. */
 export const componentOf = (role: Role) =>
   role === 'edge' ? 'prometheus-agent' : 'kube-prometheus-stack';
 
-/** `deploy/overlays/<cluster>-<role>/<component>` (workspace relative, POSIX separators). */
+/**
+ * `deploy/overlays/<cluster>/<component>` (workspace relative, POSIX separators), the reference layout:
+ * the cluster name is used as given (it often carries its role already, e.g. `cluster-02-edge`).
+ */
 export const overlayDir = (cluster: string, role: Role) =>
-  `deploy/overlays/${cluster}-${role}/${componentOf(role)}`;
+  `deploy/overlays/${cluster}/${componentOf(role)}`;
 
 /** `deploy/base/<component>` */
 export const baseDir = (role: Role) => `deploy/base/${componentOf(role)}`;
 
-/** Name of the ArgoCD Application (and its file) for a cluster: `<cluster>-<role>`. */
-export const appName = (cluster: string, role: Role) => `${cluster}-${role}`;
+/**
+ * Name of the ArgoCD Application (and its file) syncing one overlay: `<cluster>-<component>`, e.g.
+ * `cluster-02-edge-prometheus-agent`; one per overlay, and no role appended to a name that has one.
+ */
+export const appName = (cluster: string, role: Role) =>
+  `${cluster}-${componentOf(role)}`;

@@ -36,7 +36,10 @@ export type RunContext = {
   logger: { info(msg: string): void; warn(msg: string): void };
   output(name: string, value: unknown): void;
   // Same constraint as ActionContext.checkpoint, so a real context is assignable.
-  checkpoint?<T extends JsonValue | void>(opts: { key: string; fn: () => Promise<T> | T }): Promise<T>;
+  checkpoint?<T extends JsonValue | void>(opts: {
+    key: string;
+    fn: () => Promise<T> | T;
+  }): Promise<T>;
 };
 
 /**

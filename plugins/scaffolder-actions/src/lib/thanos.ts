@@ -1,15 +1,29 @@
 /**
- * Thanos Receive manifests for a central cluster (ports and paths follow the Thanos Receive defaults and
- * the kube-thanos conventions: gRPC 10901, HTTP 10902, remote write 19291, hashring file mounted at
- * /var/lib/thanos-receive/hashrings.json).
+ * Thanos Receive manifests for a central cluster. Names, ports and labels come from the common names
+ * module (the backend's Kubernetes view looks for the same ones); paths follow the kube-thanos
+ * conventions (hashring file mounted at /var/lib/thanos-receive/hashrings.json).
  */
-import { TENANT_HEADER } from './names';
+import {
+  HASHRING_CONFIGMAP,
+  HASHRING_KEY,
+  RECEIVE_NAME,
+  RECEIVE_REPLICA_LABEL,
+  RECEIVE_WRITE_SERVICE,
+  receiverEndpoint,
+  TENANT_HEADER,
+  THANOS_PORTS,
+} from '@fleet-monitoring/plugin-monitoring-common';
 
-export const RECEIVE_NAME = 'thanos-receive';
-export const HASHRING_CONFIGMAP = 'thanos-receive-hashrings';
-export const HASHRING_FILE = 'hashrings.json';
+export {
+  HASHRING_CONFIGMAP,
+  RECEIVE_NAME,
+  RECEIVE_WRITE_SERVICE,
+  THANOS_PORTS as PORTS,
+};
+/** File name of the hashring in the central overlay, which is also its key in the ConfigMap. */
+export const HASHRING_FILE = HASHRING_KEY;
 export const HASHRING_MOUNT_DIR = '/var/lib/thanos-receive';
-export const PORTS = { grpc: 10901, http: 10902, remoteWrite: 19291 } as const;
+export const OBJSTORE_MOUNT_DIR = '/etc/thanos/objstore';
 export const DEFAULT_THANOS_IMAGE = 'quay.io/thanos/thanos:v0.35.1';
 
 export type HashringAlgorithm = 'hashmod' | 'ketama';
@@ -25,6 +39,8 @@ export type ReceiverInput = {
   storageSize: string;
   retention: string;
   image: string;
+  /** Secret holding the objstore.yml the receivers upload blocks with. */
+  objstore: { secretName: string; key: string };
 };
 
 /** gRPC addresses of the receiver pods through the headless Service: what the hashring lists. */
@@ -32,42 +48,55 @@ export function receiverEndpoints(
   namespace: string,
   replicas: number,
 ): string[] {
-  return Array.from(
-    { length: replicas },
-    (_, i) =>
-      `${RECEIVE_NAME}-${i}.${RECEIVE_NAME}.${namespace}.svc.cluster.local:${PORTS.grpc}`,
+  return Array.from({ length: replicas }, (_, i) =>
+    receiverEndpoint(namespace, i),
   );
 }
 
-/** In-cluster remote-write URL of the receivers. */
+/** In-cluster remote-write URL of the ready receivers. */
 export const receiveUrl = (namespace: string) =>
-  `http://${RECEIVE_NAME}.${namespace}.svc.cluster.local:${PORTS.remoteWrite}/api/v1/receive`;
+  `http://${RECEIVE_WRITE_SERVICE}.${namespace}.svc.cluster.local:${THANOS_PORTS.remoteWrite}/api/v1/receive`;
 
-const labels = {
+export const receiverLabels = {
   'app.kubernetes.io/name': RECEIVE_NAME,
   'app.kubernetes.io/component': 'receive',
 };
 
+const port = (name: string, number: number) => ({
+  name,
+  port: number,
+  targetPort: name,
+});
+
 export function receiverManifests(i: ReceiverInput): unknown[] {
-  const ports = [
-    { name: 'grpc', port: PORTS.grpc, targetPort: 'grpc' },
-    { name: 'http', port: PORTS.http, targetPort: 'http' },
-    {
-      name: 'remote-write',
-      port: PORTS.remoteWrite,
-      targetPort: 'remote-write',
-    },
-  ];
+  const labels = receiverLabels;
   const headless = {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: RECEIVE_NAME, labels },
-    // Headless: gives every pod the stable DNS name the hashring endpoints use.
+    // Headless: gives every pod the stable DNS name the hashring endpoints use. Unready pods are
+    // published too, so receivers can reach each other while they start; writes go through
+    // RECEIVE_WRITE_SERVICE, never through this Service.
     spec: {
       clusterIP: 'None',
       publishNotReadyAddresses: true,
       selector: labels,
-      ports,
+      ports: [
+        port('grpc', THANOS_PORTS.grpc),
+        port('http', THANOS_PORTS.http),
+        port('remote-write', THANOS_PORTS.remoteWrite),
+      ],
+    },
+  };
+  const write = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: RECEIVE_WRITE_SERVICE, labels },
+    // Ready receivers only (a receiver is ready once it has loaded the hashring).
+    spec: {
+      type: 'ClusterIP',
+      selector: labels,
+      ports: [port('remote-write', THANOS_PORTS.remoteWrite)],
     },
   };
   const statefulSet = {
@@ -94,18 +123,21 @@ export function receiverManifests(i: ReceiverInput): unknown[] {
               args: [
                 'receive',
                 '--log.level=info',
-                `--grpc-address=0.0.0.0:${PORTS.grpc}`,
-                `--http-address=0.0.0.0:${PORTS.http}`,
-                `--remote-write.address=0.0.0.0:${PORTS.remoteWrite}`,
+                `--grpc-address=0.0.0.0:${THANOS_PORTS.grpc}`,
+                `--http-address=0.0.0.0:${THANOS_PORTS.http}`,
+                `--remote-write.address=0.0.0.0:${THANOS_PORTS.remoteWrite}`,
                 '--tsdb.path=/var/thanos/receive',
                 `--tsdb.retention=${i.retention}`,
+                // Uploads every 2h block to object storage (upload is on whenever a bucket is configured).
+                `--objstore.config-file=${OBJSTORE_MOUNT_DIR}/${i.objstore.key}`,
                 `--receive.replication-factor=${i.replicationFactor}`,
                 `--receive.hashrings-file=${HASHRING_MOUNT_DIR}/${HASHRING_FILE}`,
                 `--receive.hashrings-algorithm=${i.algorithm}`,
                 `--receive.tenant-header=${TENANT_HEADER}`,
                 `--receive.default-tenant-id=${i.defaultTenant}`,
-                `--receive.local-endpoint=$(POD_NAME).${RECEIVE_NAME}.$(POD_NAMESPACE).svc.cluster.local:${PORTS.grpc}`,
-                '--label=replica="$(POD_NAME)"',
+                `--receive.local-endpoint=$(POD_NAME).${RECEIVE_NAME}.$(POD_NAMESPACE).svc.cluster.local:${THANOS_PORTS.grpc}`,
+                // Each replica's copy is labelled apart; Thanos Query deduplicates on this label.
+                `--label=${RECEIVE_REPLICA_LABEL}="$(POD_NAME)"`,
                 '--label=receive="true"',
               ],
               env: [
@@ -119,9 +151,12 @@ export function receiverManifests(i: ReceiverInput): unknown[] {
                 },
               ],
               ports: [
-                { name: 'grpc', containerPort: PORTS.grpc },
-                { name: 'http', containerPort: PORTS.http },
-                { name: 'remote-write', containerPort: PORTS.remoteWrite },
+                { name: 'grpc', containerPort: THANOS_PORTS.grpc },
+                { name: 'http', containerPort: THANOS_PORTS.http },
+                {
+                  name: 'remote-write',
+                  containerPort: THANOS_PORTS.remoteWrite,
+                },
               ],
               readinessProbe: {
                 httpGet: { path: '/-/ready', port: 'http' },
@@ -142,11 +177,17 @@ export function receiverManifests(i: ReceiverInput): unknown[] {
                   mountPath: HASHRING_MOUNT_DIR,
                   readOnly: true,
                 },
+                {
+                  name: 'objstore',
+                  mountPath: OBJSTORE_MOUNT_DIR,
+                  readOnly: true,
+                },
               ],
             },
           ],
           volumes: [
             { name: 'hashrings', configMap: { name: HASHRING_CONFIGMAP } },
+            { name: 'objstore', secret: { secretName: i.objstore.secretName } },
           ],
         },
       },
@@ -161,7 +202,7 @@ export function receiverManifests(i: ReceiverInput): unknown[] {
       ],
     },
   };
-  return [headless, statefulSet];
+  return [headless, write, statefulSet];
 }
 
 /**
@@ -182,7 +223,7 @@ export function receiverPlacementPatch() {
               maxSkew: 1,
               topologyKey: 'kubernetes.io/hostname',
               whenUnsatisfiable: 'ScheduleAnyway',
-              labelSelector: { matchLabels: labels },
+              labelSelector: { matchLabels: receiverLabels },
             },
           ],
         },

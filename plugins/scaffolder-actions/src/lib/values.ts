@@ -2,11 +2,43 @@
  * Helm values builders. Every key written here was checked against the real charts' values.yaml
  * (prometheus-community/helm-charts: charts/prometheus, charts/kube-prometheus-stack).
  */
+import { InputError } from '@backstage/errors';
 import { TENANT_HEADER } from './names';
 
 /** Where the agent finds remote-write credentials and CA (mounted from Secrets via server.extraSecretMounts). */
 export const AUTH_MOUNT = '/etc/prometheus/remote-write-auth';
 export const CA_MOUNT = '/etc/prometheus/remote-write-ca';
+
+/**
+ * The `prometheus` chart ships Prometheus v3 from chart 26.0.0 (appVersion v3.0.0; 25.x ships v2, e.g.
+ * 25.11.0 -> v2.49.1). v3 dropped `--enable-feature=agent` for `--agent` (prometheus docs/migration.md)
+ * and, not in agent mode, exits on the agent-only `--storage.agent.path`. Chart versions below 25.0.0
+ * were not checked for the keys written here, so they are refused.
+ */
+export const AGENT_CHART_RANGE = { min: 25, firstV3: 26 } as const;
+
+/** Major version of the Prometheus a `prometheus` chart version ships (the version is schema-checked semver). */
+export function prometheusMajorOfChart(chartVersion: string): 2 | 3 {
+  const major = Number(chartVersion.replace(/^v/, '').split('.')[0]);
+  if (major < AGENT_CHART_RANGE.min) {
+    throw new InputError(
+      `prometheus chart ${chartVersion} is older than ${AGENT_CHART_RANGE.min}.0.0, whose values this action was checked against; use 25.x (Prometheus v2) or >= 26.0.0 (Prometheus v3)`,
+    );
+  }
+  return major >= AGENT_CHART_RANGE.firstV3 ? 3 : 2;
+}
+
+/** Command line of the agent: the chart's default (server) flags replaced by agent-mode ones. */
+export function agentFlags(chartVersion: string): string[] {
+  return [
+    prometheusMajorOfChart(chartVersion) === 3
+      ? '--agent'
+      : '--enable-feature=agent',
+    '--config.file=/etc/config/prometheus.yml',
+    '--storage.agent.path=/data',
+    '--web.enable-lifecycle',
+  ];
+}
 
 /**
  * Base values that turn the `prometheus` chart into a Prometheus AGENT.
@@ -15,16 +47,9 @@ export const CA_MOUNT = '/etc/prometheus/remote-write-ca';
  * them; null does not survive kustomize's helm values handling, [] does) and disabling alertmanager (agent
  * mode rejects an `alerting` section, which the chart renders while alertmanager is enabled).
  */
-export function agentBaseValues() {
+export function agentBaseValues(chartVersion: string) {
   return {
-    server: {
-      defaultFlagsOverride: [
-        '--enable-feature=agent',
-        '--config.file=/etc/config/prometheus.yml',
-        '--storage.agent.path=/data',
-        '--web.enable-lifecycle',
-      ],
-    },
+    server: { defaultFlagsOverride: agentFlags(chartVersion) },
     serverFiles: { 'prometheus.yml': { rule_files: [] } },
     alertmanager: { enabled: false },
     'prometheus-pushgateway': { enabled: false },
@@ -50,6 +75,7 @@ export type RemoteWriteTls = {
 
 export type AgentOverlayInput = {
   cluster: string;
+  chartVersion: string;
   externalLabels: Record<string, string>;
   remoteWriteUrl: string;
   tenant: string;
@@ -60,6 +86,7 @@ export type AgentOverlayInput = {
     maxShards: number;
     maxSamplesPerSend: number;
     batchSendDeadline: string;
+    retryOnHttp429: boolean;
   };
   dropMetrics: string[];
   memoryRequest: string;
@@ -111,6 +138,10 @@ export function agentOverlayValues(i: AgentOverlayInput) {
     max_shards: i.queue.maxShards,
     max_samples_per_send: i.queue.maxSamplesPerSend,
     batch_send_deadline: i.queue.batchSendDeadline,
+    // Thanos Receive answers 429 when a tenant is above its active-series limit. Prometheus' default
+    // (false, v2 and v3) drops such a batch as failed; retrying keeps it in the WAL-backed queue until
+    // the limit is raised, showing up as pending/retried instead of lost.
+    retry_on_http_429: i.queue.retryOnHttp429,
   };
   if (i.dropMetrics.length) {
     remoteWrite.write_relabel_configs = i.dropMetrics.map(regex => ({
@@ -122,6 +153,8 @@ export function agentOverlayValues(i: AgentOverlayInput) {
 
   return {
     server: {
+      // Set per overlay, not only in the shared base: the base may be older than this overlay's chart.
+      defaultFlagsOverride: agentFlags(i.chartVersion),
       global: { external_labels: { ...i.externalLabels, cluster: i.cluster } },
       remoteWrite: [remoteWrite],
       resources: {
@@ -137,6 +170,35 @@ function secretMount(name: string, mountPath: string, secretName: string) {
   return { name, mountPath, secretName, readOnly: true };
 }
 
+/**
+ * Grafana values of a central cluster (grafana sub-chart 7.3.x of kube-prometheus-stack 58.0.0):
+ * - `testFramework.enabled: false`: the chart's `helm test` Pod is a Helm hook, which `helm template`
+ *   (kustomize, ArgoCD) renders as an ordinary Pod to deploy;
+ * - Thanos Query as the default datasource (deduplicated, every cluster), the local Prometheus kept
+ *   as a second, non-default one (only one default per organisation is allowed).
+ */
+export function centralGrafanaValues(queryUrl?: string) {
+  return {
+    testFramework: { enabled: false },
+    ...(queryUrl
+      ? {
+          sidecar: { datasources: { isDefaultDatasource: false } },
+          additionalDataSources: [
+            {
+              name: 'Thanos Query',
+              uid: 'thanos-query',
+              type: 'prometheus',
+              access: 'proxy',
+              url: queryUrl,
+              isDefault: true,
+              jsonData: { prometheusType: 'Thanos' },
+            },
+          ],
+        }
+      : {}),
+  };
+}
+
 /** Fleet-wide kube-prometheus-stack defaults for central clusters. */
 export function centralBaseValues() {
   return {
@@ -147,6 +209,7 @@ export function centralBaseValues() {
         podMonitorSelectorNilUsesHelmValues: false,
       },
     },
+    grafana: centralGrafanaValues(),
   };
 }
 
@@ -154,13 +217,19 @@ export type CentralOverlayInput = {
   cluster: string;
   externalLabels: Record<string, string>;
   tenant: string;
-  /** In-cluster remote-write URL of the local Thanos Receive. */
+  /** In-cluster remote-write URL of the local Thanos Receive (ready receivers only). */
   receiveUrl: string;
+  /** In-cluster HTTP URL of the central's Thanos Query. */
+  queryUrl: string;
   prometheusMemoryRequest: string;
   prometheusMemoryLimit: string;
 };
 
-/** Per-cluster kube-prometheus-stack values: the central Prometheus labels itself and writes into the local Receive. */
+/**
+ * Per-cluster kube-prometheus-stack values: the central Prometheus labels itself and writes into the
+ * local Receive; Grafana reads through Thanos Query. Grafana's values are repeated here because the
+ * shared base may predate them.
+ */
 export function centralOverlayValues(i: CentralOverlayInput) {
   return {
     prometheus: {
@@ -179,5 +248,6 @@ export function centralOverlayValues(i: CentralOverlayInput) {
         },
       },
     },
+    grafana: centralGrafanaValues(i.queryUrl),
   };
 }
