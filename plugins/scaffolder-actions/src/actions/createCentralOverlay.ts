@@ -114,30 +114,48 @@ const inputShape = {
     .describe(
       'Thanos Query (deduplicates the replicas); Grafana and the Fleet Monitoring backend point at it',
     ),
+  // One object with a refinement rather than a union: the scaffolder checks input against the JSON
+  // schema first, and a union's error ("not any of subschema 0, 1") would not name the missing field.
   edgeEntryPoint: z
-    .discriminatedUnion('type', [
-      z.object({
-        type: z.literal('ingress'),
-        host: hostName.describe(
-          'Host the edges remote-write to: https://<host>/api/v1/receive',
+    .object({
+      type: z
+        .enum(['ingress', 'loadBalancer'])
+        .describe(
+          'ingress: an Ingress with TLS (needs host and tlsSecretName); loadBalancer: a LoadBalancer Service',
         ),
-        tlsSecretName: secretName.describe(
-          'TLS Secret (tls.crt, tls.key) for that host; not created here',
+      host: hostName
+        .optional()
+        .describe(
+          'Ingress host; edges remote-write to https://<host>/api/v1/receive',
         ),
-        ingressClassName: z
-          .string()
-          .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/)
-          .max(253)
-          .optional(),
-        annotations,
-      }),
-      z.object({
-        type: z.literal('loadBalancer'),
-        annotations: annotations.describe(
-          'Service annotations, e.g. TLS termination at the cloud load balancer',
+      tlsSecretName: secretName
+        .optional()
+        .describe(
+          'Ingress TLS Secret (tls.crt, tls.key) for that host; not created here',
         ),
-      }),
-    ])
+      ingressClassName: z
+        .string()
+        .regex(
+          /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/,
+          'must be an IngressClass name',
+        )
+        .max(253)
+        .optional(),
+      annotations: annotations.describe(
+        'Annotations of the Ingress or Service, e.g. TLS termination at a cloud load balancer',
+      ),
+    })
+    .superRefine((e, c) => {
+      if (e.type !== 'ingress') return;
+      for (const key of ['host', 'tlsSecretName'] as const) {
+        if (!e[key])
+          c.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `an ingress entry point needs ${key}`,
+          });
+      }
+    })
     .describe(
       'How edge agents reach the ready receivers from outside: an Ingress with TLS, or a LoadBalancer Service',
     ),
@@ -196,7 +214,17 @@ export async function planCentralOverlay(
       'replicationFactor 1: losing one receiver loses the samples it holds; 3 is recommended for HA',
     );
   }
-  const entryPoint: EntryPoint = input.edgeEntryPoint;
+  const e = input.edgeEntryPoint;
+  const entryPoint: EntryPoint =
+    e.type === 'ingress'
+      ? {
+          type: 'ingress',
+          host: e.host!,
+          tlsSecretName: e.tlsSecretName!,
+          ingressClassName: e.ingressClassName,
+          annotations: e.annotations,
+        }
+      : { type: 'loadBalancer', annotations: e.annotations };
   if (entryPoint.type === 'loadBalancer') {
     warnings.push(
       'edge entry point is a LoadBalancer on the plain-HTTP remote-write port: terminate TLS at the load balancer (annotations) or edges send samples and credentials in clear text',
