@@ -2,6 +2,8 @@ import {
   HASHRING_CONFIGMAP,
   HASHRING_KEY,
   RECEIVE_REPLICA_LABEL,
+  RECEIVE_SELECTOR,
+  THANOS_PORTS,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -206,6 +208,24 @@ describe('fleet:overlay:create-central', () => {
         url: 'http://thanos-query.monitoring.svc.cluster.local:10902',
       }),
     ]);
+  }, 60_000);
+
+  it("renders what the backend's Kubernetes view looks for by default (the same shared names): hashring ConfigMap and key, receiver pod label, gRPC port", async () => {
+    await runAction(action, ws, { cluster: 'cluster-01-central', ...required });
+    const docs = renderWithKustomize(ws, OVERLAY);
+    // The backend's defaults (config/kubernetes.ts) are these constants; today's literal value:
+    expect(HASHRING_CONFIGMAP).toBe('thanos-receive-hashring');
+    const cm = find(docs, 'ConfigMap', HASHRING_CONFIGMAP);
+    const endpoints = JSON.parse(cm.data[HASHRING_KEY])[0].endpoints;
+    const sts = find(docs, 'StatefulSet', 'thanos-receive');
+    const [key, value] = RECEIVE_SELECTOR.split('=');
+    expect(sts.spec.template.metadata.labels[key]).toBe(value);
+    // The view matches an endpoint to a pod by its first DNS label and the configured gRPC port.
+    for (const e of endpoints) {
+      expect(e).toMatch(
+        new RegExp(`^thanos-receive-\\d+\\..*:${THANOS_PORTS.grpc}$`),
+      );
+    }
   }, 60_000);
 
   it('the stand-in chart renders the Grafana test Pod without our values (guards the chart fact)', async () => {
