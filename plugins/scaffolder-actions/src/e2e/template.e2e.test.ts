@@ -59,6 +59,9 @@ describe('templates/new-cluster through the real scaffolder backend (dry-run)', 
       argocdDestination: 'cluster-02-edge',
     });
     expect(status).toBe(200);
+    expect(JSON.stringify(body.output)).toContain(
+      'Edge cluster: no central endpoints.',
+    );
     const messages = body.log.map(l => l.body.message).join('\n');
     expect(messages).toContain('insecure_skip_verify');
     // The PR step is skipped on dry-runs (no GitHub module, no network needed).
@@ -160,8 +163,12 @@ describe('templates/new-cluster through the real scaffolder backend (dry-run)', 
       ingressTlsSecretName: 'receive-tls',
     });
     expect(status).toBe(200);
-    expect(JSON.stringify(body.output)).toContain(
-      'https://receive.example.com/api/v1/receive',
+    const outputText = JSON.stringify(body.output);
+    expect(outputText).toContain(
+      'Edge agents remote-write to `https://receive.example.com/api/v1/receive`',
+    );
+    expect(outputText).toContain(
+      'http://thanos-query.monitoring.svc.cluster.local:10902',
     );
     const dir = makeTempDir();
     dirs.push(dir);
