@@ -229,12 +229,14 @@ describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query
       'sim-0004': 'no-data', // silent for 40 min
       'sim-0005': 'healthy',
       'sim-0006': 'healthy',
+      // Known from a catalog Resource only: listed as never seen, its name kept as a label value.
+      'x"} or vector(1) or up{a="': 'no-data',
     });
     expect(res.body.counts).toMatchObject({
       healthy: 2,
       degraded: 1,
       failing: 2,
-      'no-data': 1,
+      'no-data': 2,
     });
     // Three PromQL queries and Thanos Query's /stores (the receivers' tenants).
     expect(thanos.requests - before).toBe(4);

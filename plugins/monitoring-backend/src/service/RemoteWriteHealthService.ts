@@ -11,6 +11,7 @@ import {
   ClusterHealth,
   countStates,
   FleetSummary,
+  QueueStats,
   SelectorError,
   UpstreamErrorInfo,
 } from '@fleet-monitoring/plugin-monitoring-common';
@@ -19,6 +20,7 @@ import { applyLateStats, observeFleet } from '../health/observe';
 import {
   ClusterObservation,
   evaluateRemoteWrite,
+  QueueObservation,
   unknownFromLastKnown,
 } from '../health/remoteWrite';
 import {
@@ -56,6 +58,32 @@ export interface RemoteWriteHealthOptions {
   cache?: CacheService;
   catalog?: ClusterCatalog;
   onUpstreamQueries?: UpstreamQueriesHook;
+}
+
+/** A queue as the API shows it: without the hold-down bookkeeping. */
+function publicQueue(q: QueueObservation): QueueStats {
+  const {
+    name,
+    url,
+    samplesPerSecond,
+    failedPerSecond,
+    failureRatio,
+    lagSeconds,
+    shards,
+    desiredShards,
+    maxShards,
+  } = q;
+  return {
+    name,
+    url,
+    samplesPerSecond,
+    failedPerSecond,
+    failureRatio,
+    lagSeconds,
+    shards,
+    desiredShards,
+    maxShards,
+  };
 }
 
 /** A cluster name from the `fleet-monitoring.io/cluster` annotation, or a 400 that says how to fix it. */
@@ -300,15 +328,7 @@ export class RemoteWriteHealthService {
             ...health,
             stats: {
               ...health.stats,
-              queues: obs.queues.map(
-                ({
-                  failureRatioHeld,
-                  lagHeld,
-                  shardsOver,
-                  shardsOverHeld,
-                  ...q
-                }) => q,
-              ),
+              queues: obs.queues.map(publicQueue),
             },
             instance: name,
             range,

@@ -58,7 +58,7 @@ describe('PromQL builders', () => {
     );
     expect(q).not.toMatch(/up\{__name__/);
     expect(q).toContain(
-      'timestamp({__name__="http_requests_total",job="checkout"})',
+      'timestamp(label_replace({__name__="http_requests_total",job="checkout"}, "fleet_monitoring_metric", "$1", "__name__", "(.+)"))',
     );
     expect(manualCheckQuery(parseSelector('__name__="x"'), 'cluster')).toBe(
       'count by (cluster) ({__name__="x"})',

@@ -381,12 +381,15 @@ export function metricsArrivingQuery(
   const s = formatMatchers(matchers);
   const up = upSelector(matchers);
   const by = `by (${clusterLabel})`;
+  // timestamp() drops the metric name; keep it in a plain label first, or two metrics of one
+  // target would collide ("vector cannot contain metrics with the same labelset").
+  const named = `label_replace({${s}}, "fleet_monitoring_metric", "$1", "__name__", "(.+)")`;
   const parts: Array<[string, string]> = [
     ['series', `count ${by} ({${s}})`],
     // Exact when fresh; a 1 h subquery finds clusters that went quiet, with their last sample time.
     [
       'last_seen',
-      `max ${by} (timestamp({${s}})) or max ${by} (max_over_time(timestamp({${s}})[1h:1m]))`,
+      `max ${by} (timestamp(${named})) or max ${by} (max_over_time(timestamp(${named})[1h:1m]))`,
     ],
   ];
   if (up) {
