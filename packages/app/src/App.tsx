@@ -3,8 +3,10 @@ import { createFrontendModule } from '@backstage/frontend-plugin-api';
 import { SignInPageBlueprint } from '@backstage/plugin-app-react';
 import { SignInPage } from '@backstage/core-components';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
+import scaffolderPlugin from '@backstage/plugin-scaffolder/alpha';
+import searchPlugin from '@backstage/plugin-search/alpha';
 import techdocsPlugin from '@backstage/plugin-techdocs/alpha';
-import fleetMonitoringPlugin from '@fleet-monitoring/plugin-monitoring/alpha';
+import fleetMonitoringPlugin from '@fleet-monitoring/plugin-monitoring';
 
 /** Guest sign-in (the backend runs the guest auth provider); signs in without a click. */
 const signInModule = createFrontendModule({
@@ -20,11 +22,18 @@ const signInModule = createFrontendModule({
   ],
 });
 
+/**
+ * The whole product in one app: the catalog with our entity cards, the fleet page, TechDocs (the
+ * handbook our cards link to, /docs/default/system/fleet-monitoring/...), the scaffolder with our
+ * "new cluster" template (/create; dry-run it at /create/edit) and search over the catalog and the
+ * handbook (/search).
+ */
 const app = createApp({
-  // TechDocs renders the handbook our cards link to (/docs/default/system/fleet-monitoring/...).
   features: [
     catalogPlugin,
     techdocsPlugin,
+    scaffolderPlugin,
+    searchPlugin,
     fleetMonitoringPlugin,
     signInModule,
   ],

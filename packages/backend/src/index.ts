@@ -1,7 +1,10 @@
 /**
- * The dev backend behind `npm start`: auth (guest), catalog, permissions (allow all), scaffolder,
- * TechDocs (serves the handbook that scripts/build-techdocs.mjs builds; `techdocs.builder: external`)
- * and the Fleet Monitoring plugins, on in-memory SQLite. Not a production setup.
+ * The dev backend behind `npm start`: auth (guest), catalog, permissions (allow all), scaffolder
+ * (with our fleet:* actions; templates/new-cluster is a catalog location), search over the catalog
+ * and the TechDocs handbook (in-memory Lunr engine), TechDocs (serves the handbook that
+ * scripts/build-techdocs.mjs builds; `techdocs.builder: external`), the MCP actions backend (exposes
+ * the actions plugins register, ours included) and the Fleet Monitoring plugins, on in-memory SQLite.
+ * Not a production setup.
  */
 import { createBackend } from '@backstage/backend-defaults';
 
@@ -19,6 +22,12 @@ backend.add(
 );
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@backstage/plugin-techdocs-backend'));
+// Search: no search engine configured means Lunr in memory; the collators index the catalog and
+// the built handbook (TechDocs' search_index.json, which mkdocs writes).
+backend.add(import('@backstage/plugin-search-backend'));
+backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
 backend.add(import('@fleet-monitoring/plugin-monitoring-backend'));
 backend.add(import('@fleet-monitoring/plugin-scaffolder-backend-module-fleet'));
 

@@ -1,36 +1,39 @@
 /**
- * Fleet Monitoring frontend plugin (legacy frontend system). The new frontend system's plugin is the
- * default export of `@fleet-monitoring/plugin-monitoring/alpha`.
+ * Fleet Monitoring frontend plugin. The default export is the plugin for Backstage's new frontend
+ * system (`createApp({ features: [fleetMonitoringPlugin] })`); legacy apps import
+ * `@fleet-monitoring/plugin-monitoring/legacy`.
  *
  * @packageDocumentation
  */
+export { default } from './plugin';
 export {
-  fleetMonitoringPlugin,
-  FleetMonitoringPage,
-  EntityRemoteWriteCard,
-  EntityThanosCard,
-  EntityMetricsArrivingCard,
-  EntityArgocdCard,
+  fleetMonitoringApi,
+  fleetPage,
+  remoteWriteCard,
+  thanosCard,
+  metricsArrivingCard,
+  argocdCard,
+  kubernetesCard,
+  fleetPageRouteRef,
 } from './plugin';
-export { fleetPageRouteRef } from './routes';
 export {
   fleetMonitoringApiRef,
   FleetMonitoringClient,
-  FleetMonitoringError,
-  isFleetMonitoringError,
+  upstreamOfError,
 } from './api';
 export type { FleetMonitoringApi } from './api';
 export {
-  Sparkline,
+  TimeSeriesChart,
   StateBadge,
   ReasonList,
   DEFAULT_DOCS_BASE_URL,
 } from './components/common';
-export type { SparklineProps } from './components/common';
-// Availability checks for EntitySwitch, re-exported so one import is enough.
+export type { TimeSeriesChartProps } from './components/common';
+// Availability checks, re-exported so one import is enough.
 export {
   isRemoteWriteAvailable,
   isThanosAvailable,
   isMetricsArrivingAvailable,
   isArgocdAvailable,
+  isKubernetesAvailable,
 } from '@fleet-monitoring/plugin-monitoring-common';

@@ -1,3 +1,11 @@
+/**
+ * Fleet Monitoring for the legacy frontend system (`createPlugin`). New apps use the package's
+ * default export instead. Options: `fleetMonitoring.docsBaseUrl` in app-config (the new system takes
+ * it as extension config).
+ *
+ * @packageDocumentation
+ */
+
 import {
   createApiFactory,
   createComponentExtension,
@@ -9,7 +17,7 @@ import {
 import { fleetMonitoringApiRef, FleetMonitoringClient } from './api';
 import { fleetPageRouteRef } from './routes';
 
-/** Fleet Monitoring for the legacy frontend system (`@fleet-monitoring/plugin-monitoring/alpha` for the new one). */
+/** The legacy plugin; its page and cards below are its extensions. */
 export const fleetMonitoringPlugin = createPlugin({
   id: 'fleet-monitoring',
   apis: [
@@ -66,6 +74,17 @@ export const EntityMetricsArrivingCard = fleetMonitoringPlugin.provide(
   }),
 );
 
+/** Receive/agent pods and the hashring of the entity's cluster; use behind `isKubernetesAvailable`. */
+export const EntityKubernetesCard = fleetMonitoringPlugin.provide(
+  createComponentExtension({
+    name: 'EntityKubernetesCard',
+    component: {
+      lazy: () =>
+        import('./components/KubernetesCard').then(m => m.KubernetesCard),
+    },
+  }),
+);
+
 /** The entity's ArgoCD applications; use behind `isArgocdAvailable`. */
 export const EntityArgocdCard = fleetMonitoringPlugin.provide(
   createComponentExtension({
@@ -75,3 +94,15 @@ export const EntityArgocdCard = fleetMonitoringPlugin.provide(
     },
   }),
 );
+
+export { fleetPageRouteRef } from './routes';
+export { fleetMonitoringApiRef, FleetMonitoringClient } from './api';
+export type { FleetMonitoringApi } from './api';
+// Availability checks for EntitySwitch, re-exported so one import is enough.
+export {
+  isRemoteWriteAvailable,
+  isThanosAvailable,
+  isMetricsArrivingAvailable,
+  isArgocdAvailable,
+  isKubernetesAvailable,
+} from '@fleet-monitoring/plugin-monitoring-common';

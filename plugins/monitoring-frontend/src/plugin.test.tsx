@@ -8,12 +8,13 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { screen, waitFor } from '@testing-library/react';
 import plugin, {
   argocdCard,
+  fleetMonitoringApi,
   fleetPage,
+  kubernetesCard,
   metricsArrivingCard,
   remoteWriteCard,
   thanosCard,
-  fleetMonitoringApi,
-} from './alpha';
+} from './index';
 import { fleetMonitoringApiRef, type FleetMonitoringApi } from './api';
 import {
   bareEntity,
@@ -21,10 +22,14 @@ import {
   receiveEntity,
   serviceEntity,
 } from './__fixtures__/entities';
-import { fleetSummary, healthyDetail } from './__fixtures__/responses';
+import {
+  degradedDetail,
+  fleetSummary,
+  healthyDetail,
+} from './__fixtures__/responses';
 
-const fakeApi = () => ({
-  getRemoteWrite: jest.fn(async (_ref: unknown) => healthyDetail),
+const fakeApi = (detail = healthyDetail) => ({
+  getRemoteWrite: jest.fn(async (_ref: unknown) => detail),
   getInstances: jest.fn(async () => ({
     thanos: [{ name: 'demo' }],
     argocd: [],
@@ -32,21 +37,25 @@ const fakeApi = () => ({
   })),
   getFleetSummary: jest.fn(async (_instance: string) => fleetSummary),
 });
+const apis = (api: ReturnType<typeof fakeApi>) =>
+  [[fleetMonitoringApiRef, api as unknown as FleetMonitoringApi]] as const;
 
-describe('new frontend system plugin', () => {
-  it('is the fleet-monitoring plugin with an API, a page and four entity cards', () => {
-    expect(plugin.id).toBe('fleet-monitoring');
-    const ids = [
+describe('the default export: the new frontend system plugin', () => {
+  it('is the fleet-monitoring plugin with an API, a page and five entity cards', () => {
+    expect(plugin.pluginId).toBe('fleet-monitoring');
+    const kinds = [
       fleetMonitoringApi,
       fleetPage,
       remoteWriteCard,
       thanosCard,
       metricsArrivingCard,
       argocdCard,
+      kubernetesCard,
     ].map(e => String((e as any).kind ?? ''));
-    expect(ids).toEqual([
+    expect(kinds).toEqual([
       'api',
       'page',
+      'entity-card',
       'entity-card',
       'entity-card',
       'entity-card',
@@ -55,12 +64,13 @@ describe('new frontend system plugin', () => {
   });
 
   it.each([
-    ['remote-write', remoteWriteCard, [clusterEntity]],
+    ['remote-write', remoteWriteCard, [clusterEntity, receiveEntity]],
     ['thanos', thanosCard, [receiveEntity]],
     ['metrics-arriving', metricsArrivingCard, [serviceEntity]],
     ['argocd', argocdCard, [clusterEntity, serviceEntity]],
+    ['kubernetes', kubernetesCard, [receiveEntity]],
   ] as const)(
-    'the %s card shows only on entities with its annotation',
+    'the %s card shows only on entities with its annotations',
     (_name, card, matching) => {
       const tester = createExtensionTester(card as any);
       const filter = tester.get(
@@ -72,7 +82,10 @@ describe('new frontend system plugin', () => {
         serviceEntity,
         bareEntity,
       ]) {
-        expect(filter(e)).toBe((matching as readonly any[]).includes(e));
+        expect({ entity: e.metadata.name, shown: filter(e) }).toEqual({
+          entity: e.metadata.name,
+          shown: (matching as readonly any[]).includes(e),
+        });
       }
     },
   );
@@ -83,34 +96,43 @@ describe('new frontend system plugin', () => {
     const element = tester.get(coreExtensionData.reactElement);
     await renderInTestApp(
       <EntityProvider entity={clusterEntity}>{element}</EntityProvider>,
-      {
-        apis: [[fleetMonitoringApiRef, api as unknown as FleetMonitoringApi]],
-      },
+      { apis: apis(api) },
     );
     expect(await screen.findByText('Healthy')).toBeInTheDocument();
     expect(api.getRemoteWrite).toHaveBeenCalledTimes(1);
   });
 
-  it('the fleet page is routable at /fleet-monitoring and renders the table', async () => {
+  it('takes the docs base URL as extension config', async () => {
+    const api = fakeApi(degradedDetail);
+    const tester = createExtensionTester(remoteWriteCard, {
+      config: { docsBaseUrl: 'https://handbook.example.com/fleet' },
+    });
+    await renderInTestApp(
+      <EntityProvider entity={clusterEntity}>
+        {tester.get(coreExtensionData.reactElement)}
+      </EntityProvider>,
+      { apis: apis(api) },
+    );
+    expect(
+      await screen.findByRole('link', {
+        name: 'How to fix: Remote write is retrying',
+      }),
+    ).toHaveAttribute(
+      'href',
+      'https://handbook.example.com/fleet/troubleshooting/remote-write/#remote-write-retrying',
+    );
+  });
+
+  it('the fleet page is routable at /fleet-monitoring, with a title for the nav, and renders the table', async () => {
     const api = fakeApi();
     const tester = createExtensionTester(fleetPage);
     expect(tester.get(coreExtensionData.routePath)).toBe('/fleet-monitoring');
-    await renderInTestApp(tester.reactElement(), {
-      apis: [[fleetMonitoringApiRef, api as unknown as FleetMonitoringApi]],
-    });
+    expect(tester.get(coreExtensionData.title)).toBe('Fleet monitoring');
+    await renderInTestApp(tester.reactElement(), { apis: apis(api) });
     await waitFor(() =>
       expect(api.getFleetSummary).toHaveBeenCalledWith('demo'),
     );
-  });
-});
-
-describe('fleet page without the catalog', () => {
-  it('falls back to the catalog default path for cluster links', async () => {
-    const api = fakeApi();
-    const tester = createExtensionTester(fleetPage);
-    await renderInTestApp(tester.reactElement(), {
-      apis: [[fleetMonitoringApiRef, api as unknown as FleetMonitoringApi]],
-    });
+    // No catalog in this app: cluster links fall back to the catalog's default path.
     expect(
       await screen.findByRole('link', { name: 'cluster-02-edge' }),
     ).toHaveAttribute('href', '/catalog/default/resource/cluster-02-edge');

@@ -1,9 +1,15 @@
 /**
- * Fleet Monitoring for Backstage's new frontend system.
+ * Fleet Monitoring for Backstage's new frontend system: the package's default export.
  *
- * @packageDocumentation
+ * Extensions (ids as in `app.extensions` of app-config):
+ * - `api:fleet-monitoring`: the backend client.
+ * - `page:fleet-monitoring`: the fleet page at /fleet-monitoring, with its nav item.
+ * - `entity-card:fleet-monitoring/{remote-write,thanos,metrics-arriving,argocd,kubernetes}`: shown only
+ *   on entities with the card's annotations.
+ * The page and every card take `config.docsBaseUrl`: where the "How to fix" links point.
  */
-
+import type { ReactNode } from 'react';
+import { z } from 'zod';
 import {
   ApiBlueprint,
   createFrontendPlugin,
@@ -13,17 +19,33 @@ import {
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import type { Entity } from '@backstage/catalog-model';
+// MUI only for the icon: @backstage/ui ships no icon set of its own.
 import MonitorIcon from '@material-ui/icons/Timeline';
 import {
   isArgocdAvailable,
+  isKubernetesAvailable,
   isMetricsArrivingAvailable,
   isRemoteWriteAvailable,
   isThanosAvailable,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import { fleetMonitoringApiRef, FleetMonitoringClient } from './api';
+import { DocsBaseUrlContext } from './components/common/docs';
 
 /** Route of the fleet page in the new frontend system. */
 export const fleetPageRouteRef = createRouteRef();
+
+/** The extension config every page and card of the plugin accepts. */
+const docsConfigSchema = {
+  /** Base URL of the handbook the "How to fix" links point into; default `/docs/default/system/fleet-monitoring/`. */
+  docsBaseUrl: z.string().optional(),
+};
+
+const withDocs = (docsBaseUrl: string | undefined, element: ReactNode) => (
+  <DocsBaseUrlContext.Provider value={docsBaseUrl}>
+    {element}
+  </DocsBaseUrlContext.Provider>
+);
 
 export const fleetMonitoringApi = ApiBlueprint.make({
   params: defineParams =>
@@ -35,54 +57,70 @@ export const fleetMonitoringApi = ApiBlueprint.make({
     }),
 });
 
-export const fleetPage = PageBlueprint.make({
-  params: {
-    path: '/fleet-monitoring',
-    title: 'Fleet monitoring',
-    icon: <MonitorIcon fontSize="inherit" />,
-    routeRef: fleetPageRouteRef,
-    // The page brings its own Backstage header.
-    noHeader: true,
-    loader: () => import('./components/FleetPage').then(m => <m.FleetPage />),
+export const fleetPage = PageBlueprint.makeWithOverrides({
+  configSchema: docsConfigSchema,
+  factory(originalFactory, { config }) {
+    return originalFactory({
+      path: '/fleet-monitoring',
+      title: 'Fleet monitoring',
+      icon: <MonitorIcon fontSize="inherit" />,
+      routeRef: fleetPageRouteRef,
+      loader: () =>
+        import('./components/FleetPage').then(m =>
+          withDocs(config.docsBaseUrl, <m.FleetPage noHeader />),
+        ),
+    });
   },
 });
 
-export const remoteWriteCard = EntityCardBlueprint.make({
-  name: 'remote-write',
-  params: {
-    filter: isRemoteWriteAvailable,
-    loader: () =>
-      import('./components/RemoteWriteCard').then(m => <m.RemoteWriteCard />),
-  },
-});
+/** An entity card shown on entities `filter` accepts, with the docs base URL from its config. */
+function entityCard(
+  name: string,
+  filter: (entity: Entity) => boolean,
+  load: () => Promise<JSX.Element>,
+) {
+  return EntityCardBlueprint.makeWithOverrides({
+    name,
+    configSchema: docsConfigSchema,
+    factory(originalFactory, { config }) {
+      return originalFactory({
+        filter,
+        loader: () => load().then(card => withDocs(config.docsBaseUrl, card)),
+      });
+    },
+  });
+}
 
-export const thanosCard = EntityCardBlueprint.make({
-  name: 'thanos',
-  params: {
-    filter: isThanosAvailable,
-    loader: () => import('./components/ThanosCard').then(m => <m.ThanosCard />),
-  },
-});
+export const remoteWriteCard = entityCard(
+  'remote-write',
+  isRemoteWriteAvailable,
+  () => import('./components/RemoteWriteCard').then(m => <m.RemoteWriteCard />),
+);
 
-export const metricsArrivingCard = EntityCardBlueprint.make({
-  name: 'metrics-arriving',
-  params: {
-    filter: isMetricsArrivingAvailable,
-    loader: () =>
-      import('./components/MetricsArrivingCard').then(m => (
-        <m.MetricsArrivingCard />
-      )),
-  },
-});
+export const thanosCard = entityCard('thanos', isThanosAvailable, () =>
+  import('./components/ThanosCard').then(m => <m.ThanosCard />),
+);
 
-export const argocdCard = EntityCardBlueprint.make({
-  name: 'argocd',
-  params: {
-    filter: isArgocdAvailable,
-    loader: () => import('./components/ArgocdCard').then(m => <m.ArgocdCard />),
-  },
-});
+export const metricsArrivingCard = entityCard(
+  'metrics-arriving',
+  isMetricsArrivingAvailable,
+  () =>
+    import('./components/MetricsArrivingCard').then(m => (
+      <m.MetricsArrivingCard />
+    )),
+);
 
+export const argocdCard = entityCard('argocd', isArgocdAvailable, () =>
+  import('./components/ArgocdCard').then(m => <m.ArgocdCard />),
+);
+
+export const kubernetesCard = entityCard(
+  'kubernetes',
+  isKubernetesAvailable,
+  () => import('./components/KubernetesCard').then(m => <m.KubernetesCard />),
+);
+
+/** The Fleet Monitoring plugin for the new frontend system. */
 export default createFrontendPlugin({
   pluginId: 'fleet-monitoring',
   info: { packageJson: () => import('../package.json') },
@@ -94,5 +132,6 @@ export default createFrontendPlugin({
     thanosCard,
     metricsArrivingCard,
     argocdCard,
+    kubernetesCard,
   ],
 });

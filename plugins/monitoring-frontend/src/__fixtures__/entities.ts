@@ -24,6 +24,8 @@ export const receiveEntity: Entity = {
     annotations: {
       'fleet-monitoring.io/thanos-component': 'receive',
       'fleet-monitoring.io/thanos-selector': 'job="thanos-receive"',
+      // As in catalog-info.yaml: the receivers run in the central cluster (Kubernetes card).
+      'fleet-monitoring.io/cluster': 'cluster-01-central',
     },
   },
   spec: {

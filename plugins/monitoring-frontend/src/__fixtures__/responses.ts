@@ -1,3 +1,7 @@
+import {
+  OOM_KILLED_HINTS,
+  type KubernetesClusterView,
+} from '@fleet-monitoring/plugin-monitoring-common';
 import type {
   ArgocdEntityApps,
   ClusterDetail,
@@ -246,8 +250,14 @@ export const argocdApps: ArgocdEntityApps = {
 export const fleetSummary: FleetSummary = {
   instance: 'demo',
   generatedAt: new Date().toISOString(),
-  upstreamQueries: 1,
-  counts: { healthy: 2, degraded: 1, failing: 1, 'no-data': 0, unknown: 0 },
+  counts: {
+    healthy: 2,
+    recovering: 0,
+    degraded: 1,
+    failing: 1,
+    'no-data': 0,
+    unknown: 0,
+  },
   clusters: [
     {
       cluster: 'cluster-01-central',
@@ -306,4 +316,104 @@ export const fleetSummary: FleetSummary = {
       },
     },
   ],
+};
+
+const oomAt = new Date(Date.now() - 600_000).toISOString();
+
+/** Shaped like the backend's summarizePod/checkHashring output for the demo fleet's fault. */
+export const oomKilledView: KubernetesClusterView = {
+  cluster: 'cluster-01-central',
+  namespace: 'monitoring',
+  state: 'failing',
+  reasons: [
+    {
+      id: 'pod-oom-killed',
+      severity: 'critical',
+      message: `thanos-receive-1/thanos-receive was OOMKilled (exit code 137) at ${oomAt}; memory limit 2Gi, request 1Gi.`,
+      hints: [...OOM_KILLED_HINTS],
+    },
+    {
+      id: 'hashring-endpoint-missing',
+      severity: 'warning',
+      message:
+        'Receive pod thanos-receive-2 is not in any hashring of ConfigMap thanos-receive-hashrings (key hashrings.json), so it gets no writes.',
+      hints: [
+        "Add the pod's endpoint to the hashring (or let thanos-receive-controller regenerate it).",
+      ],
+    },
+  ],
+  receivePods: [0, 1, 2].map(i => ({
+    name: `thanos-receive-${i}`,
+    role: 'receive' as const,
+    phase: 'Running',
+    ready: true,
+    podIP: `10.0.1.${10 + i}`,
+    nodeName: 'node-a',
+    restarts: i === 1 ? 3 : 0,
+    containers: [
+      {
+        name: 'thanos-receive',
+        ready: true,
+        restartCount: i === 1 ? 3 : 0,
+        state: 'running' as const,
+        memoryRequest: '1Gi',
+        memoryLimit: '2Gi',
+        oomKilled: i === 1,
+        ...(i === 1
+          ? {
+              lastTerminationReason: 'OOMKilled',
+              lastTerminationExitCode: 137,
+              lastTerminationAt: oomAt,
+            }
+          : {}),
+      },
+    ],
+    state: i === 1 ? ('failing' as const) : ('healthy' as const),
+    reasons: [],
+  })),
+  agentPods: [
+    {
+      name: 'prometheus-agent-0',
+      role: 'agent',
+      phase: 'Running',
+      ready: true,
+      restarts: 0,
+      containers: [
+        {
+          name: 'prometheus',
+          ready: true,
+          restartCount: 0,
+          state: 'running',
+          memoryRequest: '256Mi',
+          memoryLimit: '512Mi',
+          oomKilled: false,
+        },
+      ],
+      state: 'healthy',
+      reasons: [],
+    },
+  ],
+  hashring: {
+    configMap: 'thanos-receive-hashrings',
+    key: 'hashrings.json',
+    hashrings: [
+      {
+        name: 'default',
+        endpoints: [
+          'thanos-receive-0.thanos-receive.monitoring.svc.cluster.local:10901',
+          'thanos-receive-1.thanos-receive.monitoring.svc.cluster.local:10901',
+          'thanos-receive-9.thanos-receive.monitoring.svc.cluster.local:10901',
+        ],
+      },
+    ],
+    missingPods: ['thanos-receive-2'],
+    unknownEndpoints: [
+      'thanos-receive-9.thanos-receive.monitoring.svc.cluster.local:10901',
+    ],
+    state: 'failing',
+    reasons: [],
+  },
+  errors: [],
+  upstreamCalls: 2,
+  generatedAt: new Date().toISOString(),
 };

@@ -4,6 +4,7 @@ import type {
   ClusterDetail,
   FleetSummary,
   InstancesResponse,
+  KubernetesClusterView,
   MetricsArriving,
   ThanosHealth,
 } from '@fleet-monitoring/plugin-monitoring-common';
@@ -12,7 +13,10 @@ import type {
   ArgocdHistoryResponse,
 } from '@fleet-monitoring/plugin-monitoring-common';
 
-/** Talks to the Fleet Monitoring backend (`/api/fleet-monitoring`). Every method is one request. */
+/**
+ * Talks to the Fleet Monitoring backend (`/api/fleet-monitoring`). Every method is one request; a
+ * non-2xx answer rejects with `ResponseError` from `@backstage/errors`.
+ */
 export interface FleetMonitoringApi {
   /** Configured Thanos, ArgoCD and Kubernetes instances. */
   getInstances(): Promise<InstancesResponse>;
@@ -35,6 +39,8 @@ export interface FleetMonitoringApi {
     instance: string,
     application: string,
   ): Promise<ArgocdHistoryResponse>;
+  /** Receive and agent pods of the entity's cluster, and the hashring compared with them. */
+  getKubernetes(entity: CompoundEntityRef): Promise<KubernetesClusterView>;
 }
 
 export const fleetMonitoringApiRef = createApiRef<FleetMonitoringApi>({

@@ -1,5 +1,10 @@
 import { FleetMonitoringClient } from './FleetMonitoringClient';
-import { FleetMonitoringError } from './FleetMonitoringError';
+import { ResponseError } from '@backstage/errors';
+import {
+  backendMessage,
+  statusOfError,
+  upstreamOfError,
+} from './upstreamError';
 
 const ref = { kind: 'Component', namespace: 'shop', name: 'check out' };
 
@@ -27,6 +32,7 @@ describe('FleetMonitoringClient', () => {
     await c.getMetricsArriving(ref);
     await c.getArgocd(ref);
     await c.getArgocdHistory(ref, 'demo', 'app/x');
+    await c.getKubernetes(ref);
     expect(urls).toEqual([
       'http://b/api/fleet-monitoring/instances',
       'http://b/api/fleet-monitoring/fleet/eu%201/summary',
@@ -35,10 +41,11 @@ describe('FleetMonitoringClient', () => {
       'http://b/api/fleet-monitoring/entity/component/shop/check%20out/metrics-arriving',
       'http://b/api/fleet-monitoring/entity/component/shop/check%20out/argocd',
       'http://b/api/fleet-monitoring/entity/component/shop/check%20out/argocd/demo/applications/app%2Fx/history',
+      'http://b/api/fleet-monitoring/entity/component/shop/check%20out/kubernetes',
     ]);
   });
 
-  it('turns Backstage error bodies into FleetMonitoringError', async () => {
+  it("rejects with Backstage's ResponseError, keeping the upstream the body names", async () => {
     const { c } = client(
       () =>
         new Response(
@@ -49,22 +56,24 @@ describe('FleetMonitoringClient', () => {
               upstream: 'argocd:demo',
               kind: 'unauthorized',
             },
+            response: { statusCode: 502 },
           }),
-          { status: 502 },
+          { status: 502, headers: { 'Content-Type': 'application/json' } },
         ),
     );
     const e = await c.getArgocd(ref).catch(x => x);
-    expect(e).toBeInstanceOf(FleetMonitoringError);
-    expect(e).toMatchObject({
-      status: 502,
-      errorName: 'BadGatewayError',
-      message: 'ArgoCD refused',
+    expect(ResponseError.is(e)).toBe(true);
+    expect(statusOfError(e)).toBe(502);
+    expect(backendMessage(e)).toBe('ArgoCD refused');
+    expect(upstreamOfError(e)).toEqual({
       upstream: 'argocd:demo',
       kind: 'unauthorized',
+      status: 502,
+      message: 'ArgoCD refused',
     });
   });
 
-  it('keeps a plain-text error body and reports network failures', async () => {
+  it('keeps a plain-text error body and lets network failures through', async () => {
     const { c } = client(
       () =>
         new Response('proxy exploded', {
@@ -72,14 +81,13 @@ describe('FleetMonitoringClient', () => {
           statusText: 'Service Unavailable',
         }),
     );
-    await expect(c.getInstances()).rejects.toMatchObject({
-      status: 503,
-      message: 'proxy exploded',
-    });
+    const e = await c.getInstances().catch(x => x);
+    expect(statusOfError(e)).toBe(503);
+    expect(upstreamOfError(e)).toBeUndefined();
+    expect(e.message).toMatch(/503/);
     const down = client(() => Promise.reject(new TypeError('Failed to fetch')));
-    await expect(down.c.getInstances()).rejects.toMatchObject({
-      status: 0,
-      message: /could not be reached: Failed to fetch/,
-    });
+    const network = await down.c.getInstances().catch(x => x);
+    expect(statusOfError(network)).toBeUndefined();
+    expect(backendMessage(network)).toBe('Failed to fetch');
   });
 });

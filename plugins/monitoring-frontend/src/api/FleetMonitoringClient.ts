@@ -1,18 +1,17 @@
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
+import { ResponseError } from '@backstage/errors';
 import type {
+  ArgocdEntityApps,
+  ArgocdHistoryResponse,
   ClusterDetail,
   FleetSummary,
   InstancesResponse,
+  KubernetesClusterView,
   MetricsArriving,
   ThanosHealth,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import type { FleetMonitoringApi } from './FleetMonitoringApi';
-import { FleetMonitoringError } from './FleetMonitoringError';
-import type {
-  ArgocdEntityApps,
-  ArgocdHistoryResponse,
-} from '@fleet-monitoring/plugin-monitoring-common';
 
 /** Backend plugin id; the backend is served under `discoveryApi.getBaseUrl(PLUGIN_ID)`. */
 export const BACKEND_PLUGIN_ID = 'fleet-monitoring';
@@ -23,7 +22,11 @@ function entityPath(entity: CompoundEntityRef): string {
   return `/entity/${seg(entity.kind.toLocaleLowerCase('en-US'))}/${seg(entity.namespace)}/${seg(entity.name)}`;
 }
 
-/** {@link FleetMonitoringApi} over HTTP; `fetchApi` adds the user's Backstage token. */
+/**
+ * {@link FleetMonitoringApi} over HTTP; `fetchApi` adds the user's Backstage token. The only place
+ * that knows the backend's routes, so a client generated from the OpenAPI spec can replace it.
+ * Non-2xx answers reject with Backstage's `ResponseError` (the parsed error body is on `.body`).
+ */
 export class FleetMonitoringClient implements FleetMonitoringApi {
   private readonly discoveryApi: DiscoveryApi;
   private readonly fetchApi: FetchApi;
@@ -71,21 +74,16 @@ export class FleetMonitoringClient implements FleetMonitoringApi {
     );
   }
 
+  getKubernetes(entity: CompoundEntityRef): Promise<KubernetesClusterView> {
+    return this.get(`${entityPath(entity)}/kubernetes`);
+  }
+
   private async get<T>(path: string): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl(BACKEND_PLUGIN_ID);
-    let response: Response;
-    try {
-      response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
-        headers: { Accept: 'application/json' },
-      });
-    } catch (e) {
-      throw new FleetMonitoringError({
-        message: `The Fleet Monitoring backend could not be reached: ${(e as Error)?.message ?? e}`,
-        status: 0,
-        errorName: 'NetworkError',
-      });
-    }
-    if (!response.ok) throw await FleetMonitoringError.fromResponse(response);
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
+      headers: { Accept: 'application/json' },
+    });
+    if (!response.ok) throw await ResponseError.fromResponse(response);
     return (await response.json()) as T;
   }
 }

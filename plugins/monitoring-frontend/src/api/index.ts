@@ -5,6 +5,7 @@ export {
   BACKEND_PLUGIN_ID,
 } from './FleetMonitoringClient';
 export {
-  FleetMonitoringError,
-  isFleetMonitoringError,
-} from './FleetMonitoringError';
+  upstreamOfError,
+  statusOfError,
+  backendMessage,
+} from './upstreamError';

@@ -119,7 +119,7 @@ describe('ArgocdCard', () => {
       </Wrapper>,
     );
     expect(
-      await screen.findByText('Info: ArgoCD is not configured'),
+      await screen.findByText('ArgoCD is not configured'),
     ).toBeInTheDocument();
   });
 
@@ -155,9 +155,7 @@ describe('ArgocdCard', () => {
       </Wrapper>,
     );
     expect(
-      await screen.findByText(
-        'Error: ArgoCD "backup" refused our credentials (401)',
-      ),
+      await screen.findByText('ArgoCD "backup" refused our credentials (401)'),
     ).toBeInTheDocument();
     expect(screen.getByText('ArgoCD rejected the token')).toBeInTheDocument();
     expect(

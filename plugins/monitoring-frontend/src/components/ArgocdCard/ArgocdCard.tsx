@@ -1,6 +1,5 @@
 import { useState } from 'react';
-import { Button, makeStyles, Typography } from '@material-ui/core';
-import { Link, Progress, WarningPanel } from '@backstage/core-components';
+import { Alert, Button, Flex, Link, Text } from '@backstage/ui';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { getCompoundEntityRef } from '@backstage/catalog-model';
@@ -14,11 +13,17 @@ import {
   type ArgocdHistoryEntry,
   type HealthState,
 } from '@fleet-monitoring/plugin-monitoring-common';
-import { fleetMonitoringApiRef, isFleetMonitoringError } from '../../api';
+import {
+  backendMessage,
+  fleetMonitoringApiRef,
+  statusOfError,
+  upstreamOfError,
+} from '../../api';
 import {
   DemoNotice,
   formatAgo,
   formatTime,
+  Loading,
   ReasonList,
   RequestErrorNotice,
   StateBadge,
@@ -28,32 +33,7 @@ import {
   EntityHealthCard,
 } from '../common';
 
-const useStyles = makeStyles(theme => ({
-  status: {
-    display: 'flex',
-    alignItems: 'center',
-    gap: theme.spacing(0.5),
-    whiteSpace: 'nowrap',
-  },
-  history: {
-    background: theme.palette.background.default,
-    padding: theme.spacing(1),
-  },
-  mono: { fontFamily: 'monospace' },
-  nowrap: { whiteSpace: 'nowrap' },
-  apps: { listStyle: 'none', padding: 0, margin: theme.spacing(1, 0, 0) },
-  app: {
-    borderTop: `1px solid ${theme.palette.divider}`,
-    padding: theme.spacing(1.5, 0),
-  },
-  appHeader: {
-    display: 'flex',
-    justifyContent: 'space-between',
-    alignItems: 'flex-start',
-    gap: theme.spacing(1),
-  },
-  historyList: { margin: theme.spacing(0.5, 0), paddingLeft: theme.spacing(3) },
-}));
+const mono = { fontFamily: 'monospace' };
 
 const SYNC_STATE: Record<string, HealthState> = {
   Synced: 'healthy',
@@ -82,10 +62,9 @@ function ArgoStatus({
   text?: string;
   map: Record<string, HealthState>;
 }) {
-  const classes = useStyles();
   if (!text) return <>—</>;
   return (
-    <span className={classes.status}>
+    <span style={{ whiteSpace: 'nowrap' }}>
       <StateBadge state={map[text] ?? 'unknown'} label={text} />
     </span>
   );
@@ -109,7 +88,6 @@ function sourceText(h: ArgocdHistoryEntry): string {
 function AppItem({ app }: { app: ArgocdAppSummary }) {
   const api = useApi(fleetMonitoringApiRef);
   const { entity } = useEntity();
-  const classes = useStyles();
   const [open, setOpen] = useState(false);
   const [state, load] = useAsyncFn(
     () =>
@@ -125,36 +103,43 @@ function AppItem({ app }: { app: ArgocdAppSummary }) {
     setOpen(!open);
   };
   return (
-    <li className={classes.app} aria-label={app.name}>
-      <div className={classes.appHeader}>
+    <li
+      aria-label={app.name}
+      style={{
+        borderTop: '1px solid var(--bui-border-1)',
+        padding: 'var(--bui-space-3) 0',
+      }}
+    >
+      <Flex justify="between" align="start" gap="2">
         <div>
           <Link
-            to={app.uiUrl}
+            href={app.uiUrl}
             target="_blank"
             rel="noopener noreferrer"
+            weight="bold"
             aria-label={`${app.name} in ArgoCD (opens a new tab)`}
           >
-            <strong>{app.name}</strong>
+            {app.name}
           </Link>
-          <Typography variant="caption" display="block" color="textSecondary">
+          <Text as="p" variant="body-x-small" color="secondary">
             ArgoCD {app.instance}
             {app.project ? ` · project ${app.project}` : ''}
             {app.destination?.namespace
               ? ` · namespace ${app.destination.namespace}`
               : ''}
-          </Typography>
+          </Text>
         </div>
         <Button
           size="small"
-          variant="outlined"
-          onClick={toggle}
+          variant="secondary"
+          onPress={toggle}
           aria-expanded={open}
           aria-label={`${open ? 'Hide' : 'Show'} deploy history of ${app.name}`}
-          className={classes.nowrap}
+          style={{ whiteSpace: 'nowrap' }}
         >
           {open ? 'Hide history' : 'History'}
         </Button>
-      </div>
+      </Flex>
       <StatGrid
         items={[
           {
@@ -175,9 +160,7 @@ function AppItem({ app }: { app: ArgocdAppSummary }) {
           },
           {
             label: 'Revision',
-            value: (
-              <span className={classes.mono}>{shortRev(app.revision)}</span>
-            ),
+            value: <span style={mono}>{shortRev(app.revision)}</span>,
             title: app.revision,
           },
           {
@@ -190,27 +173,41 @@ function AppItem({ app }: { app: ArgocdAppSummary }) {
         ]}
       />
       {app.operation?.message && app.operation.phase !== 'Succeeded' && (
-        <Typography variant="body2">{app.operation.message}</Typography>
+        <Text as="p" variant="body-small">
+          {app.operation.message}
+        </Text>
       )}
       {app.healthMessage && (
-        <Typography variant="body2">{app.healthMessage}</Typography>
+        <Text as="p" variant="body-small">
+          {app.healthMessage}
+        </Text>
       )}
       {open && (
         <div
           role="region"
           aria-label={`Deploy history of ${app.name}`}
-          className={classes.history}
+          style={{
+            background: 'var(--bui-bg-neutral-2)',
+            padding: 'var(--bui-space-2)',
+          }}
         >
-          {state.loading && <Progress />}
+          {state.loading && <Loading label="Loading deploy history" />}
           {state.error && <RequestErrorNotice error={state.error} />}
           {state.value && state.value.history.length === 0 && (
-            <Typography variant="body2">No deploys recorded.</Typography>
+            <Text as="p" variant="body-small">
+              No deploys recorded.
+            </Text>
           )}
           {state.value && state.value.history.length > 0 && (
-            <ol className={classes.historyList}>
+            <ol
+              style={{
+                margin: 'var(--bui-space-1) 0',
+                paddingLeft: 'var(--bui-space-6)',
+              }}
+            >
               {state.value.history.slice(0, 10).map(h => (
                 <li key={h.id}>
-                  <span className={classes.mono}>
+                  <span style={mono}>
                     {shortRev(h.revision ?? h.revisions?.[0])}
                   </span>{' '}
                   deployed{' '}
@@ -234,9 +231,15 @@ function AppItem({ app }: { app: ArgocdAppSummary }) {
 }
 
 function AppsList({ apps }: { apps: ArgocdAppSummary[] }) {
-  const classes = useStyles();
   return (
-    <ul className={classes.apps} aria-label="ArgoCD applications">
+    <ul
+      aria-label="ArgoCD applications"
+      style={{
+        listStyle: 'none',
+        padding: 0,
+        margin: 'var(--bui-space-2) 0 0',
+      }}
+    >
       {apps.map(app => (
         <AppItem
           key={`${app.instance}/${app.namespace ?? ''}/${app.name}`}
@@ -263,23 +266,26 @@ export function ArgocdDetails({ data }: { data: ArgocdEntityApps }) {
         reasons={data.reasons.filter(r => !r.id.startsWith('upstream-'))}
       />
       {data.instances.length === 0 && (
-        <WarningPanel
-          severity="info"
+        <Alert
+          status="info"
+          icon
           title="ArgoCD is not configured"
-          defaultExpanded
-        >
-          The backend has no ArgoCD instance; add one under{' '}
-          <code>fleetMonitoring.argocd</code> in app-config.
-        </WarningPanel>
+          description={
+            <>
+              The backend has no ArgoCD instance; add one under{' '}
+              <code>fleetMonitoring.argocd</code> in app-config.
+            </>
+          }
+        />
       )}
       {data.applications.length > 0 ? (
         <AppsList apps={data.applications} />
       ) : (
         data.instances.length > 0 && (
-          <Typography variant="body2">
+          <Text as="p" variant="body-small">
             No application matches in{' '}
             {data.instances.map(i => i.name).join(', ')}.
-          </Typography>
+          </Text>
         )
       )}
     </>
@@ -298,18 +304,19 @@ export function ArgocdCard() {
       render={data => <ArgocdDetails data={data} />}
       renderError={error =>
         // A backend without the ArgoCD routes answers 404 with no upstream: not configured, not broken.
-        isFleetMonitoringError(error) &&
-        error.status === 404 &&
-        !error.upstream ? (
-          <WarningPanel
-            severity="info"
+        statusOfError(error) === 404 && !upstreamOfError(error) ? (
+          <Alert
+            status="info"
+            icon
             title="ArgoCD is not configured"
-            defaultExpanded
-          >
-            The Fleet Monitoring backend does not serve ArgoCD data (
-            {error.message}). Configure
-            <code> fleetMonitoring.argocd</code> in app-config.
-          </WarningPanel>
+            description={
+              <>
+                The Fleet Monitoring backend does not serve ArgoCD data (
+                {backendMessage(error)}). Configure
+                <code> fleetMonitoring.argocd</code> in app-config.
+              </>
+            }
+          />
         ) : undefined
       }
     />

@@ -1,19 +1,34 @@
-import { useEffect, useMemo, useState } from 'react';
-import { Box, IconButton, makeStyles, Typography } from '@material-ui/core';
+import {
+  useCallback,
+  useDeferredValue,
+  useEffect,
+  useMemo,
+  useState,
+} from 'react';
+// MUI only for the icon: @backstage/ui ships no icon set of its own.
 import RefreshIcon from '@material-ui/icons/Refresh';
 import {
-  Content,
-  ContentHeader,
-  EmptyState,
-  Header,
+  Alert,
+  ButtonIcon,
+  Cell,
+  CellText,
+  Container,
+  Flex,
   Link,
-  Page,
-  Progress,
+  SearchField,
   Select,
   Table,
-  type TableColumn,
-} from '@backstage/core-components';
+  Text,
+  ToggleButton,
+  ToggleButtonGroup,
+  type ColumnConfig,
+  type SortDescriptor,
+} from '@backstage/ui';
+// The legacy page frame (Page/Header/Content, MUI inside) only for legacy apps: in the new frontend
+// system the PageBlueprint draws the header.
+import { Content, Header, Page } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/core-plugin-api';
+import { useAppSearchParams } from '@backstage/frontend-plugin-api';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
@@ -25,30 +40,33 @@ import type {
 import { fleetMonitoringApiRef } from '../../api';
 import {
   DemoNotice,
+  describeUpstream,
   formatAgo,
   formatDuration,
   formatPercent,
   formatRate,
   formatTime,
+  Loading,
   reasonDocsUrl,
   reasonTitle,
   RequestErrorNotice,
   STATE_LABELS,
   StateBadge,
+  StateIcon,
   UpstreamErrorNotice,
   useDocsBaseUrl,
 } from '../common';
-
-const useStyles = makeStyles(theme => ({
-  counts: {
-    display: 'flex',
-    gap: theme.spacing(3),
-    flexWrap: 'wrap',
-    margin: theme.spacing(1, 0, 2),
-  },
-  reasons: { margin: 0, paddingLeft: theme.spacing(2) },
-  toolbar: { display: 'flex', alignItems: 'center', gap: theme.spacing(1) },
-}));
+import {
+  filterClusters,
+  PAGE_SIZES,
+  pageOf,
+  sortClusters,
+  STATES_WORST_FIRST,
+  viewFromSearch,
+  viewToSearch,
+  type FleetView,
+  type SortKey,
+} from './fleetView';
 
 /**
  * Link to a cluster's Resource entity page through the catalog's entity route; the catalog's
@@ -76,247 +94,359 @@ function useClusterLink(): (cluster: string) => string {
       : `/catalog/default/resource/${encodeURIComponent(cluster)}`;
 }
 
-/** Worst first, so an ascending sort on state puts the clusters that need attention on top. */
-const STATE_RANK: Record<HealthState, number> = {
-  failing: 0,
-  degraded: 1,
-  'no-data': 2,
-  unknown: 3,
-  healthy: 4,
-};
+type Row = ClusterHealth & { id: string };
 
-interface Row {
-  cluster: string;
-  /** The state's word, so the table's search and filter work on what is shown. */
-  state: string;
-  health: ClusterHealth;
-  lag?: number;
-  throughput?: number;
-  failureRatio?: number;
-  lastSeen?: number;
-  reasonText: string;
-}
-
-function toRows(summary: FleetSummary): Row[] {
-  return summary.clusters.map(c => ({
-    cluster: c.cluster,
-    state: STATE_LABELS[c.state] ?? c.state,
-    health: c,
-    lag: c.stats.lagSeconds,
-    throughput: c.stats.samplesPerSecond,
-    failureRatio: c.stats.failureRatio,
-    lastSeen: c.stats.lastSeen,
-    reasonText: c.reasons.map(r => reasonTitle(r.id)).join(', '),
-  }));
-}
-
-const numSort =
-  (key: 'lag' | 'throughput' | 'failureRatio' | 'lastSeen') =>
-  (a: Row, b: Row) =>
-    (a[key] ?? -Infinity) - (b[key] ?? -Infinity);
-
-function ClusterTable({ summary }: { summary: FleetSummary }) {
-  const classes = useStyles();
-  const clusterLink = useClusterLink();
-  const docsBase = useDocsBaseUrl();
-  const rows = useMemo(() => toRows(summary), [summary]);
-  const columns: TableColumn<Row>[] = [
-    {
-      title: 'Cluster',
-      field: 'cluster',
-      highlight: true,
-      render: row => <Link to={clusterLink(row.cluster)}>{row.cluster}</Link>,
-    },
-    {
-      title: 'State',
-      field: 'state',
-      customSort: (a, b) =>
-        STATE_RANK[a.health.state] - STATE_RANK[b.health.state],
-      render: row => <StateBadge state={row.health.state} />,
-    },
-    {
-      title: 'Lag',
-      field: 'lag',
-      type: 'numeric',
-      customSort: numSort('lag'),
-      render: row => formatDuration(row.lag),
-    },
-    {
-      title: 'Samples sent',
-      field: 'throughput',
-      type: 'numeric',
-      customSort: numSort('throughput'),
-      render: row => formatRate(row.throughput),
-    },
-    {
-      title: 'Failure ratio',
-      field: 'failureRatio',
-      type: 'numeric',
-      customSort: numSort('failureRatio'),
-      render: row => formatPercent(row.failureRatio),
-    },
-    {
-      title: 'Last data',
-      field: 'lastSeen',
-      customSort: numSort('lastSeen'),
-      render: row => (
-        <span title={formatTime(row.lastSeen)}>{formatAgo(row.lastSeen)}</span>
+/**
+ * The fleet view lives in the URL (shareable link); the name filter is also kept locally so typing
+ * stays instant, and the table follows a deferred copy of it: React renders the keystroke first
+ * and the (cheap, one-page) table after, so the tab never freezes at 10,000 clusters.
+ */
+function useFleetView() {
+  const [params, setParams] = useAppSearchParams();
+  const view = useMemo(() => viewFromSearch(params), [params]);
+  const [query, setQuery] = useState(view.query);
+  const appliedQuery = useDeferredValue(query);
+  const update = useCallback(
+    (change: Partial<FleetView>, options?: { replace?: boolean }) =>
+      setParams(
+        prev => viewToSearch({ ...viewFromSearch(prev), ...change }, prev),
+        options,
       ),
-    },
-    {
-      title: 'Reasons',
-      field: 'reasonText',
-      sorting: false,
-      render: row =>
-        row.health.reasons.length === 0 ? (
-          '—'
-        ) : (
-          <ul className={classes.reasons}>
-            {row.health.reasons.map(r => (
-              <li key={r.id}>
-                <Link
-                  to={reasonDocsUrl(docsBase, r.id) ?? docsBase}
-                  title={r.message}
-                >
-                  {reasonTitle(r.id)}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        ),
-    },
-  ];
+    [setParams],
+  );
+  useEffect(() => {
+    if (appliedQuery !== view.query)
+      update({ query: appliedQuery, page: 1 }, { replace: true });
+  }, [appliedQuery, view.query, update]);
+  return {
+    view: { ...view, query: appliedQuery },
+    query,
+    setQuery,
+    update,
+    instance: params.get('instance') ?? undefined,
+    setInstance: (instance: string) =>
+      setParams(prev => {
+        const next = new URLSearchParams(prev);
+        next.set('instance', instance);
+        next.delete('page');
+        return next;
+      }),
+  };
+}
+
+function StateFilter(props: {
+  summary: FleetSummary;
+  selected: HealthState[];
+  onChange: (states: HealthState[]) => void;
+}) {
   return (
-    <Table<Row>
-      title={`Clusters of ${summary.instance} (${rows.length})`}
-      options={{
-        paging: rows.length > 50,
-        pageSize: 50,
-        pageSizeOptions: [50, 100, 500],
-        search: true,
-        padding: 'dense',
-      }}
-      columns={columns}
-      data={rows}
-      filters={[{ column: 'State', type: 'multiple-select' }]}
-      emptyContent={
-        <Box p={2}>
-          <Typography>
-            No cluster has sent remote-write metrics to this instance in the
-            last hour.
-          </Typography>
-        </Box>
+    <ToggleButtonGroup
+      aria-label="Filter by state"
+      selectionMode="multiple"
+      selectedKeys={props.selected}
+      onSelectionChange={keys =>
+        props.onChange(
+          STATES_WORST_FIRST.filter(s => (keys as Set<string>).has(s)),
+        )
       }
-    />
+    >
+      {STATES_WORST_FIRST.map(s => (
+        <ToggleButton
+          key={s}
+          id={s}
+          size="small"
+          iconStart={<StateIcon state={s} />}
+          aria-label={`${STATE_LABELS[s]}: ${props.summary.counts?.[s] ?? 0}`}
+        >
+          {STATE_LABELS[s]} {props.summary.counts?.[s] ?? 0}
+        </ToggleButton>
+      ))}
+    </ToggleButtonGroup>
   );
 }
 
-function Counts({ summary }: { summary: FleetSummary }) {
-  const classes = useStyles();
-  const order: HealthState[] = [
-    'failing',
-    'degraded',
-    'no-data',
-    'unknown',
-    'healthy',
-  ];
+function ReasonsCell({ cluster }: { cluster: ClusterHealth }) {
+  const docsBase = useDocsBaseUrl();
+  if (cluster.reasons.length === 0) return <CellText title="—" />;
   return (
-    <div className={classes.counts} aria-label="Clusters per state">
-      {order.map(s => (
-        <span key={s}>
-          <StateBadge state={s} /> <strong>{summary.counts?.[s] ?? 0}</strong>
-        </span>
-      ))}
+    <Cell>
+      <Flex direction="column" gap="0.5">
+        {cluster.reasons.map(r => (
+          <Link
+            key={r.id}
+            href={reasonDocsUrl(docsBase, r.id) ?? docsBase}
+            title={r.message}
+            variant="body-small"
+          >
+            {reasonTitle(r.id)}
+          </Link>
+        ))}
+      </Flex>
+    </Cell>
+  );
+}
+
+function ClusterTable({
+  summary,
+  view,
+  update,
+  pending,
+}: {
+  summary: FleetSummary;
+  view: FleetView;
+  update: (change: Partial<FleetView>) => void;
+  pending: boolean;
+}) {
+  const clusterLink = useClusterLink();
+  // Sorting 10,000 clusters happens once per summary and sort order, not per keystroke.
+  const sorted = useMemo(
+    () => sortClusters(summary.clusters, view.sort, view.descending),
+    [summary.clusters, view.sort, view.descending],
+  );
+  const filtered = useMemo(
+    () => filterClusters(sorted, view.query, view.states),
+    [sorted, view.query, view.states],
+  );
+  const page = pageOf(filtered, view.page, view.pageSize);
+  const rows: Row[] = page.rows.map(c => ({ ...c, id: c.cluster }));
+  const columns: ColumnConfig<Row>[] = [
+    {
+      id: 'cluster',
+      label: 'Cluster',
+      isRowHeader: true,
+      isSortable: true,
+      cell: c => <CellText title={c.cluster} href={clusterLink(c.cluster)} />,
+    },
+    {
+      id: 'state',
+      label: 'State',
+      isSortable: true,
+      cell: c => (
+        <Cell>
+          <StateBadge state={c.state} />
+          {c.lastKnownState && c.lastKnownState !== c.state && (
+            <Text as="p" variant="body-x-small" color="secondary">
+              last known: {STATE_LABELS[c.lastKnownState]}
+            </Text>
+          )}
+        </Cell>
+      ),
+    },
+    {
+      id: 'lag',
+      label: 'Lag',
+      isSortable: true,
+      cell: c => <CellText title={formatDuration(c.stats.lagSeconds)} />,
+    },
+    {
+      id: 'throughput',
+      label: 'Samples sent',
+      isSortable: true,
+      cell: c => <CellText title={formatRate(c.stats.samplesPerSecond)} />,
+    },
+    {
+      id: 'failureRatio',
+      label: 'Failure ratio',
+      isSortable: true,
+      cell: c => <CellText title={formatPercent(c.stats.failureRatio)} />,
+    },
+    {
+      id: 'lastSeen',
+      label: 'Last data',
+      isSortable: true,
+      cell: c => (
+        <CellText
+          title={formatAgo(c.stats.lastSeen)}
+          description={formatTime(c.stats.lastSeen)}
+        />
+      ),
+    },
+    {
+      id: 'reasons',
+      label: 'Reasons',
+      cell: c => <ReasonsCell cluster={c} />,
+    },
+  ];
+  const sort: SortDescriptor = {
+    column: view.sort,
+    direction: view.descending ? 'descending' : 'ascending',
+  };
+  return (
+    <div
+      role="region"
+      aria-label="Clusters"
+      aria-busy={pending}
+      // What the rows show right now: tests and the bench wait on these, not on a timer.
+      data-applied-query={view.query}
+      data-applied-states={view.states.join(',')}
+      data-total={page.total}
+    >
+      <Text as="p" variant="body-small" color="secondary">
+        Clusters of {summary.instance}: {page.total} of{' '}
+        {summary.clusters.length} shown
+      </Text>
+      <Table<Row>
+        columnConfig={columns}
+        data={rows}
+        isStale={pending}
+        sort={{
+          descriptor: sort,
+          onSortChange: d =>
+            update({
+              sort: String(d.column) as SortKey,
+              descending: d.direction === 'descending',
+              page: 1,
+            }),
+        }}
+        pagination={{
+          type: 'page',
+          pageSize: view.pageSize,
+          pageSizeOptions: [...PAGE_SIZES],
+          offset: (page.page - 1) * view.pageSize,
+          totalCount: page.total,
+          hasNextPage: page.page < page.pageCount,
+          hasPreviousPage: page.page > 1,
+          onNextPage: () => update({ page: page.page + 1 }),
+          onPreviousPage: () => update({ page: page.page - 1 }),
+          onPageSizeChange: size => update({ pageSize: size, page: 1 }),
+        }}
+        emptyState={
+          <Text as="p">
+            {summary.clusters.length === 0
+              ? 'No cluster has sent remote-write metrics to this instance in the last hour.'
+              : 'No cluster matches the filter.'}
+          </Text>
+        }
+      />
     </div>
   );
 }
 
-/** Every cluster of a Thanos instance, with its remote-write state. */
+/** Every cluster of a Thanos instance, with its remote-write state: worst first, filterable, paged. */
 export function FleetContent() {
-  const classes = useStyles();
   const api = useApi(fleetMonitoringApiRef);
   const instances = useAsync(() => api.getInstances(), [api]);
-  const [instance, setInstance] = useState<string | undefined>();
+  const {
+    view,
+    query,
+    setQuery,
+    update,
+    instance: chosen,
+    setInstance,
+  } = useFleetView();
   const names = useMemo(() => instances.value?.thanos ?? [], [instances.value]);
-  useEffect(() => {
-    if (!instance && names.length > 0) setInstance(names[0].name);
-  }, [instance, names]);
+  const instance =
+    chosen && names.some(n => n.name === chosen) ? chosen : names[0]?.name;
   const summary = useAsyncRetry(
     async () => (instance ? api.getFleetSummary(instance) : undefined),
     [api, instance],
   );
 
-  if (instances.loading) return <Progress />;
+  if (instances.loading) return <Loading />;
   if (instances.error) return <RequestErrorNotice error={instances.error} />;
   if (names.length === 0) {
     return (
-      <EmptyState
-        missing="field"
+      <Alert
+        status="warning"
+        icon
         title="No Thanos instance is configured"
         description="Add one under fleetMonitoring.thanos in app-config.yaml, e.g. { name: central, baseUrl: http://thanos-query.monitoring:10902 }."
       />
     );
   }
   return (
-    <>
-      <ContentHeader title="Remote-write health of every cluster">
-        <div className={classes.toolbar}>
+    <Flex direction="column" gap="3">
+      <Flex justify="between" align="end" style={{ flexWrap: 'wrap' }} gap="3">
+        <Text as="h2" variant="title-small">
+          Remote-write health of every cluster
+        </Text>
+        <Flex align="end" gap="2">
           <DemoNotice />
           {names.length > 1 && (
             <Select
               label="Thanos instance"
-              selected={instance}
-              items={names.map(n => ({
+              options={names.map(n => ({
+                id: n.name,
                 label: n.title ?? n.name,
-                value: n.name,
               }))}
-              onChange={v => setInstance(String(v))}
+              selectedKey={instance}
+              onSelectionChange={key => key && setInstance(String(key))}
             />
           )}
-          <IconButton
+          <ButtonIcon
             aria-label="Refresh fleet"
-            title="Refresh"
-            onClick={summary.retry}
-            disabled={summary.loading}
-          >
-            <RefreshIcon />
-          </IconButton>
-        </div>
-      </ContentHeader>
-      {summary.loading && !summary.value && <Progress />}
+            variant="secondary"
+            icon={<RefreshIcon fontSize="small" />}
+            onPress={summary.retry}
+            isDisabled={summary.loading}
+          />
+        </Flex>
+      </Flex>
+      {summary.loading && !summary.value && (
+        <Loading label="Loading the fleet" />
+      )}
       {summary.error && <RequestErrorNotice error={summary.error} />}
       {summary.value && !summary.error && (
         <>
           {summary.value.error && (
             <UpstreamErrorNotice error={summary.value.error} />
           )}
-          <Counts summary={summary.value} />
-          <Typography variant="caption" color="textSecondary" component="p">
+          {summary.value.stale && (
+            <Alert
+              status="warning"
+              icon
+              title={`Showing the last known fleet, ${formatDuration(summary.value.stale.ageSeconds)} old`}
+              description={`${describeUpstream(summary.value.stale.upstream)} failed just now; every cluster is shown as Unknown with its last known state.`}
+            />
+          )}
+          <Flex gap="3" align="end" style={{ flexWrap: 'wrap' }}>
+            <SearchField
+              aria-label="Filter clusters by name"
+              placeholder="Filter by cluster name"
+              value={query}
+              onChange={setQuery}
+              size="small"
+            />
+            <StateFilter
+              summary={summary.value}
+              selected={view.states}
+              onChange={states => update({ states, page: 1 })}
+            />
+          </Flex>
+          <Text as="p" variant="body-x-small" color="secondary">
             Thanos instance {summary.value.instance}, computed{' '}
             {formatTime(summary.value.generatedAt)}
-          </Typography>
-          <ClusterTable summary={summary.value} />
+          </Text>
+          <ClusterTable
+            summary={summary.value}
+            view={view}
+            update={update}
+            pending={query !== view.query}
+          />
         </>
       )}
-    </>
+    </Flex>
   );
 }
 
-/** The fleet page: header plus {@link FleetContent}. */
+/** The fleet page: {@link FleetContent}, with Backstage's page header unless the app draws one. */
 export function FleetPage(props: { title?: string; noHeader?: boolean }) {
-  const content = (
-    <Content>
-      <FleetContent />
-    </Content>
-  );
-  if (props.noHeader) return content;
+  if (props.noHeader) {
+    return (
+      <Container py="4">
+        <FleetContent />
+      </Container>
+    );
+  }
   return (
     <Page themeId="tool">
       <Header
         title={props.title ?? 'Fleet monitoring'}
         subtitle="Prometheus agents → Thanos Receive"
       />
-      {content}
+      <Content>
+        <FleetContent />
+      </Content>
     </Page>
   );
 }

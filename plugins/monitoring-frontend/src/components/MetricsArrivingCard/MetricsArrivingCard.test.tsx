@@ -18,7 +18,7 @@ describe('MetricsArrivingCard', () => {
         <MetricsArrivingCard />
       </Wrapper>,
     );
-    const table = await screen.findByRole('table', {
+    const table = await screen.findByRole('region', {
       name: 'Metrics per cluster',
     });
     const row = within(table).getByText('cluster-03-edge').closest('tr')!;

@@ -1,13 +1,6 @@
-import {
-  makeStyles,
-  Table as MuiTable,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
-  Typography,
-} from '@material-ui/core';
-import { CodeSnippet, Link } from '@backstage/core-components';
+import { Cell, CellText, Link, Table, Text } from '@backstage/ui';
+// Backstage's CodeSnippet (syntax highlighting + copy button): BUI has no code block.
+import { CodeSnippet } from '@backstage/core-components';
 import {
   isMetricsArrivingAvailable,
   METRICS_SELECTOR_ANNOTATION,
@@ -26,13 +19,7 @@ import {
   EntityHealthCard,
 } from '../common';
 
-const useStyles = makeStyles(theme => ({
-  section: { marginTop: theme.spacing(2) },
-  steps: {
-    paddingLeft: theme.spacing(2.5),
-    '& > li': { marginBottom: theme.spacing(1.5) },
-  },
-}));
+const step = { marginBottom: 'var(--bui-space-3)' };
 
 /** The agent's pod and namespace as the reference deploys them. */
 const AGENT_LOG_COMMAND =
@@ -46,75 +33,92 @@ function clusterState(c: ArrivingByCluster) {
 
 function ClusterTable({ clusters }: { clusters: ArrivingByCluster[] }) {
   return (
-    <MuiTable size="small" aria-label="Metrics per cluster">
-      <TableHead>
-        <TableRow>
-          <TableCell>Cluster</TableCell>
-          <TableCell>Targets up</TableCell>
-          <TableCell>Last sample</TableCell>
-          <TableCell align="right">Series</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {clusters.map(c => (
-          <TableRow key={c.cluster}>
-            <TableCell>{c.cluster}</TableCell>
-            <TableCell>
-              <StateBadge state={clusterState(c)} /> {c.targetsUp} of{' '}
-              {c.targetsTotal}
-            </TableCell>
-            <TableCell>
-              {c.lastSampleAgeSeconds === undefined
-                ? '—'
-                : `${formatDuration(c.lastSampleAgeSeconds)} ago`}
-            </TableCell>
-            <TableCell align="right">{formatNumber(c.seriesCount)}</TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </MuiTable>
+    <div role="region" aria-label="Metrics per cluster">
+      <Table
+        pagination={{ type: 'none' }}
+        data={clusters.map(c => ({ id: c.cluster, c }))}
+        columnConfig={[
+          {
+            id: 'cluster',
+            label: 'Cluster',
+            isRowHeader: true,
+            cell: ({ c }) => <CellText title={c.cluster} />,
+          },
+          {
+            id: 'targets',
+            label: 'Targets up',
+            cell: ({ c }) => (
+              <Cell>
+                <StateBadge state={clusterState(c)} /> {c.targetsUp} of{' '}
+                {c.targetsTotal}
+              </Cell>
+            ),
+          },
+          {
+            id: 'last',
+            label: 'Last sample',
+            cell: ({ c }) => (
+              <CellText
+                title={
+                  c.lastSampleAgeSeconds === undefined
+                    ? '—'
+                    : `${formatDuration(c.lastSampleAgeSeconds)} ago`
+                }
+              />
+            ),
+          },
+          {
+            id: 'series',
+            label: 'Series',
+            cell: ({ c }) => <CellText title={formatNumber(c.seriesCount)} />,
+          },
+        ]}
+      />
+    </div>
   );
 }
 
 /** The reference's "metrics are missing" checklist, with this entity's query filled in. */
 export function MissingMetricsChecklist({ query }: { query: string }) {
-  const classes = useStyles();
   const docsBase = useDocsBaseUrl();
   return (
-    <div className={classes.section} data-testid="missing-metrics-checklist">
-      <Typography variant="subtitle2" component="h3">
+    <div
+      style={{ marginTop: 'var(--bui-space-4)' }}
+      data-testid="missing-metrics-checklist"
+    >
+      <Text as="h3" variant="title-x-small">
         Nothing arrives: check, in order
-      </Typography>
-      <ol className={classes.steps}>
-        <li>
-          <Typography variant="body2">
+      </Text>
+      <ol style={{ paddingLeft: 'var(--bui-space-5)' }}>
+        <li style={step}>
+          <Text as="p" variant="body-small">
             Is the cluster's Prometheus agent remote-writing? Look for errors in
             its log:
-          </Typography>
+          </Text>
           <CodeSnippet
             language="bash"
             text={AGENT_LOG_COMMAND}
             showCopyCodeButton
           />
         </li>
-        <li>
-          <Typography variant="body2">
+        <li style={step}>
+          <Text as="p" variant="body-small">
             Does the agent set the <code>cluster</code> external label? Every
             series is found by it:
-          </Typography>
+          </Text>
           <CodeSnippet
             language="yaml"
             text={'global:\n  external_labels:\n    cluster: <cluster-name>'}
           />
         </li>
-        <li>
-          <Typography variant="body2">
+        <li style={step}>
+          <Text as="p" variant="body-small">
             Run the query that should find the series by hand in Thanos Query:
-          </Typography>
+          </Text>
           <CodeSnippet language="promql" text={query} showCopyCodeButton />
         </li>
       </ol>
-      <Link to={`${docsBase}${reasonDocsPath('metrics-not-arriving')}`}>
+      <Link href={`${docsBase}${reasonDocsPath('metrics-not-arriving')}`}>
         Troubleshooting: metrics are not arriving
       </Link>
     </div>

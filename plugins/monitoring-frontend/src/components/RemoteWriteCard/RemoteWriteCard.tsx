@@ -1,8 +1,9 @@
-import { Box, makeStyles } from '@material-ui/core';
+import { Flex } from '@backstage/ui';
 import {
   CLUSTER_ANNOTATION,
   isRemoteWriteAvailable,
   type ClusterDetail,
+  type ReasonId,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import {
   formatAgo,
@@ -11,21 +12,21 @@ import {
   formatRate,
   formatTime,
   ReasonList,
-  Sparkline,
+  TimeSeriesChart,
   StateHeader,
   StatGrid,
   UpstreamErrorNotice,
   EntityHealthCard,
 } from '../common';
 
-const useStyles = makeStyles(theme => ({
-  graphs: {
-    display: 'flex',
-    flexWrap: 'wrap',
-    gap: theme.spacing(2),
-    marginTop: theme.spacing(1),
-  },
-}));
+/** The threshold of a rule that fired, to draw on the graph of the value it is about. */
+function firedThreshold(
+  detail: ClusterDetail,
+  id: ReasonId,
+): number | undefined {
+  return detail.reasons.find(r => r.id === id && r.threshold !== undefined)
+    ?.threshold;
+}
 
 export interface RemoteWriteCardProps {
   /** Seconds of history in the graphs. Default 3600. */
@@ -41,10 +42,12 @@ function shardsText(d: ClusterDetail): string {
 }
 
 export function RemoteWriteDetails({ detail }: { detail: ClusterDetail }) {
-  const classes = useStyles();
   const s = detail.stats;
   const failures = detail.series.failedPerSecond;
   const retries = detail.series.retriedPerSecond;
+  // Retries without failures: the receiver recovered, show what the agent did meanwhile.
+  const showRetries =
+    retries.some(p => p[1] > 0) && !failures.some(p => p[1] > 0);
   return (
     <>
       <StateHeader state={detail.state}>
@@ -72,31 +75,37 @@ export function RemoteWriteDetails({ detail }: { detail: ClusterDetail }) {
         />
       )}
       {!detail.error && (
-        <Box className={classes.graphs} aria-label="Remote-write history">
-          <Sparkline
+        <Flex
+          gap="4"
+          style={{ flexWrap: 'wrap', marginTop: 'var(--bui-space-2)' }}
+          aria-label="Remote-write history"
+        >
+          <TimeSeriesChart
             label="Lag"
             points={detail.series.lagSeconds}
             format={formatDuration}
+            threshold={firedThreshold(detail, 'remote-write-behind')}
           />
-          <Sparkline
+          <TimeSeriesChart
             label="Samples sent"
             points={detail.series.samplesPerSecond}
             format={formatRate}
           />
-          <Sparkline
-            label={
-              retries.some(p => p[1] > 0) && !failures.some(p => p[1] > 0)
-                ? 'Retried'
-                : 'Failed'
-            }
-            points={
-              retries.some(p => p[1] > 0) && !failures.some(p => p[1] > 0)
-                ? retries
-                : failures
-            }
-            format={formatRate}
-          />
-        </Box>
+          {showRetries ? (
+            <TimeSeriesChart
+              label="Retried"
+              points={retries}
+              format={formatRate}
+              threshold={firedThreshold(detail, 'remote-write-retrying')}
+            />
+          ) : (
+            <TimeSeriesChart
+              label="Failed"
+              points={failures}
+              format={formatRate}
+            />
+          )}
+        </Flex>
       )}
     </>
   );

@@ -1,13 +1,4 @@
-import {
-  makeStyles,
-  Table as MuiTable,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableRow,
-  Typography,
-} from '@material-ui/core';
-import { WarningPanel } from '@backstage/core-components';
+import { Alert, Cell, CellText, Table, Text } from '@backstage/ui';
 import {
   isThanosAvailable,
   THANOS_COMPONENT_ANNOTATION,
@@ -28,10 +19,7 @@ import {
   EntityHealthCard,
 } from '../common';
 
-const useStyles = makeStyles(theme => ({
-  section: { marginTop: theme.spacing(2) },
-  error: { color: theme.palette.error.main, wordBreak: 'break-word' },
-}));
+const section = { marginTop: 'var(--bui-space-4)' };
 
 function ReceiveStats({ health }: { health: ThanosHealth }) {
   const r = health.receive ?? {};
@@ -97,56 +85,74 @@ function labelSets(store: StoreEndpoint): string {
 }
 
 function StoreTable({ stores }: { stores: StoreEndpoint[] }) {
-  const classes = useStyles();
   if (stores.length === 0) {
     return (
-      <Typography variant="body2">
+      <Text as="p" variant="body-small">
         The querier reports no store endpoints.
-      </Typography>
+      </Text>
     );
   }
+  const rows = stores.map(store => ({
+    id: `${store.type}-${store.name}`,
+    store,
+  }));
   return (
-    <MuiTable size="small" aria-label="Store endpoints">
-      <TableHead>
-        <TableRow>
-          <TableCell>Endpoint</TableCell>
-          <TableCell>Type</TableCell>
-          <TableCell>Status</TableCell>
-          <TableCell>Last check</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {stores.map(store => (
-          <TableRow key={`${store.type}-${store.name}`}>
-            <TableCell>
-              <div>{store.name}</div>
-              {store.labelSets.length > 0 && (
-                <Typography variant="caption" color="textSecondary">
-                  {labelSets(store)}
-                </Typography>
-              )}
-            </TableCell>
-            <TableCell>{store.type}</TableCell>
-            <TableCell>
-              {store.lastError ? (
-                <>
-                  <StateBadge state="failing" />
-                  <div className={classes.error}>{store.lastError}</div>
-                </>
-              ) : (
-                <StateBadge state="healthy" />
-              )}
-            </TableCell>
-            <TableCell>{formatTime(store.lastCheck)}</TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </MuiTable>
+    <div role="region" aria-label="Store endpoints">
+      <Table
+        pagination={{ type: 'none' }}
+        data={rows}
+        columnConfig={[
+          {
+            id: 'endpoint',
+            label: 'Endpoint',
+            isRowHeader: true,
+            cell: ({ store }) => (
+              <CellText
+                title={store.name}
+                description={
+                  store.labelSets.length > 0 ? labelSets(store) : undefined
+                }
+              />
+            ),
+          },
+          {
+            id: 'type',
+            label: 'Type',
+            cell: ({ store }) => <CellText title={store.type} />,
+          },
+          {
+            id: 'status',
+            label: 'Status',
+            cell: ({ store }) => (
+              <Cell>
+                <StateBadge state={store.lastError ? 'failing' : 'healthy'} />
+                {store.lastError && (
+                  <Text
+                    as="p"
+                    variant="body-small"
+                    color="danger"
+                    style={{ wordBreak: 'break-word' }}
+                  >
+                    {store.lastError}
+                  </Text>
+                )}
+              </Cell>
+            ),
+          },
+          {
+            id: 'lastCheck',
+            label: 'Last check',
+            cell: ({ store }) => (
+              <CellText title={formatTime(store.lastCheck)} />
+            ),
+          },
+        ]}
+      />
+    </div>
   );
 }
 
 export function ThanosDetails({ health }: { health: ThanosHealth }) {
-  const classes = useStyles();
   const what =
     health.component === 'receive' ? 'Thanos Receive' : 'Thanos Query';
   return (
@@ -160,37 +166,41 @@ export function ThanosDetails({ health }: { health: ThanosHealth }) {
         <ReceiveStats health={health} />
       )}
       {!health.error && health.component === 'query' && !health.isThanos && (
-        <WarningPanel
-          severity="info"
+        <Alert
+          status="info"
+          icon
           title="Not a Thanos querier"
-          defaultExpanded
-        >
-          The upstream answered 404 on <code>/api/v1/stores</code>: it is a
-          plain Prometheus (or another PromQL API), so there are no store
-          endpoints to check. The PromQL-based checks still work.
-        </WarningPanel>
+          description={
+            <>
+              The upstream answered 404 on <code>/api/v1/stores</code>: it is a
+              plain Prometheus (or another PromQL API), so there are no store
+              endpoints to check. The PromQL-based checks still work.
+            </>
+          }
+        />
       )}
       {!health.error && health.component === 'query' && health.isThanos && (
-        <div className={classes.section}>
-          <Typography variant="subtitle2" component="h3">
+        <div style={section}>
+          <Text as="h3" variant="title-x-small">
             Store endpoints
-          </Typography>
+          </Text>
           <StoreTable stores={health.stores ?? []} />
         </div>
       )}
       {health.warnings.length > 0 && (
-        <div className={classes.section}>
-          <WarningPanel
-            severity="warning"
+        <div style={section}>
+          <Alert
+            status="warning"
+            icon
             title={`Partial response: ${health.warnings.length} warning(s)`}
-            defaultExpanded
-          >
-            <ul aria-label="Partial-response warnings">
-              {health.warnings.map((w, i) => (
-                <li key={i}>{w}</li>
-              ))}
-            </ul>
-          </WarningPanel>
+            description={
+              <ul aria-label="Partial-response warnings">
+                {health.warnings.map((w, i) => (
+                  <li key={i}>{w}</li>
+                ))}
+              </ul>
+            }
+          />
         </div>
       )}
     </>

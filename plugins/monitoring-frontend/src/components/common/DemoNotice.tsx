@@ -1,4 +1,4 @@
-import { Chip } from '@material-ui/core';
+import { Badge } from '@backstage/ui';
 import { configApiRef, useApi } from '@backstage/core-plugin-api';
 
 /** A "demo data" label, shown when `fleetMonitoring.demoDataNotice` is set (the local dev app sets it). */
@@ -7,11 +7,8 @@ export function DemoNotice() {
   const text = config.getOptionalString('fleetMonitoring.demoDataNotice');
   if (!text) return null;
   return (
-    <Chip
-      size="small"
-      variant="outlined"
-      label={text}
-      data-testid="demo-notice"
-    />
+    <Badge size="small" data-testid="demo-notice">
+      {text}
+    </Badge>
   );
 }

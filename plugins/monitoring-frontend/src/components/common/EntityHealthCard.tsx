@@ -1,13 +1,12 @@
 import { ReactNode } from 'react';
 import type { CompoundEntityRef, Entity } from '@backstage/catalog-model';
-import { Progress } from '@backstage/core-components';
 import {
   MissingAnnotationEmptyState,
   useEntity,
 } from '@backstage/plugin-catalog-react';
 import type { FleetMonitoringApi } from '../../api';
 import { RequestErrorNotice } from './ErrorStates';
-import { FleetCard } from './FleetCard';
+import { HealthCard, Loading } from './HealthCard';
 import { useEntityRequest } from './useEntityRequest';
 
 /**
@@ -34,22 +33,23 @@ export function EntityHealthCard<T>(props: {
     typeof props.title === 'function' ? props.title(value) : props.title;
   if (!available) {
     return (
-      <FleetCard title={title}>
+      <HealthCard title={title}>
+        {/* Backstage's own empty state (core-components, MUI inside): BUI has none that names an annotation. */}
         <MissingAnnotationEmptyState annotation={props.annotation} />
-      </FleetCard>
+      </HealthCard>
     );
   }
   return (
-    <FleetCard
+    <HealthCard
       title={title}
       subheader={props.subheader}
       onRefresh={retry}
       refreshing={loading}
     >
-      {loading && !value && <Progress />}
+      {loading && !value && <Loading />}
       {error &&
         (props.renderError?.(error) ?? <RequestErrorNotice error={error} />)}
       {value !== undefined && !error && props.render(value)}
-    </FleetCard>
+    </HealthCard>
   );
 }

@@ -1,7 +1,7 @@
-import { Typography } from '@material-ui/core';
-import { WarningPanel } from '@backstage/core-components';
+import { Alert } from '@backstage/ui';
+import { ResponseErrorPanel } from '@backstage/core-components';
 import type { UpstreamErrorInfo } from '@fleet-monitoring/plugin-monitoring-common';
-import { isFleetMonitoringError } from '../../api/FleetMonitoringError';
+import { backendMessage, statusOfError, upstreamOfError } from '../../api';
 
 /** `thanos:central` -> `Thanos Query "central"`, and so on. */
 export function describeUpstream(upstream: string | undefined): string {
@@ -42,68 +42,58 @@ export function upstreamErrorTitle(error: UpstreamErrorInfo): string {
   return `${describeUpstream(error.upstream)} ${words}${status}`;
 }
 
-/** An upstream fault reported inside a 200 answer (`state: unknown` + `error`). */
+/** An upstream fault, reported inside a 200 answer (`state: unknown` + `error`) or as a 502/504. */
 export function UpstreamErrorNotice({ error }: { error: UpstreamErrorInfo }) {
-  const severity = error.kind === 'not-configured' ? 'warning' : 'error';
   return (
-    <WarningPanel
-      severity={severity}
+    <Alert
+      status={error.kind === 'not-configured' ? 'warning' : 'danger'}
+      icon
       title={upstreamErrorTitle(error)}
-      defaultExpanded
-    >
-      <Typography variant="body2" component="div" data-testid="upstream-error">
-        {error.message}
-      </Typography>
-    </WarningPanel>
+      description={<span data-testid="upstream-error">{error.message}</span>}
+      my="2"
+    />
   );
 }
 
-/** A failed request to our own backend, explained by its status and Backstage error body. */
+/**
+ * A failed request to our own backend. An upstream named in the body gets its own words; a 400,
+ * 401/403 or 404 is a warning with the backend's message (what to add or who may see it); anything
+ * else goes to Backstage's ResponseErrorPanel, which shows the status and the error body.
+ */
 export function RequestErrorNotice({ error }: { error: unknown }) {
-  if (isFleetMonitoringError(error)) {
-    if (error.upstream) {
-      return (
-        <UpstreamErrorNotice
-          error={{
-            upstream: error.upstream,
-            kind: error.kind ?? 'http-error',
-            status: error.status,
-            message: error.message,
-          }}
-        />
-      );
-    }
-    let title: string;
-    let severity: 'warning' | 'error' = 'error';
-    if (error.status === 400) {
-      title = /annotation/i.test(error.message)
-        ? 'Not configured for this entity'
-        : 'The request was rejected';
-      severity = 'warning';
-    } else if (error.status === 401 || error.status === 403) {
-      title = 'You are not allowed to see this';
-      severity = 'warning';
-    } else if (error.status === 404) {
-      title = 'Not found';
-      severity = 'warning';
-    } else if (error.status === 0) {
-      title = 'The Fleet Monitoring backend could not be reached';
-    } else {
-      title = `The Fleet Monitoring backend answered HTTP ${error.status} (${error.errorName})`;
-    }
+  const upstream = upstreamOfError(error);
+  if (upstream) return <UpstreamErrorNotice error={upstream} />;
+  const status = statusOfError(error);
+  const message = backendMessage(error);
+  let title: string | undefined;
+  if (status === 400)
+    title = /annotation/i.test(message)
+      ? 'Not configured for this entity'
+      : 'The request was rejected';
+  else if (status === 401 || status === 403)
+    title = 'You are not allowed to see this';
+  else if (status === 404) title = 'Not found';
+  if (title) {
     return (
-      <WarningPanel severity={severity} title={title} defaultExpanded>
-        <Typography variant="body2" component="div" data-testid="request-error">
-          {error.message}
-        </Typography>
-      </WarningPanel>
+      <Alert
+        status="warning"
+        icon
+        title={title}
+        description={<span data-testid="request-error">{message}</span>}
+        my="2"
+      />
     );
   }
+  const err =
+    error instanceof Error ? error : new Error(String(error ?? 'Unknown'));
   return (
-    <WarningPanel severity="error" title="Something went wrong" defaultExpanded>
-      <Typography variant="body2" component="div" data-testid="request-error">
-        {String((error as Error)?.message ?? error)}
-      </Typography>
-    </WarningPanel>
+    <ResponseErrorPanel
+      error={err}
+      title={
+        status === undefined
+          ? `The Fleet Monitoring backend could not be reached: ${err.message}`
+          : undefined
+      }
+    />
   );
 }

@@ -1,86 +1,74 @@
-import {
-  List,
-  ListItem,
-  ListItemIcon,
-  ListItemText,
-  makeStyles,
-} from '@material-ui/core';
-import { Link } from '@backstage/core-components';
+import { Flex, Link, Text } from '@backstage/ui';
 import type { HealthReason } from '@fleet-monitoring/plugin-monitoring-common';
 import { reasonDocsUrl, reasonTitle, useDocsBaseUrl } from './docs';
 import { SEVERITY_LABELS, SeverityIcon } from './StateBadge';
 
-const useStyles = makeStyles(theme => ({
-  icon: { minWidth: theme.spacing(4) },
-  item: { paddingLeft: 0, paddingRight: 0 },
-  hints: { margin: theme.spacing(0.5, 0), paddingLeft: theme.spacing(2.5) },
-}));
-
-/** Reasons may carry concrete next steps (ArgoCD's do). */
-const hintsOf = (reason: HealthReason): string[] =>
-  (reason as HealthReason & { hints?: string[] }).hints ?? [];
+/** A reason's next steps: its one-line `hint`, and the list ArgoCD and Kubernetes reasons carry (the FAQ's fixes). */
+const hintsOf = (reason: HealthReason): string[] => {
+  const r = reason as HealthReason & { hint?: string; hints?: string[] };
+  return [...(r.hint ? [r.hint] : []), ...(r.hints ?? [])];
+};
 
 /**
- * The reasons behind a state, each in words with its severity and a link to the troubleshooting
- * section whose anchor is the reason id.
+ * The reasons behind a state, each in words with its severity, its next steps and a link to the
+ * troubleshooting section whose anchor is the reason id.
  */
-export function ReasonList(props: {
-  reasons: HealthReason[];
-  dense?: boolean;
-}) {
-  const classes = useStyles();
+export function ReasonList(props: { reasons: HealthReason[] }) {
   const docsBase = useDocsBaseUrl();
   if (props.reasons.length === 0) return null;
   return (
-    <List dense={props.dense ?? true} aria-label="Reasons" disablePadding>
+    <ul
+      aria-label="Reasons"
+      style={{ listStyle: 'none', padding: 0, margin: 'var(--bui-space-2) 0' }}
+    >
       {props.reasons.map((reason, i) => {
         const href = reasonDocsUrl(docsBase, reason.id);
+        const hints = hintsOf(reason);
         return (
-          <ListItem
+          <li
             key={`${reason.id}-${i}`}
-            className={classes.item}
             data-reason={reason.id}
+            style={{ padding: 'var(--bui-space-1) 0' }}
           >
-            <ListItemIcon className={classes.icon}>
+            <Flex gap="2" align="start">
               <SeverityIcon severity={reason.severity} />
-            </ListItemIcon>
-            <ListItemText
-              primary={
-                <>
-                  <span>
-                    {SEVERITY_LABELS[reason.severity] ?? reason.severity}:{' '}
-                  </span>
+              <div>
+                <Text as="p">
+                  {SEVERITY_LABELS[reason.severity] ?? reason.severity}:{' '}
                   <strong>{reasonTitle(reason.id)}</strong>
-                </>
-              }
-              secondaryTypographyProps={{ component: 'div' }}
-              secondary={
-                <>
+                </Text>
+                <Text as="p" variant="body-small" color="secondary">
                   {reason.message}
-                  {hintsOf(reason).length > 0 && (
-                    <ul className={classes.hints} aria-label="Next steps">
-                      {hintsOf(reason).map(h => (
-                        <li key={h}>{h}</li>
-                      ))}
-                    </ul>
-                  )}
-                  {href && (
-                    <>
-                      {' '}
-                      <Link
-                        to={href}
-                        aria-label={`How to fix: ${reasonTitle(reason.id)}`}
-                      >
-                        How to fix
-                      </Link>
-                    </>
-                  )}
-                </>
-              }
-            />
-          </ListItem>
+                </Text>
+                {hints.length > 0 && (
+                  <ol
+                    aria-label="Next steps"
+                    style={{
+                      margin: 'var(--bui-space-1) 0',
+                      paddingLeft: 'var(--bui-space-5)',
+                    }}
+                  >
+                    {hints.map(h => (
+                      <li key={h}>
+                        <Text variant="body-small">{h}</Text>
+                      </li>
+                    ))}
+                  </ol>
+                )}
+                {href && (
+                  <Link
+                    href={href}
+                    variant="body-small"
+                    aria-label={`How to fix: ${reasonTitle(reason.id)}`}
+                  >
+                    How to fix
+                  </Link>
+                )}
+              </div>
+            </Flex>
+          </li>
         );
       })}
-    </List>
+    </ul>
   );
 }

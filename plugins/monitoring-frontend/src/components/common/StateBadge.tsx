@@ -1,9 +1,11 @@
-import { makeStyles, Typography } from '@material-ui/core';
+// MUI is used here only for the icons: @backstage/ui ships no icon set of its own.
 import CheckCircleIcon from '@material-ui/icons/CheckCircle';
 import WarningIcon from '@material-ui/icons/Warning';
 import ErrorIcon from '@material-ui/icons/Error';
 import RemoveCircleOutlineIcon from '@material-ui/icons/RemoveCircleOutline';
 import HelpOutlineIcon from '@material-ui/icons/HelpOutline';
+import UpdateIcon from '@material-ui/icons/Update';
+import { Text } from '@backstage/ui';
 import type {
   HealthState,
   ReasonSeverity,
@@ -12,35 +14,29 @@ import type {
 /** Words for every state; the badge always shows them next to the icon, never colour alone. */
 export const STATE_LABELS: Record<HealthState, string> = {
   healthy: 'Healthy',
+  recovering: 'Recovering',
   degraded: 'Degraded',
   failing: 'Failing',
   'no-data': 'No data',
   unknown: 'Unknown',
 };
 
-const useStyles = makeStyles(theme => ({
-  root: {
-    display: 'inline-flex',
-    alignItems: 'center',
-    gap: theme.spacing(0.5),
-    verticalAlign: 'middle',
-  },
-  healthy: { color: theme.palette.success?.main ?? '#2e7d32' },
-  degraded: { color: theme.palette.warning?.main ?? '#ed6c02' },
-  failing: { color: theme.palette.error.main },
-  'no-data': { color: theme.palette.text.secondary },
-  unknown: { color: theme.palette.text.secondary },
-  label: { fontWeight: 600 },
-}));
+/** Backstage UI's status colours (CSS variables of @backstage/ui/css/styles.css). */
+export const STATE_COLOR: Record<HealthState, string> = {
+  healthy: 'var(--bui-fg-success)',
+  recovering: 'var(--bui-fg-info)',
+  degraded: 'var(--bui-fg-warning)',
+  failing: 'var(--bui-fg-danger)',
+  'no-data': 'var(--bui-fg-secondary)',
+  unknown: 'var(--bui-fg-secondary)',
+};
 
-function StateIcon({
-  state,
-  className,
-}: {
-  state: HealthState;
-  className?: string;
-}) {
-  const props = { className, fontSize: 'small' as const, 'aria-hidden': true };
+export function StateIcon({ state }: { state: HealthState }) {
+  const props = {
+    fontSize: 'small' as const,
+    'aria-hidden': true,
+    style: { color: STATE_COLOR[state] ?? STATE_COLOR.unknown },
+  };
   switch (state) {
     case 'healthy':
       return <CheckCircleIcon {...props} />;
@@ -50,6 +46,8 @@ function StateIcon({
       return <ErrorIcon {...props} />;
     case 'no-data':
       return <RemoveCircleOutlineIcon {...props} />;
+    case 'recovering':
+      return <UpdateIcon {...props} />;
     default:
       return <HelpOutlineIcon {...props} />;
   }
@@ -58,22 +56,29 @@ function StateIcon({
 /** Icon + word for a health state. */
 export function StateBadge(props: {
   state: HealthState;
-  variant?: 'body1' | 'body2' | 'h6';
+  size?: 'small' | 'large';
   /** Text instead of the state's word, e.g. an upstream's own status (`Synced`). */
   label?: string;
 }) {
-  const classes = useStyles();
   const state = props.state in STATE_LABELS ? props.state : 'unknown';
   return (
-    <span className={classes.root} data-state={state}>
-      <StateIcon state={state} className={classes[state]} />
-      <Typography
-        component="span"
-        variant={props.variant ?? 'body2'}
-        className={classes.label}
+    <span
+      data-state={state}
+      style={{
+        display: 'inline-flex',
+        alignItems: 'center',
+        gap: 'var(--bui-space-1)',
+        verticalAlign: 'middle',
+      }}
+    >
+      <StateIcon state={state} />
+      <Text
+        as="span"
+        weight="bold"
+        variant={props.size === 'large' ? 'title-x-small' : 'body-medium'}
       >
         {props.label ?? STATE_LABELS[state]}
-      </Typography>
+      </Text>
     </span>
   );
 }
@@ -91,7 +96,5 @@ export const SEVERITY_LABELS: Record<ReasonSeverity, string> = {
 };
 
 export function SeverityIcon({ severity }: { severity: ReasonSeverity }) {
-  const classes = useStyles();
-  const state = SEVERITY_STATE[severity] ?? 'unknown';
-  return <StateIcon state={state} className={classes[state]} />;
+  return <StateIcon state={SEVERITY_STATE[severity] ?? 'unknown'} />;
 }

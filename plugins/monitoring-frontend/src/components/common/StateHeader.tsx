@@ -1,16 +1,7 @@
 import { ReactNode } from 'react';
-import { makeStyles, Typography } from '@material-ui/core';
+import { Flex, Text } from '@backstage/ui';
 import type { HealthState } from '@fleet-monitoring/plugin-monitoring-common';
 import { StateBadge } from './StateBadge';
-
-const useStyles = makeStyles(theme => ({
-  header: {
-    display: 'flex',
-    alignItems: 'center',
-    gap: theme.spacing(1),
-    flexWrap: 'wrap',
-  },
-}));
 
 /** The first line of every card: the state (icon and word) and what it is about. */
 export function StateHeader(props: {
@@ -19,14 +10,13 @@ export function StateHeader(props: {
   /** Shown after the subject, e.g. the demo-data notice. */
   extra?: ReactNode;
 }) {
-  const classes = useStyles();
   return (
-    <div className={classes.header}>
-      <StateBadge state={props.state} variant="h6" />
-      <Typography variant="body2" color="textSecondary">
+    <Flex align="center" gap="2" style={{ flexWrap: 'wrap' }}>
+      <StateBadge state={props.state} size="large" />
+      <Text as="span" variant="body-small" color="secondary">
         {props.children}
-      </Typography>
+      </Text>
       {props.extra}
-    </div>
+    </Flex>
   );
 }

@@ -1,3 +1,4 @@
+import { createContext, useContext } from 'react';
 import { configApiRef, useApi } from '@backstage/core-plugin-api';
 import {
   reasonDocsPath,
@@ -8,10 +9,21 @@ import {
 /** Where the TechDocs handbook of the plugin set is served in a default install. */
 export const DEFAULT_DOCS_BASE_URL = '/docs/default/system/fleet-monitoring/';
 
-/** Base URL of the troubleshooting docs, from `fleetMonitoring.docsBaseUrl`, always ending in `/`. */
+/**
+ * The docs base URL set in an extension's config (new frontend system: `app.extensions`
+ * `entity-card:fleet-monitoring/...: {config: {docsBaseUrl}}`). Undefined outside such an extension.
+ */
+export const DocsBaseUrlContext = createContext<string | undefined>(undefined);
+
+/**
+ * Base URL of the troubleshooting docs, always ending in `/`: the extension's `docsBaseUrl` config,
+ * else `fleetMonitoring.docsBaseUrl` (what legacy apps set), else the default TechDocs location.
+ */
 export function useDocsBaseUrl(): string {
+  const fromExtension = useContext(DocsBaseUrlContext);
   const config = useApi(configApiRef);
   const base =
+    fromExtension ??
     config.getOptionalString('fleetMonitoring.docsBaseUrl') ??
     DEFAULT_DOCS_BASE_URL;
   return base.endsWith('/') ? base : `${base}/`;

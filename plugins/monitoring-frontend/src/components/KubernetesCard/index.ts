@@ -1,0 +1,1 @@
+export { KubernetesCard, KubernetesDetails } from './KubernetesCard';

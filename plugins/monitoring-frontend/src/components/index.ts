@@ -1,0 +1,11 @@
+export { ArgocdCard, ArgocdDetails } from './ArgocdCard';
+export { FleetPage, FleetContent } from './FleetPage';
+export { KubernetesCard, KubernetesDetails } from './KubernetesCard';
+export {
+  MetricsArrivingCard,
+  MetricsArrivingDetails,
+  MissingMetricsChecklist,
+} from './MetricsArrivingCard';
+export { RemoteWriteCard, RemoteWriteDetails } from './RemoteWriteCard';
+export type { RemoteWriteCardProps } from './RemoteWriteCard';
+export { ThanosCard, ThanosDetails } from './ThanosCard';
