@@ -1,0 +1,215 @@
+/**
+ * Fleet page at 10,000 clusters, in Chromium: the demo fleet (`scripts/start.mjs`) with
+ * FLEET_SYNTHETIC_CLUSTERS=10000 next to the real agents, the dev Backstage, headless Chromium.
+ * Prints, against a target of 1 s each:
+ *  - first rows: from navigating to the fleet page until the table shows its first page of rows
+ *    (backend summary of the whole fleet + transfer + filter/sort/page in the browser + render);
+ *  - filter: from typing a name filter until the table shows the filtered rows (the table's
+ *    data-applied-query and aria-busy say when, no timers);
+ *  - state filter: from pressing a state count button until the rows follow.
+ * Each figure is the median of 5 runs. Needs /usr/bin/chromium and /usr/bin/prometheus.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import readline from 'node:readline';
+import { chromium, type Page } from 'playwright-core';
+
+const root = path.resolve(__dirname, '../../..');
+const CLUSTERS = Number(process.env.BENCH_FLEET_CLUSTERS ?? 10_000);
+const TARGET_MS = 1000;
+const RUNS = 5;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startDevApp(): Promise<{
+  child: ChildProcess;
+  ready: { appUrl: string; fleetPage: string; processGroups: number[] };
+}> {
+  const env: Record<string, string> = {
+    APP_PORT: String(await freePort()),
+    BACKEND_PORT: String(await freePort()),
+    FLEET_CENTRAL_PORT: String(await freePort()),
+    FLEET_QUERY_PORT: String(await freePort()),
+    FLEET_CONTROL_PORT: String(await freePort()),
+    FLEET_ARGOCD_PORT: String(await freePort()),
+    FLEET_SYNTHETIC_CLUSTERS: String(CLUSTERS),
+    START_TIMEOUT_SECONDS: '900',
+  };
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'scripts/start.mjs')],
+    {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_ENV: 'development', ...env },
+    },
+  );
+  const tail: string[] = [];
+  readline
+    .createInterface({ input: child.stderr! })
+    .on('line', l => tail.push(l));
+  const ready = await new Promise<any>((resolve, reject) => {
+    readline.createInterface({ input: child.stdout! }).on('line', line => {
+      tail.push(line);
+      if (line.startsWith('FLEET_READY '))
+        resolve(JSON.parse(line.slice('FLEET_READY '.length)));
+    });
+    child.once('exit', code =>
+      reject(
+        new Error(
+          `start.mjs exited with ${code}:\n${tail.slice(-30).join('\n')}`,
+        ),
+      ),
+    );
+  });
+  return { child, ready };
+}
+
+const median = (xs: number[]) =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Milliseconds from `act` until `done` (evaluated in the page, every animation frame) holds. */
+async function timeUntil(
+  page: Page,
+  act: () => Promise<void>,
+  done: () => boolean,
+): Promise<number> {
+  const t0 = Date.now();
+  await act();
+  await page.waitForFunction(done, undefined, {
+    polling: 'raf',
+    timeout: 120_000,
+  });
+  return Date.now() - t0;
+}
+
+const tableShowsRows = (query: string, states: string) => () => {
+  const t = document.querySelector('[aria-label="Clusters"]');
+  return Boolean(
+    t &&
+    t.getAttribute('data-applied-query') === query &&
+    t.getAttribute('data-applied-states') === states &&
+    t.getAttribute('aria-busy') === 'false' &&
+    t.querySelectorAll('[role="row"]').length > 1,
+  );
+};
+
+async function main() {
+  for (const tool of ['/usr/bin/chromium', '/usr/bin/prometheus']) {
+    if (!fs.existsSync(tool)) {
+      console.log(`fleet page bench skipped: ${tool} missing (npm run setup)`);
+      return;
+    }
+  }
+  console.log(
+    `starting the demo fleet with ${CLUSTERS} synthetic clusters and the dev app...`,
+  );
+  const { child, ready } = await startDevApp();
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+    ],
+  });
+  try {
+    const page = await browser.newPage({
+      viewport: { width: 1400, height: 1000 },
+    });
+    page.setDefaultTimeout(120_000);
+    await page.goto(ready.appUrl);
+    await page.getByRole('button', { name: /enter/i }).click();
+    await page.getByText('Catalog').first().waitFor();
+    // Warm up: the bundle is loaded and the backend has cached the summary once.
+    await page.goto(ready.fleetPage);
+    await page.waitForFunction(tableShowsRows('', ''), undefined, {
+      timeout: 600_000,
+    });
+    const total = await page
+      .locator('[aria-label="Clusters"]')
+      .getAttribute('data-total');
+
+    const firstRows: number[] = [];
+    const filter: number[] = [];
+    const stateFilter: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      firstRows.push(
+        await timeUntil(
+          page,
+          async () => {
+            await page.goto(ready.fleetPage);
+          },
+          tableShowsRows('', ''),
+        ),
+      );
+      const box = page.getByRole('searchbox', {
+        name: 'Filter clusters by name',
+      });
+      const query = `sim-0${i + 1}`;
+      filter.push(
+        await timeUntil(page, () => box.fill(query), tableShowsRows(query, '')),
+      );
+      await box.fill('');
+      await page.waitForFunction(tableShowsRows('', ''));
+      stateFilter.push(
+        await timeUntil(
+          page,
+          () => page.getByRole('button', { name: /^Healthy: / }).click(),
+          tableShowsRows('', 'healthy'),
+        ),
+      );
+    }
+    const rows = [
+      ['first rows after navigation', median(firstRows)],
+      ['name filter applied', median(filter)],
+      ['state filter applied', median(stateFilter)],
+    ] as const;
+    console.log(
+      `fleet page, ${total} clusters in the summary, Chromium headless, median of ${RUNS}`,
+    );
+    console.log('| figure | ms | target | ok |');
+    console.log('| --- | ---: | ---: | --- |');
+    for (const [name, ms] of rows)
+      console.log(
+        `| ${name} | ${ms} | < ${TARGET_MS} | ${ms < TARGET_MS ? 'yes' : 'NO'} |`,
+      );
+    await page.screenshot({
+      path: path.join(root, 'test-artifacts', 'bench-fleet-page-10000.png'),
+    });
+  } finally {
+    await browser.close();
+    try {
+      process.kill(-child.pid!, 'SIGINT');
+    } catch {
+      // gone
+    }
+    await new Promise(r => setTimeout(r, 15_000));
+    for (const pgid of [child.pid!, ...(ready.processGroups ?? [])]) {
+      try {
+        process.kill(-pgid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+  }
+}
+
+main().catch(e => {
+  console.error(e);
+  process.exit(1);
+});
