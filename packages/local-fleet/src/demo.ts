@@ -1,7 +1,7 @@
 import { LocalFleet } from './fleet';
 import { FleetSimulator, planClusters } from './simulator';
 import { ArgocdFake, FakeArgoApp } from './fakes/argocd';
-import { ThanosQueryFake } from './fakes/thanosQuery';
+import type { ThanosQueryFake } from './fakes/thanosQuery';
 
 export interface DemoFleetOptions {
   centralPort?: number;
@@ -25,81 +25,171 @@ export interface DemoFleet {
 }
 
 /** Real agents of the demo (names from the reference's example layout). */
-export const DEMO_AGENT_CLUSTERS = ['cluster-01-central', 'cluster-02-edge', 'cluster-03-edge'];
+export const DEMO_AGENT_CLUSTERS = [
+  'cluster-01-central',
+  'cluster-02-edge',
+  'cluster-03-edge',
+];
 
 const DEMO_ARGOCD_TOKEN = 'demo-argocd-token';
 
 /** The Applications that deploy the demo fleet, named as catalog-info.yaml annotates them. */
 export function demoArgoApps(now = Date.now()): FakeArgoApp[] {
-  const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000).toISOString();
+  const at = (minutesAgo: number) =>
+    new Date(now - minutesAgo * 60_000).toISOString();
   const history = () => [
-    { id: 1, revision: 'a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0', deployedAt: at(60 * 24), deployStartedAt: at(60 * 24 + 1), automated: true },
-    { id: 2, revision: '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c', deployedAt: at(90), deployStartedAt: at(91), username: 'platform-bot', automated: false },
+    {
+      id: 1,
+      revision: 'a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0',
+      deployedAt: at(60 * 24),
+      deployStartedAt: at(60 * 24 + 1),
+      automated: true,
+    },
+    {
+      id: 2,
+      revision: '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c',
+      deployedAt: at(90),
+      deployStartedAt: at(91),
+      username: 'platform-bot',
+      automated: false,
+    },
   ];
-  const app = (name: string, path: string, over: Partial<FakeArgoApp> = {}): FakeArgoApp => ({
+  const app = (
+    name: string,
+    path: string,
+    over: Partial<FakeArgoApp> = {},
+  ): FakeArgoApp => ({
     name,
     project: 'monitoring',
     repoURL: 'https://git.example.com/platform/fleet-deploy.git',
     path,
     targetRevision: 'main',
-    destination: { server: 'https://kubernetes.default.svc', namespace: 'monitoring' },
+    destination: {
+      server: 'https://kubernetes.default.svc',
+      namespace: 'monitoring',
+    },
     sync: 'Synced',
     health: 'Healthy',
     revision: '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c',
-    operation: { phase: 'Succeeded', message: 'successfully synced (all tasks run)', startedAt: at(91), finishedAt: at(90) },
+    operation: {
+      phase: 'Succeeded',
+      message: 'successfully synced (all tasks run)',
+      startedAt: at(91),
+      finishedAt: at(90),
+    },
     history: history(),
     ...over,
   });
   return [
-    app('cluster-01-central-kube-prometheus-stack', 'deploy/overlays/cluster-01-central/kube-prometheus-stack'),
-    app('cluster-01-central-thanos-receive', 'deploy/overlays/cluster-01-central/kube-prometheus-stack'),
-    app('cluster-01-central-thanos-query', 'deploy/overlays/cluster-01-central/kube-prometheus-stack'),
-    app('cluster-02-edge-prometheus-agent', 'deploy/overlays/cluster-02-edge/prometheus-agent'),
-    app('cluster-03-edge-prometheus-agent', 'deploy/overlays/cluster-03-edge/prometheus-agent', {
-      sync: 'OutOfSync',
-      resources: [
-        { version: 'v1', kind: 'ConfigMap', namespace: 'monitoring', name: 'prometheus-agent-server', status: 'OutOfSync', health: 'Healthy' },
-      ],
-      syncWindows: { canSync: true },
-    }),
+    app(
+      'cluster-01-central-kube-prometheus-stack',
+      'deploy/overlays/cluster-01-central/kube-prometheus-stack',
+    ),
+    app(
+      'cluster-01-central-thanos-receive',
+      'deploy/overlays/cluster-01-central/kube-prometheus-stack',
+    ),
+    app(
+      'cluster-01-central-thanos-query',
+      'deploy/overlays/cluster-01-central/kube-prometheus-stack',
+    ),
+    app(
+      'cluster-02-edge-prometheus-agent',
+      'deploy/overlays/cluster-02-edge/prometheus-agent',
+    ),
+    app(
+      'cluster-03-edge-prometheus-agent',
+      'deploy/overlays/cluster-03-edge/prometheus-agent',
+      {
+        sync: 'OutOfSync',
+        resources: [
+          {
+            version: 'v1',
+            kind: 'ConfigMap',
+            namespace: 'monitoring',
+            name: 'prometheus-agent-server',
+            status: 'OutOfSync',
+            health: 'Healthy',
+          },
+        ],
+        syncWindows: { canSync: true },
+      },
+    ),
   ];
 }
 
 /**
  * The demo fleet behind `npm start` and the end-to-end test: real Prometheus agents remote-writing
- * to a real central Prometheus, synthetic clusters with a few faults, Thanos Receive series, a
- * `checkout` service, and the Thanos Query facade.
+ * through Thanos Receive (replication factor 3, one receiver down) into real Prometheus stores,
+ * synthetic clusters with the faults production fleets show (2 h and 2 d silences, heavy lag, a
+ * broken second queue, a tenant over its limit, Prometheus 2 and 3 names), a `checkout` service,
+ * and the Thanos Query facade with dedup.
  */
-export async function startDemoFleet(options: DemoFleetOptions = {}): Promise<DemoFleet> {
+export async function startDemoFleet(
+  options: DemoFleetOptions = {},
+): Promise<DemoFleet> {
   const log = options.log ?? (() => {});
+  let simulator: FleetSimulator | undefined;
+  // Production-shaped: Thanos Receive with replication factor 3 (one of three receivers down),
+  // Query deduplicating on `replica`, and the faults real fleets show.
   const fleet = await LocalFleet.start({
     agents: DEMO_AGENT_CLUSTERS,
     scrapeInterval: '5s',
     centralPort: options.centralPort,
+    queryPort: options.queryPort,
+    replication: { factor: 3, down: [2] },
+    beforeAgents: async f => {
+      simulator = new FleetSimulator({
+        sink: f.sink,
+        clusters: planClusters(options.syntheticClusters ?? 24, {
+          lagging: 1,
+          'lagging-heavily': 1,
+          failing: 1,
+          retrying: 1,
+          dropping: 1,
+          'shards-maxed': 1,
+          silent: 1,
+          'silent-2h': 1,
+          'silent-2d': 1,
+          'second-queue-broken': 1,
+          'tenant-over-limit': 1,
+        }),
+        receive: {
+          fault: 'healthy',
+          job: 'thanos-receive',
+          replicas: 3,
+          down: [2],
+        },
+        services: [
+          {
+            job: 'checkout',
+            namespace: 'shop',
+            clusters: ['cluster-02-edge', 'cluster-03-edge'],
+            targets: 2,
+          },
+        ],
+        stepSeconds: 15,
+      });
+      for (const t of simulator.tenants) f.extraTenants.add(t);
+      f.refreshStores();
+      // History first: the 2-hours-silent cluster's samples must be the oldest in the stores.
+      await simulator.writeUntilNow();
+    },
   });
-  log(`central Prometheus on ${fleet.central.url}, agents: ${DEMO_AGENT_CLUSTERS.join(', ')}`);
-  const simulator = new FleetSimulator({
-    writeUrl: fleet.writeUrl,
-    clusters: planClusters(options.syntheticClusters ?? 24, {
-      lagging: 1,
-      failing: 1,
-      retrying: 1,
-      dropping: 1,
-      'shards-maxed': 1,
-      silent: 1,
-    }),
-    receive: { fault: 'healthy', job: 'thanos-receive', replicas: 3 },
-    services: [
-      { job: 'checkout', namespace: 'shop', clusters: ['cluster-02-edge', 'cluster-03-edge'], targets: 2 },
-    ],
-    stepSeconds: 15,
+  log(
+    `central stores on ${fleet.central.url} (one copy per replica) and ${fleet.dedupStore?.url} (deduplicated), agents: ${DEMO_AGENT_CLUSTERS.join(', ')}`,
+  );
+  const sim = simulator!;
+  sim.startTicking(e => log(`simulator: ${e}`));
+  const thanosQuery = fleet.thanosQuery!;
+  log(
+    `Thanos Query facade on ${thanosQuery.url}, Thanos Receive on ${fleet.receive?.writeUrl}`,
+  );
+  const argocd = new ArgocdFake({
+    apps: demoArgoApps(),
+    tokens: [DEMO_ARGOCD_TOKEN],
+    port: options.argocdPort,
   });
-  await simulator.writeUntilNow();
-  simulator.startTicking(e => log(`simulator: ${e}`));
-  const thanosQuery = new ThanosQueryFake({ prometheusUrl: fleet.queryUrl, port: options.queryPort });
-  await thanosQuery.start();
-  log(`Thanos Query facade on ${thanosQuery.url}`);
-  const argocd = new ArgocdFake({ apps: demoArgoApps(), tokens: [DEMO_ARGOCD_TOKEN], port: options.argocdPort });
   await argocd.start();
   log(`ArgoCD contract fake (demo data) on ${argocd.url}`);
   return {
@@ -108,11 +198,10 @@ export async function startDemoFleet(options: DemoFleetOptions = {}): Promise<De
     fleet,
     thanosQuery,
     argocd: { fake: argocd, url: argocd.url, token: DEMO_ARGOCD_TOKEN },
-    simulator,
+    simulator: sim,
     async stop() {
-      simulator.stopTicking();
+      sim.stopTicking();
       await argocd.stop();
-      await thanosQuery.stop();
       await fleet.stop();
     },
   };

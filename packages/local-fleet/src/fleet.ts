@@ -19,6 +19,8 @@ export interface LocalFleetOptions {
   scrapeInterval?: string;
   /** Fixed port for the central store (the dev app uses one); a free one otherwise. */
   centralPort?: number;
+  /** Fixed port for the Thanos Query facade (with replication). */
+  queryPort?: number;
   /**
    * Thanos Receive with replication in front of the store: agents write to the receive fake with
    * their cluster as tenant, series are stored once per replica (raw) and merged (dedup), and the
@@ -97,9 +99,26 @@ export class LocalFleet {
     };
     const fleet = new LocalFleet(options, ports);
     try {
+      await fleet.receive?.start();
+      await fleet.central.start();
+      await fleet.dedupStore?.start();
       if (fleet.receive) {
-        await fleet.receive.start();
-        // Both stores scrape the receivers' own metrics (job thanos-receive), as a central Prometheus would.
+        const stored = options.replication?.replicaLabel ?? 'replica';
+        const facade = new ThanosQueryFake({
+          prometheusUrl: fleet.central.url,
+          dedupPrometheusUrl: fleet.dedupStore!.url,
+          storedReplicaLabel: stored,
+          replicaLabels: [stored],
+          port: options.queryPort,
+        });
+        (fleet as { thanosQuery?: ThanosQueryFake }).thanosQuery = facade;
+        fleet.refreshStores();
+        await facade.start();
+      }
+      await options.beforeAgents?.(fleet);
+      if (fleet.receive) {
+        // Both stores scrape the receivers' own metrics (job thanos-receive), as a central Prometheus
+        // would; only now, so that simulated history older than an hour could go in first.
         const scrape = receiveScrapeConfig(
           fleet.receive.port,
           fleet.receive.options.sink.receivers,
@@ -110,21 +129,6 @@ export class LocalFleet {
           });
         }
       }
-      await fleet.central.start();
-      await fleet.dedupStore?.start();
-      if (fleet.receive) {
-        const stored = options.replication?.replicaLabel ?? 'replica';
-        const facade = new ThanosQueryFake({
-          prometheusUrl: fleet.central.url,
-          dedupPrometheusUrl: fleet.dedupStore!.url,
-          storedReplicaLabel: stored,
-          replicaLabels: [stored],
-        });
-        (fleet as { thanosQuery?: ThanosQueryFake }).thanosQuery = facade;
-        fleet.refreshStores();
-        await facade.start();
-      }
-      await options.beforeAgents?.(fleet);
       for (const cluster of fleet.clusterNames) {
         const port = await freePort();
         const agent = new PrometheusProcess({

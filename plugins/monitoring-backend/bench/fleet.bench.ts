@@ -5,18 +5,28 @@
  *
  * Run: npm run bench -- fleet   (or node -r @backstage/cli/config/nodeTransform.cjs <this file>)
  */
-import { mockCredentials, mockServices, startTestBackend, TestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { ConfigReader } from '@backstage/config';
 import {
   centralConfig,
+  defaultStores,
   FleetSimulator,
   planClusters,
   PrometheusProcess,
+  ReplicatedSink,
   ThanosQueryFake,
 } from '@fleet-monitoring/local-fleet';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { gaugesQuery, inventoryQuery, ratesQuery } from '../src/thanos/queries';
+import { readFleetMonitoringConfig } from '../src/config';
+import { summaryScope } from '../src/service/RemoteWriteHealthService';
+import { summaryQueries } from '../src/thanos/queries';
 import { fleetMonitoringPlugin } from '../src/plugin';
 
 const AUTH = mockCredentials.user.header();
@@ -27,12 +37,18 @@ const LOAD_CLIENTS = Number(process.env.BENCH_LOAD_CLIENTS ?? 100);
 const ENTITY_CLIENTS = Number(process.env.BENCH_ENTITY_CLIENTS ?? 200);
 const ENTITY_SECONDS = Number(process.env.BENCH_ENTITY_SECONDS ?? 15);
 const ENTITY_CLUSTER = 'sim-0001';
+/** Clusters of the replicated fleet (Thanos Receive RF 3, Query dedup on and off); 0 skips it. */
+const REPLICATED = Number(process.env.BENCH_REPLICATED ?? 10_000);
 
 function clusterEntity(cluster: string) {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Resource',
-    metadata: { name: cluster, namespace: 'default', annotations: { 'fleet-monitoring.io/cluster': cluster } },
+    metadata: {
+      name: cluster,
+      namespace: 'default',
+      annotations: { 'fleet-monitoring.io/cluster': cluster },
+    },
     spec: { type: 'kubernetes-cluster', owner: 'team' },
   };
 }
@@ -46,11 +62,19 @@ interface Env {
 }
 
 async function setup(clusters: number, ttlSeconds: number): Promise<Env> {
-  const central = new PrometheusProcess({ name: `bench-${clusters}`, mode: 'central', config: centralConfig('15s') });
+  const central = new PrometheusProcess({
+    name: `bench-${clusters}`,
+    mode: 'central',
+    config: centralConfig('15s'),
+  });
   await central.start();
   const sim = new FleetSimulator({
     writeUrl: `${central.url}/api/v1/write`,
-    clusters: planClusters(clusters, { failing: Math.ceil(clusters / 50), lagging: Math.ceil(clusters / 50), silent: Math.ceil(clusters / 100) }),
+    clusters: planClusters(clusters, {
+      failing: Math.ceil(clusters / 50),
+      lagging: Math.ceil(clusters / 50),
+      silent: Math.ceil(clusters / 100),
+    }),
     historySeconds: 600,
   });
   await sim.writeUntilNow();
@@ -61,13 +85,26 @@ async function setup(clusters: number, ttlSeconds: number): Promise<Env> {
     features: [
       fleetMonitoringPlugin,
       mockServices.rootConfig.factory({
-        data: { fleetMonitoring: { cache: { ttlSeconds }, thanos: [{ name: 'central', baseUrl: facade.url, timeoutMs: 30_000 }] } },
+        data: {
+          fleetMonitoring: {
+            cache: { ttlSeconds },
+            thanos: [
+              { name: 'central', baseUrl: facade.url, timeoutMs: 30_000 },
+            ],
+          },
+        },
       }),
       catalogServiceMock.factory({ entities: [clusterEntity(ENTITY_CLUSTER)] }),
     ],
   });
   const { port } = backend.server.address() as { port: number };
-  return { central, facade, backend, base: `http://127.0.0.1:${port}/api/fleet-monitoring`, clusters };
+  return {
+    central,
+    facade,
+    backend,
+    base: `http://127.0.0.1:${port}/api/fleet-monitoring`,
+    clusters,
+  };
 }
 
 async function teardown(env: Env) {
@@ -78,25 +115,161 @@ async function teardown(env: Env) {
 
 /** Timed calls read the whole body but do not parse it, like the direct path below. */
 async function summary(env: Env, parse = false): Promise<any> {
-  const res = await fetch(`${env.base}/fleet/central/summary`, { headers: { authorization: AUTH } });
+  const res = await fetch(`${env.base}/fleet/central/summary`, {
+    headers: { authorization: AUTH },
+  });
   if (!res.ok) throw new Error(`summary answered ${res.status}`);
   const text = await res.text();
   return parse ? JSON.parse(text) : text;
 }
 
-/** The same three queries the backend sends, straight to the store (through the counting facade). */
-async function direct(env: Env): Promise<void> {
-  const scope = { clusterLabel: 'cluster', window: '5m' };
-  await Promise.all(
-    [inventoryQuery(scope), ratesQuery(scope), gaugesQuery(scope)].map(async query => {
+/** The scope the backend queries with under the default config. */
+const SCOPE = summaryScope(readFleetMonitoringConfig(new ConfigReader({})));
+
+/**
+ * What the backend sends for a summary, straight to the store (through the counting facade): the
+ * same PromQL queries and Thanos Query's /stores (the receivers' tenants), read but not parsed.
+ */
+async function direct(
+  env: { facade: ThanosQueryFake },
+  dedup = true,
+): Promise<void> {
+  await Promise.all([
+    ...summaryQueries(SCOPE).map(async query => {
       const res = await fetch(`${env.facade.url}/api/v1/query`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ query, dedup: 'true', partial_response: 'true' }),
+        body: new URLSearchParams({
+          query,
+          dedup: String(dedup),
+          partial_response: 'true',
+        }),
       });
       await res.text();
     }),
+    fetch(`${env.facade.url}/api/v1/stores`).then(r => r.text()),
+  ]);
+}
+
+interface ReplicatedEnv {
+  raw: PrometheusProcess;
+  dedup: PrometheusProcess;
+  facade: ThanosQueryFake;
+  backend: TestBackend;
+  base: string;
+}
+
+/**
+ * A replicated fleet: Thanos Receive with replication factor 3 stores every series once per
+ * receiver (raw store, with the replica label) and Query's dedup merges them (dedup store); the
+ * facade answers with Thanos' dedup semantics and lists every tenant in /stores.
+ */
+async function setupReplicated(clusters: number): Promise<ReplicatedEnv> {
+  const raw = new PrometheusProcess({
+    name: `bench-rf3-raw-${clusters}`,
+    mode: 'central',
+    config: centralConfig('15s'),
+  });
+  const dedup = new PrometheusProcess({
+    name: `bench-rf3-dedup-${clusters}`,
+    mode: 'central',
+    config: centralConfig('15s'),
+  });
+  await Promise.all([raw.start(), dedup.start()]);
+  const sink = new ReplicatedSink(
+    `${raw.url}/api/v1/write`,
+    `${dedup.url}/api/v1/write`,
+    { factor: 3 },
   );
+  const sim = new FleetSimulator({
+    sink,
+    clusters: planClusters(clusters, {
+      failing: Math.ceil(clusters / 50),
+      lagging: Math.ceil(clusters / 50),
+      silent: Math.ceil(clusters / 100),
+      'second-queue-broken': Math.ceil(clusters / 100),
+    }),
+    historySeconds: 360,
+  });
+  await sim.writeUntilNow();
+  const facade = new ThanosQueryFake({
+    prometheusUrl: raw.url,
+    dedupPrometheusUrl: dedup.url,
+    replicaLabels: ['replica'],
+  });
+  facade.stores = defaultStores(3, sim.tenants);
+  await facade.start();
+  const backend = await startTestBackend({
+    features: [
+      fleetMonitoringPlugin,
+      mockServices.rootConfig.factory({
+        data: {
+          fleetMonitoring: {
+            cache: { ttlSeconds: 0 },
+            thanos: [
+              { name: 'central', baseUrl: facade.url, timeoutMs: 60_000 },
+              {
+                name: 'nodedup',
+                baseUrl: facade.url,
+                timeoutMs: 60_000,
+                dedup: false,
+              },
+            ],
+          },
+        },
+      }),
+      catalogServiceMock.factory({ entities: [clusterEntity(ENTITY_CLUSTER)] }),
+    ],
+  });
+  const { port } = backend.server.address() as { port: number };
+  return {
+    raw,
+    dedup,
+    facade,
+    backend,
+    base: `http://127.0.0.1:${port}/api/fleet-monitoring`,
+  };
+}
+
+async function replicatedRows(row: (...cells: Array<string | number>) => void) {
+  const env = await setupReplicated(REPLICATED);
+  try {
+    for (const [instance, dedup] of [
+      ['central', true],
+      ['nodedup', false],
+    ] as const) {
+      const get = async () => {
+        const res = await fetch(`${env.base}/fleet/${instance}/summary`, {
+          headers: { authorization: AUTH },
+        });
+        if (!res.ok) throw new Error(`summary answered ${res.status}`);
+        return res.text();
+      };
+      await get();
+      await direct(env, dedup);
+      const runs = 5;
+      const before = env.facade.requests;
+      const backendTimes = await time(get, runs);
+      const queries = (env.facade.requests - before) / runs;
+      const directTimes = await time(() => direct(env, dedup), runs);
+      const b = quantile(backendTimes, 0.5);
+      const d = quantile(directTimes, 0.5);
+      const body = await get();
+      const parsed = JSON.parse(body);
+      row(
+        `RF 3 summary miss, ${REPLICATED} clusters, dedup ${dedup ? 'on' : 'off'}`,
+        `backend p50 ${ms(b)}`,
+        `direct p50 ${ms(d)}`,
+        `ratio ${(b / d).toFixed(2)} (target <= 1.2)`,
+        `upstream queries ${queries} (target <= 5)`,
+        `clusters ${parsed.clusters.length}, payload ${(Buffer.byteLength(body) / 1024).toFixed(0)} KiB`,
+      );
+    }
+  } finally {
+    await env.backend.stop();
+    await env.facade.stop();
+    await Promise.all([env.raw.destroy(), env.dedup.destroy()]);
+  }
 }
 
 function runProcess(cmd: string, args: string[]): Promise<string> {
@@ -104,7 +277,9 @@ function runProcess(cmd: string, args: string[]): Promise<string> {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', d => (out += d));
-    child.on('exit', code => (code === 0 ? resolve(out) : reject(new Error(`${cmd} exited ${code}`))));
+    child.on('exit', code =>
+      code === 0 ? resolve(out) : reject(new Error(`${cmd} exited ${code}`)),
+    );
   });
 }
 
@@ -113,7 +288,10 @@ function quantile(sorted: number[], q: number): number {
 }
 const ms = (n: number) => `${n.toFixed(2)} ms`;
 
-async function time(fn: () => Promise<unknown>, runs: number): Promise<number[]> {
+async function time(
+  fn: () => Promise<unknown>,
+  runs: number,
+): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
@@ -125,7 +303,8 @@ async function time(fn: () => Promise<unknown>, runs: number): Promise<number[]>
 
 async function main() {
   const rows: string[][] = [];
-  const row = (...cells: Array<string | number>) => rows.push(cells.map(String));
+  const row = (...cells: Array<string | number>) =>
+    rows.push(cells.map(String));
 
   for (const n of SIZES) {
     const env = await setup(n, 0);
@@ -139,7 +318,14 @@ async function main() {
     const b = quantile(backendTimes, 0.5);
     const d = quantile(directTimes, 0.5);
     const s = await summary(env, true);
-    row(`summary miss, ${n} clusters`, `backend p50 ${ms(b)}`, `direct p50 ${ms(d)}`, `ratio ${(b / d).toFixed(2)} (target <= 1.2)`, `upstream queries ${backendQueries} (target <= 5)`, `clusters seen ${s.clusters.length}`);
+    row(
+      `summary miss, ${n} clusters`,
+      `backend p50 ${ms(b)}`,
+      `direct p50 ${ms(d)}`,
+      `ratio ${(b / d).toFixed(2)} (target <= 1.2)`,
+      `upstream queries ${backendQueries} (target <= 5)`,
+      `clusters seen ${s.clusters.length}`,
+    );
     await teardown(env);
   }
 
@@ -147,7 +333,14 @@ async function main() {
   const env = await setup(big, 30);
   await summary(env);
   const hits = await time(() => summary(env), 200);
-  row(`cache hit, ${big} clusters`, `p50 ${ms(quantile(hits, 0.5))} (target <= 5 ms)`, `p99 ${ms(quantile(hits, 0.99))}`, '', '', '');
+  row(
+    `cache hit, ${big} clusters`,
+    `p50 ${ms(quantile(hits, 0.5))} (target <= 5 ms)`,
+    `p99 ${ms(quantile(hits, 0.99))}`,
+    '',
+    '',
+    '',
+  );
   await teardown(env);
 
   // 50 identical concurrent requests on a cold cache: coalesced into one upstream call set.
@@ -155,7 +348,14 @@ async function main() {
   const before = cold.facade.requests;
   await Promise.all(Array.from({ length: 50 }, () => summary(cold)));
   const calls = cold.facade.requests - before;
-  row('50 concurrent identical requests', `upstream requests ${calls}`, `call sets ${calls / 3} (target 1)`, '', '', '');
+  row(
+    '50 concurrent identical requests',
+    `upstream requests ${calls}`,
+    `call sets ${calls / 4} (target 1)`,
+    '',
+    '',
+    '',
+  );
 
   // Sustained load: LOAD_CLIENTS clients in a closed loop for LOAD_SECONDS on the fleet summary,
   // from a separate process (the backend keeps its own event loop; both share the machine's 2 cores).
@@ -201,10 +401,23 @@ async function main() {
   const entityHit = await loadOf(entityUrl);
   const rate = (l: { requests: number }) => l.requests / ENTITY_SECONDS;
   for (const [name, l] of [
-    [`summary cache hit, ${ENTITY_CLIENTS} clients x ${ENTITY_SECONDS} s`, summaryHit],
-    [`entity route cache hit, ${ENTITY_CLIENTS} clients x ${ENTITY_SECONDS} s`, entityHit],
+    [
+      `summary cache hit, ${ENTITY_CLIENTS} clients x ${ENTITY_SECONDS} s`,
+      summaryHit,
+    ],
+    [
+      `entity route cache hit, ${ENTITY_CLIENTS} clients x ${ENTITY_SECONDS} s`,
+      entityHit,
+    ],
   ] as const) {
-    row(name, `${rate(l).toFixed(0)} req/s`, `p50 ${ms(l.p50)} p99 ${ms(l.p99)}`, `errors ${l.errors}`, '', '');
+    row(
+      name,
+      `${rate(l).toFixed(0)} req/s`,
+      `p50 ${ms(l.p50)} p99 ${ms(l.p99)}`,
+      `errors ${l.errors}`,
+      '',
+      '',
+    );
   }
   row(
     'entity route vs summary',
@@ -216,9 +429,16 @@ async function main() {
   );
   await teardown(cold);
 
-  const widths = rows[0].map((_, i) => Math.max(...rows.map(r => (r[i] ?? '').length)));
-  console.log('\nFleet summary benchmark (backend in this process, load from a child process)');
-  for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join(' | '));
+  if (REPLICATED > 0) await replicatedRows(row);
+
+  const widths = rows[0].map((_, i) =>
+    Math.max(...rows.map(r => (r[i] ?? '').length)),
+  );
+  console.log(
+    '\nFleet summary benchmark (backend in this process, load from a child process)',
+  );
+  for (const r of rows)
+    console.log(r.map((c, i) => c.padEnd(widths[i])).join(' | '));
 }
 
 main().then(

@@ -44,6 +44,20 @@ const LAST_KNOWN_TTL_MS = 24 * 3600_000;
 /** Hold-down = this many rate windows (the mixin: `for: 15m` on `[5m]` windows). */
 const HOLD_WINDOWS = 3;
 
+/** The scope the fleet summary queries with (also what the benchmark's direct path sends). */
+export function summaryScope(
+  config: FleetMonitoringConfig,
+  cluster?: string,
+): QueryScope {
+  return {
+    clusterLabel: config.clusterLabel,
+    window: config.rateWindow,
+    hold: `${durationSeconds(config.rateWindow) * HOLD_WINDOWS}s`,
+    lagWarningSeconds: config.thresholds.remoteWrite.lagWarningSeconds,
+    cluster,
+  };
+}
+
 /** Internal hook (benchmarks, metrics): upstream requests a computed answer needed. Not in responses. */
 export type UpstreamQueriesHook = (
   question: string,
@@ -110,14 +124,7 @@ export class RemoteWriteHealthService {
   constructor(private readonly o: RemoteWriteHealthOptions) {}
 
   private scope(cluster?: string): QueryScope {
-    const { config } = this.o;
-    return {
-      clusterLabel: config.clusterLabel,
-      window: config.rateWindow,
-      hold: `${durationSeconds(config.rateWindow) * HOLD_WINDOWS}s`,
-      lagWarningSeconds: config.thresholds.remoteWrite.lagWarningSeconds,
-      cluster,
-    };
+    return summaryScope(this.o.config, cluster);
   }
 
   private judge(o: ClusterObservation, now: number): ClusterHealth {

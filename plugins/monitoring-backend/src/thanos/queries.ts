@@ -204,7 +204,8 @@ export function ratesQuery(scope: QueryScope): string {
 function lagExpr(scope: QueryScope): string {
   const w = scope.window;
   const q = queueBy(scope);
-  const sent = `max_over_time(${NEWEST_SENT}${sel(scope)}[${w}])`;
+  // A queue that never delivered reports 0: no lag to compute, its failures say what is wrong.
+  const sent = `(max_over_time(${NEWEST_SENT}${sel(scope)}[${w}]) > 0)`;
   const newer = `${perQueue(scope, `max_over_time(${NEWEST_PER_QUEUE}${sel(scope)}[${w}])`)} - ${perQueue(scope, sent)}`;
   const older = `max by (${q}) (max_over_time(${NEWEST_GLOBAL}${sel(scope)}[${w}]) - ignoring(remote_name, url) group_right ${sent})`;
   return `((${newer}) or (${older})) and on (${q}) ${NEWEST_SENT}${sel(scope)}`;
