@@ -63,8 +63,11 @@ const VALUE: Record<
   lastSeen: c => num(c.stats.lastSeen),
 };
 
-const byName = (a: ClusterHealth, b: ClusterHealth) =>
-  a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0;
+// Code-unit order (not localeCompare): fast on 10,000 names and the same in every browser.
+const byName = (a: ClusterHealth, b: ClusterHealth) => {
+  if (a.cluster === b.cluster) return 0;
+  return a.cluster < b.cluster ? -1 : 1;
+};
 
 /** Comparator for a sort key; ties break by name so the order is stable across refreshes. */
 export function comparator(

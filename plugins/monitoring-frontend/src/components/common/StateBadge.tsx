@@ -23,10 +23,10 @@ export const STATE_LABELS: Record<HealthState, string> = {
 
 /** Backstage UI's status colours (CSS variables of @backstage/ui/css/styles.css). */
 export const STATE_COLOR: Record<HealthState, string> = {
-  healthy: 'var(--bui-fg-success)',
-  recovering: 'var(--bui-fg-info)',
+  healthy: 'var(--bui-fg-positive)',
+  recovering: 'var(--bui-fg-announcement)',
   degraded: 'var(--bui-fg-warning)',
-  failing: 'var(--bui-fg-danger)',
+  failing: 'var(--bui-fg-negative)',
   'no-data': 'var(--bui-fg-secondary)',
   unknown: 'var(--bui-fg-secondary)',
 };

@@ -97,7 +97,7 @@ export function TimeSeriesChart({
         {threshold !== undefined && (
           <ReferenceLine
             y={threshold}
-            stroke="var(--bui-fg-danger)"
+            stroke="var(--bui-fg-negative)"
             strokeDasharray="4 4"
             ifOverflow="extendDomain"
             label={{
@@ -110,7 +110,7 @@ export function TimeSeriesChart({
         <Line
           type="monotone"
           dataKey="v"
-          stroke="var(--bui-fg-info)"
+          stroke="var(--bui-fg-announcement)"
           strokeWidth={1.5}
           dot={data.length === 1}
           isAnimationActive={false}
