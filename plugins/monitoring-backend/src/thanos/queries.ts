@@ -207,7 +207,7 @@ function lagExpr(scope: QueryScope): string {
   // A queue that never delivered reports 0: no lag to compute, its failures say what is wrong.
   const sent = `(max_over_time(${NEWEST_SENT}${sel(scope)}[${w}]) > 0)`;
   const newer = `${perQueue(scope, `max_over_time(${NEWEST_PER_QUEUE}${sel(scope)}[${w}])`)} - ${perQueue(scope, sent)}`;
-  const older = `max by (${q}) (max_over_time(${NEWEST_GLOBAL}${sel(scope)}[${w}]) - ignoring(remote_name, url) group_right ${sent})`;
+  const older = `max by (${q}) (max_over_time(${NEWEST_GLOBAL}${sel(scope)}[${w}]) - ignoring(remote_name, url) group_right() ${sent})`;
   return `((${newer}) or (${older})) and on (${q}) ${NEWEST_SENT}${sel(scope)}`;
 }
 
@@ -239,7 +239,7 @@ export function gaugesQuery(scope: QueryScope): string {
     ['shards_over_held_q', `${held(scope, shardsOverExpr(scope))} > 0`],
     [
       'shards_max_q',
-      `${perQueue(scope, `max_over_time(prometheus_remote_storage_shards_max${sel(scope)}[${scope.window}])`)} and on (${q}) (${shardsOverExpr(scope)} > 0)`,
+      `${perQueue(scope, `max_over_time(prometheus_remote_storage_shards_max${sel(scope)}[${scope.window}])`)} and on (${q}) ${shardsOverExpr(scope)} > 0`,
     ],
   ];
   if (scope.cluster !== undefined) {
