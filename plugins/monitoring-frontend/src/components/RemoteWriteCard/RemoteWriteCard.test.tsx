@@ -188,4 +188,36 @@ describe('RemoteWriteCard', () => {
     ).toBeGreaterThan(0);
     expect(calls).toHaveLength(0);
   });
+
+  it('draws the threshold of a rule that fired on the graph it is about', async () => {
+    const behind = {
+      ...healthyDetail,
+      state: 'degraded' as const,
+      reasons: [
+        {
+          id: 'remote-write-behind' as const,
+          severity: 'warning' as const,
+          message: 'Remote write is 3 s behind the newest sample (limit 2 s).',
+          value: 3,
+          threshold: 2,
+        },
+      ],
+    };
+    const { fetchApi } = fakeFetch(() => json(behind));
+    await renderInTestApp(
+      <Wrapper entity={clusterEntity} fetchApi={fetchApi}>
+        <RemoteWriteCard />
+      </Wrapper>,
+    );
+    expect(
+      await screen.findByRole('img', {
+        name: 'Lag: latest 3 s, min 1 s, max 3 s, rule fires at 2 s',
+      }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('img', {
+        name: /^Samples sent: latest 955\/s, min 900\/s, max 955\/s$/,
+      }),
+    ).toBeInTheDocument();
+  });
 });
