@@ -76,6 +76,7 @@ export class LocalFleet {
       this.receive = new ThanosReceiveFake({
         sink,
         headSeriesLimits: r.headSeriesLimits,
+        splitTenantLabel: 'cluster',
       });
     } else {
       this.sink = plainSink(`http://127.0.0.1:${ports.central}/api/v1/write`);

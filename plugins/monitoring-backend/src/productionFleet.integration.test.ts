@@ -305,7 +305,7 @@ describe('fleet health on a production-shaped fleet (replication, several queues
     await new Promise(r => setTimeout(r, 30_000));
     await fleet.startCentral();
     const seen: HealthState[] = [];
-    const until = Date.now() + 100_000;
+    const until = Date.now() + 130_000;
     while (Date.now() < until) {
       const s = await summary();
       if (!s.error)

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { decodeWriteRequest } from '../remoteWrite';
+import { decodeWriteRequest, Timeseries } from '../remoteWrite';
 import { receiverName, ReplicatedSink } from '../replication';
 import { closeServer, listenOnLoopback } from './loopbackServer';
 
@@ -16,6 +16,12 @@ export interface ThanosReceiveFakeOptions {
   port?: number;
   /** Head-series limit per tenant (`tenant -> limit`); a tenant above it is answered 429. */
   headSeriesLimits?: Record<string, number>;
+  /**
+   * `--receive.split-tenant-label-name`: the tenant is this label's value on each series, taking
+   * precedence over the header. (Debian's Prometheus 2.42 agent sends no `remote_write.headers`,
+   * so the local agents are split by their `cluster` external label instead of THANOS-TENANT.)
+   */
+  splitTenantLabel?: string;
 }
 
 type Counts = Map<string, number>;
@@ -109,16 +115,41 @@ export class ThanosReceiveFake {
     }
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const tenant = String(req.headers['thanos-tenant'] ?? 'default-tenant');
-    let series;
+    const headerTenant = String(
+      req.headers['thanos-tenant'] ?? 'default-tenant',
+    );
+    let all: Timeseries[];
     try {
-      series = await decodeWriteRequest(Buffer.concat(chunks));
+      all = await decodeWriteRequest(Buffer.concat(chunks));
     } catch (e) {
       res
         .writeHead(400, { 'content-type': 'text/plain' })
         .end(`decode error: ${e}`);
       return;
     }
+    const split = this.options.splitTenantLabel;
+    const byTenant = new Map<string, Timeseries[]>();
+    for (const s of all) {
+      const tenant = (split && s.labels[split]) || headerTenant;
+      const list = byTenant.get(tenant) ?? [];
+      list.push(s);
+      byTenant.set(tenant, list);
+    }
+    // One answer per request: the worst of its tenants' answers.
+    let status = 200;
+    let message = '';
+    for (const [tenant, series] of byTenant) {
+      const [code, text] = await this.writeTenant(tenant, series);
+      if (code > status) [status, message] = [code, text];
+    }
+    if (status === 200) res.writeHead(200).end();
+    else res.writeHead(status, { 'content-type': 'text/plain' }).end(message);
+  }
+
+  private async writeTenant(
+    tenant: string,
+    series: Timeseries[],
+  ): Promise<[number, string]> {
     const n = series.reduce((sum, s) => sum + s.samples.length, 0);
     const router = this.router(tenant);
     const head = this.headSeries.get(tenant) ?? new Set<string>();
@@ -128,25 +159,19 @@ export class ThanosReceiveFake {
       this.count(this.samples[router], tenant, 429, n);
       this.count(this.requests[router], tenant, 429, 1);
       this.count(this.limited[router], tenant, 0, 1);
-      res
-        .writeHead(429, { 'content-type': 'text/plain' })
-        .end('tenant is above active series limit');
-      return;
+      return [429, 'tenant is above active series limit'];
     }
     try {
       await this.options.sink.write([{ tenant, series }]);
     } catch (e) {
       this.count(this.samples[router], tenant, 503, n);
       this.count(this.requests[router], tenant, 503, 1);
-      res
-        .writeHead(503, { 'content-type': 'text/plain' })
-        .end(String(e instanceof Error ? e.message : e));
-      return;
+      return [503, String(e instanceof Error ? e.message : e)];
     }
     for (const s of series) head.add(JSON.stringify(s.labels));
     this.count(this.samples[router], tenant, 200, n);
     this.count(this.requests[router], tenant, 200, 1);
-    res.writeHead(200).end();
+    return [200, ''];
   }
 
   /** One receiver's own metrics in the Prometheus text format (names from pkg/receive). */

@@ -11,6 +11,7 @@ import {
   ClusterHealth,
   countStates,
   FleetSummary,
+  HealthReason,
   QueueStats,
   SelectorError,
   UpstreamErrorInfo,
@@ -74,6 +75,12 @@ export interface RemoteWriteHealthOptions {
   onUpstreamQueries?: UpstreamQueriesHook;
 }
 
+/** A cluster that looks healthy right after an upstream outage is still catching up. */
+function markRecovering(c: ClusterHealth, reason: HealthReason): ClusterHealth {
+  if (c.state !== 'healthy' || !c.knownFrom?.includes('thanos')) return c;
+  return { ...c, state: 'recovering', reasons: [reason, ...c.reasons] };
+}
+
 /** A queue as the API shows it: without the hold-down bookkeeping. */
 function publicQueue(q: QueueObservation): QueueStats {
   const {
@@ -120,6 +127,9 @@ export function clusterNameFromAnnotation(value: string): string {
  */
 export class RemoteWriteHealthService {
   private readonly lastKnown = new Map<string, FleetSummary>();
+  /** Per instance: when the upstream started failing, and when it answered again. */
+  private readonly downSince = new Map<string, number>();
+  private readonly recoveredAt = new Map<string, number>();
 
   constructor(private readonly o: RemoteWriteHealthOptions) {}
 
@@ -230,8 +240,10 @@ export class RemoteWriteHealthService {
           const { list, queries } = await this.observe(client);
           this.o.onUpstreamQueries?.('summary', name, queries);
           const now = Date.now() / 1000;
+          const recovering = this.afterOutage(name, now);
           const clusters = list
             .map(o => this.judge(o, now))
+            .map(c => (recovering ? markRecovering(c, recovering) : c))
             .sort((a, b) => a.cluster.localeCompare(b.cluster));
           const summary: FleetSummary = {
             instance: name,
@@ -249,8 +261,32 @@ export class RemoteWriteHealthService {
       this.o.logger.warn(
         `Upstream fault for the fleet summary of ${name}: ${e.message}`,
       );
+      if (!this.downSince.has(name)) this.downSince.set(name, Date.now());
       return this.outageSummary(name, e.info);
     }
+  }
+
+  /**
+   * Right after an outage of the upstream, samples from the outage are still being replayed by the
+   * agents: for one hold-down window, what looks healthy is called recovering (until what was
+   * missing has arrived), instead of healthy-then-degraded.
+   */
+  private afterOutage(
+    name: string,
+    nowSeconds: number,
+  ): HealthReason | undefined {
+    if (this.downSince.has(name)) {
+      this.downSince.delete(name);
+      this.recoveredAt.set(name, nowSeconds * 1000);
+    }
+    const at = this.recoveredAt.get(name);
+    const hold = durationSeconds(this.o.config.rateWindow) * HOLD_WINDOWS;
+    if (at === undefined || nowSeconds - at / 1000 > hold) return undefined;
+    return {
+      id: 'remote-write-recovering',
+      severity: 'info',
+      message: `Thanos Query answered again at ${new Date(at).toISOString()} after an outage; agents are still sending what they buffered (for up to ${hold} s).`,
+    };
   }
 
   /** The last known clusters (or, without one, the catalog's), each `unknown`, marked stale. */

@@ -87,15 +87,23 @@ export function holdOf(scope: QueryScope): string {
   return scope.hold ?? scope.window;
 }
 
-/** Subquery step for the hold-down: a handful of points over the hold window. */
+/** Points of the hold-down subquery. */
+const HOLD_POINTS = 12;
+
+/** Subquery step for the hold-down: a dozen points over the hold window. */
 function holdStep(scope: QueryScope): string {
   const seconds = durationSeconds(holdOf(scope));
-  return `${Math.max(1, Math.round(seconds / 12))}s`;
+  return `${Math.max(1, Math.floor(seconds / HOLD_POINTS))}s`;
 }
 
-/** Lowest value of `expr` over the hold window: above a threshold only when it held throughout. */
+/**
+ * Lowest value of `expr` over the hold window: above a threshold only when it held throughout. A
+ * series must also cover (nearly) the whole window, so a queue that appeared a minute ago has not
+ * "held" yet (Prometheus' `for:` also starts counting when the series first matches).
+ */
 function held(scope: QueryScope, expr: string): string {
-  return `min_over_time((${expr})[${holdOf(scope)}:${holdStep(scope)}])`;
+  const range = `[${holdOf(scope)}:${holdStep(scope)}]`;
+  return `(min_over_time((${expr})${range}) and count_over_time((${expr})${range}) >= ${HOLD_POINTS - 1})`;
 }
 
 export function durationSeconds(d: string): number {
