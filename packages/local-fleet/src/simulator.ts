@@ -452,7 +452,7 @@ export interface SimulatorOptions {
   services?: SimulatedService[];
   /** Seconds between samples. */
   stepSeconds?: number;
-  /** How far back the first write goes. */
+  /** How far back the first write goes (default 20 min). */
   historySeconds?: number;
 }
 
@@ -476,7 +476,8 @@ export class FleetSimulator {
     this.step = options.stepSeconds ?? 15;
     this.clusters = options.clusters ?? [];
     const now = Math.floor(Date.now() / 1000);
-    const history = options.historySeconds ?? 600;
+    // 20 min: longer than the health rules' default hold-down (three 5 m windows).
+    const history = options.historySeconds ?? 1200;
     this.t0 = now - history - 3 * 3600;
     const receivers = options.receive?.replicas ?? 3;
     for (const c of this.clusters) {
