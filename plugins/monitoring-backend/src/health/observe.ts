@@ -199,8 +199,8 @@ export function observeFleet(a: FleetAnswers): ClusterObservation[] {
       q => q.desiredShards !== undefined && q.maxShards !== undefined,
     );
     if (over.length > 0) {
-      const q = over.reduce((a, b) =>
-        (a.shardsOver ?? 0) >= (b.shardsOver ?? 0) ? a : b,
+      const q = over.reduce((x, y) =>
+        (x.shardsOver ?? 0) >= (y.shardsOver ?? 0) ? x : y,
       );
       o.stats.desiredShards = q.desiredShards;
       o.stats.maxShards = q.maxShards;
