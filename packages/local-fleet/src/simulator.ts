@@ -130,7 +130,16 @@ function clusterModels(c: SimulatedCluster, t0: number, now: number): Model[] {
   ): Model[] => {
     const queue = { ...base, remote_name: remoteName, url };
     const f = c.fault;
-    const lag = f === 'lagging' ? 420 : f === 'lagging-heavily' ? 60 : 1;
+    const LAG: Partial<Record<ClusterFault, number>> = {
+      lagging: 420,
+      'lagging-heavily': 60,
+    };
+    const FAILED_SHARE: Partial<Record<ClusterFault, number>> = {
+      failing: 0.25,
+      'lagging-heavily': 0.05,
+    };
+    const lag = LAG[f] ?? 1;
+    const failedShare = broken ? 1 : (FAILED_SHARE[f] ?? 0);
     const models = [
       m(
         'prometheus_remote_storage_samples_total',
@@ -140,15 +149,7 @@ function clusterModels(c: SimulatedCluster, t0: number, now: number): Model[] {
       m(
         'prometheus_remote_storage_samples_failed_total',
         queue,
-        counter(
-          broken
-            ? sentRate
-            : f === 'failing'
-              ? sentRate * 0.25
-              : f === 'lagging-heavily'
-                ? sentRate * 0.05
-                : 0,
-        ),
+        counter(sentRate * failedShare),
       ),
       m(
         'prometheus_remote_storage_samples_retried_total',
