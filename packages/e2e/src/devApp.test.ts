@@ -499,7 +499,8 @@ describeIfTools('dev app end to end', () => {
         await page.reload();
         const text = await remoteWriteCardText();
         return (
-          /Degraded|Failing/.test(text) &&
+          // Recovering: the backlog drains after the outage (hold-down), before or instead of Degraded.
+          /Degraded|Failing|Recovering/.test(text) &&
           (await page
             .getByRole('link', { name: /^How to fix: Remote write/ })
             .count()) > 0
@@ -526,7 +527,8 @@ describeIfTools('dev app end to end', () => {
     // Still on the degraded edge cluster page from the previous test; the retries of the outage
     // are what makes the card name this reason.
     const retrying = page.locator(
-      'a[aria-label^="How to fix"][href$="#remote-write-retrying"]',
+      // Retries after an outage are reported as retrying, or as recovering while the hold-down runs.
+      'a[aria-label^="How to fix"][href$="#remote-write-retrying"], a[aria-label^="How to fix"][href$="#remote-write-recovering"]',
     );
     await eventually(
       'the card to link the remote-write-retrying reason',
@@ -538,22 +540,24 @@ describeIfTools('dev app end to end', () => {
       },
       120_000,
     );
-    expect(await retrying.first().getAttribute('href')).toBe(
-      '/docs/default/system/fleet-monitoring/troubleshooting/remote-write/#remote-write-retrying',
+    const href = (await retrying.first().getAttribute('href'))!;
+    expect(href).toMatch(
+      /^\/docs\/default\/system\/fleet-monitoring\/troubleshooting\/remote-write\/#remote-write-(retrying|recovering)$/,
     );
+    const anchor = href.split('#')[1];
     const t0 = Date.now();
     await retrying.first().click();
     await page.waitForURL(
-      /\/docs\/default\/system\/fleet-monitoring\/troubleshooting\/remote-write\/#remote-write-retrying$/,
+      new RegExp(`/troubleshooting/remote-write/#${anchor}$`),
     );
     // TechDocs renders the mkdocs page inside its own shadow root and shows it (opacity 1) only once
     // its stylesheets loaded; then it scrolls to the anchor.
     const heading = async () =>
-      page.evaluate(() => {
+      page.evaluate(id => {
         const host = document.querySelector(
           '[data-testid="techdocs-native-shadowroot"]',
         );
-        const el = host?.shadowRoot?.getElementById('remote-write-retrying');
+        const el = host?.shadowRoot?.getElementById(id);
         if (!el) return undefined;
         const shown = host!.shadowRoot!.firstElementChild as HTMLElement | null;
         return {
@@ -562,7 +566,7 @@ describeIfTools('dev app end to end', () => {
           top: el.getBoundingClientRect().top,
           opacity: shown ? getComputedStyle(shown).opacity : undefined,
         };
-      });
+      }, anchor);
     await eventually(
       'the TechDocs page to show the remote-write-retrying heading, scrolled to it',
       async () => {
@@ -575,7 +579,10 @@ describeIfTools('dev app end to end', () => {
     timings.techdocsPageSeconds = (Date.now() - t0) / 1000;
     expect(await heading()).toMatchObject({
       tag: 'H2',
-      text: 'Remote write is retrying',
+      text:
+        anchor === 'remote-write-retrying'
+          ? 'Remote write is retrying'
+          : 'Remote write is catching up',
     });
     // The handbook's navigation and the reader's header came with it.
     await page
