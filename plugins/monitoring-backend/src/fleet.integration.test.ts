@@ -28,17 +28,21 @@ jest.setTimeout(180_000);
 describe('fleet health against real Prometheus agents', () => {
   let fleet: LocalFleet;
   let backend: TestBackend;
+  let simulator: FleetSimulator;
 
   beforeAll(async () => {
     fleet = await LocalFleet.start({
       agents: ['edge-a', 'edge-b', 'edge-c'],
       scrapeInterval: '1s',
     });
-    const simulator = new FleetSimulator({
+    simulator = new FleetSimulator({
       writeUrl: fleet.writeUrl,
       receive: { fault: 'http-errors', job: 'thanos-receive', replicas: 2 },
+      // Fresh samples every 5 s: the 20 s rate window needs them.
+      stepSeconds: 5,
     });
     await simulator.writeUntilNow();
+    simulator.startTicking();
     backend = await startTestBackend({
       features: [
         fleetMonitoringPlugin,
@@ -77,6 +81,7 @@ describe('fleet health against real Prometheus agents', () => {
 
   afterAll(async () => {
     await backend?.stop();
+    simulator?.stopTicking();
     await fleet?.stop();
   });
 
@@ -131,7 +136,9 @@ describe('fleet health against real Prometheus agents', () => {
     );
     expect(c.reasons.map(r => r.id)).toContain('remote-write-failing');
     // The second queue is named; the first one keeps delivering.
-    expect(c.reasons.find(r => r.id === 'remote-write-failing')?.message).toContain('queue "broken"');
+    expect(
+      c.reasons.find(r => r.id === 'remote-write-failing')?.message,
+    ).toContain('queue "broken"');
     expect(c.stats.failedPerSecond).toBeGreaterThan(0);
     await fleet.repairRemoteWrite('edge-b');
   });
@@ -152,7 +159,9 @@ describe('fleet health against real Prometheus agents', () => {
     const down = await summary();
     expect(down.error).toMatchObject({ upstream: 'thanos:local' });
     expect(down.stale?.upstream).toBe('thanos:local');
-    expect(down.clusters.map(c => c.cluster)).toEqual(before.clusters.map(c => c.cluster));
+    expect(down.clusters.map(c => c.cluster)).toEqual(
+      before.clusters.map(c => c.cluster),
+    );
     expect(down.clusters.every(c => c.state === 'unknown')).toBe(true);
     await new Promise(r => setTimeout(r, 12_000));
     await fleet.startCentral();
