@@ -29,6 +29,8 @@ import { summaryScope } from '../src/service/RemoteWriteHealthService';
 import { summaryQueries } from '../src/thanos/queries';
 import { fleetMonitoringPlugin } from '../src/plugin';
 
+const ms = (n: number) => `${n.toFixed(2)} ms`;
+
 const AUTH = mockCredentials.user.header();
 const SIZES = (process.env.BENCH_SIZES ?? '10,100,1000').split(',').map(Number);
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 30);
@@ -286,7 +288,6 @@ function runProcess(cmd: string, args: string[]): Promise<string> {
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
-const ms = (n: number) => `${n.toFixed(2)} ms`;
 
 async function time(
   fn: () => Promise<unknown>,

@@ -11,14 +11,18 @@ const end = Date.now() + Number(seconds) * 1000;
 function once() {
   return new Promise(resolve => {
     const t = performance.now();
-    const req = http.get(url, { agent, headers: { authorization: auth } }, res => {
-      res.resume();
-      res.on('end', () => {
-        if (res.statusCode !== 200) errors++;
-        latencies.push(performance.now() - t);
-        resolve();
-      });
-    });
+    const req = http.get(
+      url,
+      { agent, headers: { authorization: auth } },
+      res => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode !== 200) errors++;
+          latencies.push(performance.now() - t);
+          resolve();
+        });
+      },
+    );
     req.on('error', () => {
       errors++;
       resolve();
@@ -32,6 +36,16 @@ await Promise.all(
   }),
 );
 latencies.sort((a, b) => a - b);
-const q = p => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
-console.log(JSON.stringify({ requests: latencies.length, errors, p50: q(0.5), p99: q(0.99), seconds: Number(seconds) }));
+const q = p =>
+  latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ??
+  0;
+console.log(
+  JSON.stringify({
+    requests: latencies.length,
+    errors,
+    p50: q(0.5),
+    p99: q(0.99),
+    seconds: Number(seconds),
+  }),
+);
 agent.destroy();

@@ -27,15 +27,18 @@ export const ARGOCD_PROJECT_NAME_ANNOTATION = 'argocd/project-name';
 
 /** Kubernetes plugin compatible annotations. */
 export const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
-export const KUBERNETES_NAMESPACE_ANNOTATION = 'backstage.io/kubernetes-namespace';
-export const KUBERNETES_LABEL_SELECTOR_ANNOTATION = 'backstage.io/kubernetes-label-selector';
+export const KUBERNETES_NAMESPACE_ANNOTATION =
+  'backstage.io/kubernetes-namespace';
+export const KUBERNETES_LABEL_SELECTOR_ANNOTATION =
+  'backstage.io/kubernetes-label-selector';
 
 function annotation(entity: Entity, key: string): string | undefined {
   const value = entity.metadata.annotations?.[key];
   return value && value.trim() !== '' ? value.trim() : undefined;
 }
 
-export const clusterFromEntity = (entity: Entity) => annotation(entity, CLUSTER_ANNOTATION);
+export const clusterFromEntity = (entity: Entity) =>
+  annotation(entity, CLUSTER_ANNOTATION);
 export const thanosInstanceFromEntity = (entity: Entity) =>
   annotation(entity, THANOS_INSTANCE_ANNOTATION);
 export const metricsSelectorFromEntity = (entity: Entity) =>
@@ -44,15 +47,19 @@ export const thanosSelectorFromEntity = (entity: Entity) =>
   annotation(entity, THANOS_SELECTOR_ANNOTATION);
 
 export type ThanosComponentKind = 'receive' | 'query';
-export function thanosComponentFromEntity(entity: Entity): ThanosComponentKind | undefined {
+export function thanosComponentFromEntity(
+  entity: Entity,
+): ThanosComponentKind | undefined {
   const v = annotation(entity, THANOS_COMPONENT_ANNOTATION);
   return v === 'receive' || v === 'query' ? v : undefined;
 }
 
 /** The remote-write card applies: the entity names its cluster. */
-export const isRemoteWriteAvailable = (entity: Entity) => Boolean(clusterFromEntity(entity));
+export const isRemoteWriteAvailable = (entity: Entity) =>
+  Boolean(clusterFromEntity(entity));
 /** The Thanos card applies: the entity says which Thanos component it is. */
-export const isThanosAvailable = (entity: Entity) => Boolean(thanosComponentFromEntity(entity));
+export const isThanosAvailable = (entity: Entity) =>
+  Boolean(thanosComponentFromEntity(entity));
 /** The "metrics arriving" card applies: the entity gives the selector of its series. */
 export const isMetricsArrivingAvailable = (entity: Entity) =>
   Boolean(metricsSelectorFromEntity(entity));
@@ -60,9 +67,11 @@ export const isMetricsArrivingAvailable = (entity: Entity) =>
 export const isArgocdAvailable = (entity: Entity) =>
   Boolean(
     annotation(entity, ARGOCD_APP_NAME_ANNOTATION) ||
-      annotation(entity, ARGOCD_APP_SELECTOR_ANNOTATION),
+    annotation(entity, ARGOCD_APP_SELECTOR_ANNOTATION),
   );
 /** The Kubernetes workload view applies. */
 export const isKubernetesAvailable = (entity: Entity) =>
   Boolean(clusterFromEntity(entity) && thanosComponentFromEntity(entity)) ||
-  Boolean(clusterFromEntity(entity) && annotation(entity, KUBERNETES_ID_ANNOTATION));
+  Boolean(
+    clusterFromEntity(entity) && annotation(entity, KUBERNETES_ID_ANNOTATION),
+  );

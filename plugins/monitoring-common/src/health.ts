@@ -263,19 +263,20 @@ export function countStates(
   return counts;
 }
 
+const STATE_OF_SEVERITY: Partial<
+  Record<HealthReason['severity'], HealthState>
+> = {
+  critical: 'failing',
+  warning: 'degraded',
+};
+
 /** State implied by a set of reasons: critical -> failing, warning -> degraded, else `base`. */
 export function stateFromReasons(
   reasons: HealthReason[],
   base: HealthState = 'healthy',
 ): HealthState {
   return rollUpStates(
-    reasons.map(r =>
-      r.severity === 'critical'
-        ? 'failing'
-        : r.severity === 'warning'
-          ? 'degraded'
-          : 'healthy',
-    ),
+    reasons.map(r => STATE_OF_SEVERITY[r.severity] ?? 'healthy'),
     base,
   );
 }

@@ -5,10 +5,7 @@ import addFormats from 'ajv-formats';
 import YAML from 'yaml';
 
 const doc = YAML.parse(
-  fs.readFileSync(
-    path.resolve(__dirname, '../schema/openapi.yaml'),
-    'utf8',
-  ),
+  fs.readFileSync(path.resolve(__dirname, '../schema/openapi.yaml'), 'utf8'),
 );
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
@@ -19,7 +16,9 @@ export function expectMatchesSchema(body: unknown, name: string): void {
   const validate = ajv.getSchema(`openapi#/components/schemas/${name}`);
   if (!validate) throw new Error(`no schema ${name} in openapi.yaml`);
   if (!validate(body)) {
-    throw new Error(`response does not match ${name}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`);
+    throw new Error(
+      `response does not match ${name}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`,
+    );
   }
 }
 

@@ -1,5 +1,10 @@
 import { cacheServiceFactory } from '@backstage/backend-defaults/cache';
-import { mockCredentials, mockServices, startTestBackend, TestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   centralConfig,
@@ -23,9 +28,16 @@ describe('two backend instances sharing a Redis cache', () => {
 
   beforeAll(async () => {
     redis = await startRedis();
-    central = new PrometheusProcess({ name: 'central', mode: 'central', config: centralConfig('15s') });
+    central = new PrometheusProcess({
+      name: 'central',
+      mode: 'central',
+      config: centralConfig('15s'),
+    });
     await central.start();
-    await new FleetSimulator({ writeUrl: `${central.url}/api/v1/write`, clusters: planClusters(20, { failing: 2 }) }).writeUntilNow();
+    await new FleetSimulator({
+      writeUrl: `${central.url}/api/v1/write`,
+      clusters: planClusters(20, { failing: 2 }),
+    }).writeUntilNow();
     thanos = new ThanosQueryFake({ prometheusUrl: central.url });
     await thanos.start();
     for (let i = 0; i < 2; i++) {
@@ -37,7 +49,10 @@ describe('two backend instances sharing a Redis cache', () => {
             mockServices.rootConfig.factory({
               data: {
                 backend: { cache: { store: 'redis', connection: redis.url } },
-                fleetMonitoring: { cache: { ttlSeconds: 60 }, thanos: [{ name: 'central', baseUrl: thanos.url }] },
+                fleetMonitoring: {
+                  cache: { ttlSeconds: 60 },
+                  thanos: [{ name: 'central', baseUrl: thanos.url }],
+                },
               },
             }),
             catalogServiceMock.factory({ entities: [] }),
@@ -56,7 +71,9 @@ describe('two backend instances sharing a Redis cache', () => {
 
   it('serves from instance B what instance A computed', async () => {
     const get = (b: TestBackend) =>
-      request(b.server).get('/api/fleet-monitoring/fleet/central/summary').set('Authorization', mockCredentials.user.header());
+      request(b.server)
+        .get('/api/fleet-monitoring/fleet/central/summary')
+        .set('Authorization', mockCredentials.user.header());
     const before = thanos.requests;
     const a = await get(backends[0]);
     expect(a.status).toBe(200);
