@@ -84,7 +84,7 @@ const median = (xs: number[]) =>
 async function timeUntil(
   page: Page,
   act: () => Promise<void>,
-  done: () => boolean,
+  done: string,
 ): Promise<number> {
   const t0 = Date.now();
   await act();
@@ -95,16 +95,20 @@ async function timeUntil(
   return Date.now() - t0;
 }
 
-const tableShowsRows = (query: string, states: string) => () => {
+/**
+ * A page expression (a string: functions passed to waitForFunction lose their closure) that is true
+ * once the table has applied this filter, is not busy and shows rows.
+ */
+const tableShowsRows = (query: string, states: string) => `(() => {
   const t = document.querySelector('[aria-label="Clusters"]');
   return Boolean(
     t &&
-    t.getAttribute('data-applied-query') === query &&
-    t.getAttribute('data-applied-states') === states &&
-    t.getAttribute('aria-busy') === 'false' &&
-    t.querySelectorAll('[role="row"]').length > 1,
+      t.getAttribute('data-applied-query') === ${JSON.stringify(query)} &&
+      t.getAttribute('data-applied-states') === ${JSON.stringify(states)} &&
+      t.getAttribute('aria-busy') === 'false' &&
+      t.querySelectorAll('[role="row"]').length > 1,
   );
-};
+})()`;
 
 async function main() {
   for (const tool of ['/usr/bin/chromium', '/usr/bin/prometheus']) {
