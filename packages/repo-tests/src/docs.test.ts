@@ -117,9 +117,18 @@ describe('TechDocs handbook', () => {
   });
 
   describe('configuration reference', () => {
-    const keys = configKeyPaths(
-      readRepoFile('plugins/monitoring-backend/config.d.ts'),
-    );
+    // Both plugins declare keys under fleetMonitoring: the backend's and the frontend's (docsBaseUrl,
+    // demoDataNotice); the reference documents both.
+    const keys = [
+      ...new Set([
+        ...configKeyPaths(
+          readRepoFile('plugins/monitoring-backend/config.d.ts'),
+        ),
+        ...configKeyPaths(
+          readRepoFile('plugins/monitoring-frontend/config.d.ts'),
+        ),
+      ]),
+    ];
 
     it('parses config.d.ts', () => {
       // Guards against a parser that finds nothing and so checks nothing.
