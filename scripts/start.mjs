@@ -7,6 +7,7 @@
 //   APP_PORT (3000), BACKEND_PORT (7007)                   Backstage frontend / backend
 //   FLEET_CENTRAL_PORT (19090), FLEET_QUERY_PORT (19091),  demo fleet central store, Thanos Query
 //   FLEET_CONTROL_PORT (19099), FLEET_ARGOCD_PORT (19092)  facade, fault-injection control API and
+//   FLEET_KUBERNETES_PORT (19093)                          the demo Kubernetes API fake (demo data),
 //                                                          the demo ArgoCD fake (demo data)
 //   FLEET_SYNTHETIC_CLUSTERS (24)                          simulated clusters next to the 3 real ones
 //   START_TIMEOUT_SECONDS (300)                            give up when not ready by then
@@ -133,6 +134,7 @@ async function startFleet() {
         FLEET_QUERY_PORT: env('FLEET_QUERY_PORT', '19091'),
         FLEET_CONTROL_PORT: env('FLEET_CONTROL_PORT', '19099'),
         FLEET_ARGOCD_PORT: env('FLEET_ARGOCD_PORT', '19092'),
+        FLEET_KUBERNETES_PORT: env('FLEET_KUBERNETES_PORT', '19093'),
         ...(process.env.FLEET_SYNTHETIC_CLUSTERS
           ? { FLEET_SYNTHETIC_CLUSTERS: process.env.FLEET_SYNTHETIC_CLUSTERS }
           : {}),
@@ -202,6 +204,19 @@ function writeRuntimeConfig(fleet, techdocsDir) {
                 ...(fleet.argocd.token ? { token: fleet.argocd.token } : {}),
               },
             ],
+          }
+        : {}),
+      ...(fleet.kubernetes?.url
+        ? {
+            kubernetes: {
+              clusters: [
+                {
+                  name: fleet.kubernetes.cluster,
+                  url: fleet.kubernetes.url,
+                  serviceAccountToken: fleet.kubernetes.token,
+                },
+              ],
+            },
           }
         : {}),
     },
@@ -286,6 +301,7 @@ async function main() {
     centralUrl: fleet.centralUrl,
     controlUrl: fleet.controlUrl,
     argocd: Boolean(fleet.argocd?.url),
+    kubernetes: Boolean(fleet.kubernetes?.url),
     techdocs: docsResult.ok,
     /** Process groups of the children, for a caller that must clean up after a crash of this script. */
     processGroups: children.map(c => c.pid),

@@ -43,6 +43,7 @@ async function startDevApp(): Promise<{
     FLEET_QUERY_PORT: String(await freePort()),
     FLEET_CONTROL_PORT: String(await freePort()),
     FLEET_ARGOCD_PORT: String(await freePort()),
+    FLEET_KUBERNETES_PORT: String(await freePort()),
     FLEET_SYNTHETIC_CLUSTERS: String(CLUSTERS),
     START_TIMEOUT_SECONDS: '900',
   };

@@ -122,6 +122,7 @@ describeIfTools('dev app end to end', () => {
       FLEET_QUERY_PORT: await freePort(),
       FLEET_CONTROL_PORT: await freePort(),
       FLEET_ARGOCD_PORT: await freePort(),
+      FLEET_KUBERNETES_PORT: await freePort(),
     };
     const t0 = Date.now();
     start = spawn(process.execPath, [path.join(root, 'scripts/start.mjs')], {

@@ -1,12 +1,23 @@
 import { LocalFleet } from './fleet';
 import { FleetSimulator, planClusters } from './simulator';
 import { ArgocdFake, FakeArgoApp } from './fakes/argocd';
+import {
+  KubernetesFake,
+  agentPod,
+  hashringJson,
+  receivePod,
+} from './fakes/kubernetes';
+import {
+  HASHRING_KEY,
+  HASHRING_CONFIGMAP,
+} from '@fleet-monitoring/plugin-monitoring-common';
 import type { ThanosQueryFake } from './fakes/thanosQuery';
 
 export interface DemoFleetOptions {
   centralPort?: number;
   queryPort?: number;
   argocdPort?: number;
+  kubernetesPort?: number;
   /** Synthetic clusters written next to the real agents. */
   syntheticClusters?: number;
   log?: (line: string) => void;
@@ -20,6 +31,16 @@ export interface DemoFleet {
   thanosQuery: ThanosQueryFake;
   /** ArgoCD contract fake holding the demo's Applications (demo data, not a real ArgoCD). */
   argocd: { fake: ArgocdFake; url: string; token: string };
+  /**
+   * Kubernetes API contract fake of the central cluster (demo data): three receivers, one of them
+   * OOM-killed earlier, an agent, and the hashring ConfigMap.
+   */
+  kubernetes: {
+    fake: KubernetesFake;
+    url: string;
+    token: string;
+    cluster: string;
+  };
   simulator: FleetSimulator;
   stop(): Promise<void>;
 }
@@ -32,6 +53,34 @@ export const DEMO_AGENT_CLUSTERS = [
 ];
 
 const DEMO_ARGOCD_TOKEN = 'demo-argocd-token';
+const DEMO_KUBERNETES_TOKEN = 'demo-kubernetes-token';
+
+/** The central cluster's pods and hashring, as the Kubernetes view reads them (demo data). */
+function demoKubernetes(port?: number): KubernetesFake {
+  const receivers = [0, 1, 2].map(i =>
+    receivePod(
+      i,
+      i === 1
+        ? {
+            restarts: 4,
+            lastOomKilledAt: new Date(Date.now() - 20 * 60_000).toISOString(),
+          }
+        : { restarts: 0 },
+    ),
+  );
+  return new KubernetesFake({
+    pods: [...receivers, agentPod('prometheus-agent-server-0')],
+    configMaps: [
+      {
+        namespace: 'monitoring',
+        name: HASHRING_CONFIGMAP,
+        data: { [HASHRING_KEY]: hashringJson(receivers.map(p => p.name)) },
+      },
+    ],
+    tokens: [DEMO_KUBERNETES_TOKEN],
+    port,
+  });
+}
 
 /** The Applications that deploy the demo fleet, named as catalog-info.yaml annotates them. */
 export function demoArgoApps(now = Date.now()): FakeArgoApp[] {
@@ -192,15 +241,27 @@ export async function startDemoFleet(
   });
   await argocd.start();
   log(`ArgoCD contract fake (demo data) on ${argocd.url}`);
+  const kubernetes = demoKubernetes(options.kubernetesPort);
+  await kubernetes.start();
+  log(
+    `Kubernetes API contract fake of cluster-01-central (demo data) on ${kubernetes.url}`,
+  );
   return {
     queryUrl: thanosQuery.url,
     centralUrl: fleet.central.url,
     fleet,
     thanosQuery,
     argocd: { fake: argocd, url: argocd.url, token: DEMO_ARGOCD_TOKEN },
+    kubernetes: {
+      fake: kubernetes,
+      url: kubernetes.url,
+      token: DEMO_KUBERNETES_TOKEN,
+      cluster: 'cluster-01-central',
+    },
     simulator: sim,
     async stop() {
       sim.stopTicking();
+      await kubernetes.stop();
       await argocd.stop();
       await fleet.stop();
     },
