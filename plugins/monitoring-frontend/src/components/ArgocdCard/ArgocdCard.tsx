@@ -35,37 +35,12 @@ import {
 
 const mono = { fontFamily: 'monospace' };
 
-const SYNC_STATE: Record<string, HealthState> = {
-  Synced: 'healthy',
-  OutOfSync: 'degraded',
-};
-const HEALTH_STATE: Record<string, HealthState> = {
-  Healthy: 'healthy',
-  Progressing: 'unknown',
-  Suspended: 'degraded',
-  Degraded: 'failing',
-  Missing: 'failing',
-};
-const OPERATION_STATE: Record<string, HealthState> = {
-  Succeeded: 'healthy',
-  Running: 'unknown',
-  Terminating: 'unknown',
-  Failed: 'failing',
-  Error: 'failing',
-};
-
-/** ArgoCD's own word for a status, with the matching icon. */
-function ArgoStatus({
-  text,
-  map,
-}: {
-  text?: string;
-  map: Record<string, HealthState>;
-}) {
+/** ArgoCD's own word for a status, with the icon of the state the backend mapped it to. */
+function ArgoStatus({ text, state }: { text?: string; state?: HealthState }) {
   if (!text) return <>—</>;
   return (
     <span style={{ whiteSpace: 'nowrap' }}>
-      <StateBadge state={map[text] ?? 'unknown'} label={text} />
+      <StateBadge state={state ?? 'unknown'} label={text} />
     </span>
   );
 }
@@ -144,17 +119,22 @@ function AppItem({ app }: { app: ArgocdAppSummary }) {
         items={[
           {
             label: 'Sync',
-            value: <ArgoStatus text={app.syncStatus} map={SYNC_STATE} />,
+            value: <ArgoStatus text={app.syncStatus} state={app.syncState} />,
           },
           {
             label: 'Health',
-            value: <ArgoStatus text={app.healthStatus} map={HEALTH_STATE} />,
+            value: (
+              <ArgoStatus text={app.healthStatus} state={app.healthState} />
+            ),
             title: app.healthMessage,
           },
           {
             label: 'Last operation',
             value: (
-              <ArgoStatus text={app.operation?.phase} map={OPERATION_STATE} />
+              <ArgoStatus
+                text={app.operation?.phase}
+                state={app.operation?.state}
+              />
             ),
             title: app.operation?.message,
           },
