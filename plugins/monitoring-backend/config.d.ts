@@ -8,6 +8,12 @@ export interface Config {
     clusterLabel?: string;
     /** Range used by every rate() in the health rules, e.g. `5m`. */
     rateWindow?: string;
+    /**
+     * Validate every answer against the plugin's OpenAPI document as well as every request (a
+     * mismatch is an error). For tests and development: it costs CPU on large fleet summaries.
+     * Default false.
+     */
+    validateResponses?: boolean;
     /** Response cache. */
     cache?: {
       /** Seconds an upstream answer is reused (0 turns caching off). Default 30. */

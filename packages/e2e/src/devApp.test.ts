@@ -134,6 +134,8 @@ describeIfTools('dev app end to end', () => {
         ...Object.fromEntries(
           Object.entries(ports).map(([k, v]) => [k, String(v)]),
         ),
+        // Every answer the cards get is checked against the backend's OpenAPI document.
+        APP_CONFIG_fleetMonitoring_validateResponses: 'true',
       },
     });
     readline

@@ -49,6 +49,8 @@ describe('fleet health against real Prometheus agents', () => {
         mockServices.rootConfig.factory({
           data: {
             fleetMonitoring: {
+              // Every answer is checked against the OpenAPI document by the router itself.
+              validateResponses: true,
               cache: { ttlSeconds: 0 },
               // Hold-down is three rate windows (60 s here), like the mixin's `for:` on [5m].
               rateWindow: '20s',

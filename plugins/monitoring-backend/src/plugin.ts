@@ -7,10 +7,10 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { fleetMonitoringPermissions } from '@fleet-monitoring/plugin-monitoring-common';
 import { registerFleetMonitoringActions } from './actions';
 import { ArgocdService } from './argocd/ArgocdService';
-import { createArgocdRouter } from './argocd/router';
+import { addArgocdRoutes } from './argocd/router';
 import { readPluginConfig } from './config';
 import { KubernetesService } from './kubernetes/KubernetesService';
-import { createKubernetesRouter } from './kubernetes/router';
+import { addKubernetesRoutes } from './kubernetes/router';
 import { createRouter } from './router';
 import { EntityAccess } from './service/entityAccess';
 import { catalogClusters } from './service/catalogClusters';
@@ -91,10 +91,11 @@ export const fleetMonitoringPlugin = createBackendPlugin({
             kubernetesClusters: kubernetes
               .clusterNames()
               .map(name => ({ name })),
-            extraRouters: [
-              createArgocdRouter({ access, argocd }),
-              createKubernetesRouter({ access, kubernetes }),
+            addRoutes: [
+              router => addArgocdRoutes(router, { access, argocd }),
+              router => addKubernetesRoutes(router, { access, kubernetes }),
             ],
+            validateResponses: settings.validateResponses,
           }),
         );
         logger.info(

@@ -93,6 +93,8 @@ describe('fleet health on a production-shaped fleet (replication, several queues
         mockServices.rootConfig.factory({
           data: {
             fleetMonitoring: {
+              // Every answer is checked against the OpenAPI document by the router itself.
+              validateResponses: true,
               cache: { ttlSeconds: 0 },
               rateWindow: '30s',
               thresholds: { remoteWrite: { staleAfterSeconds: 60 } },

@@ -8,13 +8,12 @@ import {
   InstancesResponse,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import express from 'express';
-import Router from 'express-promise-router';
-import { z } from 'zod';
 import {
   metricsArrivingQuestion,
   remoteWriteQuestion,
   thanosQuestion,
 } from './entityQuestions';
+import { createOpenApiRouter } from './schema/openapi/generated/router';
 import { sendJson } from './sendJson';
 import { EntityAccess } from './service/entityAccess';
 import { FleetHealthService } from './service/FleetHealthService';
@@ -25,6 +24,11 @@ import {
 } from './thanos/ThanosClient';
 import { upstreamErrorHandler } from './upstream/errorMiddleware';
 
+/** The typed router generated from `schema/openapi.yaml`; routes added to it are checked by tsc. */
+export type FleetMonitoringRouter = Awaited<
+  ReturnType<typeof createOpenApiRouter>
+>;
+
 export interface RouterOptions {
   logger: LoggerService;
   access: EntityAccess;
@@ -32,18 +36,35 @@ export interface RouterOptions {
   /** Configured ArgoCD instances and Kubernetes clusters, listed by /instances. */
   argocdInstances?: InstanceInfo[];
   kubernetesClusters?: InstanceInfo[];
-  /** Extra routers (ArgoCD, Kubernetes) mounted on the same base path. */
-  extraRouters?: express.Router[];
+  /** Adds the ArgoCD and Kubernetes routes to the same typed router. */
+  addRoutes?: Array<(router: FleetMonitoringRouter) => void>;
+  /** Validate every answer against the OpenAPI document too (tests, the dev app). */
+  validateResponses?: boolean;
 }
 
 const ENTITY = '/entity/:kind/:namespace/:name';
+// Matched against the validator's view of the path (mount path, then this router's path).
+const PASS_THROUGH_ROUTE = /\/thanos\/[^/]+\/api\/v1\/[^/]*$/;
 
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const { access, health } = options;
-  const router = Router();
-  router.use(express.json({ limit: '64kb' }));
+  // Requests are validated against the spec before any handler runs (400 naming the field).
+  const router = await createOpenApiRouter({
+    middleware: [
+      express.json({ limit: '64kb' }),
+      express.urlencoded({ extended: false, limit: '64kb' }),
+    ],
+    validatorOptions: {
+      validateResponses: options.validateResponses ?? false,
+      // The pass-through's Prometheus-style `match[]` lists do not survive express' query parser
+      // under their wire names, so its parameters are checked by passThroughParams() below.
+      ignorePaths: PASS_THROUGH_ROUTE,
+    },
+  });
+  const send: typeof sendJson = (req, res, value) =>
+    sendJson(req, res, value, { validated: options.validateResponses });
 
   router.get('/instances', async (req, res) => {
     await access.credentials(req);
@@ -59,57 +80,34 @@ export async function createRouter(
 
   router.get('/fleet/:instance/summary', async (req, res) => {
     await access.requireBasic(req, fleetMonitoringFleetReadPermission);
-    sendJson(req, res, await health.fleetSummary(req.params.instance));
+    send(req, res, await health.fleetSummary(req.params.instance));
   });
 
   router.get('/thanos/:instance/health', async (req, res) => {
     await access.requireBasic(req, fleetMonitoringFleetReadPermission);
-    sendJson(
-      req,
-      res,
-      await health.thanosHealth(req.params.instance, 'query', []),
-    );
-  });
-
-  const rangeSchema = z.object({
-    range: z.coerce
-      .number()
-      .int()
-      .min(300)
-      .max(7 * 86400)
-      .optional(),
+    send(req, res, await health.thanosHealth(req.params.instance, 'query', []));
   });
 
   router.get(`${ENTITY}/remote-write`, async (req, res) => {
-    const query = rangeSchema.safeParse(req.query);
-    if (!query.success)
-      throw new InputError(`Invalid range: ${query.error.issues[0].message}`);
     const { instance, cluster } = remoteWriteQuestion(
       await access.readEntity(req),
     );
-    sendJson(
-      req,
-      res,
-      await health.clusterDetail(instance, cluster, query.data.range),
-    );
+    const range = req.query.range ? Number(req.query.range) : undefined;
+    send(req, res, await health.clusterDetail(instance, cluster, range));
   });
 
   router.get(`${ENTITY}/thanos`, async (req, res) => {
     const { instance, component, selector } = thanosQuestion(
       await access.readEntity(req),
     );
-    sendJson(
-      req,
-      res,
-      await health.thanosHealth(instance, component, selector),
-    );
+    send(req, res, await health.thanosHealth(instance, component, selector));
   });
 
   router.get(`${ENTITY}/metrics-arriving`, async (req, res) => {
     const { instance, selector } = metricsArrivingQuestion(
       await access.readEntity(req),
     );
-    sendJson(req, res, await health.metricsArriving(instance, selector));
+    send(req, res, await health.metricsArriving(instance, selector));
   });
 
   // Restricted pass-through: configured instances only, read-only PromQL paths only, allow-listed
@@ -118,8 +116,7 @@ export async function createRouter(
   // failure is a 502/504 naming the upstream (an upstream 401 is not a Backstage login failure).
   router.all(
     '/thanos/:instance/api/v1/:path',
-    express.urlencoded({ extended: false, limit: '64kb' }),
-    async (req, res) => {
+    async (req: express.Request, res: express.Response) => {
       if (req.method !== 'GET' && req.method !== 'POST') {
         res.setHeader('Allow', 'GET, POST');
         const body: ErrorResponseBody = {
@@ -166,7 +163,7 @@ export async function createRouter(
     },
   );
 
-  for (const extra of options.extraRouters ?? []) router.use(extra);
+  for (const add of options.addRoutes ?? []) add(router);
   router.use(upstreamErrorHandler());
   return router;
 }
@@ -175,9 +172,9 @@ export async function createRouter(
 const MAX_PARAM_LENGTH = 16_384;
 
 /**
- * The allow-listed parameters of a pass-through request (query string and form body). Parameters
- * outside the allow-list are not forwarded; a repeated single-valued parameter or a value over
- * 16 KB is a 400, never silently dropped or narrowed.
+ * The allow-listed parameters of a pass-through request (query string and form body). A parameter
+ * outside the allow-list, a repeated single-valued parameter or a value over 16 KB is a 400, never
+ * silently dropped or narrowed.
  */
 function passThroughParams(req: express.Request): URLSearchParams {
   const params = new URLSearchParams();
@@ -190,7 +187,9 @@ function passThroughParams(req: express.Request): URLSearchParams {
       if (!PASS_THROUGH_PARAMS.has(key)) {
         if (PASS_THROUGH_PARAMS.has(k))
           throw new InputError(`Parameter "${k}" is given more than once`);
-        continue;
+        throw new InputError(
+          `Parameter "${k}" is not allowed; allowed: ${[...PASS_THROUGH_PARAMS].join(', ')}`,
+        );
       }
       for (const item of list) {
         if (typeof item !== 'string')

@@ -7,8 +7,15 @@ const bodies = new WeakMap<object, { body: Buffer; etag: string }>();
 /**
  * Sends a JSON answer with an ETag, reusing the encoding of answers served from cache, and answers
  * 304 when the client already has it (cards poll; a 1,000-cluster summary is hundreds of KB).
+ * With `validated`, the body goes through `res.json`, where the OpenAPI response validator sees it
+ * (express answers the 304 from the same ETag).
  */
-export function sendJson(req: Request, res: Response, value: object): void {
+export function sendJson(
+  req: Request<any, any, any, any, any>,
+  res: Response<any, any>,
+  value: object,
+  options?: { validated?: boolean },
+): void {
   let entry = bodies.get(value);
   if (!entry) {
     const body = Buffer.from(JSON.stringify(value));
@@ -20,6 +27,10 @@ export function sendJson(req: Request, res: Response, value: object): void {
   }
   res.setHeader('ETag', entry.etag);
   res.setHeader('Cache-Control', 'private, no-cache');
+  if (options?.validated) {
+    res.json(value);
+    return;
+  }
   if (req.headers['if-none-match'] === entry.etag) {
     res.status(304).end();
     return;

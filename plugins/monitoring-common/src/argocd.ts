@@ -1,7 +1,7 @@
 /**
  * ArgoCD: which applications an entity names (annotations compatible with the community ArgoCD
- * plugins), a strict Kubernetes label-selector parser for `argocd/app-selector`, and the shapes of the
- * backend's ArgoCD routes.
+ * plugins), a strict Kubernetes label-selector parser for `argocd/app-selector`, (the shapes of the
+ * backend's ArgoCD routes are generated from its OpenAPI document).
  */
 import type { Entity } from '@backstage/catalog-model';
 import {
@@ -11,13 +11,6 @@ import {
   ARGOCD_INSTANCE_NAME_ANNOTATION,
   ARGOCD_PROJECT_NAME_ANNOTATION,
 } from './annotations';
-import type { UpstreamErrorInfo } from './api';
-import type { HealthReason, HealthState, SubjectHealth } from './health';
-
-/** A reason with the concrete next steps (e.g. the FAQ's fixes) a card can list under it. */
-export interface HintedReason extends HealthReason {
-  hints?: string[];
-}
 
 // ---------------------------------------------------------------------------------------------
 // Label selectors (k8s.io/apimachinery/pkg/labels grammar, the subset ArgoCD accepts in `selector`)
@@ -248,134 +241,4 @@ export function argocdSelectionFromEntity(
     appNamespace,
     project,
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// API shapes: GET /entity/:kind/:namespace/:name/argocd and its per-app routes
-// ---------------------------------------------------------------------------------------------
-
-export interface ArgocdOperationSummary {
-  /** Running, Succeeded, Failed, Error, Terminating. */
-  phase?: string;
-  message?: string;
-  startedAt?: string;
-  finishedAt?: string;
-  /** The phase as one of our states (set by the backend; UIs show it as is). */
-  state?: HealthState;
-}
-
-export interface ArgocdSyncWindowState {
-  /** From GET /api/v1/applications/{name}/syncwindows. */
-  canSync: boolean;
-  activeWindows: Array<{
-    kind?: string;
-    schedule?: string;
-    duration?: string;
-    manualSync?: boolean;
-  }>;
-}
-
-export interface ArgocdAppSummary extends SubjectHealth {
-  reasons: HintedReason[];
-  instance: string;
-  name: string;
-  namespace?: string;
-  project?: string;
-  /** Synced, OutOfSync, Unknown. */
-  syncStatus: string;
-  /** `syncStatus` as one of our states (set by the backend, so no UI maps ArgoCD's words again). */
-  syncState?: HealthState;
-  /** Healthy, Progressing, Degraded, Suspended, Missing, Unknown. */
-  healthStatus: string;
-  /** `healthStatus` as one of our states (set by the backend). */
-  healthState?: HealthState;
-  healthMessage?: string;
-  /** Revision the live state was compared with. */
-  revision?: string;
-  targetRevision?: string;
-  repoURL?: string;
-  path?: string;
-  chart?: string;
-  destination?: { server?: string; name?: string; namespace?: string };
-  /** Newest deployedAt of status.history, else operationState.finishedAt of a succeeded sync. */
-  lastDeployedAt?: string;
-  operation?: ArgocdOperationSummary;
-  /**
-   * Sync windows, fetched only for OutOfSync apps (one call each, capped per entity); absent
-   * otherwise. `syncWindowsError` says why it is missing when the call failed.
-   */
-  syncWindows?: ArgocdSyncWindowState;
-  syncWindowsError?: UpstreamErrorInfo;
-  /** Link to the app in the ArgoCD UI. */
-  uiUrl: string;
-}
-
-export interface ArgocdInstanceResult {
-  name: string;
-  /** Apps this instance returned for the entity. */
-  applications: number;
-  error?: UpstreamErrorInfo;
-}
-
-export interface ArgocdEntityApps extends SubjectHealth {
-  reasons: HintedReason[];
-  /** The list query sent to every instance (canonical selector or app name). */
-  query: {
-    appName?: string;
-    selector?: string;
-    appNamespace?: string;
-    project?: string;
-  };
-  applications: ArgocdAppSummary[];
-  instances: ArgocdInstanceResult[];
-  /** Per-instance failures; the other instances' apps are still listed. */
-  errors: UpstreamErrorInfo[];
-  /** Calls made to ArgoCD for this answer (0 when served from cache). */
-  /** @deprecated No longer sent: call counts are a benchmark diagnostic (ArgocdService.stats()). */
-  upstreamCalls?: number;
-  generatedAt: string;
-}
-
-export interface ArgocdHistoryEntry {
-  id: number;
-  revision?: string;
-  revisions?: string[];
-  deployedAt?: string;
-  deployStartedAt?: string;
-  initiatedBy?: { username?: string; automated?: boolean };
-  source?: {
-    repoURL?: string;
-    path?: string;
-    chart?: string;
-    targetRevision?: string;
-  };
-}
-
-export interface ArgocdHistoryResponse {
-  instance: string;
-  app: string;
-  /** Newest first. */
-  history: ArgocdHistoryEntry[];
-}
-
-export interface ArgocdResourceSummary {
-  group?: string;
-  version?: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-  health?: string;
-  healthMessage?: string;
-  syncStatus?: string;
-  requiresPruning?: boolean;
-}
-
-export interface ArgocdResourcesResponse {
-  instance: string;
-  app: string;
-  /** Resources in the tree (nodes) and managed resources (status.resources). */
-  totalNodes: number;
-  totalManaged: number;
-  /** Resources whose health is not Healthy (nor unset) or whose sync status is not Synced. */
-  problems: ArgocdResourceSummary[];
 }

@@ -6,13 +6,7 @@
  * troubleshooting pages carry an anchor with exactly that id, so a card can deep-link the fix.
  */
 
-/**
- * `recovering`: a condition is present but has not held for the hold-down window (like an alert that
- * is still pending), typically a backlog draining after an outage. `unknown`: we could not ask.
- */
-export type HealthState =
-  'healthy' | 'recovering' | 'degraded' | 'failing' | 'no-data' | 'unknown';
-export type ReasonSeverity = 'info' | 'warning' | 'critical';
+import type { HealthReason, HealthState } from './schema/openapi';
 
 export interface ReasonDefinition {
   /** Short title, also the heading of the troubleshooting section. */
@@ -208,18 +202,6 @@ export const REASONS = {
 
 export type ReasonId = keyof typeof REASONS;
 export const REASON_IDS = Object.keys(REASONS) as ReasonId[];
-
-export interface HealthReason {
-  id: ReasonId;
-  severity: ReasonSeverity;
-  /** One sentence naming the cause in words, with the measured value. */
-  message: string;
-  /** Measured value and the threshold it crossed, when the rule is numeric. */
-  value?: number;
-  threshold?: number;
-  /** One line on what to do about it (the troubleshooting page has the details). */
-  hint?: string;
-}
 
 export interface SubjectHealth {
   state: HealthState;

@@ -8,7 +8,6 @@ import {
   ArgocdEntityApps,
   ArgocdHistoryResponse,
   ArgocdInstanceResult,
-  ArgocdResourcesResponse,
   ArgocdSelection,
   HealthState,
   HintedReason,
@@ -21,16 +20,10 @@ import { CachedLoader } from '../service/CachedLoader';
 import { isUpstreamError, UpstreamError } from '../upstream/errors';
 import { reasonForUpstreamError } from '../upstream/reasons';
 import { ArgocdClient } from './ArgocdClient';
-import {
-  appSummary,
-  historyEntries,
-  resourceProblems,
-  syncWindowState,
-} from './mapping';
+import { appSummary, historyEntries, syncWindowState } from './mapping';
 import type {
   ArgoApplication,
   ArgoApplicationList,
-  ArgoApplicationTree,
   ArgoSyncWindows,
 } from './types';
 
@@ -68,7 +61,7 @@ function selectionKey(s: ArgocdSelection): string {
  * ArgoCD applications of catalog entities across the configured instances. Each instance's answer
  * for an entity is loaded and cached on its own: the entity view waits for all of them, an app route
  * only for the instance it names. One list call per instance (plus one sync-window call per OutOfSync
- * app, capped); history and the resource tree are fetched on demand, for the entity's own apps only.
+ * app, capped); history is fetched on demand, for the entity's own apps only.
  */
 export class ArgocdService {
   private readonly clients = new Map<string, ArgocdClient>();
@@ -312,38 +305,6 @@ export class ArgocdService {
         app,
         history: historyEntries(await this.getApp(client, summary)),
       }),
-    );
-    return value;
-  }
-
-  async resources(
-    selection: ArgocdSelection,
-    instance: string,
-    app: string,
-  ): Promise<ArgocdResourcesResponse> {
-    const { client, summary } = await this.ownedApp(selection, instance, app);
-    const { value } = await this.loader.load(
-      `${KEY}:resources:${instance}:${summary.namespace ?? ''}:${app}`,
-      async (): Promise<ArgocdResourcesResponse> => {
-        const [full, tree] = await Promise.all([
-          this.getApp(client, summary),
-          client.get<ArgoApplicationTree>(
-            `api/v1/applications/${encodeURIComponent(app)}/resource-tree`,
-            appQuery({
-              appNamespace: summary.namespace,
-              project: summary.project,
-            }),
-            `reading the resource tree of ${app}`,
-          ),
-        ]);
-        return {
-          instance,
-          app,
-          totalNodes: tree.nodes?.length ?? 0,
-          totalManaged: full.status?.resources?.length ?? 0,
-          problems: resourceProblems(full, tree),
-        };
-      },
     );
     return value;
   }

@@ -17,7 +17,6 @@ import {
 } from '@fleet-monitoring/plugin-monitoring-common';
 import request from 'supertest';
 import { fleetMonitoringPlugin } from '../plugin';
-import { expectMatchesSchema } from '../__testUtils__/openapi';
 import { jwtExpiry } from './ArgocdClient';
 
 const fleetApps: FakeArgoApp[] = [
@@ -151,6 +150,8 @@ async function backend(
       mockServices.rootConfig.factory({
         data: {
           fleetMonitoring: {
+            // Every answer is checked against the OpenAPI document by the router itself.
+            validateResponses: true,
             cache: { ttlSeconds: opts.ttl ?? 0 },
             argocd: [
               {
@@ -214,7 +215,6 @@ describe('GET /entity/:kind/:namespace/:name/argocd', () => {
       .set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(200);
     const body = res.body;
-    expectMatchesSchema(body, 'ArgocdEntityApps');
     expect(
       body.applications.map((a: any) => `${a.instance}/${a.name}`),
     ).toEqual(['main/prometheus-agent', 'main/thanos-receive']);
@@ -263,7 +263,6 @@ describe('GET /entity/:kind/:namespace/:name/argocd', () => {
       .get(`${base}/both/argocd`)
       .set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(200);
-    expectMatchesSchema(res.body, 'ArgocdEntityApps');
     expect(res.body.applications.map((a: any) => a.instance)).toEqual([
       'main',
       'second',
@@ -428,40 +427,19 @@ describe('GET /entity/:kind/:namespace/:name/argocd', () => {
   });
 });
 
-describe('history and resources routes', () => {
+describe('history route', () => {
   it('returns the history newest first, on demand', async () => {
     const server = await backend();
     const res = await request(server)
       .get(`${base}/fleet/argocd/main/applications/thanos-receive/history`)
       .set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(200);
-    expectMatchesSchema(res.body, 'ArgocdHistoryResponse');
     expect(res.body.history.map((h: any) => h.id)).toEqual([2, 1]);
     expect(res.body.history[0]).toMatchObject({
       revision: '2'.repeat(40),
       initiatedBy: { username: 'alice' },
     });
     expect(main.requests).toContain('GET /api/v1/applications/thanos-receive');
-  });
-
-  it('summarises the resource tree: degraded or out-of-sync resources', async () => {
-    const server = await backend();
-    const res = await request(server)
-      .get(`${base}/fleet/argocd/main/applications/thanos-receive/resources`)
-      .set('Authorization', mockCredentials.user.header());
-    expect(res.status).toBe(200);
-    expectMatchesSchema(res.body, 'ArgocdResourcesResponse');
-    expect(res.body.problems).toEqual([
-      expect.objectContaining({
-        kind: 'StatefulSet',
-        name: 'thanos-receive',
-        health: 'Degraded',
-        syncStatus: 'OutOfSync',
-      }),
-    ]);
-    expect(main.requests).toContain(
-      'GET /api/v1/applications/thanos-receive/resource-tree',
-    );
   });
 
   it('is no open proxy: apps outside the entity are 404 without asking ArgoCD for them', async () => {
@@ -485,7 +463,6 @@ describe('history and resources routes', () => {
       .get(`${base}/both/argocd/main/applications/prometheus-agent/history`)
       .set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(200);
-    expectMatchesSchema(res.body, 'ArgocdHistoryResponse');
     expect(second.requests).toEqual([]);
   });
 
@@ -496,7 +473,6 @@ describe('history and resources routes', () => {
       .get(`${base}/single/argocd/main/applications/prometheus-agent/history`)
       .set('Authorization', mockCredentials.user.header());
     expect(res.status).toBe(502);
-    expectMatchesSchema(res.body, 'ErrorResponseBody');
     expect(res.body.error).toMatchObject({
       upstream: 'argocd:main',
       kind: 'forbidden',

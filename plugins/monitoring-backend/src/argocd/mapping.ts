@@ -2,18 +2,12 @@ import type {
   HealthState,
   ArgocdAppSummary,
   ArgocdHistoryEntry,
-  ArgocdResourceSummary,
   ArgocdSyncWindowState,
   UpstreamErrorInfo,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import type { ArgocdInstanceConfig } from '../config';
 import { appReasons, appState, lastDeployedAt } from './health';
-import type {
-  ArgoApplication,
-  ArgoApplicationTree,
-  ArgoResourceStatus,
-  ArgoSyncWindows,
-} from './types';
+import type { ArgoApplication, ArgoSyncWindows } from './types';
 
 /** Pure mapping from ArgoCD's v1alpha1 objects to our API's shapes (no I/O). */
 
@@ -134,56 +128,4 @@ export function historyEntries(app: ArgoApplication): ArgocdHistoryEntry[] {
       };
     })
     .sort((a, b) => b.id - a.id);
-}
-
-const resourceKey = (r: ArgoResourceStatus) =>
-  `${r.group ?? ''}/${r.kind}/${r.namespace ?? ''}/${r.name}`;
-
-const isProblem = (r: ArgoResourceStatus) =>
-  Boolean(
-    (r.health?.status && r.health.status !== 'Healthy') ||
-    (r.status && r.status !== 'Synced'),
-  );
-
-function resourceSummary(r: ArgoResourceStatus): ArgocdResourceSummary {
-  return {
-    group: r.group || undefined,
-    version: r.version,
-    kind: r.kind ?? '?',
-    namespace: r.namespace,
-    name: r.name ?? '?',
-    health: r.health?.status,
-    healthMessage: r.health?.message,
-    syncStatus: r.status,
-    requiresPruning: r.requiresPruning,
-  };
-}
-
-/**
- * Managed resources and resource-tree nodes that are not Healthy or not Synced, one entry per
- * resource (the managed entry's sync status, the tree's health where the managed entry has none).
- */
-export function resourceProblems(
-  app: ArgoApplication,
-  tree: ArgoApplicationTree,
-): ArgocdResourceSummary[] {
-  const problems = new Map<string, ArgocdResourceSummary>();
-  for (const r of app.status?.resources ?? []) {
-    if (isProblem(r)) problems.set(resourceKey(r), resourceSummary(r));
-  }
-  for (const n of tree.nodes ?? []) {
-    if (!isProblem(n)) continue;
-    const existing = problems.get(resourceKey(n));
-    problems.set(
-      resourceKey(n),
-      existing
-        ? {
-            ...resourceSummary(n),
-            ...existing,
-            health: existing.health ?? n.health?.status,
-          }
-        : resourceSummary(n),
-    );
-  }
-  return [...problems.values()];
 }

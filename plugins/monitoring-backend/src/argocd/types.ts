@@ -18,17 +18,6 @@ export interface ArgoHistory {
   sources?: ArgoSource[];
 }
 
-export interface ArgoResourceStatus {
-  group?: string;
-  version?: string;
-  kind?: string;
-  namespace?: string;
-  name?: string;
-  status?: string;
-  health?: { status?: string; message?: string };
-  requiresPruning?: boolean;
-}
-
 export interface ArgoApplication {
   metadata?: {
     name?: string;
@@ -51,22 +40,12 @@ export interface ArgoApplication {
       startedAt?: string;
       finishedAt?: string;
     };
-    resources?: ArgoResourceStatus[];
   };
 }
 
 export interface ArgoApplicationList {
   items?: ArgoApplication[] | null;
   metadata?: { resourceVersion?: string };
-}
-
-export interface ArgoResourceNode extends ArgoResourceStatus {
-  health?: { status?: string; message?: string };
-}
-
-export interface ArgoApplicationTree {
-  nodes?: ArgoResourceNode[];
-  orphanedNodes?: ArgoResourceNode[];
 }
 
 export interface ArgoSyncWindows {

@@ -102,6 +102,7 @@ export function readPluginConfig(root: Config): PluginConfig {
       5,
       'fleetMonitoring.cache',
     ),
+    validateResponses: fm?.getOptionalBoolean('validateResponses') ?? false,
     health: readHealth(fm, cacheTtlSeconds),
     argocd: readArgocdSettings(fm),
     kubernetes: readKubernetesSettings(

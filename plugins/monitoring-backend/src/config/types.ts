@@ -102,4 +102,6 @@ export interface PluginConfig {
   cacheTtlSeconds: number;
   /** Seconds a caller's entity read and permission decisions are reused (`fleetMonitoring.cache.accessTtlSeconds`). */
   accessTtlSeconds: number;
+  /** Validate every answer against the OpenAPI document (`fleetMonitoring.validateResponses`). */
+  validateResponses: boolean;
 }

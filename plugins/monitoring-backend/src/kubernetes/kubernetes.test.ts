@@ -18,7 +18,6 @@ import type { V1Pod } from '@kubernetes/client-node';
 import request from 'supertest';
 import { readPluginConfig } from '../config';
 import { fleetMonitoringPlugin } from '../plugin';
-import { expectMatchesSchema } from '../__testUtils__/openapi';
 import { KubernetesClient } from './KubernetesClient';
 import {
   checkHashring,
@@ -144,6 +143,8 @@ describe('evaluation', () => {
     const { kubernetes: s } = readPluginConfig(
       new ConfigReader({
         fleetMonitoring: {
+          // Every answer is checked against the OpenAPI document by the router itself.
+          validateResponses: true,
           kubernetes: {
             hashringKey: 'h.json',
             clusters: [
@@ -246,6 +247,8 @@ describe('GET /entity/:kind/:namespace/:name/kubernetes', () => {
         mockServices.rootConfig.factory({
           data: {
             fleetMonitoring: {
+              // Every answer is checked against the OpenAPI document by the router itself.
+              validateResponses: true,
               cache: { ttlSeconds: 0 },
               kubernetes: {
                 clusters: [
@@ -326,7 +329,6 @@ describe('GET /entity/:kind/:namespace/:name/kubernetes', () => {
       .set('Authorization', auth());
     expect(res.status).toBe(200);
     const body = res.body;
-    expectMatchesSchema(body, 'KubernetesClusterView');
     expect(body.receivePods.map((p: any) => p.name)).toEqual([
       'thanos-receive-0',
       'thanos-receive-1',
@@ -365,7 +367,6 @@ describe('GET /entity/:kind/:namespace/:name/kubernetes', () => {
       .set('Authorization', auth());
     expect(res.status).toBe(200);
     expect(res.body.receivePods).toHaveLength(1);
-    expectMatchesSchema(res.body, 'KubernetesClusterView');
     expect(res.body.hashring.error).toMatchObject({
       upstream: 'kubernetes:core',
       kind: 'not-found',
@@ -400,7 +401,6 @@ describe('GET /entity/:kind/:namespace/:name/kubernetes', () => {
       .get(`${base}/dead/kubernetes`)
       .set('Authorization', auth());
     expect(dead.status).toBe(200);
-    expectMatchesSchema(dead.body, 'KubernetesClusterView');
     expect(dead.body.state).toBe('unknown');
     expect(dead.body.errors[0]).toMatchObject({
       upstream: 'kubernetes:dead',

@@ -4,20 +4,18 @@ import {
   clusterFromEntity,
   KUBERNETES_NAMESPACE_ANNOTATION,
 } from '@fleet-monitoring/plugin-monitoring-common';
-import express from 'express';
-import Router from 'express-promise-router';
+import type { FleetMonitoringRouter } from '../router';
 import type { EntityAccess } from '../service/entityAccess';
 import type { KubernetesService } from './KubernetesService';
 
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** GET /entity/:kind/:namespace/:name/kubernetes for cluster and Thanos entities. */
-export function createKubernetesRouter(options: {
-  access: EntityAccess;
-  kubernetes: KubernetesService;
-}): express.Router {
+export function addKubernetesRoutes(
+  router: FleetMonitoringRouter,
+  options: { access: EntityAccess; kubernetes: KubernetesService },
+): void {
   const { access, kubernetes } = options;
-  const router = Router();
   router.get('/entity/:kind/:namespace/:name/kubernetes', async (req, res) => {
     const entity = await access.readEntity(req);
     const cluster = clusterFromEntity(entity);
@@ -35,5 +33,4 @@ export function createKubernetesRouter(options: {
       );
     res.json(await kubernetes.clusterView(cluster, ns));
   });
-  return router;
 }

@@ -13,6 +13,9 @@ import {
 import { fleetMonitoringEntityReadPermission } from '@fleet-monitoring/plugin-monitoring-common';
 import type { Request } from 'express';
 
+/** Any route's request: the typed router narrows params, query and body per route. */
+type AnyRequest = Request<any, any, any, any, any>;
+
 const REF_PART = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
 /** Entries kept before expired ones are swept. */
 const SWEEP_ABOVE = 10_000;
@@ -80,12 +83,12 @@ export class EntityAccess {
     this.basics = new DecisionCache(ttlMs);
   }
 
-  async credentials(req: Request): Promise<BackstageCredentials> {
+  async credentials(req: AnyRequest): Promise<BackstageCredentials> {
     return this.httpAuth.credentials(req, { allow: ['user', 'service'] });
   }
 
   async requireBasic(
-    req: Request,
+    req: AnyRequest,
     permission: BasicPermission,
   ): Promise<BackstageCredentials> {
     const credentials = await this.credentials(req);
@@ -112,7 +115,15 @@ export class EntityAccess {
   }
 
   /** The entity named by the route, after both checks; 404 when it does not exist or is hidden. */
-  async readEntity(req: Request): Promise<Entity> {
+  async readEntity(
+    req: Request<
+      { kind: string; namespace: string; name: string },
+      any,
+      any,
+      any,
+      any
+    >,
+  ): Promise<Entity> {
     const { kind, namespace, name } = req.params;
     return this.entityFor(await this.credentials(req), {
       kind,

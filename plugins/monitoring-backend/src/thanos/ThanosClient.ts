@@ -34,7 +34,7 @@ export const PASS_THROUGH_PATHS = [
 ] as const;
 export type PassThroughPath = (typeof PASS_THROUGH_PATHS)[number];
 
-/** Parameters the pass-through forwards; everything else a caller sends is dropped. */
+/** Parameters the pass-through forwards; any other parameter is a 400. */
 export const PASS_THROUGH_PARAMS = new Set([
   'query',
   'time',

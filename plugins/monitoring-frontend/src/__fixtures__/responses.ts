@@ -246,7 +246,6 @@ export const argocdApps: ArgocdEntityApps = {
   ],
   instances: [{ name: 'demo', applications: 1 }],
   errors: [],
-  upstreamCalls: 1,
   generatedAt: new Date().toISOString(),
 };
 
@@ -417,6 +416,5 @@ export const oomKilledView: KubernetesClusterView = {
     reasons: [],
   },
   errors: [],
-  upstreamCalls: 2,
   generatedAt: new Date().toISOString(),
 };

@@ -13,8 +13,8 @@ type Handler = (url: URL) => Response | Promise<Response>;
 export function fakeFetch(handler: Handler) {
   const calls: string[] = [];
   const fetchApi: FetchApi = {
-    fetch: (async (input: any) => {
-      const url = new URL(String(input));
+    fetch: (async (input: Request | string) => {
+      const url = new URL(typeof input === 'string' ? input : input.url);
       calls.push(
         `${url.pathname.replace('/api/fleet-monitoring', '')}${url.search}`,
       );

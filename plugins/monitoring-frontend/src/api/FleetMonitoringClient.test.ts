@@ -13,8 +13,8 @@ function client(respond: () => Response | Promise<Response>) {
   const c = new FleetMonitoringClient({
     discoveryApi: { getBaseUrl: async (id: string) => `http://b/api/${id}` },
     fetchApi: {
-      fetch: (async (url: any) => {
-        urls.push(String(url));
+      fetch: (async (input: Request | string) => {
+        urls.push(typeof input === 'string' ? input : input.url);
         return respond();
       }) as typeof fetch,
     },

@@ -1,89 +1,147 @@
+// openapi-fetch names its methods after the HTTP verbs (client.GET), which new-cap mistakes for constructors.
+/* eslint-disable new-cap */
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
-import { ResponseError } from '@backstage/errors';
-import type {
-  ArgocdEntityApps,
-  ArgocdHistoryResponse,
-  ClusterDetail,
-  FleetSummary,
-  InstancesResponse,
-  KubernetesClusterView,
-  MetricsArriving,
-  ThanosHealth,
+import {
+  createFleetMonitoringFetchClient,
+  type ArgocdEntityApps,
+  type ArgocdHistoryResponse,
+  type ClusterDetail,
+  type FleetMonitoringFetchClient,
+  type FleetSummary,
+  type InstancesResponse,
+  type KubernetesClusterView,
+  type MetricsArriving,
+  type ThanosHealth,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import type { FleetMonitoringApi } from './FleetMonitoringApi';
 
 /** Backend plugin id; the backend is served under `discoveryApi.getBaseUrl(PLUGIN_ID)`. */
 export const BACKEND_PLUGIN_ID = 'fleet-monitoring';
 
-const seg = (s: string) => encodeURIComponent(s);
+/** The path parameters of every entity route. */
+function entityPath(entity: CompoundEntityRef) {
+  return {
+    kind: entity.kind.toLocaleLowerCase('en-US'),
+    namespace: entity.namespace,
+    name: entity.name,
+  };
+}
 
-function entityPath(entity: CompoundEntityRef): string {
-  return `/entity/${seg(entity.kind.toLocaleLowerCase('en-US'))}/${seg(entity.namespace)}/${seg(entity.name)}`;
+/** Answers are defined when the call resolves: non-2xx answers reject with `ResponseError`. */
+function answer<T>(result: { data?: T }): T {
+  return result.data as T;
 }
 
 /**
- * {@link FleetMonitoringApi} over HTTP; `fetchApi` adds the user's Backstage token. The only place
- * that knows the backend's routes, so a client generated from the OpenAPI spec can replace it.
- * Non-2xx answers reject with Backstage's `ResponseError` (the parsed error body is on `.body`).
+ * {@link FleetMonitoringApi} over the client typed by the backend's OpenAPI document; `fetchApi`
+ * adds the user's Backstage token. Non-2xx answers reject with Backstage's `ResponseError` (the
+ * parsed error body is on `.body`).
  */
 export class FleetMonitoringClient implements FleetMonitoringApi {
   private readonly discoveryApi: DiscoveryApi;
-  private readonly fetchApi: FetchApi;
+  private readonly client: FleetMonitoringFetchClient;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
     this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi;
+    this.client = createFleetMonitoringFetchClient({
+      fetchApi: options.fetchApi,
+    });
   }
 
-  getInstances(): Promise<InstancesResponse> {
-    return this.get('/instances');
+  private async baseUrl(): Promise<string> {
+    return this.discoveryApi.getBaseUrl(BACKEND_PLUGIN_ID);
   }
 
-  getFleetSummary(instance: string): Promise<FleetSummary> {
-    return this.get(`/fleet/${seg(instance)}/summary`);
+  async getInstances(): Promise<InstancesResponse> {
+    return answer(
+      await this.client.GET('/instances', { baseUrl: await this.baseUrl() }),
+    );
   }
 
-  getRemoteWrite(
+  async getFleetSummary(instance: string): Promise<FleetSummary> {
+    return answer(
+      await this.client.GET('/fleet/{instance}/summary', {
+        baseUrl: await this.baseUrl(),
+        params: { path: { instance } },
+      }),
+    );
+  }
+
+  async getRemoteWrite(
     entity: CompoundEntityRef,
     options?: { rangeSeconds?: number },
   ): Promise<ClusterDetail> {
-    const range = options?.rangeSeconds ?? 3600;
-    return this.get(`${entityPath(entity)}/remote-write?range=${range}`);
+    // openapi-fetch reads tuples (`Point`) back as plain arrays; the body is the document's.
+    return answer(
+      await this.client.GET('/entity/{kind}/{namespace}/{name}/remote-write', {
+        baseUrl: await this.baseUrl(),
+        params: {
+          path: entityPath(entity),
+          query: { range: options?.rangeSeconds ?? 3600 },
+        },
+      }),
+    ) as ClusterDetail;
   }
 
-  getThanosHealth(entity: CompoundEntityRef): Promise<ThanosHealth> {
-    return this.get(`${entityPath(entity)}/thanos`);
+  async getThanosHealth(entity: CompoundEntityRef): Promise<ThanosHealth> {
+    return answer(
+      await this.client.GET('/entity/{kind}/{namespace}/{name}/thanos', {
+        baseUrl: await this.baseUrl(),
+        params: { path: entityPath(entity) },
+      }),
+    );
   }
 
-  getMetricsArriving(entity: CompoundEntityRef): Promise<MetricsArriving> {
-    return this.get(`${entityPath(entity)}/metrics-arriving`);
+  async getMetricsArriving(
+    entity: CompoundEntityRef,
+  ): Promise<MetricsArriving> {
+    return answer(
+      await this.client.GET(
+        '/entity/{kind}/{namespace}/{name}/metrics-arriving',
+        {
+          baseUrl: await this.baseUrl(),
+          params: { path: entityPath(entity) },
+        },
+      ),
+    );
   }
 
-  getArgocd(entity: CompoundEntityRef): Promise<ArgocdEntityApps> {
-    return this.get(`${entityPath(entity)}/argocd`);
+  async getArgocd(entity: CompoundEntityRef): Promise<ArgocdEntityApps> {
+    return answer(
+      await this.client.GET('/entity/{kind}/{namespace}/{name}/argocd', {
+        baseUrl: await this.baseUrl(),
+        params: { path: entityPath(entity) },
+      }),
+    );
   }
 
-  getArgocdHistory(
+  async getArgocdHistory(
     entity: CompoundEntityRef,
     instance: string,
     application: string,
   ): Promise<ArgocdHistoryResponse> {
-    return this.get(
-      `${entityPath(entity)}/argocd/${seg(instance)}/applications/${seg(application)}/history`,
+    return answer(
+      await this.client.GET(
+        '/entity/{kind}/{namespace}/{name}/argocd/{instance}/applications/{app}/history',
+        {
+          baseUrl: await this.baseUrl(),
+          params: {
+            path: { ...entityPath(entity), instance, app: application },
+          },
+        },
+      ),
     );
   }
 
-  getKubernetes(entity: CompoundEntityRef): Promise<KubernetesClusterView> {
-    return this.get(`${entityPath(entity)}/kubernetes`);
-  }
-
-  private async get<T>(path: string): Promise<T> {
-    const baseUrl = await this.discoveryApi.getBaseUrl(BACKEND_PLUGIN_ID);
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
-      headers: { Accept: 'application/json' },
-    });
-    if (!response.ok) throw await ResponseError.fromResponse(response);
-    return (await response.json()) as T;
+  async getKubernetes(
+    entity: CompoundEntityRef,
+  ): Promise<KubernetesClusterView> {
+    return answer(
+      await this.client.GET('/entity/{kind}/{namespace}/{name}/kubernetes', {
+        baseUrl: await this.baseUrl(),
+        params: { path: entityPath(entity) },
+      }),
+    );
   }
 }
