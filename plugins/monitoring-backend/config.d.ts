@@ -24,6 +24,23 @@ export interface Config {
        */
       accessTtlSeconds?: number;
     };
+    /**
+     * Keep each Thanos instance's fleet summary warm in the background (Backstage's scheduler, on
+     * every backend replica), so the fleet page is answered from memory and never waits on a
+     * summary round, whose cost grows with the fleet. A refreshed summary is served until the next
+     * refresh replaces it (its `generatedAt` says when it was computed); a failed refresh drops it,
+     * and requests then ask the upstream themselves. Off by default: it queries the upstream every
+     * interval whether or not anyone looks. Needs `cache.ttlSeconds` > 0.
+     */
+    summaryRefresh?: {
+      /** Seconds between the starts of two refreshes. Default 0 (off). */
+      intervalSeconds?: number;
+      /**
+       * Upstream timeout of a refresh round in seconds, instead of the instance's `timeoutMs`
+       * (nobody waits on a refresh; a large fleet's round may take longer than a page should). Default 60.
+       */
+      timeoutSeconds?: number;
+    };
     /** Health thresholds; the defaults follow the Prometheus and Thanos mixins. */
     thresholds?: {
       remoteWrite?: {

@@ -15,6 +15,7 @@ import { createRouter } from './router';
 import { EntityAccess } from './service/entityAccess';
 import { catalogClusters } from './service/catalogClusters';
 import { FleetHealthService } from './service/FleetHealthService';
+import { startSummaryRefresh } from './service/SummaryRefresher';
 
 /** The Fleet Monitoring backend plugin, served under /api/fleet-monitoring. */
 export const fleetMonitoringPlugin = createBackendPlugin({
@@ -30,6 +31,7 @@ export const fleetMonitoringPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         cache: coreServices.cache,
         rootLifecycle: coreServices.rootLifecycle,
+        scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
         auth: coreServices.auth,
         actionsRegistry: actionsRegistryServiceRef,
@@ -43,6 +45,7 @@ export const fleetMonitoringPlugin = createBackendPlugin({
         permissionsRegistry,
         cache,
         rootLifecycle,
+        scheduler,
         catalog,
         auth,
         actionsRegistry,
@@ -73,6 +76,13 @@ export const fleetMonitoringPlugin = createBackendPlugin({
             ...health.instanceNames().map(n => health.client(n).close()),
             argocd.close(),
           ]);
+        });
+        await startSummaryRefresh({
+          config: settings.health,
+          health,
+          scheduler,
+          rootLifecycle,
+          logger,
         });
         registerFleetMonitoringActions({
           actionsRegistry,

@@ -75,10 +75,26 @@ function readHealth(
       `fleetMonitoring.rateWindow "${rateWindow}" is not a duration like 5m`,
     );
   }
+  const refresh = fm?.getOptionalConfig('summaryRefresh');
   return {
     clusterLabel,
     rateWindow,
     cacheTtlSeconds,
+    summaryRefresh: {
+      intervalSeconds: readNumber(
+        refresh,
+        'intervalSeconds',
+        0,
+        'fleetMonitoring.summaryRefresh',
+      ),
+      timeoutSeconds: readNumber(
+        refresh,
+        'timeoutSeconds',
+        60,
+        'fleetMonitoring.summaryRefresh',
+        { positive: true },
+      ),
+    },
     thresholds: readThresholds(fm?.getOptionalConfig('thresholds')),
     thanos: readThanosInstances(fm),
   };

@@ -36,11 +36,20 @@ export interface Thresholds {
   metrics: { staleAfterSeconds: number };
 }
 
+/** `fleetMonitoring.summaryRefresh`: the fleet summary kept warm in the background. */
+export interface SummaryRefreshConfig {
+  /** Seconds between the starts of two refreshes; 0 turns the background refresh off. */
+  intervalSeconds: number;
+  /** Upstream timeout of a refresh round, in seconds (nobody waits on it). */
+  timeoutSeconds: number;
+}
+
 /** What the health questions (Thanos) need. */
 export interface FleetMonitoringConfig {
   clusterLabel: string;
   rateWindow: string;
   cacheTtlSeconds: number;
+  summaryRefresh: SummaryRefreshConfig;
   thresholds: Thresholds;
   thanos: ThanosInstanceConfig[];
 }

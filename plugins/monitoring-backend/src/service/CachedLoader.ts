@@ -16,12 +16,16 @@ export interface Loaded<T> {
  * - answers go to Backstage's CacheService (memory, Redis, ...) so other replicas reuse them;
  * - each replica also keeps the decoded answer in memory for a few seconds, so a hot answer is not
  *   fetched and parsed again from the shared store on every request.
+ *
+ * A background refresher can also keep a key warm ({@link CachedLoader.refresh}): it recomputes the
+ * answer and keeps it until the next refresh replaces it, so readers never wait on the upstream;
+ * loads that find the key cold while a refresh runs join that refresh.
  */
 export class CachedLoader {
   private readonly inflight = new Map<string, Promise<Loaded<unknown>>>();
   private readonly local = new Map<
     string,
-    { value: unknown; expiresAt: number }
+    { value: unknown; expiresAt: number; storedAt: number }
   >();
 
   constructor(
@@ -47,26 +51,91 @@ export class CachedLoader {
     }
     const running = this.inflight.get(key);
     if (running) return (await running) as Loaded<T>;
-    const promise = this.loadOnce(key, loader, cachedView);
+    return this.track(key, this.loadOnce(key, loader, cachedView));
+  }
+
+  /**
+   * Recomputes `key` now (without reading any cache) and keeps the answer for `keepSeconds`, in
+   * this replica's memory and in the shared store: long enough to last until the next refresh
+   * replaces it. Loads of the key meanwhile are hits, or join this refresh while the key is cold.
+   * Rejects with the loader's error; the caller decides whether to {@link CachedLoader.forget}.
+   */
+  async refresh<T>(
+    key: string,
+    loader: () => Promise<T>,
+    keepSeconds: number,
+    cachedView: (value: T) => T = v => v,
+  ): Promise<T> {
+    const run = async (): Promise<Loaded<T>> => {
+      const value = await loader();
+      await this.store(key, value, cachedView, keepSeconds * 1000);
+      return { value, cached: false };
+    };
+    return (await this.track(key, run())).value;
+  }
+
+  /** Drops a key from this replica's memory and the shared store (its answer must not be served). */
+  async forget(key: string): Promise<void> {
+    this.local.delete(key);
+    await this.cache?.delete(key).catch(() => undefined);
+  }
+
+  /** Registers a running load so identical loads join it; a newer one replaces it. */
+  private async track<T>(
+    key: string,
+    promise: Promise<Loaded<T>>,
+  ): Promise<Loaded<T>> {
     this.inflight.set(key, promise);
     try {
       return await promise;
     } finally {
-      this.inflight.delete(key);
+      if (this.inflight.get(key) === promise) this.inflight.delete(key);
     }
   }
 
-  private remember(key: string, value: unknown) {
+  /**
+   * Keeps `value` in memory for `ttlMs`. With `startedAt` (a load that may have raced with others):
+   * false, and nothing stored, when an answer stored after `startedAt` is there already, so a slower
+   * load never replaces a newer answer or shortens a refreshed one's life.
+   */
+  private remember(
+    key: string,
+    value: unknown,
+    ttlMs: number,
+    startedAt?: number,
+  ): boolean {
     const now = Date.now();
     // Drop expired entries now and then so keys of vanished entities do not pile up.
     if (this.local.size > 1000) {
       for (const [k, v] of this.local)
         if (v.expiresAt <= now) this.local.delete(k);
     }
-    this.local.set(key, {
-      value,
-      expiresAt: now + Math.min(LOCAL_TTL_MS, this.ttlSeconds * 1000),
-    });
+    const current = this.local.get(key);
+    if (
+      startedAt !== undefined &&
+      current &&
+      current.expiresAt > now &&
+      current.storedAt > startedAt
+    )
+      return false;
+    this.local.set(key, { value, expiresAt: now + ttlMs, storedAt: now });
+    return true;
+  }
+
+  /** A refreshed answer: kept until the next refresh replaces it (refreshes of a key run one at a time). */
+  private async store<T>(
+    key: string,
+    value: T,
+    cachedView: (value: T) => T,
+    ttlMs: number,
+  ) {
+    this.remember(key, cachedView(value), ttlMs);
+    // Answers are our API's plain JSON data; the store keeps them as JSON.
+    if (this.cache) {
+      await this.cache
+        .set(key, value as unknown as JsonValue, { ttl: ttlMs })
+        .catch(() => undefined);
+    }
   }
 
   private async loadOnce<T>(
@@ -74,20 +143,33 @@ export class CachedLoader {
     loader: () => Promise<T>,
     cachedView: (value: T) => T,
   ): Promise<Loaded<T>> {
+    const startedAt = Date.now();
     if (this.cache && this.ttlSeconds > 0) {
       // A broken cache store must not break health answers; fall through to the upstream.
       const hit = await this.cache.get(key).catch(() => undefined);
       if (hit !== undefined) {
         const view = cachedView(hit as T);
-        this.remember(key, view);
+        this.remember(
+          key,
+          view,
+          Math.min(LOCAL_TTL_MS, this.ttlSeconds * 1000),
+          startedAt,
+        );
         return { value: view, cached: true };
       }
     }
     const value = await loader();
     if (this.ttlSeconds > 0) {
-      this.remember(key, cachedView(value));
-      // Answers are our API's plain JSON data; the store keeps them as JSON.
-      if (this.cache) {
+      // The shared store keeps it for the TTL; this replica's memory for at most LOCAL_TTL_MS.
+      if (
+        this.remember(
+          key,
+          cachedView(value),
+          Math.min(LOCAL_TTL_MS, this.ttlSeconds * 1000),
+          startedAt,
+        ) &&
+        this.cache
+      ) {
         await this.cache
           .set(key, value as unknown as JsonValue, {
             ttl: this.ttlSeconds * 1000,

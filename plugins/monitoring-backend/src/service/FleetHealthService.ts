@@ -87,6 +87,17 @@ export class FleetHealthService {
     return this.remoteWrite.fleetSummary(this.client(instance));
   }
 
+  /**
+   * Recomputes an instance's fleet summary with `client` (e.g. one with a longer timeout) and keeps
+   * it warm for `keepSeconds`; `undefined` when the upstream failed (the warm summary is dropped).
+   */
+  refreshFleetSummary(
+    client: ThanosClient,
+    keepSeconds: number,
+  ): Promise<FleetSummary | undefined> {
+    return this.remoteWrite.refreshFleetSummary(client, keepSeconds);
+  }
+
   /** `clusterAnnotation` is the entity's raw annotation value; a bad one answers 400 naming it. */
   clusterDetail(
     instance: string | undefined,

@@ -231,38 +231,76 @@ export class RemoteWriteHealthService {
       .catch(() => undefined)) as FleetSummary | undefined;
   }
 
+  private summaryKey(instance: string) {
+    return `fleet-monitoring:v2:summary:${instance}`;
+  }
+
+  /** One summary round: every known cluster judged now (and remembered as the last known fleet). */
+  private async computeSummary(client: ThanosClient): Promise<FleetSummary> {
+    const name = client.instance.name;
+    const { list, queries } = await this.observe(client);
+    this.o.onUpstreamQueries?.('summary', name, queries);
+    const now = Date.now() / 1000;
+    const recovering = this.afterOutage(name, now);
+    const clusters = list
+      .map(o => this.judge(o, now))
+      .map(c => (recovering ? markRecovering(c, recovering) : c))
+      .sort((a, b) => a.cluster.localeCompare(b.cluster));
+    const summary: FleetSummary = {
+      instance: name,
+      generatedAt: new Date().toISOString(),
+      clusters,
+      counts: countStates(clusters.map(c => c.state)),
+    };
+    await this.remember(summary);
+    return summary;
+  }
+
+  private upstreamFault(name: string, e: { message: string }) {
+    this.o.logger.warn(
+      `Upstream fault for the fleet summary of ${name}: ${e.message}`,
+    );
+    if (!this.downSince.has(name)) this.downSince.set(name, Date.now());
+  }
+
   async fleetSummary(client: ThanosClient): Promise<FleetSummary> {
     const name = client.instance.name;
     try {
-      const { value } = await this.o.loader.load(
-        `fleet-monitoring:v2:summary:${name}`,
-        async () => {
-          const { list, queries } = await this.observe(client);
-          this.o.onUpstreamQueries?.('summary', name, queries);
-          const now = Date.now() / 1000;
-          const recovering = this.afterOutage(name, now);
-          const clusters = list
-            .map(o => this.judge(o, now))
-            .map(c => (recovering ? markRecovering(c, recovering) : c))
-            .sort((a, b) => a.cluster.localeCompare(b.cluster));
-          const summary: FleetSummary = {
-            instance: name,
-            generatedAt: new Date().toISOString(),
-            clusters,
-            counts: countStates(clusters.map(c => c.state)),
-          };
-          await this.remember(summary);
-          return summary;
-        },
+      const { value } = await this.o.loader.load(this.summaryKey(name), () =>
+        this.computeSummary(client),
       );
       return value;
     } catch (e) {
       if (!isUpstreamError(e)) throw e;
-      this.o.logger.warn(
-        `Upstream fault for the fleet summary of ${name}: ${e.message}`,
-      );
-      if (!this.downSince.has(name)) this.downSince.set(name, Date.now());
+      this.upstreamFault(name, e);
       return this.outageSummary(name, e.info);
+    }
+  }
+
+  /**
+   * Background refresh (see SummaryRefresher): computes the summary now with `client` and keeps it
+   * for `keepSeconds`, so requests are served from memory until the next refresh replaces it. When
+   * the round fails the kept summary is dropped at once: requests then ask the upstream themselves
+   * and answer as during any outage (last known clusters, `unknown`, marked stale), never with an
+   * old summary presented as current.
+   */
+  async refreshFleetSummary(
+    client: ThanosClient,
+    keepSeconds: number,
+  ): Promise<FleetSummary | undefined> {
+    const name = client.instance.name;
+    const key = this.summaryKey(name);
+    try {
+      return await this.o.loader.refresh(
+        key,
+        () => this.computeSummary(client),
+        keepSeconds,
+      );
+    } catch (e) {
+      await this.o.loader.forget(key);
+      if (!isUpstreamError(e)) throw e;
+      this.upstreamFault(name, e);
+      return undefined;
     }
   }
 
