@@ -3,7 +3,6 @@ import {
   formatMatchers,
   LabelMatcher,
   MetricsArriving,
-  UpstreamErrorInfo,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import { evaluateMetricsArriving } from '../health/metricsArriving';
 import {
@@ -14,9 +13,9 @@ import {
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { FleetMonitoringConfig } from '../config';
 import { ThanosClient } from '../thanos/ThanosClient';
-import { isUpstreamError } from '../upstream/errors';
 import { reasonForUpstreamError } from '../upstream/reasons';
-import { CachedLoader } from './CachedLoader';
+import type { CachedLoader } from './CachedLoader';
+import { loadAnswer } from './loadAnswer';
 
 /** "Are this service's metrics arriving?": per cluster targets, series and the newest matching sample. */
 export class MetricsArrivingService {
@@ -26,25 +25,6 @@ export class MetricsArrivingService {
     private readonly loader: CachedLoader,
   ) {}
 
-  /** Runs `compute` through the cache; upstream faults come back as data, other errors are thrown. */
-  private async cached<T>(
-    key: string,
-    compute: () => Promise<T>,
-    onUpstreamError: (info: UpstreamErrorInfo) => T,
-  ): Promise<T> {
-    try {
-      const { value } = await this.loader.load(
-        `fleet-monitoring:v2:${key}`,
-        compute,
-      );
-      return value;
-    } catch (e) {
-      if (!isUpstreamError(e)) throw e;
-      this.logger.warn(`Upstream fault for ${key}: ${e.message}`);
-      return onUpstreamError(e.info);
-    }
-  }
-
   async metricsArriving(
     client: ThanosClient,
     selector: LabelMatcher[],
@@ -53,7 +33,8 @@ export class MetricsArrivingService {
     const label = this.config.clusterLabel;
     const query = manualCheckQuery(selector, label);
     const selectorText = `{${formatMatchers(selector)}}`;
-    return this.cached<MetricsArriving>(
+    return loadAnswer<MetricsArriving>(
+      { loader: this.loader, logger: this.logger },
       `metrics:${name}:${JSON.stringify(selector)}`,
       async () => {
         const { result } = await client.query(

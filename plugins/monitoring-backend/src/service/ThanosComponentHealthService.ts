@@ -2,7 +2,6 @@ import {
   LabelMatcher,
   ThanosHealth,
   ThanosReceiveStats,
-  UpstreamErrorInfo,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import { evaluateQuery } from '../health/query';
 import { evaluateReceive } from '../health/receive';
@@ -14,9 +13,9 @@ import {
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { FleetMonitoringConfig } from '../config';
 import { ThanosClient } from '../thanos/ThanosClient';
-import { isUpstreamError } from '../upstream/errors';
 import { reasonForUpstreamError } from '../upstream/reasons';
-import { CachedLoader } from './CachedLoader';
+import type { CachedLoader } from './CachedLoader';
+import { loadAnswer } from './loadAnswer';
 
 /** "Is this Thanos component healthy?": Query (stores, partial responses, dedup) or Receive (mixin rules). */
 export class ThanosComponentHealthService {
@@ -26,32 +25,14 @@ export class ThanosComponentHealthService {
     private readonly loader: CachedLoader,
   ) {}
 
-  /** Runs `compute` through the cache; upstream faults come back as data, other errors are thrown. */
-  private async cached<T>(
-    key: string,
-    compute: () => Promise<T>,
-    onUpstreamError: (info: UpstreamErrorInfo) => T,
-  ): Promise<T> {
-    try {
-      const { value } = await this.loader.load(
-        `fleet-monitoring:v2:${key}`,
-        compute,
-      );
-      return value;
-    } catch (e) {
-      if (!isUpstreamError(e)) throw e;
-      this.logger.warn(`Upstream fault for ${key}: ${e.message}`);
-      return onUpstreamError(e.info);
-    }
-  }
-
   async thanosHealth(
     client: ThanosClient,
     component: 'receive' | 'query',
     receiveSelector: LabelMatcher[],
   ): Promise<ThanosHealth> {
     const name = client.instance.name;
-    return this.cached<ThanosHealth>(
+    return loadAnswer<ThanosHealth>(
+      { loader: this.loader, logger: this.logger },
       `thanos:${name}:${component}:${JSON.stringify(receiveSelector)}`,
       async () => {
         if (component === 'query') {
