@@ -2,7 +2,12 @@ import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha
 import { fleetMonitoringFleetReadPermission } from '@fleet-monitoring/plugin-monitoring-common';
 import type { EntityAccess } from '../service/entityAccess';
 import type { FleetHealthService } from '../service/FleetHealthService';
-import { reasonsSchema, stateSchema, upstreamErrorSchema } from './schemas';
+import {
+  instanceInputSchema,
+  reasonsSchema,
+  stateSchema,
+  upstreamErrorSchema,
+} from './schemas';
 
 const READ_ONLY = {
   readOnly: true,
@@ -26,15 +31,7 @@ export function registerFleetActions(options: {
     attributes: READ_ONLY,
     visibilityPermission: fleetMonitoringFleetReadPermission,
     schema: {
-      input: z =>
-        z.object({
-          instance: z
-            .string()
-            .optional()
-            .describe(
-              'Thanos instance name (fleetMonitoring.thanos); the first one when omitted',
-            ),
-        }),
+      input: instanceInputSchema,
       output: z =>
         z.object({
           instance: z.string(),
@@ -77,15 +74,7 @@ export function registerFleetActions(options: {
     attributes: READ_ONLY,
     visibilityPermission: fleetMonitoringFleetReadPermission,
     schema: {
-      input: z =>
-        z.object({
-          instance: z
-            .string()
-            .optional()
-            .describe(
-              'Thanos instance name (fleetMonitoring.thanos); the first one when omitted',
-            ),
-        }),
+      input: instanceInputSchema,
       output: z =>
         z.object({
           instance: z.string(),

@@ -46,3 +46,14 @@ export const entityRefSchema = (z: Zod) =>
     .describe(
       'Catalog entity reference, e.g. "resource:default/cluster-02-edge" or "component:default/checkout"',
     );
+
+/** Input of the fleet-wide actions: which Thanos Query instance to ask. */
+export const instanceInputSchema = (z: Zod) =>
+  z.object({
+    instance: z
+      .string()
+      .optional()
+      .describe(
+        'Thanos instance name (fleetMonitoring.thanos); the first one when omitted',
+      ),
+  });
