@@ -193,6 +193,7 @@ async function main() {
     const firstRows: number[] = [];
     const filter: number[] = [];
     const stateFilter: number[] = [];
+    const summaryFetch: string[] = [];
     for (let i = 0; i < RUNS; i++) {
       firstRows.push(
         await timeUntil(
@@ -202,6 +203,18 @@ async function main() {
           },
           tableShowsRows('', '', CLUSTERS),
         ),
+      );
+      // Where the time went: the summary request as the browser saw it.
+      summaryFetch.push(
+        await page.evaluate(() => {
+          const e = performance
+            .getEntriesByType('resource')
+            .filter(r => r.name.includes('/summary'))
+            .pop() as PerformanceResourceTiming | undefined;
+          return e
+            ? `${Math.round(e.startTime)}+${Math.round(e.responseEnd - e.startTime)} ms, ${Math.round(e.encodedBodySize / 1024)} KB`
+            : 'none';
+        }),
       );
       const after = await summaryOnPage(page);
       if (after.upstreamError || after.stale)
@@ -241,6 +254,9 @@ async function main() {
       );
     console.log(
       `runs (ms): first rows ${firstRows.join(', ')}; name filter ${filter.join(', ')}; state filter ${stateFilter.join(', ')}`,
+    );
+    console.log(
+      `summary request per first-rows run (start after navigation + duration, body): ${summaryFetch.join('; ')}`,
     );
     console.log(
       `not in the medians: cold first load after the backend started (waits for its first summary round): ${coldMs} ms`,
