@@ -33,7 +33,8 @@ export interface DemoFleet {
   argocd: { fake: ArgocdFake; url: string; token: string };
   /**
    * Kubernetes API contract fake of the central cluster (demo data): three receivers, one of them
-   * OOM-killed earlier, an agent, and the hashring ConfigMap.
+   * OOM-killed earlier and near its memory limit again, an agent, the hashring ConfigMap, and pod
+   * metrics (metrics.k8s.io).
    */
   kubernetes: {
     fake: KubernetesFake;
@@ -64,6 +65,8 @@ function demoKubernetes(port?: number): KubernetesFake {
         ? {
             restarts: 4,
             lastOomKilledAt: new Date(Date.now() - 20 * 60_000).toISOString(),
+            // Growing back towards its 2Gi limit (93.6 %): pod-memory-near-limit.
+            memoryUsage: '1916Mi',
           }
         : { restarts: 0 },
     ),

@@ -173,6 +173,14 @@ export const REASONS = {
     title: 'A pod keeps restarting',
     page: 'troubleshooting/kubernetes',
   },
+  'pod-memory-near-limit': {
+    title: 'A pod is close to its memory limit',
+    page: 'troubleshooting/kubernetes',
+  },
+  'pod-metrics-unavailable': {
+    title: 'Memory usage is not shown',
+    page: 'troubleshooting/kubernetes',
+  },
   'hashring-endpoint-missing': {
     title: 'A receive pod is missing from the hashring',
     page: 'troubleshooting/kubernetes',

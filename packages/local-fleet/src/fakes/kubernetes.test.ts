@@ -128,10 +128,49 @@ const Status = z
     message: z.string(),
     reason: z.string(),
     details: z
-      .object({ name: z.string().optional(), kind: z.string().optional() })
+      .object({
+        name: z.string().optional(),
+        group: z.string().optional(),
+        kind: z.string().optional(),
+      })
       .strict()
       .optional(),
     code: z.number().int(),
+  })
+  .strict();
+
+// k8s.io/metrics pkg/apis/metrics/v1beta1/types.go: PodMetricsList{items: PodMetrics{metadata,
+// timestamp, window, containers: ContainerMetrics{name, usage: ResourceList}}}. Usage values are
+// quantities (canonical form, e.g. "24612Ki"), window a Go duration string.
+const Quantity = z.string().regex(/^\d+(n|u|m|k|M|G|Ki|Mi|Gi)?$/);
+const PodMetrics = z
+  .object({
+    metadata: z
+      .object({
+        name: z.string(),
+        namespace: z.string(),
+        creationTimestamp: Time,
+        labels: z.record(z.string(), z.string()).optional(),
+      })
+      .strict(),
+    timestamp: Time,
+    window: z.string().regex(/^\d+(\.\d+)?(ms|s|m)$/),
+    containers: z.array(
+      z
+        .object({
+          name: z.string(),
+          usage: z.object({ cpu: Quantity, memory: Quantity }).strict(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+const PodMetricsList = z
+  .object({
+    kind: z.literal('PodMetricsList'),
+    apiVersion: z.literal('metrics.k8s.io/v1beta1'),
+    metadata: z.object({}).passthrough(),
+    items: z.array(PodMetrics),
   })
   .strict();
 
@@ -164,6 +203,7 @@ afterAll(() => fake.stop());
 beforeEach(() => {
   fake.fault = undefined;
   fake.forbidden.clear();
+  fake.metricsApi = true;
 });
 
 async function get(path: string, token: string | null = 'sa-token') {
@@ -244,6 +284,62 @@ describe('KubernetesFake contract (shared/contracts/kubernetes/NOTES.md)', () =>
       message: 'configmaps "nope" not found',
       details: { name: 'nope', kind: 'configmaps' },
     });
+  });
+
+  it('serves pod metrics (metrics.k8s.io/v1beta1) for running pods with a sample', async () => {
+    const r = await get(
+      '/apis/metrics.k8s.io/v1beta1/namespaces/monitoring/pods',
+    );
+    expect(r.status).toBe(200);
+    PodMetricsList.parse(r.json);
+    // thanos-receive-2 is OOMKilled right now: no running container, no sample.
+    expect(
+      r.json.items.map((p: any) => [
+        p.metadata.name,
+        p.containers[0].name,
+        p.containers[0].usage.memory,
+      ]),
+    ).toEqual([
+      ['thanos-receive-0', 'thanos-receive', '712704Ki'],
+      ['thanos-receive-1', 'thanos-receive', '712704Ki'],
+      ['prometheus-agent-0', 'prometheus', '180224Ki'],
+    ]);
+    expect(r.json.items[0]).not.toHaveProperty('kind');
+    const other = await get(
+      '/apis/metrics.k8s.io/v1beta1/namespaces/elsewhere/pods',
+    );
+    expect(other.json.items).toEqual([]);
+  });
+
+  it('answers 403 for pod metrics RBAC denies and 404 without metrics-server', async () => {
+    fake.forbidden.add('list pods.metrics.k8s.io monitoring');
+    const f = await get(
+      '/apis/metrics.k8s.io/v1beta1/namespaces/monitoring/pods',
+    );
+    expect(f.status).toBe(403);
+    Status.parse(f.json);
+    expect(f.json.message).toBe(
+      'pods.metrics.k8s.io is forbidden: User "system:serviceaccount:backstage:fleet-monitoring" cannot list resource "pods" in API group "metrics.k8s.io" in the namespace "monitoring"',
+    );
+    // The pods themselves are still readable.
+    expect((await get('/api/v1/namespaces/monitoring/pods')).status).toBe(200);
+
+    fake.forbidden.clear();
+    fake.metricsApi = false;
+    const n = await get(
+      '/apis/metrics.k8s.io/v1beta1/namespaces/monitoring/pods',
+    );
+    expect(n.status).toBe(404);
+    Status.parse(n.json);
+    expect(n.json).toMatchObject({
+      reason: 'NotFound',
+      message: 'the server could not find the requested resource',
+    });
+    const u = await get(
+      '/apis/metrics.k8s.io/v1beta1/namespaces/monitoring/pods',
+      null,
+    );
+    expect(u.status).toBe(401);
   });
 
   it('injects faults: down and slow', async () => {

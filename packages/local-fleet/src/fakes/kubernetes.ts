@@ -9,7 +9,9 @@ import { closeServer, listenOnLoopback } from './loopbackServer';
 /**
  * A contract fake of the Kubernetes core/v1 API for what Fleet Monitoring reads
  * (shared/contracts/kubernetes/NOTES.md): `GET /api/v1/namespaces/{ns}/pods?labelSelector=`,
- * `GET /api/v1/pods?labelSelector=`, `GET /api/v1/namespaces/{ns}/configmaps/{name}`. Errors are
+ * `GET /api/v1/pods?labelSelector=`, `GET /api/v1/namespaces/{ns}/configmaps/{name}`, and the
+ * resource metrics API that metrics-server adds, `GET /apis/metrics.k8s.io/v1beta1/namespaces/{ns}/pods`
+ * (a PodMetricsList, shape from k8s.io/metrics pkg/apis/metrics/v1beta1/types.go). Errors are
  * `Status` objects (401 Unauthorized, 403 Forbidden naming the RBAC verb, 404 NotFound with details).
  */
 
@@ -30,6 +32,12 @@ export interface FakePodSpec {
   oomKilledNow?: boolean;
   /** Current waiting reason, e.g. CrashLoopBackOff. */
   waitingReason?: string;
+  /**
+   * Memory working set the metrics API reports for the container, a quantity as metrics-server
+   * writes it (e.g. "712704Ki"). Without it the pod has no PodMetrics item, as for a pod
+   * metrics-server has no sample of yet.
+   */
+  memoryUsage?: string;
 }
 
 export type KubernetesFault = 'down' | 'slow' | 'unauthorized';
@@ -48,6 +56,8 @@ export interface KubernetesFakeOptions {
   port?: number;
   /** Serve HTTPS with this key and certificate (see selfSignedCertificate), as real API servers do. */
   tls?: { key: string; cert: string };
+  /** Serve the metrics.k8s.io API (metrics-server installed); default true. */
+  metricsApi?: boolean;
 }
 
 /**
@@ -104,6 +114,8 @@ export function receivePod(
     container: 'thanos-receive',
     memoryRequest: '1Gi',
     memoryLimit: '2Gi',
+    // About 34 % of the limit: a receiver with headroom.
+    memoryUsage: '712704Ki',
     ...extra,
   };
 }
@@ -122,6 +134,7 @@ export function agentPod(
     container: 'prometheus',
     memoryRequest: '256Mi',
     memoryLimit: '512Mi',
+    memoryUsage: '180224Ki',
     ...extra,
   };
 }
@@ -147,8 +160,13 @@ export class KubernetesFake {
   pods: FakePodSpec[];
   configMaps: Map<string, Record<string, string>>;
   tokens: Set<string>;
-  /** `<verb> <resource> <namespace>` combinations RBAC denies, e.g. `list pods monitoring`. */
+  /**
+   * `<verb> <resource> <namespace>` combinations RBAC denies, e.g. `list pods monitoring`;
+   * `list pods.metrics.k8s.io monitoring` denies the pod metrics.
+   */
   forbidden = new Set<string>();
+  /** Whether the metrics.k8s.io API is served (metrics-server installed); a 404 when not. */
+  metricsApi: boolean;
   fault?: KubernetesFault;
   slowMs = 5_000;
   port = 0;
@@ -167,6 +185,7 @@ export class KubernetesFake {
       'system:serviceaccount:backstage:fleet-monitoring';
     this.port = options.port ?? 0;
     this.tls = options.tls;
+    this.metricsApi = options.metricsApi ?? true;
   }
 
   get url(): string {
@@ -206,7 +225,7 @@ export class KubernetesFake {
     code: number,
     reason: string,
     message: string,
-    details?: { name?: string; kind?: string },
+    details?: { name?: string; group?: string; kind?: string },
   ) {
     this.send(res, code, {
       kind: 'Status',
@@ -284,6 +303,32 @@ export class KubernetesFake {
       });
       return;
     }
+    m = /^\/apis\/metrics\.k8s\.io\/v1beta1\/namespaces\/([^/]+)\/pods$/.exec(
+      url.pathname,
+    );
+    // Without metrics-server the API group is not registered: the generic 404 below.
+    if (m && this.metricsApi) {
+      const ns = decodeURIComponent(m[1]);
+      if (this.forbidden.has(`list pods.metrics.k8s.io ${ns}`)) {
+        this.status(
+          res,
+          403,
+          'Forbidden',
+          `pods.metrics.k8s.io is forbidden: User "${this.serviceAccount}" cannot list resource "pods" in API group "metrics.k8s.io" in the namespace "${ns}"`,
+          { group: 'metrics.k8s.io', kind: 'pods' },
+        );
+        return;
+      }
+      this.send(res, 200, {
+        kind: 'PodMetricsList',
+        apiVersion: 'metrics.k8s.io/v1beta1',
+        metadata: {},
+        items: this.pods
+          .filter(p => (p.namespace ?? 'monitoring') === ns)
+          .flatMap(p => this.renderPodMetrics(p) ?? []),
+      });
+      return;
+    }
     m = /^\/api\/v1\/namespaces\/([^/]+)\/configmaps\/([^/]+)$/.exec(
       url.pathname,
     );
@@ -327,6 +372,38 @@ export class KubernetesFake {
       'NotFound',
       'the server could not find the requested resource',
     );
+  }
+
+  /**
+   * A PodMetrics item as metrics-server serialises it in a list (no kind/apiVersion; memory is the
+   * working set): only for a running container with a sample, as metrics-server has none for a
+   * dead or not yet started one.
+   */
+  renderPodMetrics(p: FakePodSpec) {
+    const running =
+      (p.phase ?? 'Running') === 'Running' &&
+      !p.oomKilledNow &&
+      !p.waitingReason;
+    if (!running || p.memoryUsage === undefined) return undefined;
+    const now = new Date();
+    return {
+      metadata: {
+        name: p.name,
+        namespace: p.namespace ?? 'monitoring',
+        creationTimestamp: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        labels: p.labels ?? {},
+      },
+      timestamp: new Date(now.getTime() - 7_000)
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z'),
+      window: '15.01s',
+      containers: [
+        {
+          name: p.container ?? 'main',
+          usage: { cpu: '23456789n', memory: p.memoryUsage },
+        },
+      ],
+    };
   }
 
   /** The container's current state: OOM-killed, waiting (e.g. CrashLoopBackOff) or running. */

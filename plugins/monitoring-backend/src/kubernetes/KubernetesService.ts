@@ -18,7 +18,15 @@ import { CachedLoader } from '../service/CachedLoader';
 import { isUpstreamError } from '../upstream/errors';
 import { reasonForUpstreamError } from '../upstream/reasons';
 import { checkHashring, parseHashrings, summarizePod } from './evaluate';
-import { KubernetesClient } from './KubernetesClient';
+import { KubernetesClient, PodUsageByName } from './KubernetesClient';
+
+/** What the resource metrics read gave: usage per pod, or why there is none. */
+interface PodMetricsResult {
+  usage?: PodUsageByName;
+  /** Why there is no usage when that is no fault (the info reason `pod-metrics-unavailable`). */
+  note?: HintedReason;
+  error?: UpstreamErrorInfo;
+}
 
 /** Pods of Thanos Receive and the Prometheus agent, and the receive hashring, per cluster. */
 export class KubernetesService {
@@ -78,7 +86,7 @@ export class KubernetesService {
     }
     const namespace = namespaceOverride ?? this.settings.namespace;
     const { value } = await this.loader.load(
-      `fleet-monitoring:kubernetes:v2:${cluster}:${namespace}`,
+      `fleet-monitoring:kubernetes:v3:${cluster}:${namespace}`,
       () => this.loadView(client, namespace),
     );
     return value;
@@ -91,19 +99,33 @@ export class KubernetesService {
     const s = this.settings;
     const errors: UpstreamErrorInfo[] = [];
     const configMapErrors: UpstreamErrorInfo[] = [];
-    const [receive, agents, configMap] = await Promise.all([
+    const [receive, agents, configMap, metrics] = await Promise.all([
       this.attempt(errors, () => client.listPods(namespace, s.receiveSelector)),
       this.attempt(errors, () => client.listPods(namespace, s.agentSelector)),
       this.attempt(configMapErrors, () =>
         client.readConfigMap(namespace, s.hashringConfigMap),
       ),
+      this.podMetrics(client, namespace),
     ]);
     errors.push(...configMapErrors);
+    const now = Date.now();
     const receivePods = (receive?.items ?? []).map(p =>
-      summarizePod(p, 'receive', s.restartThreshold),
+      summarizePod(
+        p,
+        'receive',
+        s.restartThreshold,
+        now,
+        metrics.usage?.get(p.metadata?.name ?? ''),
+      ),
     );
     const agentPods = (agents?.items ?? []).map(p =>
-      summarizePod(p, 'agent', s.restartThreshold),
+      summarizePod(
+        p,
+        'agent',
+        s.restartThreshold,
+        now,
+        metrics.usage?.get(p.metadata?.name ?? ''),
+      ),
     );
     const hashring = this.hashringCheck(
       namespace,
@@ -117,6 +139,7 @@ export class KubernetesService {
       ...agentPods.flatMap(p => p.reasons),
       ...(hashring?.reasons ?? []),
       ...errors.filter(e => e !== hashring?.error).map(reasonForUpstreamError),
+      ...(metrics.note ? [metrics.note] : []),
     ];
     let state = [...receivePods, ...agentPods].reduce<HealthState>(
       (acc, p) => worstState(acc, p.state),
@@ -127,6 +150,10 @@ export class KubernetesService {
     if (!receive && !agents) state = 'unknown';
     else if (receivePods.length + agentPods.length === 0)
       state = worstState(state, 'no-data');
+    // Named in errors[] (the card shows it), but after the state: without usage the pods' health is
+    // still known, only the near-limit check is skipped, so it does not make the view unknown. When
+    // no pods list could be read either, the pods' errors already say why and this adds only noise.
+    if (metrics.error && (receive || agents)) errors.push(metrics.error);
     return {
       cluster: client.cluster.name,
       namespace,
@@ -138,6 +165,36 @@ export class KubernetesService {
       errors,
       generatedAt: new Date().toISOString(),
     };
+  }
+
+  /**
+   * Memory usage of the namespace's pods (metrics.k8s.io). Never fails the view: a cluster without
+   * metrics-server answers 404 for the whole API group, which is a normal setup (a kind cluster, for
+   * one), not a fault; a user would still wonder why the usage column is
+   * empty, so it gets an info note (no change of state) that links the section on installing
+   * metrics-server. Any other failure (403 from RBAC, 503 from a registered but unavailable
+   * metrics-server, a timeout) is a fault of the setup and is named in errors[].
+   */
+  private async podMetrics(
+    client: KubernetesClient,
+    namespace: string,
+  ): Promise<PodMetricsResult> {
+    try {
+      return { usage: await client.listPodMetrics(namespace) };
+    } catch (e) {
+      if (!isUpstreamError(e)) throw e;
+      if (e.info.kind === 'not-found') {
+        return {
+          note: {
+            id: 'pod-metrics-unavailable',
+            severity: 'info',
+            message: `Cluster ${client.cluster.name} serves no resource metrics API (metrics.k8s.io/v1beta1 answered 404), so memory usage is not shown; install metrics-server to see it.`,
+          },
+        };
+      }
+      this.logger.warn(`Kubernetes: ${e.message}`);
+      return { error: e.info };
+    }
   }
 
   /** The hashring ConfigMap compared with the live receive pods (when both could be read). */

@@ -3,11 +3,14 @@ import {
   HashringCheck,
   HashringSummary,
   HintedReason,
+  MEMORY_NEAR_LIMIT_RATIO,
   OOM_KILLED_HINTS,
   PodSummary,
   stateFromReasons,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import type { V1ContainerState, V1Pod } from '@kubernetes/client-node';
+import type { ContainerUsage } from './KubernetesClient';
+import { quantityOrUndefined } from './quantity';
 
 /** A termination within this window counts as "restarting now" even below the restart threshold. */
 const RECENT_RESTART_MS = 3600_000;
@@ -23,12 +26,26 @@ function stateOf(s?: V1ContainerState): {
   return {};
 }
 
-/** One pod: readiness, restarts, last termination, memory, and the reasons they imply (FAQ Q4). */
+/** A memory quantity in bytes; `undefined` when missing, malformed or negative. */
+function bytesOf(quantity: string | undefined): number | undefined {
+  const bytes = quantityOrUndefined(quantity);
+  return bytes !== undefined && bytes >= 0 ? bytes : undefined;
+}
+
+function percent(ratio: number): string {
+  return `${(ratio * 100).toFixed(1)} %`;
+}
+
+/**
+ * One pod: readiness, restarts, last termination, memory request/limit and (when the resource
+ * metrics API reported it) usage, and the reasons they imply (FAQ Q4).
+ */
 export function summarizePod(
   pod: V1Pod,
   role: PodSummary['role'],
   restartThreshold: number,
   now = Date.now(),
+  usage?: Map<string, ContainerUsage>,
 ): PodSummary {
   const name = pod.metadata?.name ?? '?';
   const specs = new Map((pod.spec?.containers ?? []).map(c => [c.name, c]));
@@ -41,6 +58,12 @@ export function summarizePod(
     const oomKilled =
       cs.lastState?.terminated?.reason === 'OOMKilled' ||
       cs.state?.terminated?.reason === 'OOMKilled';
+    const memoryLimit = resources?.limits?.memory;
+    // The API server rejects negative limits and KubernetesClient.listPodMetrics malformed or
+    // negative usage; should one appear anyway, it is left out rather than compared.
+    const memoryLimitBytes = bytesOf(memoryLimit);
+    const memoryUsage = usage?.get(cs.name)?.memory;
+    const memoryUsageBytes = bytesOf(memoryUsage);
     return {
       name: cs.name,
       ready: cs.ready === true,
@@ -54,7 +77,11 @@ export function summarizePod(
         ? new Date(last.finishedAt).toISOString()
         : undefined,
       memoryRequest: resources?.requests?.memory,
-      memoryLimit: resources?.limits?.memory,
+      memoryLimit,
+      memoryLimitBytes,
+      ...(memoryUsage !== undefined && memoryUsageBytes !== undefined
+        ? { memoryUsage, memoryUsageBytes }
+        : {}),
       oomKilled,
     };
   });
@@ -67,6 +94,25 @@ export function summarizePod(
       id: 'pod-oom-killed',
       severity: 'critical',
       message: `${name}/${c.name} was OOMKilled${c.lastTerminationExitCode !== undefined ? ` (exit code ${c.lastTerminationExitCode})` : ''}${c.lastTerminationAt ? ` at ${c.lastTerminationAt}` : ''}; memory limit ${c.memoryLimit ?? 'not set'}, request ${c.memoryRequest ?? 'not set'}.`,
+      hints: [...OOM_KILLED_HINTS],
+    });
+  }
+  // The working set (what metrics-server reports as memory usage) is what the kernel counts
+  // against the limit once the page cache is reclaimed; close to the limit, the next OOMKill is near.
+  for (const c of containers) {
+    if (
+      c.memoryUsageBytes === undefined ||
+      !c.memoryLimitBytes ||
+      c.memoryUsageBytes < MEMORY_NEAR_LIMIT_RATIO * c.memoryLimitBytes
+    )
+      continue;
+    const ratio = c.memoryUsageBytes / c.memoryLimitBytes;
+    reasons.push({
+      id: 'pod-memory-near-limit',
+      severity: 'warning',
+      message: `${name}/${c.name} uses ${c.memoryUsage} of its ${c.memoryLimit} memory limit (${percent(ratio)}, working set from metrics.k8s.io); at the limit the kernel OOM-kills it.`,
+      value: Math.round(ratio * 1000) / 1000,
+      threshold: MEMORY_NEAR_LIMIT_RATIO,
       hints: [...OOM_KILLED_HINTS],
     });
   }

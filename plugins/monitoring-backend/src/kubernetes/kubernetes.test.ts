@@ -14,6 +14,7 @@ import {
   receivePod,
   selfSignedCertificate,
 } from '@fleet-monitoring/local-fleet';
+import { OOM_KILLED_HINTS } from '@fleet-monitoring/plugin-monitoring-common';
 import type { V1Pod } from '@kubernetes/client-node';
 import request from 'supertest';
 import { readPluginConfig } from '../config';
@@ -100,6 +101,88 @@ describe('evaluation', () => {
     const s = summarizePod(pod, 'receive', 3);
     expect(s.reasons.map(r => r.id)).toEqual(['pod-restarting']);
     expect(s.state).toBe('degraded');
+  });
+
+  it('adds memory usage from the metrics API and flags a working set at 90 % of the limit', async () => {
+    const pod = await read(receivePod(0));
+    const usage = (memory: string) => new Map([['thanos-receive', { memory }]]);
+    const near = summarizePod(pod, 'receive', 3, Date.now(), usage('1916Mi'));
+    expect(near.containers[0]).toMatchObject({
+      memoryLimit: '2Gi',
+      memoryLimitBytes: 2 * 2 ** 30,
+      memoryUsage: '1916Mi',
+      memoryUsageBytes: 1916 * 2 ** 20,
+    });
+    expect(near.reasons.map(r => r.id)).toEqual(['pod-memory-near-limit']);
+    expect(near.reasons[0]).toMatchObject({
+      severity: 'warning',
+      value: 0.936,
+      threshold: 0.9,
+      hints: [...OOM_KILLED_HINTS],
+    });
+    expect(near.reasons[0].message).toBe(
+      'thanos-receive-0/thanos-receive uses 1916Mi of its 2Gi memory limit (93.6 %, working set from metrics.k8s.io); at the limit the kernel OOM-kills it.',
+    );
+    expect(near.state).toBe('degraded');
+    // At exactly 90 % it counts (900Mi of 1000Mi); one Ki less does not.
+    const limited = await read(receivePod(0, { memoryLimit: '1000Mi' }));
+    expect(
+      summarizePod(limited, 'receive', 3, Date.now(), usage('900Mi')).reasons,
+    ).toHaveLength(1);
+    const below = summarizePod(
+      limited,
+      'receive',
+      3,
+      Date.now(),
+      usage('921599Ki'),
+    );
+    expect(below.reasons).toEqual([]);
+    expect(below.containers[0].memoryUsageBytes).toBe(921599 * 1024);
+    // Another container's usage, or none at all, leaves usage out; the limit is still in bytes.
+    const other = summarizePod(
+      pod,
+      'receive',
+      3,
+      Date.now(),
+      new Map([['sidecar', { memory: '1Gi' }]]),
+    );
+    expect(other.containers[0]).not.toHaveProperty('memoryUsage');
+    expect(other.containers[0].memoryLimitBytes).toBe(2 ** 31);
+    // No limit: nothing to be near.
+    const unlimited = await read(receivePod(0, { memoryLimit: undefined }));
+    expect(
+      summarizePod(unlimited, 'receive', 3, Date.now(), usage('64Gi')).reasons,
+    ).toEqual([]);
+  });
+
+  it('reads pod metrics through the cluster transport and refuses a malformed quantity', async () => {
+    fake.pods = [
+      receivePod(0),
+      agentPod(),
+      receivePod(1, { memoryUsage: undefined }),
+    ];
+    const usage = await client.listPodMetrics('monitoring');
+    expect([...usage.keys()]).toEqual([
+      'thanos-receive-0',
+      'prometheus-agent-0',
+    ]);
+    expect(usage.get('prometheus-agent-0')?.get('prometheus')).toEqual({
+      memory: '180224Ki',
+    });
+    fake.pods = [receivePod(0, { memoryUsage: '12 parsecs' })];
+    await expect(client.listPodMetrics('monitoring')).rejects.toMatchObject({
+      info: {
+        upstream: 'kubernetes:eval',
+        kind: 'bad-response',
+        message: expect.stringMatching(
+          /pod metrics .*memory usage of thanos-receive-0\/thanos-receive: "12 parsecs" is not a Kubernetes quantity/,
+        ),
+      },
+    });
+    fake.pods = [receivePod(0, { memoryUsage: '-5Mi' })];
+    await expect(client.listPodMetrics('monitoring')).rejects.toMatchObject({
+      info: { kind: 'bad-response' },
+    });
   });
 
   it('matches hashring endpoints by pod DNS name or pod IP', () => {
@@ -200,7 +283,8 @@ describe('GET /entity/:kind/:namespace/:name/kubernetes', () => {
       pods: [
         receivePod(0),
         receivePod(1, { restarts: 4, lastOomKilledAt: '2026-08-22T09:41:12Z' }),
-        receivePod(2),
+        // 1916Mi of 2Gi: near its limit.
+        receivePod(2, { memoryUsage: '1916Mi' }),
         agentPod(),
       ],
       configMaps: [
@@ -229,6 +313,7 @@ describe('GET /entity/:kind/:namespace/:name/kubernetes', () => {
     for (const f of [edge, core]) {
       f.fault = undefined;
       f.forbidden.clear();
+      f.metricsApi = true;
       f.requests = [];
     }
   });
@@ -357,7 +442,105 @@ describe('GET /entity/:kind/:namespace/:name/kubernetes', () => {
       'GET /api/v1/namespaces/monitoring/configmaps/thanos-receive-hashring',
       'GET /api/v1/namespaces/monitoring/pods',
       'GET /api/v1/namespaces/monitoring/pods',
+      'GET /apis/metrics.k8s.io/v1beta1/namespaces/monitoring/pods',
     ]);
+  });
+
+  it('shows memory usage vs limit from metrics.k8s.io and flags the receiver near its limit', async () => {
+    const server = await backend();
+    const res = await request(server)
+      .get(`${base}/edge/kubernetes`)
+      .set('Authorization', auth());
+    expect(res.status).toBe(200);
+    const [r0, , r2] = res.body.receivePods;
+    expect(r0.containers[0]).toMatchObject({
+      memoryRequest: '1Gi',
+      memoryLimit: '2Gi',
+      memoryLimitBytes: 2147483648,
+      memoryUsage: '712704Ki',
+      memoryUsageBytes: 712704 * 1024,
+    });
+    expect(r0.reasons).toEqual([]);
+    expect(r2.containers[0]).toMatchObject({
+      memoryUsage: '1916Mi',
+      memoryUsageBytes: 1916 * 2 ** 20,
+    });
+    expect(r2.reasons.map((r: any) => r.id)).toEqual(['pod-memory-near-limit']);
+    expect(r2.reasons[0].hints).toEqual([...OOM_KILLED_HINTS]);
+    expect(r2.state).toBe('degraded');
+    expect(res.body.reasons.map((r: any) => r.id)).toContain(
+      'pod-memory-near-limit',
+    );
+    expect(res.body.agentPods[0].containers[0].memoryUsage).toBe('180224Ki');
+    expect(res.body.errors).toEqual([]);
+  });
+
+  it('without metrics-server (404) shows everything else and an info note, no error', async () => {
+    const server = await backend();
+    edge.metricsApi = false;
+    const res = await request(server)
+      .get(`${base}/edge/kubernetes`)
+      .set('Authorization', auth());
+    expect(res.status).toBe(200);
+    expect(res.body.errors).toEqual([]);
+    expect(res.body.receivePods).toHaveLength(3);
+    for (const p of [...res.body.receivePods, ...res.body.agentPods]) {
+      expect(p.containers[0]).not.toHaveProperty('memoryUsage');
+      expect(p.containers[0]).toHaveProperty('memoryLimitBytes');
+    }
+    const note = res.body.reasons.find(
+      (r: any) => r.id === 'pod-metrics-unavailable',
+    );
+    expect(note).toMatchObject({ severity: 'info' });
+    expect(note.message).toMatch(
+      /edge serves no resource metrics API.*404.*metrics-server/,
+    );
+    expect(res.body.reasons.map((r: any) => r.id)).not.toContain(
+      'pod-memory-near-limit',
+    );
+    // The OOM kill and the hashring still decide the state.
+    expect(res.body.state).toBe('failing');
+  });
+
+  it('when RBAC denies pod metrics (403) names it in errors[] and keeps the state of the pods', async () => {
+    const server = await backend();
+    edge.forbidden.add('list pods.metrics.k8s.io monitoring');
+    const res = await request(server)
+      .get(`${base}/edge/kubernetes`)
+      .set('Authorization', auth());
+    expect(res.status).toBe(200);
+    expect(res.body.errors).toHaveLength(1);
+    expect(res.body.errors[0]).toMatchObject({
+      upstream: 'kubernetes:edge',
+      kind: 'forbidden',
+      status: 403,
+    });
+    expect(res.body.errors[0].message).toMatch(
+      /reading pod metrics \(metrics.k8s.io\/v1beta1\) in namespace monitoring.*cannot list resource "pods" in API group "metrics.k8s.io".*grant the service account get\/list on pods in API group metrics.k8s.io/,
+    );
+    expect(res.body.receivePods).toHaveLength(3);
+    expect(res.body.receivePods[0].containers[0]).not.toHaveProperty(
+      'memoryUsage',
+    );
+    expect(res.body.reasons.map((r: any) => r.id)).not.toContain(
+      'upstream-unauthorized',
+    );
+    expect(res.body.state).toBe('failing');
+    // A cluster whose only finding would be the missing usage stays healthy, not unknown.
+    core.setConfigMap('monitoring', 'thanos-receive-hashring', {
+      'hashrings.json': hashringJson(['thanos-receive-0']),
+    });
+    core.forbidden.add('list pods.metrics.k8s.io monitoring');
+    try {
+      const denied = await request(server)
+        .get(`${base}/core/kubernetes`)
+        .set('Authorization', auth());
+      expect(denied.body.errors.map((e: any) => e.kind)).toEqual(['forbidden']);
+      expect(denied.body.reasons).toEqual([]);
+      expect(denied.body.state).toBe('healthy');
+    } finally {
+      core.configMaps.delete('monitoring/thanos-receive-hashring');
+    }
   });
 
   it('uses a cluster from Backstage kubernetes config; a missing ConfigMap is a specific 404 error', async () => {

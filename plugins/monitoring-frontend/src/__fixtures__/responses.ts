@@ -335,6 +335,15 @@ export const oomKilledView: KubernetesClusterView = {
       hints: [...OOM_KILLED_HINTS],
     },
     {
+      id: 'pod-memory-near-limit',
+      severity: 'warning',
+      message:
+        'thanos-receive-1/thanos-receive uses 1916Mi of its 2Gi memory limit (93.6 %, working set from metrics.k8s.io); at the limit the kernel OOM-kills it.',
+      value: 0.936,
+      threshold: 0.9,
+      hints: [...OOM_KILLED_HINTS],
+    },
+    {
       id: 'hashring-endpoint-missing',
       severity: 'warning',
       message:
@@ -360,6 +369,13 @@ export const oomKilledView: KubernetesClusterView = {
         state: 'running' as const,
         memoryRequest: '1Gi',
         memoryLimit: '2Gi',
+        memoryLimitBytes: 2 * 2 ** 30,
+        // Working set from metrics.k8s.io: receive-1 near its limit, receive-2 without a sample.
+        ...[
+          { memoryUsage: '712704Ki', memoryUsageBytes: 712704 * 1024 },
+          { memoryUsage: '1916Mi', memoryUsageBytes: 1916 * 2 ** 20 },
+          {},
+        ][i],
         oomKilled: i === 1,
         ...(i === 1
           ? {
@@ -388,6 +404,9 @@ export const oomKilledView: KubernetesClusterView = {
           state: 'running',
           memoryRequest: '256Mi',
           memoryLimit: '512Mi',
+          memoryLimitBytes: 512 * 2 ** 20,
+          memoryUsage: '180224Ki',
+          memoryUsageBytes: 180224 * 1024,
           oomKilled: false,
         },
       ],

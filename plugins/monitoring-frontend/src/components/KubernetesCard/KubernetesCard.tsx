@@ -3,6 +3,7 @@ import {
   CLUSTER_ANNOTATION,
   isKubernetesAvailable,
   KUBERNETES_ID_ANNOTATION,
+  MEMORY_NEAR_LIMIT_RATIO,
   THANOS_COMPONENT_ANNOTATION,
   type ContainerSummary,
   type HashringCheck,
@@ -12,6 +13,7 @@ import {
 import {
   EntityHealthCard,
   formatAgo,
+  formatPercent,
   formatTime,
   ReasonList,
   StateBadge,
@@ -49,6 +51,68 @@ function memoryText(pod: PodSummary): string {
       `${pod.containers.length > 1 ? `${c.name}: ` : ''}${c.memoryRequest ?? 'no request'} / ${c.memoryLimit ?? 'no limit'}`,
   );
   return parts.join('; ') || '—';
+}
+
+const BINARY_UNITS = ['Ki', 'Mi', 'Gi', 'Ti', 'Pi'];
+
+/** Bytes in the binary units pod specs use (696Mi, 1.9Gi), so usage reads like the limit beside it. */
+function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = '';
+  for (const u of BINARY_UNITS) {
+    if (value < 1024) break;
+    value /= 1024;
+    unit = u;
+  }
+  const digits = value >= 100 || Number.isInteger(value) ? 0 : 1;
+  return `${value.toFixed(digits)}${unit || 'B'}`;
+}
+
+/**
+ * Memory usage (the working set metrics.k8s.io reports) against the limit, per container, in the
+ * warning colour from the share at which the backend flags pod-memory-near-limit.
+ */
+function MemoryUsageCell({ pod }: { pod: PodSummary }) {
+  const measured = pod.containers.filter(c => c.memoryUsageBytes !== undefined);
+  if (measured.length === 0) {
+    return (
+      <Cell>
+        <Text
+          as="span"
+          color="secondary"
+          title="No usage reported: the cluster's resource metrics API (metrics-server) has no sample for this pod, or is not available"
+        >
+          —
+        </Text>
+      </Cell>
+    );
+  }
+  return (
+    <Cell>
+      {measured.map(c => {
+        const ratio =
+          c.memoryLimitBytes && c.memoryUsageBytes !== undefined
+            ? c.memoryUsageBytes / c.memoryLimitBytes
+            : undefined;
+        const near = ratio !== undefined && ratio >= MEMORY_NEAR_LIMIT_RATIO;
+        const name = pod.containers.length > 1 ? `${c.name}: ` : '';
+        const limit = c.memoryLimit ?? 'no limit';
+        const share = ratio !== undefined ? ` (${formatPercent(ratio)})` : '';
+        return (
+          <Text
+            key={c.name}
+            as="p"
+            weight={near ? 'bold' : 'regular'}
+            color={near ? 'warning' : 'primary'}
+            title={`Working set ${c.memoryUsage} (metrics.k8s.io)`}
+            data-memory-near-limit={near ? 'true' : undefined}
+          >
+            {`${name}${formatBytes(c.memoryUsageBytes!)} / ${limit}${share}`}
+          </Text>
+        );
+      })}
+    </Cell>
+  );
 }
 
 function PodTable(props: { title: string; pods: PodSummary[] }) {
@@ -137,6 +201,11 @@ function PodTable(props: { title: string; pods: PodSummary[] }) {
             label: 'Memory request / limit',
             cell: ({ pod }) => <CellText title={memoryText(pod)} />,
           },
+          {
+            id: 'usage',
+            label: 'Memory usage / limit',
+            cell: ({ pod }) => <MemoryUsageCell pod={pod} />,
+          },
         ]}
       />
     </div>
@@ -214,7 +283,8 @@ export function KubernetesDetails({ view }: { view: KubernetesClusterView }) {
 
 /**
  * Receive and agent pods of the entity's cluster (ready, restarts, last termination with OOMKilled
- * and the FAQ's fix, memory request/limit) and the receive hashring compared with the live pods.
+ * and the FAQ's fix, memory request/limit and usage vs limit) and the receive hashring compared with
+ * the live pods.
  */
 export function KubernetesCard() {
   return (

@@ -1704,7 +1704,7 @@ export const spec = {
               $ref: '#/components/schemas/UpstreamErrorInfo',
             },
             description:
-              'Failures of single calls (pods list, ConfigMap read); the rest is still shown.',
+              "Failures of single calls (pods list, ConfigMap read, pod metrics); the rest is still shown. A failed pod metrics read only leaves memoryUsage out and does not make the view's state unknown.",
           },
           generatedAt: {
             type: 'string',
@@ -1937,9 +1937,28 @@ export const spec = {
           },
           memoryRequest: {
             type: 'string',
+            description:
+              'Memory request from the pod spec, a Kubernetes quantity (e.g. 1Gi).',
           },
           memoryLimit: {
             type: 'string',
+            description:
+              'Memory limit from the pod spec, a Kubernetes quantity (e.g. 2Gi); the OOM killer enforces it.',
+          },
+          memoryLimitBytes: {
+            type: 'number',
+            minimum: 0,
+            description: 'memoryLimit in bytes.',
+          },
+          memoryUsage: {
+            type: 'string',
+            description:
+              "Memory working set as the resource metrics API (metrics.k8s.io/v1beta1, metrics-server) reports it, a Kubernetes quantity (e.g. 1916Mi). Absent when the cluster serves no metrics API, RBAC denies it (see the view's errors), or it has no sample for the container.",
+          },
+          memoryUsageBytes: {
+            type: 'number',
+            minimum: 0,
+            description: 'memoryUsage in bytes.',
           },
           oomKilled: {
             type: 'boolean',

@@ -455,7 +455,7 @@ export interface components {
       receivePods: components['schemas']['PodSummary'][];
       agentPods: components['schemas']['PodSummary'][];
       hashring?: components['schemas']['HashringCheck'];
-      /** @description Failures of single calls (pods list, ConfigMap read); the rest is still shown. */
+      /** @description Failures of single calls (pods list, ConfigMap read, pod metrics); the rest is still shown. A failed pod metrics read only leaves memoryUsage out and does not make the view's state unknown. */
       errors: components['schemas']['UpstreamErrorInfo'][];
       generatedAt: string;
       state: components['schemas']['HealthState'];
@@ -534,8 +534,16 @@ export interface components {
       lastTerminationReason?: string;
       lastTerminationExitCode?: number;
       lastTerminationAt?: string;
+      /** @description Memory request from the pod spec, a Kubernetes quantity (e.g. 1Gi). */
       memoryRequest?: string;
+      /** @description Memory limit from the pod spec, a Kubernetes quantity (e.g. 2Gi); the OOM killer enforces it. */
       memoryLimit?: string;
+      /** @description memoryLimit in bytes. */
+      memoryLimitBytes?: number;
+      /** @description Memory working set as the resource metrics API (metrics.k8s.io/v1beta1, metrics-server) reports it, a Kubernetes quantity (e.g. 1916Mi). Absent when the cluster serves no metrics API, RBAC denies it (see the view's errors), or it has no sample for the container. */
+      memoryUsage?: string;
+      /** @description memoryUsage in bytes. */
+      memoryUsageBytes?: number;
       oomKilled: boolean;
     };
     HashringSummary: {
