@@ -11,8 +11,13 @@
 //                                                          the demo ArgoCD fake (demo data)
 //   FLEET_SYNTHETIC_CLUSTERS (24)                          simulated clusters next to the 3 real ones
 //   START_TIMEOUT_SECONDS (300)                            give up when not ready by then
+//   APP_BUNDLE (development)                               `production`: build packages/app as it
+//                                                          ships (minified, this run's config) and
+//                                                          serve it on APP_PORT instead of the
+//                                                          webpack dev server (the benches use it)
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +33,7 @@ const env = (k, d) =>
 const appPort = Number(env('APP_PORT', 3000));
 const backendPort = Number(env('BACKEND_PORT', 7007));
 const timeoutMs = Number(env('START_TIMEOUT_SECONDS', 300)) * 1000;
+const productionBundle = env('APP_BUNDLE', 'development') === 'production';
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 const log = msg => process.stdout.write(`[start] ${msg}\n`);
@@ -230,6 +236,67 @@ function writeRuntimeConfig(fleet, techdocsDir) {
   return file;
 }
 
+/** Runs a command to its end (output prefixed like the others); rejects on a non-zero exit. */
+function runToEnd(name, command, args, options = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...options,
+      env: { ...process.env, FORCE_COLOR: '0', ...options.env },
+    });
+    for (const stream of [child.stdout, child.stderr])
+      readline
+        .createInterface({ input: stream })
+        .on('line', l => process.stderr.write(`[${name}] ${l}\n`));
+    child.once('error', reject);
+    child.once('exit', code =>
+      code === 0 ? resolve() : reject(new Error(`${name} exited with ${code}`)),
+    );
+  });
+}
+
+const CONTENT_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
+};
+
+/**
+ * Serves the built app the way @backstage/plugin-app-backend does: hashed files under /static for a
+ * year, index.html (no-cache) for every other path so client-side routes load the app.
+ */
+function serveAppBundle(dir, port) {
+  const server = http.createServer((req, res) => {
+    const urlPath = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let file = path.join(dir, path.normalize(urlPath));
+    if (
+      !file.startsWith(dir + path.sep) ||
+      !fs.existsSync(file) ||
+      !fs.statSync(file).isFile()
+    )
+      file = path.join(dir, 'index.html');
+    const isStatic = urlPath.startsWith('/static/');
+    res.writeHead(200, {
+      'Content-Type':
+        CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'Cache-Control': isStatic
+        ? 'public, max-age=31536000, immutable'
+        : 'no-cache',
+    });
+    fs.createReadStream(file).pipe(res);
+  });
+  server.listen(port, 'localhost');
+  process.once('exit', () => server.close());
+  return server;
+}
+
 async function main() {
   log(
     'starting the demo fleet (Prometheus agents, central store, Thanos Query facade)...',
@@ -260,7 +327,6 @@ async function main() {
     );
   const runtimeConfig = writeRuntimeConfig(fleet, techdocsDir);
 
-  log('starting Backstage (packages/app + packages/backend)...');
   const cli = path.join(
     root,
     'node_modules',
@@ -269,20 +335,41 @@ async function main() {
     'bin',
     'backstage-cli',
   );
-  const backstage = run(
-    'backstage',
-    process.execPath,
-    [
-      cli,
-      'repo',
-      'start',
-      '--config',
-      path.join(root, 'app-config.yaml'),
-      '--config',
-      runtimeConfig,
-    ],
-    { env: { BROWSER: 'none', NODE_ENV: 'development', FORCE_COLOR: '0' } },
-  );
+  const configArgs = [
+    '--config',
+    path.join(root, 'app-config.yaml'),
+    '--config',
+    runtimeConfig,
+  ];
+  let backstage;
+  if (productionBundle) {
+    log('building packages/app as it ships (production bundle)...');
+    await runToEnd(
+      'app-build',
+      process.execPath,
+      [cli, 'package', 'build', ...configArgs],
+      { cwd: path.join(root, 'packages/app') },
+    );
+    log(`app bundle built after ${elapsed()}; starting packages/backend...`);
+    serveAppBundle(path.join(root, 'packages/app/dist'), appPort);
+    backstage = run(
+      'backstage',
+      process.execPath,
+      [cli, 'package', 'start', ...configArgs],
+      {
+        cwd: path.join(root, 'packages/backend'),
+        env: { NODE_ENV: 'development', FORCE_COLOR: '0' },
+      },
+    );
+  } else {
+    log('starting Backstage (packages/app + packages/backend)...');
+    backstage = run(
+      'backstage',
+      process.execPath,
+      [cli, 'repo', 'start', ...configArgs],
+      { env: { BROWSER: 'none', NODE_ENV: 'development', FORCE_COLOR: '0' } },
+    );
+  }
   readline
     .createInterface({ input: backstage.stdout })
     .on('line', l => process.stdout.write(`[backstage] ${l}\n`));
