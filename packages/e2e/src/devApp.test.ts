@@ -320,6 +320,13 @@ describeIfTools('dev app end to end', () => {
         .getByRole('region', { name: 'Metrics per cluster' })
         .innerText(),
     ).toContain('cluster-02-edge');
+    // The card's own query, run through the backend's PromQL pass-through against the real store.
+    const check = page.getByRole('region', { name: 'Check by hand' });
+    await check.getByRole('button', { name: 'Run query' }).click();
+    await check.getByTestId('manual-check-result').waitFor();
+    expect(
+      await check.getByTestId('manual-check-result').innerText(),
+    ).toContain('cluster="cluster-02-edge"');
     await shot('e2e-6-checkout-metrics-arriving');
     if (ready.argocd) {
       await page.goto(

@@ -41,6 +41,26 @@ export interface FleetMonitoringApi {
   ): Promise<ArgocdHistoryResponse>;
   /** Receive and agent pods of the entity's cluster, and the hashring compared with them. */
   getKubernetes(entity: CompoundEntityRef): Promise<KubernetesClusterView>;
+  /**
+   * Runs an instant PromQL query through the backend's pass-through (permission
+   * `fleet-monitoring.query`; the instance's credentials stay on the server).
+   */
+  queryThanos(instance: string, query: string): Promise<InstantVector>;
+}
+
+/** One sample of an instant query's vector result. */
+export interface InstantSample {
+  metric: Record<string, string>;
+  /** [unix seconds, value as Prometheus writes it] */
+  value: [number, string];
+}
+
+/** The `data` of a Prometheus instant query with a vector result. */
+export interface InstantVector {
+  resultType: 'vector';
+  result: InstantSample[];
+  /** Partial-response and other warnings the engine sent with the answer. */
+  warnings?: string[];
 }
 
 export const fleetMonitoringApiRef = createApiRef<FleetMonitoringApi>({

@@ -14,7 +14,11 @@ import {
   type MetricsArriving,
   type ThanosHealth,
 } from '@fleet-monitoring/plugin-monitoring-common';
-import type { FleetMonitoringApi } from './FleetMonitoringApi';
+import type {
+  FleetMonitoringApi,
+  InstantSample,
+  InstantVector,
+} from './FleetMonitoringApi';
 
 /** Backend plugin id; the backend is served under `discoveryApi.getBaseUrl(PLUGIN_ID)`. */
 export const BACKEND_PLUGIN_ID = 'fleet-monitoring';
@@ -143,5 +147,27 @@ export class FleetMonitoringClient implements FleetMonitoringApi {
         params: { path: entityPath(entity) },
       }),
     );
+  }
+
+  async queryThanos(instance: string, query: string): Promise<InstantVector> {
+    const body = answer(
+      await this.client.GET('/thanos/{instance}/api/v1/{path}', {
+        baseUrl: await this.baseUrl(),
+        params: { path: { instance, path: 'query' }, query: { query } },
+      }),
+    ) as {
+      data?: { resultType?: string; result?: unknown };
+      warnings?: string[];
+    };
+    // The pass-through answers with the engine's own envelope; only a vector is shown.
+    if (body?.data?.resultType !== 'vector' || !Array.isArray(body.data.result))
+      throw new Error(
+        `Thanos answered a ${body?.data?.resultType ?? 'malformed'} result, not a vector`,
+      );
+    return {
+      resultType: 'vector',
+      result: body.data.result as InstantSample[],
+      warnings: body.warnings,
+    };
   }
 }

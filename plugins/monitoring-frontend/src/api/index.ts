@@ -1,5 +1,9 @@
 export { fleetMonitoringApiRef } from './FleetMonitoringApi';
-export type { FleetMonitoringApi } from './FleetMonitoringApi';
+export type {
+  FleetMonitoringApi,
+  InstantSample,
+  InstantVector,
+} from './FleetMonitoringApi';
 export {
   FleetMonitoringClient,
   BACKEND_PLUGIN_ID,

@@ -92,4 +92,54 @@ describe('MetricsArrivingCard', () => {
     ).toBeGreaterThan(0);
     expect(calls).toHaveLength(0);
   });
+
+  it('runs its query through the pass-through and shows the series it finds', async () => {
+    const { fetchApi, calls } = fakeFetch(url =>
+      url.pathname.endsWith('/thanos/demo/api/v1/query')
+        ? json({
+            status: 'success',
+            data: {
+              resultType: 'vector',
+              result: [
+                { metric: { cluster: 'cluster-02-edge' }, value: [1, '2'] },
+                { metric: { cluster: 'cluster-03-edge' }, value: [1, '1'] },
+              ],
+            },
+          })
+        : json(arriving),
+    );
+    await renderInTestApp(
+      <Wrapper entity={serviceEntity} fetchApi={fetchApi}>
+        <MetricsArrivingCard />
+      </Wrapper>,
+    );
+    const check = await screen.findByRole('region', { name: 'Check by hand' });
+    fireEvent.click(within(check).getByRole('button', { name: 'Run query' }));
+    const result = await within(check).findByTestId('manual-check-result');
+    expect(result).toHaveTextContent('cluster="cluster-02-edge"');
+    expect(result).toHaveTextContent('cluster="cluster-03-edge"');
+    expect(calls).toContain(
+      `/thanos/demo/api/v1/query?query=${encodeURIComponent(arriving.query)}`,
+    );
+  });
+
+  it('says which permission running the query needs when it is denied', async () => {
+    const { fetchApi } = fakeFetch(url =>
+      url.pathname.includes('/thanos/')
+        ? backstageError(403, 'NotAllowedError', 'Unauthorized')
+        : json(nothingArriving),
+    );
+    await renderInTestApp(
+      <Wrapper entity={serviceEntity} fetchApi={fetchApi}>
+        <MetricsArrivingCard />
+      </Wrapper>,
+    );
+    const check = await screen.findByRole('region', { name: 'Check by hand' });
+    fireEvent.click(within(check).getByRole('button', { name: 'Run query' }));
+    expect(
+      await within(check).findByText(
+        /needs the fleet-monitoring.query permission/,
+      ),
+    ).toBeInTheDocument();
+  });
 });

@@ -18,12 +18,20 @@ import {
   useDocsBaseUrl,
   EntityHealthCard,
 } from '../common';
+import { ManualCheck } from './ManualCheck';
 
 const step = { marginBottom: 'var(--bui-space-3)' };
 
 /** The agent's pod and namespace as the reference deploys them. */
 const AGENT_LOG_COMMAND =
   'kubectl logs -n monitoring prometheus-agent-0 | grep "remote_write"';
+
+/** Sub-second ages come from rounding between the query time and the sample's. */
+function sampleAge(seconds: number | undefined): string {
+  if (seconds === undefined) return '—';
+  if (seconds < 1) return 'just now';
+  return `${formatDuration(seconds)} ago`;
+}
 
 function clusterState(c: ArrivingByCluster) {
   if (c.targetsTotal > 0 && c.targetsUp === 0) return 'failing' as const;
@@ -58,13 +66,7 @@ function ClusterTable({ clusters }: { clusters: ArrivingByCluster[] }) {
             id: 'last',
             label: 'Last sample',
             cell: ({ c }) => (
-              <CellText
-                title={
-                  c.lastSampleAgeSeconds === undefined
-                    ? '—'
-                    : `${formatDuration(c.lastSampleAgeSeconds)} ago`
-                }
-              />
+              <CellText title={sampleAge(c.lastSampleAgeSeconds)} />
             ),
           },
           {
@@ -79,7 +81,13 @@ function ClusterTable({ clusters }: { clusters: ArrivingByCluster[] }) {
 }
 
 /** The reference's "metrics are missing" checklist, with this entity's query filled in. */
-export function MissingMetricsChecklist({ query }: { query: string }) {
+export function MissingMetricsChecklist({
+  instance,
+  query,
+}: {
+  instance: string;
+  query: string;
+}) {
   const docsBase = useDocsBaseUrl();
   return (
     <div
@@ -112,10 +120,7 @@ export function MissingMetricsChecklist({ query }: { query: string }) {
           />
         </li>
         <li style={step}>
-          <Text as="p" variant="body-small">
-            Run the query that should find the series by hand in Thanos Query:
-          </Text>
-          <CodeSnippet language="promql" text={query} showCopyCodeButton />
+          <ManualCheck instance={instance} query={query} />
         </li>
       </ol>
       <Link href={`${docsBase}${reasonDocsPath('metrics-not-arriving')}`}>
@@ -135,8 +140,17 @@ export function MetricsArrivingDetails({ data }: { data: MetricsArriving }) {
       </StateHeader>
       {data.error && <UpstreamErrorNotice error={data.error} />}
       <ReasonList reasons={data.reasons} />
-      {data.clusters.length > 0 && <ClusterTable clusters={data.clusters} />}
-      {nothing && <MissingMetricsChecklist query={data.query} />}
+      {data.clusters.length > 0 && (
+        <>
+          <ClusterTable clusters={data.clusters} />
+          <div style={{ marginTop: 'var(--bui-space-3)' }}>
+            <ManualCheck instance={data.instance} query={data.query} />
+          </div>
+        </>
+      )}
+      {nothing && (
+        <MissingMetricsChecklist instance={data.instance} query={data.query} />
+      )}
     </>
   );
 }
