@@ -116,6 +116,11 @@ const ast = await openapiTS(pathToFileURL(specPath), {
 // for shared responses and parameters would clash with Backstage names (ResponseError) and are unused.
 const types = `${HEADER}
 ${astToString(ast)
+  // TSDoc (API Extractor) has no @description tag: the description is the comment's summary.
+  .replace(/@description /g, '')
+  // Nor @enum: the union type already says it.
+  .replace(/^\s*\/\*\* @enum \{\w+\} \*\/\n/gm, '')
+  .replace(/^\s*\* @enum \{\w+\}\n/gm, '')
   .split('\n')
   .filter(
     line =>

@@ -21,7 +21,7 @@ export {
   FleetMonitoringClient,
   upstreamOfError,
 } from './api';
-export type { FleetMonitoringApi } from './api';
+export type { FleetMonitoringApi, InstantSample, InstantVector } from './api';
 export {
   TimeSeriesChart,
   StateBadge,

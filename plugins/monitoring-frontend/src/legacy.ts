@@ -97,7 +97,7 @@ export const EntityArgocdCard = fleetMonitoringPlugin.provide(
 
 export { fleetPageRouteRef } from './routes';
 export { fleetMonitoringApiRef, FleetMonitoringClient } from './api';
-export type { FleetMonitoringApi } from './api';
+export type { FleetMonitoringApi, InstantSample, InstantVector } from './api';
 // Availability checks for EntitySwitch, re-exported so one import is enough.
 export {
   isRemoteWriteAvailable,

@@ -116,7 +116,7 @@ export interface paths {
     };
     /**
      * Restricted read-only PromQL pass-through (permission fleet-monitoring.query).
-     * @description Only query, query_range, series and labels; only allow-listed parameters; upstream headers are never returned. A parameter given twice (other than match[] and replicaLabels[]) or longer than 16384 characters is a 400, never dropped. The engine's own 400/422 (an error in the caller's query) pass through; every other upstream failure is a 502/504. Other methods: 405 with `Allow: GET, POST`.
+     * Only query, query_range, series and labels; only allow-listed parameters; upstream headers are never returned. A parameter given twice (other than match[] and replicaLabels[]) or longer than 16384 characters is a 400, never dropped. The engine's own 400/422 (an error in the caller's query) pass through; every other upstream failure is a 502/504. Other methods: 405 with `Allow: GET, POST`.
      */
     get: operations['queryThanos'];
     put?: never;
@@ -137,7 +137,7 @@ export interface paths {
     };
     /**
      * The entity's ArgoCD applications across its instances (argocd/app-name or argocd/app-selector; argocd/instance-name, argocd/app-namespace, argocd/project-name).
-     * @description One list call per instance (GET /api/v1/applications with name= or selector=), plus one
+     * One list call per instance (GET /api/v1/applications with name= or selector=), plus one
      *     sync-window call per OutOfSync app (capped by fleetMonitoring.argocdOptions.maxSyncWindowChecks).
      *     A failing instance becomes an entry of `errors`; the other instances' apps are still listed.
      */
@@ -188,17 +188,16 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
-    /** @enum {string} */
     HealthState:
       'healthy' | 'recovering' | 'degraded' | 'failing' | 'no-data' | 'unknown';
     HealthReason: {
-      /** @description stable id, also the anchor of its TechDocs section */
+      /** stable id, also the anchor of its TechDocs section */
       id: string;
       severity: components['schemas']['ReasonSeverity'];
       message: string;
       value?: number;
       threshold?: number;
-      /** @description one line on what to do about it */
+      /** one line on what to do about it */
       hint?: string;
     };
     UpstreamErrorInfo: {
@@ -218,31 +217,31 @@ export interface components {
       kubernetes: components['schemas']['InstanceInfo'][];
     };
     RemoteWriteStats: {
-      /** @description Seconds between the newest sample the agent ingested and the newest it sent. */
+      /** Seconds between the newest sample the agent ingested and the newest it sent. */
       lagSeconds?: number;
       samplesPerSecond?: number;
       failedPerSecond?: number;
       retriedPerSecond?: number;
       droppedPerSecond?: number;
-      /** @description failed / (failed + sent), 0..1. */
+      /** failed / (failed + sent), 0..1. */
       failureRatio?: number;
       pendingSamples?: number;
       shards?: number;
       desiredShards?: number;
       maxShards?: number;
-      /** @description Unix seconds of the newest remote-write self-metric seen centrally. */
+      /** Unix seconds of the newest remote-write self-metric seen centrally. */
       lastSeen?: number;
-      /** @description Seconds since lastSeen when the cluster is silent (no-data, or lagging past the lookback). */
+      /** Seconds since lastSeen when the cluster is silent (no-data, or lagging past the lookback). */
       silentForSeconds?: number;
-      /** @description Samples/s Thanos Receive accepts for the cluster's tenant now (receivers' own per-tenant metrics). */
+      /** Samples/s Thanos Receive accepts for the cluster's tenant now (receivers' own per-tenant metrics). */
       tenantSamplesPerSecond?: number;
-      /** @description Samples/s Thanos Receive refuses with 429 for the cluster's tenant (head-series limit). */
+      /** Samples/s Thanos Receive refuses with 429 for the cluster's tenant (head-series limit). */
       tenantRefusedPerSecond?: number;
-      /** @description Per remote-write queue (detail view only), after the mixin per-queue rules. */
+      /** Per remote-write queue (detail view only), after the mixin per-queue rules. */
       queues?: components['schemas']['QueueStats'][];
     };
     QueueStats: {
-      /** @description remote_name, or the URL when the queue has no name. */
+      /** remote_name, or the URL when the queue has no name. */
       name: string;
       url?: string;
       samplesPerSecond?: number;
@@ -256,11 +255,11 @@ export interface components {
     StaleAnswer: {
       /**
        * Format: date-time
-       * @description When the served answer was computed.
+       * When the served answer was computed.
        */
       generatedAt: string;
       ageSeconds: number;
-      /** @description The upstream that failed, e.g. thanos:central. */
+      /** The upstream that failed, e.g. thanos:central. */
       upstream: string;
     };
     ClusterHealth: {
@@ -268,9 +267,9 @@ export interface components {
       state: components['schemas']['HealthState'];
       reasons: components['schemas']['HealthReason'][];
       stats: components['schemas']['RemoteWriteStats'];
-      /** @description Sources that know the cluster; a cluster known only from the catalog or a tenant is never dropped. */
+      /** Sources that know the cluster; a cluster known only from the catalog or a tenant is never dropped. */
       knownFrom?: components['schemas']['ClusterSource'][];
-      /** @description While unknown during an upstream outage: the state of the last answer we had. */
+      /** While unknown during an upstream outage: the state of the last answer we had. */
       lastKnownState?: components['schemas']['HealthState'];
     };
     FleetSummary: {
@@ -286,7 +285,7 @@ export interface components {
         'no-data': number;
         unknown: number;
       };
-      /** @description Present when the upstream failed: the clusters are the last known ones, each unknown. */
+      /** Present when the upstream failed: the clusters are the last known ones, each unknown. */
       stale?: components['schemas']['StaleAnswer'];
       error?: components['schemas']['UpstreamErrorInfo'];
     };
@@ -307,7 +306,7 @@ export interface components {
       error?: components['schemas']['UpstreamErrorInfo'];
     };
     ThanosReceiveStats: {
-      /** @description 5xx / all on the receive handler, 0..1. */
+      /** 5xx / all on the receive handler, 0..1. */
       httpErrorRatio?: number;
       p99LatencySeconds?: number;
       replicationFailureRatio?: number;
@@ -317,14 +316,14 @@ export interface components {
       headSeriesLimitedPerSecond?: number;
       replicationFactor?: number;
       hashringNodes?: number;
-      /** @description Receivers whose scrape answers (up == 1); instancesTotal: all receivers the selector matches. */
+      /** Receivers whose scrape answers (up == 1); instancesTotal: all receivers the selector matches. */
       instancesUp?: number;
       instancesTotal?: number;
-      /** @description Fewest block uploads of any running receiver in the last 3 h (mixin ThanosReceiveNoUpload). */
+      /** Fewest block uploads of any running receiver in the last 3 h (mixin ThanosReceiveNoUpload). */
       minUploadsLast3h?: number;
     };
     StoreEndpoint: {
-      /** @description sidecar, store, receive, rule, query, ... */
+      /** sidecar, store, receive, rule, query, ... */
       type: string;
       name: string;
       lastCheck?: string;
@@ -332,21 +331,20 @@ export interface components {
       labelSets: {
         [key: string]: string;
       }[];
-      /** @description unix ms; null when open-ended */
+      /** unix ms; null when open-ended */
       minTime: number | null;
       maxTime: number | null;
     };
     ThanosHealth: {
       instance: string;
-      /** @enum {string} */
       component: 'receive' | 'query';
-      /** @description False when the upstream answers 404 on /api/v1/stores: a plain Prometheus. */
+      /** False when the upstream answers 404 on /api/v1/stores: a plain Prometheus. */
       isThanos: boolean;
       state: components['schemas']['HealthState'];
       reasons: components['schemas']['HealthReason'][];
       receive?: components['schemas']['ThanosReceiveStats'];
       stores?: components['schemas']['StoreEndpoint'][];
-      /** @description Partial-response warnings seen on a probe query. */
+      /** Partial-response warnings seen on a probe query. */
       warnings: string[];
       error?: components['schemas']['UpstreamErrorInfo'];
     };
@@ -359,9 +357,9 @@ export interface components {
     };
     MetricsArriving: {
       instance: string;
-      /** @description The normalised, escaped selector the backend ran. */
+      /** The normalised, escaped selector the backend ran. */
       selector: string;
-      /** @description A query the user can paste into Thanos Query to check by hand. */
+      /** A query the user can paste into Thanos Query to check by hand. */
       query: string;
       clusters: components['schemas']['ArrivingByCluster'][];
       state: components['schemas']['HealthState'];
@@ -374,7 +372,7 @@ export interface components {
       message: string;
       value?: number;
       threshold?: number;
-      /** @description Concrete next steps (e.g. the FAQ fixes) a card lists under the reason. */
+      /** Concrete next steps (e.g. the FAQ fixes) a card lists under the reason. */
       hints?: string[];
     };
     ArgocdAppSummary: {
@@ -426,7 +424,6 @@ export interface components {
     };
     PodSummary: {
       name: string;
-      /** @enum {string} */
       role: 'receive' | 'agent';
       phase?: string;
       ready: boolean;
@@ -441,9 +438,9 @@ export interface components {
       configMap: string;
       key: string;
       hashrings: components['schemas']['HashringSummary'][];
-      /** @description Receive pods not named by any hashring endpoint. */
+      /** Receive pods not named by any hashring endpoint. */
       missingPods: string[];
-      /** @description Hashring endpoints that match no live receive pod. */
+      /** Hashring endpoints that match no live receive pod. */
       unknownEndpoints: string[];
       error?: components['schemas']['UpstreamErrorInfo'];
       state: components['schemas']['HealthState'];
@@ -455,15 +452,13 @@ export interface components {
       receivePods: components['schemas']['PodSummary'][];
       agentPods: components['schemas']['PodSummary'][];
       hashring?: components['schemas']['HashringCheck'];
-      /** @description Failures of single calls (pods list, ConfigMap read, pod metrics); the rest is still shown. A failed pod metrics read only leaves memoryUsage out and does not make the view's state unknown. */
+      /** Failures of single calls (pods list, ConfigMap read, pod metrics); the rest is still shown. A failed pod metrics read only leaves memoryUsage out and does not make the view's state unknown. */
       errors: components['schemas']['UpstreamErrorInfo'][];
       generatedAt: string;
       state: components['schemas']['HealthState'];
       reasons: components['schemas']['HintedReason'][];
     };
-    /** @enum {string} */
     ReasonSeverity: 'info' | 'warning' | 'critical';
-    /** @enum {string} */
     UpstreamErrorKind:
       | 'unreachable'
       | 'timeout'
@@ -475,8 +470,7 @@ export interface components {
       | 'too-large'
       | 'not-configured';
     /**
-     * @description where the cluster is known from (Thanos series, a catalog Resource, a receive tenant)
-     * @enum {string}
+     * where the cluster is known from (Thanos series, a catalog Resource, a receive tenant)
      */
     ClusterSource: 'thanos' | 'catalog' | 'tenant';
     ClusterSeries: {
@@ -527,22 +521,21 @@ export interface components {
       name: string;
       ready: boolean;
       restartCount: number;
-      /** @enum {string} */
       state?: 'running' | 'waiting' | 'terminated';
-      /** @description Reason of the current waiting/terminated state (e.g. CrashLoopBackOff, OOMKilled). */
+      /** Reason of the current waiting/terminated state (e.g. CrashLoopBackOff, OOMKilled). */
       stateReason?: string;
       lastTerminationReason?: string;
       lastTerminationExitCode?: number;
       lastTerminationAt?: string;
-      /** @description Memory request from the pod spec, a Kubernetes quantity (e.g. 1Gi). */
+      /** Memory request from the pod spec, a Kubernetes quantity (e.g. 1Gi). */
       memoryRequest?: string;
-      /** @description Memory limit from the pod spec, a Kubernetes quantity (e.g. 2Gi); the OOM killer enforces it. */
+      /** Memory limit from the pod spec, a Kubernetes quantity (e.g. 2Gi); the OOM killer enforces it. */
       memoryLimit?: string;
-      /** @description memoryLimit in bytes. */
+      /** memoryLimit in bytes. */
       memoryLimitBytes?: number;
-      /** @description Memory working set as the resource metrics API (metrics.k8s.io/v1beta1, metrics-server) reports it, a Kubernetes quantity (e.g. 1916Mi). Absent when the cluster serves no metrics API, RBAC denies it (see the view's errors), or it has no sample for the container. */
+      /** Memory working set as the resource metrics API (metrics.k8s.io/v1beta1, metrics-server) reports it, a Kubernetes quantity (e.g. 1916Mi). Absent when the cluster serves no metrics API, RBAC denies it (see the view's errors), or it has no sample for the container. */
       memoryUsage?: string;
-      /** @description memoryUsage in bytes. */
+      /** memoryUsage in bytes. */
       memoryUsageBytes?: number;
       oomKilled: boolean;
     };
@@ -551,7 +544,7 @@ export interface components {
       endpoints: string[];
       tenants?: string[];
     };
-    /** @description The pass-through's parameters as a form body (POST), as Prometheus accepts them. */
+    /** The pass-through's parameters as a form body (POST), as Prometheus accepts them. */
     PromqlForm: {
       query?: string;
       time?: string;
@@ -561,20 +554,18 @@ export interface components {
       timeout?: string;
       limit?: string;
       'match[]'?: string | string[];
-      /** @enum {string} */
       dedup?: 'true' | 'false';
-      /** @enum {string} */
       partial_response?: 'true' | 'false';
       max_source_resolution?: string;
       lookback_delta?: string;
       'replicaLabels[]'?: string | string[];
     };
-    /** @description Body of every non-2xx answer (Backstage's standard error shape). */
+    /** Body of every non-2xx answer (Backstage's standard error shape). */
     ErrorResponseBody: {
       error: {
         name: string;
         message: string;
-        /** @description the upstream that failed, e.g. thanos:central */
+        /** the upstream that failed, e.g. thanos:central */
         upstream?: string;
         kind?: components['schemas']['UpstreamErrorKind'];
       };
@@ -588,7 +579,7 @@ export interface components {
     };
   };
   responses: {
-    /** @description Backstage error body */
+    /** Backstage error body */
     Error: {
       headers: {
         [name: string]: unknown;
@@ -604,7 +595,7 @@ export interface components {
     namespace: string;
     name: string;
     promqlPath: 'query' | 'query_range' | 'series' | 'labels';
-    /** @description PromQL expression */
+    /** PromQL expression */
     query: string;
     time: string;
     start: string;
@@ -612,9 +603,9 @@ export interface components {
     step: string;
     timeout: string;
     limit: string;
-    /** @description series selectors (series and labels paths) */
+    /** series selectors (series and labels paths) */
     match: string[];
-    /** @description Thanos deduplication by the replica labels */
+    /** Thanos deduplication by the replica labels */
     dedup: 'true' | 'false';
     partialResponse: 'true' | 'false';
     maxSourceResolution: string;
@@ -677,7 +668,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description ok */
+      /** ok */
       200: {
         headers: {
           [name: string]: unknown;
@@ -699,7 +690,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description ok */
+      /** ok */
       200: {
         headers: {
           [name: string]: unknown;
@@ -723,7 +714,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description ok */
+      /** ok */
       200: {
         headers: {
           [name: string]: unknown;
@@ -738,7 +729,7 @@ export interface operations {
   getEntityRemoteWrite: {
     parameters: {
       query?: {
-        /** @description seconds of history */
+        /** seconds of history */
         range?: number;
       };
       header?: never;
@@ -751,7 +742,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description ok */
+      /** ok */
       200: {
         headers: {
           [name: string]: unknown;
@@ -778,7 +769,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description ok */
+      /** ok */
       200: {
         headers: {
           [name: string]: unknown;
@@ -805,7 +796,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description ok */
+      /** ok */
       200: {
         headers: {
           [name: string]: unknown;
@@ -822,7 +813,7 @@ export interface operations {
   queryThanos: {
     parameters: {
       query?: {
-        /** @description PromQL expression */
+        /** PromQL expression */
         query?: components['parameters']['query'];
         time?: components['parameters']['time'];
         start?: components['parameters']['start'];
@@ -830,9 +821,9 @@ export interface operations {
         step?: components['parameters']['step'];
         timeout?: components['parameters']['timeout'];
         limit?: components['parameters']['limit'];
-        /** @description series selectors (series and labels paths) */
+        /** series selectors (series and labels paths) */
         'match[]'?: components['parameters']['match'];
-        /** @description Thanos deduplication by the replica labels */
+        /** Thanos deduplication by the replica labels */
         dedup?: components['parameters']['dedup'];
         partial_response?: components['parameters']['partialResponse'];
         max_source_resolution?: components['parameters']['maxSourceResolution'];
@@ -848,7 +839,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description the upstream's Prometheus envelope */
+      /** the upstream's Prometheus envelope */
       200: {
         headers: {
           [name: string]: unknown;
@@ -860,7 +851,7 @@ export interface operations {
       400: components['responses']['Error'];
       403: components['responses']['Error'];
       404: components['responses']['Error'];
-      /** @description the engine's error envelope for the caller's query */
+      /** the engine's error envelope for the caller's query */
       422: {
         headers: {
           [name: string]: unknown;
@@ -876,7 +867,7 @@ export interface operations {
   queryThanosWithForm: {
     parameters: {
       query?: {
-        /** @description PromQL expression */
+        /** PromQL expression */
         query?: components['parameters']['query'];
         time?: components['parameters']['time'];
         start?: components['parameters']['start'];
@@ -884,9 +875,9 @@ export interface operations {
         step?: components['parameters']['step'];
         timeout?: components['parameters']['timeout'];
         limit?: components['parameters']['limit'];
-        /** @description series selectors (series and labels paths) */
+        /** series selectors (series and labels paths) */
         'match[]'?: components['parameters']['match'];
-        /** @description Thanos deduplication by the replica labels */
+        /** Thanos deduplication by the replica labels */
         dedup?: components['parameters']['dedup'];
         partial_response?: components['parameters']['partialResponse'];
         max_source_resolution?: components['parameters']['maxSourceResolution'];
@@ -906,7 +897,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description the upstream's Prometheus envelope */
+      /** the upstream's Prometheus envelope */
       200: {
         headers: {
           [name: string]: unknown;
@@ -918,7 +909,7 @@ export interface operations {
       400: components['responses']['Error'];
       403: components['responses']['Error'];
       404: components['responses']['Error'];
-      /** @description the engine's error envelope for the caller's query */
+      /** the engine's error envelope for the caller's query */
       422: {
         headers: {
           [name: string]: unknown;
@@ -944,7 +935,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description ok */
+      /** ok */
       200: {
         headers: {
           [name: string]: unknown;
@@ -973,7 +964,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description ok */
+      /** ok */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1002,7 +993,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description ok */
+      /** ok */
       200: {
         headers: {
           [name: string]: unknown;
