@@ -1,4 +1,7 @@
-import { createPermission } from '@backstage/plugin-permission-common';
+import {
+  createPermission,
+  type Permission,
+} from '@backstage/plugin-permission-common';
 
 /** Same value as `RESOURCE_TYPE_CATALOG_ENTITY` of `@backstage/plugin-catalog-common/alpha`. */
 export const RESOURCE_TYPE_CATALOG_ENTITY = 'catalog-entity';
@@ -25,7 +28,8 @@ export const fleetMonitoringQueryPermission = createPermission({
   attributes: { action: 'read' },
 });
 
-export const fleetMonitoringPermissions = [
+/** Every permission of the plugins, for `permissionsRegistry.addPermissions`. */
+export const fleetMonitoringPermissions: Permission[] = [
   fleetMonitoringEntityReadPermission,
   fleetMonitoringFleetReadPermission,
   fleetMonitoringQueryPermission,
