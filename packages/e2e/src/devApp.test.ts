@@ -188,10 +188,16 @@ describeIfTools('dev app end to end', () => {
       } catch {
         // gone
       }
+      // The deadline timer is cleared once start.mjs exits: a pending 45 s timer kept the Jest worker
+      // alive after the suite ("a worker process has failed to exit gracefully").
+      let deadline: NodeJS.Timeout | undefined;
       const stopped = await Promise.race([
         new Promise<boolean>(r => start!.once('exit', () => r(true))),
-        sleep(45_000).then(() => false),
+        new Promise<boolean>(r => {
+          deadline = setTimeout(() => r(false), 45_000);
+        }),
       ]);
+      clearTimeout(deadline);
       if (!stopped) {
         for (const pgid of [start.pid, ...(ready?.processGroups ?? [])]) {
           try {
