@@ -68,7 +68,11 @@ export class CachedLoader {
   ): Promise<T> {
     const run = async (): Promise<Loaded<T>> => {
       const value = await loader();
-      await this.store(key, value, cachedView, keepSeconds * 1000);
+      const keepMs = keepSeconds * 1000;
+      await this.store(key, value, cachedView, {
+        localMs: keepMs,
+        sharedMs: keepMs,
+      });
       return { value, cached: false };
     };
     return (await this.track(key, run())).value;
@@ -122,20 +126,22 @@ export class CachedLoader {
     return true;
   }
 
-  /** A refreshed answer: kept until the next refresh replaces it (refreshes of a key run one at a time). */
+  /**
+   * Keeps an answer in this replica's memory and in the shared store. With `startedAt` (a load that
+   * may have raced with others) nothing is stored when a newer answer is there already.
+   */
   private async store<T>(
     key: string,
     value: T,
     cachedView: (value: T) => T,
-    ttlMs: number,
-  ) {
-    this.remember(key, cachedView(value), ttlMs);
+    ttl: { localMs: number; sharedMs: number },
+    startedAt?: number,
+  ): Promise<void> {
+    if (!this.remember(key, cachedView(value), ttl.localMs, startedAt)) return;
     // Answers are our API's plain JSON data; the store keeps them as JSON.
-    if (this.cache) {
-      await this.cache
-        .set(key, value as unknown as JsonValue, { ttl: ttlMs })
-        .catch(() => undefined);
-    }
+    await this.cache
+      ?.set(key, value as unknown as JsonValue, { ttl: ttl.sharedMs })
+      .catch(() => undefined);
   }
 
   private async loadOnce<T>(
@@ -161,21 +167,16 @@ export class CachedLoader {
     const value = await loader();
     if (this.ttlSeconds > 0) {
       // The shared store keeps it for the TTL; this replica's memory for at most LOCAL_TTL_MS.
-      if (
-        this.remember(
-          key,
-          cachedView(value),
-          Math.min(LOCAL_TTL_MS, this.ttlSeconds * 1000),
-          startedAt,
-        ) &&
-        this.cache
-      ) {
-        await this.cache
-          .set(key, value as unknown as JsonValue, {
-            ttl: this.ttlSeconds * 1000,
-          })
-          .catch(() => undefined);
-      }
+      await this.store(
+        key,
+        value,
+        cachedView,
+        {
+          localMs: Math.min(LOCAL_TTL_MS, this.ttlSeconds * 1000),
+          sharedMs: this.ttlSeconds * 1000,
+        },
+        startedAt,
+      );
     }
     return { value, cached: false };
   }
