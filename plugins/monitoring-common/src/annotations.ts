@@ -17,6 +17,11 @@ export const THANOS_COMPONENT_ANNOTATION = `${ANNOTATION_PREFIX}/thanos-componen
 export const THANOS_SELECTOR_ANNOTATION = `${ANNOTATION_PREFIX}/thanos-selector`;
 /** PromQL label matchers picking a service's series for "are its metrics arriving?", e.g. `job="checkout"`. */
 export const METRICS_SELECTOR_ANNOTATION = `${ANNOTATION_PREFIX}/metrics-selector`;
+/**
+ * `"true"` on a central cluster's entity whose edge write entry point was scaffolded without
+ * authentication (`auth: none`, an explicit choice), so its card can flag the open endpoint.
+ */
+export const OPEN_WRITE_ENDPOINT_ANNOTATION = `${ANNOTATION_PREFIX}/open-write-endpoint`;
 
 /** ArgoCD plugin compatible annotations. */
 export const ARGOCD_APP_NAME_ANNOTATION = 'argocd/app-name';

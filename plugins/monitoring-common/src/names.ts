@@ -42,6 +42,17 @@ export const RECEIVE_REPLICA_LABEL = 'replica';
 /** Thanos Query of a central cluster: Deployment, Service and `app.kubernetes.io/name`. */
 export const QUERY_NAME = 'thanos-query';
 
+/**
+ * `job` label of each Thanos component's own series, as the central's generated ServiceMonitors set
+ * it. The backend's default Receive selector (`job=~".*thanos-receive.*"`) matches `receive`.
+ */
+export const THANOS_JOBS = {
+  receive: RECEIVE_NAME,
+  query: QUERY_NAME,
+  store: 'thanos-store',
+  compact: 'thanos-compact',
+} as const;
+
 /** Label selector of the Prometheus agent pods (the `prometheus` chart's server). */
 export const AGENT_SELECTOR = 'app.kubernetes.io/name=prometheus';
 
