@@ -3,6 +3,12 @@
 // Query facade) plus the dev Backstage (packages/app + packages/backend) wired to it. Ctrl-C stops
 // everything. Prints `FLEET_READY {json}` once both answer (the end-to-end test reads that line).
 //
+// Refuses to start when one of its fixed ports is taken (names the port, its holder and the variable
+// that moves it). Each child runs in its own process group; Ctrl-C (or a child that fails while
+// starting) stops them all, SIGKILL after STOP_GRACE_SECONDS, and "stopped" is printed only once no
+// process of the run is left and its ports are closed. Each run writes only into its own directory
+// under .fleet-tmp/runs/, so a second run in the same checkout never touches a running one.
+//
 // Environment (all optional):
 //   APP_PORT (3000), BACKEND_PORT (7007)                   Backstage frontend / backend
 //   FLEET_CENTRAL_PORT (19090), FLEET_QUERY_PORT (19091),  demo fleet central store, Thanos Query
@@ -11,17 +17,26 @@
 //                                                          the demo ArgoCD fake (demo data)
 //   FLEET_SYNTHETIC_CLUSTERS (24)                          simulated clusters next to the 3 real ones
 //   START_TIMEOUT_SECONDS (300)                            give up when not ready by then
+//   STOP_GRACE_SECONDS (15)                                SIGTERM -> SIGKILL grace on stop
 //   APP_BUNDLE (development)                               `production`: build packages/app as it
 //                                                          ships (minified, this run's config) and
 //                                                          serve it on APP_PORT instead of the
 //                                                          webpack dev server (the benches use it)
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { buildTechDocs } from './build-techdocs.mjs';
+import { planPorts, refuseTakenPorts } from './dev-stack/ports.mjs';
+import {
+  createRunDir,
+  removeRunDir,
+  withCheckoutLock,
+} from './dev-stack/runDir.mjs';
+import { RUN_MARKER_ENV, stopProcesses } from './dev-stack/stopProcesses.mjs';
 import { reexecOnNode24 } from './node24.mjs';
 
 reexecOnNode24(import.meta.url);
@@ -30,80 +45,141 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = path.join(root, '.fleet-tmp');
 const env = (k, d) =>
   process.env[k] && process.env[k].trim() !== '' ? process.env[k] : d;
-const appPort = Number(env('APP_PORT', 3000));
-const backendPort = Number(env('BACKEND_PORT', 7007));
 const timeoutMs = Number(env('START_TIMEOUT_SECONDS', 300)) * 1000;
+const graceMs = Number(env('STOP_GRACE_SECONDS', 15)) * 1000;
 const productionBundle = env('APP_BUNDLE', 'development') === 'production';
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 const log = msg => process.stdout.write(`[start] ${msg}\n`);
 
-/** Children run in their own process group (detached) so stopping kills their whole tree. */
+/** Marks every process of this run (children inherit it), so a stop finds them all. */
+const runId = randomUUID();
+let ports;
+let appPort;
+let backendPort;
+/** This run's own directory (runtime config, TechDocs site, served bundle); see dev-stack/runDir.mjs. */
+let runDir;
+
+/** Children run in their own process group (detached) so stopping reaches their whole tree. */
 const children = [];
+/** Ports this run opened (the fixed ones, once checked free); a stop waits until they are closed. */
+let portsOpened = [];
+let appServer;
+let docsBuild;
 let stopping = false;
 
+/** Last lines of a child's output, to say why it failed. */
+function remember(child, line) {
+  child.tail.push(line);
+  if (child.tail.length > 12) child.tail.shift();
+}
+
+function why(child) {
+  const lines = child.tail.filter(l => l.trim() !== '');
+  const telling = lines.filter(l =>
+    /error|EADDRINUSE|failed|cannot|refus/i.test(l),
+  );
+  return (telling.length > 0 ? telling : lines).slice(-3).join(' | ');
+}
+
+/**
+ * Starts a child in its own process group with this run's marker. `expectExit`: a build step whose
+ * exit is its end, not a failure of the run.
+ */
 function run(name, command, args, options = {}) {
+  if (stopping) throw new Error(`not starting ${name}: stopping`);
+  const { expectExit, onLine = () => {}, ...spawnOptions } = options;
   const child = spawn(command, args, {
     cwd: root,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    ...options,
-    env: { ...process.env, ...options.env },
+    ...spawnOptions,
+    env: {
+      ...process.env,
+      FORCE_COLOR: '0',
+      ...spawnOptions.env,
+      [RUN_MARKER_ENV]: runId,
+    },
   });
   child.label = name;
+  child.tail = [];
   children.push(child);
-  const prefix = line => `[${name}] ${line}\n`;
-  readline
-    .createInterface({ input: child.stderr })
-    .on('line', l => process.stderr.write(prefix(l)));
+  log(`${name} started (pid ${child.pid}, process group ${child.pid})`);
+  child.onLine = onLine;
+  readline.createInterface({ input: child.stderr }).on('line', l => {
+    remember(child, l);
+    process.stderr.write(`[${name}] ${l}\n`);
+    onLine(l);
+  });
+  child.once('error', e => {
+    remember(child, String(e));
+  });
   child.on('exit', (code, signal) => {
     child.exited = true;
-    if (!stopping) {
-      log(
-        `${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything`,
-      );
-      shutdown(1);
-    }
+    if (stopping || (expectExit && code === 0)) return;
+    fail(
+      `${name} exited ${expectExit ? 'with an error' : 'unexpectedly'} (${signal ?? `code ${code}`})${child.tail.length ? `: ${why(child)}` : ''}`,
+    );
   });
   return child;
 }
 
-function killGroup(child, signal) {
-  if (child.exited) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-function waitExit(child, ms) {
-  if (child.exited) return Promise.resolve(true);
-  return new Promise(resolve => {
-    const timer = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
+/** Echoes a child's stdout, remembering it. */
+function echo(child) {
+  readline.createInterface({ input: child.stdout }).on('line', l => {
+    remember(child, l);
+    process.stdout.write(`[${child.label}] ${l}\n`);
+    child.onLine(l);
   });
 }
 
-/** Backstage first, then the fleet (whose own shutdown stops agents before the central store). */
+function fail(reason) {
+  if (stopping) return;
+  log(`failed: ${reason}; stopping everything`);
+  shutdown(1);
+}
+
+/**
+ * Stops every process of the run (SIGTERM, SIGKILL after STOP_GRACE_SECONDS) and says "stopped"
+ * only once none is left and every port it opened is closed.
+ */
 async function shutdown(code) {
   if (stopping) return;
   stopping = true;
   log('stopping...');
-  for (const child of [...children].reverse()) {
-    killGroup(child, 'SIGTERM');
-    const graceMs = child.label === 'fleet' ? 20_000 : 10_000;
-    if (!(await waitExit(child, graceMs))) {
-      log(`${child.label} did not stop in ${graceMs / 1000} s; killing it`);
-      killGroup(child, 'SIGKILL');
-      await waitExit(child, 5_000);
-    }
+  if (appServer) {
+    appServer.closeAllConnections();
+    await new Promise(r => appServer.close(r));
   }
-  log('stopped');
-  process.exit(code);
+  // mkdocs runs in this process's group and ends within seconds.
+  if (docsBuild)
+    await Promise.race([
+      docsBuild,
+      new Promise(r => setTimeout(r, graceMs).unref()),
+    ]);
+  const result = await stopProcesses({
+    groups: children.map(c => c.pid).filter(Boolean),
+    runId,
+    ports: portsOpened,
+    graceMs,
+    log,
+  });
+  if (runDir) removeRunDir(runDir.dir);
+  if (result.ok) {
+    log(
+      `stopped (${result.processes} processes ended${result.killed.length ? `, ${result.killed.length} killed after ${graceMs / 1000} s` : ''}; ports ${result.ports.join(', ') || 'none'} closed)`,
+    );
+  } else {
+    log(
+      `NOT stopped cleanly: ${[
+        ...result.survivors.map(
+          p => `pid ${p.pid} still running (${p.command.slice(0, 120)})`,
+        ),
+        ...result.stillListening.map(p => `port ${p} still listening`),
+      ].join('; ')}`,
+    );
+  }
+  process.exit(result.ok ? code : 1);
 }
 
 process.on('SIGINT', () => shutdown(130));
@@ -125,6 +201,8 @@ async function poll(url, accept) {
     throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
 }
 
+const portOf = name => String(ports.find(p => p.env === name).port);
+
 async function startFleet() {
   const child = run(
     'fleet',
@@ -136,11 +214,11 @@ async function startFleet() {
     ],
     {
       env: {
-        FLEET_CENTRAL_PORT: env('FLEET_CENTRAL_PORT', '19090'),
-        FLEET_QUERY_PORT: env('FLEET_QUERY_PORT', '19091'),
-        FLEET_CONTROL_PORT: env('FLEET_CONTROL_PORT', '19099'),
-        FLEET_ARGOCD_PORT: env('FLEET_ARGOCD_PORT', '19092'),
-        FLEET_KUBERNETES_PORT: env('FLEET_KUBERNETES_PORT', '19093'),
+        FLEET_CENTRAL_PORT: portOf('FLEET_CENTRAL_PORT'),
+        FLEET_QUERY_PORT: portOf('FLEET_QUERY_PORT'),
+        FLEET_CONTROL_PORT: portOf('FLEET_CONTROL_PORT'),
+        FLEET_ARGOCD_PORT: portOf('FLEET_ARGOCD_PORT'),
+        FLEET_KUBERNETES_PORT: portOf('FLEET_KUBERNETES_PORT'),
         ...(process.env.FLEET_SYNTHETIC_CLUSTERS
           ? { FLEET_SYNTHETIC_CLUSTERS: process.env.FLEET_SYNTHETIC_CLUSTERS }
           : {}),
@@ -168,16 +246,17 @@ async function startFleet() {
           // not the ready line
         }
       }
+      remember(child, line);
       process.stdout.write(`[fleet] ${line}\n`);
     });
-    child.once('exit', () =>
-      reject(new Error('the demo fleet exited before it was ready')),
-    );
+    child.once('exit', () => {
+      clearTimeout(timer);
+      reject(new Error('the demo fleet exited before it was ready'));
+    });
   });
 }
 
 function writeRuntimeConfig(fleet, techdocsDir) {
-  fs.mkdirSync(tmp, { recursive: true });
   // JSON is YAML; generated from the fleet's answer, never committed (.fleet-tmp/ is gitignored).
   const config = {
     app: { baseUrl: `http://localhost:${appPort}` },
@@ -227,7 +306,7 @@ function writeRuntimeConfig(fleet, techdocsDir) {
         : {}),
     },
   };
-  const file = path.join(tmp, 'app-config.runtime.yaml');
+  const file = path.join(runDir.dir, 'app-config.runtime.yaml');
   fs.writeFileSync(
     file,
     `# Generated by scripts/start.mjs for this run (demo data). Do not edit.\n${JSON.stringify(config, null, 2)}\n`,
@@ -236,19 +315,11 @@ function writeRuntimeConfig(fleet, techdocsDir) {
   return file;
 }
 
-/** Runs a command to its end (output prefixed like the others); rejects on a non-zero exit. */
+/** Runs a build step as a child of the run (stopped with it); rejects on a non-zero exit. */
 function runToEnd(name, command, args, options = {}) {
+  const child = run(name, command, args, { ...options, expectExit: true });
+  echo(child);
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...options,
-      env: { ...process.env, FORCE_COLOR: '0', ...options.env },
-    });
-    for (const stream of [child.stdout, child.stderr])
-      readline
-        .createInterface({ input: stream })
-        .on('line', l => process.stderr.write(`[${name}] ${l}\n`));
     child.once('error', reject);
     child.once('exit', code =>
       code === 0 ? resolve() : reject(new Error(`${name} exited with ${code}`)),
@@ -292,21 +363,43 @@ function serveAppBundle(dir, port) {
     });
     fs.createReadStream(file).pipe(res);
   });
-  server.listen(port, 'localhost');
-  process.once('exit', () => server.close());
-  return server;
+  return new Promise((resolve, reject) => {
+    server.once('error', e =>
+      reject(
+        new Error(
+          `the app bundle server could not listen on ${port}: ${e.message}`,
+        ),
+      ),
+    );
+    server.listen(port, 'localhost', () => resolve(server));
+  });
 }
 
 async function main() {
+  // Before anything listens: every fixed port free (a taken one would send this run's traffic to a
+  // foreign server), and a directory of this run's own.
+  ports = planPorts();
+  appPort = Number(portOf('APP_PORT'));
+  backendPort = Number(portOf('BACKEND_PORT'));
+  await refuseTakenPorts(ports);
+  portsOpened = ports.map(p => p.port);
+  runDir = createRunDir(tmp, {
+    ports: Object.fromEntries(ports.map(p => [p.env, p.port])),
+  });
+  if (runDir.othersRunning.length > 0)
+    log(
+      `another start.mjs runs in this checkout (pid ${runDir.othersRunning.map(r => r.pid).join(', ')}); this run uses its own directory ${path.relative(root, runDir.dir)}`,
+    );
   log(
     'starting the demo fleet (Prometheus agents, central store, Thanos Query facade)...',
   );
   // The handbook builds (~1 s) while the fleet starts.
-  const techdocsDir = path.join(tmp, 'techdocs');
-  const docs = buildTechDocs({ root, publishDirectory: techdocsDir }).catch(
+  const techdocsDir = path.join(runDir.dir, 'techdocs');
+  docsBuild = buildTechDocs({ root, publishDirectory: techdocsDir }).catch(
     e => ({ ok: false, reason: e?.message ?? String(e) }),
   );
   const fleet = await startFleet();
+  if (stopping) return;
   log(
     `demo fleet ready after ${elapsed()}: Thanos Query API ${fleet.queryUrl}`,
   );
@@ -316,7 +409,8 @@ async function main() {
     log(
       'no demo ArgoCD in this fleet: the ArgoCD cards will say it is not configured',
     );
-  const docsResult = await docs;
+  const docsResult = await docsBuild;
+  if (stopping) return;
   if (docsResult.ok)
     log(
       `TechDocs handbook built in ${docsResult.seconds.toFixed(1)} s (${path.relative(root, docsResult.siteDir)})`,
@@ -341,24 +435,40 @@ async function main() {
     '--config',
     runtimeConfig,
   ];
+  // A child that cannot bind, or a backend that cannot start, ends the run with its reason (the
+  // Backstage CLI itself keeps running when its backend process exits).
+  const watchBackstage = line => {
+    if (/EADDRINUSE|Backend failed to start/.test(line))
+      fail(`Backstage could not start: ${line.trim()}`);
+  };
   let backstage;
   if (productionBundle) {
     log('building packages/app as it ships (production bundle)...');
-    await runToEnd(
-      'app-build',
-      process.execPath,
-      [cli, 'package', 'build', ...configArgs],
-      { cwd: path.join(root, 'packages/app') },
-    );
+    // packages/app/dist is shared by the checkout: one build at a time, and this run serves its own
+    // copy (built with its own config), so another run's build never changes what this one serves.
+    const bundleDir = path.join(runDir.dir, 'app');
+    await withCheckoutLock(tmp, 'app-build', log, async () => {
+      await runToEnd(
+        'app-build',
+        process.execPath,
+        [cli, 'package', 'build', ...configArgs],
+        { cwd: path.join(root, 'packages/app') },
+      );
+      fs.cpSync(path.join(root, 'packages/app/dist'), bundleDir, {
+        recursive: true,
+      });
+    });
+    if (stopping) return;
     log(`app bundle built after ${elapsed()}; starting packages/backend...`);
-    serveAppBundle(path.join(root, 'packages/app/dist'), appPort);
+    appServer = await serveAppBundle(bundleDir, appPort);
     backstage = run(
       'backstage',
       process.execPath,
       [cli, 'package', 'start', ...configArgs],
       {
         cwd: path.join(root, 'packages/backend'),
-        env: { NODE_ENV: 'development', FORCE_COLOR: '0' },
+        env: { NODE_ENV: 'development' },
+        onLine: watchBackstage,
       },
     );
   } else {
@@ -367,19 +477,22 @@ async function main() {
       'backstage',
       process.execPath,
       [cli, 'repo', 'start', ...configArgs],
-      { env: { BROWSER: 'none', NODE_ENV: 'development', FORCE_COLOR: '0' } },
+      {
+        env: { BROWSER: 'none', NODE_ENV: 'development' },
+        onLine: watchBackstage,
+      },
     );
   }
-  readline
-    .createInterface({ input: backstage.stdout })
-    .on('line', l => process.stdout.write(`[backstage] ${l}\n`));
+  echo(backstage);
 
   await poll(
     `http://localhost:${backendPort}/.backstage/health/v1/readiness`,
     s => s === 200,
   );
+  if (stopping) return;
   log(`backend ready after ${elapsed()}`);
   await poll(`http://localhost:${appPort}/`, s => s === 200);
+  if (stopping) return;
   const ready = {
     appUrl: `http://localhost:${appPort}`,
     backendUrl: `http://localhost:${backendPort}`,
@@ -390,6 +503,8 @@ async function main() {
     argocd: Boolean(fleet.argocd?.url),
     kubernetes: Boolean(fleet.kubernetes?.url),
     techdocs: docsResult.ok,
+    /** This run's directory (runtime config, handbook); removed when the run stops. */
+    runDir: runDir.dir,
     /** Process groups of the children, for a caller that must clean up after a crash of this script. */
     processGroups: children.map(c => c.pid),
     seconds: Number(((Date.now() - started) / 1000).toFixed(1)),
@@ -401,6 +516,11 @@ async function main() {
 }
 
 main().catch(e => {
-  log(`failed: ${e?.message ?? e}`);
-  shutdown(1);
+  if (stopping) return;
+  if (children.length === 0) {
+    // Nothing started (a taken port, a bad setting): nothing to stop.
+    log(e?.message ?? String(e));
+    process.exit(1);
+  }
+  fail(e?.message ?? String(e));
 });

@@ -31,4 +31,12 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 backend.add(import('@fleet-monitoring/plugin-monitoring-backend'));
 backend.add(import('@fleet-monitoring/plugin-scaffolder-backend-module-fleet'));
 
-backend.start();
+// A backend that cannot start (its port taken, a plugin failing) exits with the reason. Left
+// unhandled, the rejection is only logged ("Unhandled rejection listen EADDRINUSE") and the process
+// stays up without serving; its shutdown then fails with ERR_SERVER_NOT_RUNNING because the HTTP
+// server never listened. scripts/start.mjs watches for this line.
+backend.start().catch(error => {
+  // eslint-disable-next-line no-console
+  console.error(`Backend failed to start: ${error?.stack ?? error}`);
+  process.exit(1);
+});
