@@ -3,17 +3,22 @@
 //
 //  1. builds and packs the four plugin packages (prepack/postpack run through `npm pack`) and reads
 //     each tarball: it must ship dist/ and its package.json must point there;
-//  2. creates a new app with the real @backstage/create-app (non-interactive, default template = new
-//     frontend system) and moves its @backstage ranges to the current release, as
-//     `backstage-cli versions:bump` does (its release manifest is not reachable from here);
+//  2. for every Backstage release README.md claims (the oldest, pinned below, and the newest on the
+//     registry when that is a later one), creates a new app with the real @backstage/create-app
+//     (non-interactive, default template = new frontend system) and moves its @backstage ranges to
+//     that release, as `backstage-cli versions:bump` does (its release manifest is not reachable from
+//     here, so the oldest claimed release's versions are written down in RELEASES);
 //  3. installs the tarballs with the app's own package manager (Yarn 4 from the npm registry), with the
 //     commands of README.md's install section, and wires them exactly as that section says;
-//  4. checks the app's yarn.lock holds one version of each @backstage/* package our plugins use;
-//  5. starts the app against the local demo fleet and, in headless Chromium, sees a cluster's
-//     remote-write card, the fleet page and our scaffolder actions at /create/actions.
+//  4. checks the app's yarn.lock holds one version of each @backstage/* package our plugins use and
+//     prints a table of duplicated packages per claimed release;
+//  5. starts the newest app against the local demo fleet and, in headless Chromium, sees a cluster's
+//     remote-write card, the fleet page and our scaffolder actions at /create/actions, failing on any
+//     console warning or error our plugin causes.
 // Screenshots go to test-artifacts/install-*.png. Exits non-zero on the first failed check.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { builtinModules } from 'node:module';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -23,10 +28,78 @@ reexecOnNode24(import.meta.url);
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const work = path.join(root, '.fleet-tmp', 'install-test');
+// The app the browser checks run in: the newest claimed release's. Older releases get app-<n>.
 const appDir = path.join(work, 'app');
 const tarDir = path.join(work, 'tarballs');
 const artifacts = path.join(root, 'test-artifacts');
-const CREATE_APP = '@backstage/create-app@0.9.2';
+const CREATE_APP = '@backstage/create-app@0.9.2'; // writes a Backstage 1.55.0 app
+
+// The oldest Backstage release README.md claims, with the versions of the @backstage packages that
+// create-app's template uses as of that release (read from the registry when 1.57 was the newest).
+// README.md's "Backstage X or later" must name this release; the newest release is read from the
+// registry on every run and gets an app of its own when it differs.
+const OLDEST_RELEASE = '1.57';
+const RELEASE_1_57 = {
+  '@backstage/backend-defaults': '0.19.0',
+  '@backstage/cli': '0.36.8',
+  '@backstage/cli-defaults': '0.1.8',
+  '@backstage/config': '1.3.11',
+  '@backstage/core-components': '0.18.16',
+  '@backstage/core-plugin-api': '1.13.0',
+  '@backstage/e2e-test-utils': '0.1.2',
+  '@backstage/frontend-defaults': '0.5.8',
+  '@backstage/frontend-plugin-api': '1.0.0',
+  '@backstage/frontend-test-utils': '1.0.0',
+  '@backstage/integration-react': '1.3.0',
+  '@backstage/plugin-api-docs': '0.14.9',
+  '@backstage/plugin-app-backend': '0.5.20',
+  '@backstage/plugin-app-module-user-settings': '0.1.4',
+  '@backstage/plugin-app-react': '0.3.0',
+  '@backstage/plugin-app-visualizer': '0.2.10',
+  '@backstage/plugin-auth': '0.1.14',
+  '@backstage/plugin-auth-backend': '0.31.0',
+  '@backstage/plugin-auth-backend-module-github-provider': '0.5.9',
+  '@backstage/plugin-auth-backend-module-guest-provider': '0.2.25',
+  '@backstage/plugin-auth-node': '0.7.8',
+  '@backstage/plugin-catalog': '2.1.0',
+  '@backstage/plugin-catalog-backend': '4.0.5',
+  '@backstage/plugin-catalog-backend-module-logs': '0.1.28',
+  '@backstage/plugin-catalog-backend-module-scaffolder-entity-model': '0.2.26',
+  '@backstage/plugin-catalog-graph': '0.6.10',
+  '@backstage/plugin-catalog-import': '0.13.20',
+  '@backstage/plugin-home': '0.9.12',
+  '@backstage/plugin-home-react': '0.1.44',
+  '@backstage/plugin-kubernetes': '0.12.25',
+  '@backstage/plugin-kubernetes-backend': '0.21.15',
+  '@backstage/plugin-mcp-actions-backend': '0.2.4',
+  '@backstage/plugin-notifications': '0.6.2',
+  '@backstage/plugin-notifications-backend': '0.6.11',
+  '@backstage/plugin-org': '0.8.1',
+  '@backstage/plugin-permission-backend': '0.7.18',
+  '@backstage/plugin-permission-backend-module-allow-all-policy': '0.2.25',
+  '@backstage/plugin-permission-common': '0.9.13',
+  '@backstage/plugin-permission-node': '0.11.6',
+  '@backstage/plugin-proxy-backend': '0.6.20',
+  '@backstage/plugin-scaffolder': '1.41.0',
+  '@backstage/plugin-scaffolder-backend': '4.3.0',
+  '@backstage/plugin-scaffolder-backend-module-github': '0.10.4',
+  '@backstage/plugin-scaffolder-backend-module-notifications': '0.1.28',
+  '@backstage/plugin-search': '1.8.0',
+  '@backstage/plugin-search-backend': '2.1.9',
+  '@backstage/plugin-search-backend-module-catalog': '0.3.21',
+  '@backstage/plugin-search-backend-module-pg': '0.5.61',
+  '@backstage/plugin-search-backend-module-techdocs': '0.4.20',
+  '@backstage/plugin-search-backend-node': '1.4.10',
+  '@backstage/plugin-signals': '0.0.37',
+  '@backstage/plugin-signals-backend': '0.3.21',
+  '@backstage/plugin-techdocs': '1.20.0',
+  '@backstage/plugin-techdocs-backend': '2.4.3',
+  '@backstage/plugin-techdocs-module-addons-contrib': '1.2.0',
+  '@backstage/plugin-user-settings': '0.9.9',
+  '@backstage/plugin-user-settings-backend': '0.4.9',
+  '@backstage/ui': '0.20.0',
+};
+
 const YARN = '@yarnpkg/cli-dist@4.13.0';
 const PORTS = {
   app: 3300,
@@ -78,8 +151,7 @@ function sh(cmd, args, opts = {}) {
 
 // 1. build + pack ------------------------------------------------------------------------------
 function packAll() {
-  for (const dir of [tarDir, appDir])
-    fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(tarDir, { recursive: true });
   const tarballs = {};
   // Type declarations (dist-types/) come from the repo-wide tsc; `package build` bundles them.
@@ -130,6 +202,15 @@ function packAll() {
       ),
       `${pkg.name}: no TypeScript sources shipped`,
     );
+    check(
+      files.includes('README.md') && files.includes('LICENSE'),
+      `${pkg.name}: tarball ships README.md and LICENSE (${manifest.license})`,
+    );
+    const undeclared = undeclaredTypeImports(file, files, manifest);
+    check(
+      undeclared.length === 0,
+      `${pkg.name}: every package its type declarations import is a dependency${undeclared.length ? ` (undeclared: ${undeclared.join(', ')})` : ''}`,
+    );
   }
   // prepack rewrites package.json; postpack must have put the workspace version back.
   const status = sh(
@@ -139,6 +220,30 @@ function packAll() {
   );
   check(status.trim() === '', 'postpack restored every package.json');
   return tarballs;
+}
+
+/** Packages the tarball's .d.ts files import that its package.json does not declare. */
+function undeclaredTypeImports(file, files, manifest) {
+  const declared = new Set(
+    Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies }),
+  );
+  const imported = new Set();
+  for (const f of files.filter(x => x.endsWith('.d.ts'))) {
+    const text = sh('tar', ['-xOzf', file, `package/${f}`]);
+    for (const m of text.matchAll(
+      /(?:from|import)\s*\(?\s*['"]([^'"./][^'"]*)['"]/g,
+    )) {
+      const parts = m[1].split('/');
+      const name = m[1].startsWith('@')
+        ? parts.slice(0, 2).join('/')
+        : parts[0];
+      if (!name.startsWith('node:')) imported.add(name);
+    }
+  }
+  // Node's built-in modules need no declaration.
+  return [...imported].filter(
+    n => !declared.has(n) && !builtinModules.includes(n) && n !== manifest.name,
+  );
 }
 
 function exportTargets(exports) {
@@ -213,31 +318,23 @@ async function latestVersions(names) {
   return out;
 }
 
-async function createApp(env) {
-  log(`creating an app with ${CREATE_APP}`);
-  sh('npx', ['-y', CREATE_APP, '--path', appDir, '--skip-install'], {
+async function createApp(env, dir, versions, release) {
+  log(`creating an app with ${CREATE_APP} for Backstage ${release}`);
+  sh('npx', ['-y', CREATE_APP, '--path', dir, '--skip-install'], {
     env,
     cwd: work,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const manifests = [
-    'package.json',
-    'packages/app/package.json',
-    'packages/backend/package.json',
-  ].map(f => path.join(appDir, f));
-  const names = new Set();
-  for (const f of manifests) {
-    const pkg = JSON.parse(fs.readFileSync(f, 'utf8'));
-    for (const k of ['dependencies', 'devDependencies'])
-      for (const d of Object.keys(pkg[k] ?? {}))
-        if (d.startsWith('@backstage/')) names.add(d);
-  }
-  const latest = await latestVersions([...names]);
+  const manifests = appManifests(dir);
+  const missing = new Set();
   for (const f of manifests) {
     const pkg = JSON.parse(fs.readFileSync(f, 'utf8'));
     for (const k of ['dependencies', 'devDependencies']) {
-      for (const d of Object.keys(pkg[k] ?? {}))
-        if (latest[d]) pkg[k][d] = `^${latest[d]}`;
+      for (const d of Object.keys(pkg[k] ?? {})) {
+        if (!d.startsWith('@backstage/')) continue;
+        if (versions[d]) pkg[k][d] = `^${versions[d]}`;
+        else missing.add(d);
+      }
     }
     if (pkg.name === 'root') {
       // better-sqlite3 12 aborts on Node >= 24.19 (see toolchain notes); 13 ships a prebuilt binary.
@@ -245,7 +342,49 @@ async function createApp(env) {
     }
     fs.writeFileSync(f, `${JSON.stringify(pkg, null, 2)}\n`);
   }
-  log(`moved ${names.size} @backstage ranges to the current release`);
+  check(
+    missing.size === 0,
+    `Backstage ${release}: every @backstage package of the template has a version${missing.size ? ` (none for ${[...missing].join(', ')})` : ''}`,
+  );
+}
+
+function appManifests(dir) {
+  return [
+    'package.json',
+    'packages/app/package.json',
+    'packages/backend/package.json',
+  ].map(f => path.join(dir, f));
+}
+
+/**
+ * The releases README.md claims, oldest first: the pinned oldest and, when the registry's current
+ * versions differ from it, the newest. Checks README.md names the pinned release.
+ */
+async function claimedReleases() {
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const claim = readme.match(/Backstage (\d+\.\d+) or later/);
+  check(
+    claim?.[1] === OLDEST_RELEASE,
+    `README.md claims Backstage ${OLDEST_RELEASE} or later, the release this test pins (README says ${claim?.[0] ?? 'nothing'})`,
+  );
+  const latest = await latestVersions(Object.keys(RELEASE_1_57));
+  const newer = Object.keys(latest).filter(n => latest[n] !== RELEASE_1_57[n]);
+  if (newer.length === 0) {
+    log(
+      `the registry's current @backstage versions are Backstage ${OLDEST_RELEASE}'s: it is both the oldest and the newest claimed release`,
+    );
+    return [{ release: OLDEST_RELEASE, versions: RELEASE_1_57 }];
+  }
+  log(
+    `the registry has a release after ${OLDEST_RELEASE} (${newer.length} packages moved, e.g. ${newer
+      .slice(0, 3)
+      .map(n => `${n}@${latest[n]}`)
+      .join(', ')})`,
+  );
+  return [
+    { release: OLDEST_RELEASE, versions: RELEASE_1_57 },
+    { release: `newest (after ${OLDEST_RELEASE})`, versions: latest },
+  ];
 }
 
 // 3. install + wire as README.md says -----------------------------------------------------------
@@ -265,7 +404,7 @@ function readmeInstallSection() {
   return { section, blocks };
 }
 
-function installAsReadmeSays(env, tarballs) {
+function installAsReadmeSays(env, tarballs, dir) {
   const { blocks } = readmeInstallSection();
   const shell = blocks
     .filter(b => b.lang === 'sh')
@@ -273,7 +412,7 @@ function installAsReadmeSays(env, tarballs) {
     .filter(l => l.startsWith('yarn '));
   check(shell.length > 0, 'README install section has yarn commands');
   // Our common package is not on the registry yet: the app resolves it to its tarball.
-  const rootPkgFile = path.join(appDir, 'package.json');
+  const rootPkgFile = path.join(dir, 'package.json');
   const rootPkg = JSON.parse(fs.readFileSync(rootPkgFile, 'utf8'));
   rootPkg.resolutions = {
     ...rootPkg.resolutions,
@@ -288,7 +427,7 @@ function installAsReadmeSays(env, tarballs) {
       .map(a => (tarballs[a] ? `${a}@file:${tarballs[a]}` : a));
     log(`yarn ${args.join(' ')}`);
     sh('yarn', args, {
-      cwd: appDir,
+      cwd: dir,
       env,
       stdio: ['ignore', 'inherit', 'inherit'],
     });
@@ -300,7 +439,7 @@ function installAsReadmeSays(env, tarballs) {
     .join('\n');
   const adds = ts.split('\n').filter(l => l.trim().startsWith('backend.add('));
   check(adds.length >= 2, 'README shows the backend.add lines');
-  const indexFile = path.join(appDir, 'packages/backend/src/index.ts');
+  const indexFile = path.join(dir, 'packages/backend/src/index.ts');
   const index = fs.readFileSync(indexFile, 'utf8');
   fs.writeFileSync(
     indexFile,
@@ -315,8 +454,9 @@ function installAsReadmeSays(env, tarballs) {
 }
 
 // 4. one version of each @backstage package we use ------------------------------------------------
-function checkSingleVersions() {
-  const lock = fs.readFileSync(path.join(appDir, 'yarn.lock'), 'utf8');
+/** The @backstage packages our plugins use that the app at `dir` holds in more than one version. */
+function duplicatedPackages(dir, release) {
+  const lock = fs.readFileSync(path.join(dir, 'yarn.lock'), 'utf8');
   const versions = new Map();
   let current;
   for (const line of lock.split('\n')) {
@@ -351,16 +491,34 @@ function checkSingleVersions() {
   const absent = [...ours].filter(d => !versions.has(d));
   check(
     absent.length === 0,
-    `every @backstage package our plugins use is in the app's yarn.lock${absent.length ? ` (absent: ${absent.join(', ')})` : ''}`,
-  );
-  check(
-    dupes.length === 0,
-    `the app's yarn.lock holds one version of each of the ${ours.size} @backstage packages our plugins use${dupes.length ? `; duplicated: ${dupes.join('; ')}` : ''}`,
+    `Backstage ${release}: every @backstage package our plugins use is in the app's yarn.lock${absent.length ? ` (absent: ${absent.join(', ')})` : ''}`,
   );
   for (const pkg of PACKAGES) {
     check(
       versions.get(pkg.name)?.size === 1,
-      `${pkg.name} resolved once in the app`,
+      `Backstage ${release}: ${pkg.name} resolved once in the app`,
+    );
+  }
+  return { release, used: ours.size, dupes };
+}
+
+/** One row per claimed release; fails unless every row is zero. */
+function checkNoDuplicates(rows) {
+  const lines = [
+    '| Backstage release | @backstage packages we use | duplicated | which |',
+    '|---|---|---|---|',
+    ...rows.map(
+      r =>
+        `| ${r.release} | ${r.used} | ${r.dupes.length} | ${r.dupes.join('; ') || '-'} |`,
+    ),
+  ];
+  console.log(
+    `\nDuplicated @backstage packages per claimed release:\n${lines.join('\n')}\n`,
+  );
+  for (const r of rows) {
+    check(
+      r.dupes.length === 0,
+      `Backstage ${r.release}: the app's yarn.lock holds one version of each of the ${r.used} @backstage packages our plugins use${r.dupes.length ? `; duplicated: ${r.dupes.join('; ')}` : ''}`,
     );
   }
 }
@@ -519,6 +677,7 @@ async function browse(fleetInfo) {
       viewport: { width: 1400, height: 1000 },
     });
     page.setDefaultTimeout(120_000);
+    const consoleWatch = watchConsole(page);
     const base = `http://localhost:${PORTS.app}`;
     await page.goto(base);
     // Guest sign-in, as the created app ships it: one click.
@@ -555,6 +714,15 @@ async function browse(fleetInfo) {
       true,
       `the fleet page lists the demo fleet's clusters (${fleetInfo.queryUrl})`,
     );
+    // Navigating from our page through the app's router: the cluster's name links to its entity page.
+    await page.getByRole('link', { name: 'cluster-02-edge' }).first().click();
+    await page.waitForURL(/\/catalog\/default\/resource\/cluster-02-edge/);
+    await page.getByText('Samples sent').first().waitFor();
+    check(
+      true,
+      "the fleet page's cluster link opens the cluster's entity page",
+    );
+    consoleWatch.report();
 
     await page.goto(`${base}/create/actions`);
     await page.getByText('fleet:overlay:create-edge').first().waitFor();
@@ -584,6 +752,37 @@ async function browse(fleetInfo) {
   }
 }
 
+// Console output our plugins cause: their ids, packages, component names or backend routes.
+const OURS =
+  /fleet-monitoring|plugin-monitoring|scaffolder-backend-module-fleet|RemoteWriteCard|ThanosCard|MetricsArrivingCard|ArgocdCard|KubernetesCard|FleetPage/;
+
+/** Collects console warnings and errors and uncaught page errors; report() fails on ours. */
+function watchConsole(page) {
+  const ours = [];
+  const others = [];
+  page.on('console', msg => {
+    if (msg.type() !== 'warning' && msg.type() !== 'error') return;
+    const line = `${msg.type()}: ${msg.text()} (${msg.location()?.url ?? ''})`;
+    (OURS.test(line) ? ours : others).push(line);
+  });
+  page.on('pageerror', err => {
+    const line = `uncaught: ${err.stack ?? err.message}`;
+    (OURS.test(line) ? ours : others).push(line);
+  });
+  return {
+    report() {
+      if (others.length)
+        log(
+          `console messages not from our plugins (${others.length}, not failing):\n  ${others.join('\n  ')}`,
+        );
+      check(
+        ours.length === 0,
+        `no console warning or error from our plugins on the entity page, the fleet page and the navigation between them${ours.length ? `:\n  ${ours.join('\n  ')}` : ''}`,
+      );
+    },
+  };
+}
+
 async function main() {
   let readmeYaml;
   const env = toolEnv();
@@ -600,9 +799,17 @@ async function main() {
     ).body;
   } else {
     const tarballs = packAll();
-    await createApp(env);
-    readmeYaml = installAsReadmeSays(env, tarballs);
-    checkSingleVersions();
+    const rows = [];
+    const releases = await claimedReleases();
+    for (const [i, { release, versions }] of releases.entries()) {
+      // The last (newest) release's app is the one the browser checks run in.
+      const dir =
+        i === releases.length - 1 ? appDir : path.join(work, `app-${i}`);
+      await createApp(env, dir, versions, release);
+      readmeYaml = installAsReadmeSays(env, tarballs, dir);
+      rows.push(duplicatedPackages(dir, release));
+    }
+    checkNoDuplicates(rows);
   }
   const fleet = await startFleet();
   log(`demo fleet ready: ${fleet.queryUrl}`);

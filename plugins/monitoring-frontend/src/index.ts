@@ -14,8 +14,8 @@ export {
   metricsArrivingCard,
   argocdCard,
   kubernetesCard,
-  fleetPageRouteRef,
 } from './plugin';
+export { fleetPageRouteRef } from './routes';
 export {
   fleetMonitoringApiRef,
   FleetMonitoringClient,

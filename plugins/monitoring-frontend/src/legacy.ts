@@ -35,7 +35,8 @@ export const fleetMonitoringPlugin = createPlugin({
 export const FleetMonitoringPage = fleetMonitoringPlugin.provide(
   createRoutableExtension({
     name: 'FleetMonitoringPage',
-    component: () => import('./components/FleetPage').then(m => m.FleetPage),
+    component: () =>
+      import('./components/FleetPage').then(m => m.LegacyFleetPage),
     mountPoint: fleetPageRouteRef,
   }),
 );

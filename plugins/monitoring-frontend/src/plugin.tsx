@@ -13,7 +13,6 @@ import { z } from 'zod';
 import {
   ApiBlueprint,
   createFrontendPlugin,
-  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
   PageBlueprint,
@@ -31,9 +30,7 @@ import {
 } from '@fleet-monitoring/plugin-monitoring-common';
 import { fleetMonitoringApiRef, FleetMonitoringClient } from './api';
 import { DocsBaseUrlContext } from './components/common/docs';
-
-/** Route of the fleet page in the new frontend system. */
-export const fleetPageRouteRef = createRouteRef();
+import { fleetPageRouteRef } from './routes';
 
 /** The extension config every page and card of the plugin accepts. */
 const docsConfigSchema = {
@@ -67,7 +64,7 @@ export const fleetPage = PageBlueprint.makeWithOverrides({
       routeRef: fleetPageRouteRef,
       loader: () =>
         import('./components/FleetPage').then(m =>
-          withDocs(config.docsBaseUrl, <m.FleetPage noHeader />),
+          withDocs(config.docsBaseUrl, <m.FleetPage />),
         ),
     });
   },

@@ -10,7 +10,7 @@ import {
   json,
   Wrapper,
 } from '../../__testUtils__/testApi';
-import { FleetPage } from './FleetPage';
+import { LegacyFleetPage as FleetPage } from './FleetPage';
 
 // Generous: the suite must pass on a busy machine; nothing here waits on a timer.
 jest.setTimeout(30_000);

@@ -1,1 +1,2 @@
-export { FleetPage, FleetContent } from './FleetPage';
+export { FleetPage, LegacyFleetPage } from './FleetPage';
+export { FleetContent } from './FleetContent';
