@@ -12,3 +12,4 @@ export * from './promql';
 export * from './argocd';
 export * from './kubernetes';
 export * from './names';
+export * from './upstreamMetrics';
