@@ -32,9 +32,9 @@ export interface DemoFleet {
   /** ArgoCD contract fake holding the demo's Applications (demo data, not a real ArgoCD). */
   argocd: { fake: ArgocdFake; url: string; token: string };
   /**
-   * Kubernetes API contract fake of the central cluster (demo data): three receivers, one of them
-   * OOM-killed earlier and near its memory limit again, an agent, the hashring ConfigMap, and pod
-   * metrics (metrics.k8s.io).
+   * Kubernetes API contract fake of the central cluster (demo data): three receivers, the one that
+   * is down in the metrics OOM-killed and in CrashLoopBackOff, another near its memory limit, an
+   * agent, the hashring ConfigMap, and pod metrics (metrics.k8s.io).
    */
   kubernetes: {
     fake: KubernetesFake;
@@ -56,21 +56,31 @@ export const DEMO_AGENT_CLUSTERS = [
 const DEMO_ARGOCD_TOKEN = 'demo-argocd-token';
 const DEMO_KUBERNETES_TOKEN = 'demo-kubernetes-token';
 
-/** The central cluster's pods and hashring, as the Kubernetes view reads them (demo data). */
-function demoKubernetes(port?: number): KubernetesFake {
-  const receivers = [0, 1, 2].map(i =>
-    receivePod(
-      i,
-      i === 1
-        ? {
-            restarts: 4,
-            lastOomKilledAt: new Date(Date.now() - 20 * 60_000).toISOString(),
-            // Growing back towards its 2Gi limit (93.6 %): pod-memory-near-limit.
-            memoryUsage: '1916Mi',
-          }
-        : { restarts: 0 },
-    ),
-  );
+/** The receiver that is down in every fake of the demo (Receive metrics, Query's /stores, Kubernetes). */
+export const DEMO_DOWN_RECEIVER = 2;
+
+/**
+ * The central cluster's pods and hashring, as the Kubernetes view reads them (demo data). One story
+ * with the metrics: the receiver the Receive card counts as down is OOM-killed over and over and now
+ * in CrashLoopBackOff (not Ready, no memory sample); the one that took over its share of the hashring
+ * is growing towards its own limit.
+ */
+export function demoKubernetes(port?: number): KubernetesFake {
+  const minutesAgo = (m: number) =>
+    new Date(Date.now() - m * 60_000).toISOString();
+  const receivers = [0, 1, 2].map(i => {
+    if (i === DEMO_DOWN_RECEIVER)
+      return receivePod(i, {
+        restarts: 6,
+        lastOomKilledAt: minutesAgo(3),
+        waitingReason: 'CrashLoopBackOff',
+        memoryUsage: undefined,
+      });
+    if (i === 1)
+      // At 93.6 % of its 2Gi limit: pod-memory-near-limit.
+      return receivePod(i, { restarts: 0, memoryUsage: '1916Mi' });
+    return receivePod(i, { restarts: 0 });
+  });
   return new KubernetesFake({
     pods: [...receivers, agentPod('prometheus-agent-server-0')],
     configMaps: [
@@ -189,7 +199,7 @@ export async function startDemoFleet(
     scrapeInterval: '5s',
     centralPort: options.centralPort,
     queryPort: options.queryPort,
-    replication: { factor: 3, down: [2] },
+    replication: { factor: 3, down: [DEMO_DOWN_RECEIVER] },
     beforeAgents: async f => {
       simulator = new FleetSimulator({
         sink: f.sink,
@@ -210,7 +220,7 @@ export async function startDemoFleet(
           fault: 'healthy',
           job: 'thanos-receive',
           replicas: 3,
-          down: [2],
+          down: [DEMO_DOWN_RECEIVER],
         },
         services: [
           {

@@ -35,7 +35,13 @@ export type {
   FakeStoreEndpoint,
   ThanosQueryFakeOptions,
 } from './fakes/thanosQuery';
-export { startDemoFleet, demoArgoApps, DEMO_AGENT_CLUSTERS } from './demo';
+export {
+  startDemoFleet,
+  demoArgoApps,
+  demoKubernetes,
+  DEMO_AGENT_CLUSTERS,
+  DEMO_DOWN_RECEIVER,
+} from './demo';
 export type { DemoFleet, DemoFleetOptions } from './demo';
 export * from './fakes/argocd';
 export * from './fakes/kubernetes';

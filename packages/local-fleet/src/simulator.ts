@@ -2,6 +2,15 @@ import { Timeseries } from './remoteWrite';
 import { Batch, plainSink, receiverName, SeriesSink } from './replication';
 
 /**
+ * Temporary switch for issue #18: `FLEET_SIMULATOR_PRE_18=1` restores the counter semantics the
+ * simulator had before it followed the upstream metrics table (a refusing queue's samples_total
+ * flat and its sent timestamp frozen, 429s in thanos_receive_write_samples, a receive config
+ * reload gauge at 0, dropped samples without `reason`, uploads without `tenant`). Only for
+ * comparing which backend tests change outcome; remove once the rules read the table.
+ */
+const PRE_18 = process.env.FLEET_SIMULATOR_PRE_18 === '1';
+
+/**
  * Synthetic clusters and Thanos Receive replicas, written as real series into the central store.
  *
  * Each simulated metric is a function of time, so history and live ticks are the same model:
@@ -37,6 +46,10 @@ export type ReceiveFault =
   | 'replication-failures'
   | 'forward-failures'
   | 'hashring-file-errors'
+  /**
+   * A hashrings file that does not parse: Thanos counts it in hashrings_file_errors_total and keeps
+   * thanos_receive_config_last_reload_successful at 1 (it is only ever set to 1).
+   */
   | 'config-reload-failed'
   | 'head-series-limited'
   /** Running receivers upload no blocks (mixin ThanosReceiveNoUpload). */
@@ -45,7 +58,10 @@ export type ReceiveFault =
 export interface SimulatedCluster {
   name: string;
   fault: ClusterFault;
-  /** Prometheus major version of the agent: 3.7+ adds the per-queue newest-sample gauge. */
+  /**
+   * Prometheus major version of the agent: 2 stands for v2.50+ (dropped samples carry `reason`),
+   * 3 for v3.7+ (adds the per-queue newest-sample gauge).
+   */
   version?: 2 | 3;
 }
 
@@ -140,12 +156,12 @@ function clusterModels(c: SimulatedCluster, t0: number, now: number): Model[] {
     };
     const lag = LAG[f] ?? 1;
     const failedShare = broken ? 1 : (FAILED_SHARE[f] ?? 0);
+    const retried = f === 'retrying' || f === 'lagging-heavily' ? 120 : 0;
+    // Prometheus adds every send attempt to samples_total, failed and retried ones included
+    // (upstreamMetrics.ts): a queue refusing everything still counts its whole input.
+    const attempts = PRE_18 ? (broken ? 0 : sentRate) : sentRate + retried;
     const models = [
-      m(
-        'prometheus_remote_storage_samples_total',
-        queue,
-        counter(broken ? 0 : sentRate),
-      ),
+      m('prometheus_remote_storage_samples_total', queue, counter(attempts)),
       m(
         'prometheus_remote_storage_samples_failed_total',
         queue,
@@ -154,21 +170,16 @@ function clusterModels(c: SimulatedCluster, t0: number, now: number): Model[] {
       m(
         'prometheus_remote_storage_samples_retried_total',
         queue,
-        counter(f === 'retrying' || f === 'lagging-heavily' ? 120 : 0),
-      ),
-      m(
-        'prometheus_remote_storage_samples_dropped_total',
-        queue,
-        counter(f === 'dropping' ? 15 : 0),
+        counter(retried),
       ),
       m('prometheus_remote_storage_samples_pending', queue, () =>
         f === 'retrying' || f === 'lagging-heavily' ? 25_000 : 40,
       ),
-      // A queue that never delivers keeps its last sent timestamp from before it broke.
+      // Set after every finished send, a non-recoverable error included: a refusing queue is not late.
       m(
         'prometheus_remote_storage_queue_highest_sent_timestamp_seconds',
         queue,
-        t => (broken ? t0 : t - lag),
+        t => (PRE_18 && broken ? t0 : t - lag),
       ),
       m('prometheus_remote_storage_shards', queue, () =>
         f === 'shards-maxed' ? 50 : 4,
@@ -179,6 +190,29 @@ function clusterModels(c: SimulatedCluster, t0: number, now: number): Model[] {
       m('prometheus_remote_storage_shards_max', queue, () => 50),
       m('prometheus_remote_storage_shards_min', queue, () => 1),
     ];
+    // One series per reason, present only once that reason dropped something (a CounterVec).
+    if (f === 'dropping' && PRE_18) {
+      models.push(
+        m(
+          'prometheus_remote_storage_samples_dropped_total',
+          queue,
+          counter(15),
+        ),
+      );
+    } else if (f === 'dropping') {
+      models.push(
+        m(
+          'prometheus_remote_storage_samples_dropped_total',
+          { ...queue, reason: 'too_old' },
+          counter(10),
+        ),
+        m(
+          'prometheus_remote_storage_samples_dropped_total',
+          { ...queue, reason: 'dropped_series' },
+          counter(5),
+        ),
+      );
+    }
     if (c.version === 3)
       models.push(
         m(
@@ -208,9 +242,10 @@ function clusterModels(c: SimulatedCluster, t0: number, now: number): Model[] {
 
 /**
  * What the receivers record about a cluster's tenant (`thanos_receive_write_samples_sum{tenant,code}`,
- * the histogram's sum = samples): the router receiver counts every request it answers. Samples keep
- * arriving for a lagging cluster; nothing new arrives for a silent one; a tenant over its limit is
- * answered 429.
+ * the histogram's sum = samples): the router receiver counts every request it handles. Samples keep
+ * arriving for a lagging cluster; nothing new arrives for a silent one. A tenant over its head-series
+ * limit is answered 429 before the request is handled: only
+ * `thanos_receive_head_series_limited_requests_total{tenant}` counts it, never write_samples.
  */
 function tenantModels(
   c: SimulatedCluster,
@@ -249,11 +284,12 @@ function tenantModels(
       { code: '200' },
       grow(sentRate, t0, stop),
     );
-    add(
-      'thanos_receive_write_samples_sum',
-      { code: '429' },
-      grow(sentRate, stop!),
-    );
+    if (PRE_18)
+      add(
+        'thanos_receive_write_samples_sum',
+        { code: '429' },
+        grow(sentRate, stop!),
+      );
     add(
       'thanos_receive_head_series_limited_requests_total',
       {},
@@ -300,8 +336,16 @@ function receiveModels(
   replicas: number,
   down: number[] = [],
   factor = 3,
+  tenants: string[] = [],
+  version = '0.35.1',
 ): Model[] {
   const models: Model[] = [];
+  // The receivers holding a tenant's TSDB: `factor` consecutive ones from its hash.
+  const holders = (tenant: string) =>
+    Array.from(
+      { length: Math.min(factor, replicas) },
+      (_, k) => (hash(tenant) + k) % replicas,
+    );
   const counter = (rate: number) => (t: number) => Math.max(0, rate * (t - t0));
   for (let r = 0; r < replicas; r++) {
     const base = {
@@ -325,11 +369,30 @@ function receiveModels(
       continue;
     }
     m('up', {}, () => 1);
-    // Blocks are cut every 2 h in production; the simulated history is minutes long, so uploads are
-    // spread over it (an upload every 5 min) to keep "uploads in the last 3 h" meaningful.
-    m('thanos_shipper_uploads_total', {}, t =>
-      fault === 'no-upload' ? 0 : Math.floor((t - t0) / 300),
+    m(
+      'thanos_build_info',
+      {
+        version,
+        revision: 'simulated',
+        branch: 'HEAD',
+        goversion: 'go1.24.0',
+        goos: 'linux',
+        goarch: 'amd64',
+        tags: 'netgo',
+      },
+      () => 1,
     );
+    // Blocks are cut every 2 h in production; the simulated history is minutes long, so uploads are
+    // spread over it (an upload every 5 min) to keep "uploads in the last 3 h" meaningful. Receive
+    // runs one shipper per tenant TSDB, so the counter carries `tenant`.
+    const uploads = (t: number) =>
+      fault === 'no-upload' ? 0 : Math.floor((t - t0) / 300);
+    if (PRE_18) m('thanos_shipper_uploads_total', {}, uploads);
+    else
+      for (const tenant of ['default-tenant', ...tenants]) {
+        if (holders(tenant).includes(r))
+          m('thanos_shipper_uploads_total', { tenant }, uploads);
+      }
     const ok = 60;
     const errors = fault === 'http-errors' ? 12 : 0;
     m(
@@ -347,6 +410,13 @@ function receiveModels(
       { handler: 'receive', code: '409', method: 'post' },
       counter(0.2),
     );
+    // A head-series 429 is an HTTP answer like any other (it is only missing from write_samples).
+    if (fault === 'head-series-limited')
+      m(
+        'http_requests_total',
+        { handler: 'receive', code: '429', method: 'post' },
+        counter(3),
+      );
     // Cumulative histogram: healthy requests take ~50 ms, slow ones ~4 s.
     const slow = fault === 'slow';
     for (const le of LATENCY_BUCKETS) {
@@ -381,21 +451,26 @@ function receiveModels(
       { result: 'error' },
       counter(fwdErr),
     );
+    // A file that does not parse counts an error; the reload gauge is only ever set to 1.
+    const fileErrors =
+      fault === 'hashring-file-errors' ||
+      (fault === 'config-reload-failed' && !PRE_18);
     m(
       'thanos_receive_hashrings_file_errors_total',
       {},
-      counter(fault === 'hashring-file-errors' ? 0.2 : 0),
+      counter(fileErrors ? 0.2 : 0),
     );
     m('thanos_receive_hashrings_file_refreshes_total', {}, counter(1 / 300));
     m('thanos_receive_config_last_reload_successful', {}, () =>
-      fault === 'config-reload-failed' ? 0 : 1,
+      PRE_18 && fault === 'config-reload-failed' ? 0 : 1,
     );
     m(
       'thanos_receive_head_series_limited_requests_total',
       { tenant: 'default-tenant' },
       counter(fault === 'head-series-limited' ? 3 : 0),
     );
-    m('thanos_receive_replication_factor', {}, () => factor);
+    // --receive.replication-factor above 1, otherwise 1.
+    m('thanos_receive_replication_factor', {}, () => Math.max(1, factor));
     m('thanos_receive_hashring_nodes', { name: 'default' }, () => replicas);
     m('thanos_receive_hashring_tenants', { name: 'default' }, () => 1);
   }
@@ -449,6 +524,8 @@ export interface SimulatorOptions {
     replicas?: number;
     down?: number[];
     factor?: number;
+    /** Thanos version the receivers report in thanos_build_info (default the image default, 0.35.1). */
+    version?: string;
   };
   services?: SimulatedService[];
   /** Seconds between samples. */
@@ -497,6 +574,8 @@ export class FleetSimulator {
           receivers,
           options.receive.down,
           options.receive.factor,
+          this.clusters.map(c => c.name),
+          options.receive.version,
         ),
       );
     }

@@ -84,6 +84,12 @@ export class ThanosQueryFake {
   partialResponseWarnings: string[] = [];
   /** Answer /api/v1/stores with 404 like a plain Prometheus would. */
   pretendPlainPrometheus = false;
+  /**
+   * Test control: answer every instant query at this unix time, as a client passing `time=` would
+   * be answered. Lets a test compare several stores fed by moving simulators at one evaluation time
+   * instead of at the slightly different moments its requests happen to arrive.
+   */
+  evaluationTime?: number;
   port = 0;
   /** Headers of the last request (tests check that configured secrets are sent upstream). */
   lastHeaders: http.IncomingHttpHeaders = {};
@@ -195,6 +201,8 @@ export class ThanosQueryFake {
         return;
       }
     }
+    if (this.evaluationTime !== undefined && url.pathname === '/api/v1/query')
+      params.set('time', String(this.evaluationTime));
     const partial = !/^(0|f|F|FALSE|false|False)$/.test(
       params.get('partial_response') ?? 'true',
     );

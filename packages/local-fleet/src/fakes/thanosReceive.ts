@@ -6,8 +6,10 @@ import { closeServer, listenOnLoopback } from './loopbackServer';
 /**
  * A Thanos Receive hashring for real Prometheus agents (shared/contracts/thanos/NOTES.md, section 2):
  * `POST /api/v1/receive` with the tenant from `THANOS-TENANT`, answered 200 with an empty body, 429
- * `tenant is above active series limit` for a tenant over its head-series limit, 503 when fewer
- * replicas than the write quorum are up. Accepted series are stored by a ReplicatedSink (one copy per
+ * `tenant is above active series limit` for a tenant at or over its head-series limit (counted only
+ * in `thanos_receive_head_series_limited_requests_total{tenant}`: Thanos answers it before the
+ * request is handled, so it never reaches `thanos_receive_write_samples`), 503 when fewer replicas
+ * than the write quorum are up. Metrics follow plugins/monitoring-common/src/upstreamMetrics.ts. Accepted series are stored by a ReplicatedSink (one copy per
  * replica receiver plus the merged copy). Each receiver's own metrics are served for scraping at
  * `/receivers/<i>/metrics` (503 while that receiver is down, so its `up` is 0).
  */
@@ -22,6 +24,8 @@ export interface ThanosReceiveFakeOptions {
    * so the local agents are split by their `cluster` external label instead of THANOS-TENANT.)
    */
   splitTenantLabel?: string;
+  /** Version the receivers report in `thanos_build_info` (default the image default, 0.35.1). */
+  version?: string;
 }
 
 type Counts = Map<string, number>;
@@ -35,12 +39,15 @@ export class ThanosReceiveFake {
   private readonly samples: Counts[] = [];
   private readonly requests: Counts[] = [];
   private readonly limited: Counts[] = [];
+  /** Per receiver: HTTP answers of the receive handler by code (`http_requests_total`). */
+  private readonly answers: Array<Map<number, number>> = [];
 
   constructor(readonly options: ThanosReceiveFakeOptions) {
     for (let i = 0; i < options.sink.receivers; i++) {
       this.samples.push(new Map());
       this.requests.push(new Map());
       this.limited.push(new Map());
+      this.answers.push(new Map());
     }
   }
 
@@ -142,6 +149,11 @@ export class ThanosReceiveFake {
       const [code, text] = await this.writeTenant(tenant, series);
       if (code > status) [status, message] = [code, text];
     }
+    const first = byTenant.keys().next().value;
+    if (first !== undefined) {
+      const answers = this.answers[this.router(first)];
+      answers.set(status, (answers.get(status) ?? 0) + 1);
+    }
     if (status === 200) res.writeHead(200).end();
     else res.writeHead(status, { 'content-type': 'text/plain' }).end(message);
   }
@@ -155,9 +167,8 @@ export class ThanosReceiveFake {
     const head = this.headSeries.get(tenant) ?? new Set<string>();
     this.headSeries.set(tenant, head);
     const limit = this.options.headSeriesLimits?.[tenant];
-    if (limit !== undefined && head.size > limit) {
-      this.count(this.samples[router], tenant, 429, n);
-      this.count(this.requests[router], tenant, 429, 1);
+    // isUnderLimit refuses once the head series reach the limit (v0.42.4 head_series_limiter.go).
+    if (limit !== undefined && head.size >= limit) {
       this.count(this.limited[router], tenant, 0, 1);
       return [429, 'tenant is above active series limit'];
     }
@@ -199,8 +210,17 @@ export class ThanosReceiveFake {
       this.limited[i],
       false,
     );
+    // Set to the factor above 1, otherwise to 1 (pkg/receive/handler.go).
     lines.push(
-      `thanos_receive_replication_factor ${sink.factor > 1 ? sink.factor : 0}`,
+      `thanos_receive_replication_factor ${sink.factor > 1 ? sink.factor : 1}`,
+    );
+    lines.push('# TYPE http_requests_total counter');
+    for (const [code, v] of this.answers[i])
+      lines.push(
+        `http_requests_total{code="${code}",handler="receive",method="post"} ${v}`,
+      );
+    lines.push(
+      `thanos_build_info{branch="HEAD",goarch="amd64",goos="linux",goversion="go1.24.0",revision="fake",tags="netgo",version="${esc(this.options.version ?? '0.35.1')}"} 1`,
     );
     lines.push(
       `thanos_receive_hashring_nodes{name="default"} ${sink.receivers}`,
