@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import {
   UPSTREAM_METRICS,
   UpstreamMetric,
@@ -100,5 +102,18 @@ describe('the upstream metrics table', () => {
     expect(upstreamLabelAllowed('thanos_shipper_uploads_total', 'code')).toBe(
       false,
     );
+  });
+});
+
+describe('the upstream metrics reference page', () => {
+  it('names every metric of the table', () => {
+    const page = fs.readFileSync(
+      path.join(__dirname, '../../../docs/references/upstream-metrics.md'),
+      'utf8',
+    );
+    const missing = Object.keys(UPSTREAM_METRICS).filter(
+      name => !page.includes(`\`${name}\``),
+    );
+    expect(missing).toEqual([]);
   });
 });
