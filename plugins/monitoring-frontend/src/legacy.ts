@@ -16,6 +16,16 @@ import {
 } from '@backstage/core-plugin-api';
 import { fleetMonitoringApiRef, FleetMonitoringClient } from './api';
 import { fleetPageRouteRef } from './routes';
+import type { RemoteWriteCardProps } from './components/RemoteWriteCard';
+
+/** Props of {@link FleetMonitoringPage}. */
+export interface FleetMonitoringPageProps {
+  /** Title of the page header; default "Fleet monitoring". */
+  title?: string;
+}
+
+/** An entity card of the legacy plugin; each reads the entity from the entity page's context. */
+export type EntityCard = () => JSX.Element;
 
 /** The legacy plugin; its page and cards below are its extensions. */
 export const fleetMonitoringPlugin = createPlugin({
@@ -32,7 +42,9 @@ export const fleetMonitoringPlugin = createPlugin({
 });
 
 /** Every cluster of a Thanos instance in one table. */
-export const FleetMonitoringPage = fleetMonitoringPlugin.provide(
+export const FleetMonitoringPage: (
+  props: FleetMonitoringPageProps,
+) => JSX.Element = fleetMonitoringPlugin.provide(
   createRoutableExtension({
     name: 'FleetMonitoringPage',
     component: () =>
@@ -42,7 +54,9 @@ export const FleetMonitoringPage = fleetMonitoringPlugin.provide(
 );
 
 /** Remote-write health of the entity's cluster; use behind `isRemoteWriteAvailable`. */
-export const EntityRemoteWriteCard = fleetMonitoringPlugin.provide(
+export const EntityRemoteWriteCard: (
+  props: RemoteWriteCardProps,
+) => JSX.Element = fleetMonitoringPlugin.provide(
   createComponentExtension({
     name: 'EntityRemoteWriteCard',
     component: {
@@ -53,7 +67,7 @@ export const EntityRemoteWriteCard = fleetMonitoringPlugin.provide(
 );
 
 /** Thanos Receive / Query health; use behind `isThanosAvailable`. */
-export const EntityThanosCard = fleetMonitoringPlugin.provide(
+export const EntityThanosCard: EntityCard = fleetMonitoringPlugin.provide(
   createComponentExtension({
     name: 'EntityThanosCard',
     component: {
@@ -63,20 +77,21 @@ export const EntityThanosCard = fleetMonitoringPlugin.provide(
 );
 
 /** Whether a service's metrics arrive; use behind `isMetricsArrivingAvailable`. */
-export const EntityMetricsArrivingCard = fleetMonitoringPlugin.provide(
-  createComponentExtension({
-    name: 'EntityMetricsArrivingCard',
-    component: {
-      lazy: () =>
-        import('./components/MetricsArrivingCard').then(
-          m => m.MetricsArrivingCard,
-        ),
-    },
-  }),
-);
+export const EntityMetricsArrivingCard: EntityCard =
+  fleetMonitoringPlugin.provide(
+    createComponentExtension({
+      name: 'EntityMetricsArrivingCard',
+      component: {
+        lazy: () =>
+          import('./components/MetricsArrivingCard').then(
+            m => m.MetricsArrivingCard,
+          ),
+      },
+    }),
+  );
 
 /** Receive/agent pods and the hashring of the entity's cluster; use behind `isKubernetesAvailable`. */
-export const EntityKubernetesCard = fleetMonitoringPlugin.provide(
+export const EntityKubernetesCard: EntityCard = fleetMonitoringPlugin.provide(
   createComponentExtension({
     name: 'EntityKubernetesCard',
     component: {
@@ -87,7 +102,7 @@ export const EntityKubernetesCard = fleetMonitoringPlugin.provide(
 );
 
 /** The entity's ArgoCD applications; use behind `isArgocdAvailable`. */
-export const EntityArgocdCard = fleetMonitoringPlugin.provide(
+export const EntityArgocdCard: EntityCard = fleetMonitoringPlugin.provide(
   createComponentExtension({
     name: 'EntityArgocdCard',
     component: {
@@ -97,6 +112,7 @@ export const EntityArgocdCard = fleetMonitoringPlugin.provide(
 );
 
 export { fleetPageRouteRef } from './routes';
+export type { RemoteWriteCardProps } from './components/RemoteWriteCard';
 export { fleetMonitoringApiRef, FleetMonitoringClient } from './api';
 export type { FleetMonitoringApi, InstantSample, InstantVector } from './api';
 // Availability checks for EntitySwitch, re-exported so one import is enough.

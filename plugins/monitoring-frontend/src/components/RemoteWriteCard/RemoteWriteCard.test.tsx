@@ -26,7 +26,7 @@ describe('RemoteWriteCard', () => {
     expect(screen.getByText('Lag')).toBeInTheDocument();
     expect(screen.getByText('1.2 s')).toBeInTheDocument();
     expect(screen.getByText('950/s')).toBeInTheDocument();
-    expect(screen.getByText('4 of 3.2 desired (max 50)')).toBeInTheDocument();
+    expect(screen.getByText('4 shards, enough (max 50)')).toBeInTheDocument();
     expect(
       screen.getByRole('img', { name: /^Lag: latest/ }),
     ).toBeInTheDocument();
@@ -39,6 +39,56 @@ describe('RemoteWriteCard', () => {
     expect(calls).toEqual([
       '/entity/resource/default/cluster-02-edge/remote-write?range=3600',
     ]);
+  });
+
+  it('reads right at the edges: desired shards below 1, rates the backend leaves out at zero', async () => {
+    const quiet = {
+      ...healthyDetail,
+      stats: {
+        ...healthyDetail.stats,
+        failedPerSecond: undefined,
+        retriedPerSecond: undefined,
+        droppedPerSecond: undefined,
+        shards: 1,
+        desiredShards: 0.02,
+        maxShards: 200,
+      },
+      series: { ...healthyDetail.series, failedPerSecond: [] },
+    };
+    const { fetchApi } = fakeFetch(() => json(quiet));
+    await renderInTestApp(
+      <Wrapper entity={clusterEntity} fetchApi={fetchApi}>
+        <RemoteWriteCard />
+      </Wrapper>,
+    );
+    expect(
+      await screen.findByText('1 shard, enough (max 200)'),
+    ).toBeInTheDocument();
+    // Failed, Retried and Dropped: zero on a cluster that reports, never "—".
+    expect(screen.getAllByText('0/s', { selector: 'dd *' })).toHaveLength(3);
+    expect(screen.queryByText('—')).not.toBeInTheDocument();
+  });
+
+  it('says "no data yet" before the first sample arrives, instead of a grid of dashes', async () => {
+    const empty = {
+      ...healthyDetail,
+      state: 'unknown' as const,
+      stats: {},
+      series: {
+        lagSeconds: [],
+        samplesPerSecond: [],
+        failedPerSecond: [],
+        retriedPerSecond: [],
+      },
+    };
+    const { fetchApi } = fakeFetch(() => json(empty));
+    await renderInTestApp(
+      <Wrapper entity={clusterEntity} fetchApi={fetchApi}>
+        <RemoteWriteCard />
+      </Wrapper>,
+    );
+    expect(await screen.findByText(/^No data yet/)).toBeInTheDocument();
+    expect(screen.queryByText('Samples sent')).not.toBeInTheDocument();
   });
 
   it('makes exactly one request per refresh', async () => {

@@ -42,6 +42,31 @@ export function formatDuration(seconds: number | undefined | null): string {
   return `${Math.round(s / 86400)} d`;
 }
 
+/**
+ * Remote-write shards as Prometheus sees them. Its desired-shards gauge is the raw estimate before
+ * rounding up and clamping to `min_shards` (at least 1), so a quiet agent reports 0.02: what matters
+ * is whether the running shards cover the rounded-up need.
+ */
+export function formatShards(
+  shards: number | undefined | null,
+  desired: number | undefined | null,
+  max: number | undefined | null,
+): string {
+  const needed = isNum(desired) ? Math.max(1, Math.ceil(desired)) : undefined;
+  const maxText = isNum(max) ? ` (max ${formatNumber(max)})` : '';
+  const plural = (n: number) => `${formatNumber(n)} shard${n === 1 ? '' : 's'}`;
+  if (!isNum(shards)) {
+    return needed === undefined
+      ? MISSING
+      : `${plural(needed)} needed${maxText}`;
+  }
+  if (needed === undefined || shards >= needed) {
+    return `${plural(shards)}${needed === undefined ? '' : ', enough'}${maxText}`;
+  }
+  const capped = isNum(max) && needed > max ? ', capped by max' : '';
+  return `${formatNumber(shards)} of ${plural(needed)} needed${capped}${maxText}`;
+}
+
 /** "12 s ago" for a unix-seconds timestamp. */
 export function formatAgo(
   unixSeconds: number | undefined | null,
