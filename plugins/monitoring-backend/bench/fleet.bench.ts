@@ -25,7 +25,7 @@ import {
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { readFleetMonitoringConfig } from '../src/config';
-import { summaryScope } from '../src/service/RemoteWriteHealthService';
+import { summaryScope } from '../src/remoteWrite/RemoteWriteService';
 import { summaryQueries } from '../src/thanos/queries';
 import { fleetMonitoringPlugin } from '../src/plugin';
 

@@ -15,7 +15,7 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { ArgocdFake } from '@fleet-monitoring/local-fleet';
-import { fleetMonitoringPlugin } from '../plugin';
+import { fleetMonitoringPlugin } from './plugin';
 
 /**
  * The actions through Backstage's own actions service and registry (backend-defaults), over HTTP

@@ -1,20 +1,34 @@
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import type { ArgocdService } from '../argocd/ArgocdService';
-import type { EntityAccess } from '../service/entityAccess';
-import type { FleetHealthService } from '../service/FleetHealthService';
-import { registerEntityActions } from './entityActions';
-import { registerFleetActions } from './fleetActions';
+import { registerGetArgocdStateAction } from './argocd/actions/getArgocdState';
+import type { ArgocdService } from './argocd/ArgocdService';
+import type { EntityAccess } from './core/entityAccess';
+import { registerGetMetricsArrivingAction } from './metricsArriving/actions/getMetricsArriving';
+import type { MetricsArrivingService } from './metricsArriving/MetricsArrivingService';
+import { registerGetClusterRemoteWriteHealthAction } from './remoteWrite/actions/getClusterRemoteWriteHealth';
+import { registerGetFleetHealthAction } from './remoteWrite/actions/getFleetHealth';
+import type { RemoteWriteService } from './remoteWrite/RemoteWriteService';
+import { registerGetThanosHealthAction } from './thanosComponents/actions/getThanosHealth';
+import type { ThanosComponentService } from './thanosComponents/ThanosComponentService';
 
 /**
  * The plugin's main questions as actions (`fleet-monitoring:<name>`), for AI assistants through the
- * MCP actions backend and for the scaffolder. Read-only; permission-checked like the routes.
+ * MCP actions backend and for the scaffolder. Read-only; permission-checked like the routes: the
+ * fleet-wide ones need the fleet permission, the entity ones read the entity with the caller's
+ * credentials and check the entity permission.
  */
-export function registerFleetMonitoringActions(options: {
-  actionsRegistry: ActionsRegistryService;
-  access: EntityAccess;
-  health: FleetHealthService;
-  argocd: ArgocdService;
-}) {
-  registerFleetActions(options);
-  registerEntityActions(options);
+export function registerFleetMonitoringActions(
+  actionsRegistry: ActionsRegistryService,
+  deps: {
+    access: EntityAccess;
+    remoteWrite: RemoteWriteService;
+    thanosComponents: ThanosComponentService;
+    metricsArriving: MetricsArrivingService;
+    argocd: ArgocdService;
+  },
+) {
+  registerGetFleetHealthAction(actionsRegistry, deps);
+  registerGetThanosHealthAction(actionsRegistry, deps);
+  registerGetClusterRemoteWriteHealthAction(actionsRegistry, deps);
+  registerGetMetricsArrivingAction(actionsRegistry, deps);
+  registerGetArgocdStateAction(actionsRegistry, deps);
 }

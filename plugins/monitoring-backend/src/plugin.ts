@@ -8,14 +8,76 @@ import { fleetMonitoringPermissions } from '@fleet-monitoring/plugin-monitoring-
 import { registerFleetMonitoringActions } from './actions';
 import { ArgocdService } from './argocd/ArgocdService';
 import { addArgocdRoutes } from './argocd/router';
-import { readPluginConfig } from './config';
+import { PluginConfig, readPluginConfig } from './config';
+import { CachedLoader } from './core/CachedLoader';
+import { catalogClusters } from './core/catalogClusters';
+import { EntityAccess } from './core/entityAccess';
 import { KubernetesService } from './kubernetes/KubernetesService';
 import { addKubernetesRoutes } from './kubernetes/router';
+import { MetricsArrivingService } from './metricsArriving/MetricsArrivingService';
+import { addMetricsArrivingRoutes } from './metricsArriving/routes';
+import { RemoteWriteService } from './remoteWrite/RemoteWriteService';
+import { addRemoteWriteRoutes } from './remoteWrite/routes';
+import { startSummaryRefresh } from './remoteWrite/summaryRefresh';
 import { createRouter } from './router';
-import { EntityAccess } from './service/entityAccess';
-import { catalogClusters } from './service/catalogClusters';
-import { FleetHealthService } from './service/FleetHealthService';
-import { startSummaryRefresh } from './service/SummaryRefresher';
+import { ThanosComponentService } from './thanosComponents/ThanosComponentService';
+import { addThanosComponentRoutes } from './thanosComponents/routes';
+import { ThanosInstances } from './thanos/ThanosInstances';
+
+type Deps = {
+  logger: typeof coreServices.logger.T;
+  cache: typeof coreServices.cache.T;
+  httpAuth: typeof coreServices.httpAuth.T;
+  permissions: typeof coreServices.permissions.T;
+  catalog: typeof catalogServiceRef.T;
+  auth: typeof coreServices.auth.T;
+};
+
+/** One service per question, sharing the Thanos clients and one answer cache. */
+function createServices(settings: PluginConfig, d: Deps) {
+  const { logger, cache } = d;
+  const instances = new ThanosInstances(settings.health.thanos);
+  const loader = new CachedLoader(cache, settings.health.cacheTtlSeconds);
+  const config = settings.health;
+  return {
+    instances,
+    access: new EntityAccess(d.httpAuth, d.permissions, d.catalog, {
+      ttlSeconds: settings.accessTtlSeconds,
+    }),
+    remoteWrite: new RemoteWriteService({
+      config,
+      logger,
+      instances,
+      loader,
+      cache,
+      catalog: catalogClusters(d.catalog, d.auth),
+    }),
+    thanosComponents: new ThanosComponentService(
+      config,
+      logger,
+      loader,
+      instances,
+    ),
+    metricsArriving: new MetricsArrivingService(
+      config,
+      logger,
+      loader,
+      instances,
+    ),
+    argocd: new ArgocdService(
+      settings.argocd,
+      settings.cacheTtlSeconds,
+      logger,
+      cache,
+    ),
+    kubernetes: new KubernetesService(
+      settings.kubernetes,
+      settings.cacheTtlSeconds,
+      logger,
+      cache,
+    ),
+  };
+}
 
 /** The Fleet Monitoring backend plugin, served under /api/fleet-monitoring. */
 export const fleetMonitoringPlugin = createBackendPlugin({
@@ -36,80 +98,49 @@ export const fleetMonitoringPlugin = createBackendPlugin({
         auth: coreServices.auth,
         actionsRegistry: actionsRegistryServiceRef,
       },
-      async init({
-        config,
-        logger,
-        httpRouter,
-        httpAuth,
-        permissions,
-        permissionsRegistry,
-        cache,
-        rootLifecycle,
-        scheduler,
-        catalog,
-        auth,
-        actionsRegistry,
-      }) {
-        const settings = readPluginConfig(config);
-        permissionsRegistry.addPermissions(fleetMonitoringPermissions);
-        const health = new FleetHealthService(settings.health, logger, cache, {
-          catalog: catalogClusters(catalog, auth),
-        });
-        const access = new EntityAccess(httpAuth, permissions, catalog, {
-          ttlSeconds: settings.accessTtlSeconds,
-        });
-        const argocd = new ArgocdService(
-          settings.argocd,
-          settings.cacheTtlSeconds,
-          logger,
-          cache,
-        );
-        const kubernetes = new KubernetesService(
-          settings.kubernetes,
-          settings.cacheTtlSeconds,
-          logger,
-          cache,
-        );
+      async init(deps) {
+        const { logger, rootLifecycle } = deps;
+        const settings = readPluginConfig(deps.config);
+        deps.permissionsRegistry.addPermissions(fleetMonitoringPermissions);
+        const s = createServices(settings, deps);
         // Keep-alive pools to the upstreams would otherwise outlive the backend.
         rootLifecycle.addShutdownHook(async () => {
-          await Promise.all([
-            ...health.instanceNames().map(n => health.client(n).close()),
-            argocd.close(),
-          ]);
+          await Promise.all([s.instances.close(), s.argocd.close()]);
         });
         await startSummaryRefresh({
           config: settings.health,
-          health,
-          scheduler,
+          instances: s.instances,
+          remoteWrite: s.remoteWrite,
+          scheduler: deps.scheduler,
           rootLifecycle,
           logger,
         });
-        registerFleetMonitoringActions({
-          actionsRegistry,
-          access,
-          health,
-          argocd,
-        });
-        httpRouter.use(
+        registerFleetMonitoringActions(deps.actionsRegistry, s);
+        deps.httpRouter.use(
           await createRouter({
             logger,
-            access,
-            health,
-            argocdInstances: argocd
+            access: s.access,
+            instances: s.instances,
+            argocdInstances: s.argocd
               .instanceNames()
-              .map(name => ({ name, title: argocd.instanceTitle(name) })),
-            kubernetesClusters: kubernetes
+              .map(name => ({ name, title: s.argocd.instanceTitle(name) })),
+            kubernetesClusters: s.kubernetes
               .clusterNames()
               .map(name => ({ name })),
             addRoutes: [
-              router => addArgocdRoutes(router, { access, argocd }),
-              router => addKubernetesRoutes(router, { access, kubernetes }),
+              (router, send) => addRemoteWriteRoutes(router, { ...s, send }),
+              (router, send) =>
+                addThanosComponentRoutes(router, { ...s, send }),
+              (router, send) =>
+                addMetricsArrivingRoutes(router, { ...s, send }),
+              router => addArgocdRoutes(router, s),
+              router => addKubernetesRoutes(router, s),
             ],
             validateResponses: settings.validateResponses,
           }),
         );
         logger.info(
-          `Fleet Monitoring: ${settings.health.thanos.length} Thanos instance(s), ${argocd.instanceNames().length} ArgoCD instance(s), ${kubernetes.clusterNames().length} Kubernetes cluster(s) configured`,
+          `Fleet Monitoring: ${settings.health.thanos.length} Thanos instance(s), ${s.argocd.instanceNames().length} ArgoCD instance(s), ${s.kubernetes.clusterNames().length} Kubernetes cluster(s) configured`,
         );
       },
     });

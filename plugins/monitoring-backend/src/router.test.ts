@@ -3,9 +3,11 @@ import { mockServices } from '@backstage/backend-test-utils';
 import type { FleetSummary } from '@fleet-monitoring/plugin-monitoring-common';
 import express from 'express';
 import request from 'supertest';
+import type { EntityAccess } from './core/entityAccess';
+import type { RemoteWriteService } from './remoteWrite/RemoteWriteService';
+import { addRemoteWriteRoutes } from './remoteWrite/routes';
 import { createRouter } from './router';
-import type { EntityAccess } from './service/entityAccess';
-import type { FleetHealthService } from './service/FleetHealthService';
+import type { ThanosInstances } from './thanos/ThanosInstances';
 
 const summary: FleetSummary = {
   instance: 'central',
@@ -29,14 +31,19 @@ async function app(options: { body: object; validateResponses: boolean }) {
     credentials: async () => ({}),
     requireBasic: async () => ({}),
   } as unknown as EntityAccess;
-  const health = {
+  const remoteWrite = {
     fleetSummary: async () => options.body,
-    instanceNames: () => ['central'],
-  } as unknown as FleetHealthService;
+  } as unknown as RemoteWriteService;
+  const instances = {
+    names: () => ['central'],
+  } as unknown as ThanosInstances;
   const router = await createRouter({
     logger: mockServices.logger.mock(),
     access,
-    health,
+    instances,
+    addRoutes: [
+      (r, send) => addRemoteWriteRoutes(r, { access, remoteWrite, send }),
+    ],
     validateResponses: options.validateResponses,
   });
   const middleware = MiddlewareFactory.create({

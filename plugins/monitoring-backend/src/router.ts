@@ -1,55 +1,44 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
-import {
-  ErrorResponseBody,
-  fleetMonitoringFleetReadPermission,
-  fleetMonitoringQueryPermission,
+import type {
   InstanceInfo,
   InstancesResponse,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import express from 'express';
-import {
-  metricsArrivingQuestion,
-  remoteWriteQuestion,
-  thanosQuestion,
-} from './entityQuestions';
+import type { EntityAccess } from './core/entityAccess';
+import type { FleetMonitoringRouter } from './core/routing';
+import { jsonSender, SendJson } from './core/sendJson';
 import { createOpenApiRouter } from './schema/openapi/generated/router';
-import { sendJson } from './sendJson';
-import { EntityAccess } from './service/entityAccess';
-import { FleetHealthService } from './service/FleetHealthService';
 import {
-  PASS_THROUGH_PARAMS,
-  PASS_THROUGH_PATHS,
-  PassThroughPath,
-} from './thanos/ThanosClient';
+  addPassThroughRoute,
+  PASS_THROUGH_ROUTE,
+} from './thanos/passThroughRoute';
+import type { ThanosInstances } from './thanos/ThanosInstances';
 import { upstreamErrorHandler } from './upstream/errorMiddleware';
 
-/** The typed router generated from `schema/openapi.yaml`; routes added to it are checked by tsc. */
-export type FleetMonitoringRouter = Awaited<
-  ReturnType<typeof createOpenApiRouter>
->;
+export type { FleetMonitoringRouter };
+
+/** One slice's routes (remote write, Thanos components, ...), added to the shared typed router. */
+export type AddRoutes = (router: FleetMonitoringRouter, send: SendJson) => void;
 
 export interface RouterOptions {
-  logger: LoggerService;
+  logger?: LoggerService;
   access: EntityAccess;
-  health: FleetHealthService;
+  /** The configured Thanos instances: listed by /instances, asked by the pass-through. */
+  instances: Pick<ThanosInstances, 'names' | 'client'>;
   /** Configured ArgoCD instances and Kubernetes clusters, listed by /instances. */
   argocdInstances?: InstanceInfo[];
   kubernetesClusters?: InstanceInfo[];
-  /** Adds the ArgoCD and Kubernetes routes to the same typed router. */
-  addRoutes?: Array<(router: FleetMonitoringRouter) => void>;
+  /** Each slice's routes; the router is their sum. */
+  addRoutes?: AddRoutes[];
   /** Validate every answer against the OpenAPI document too (tests, the dev app). */
   validateResponses?: boolean;
 }
 
-const ENTITY = '/entity/:kind/:namespace/:name';
-// Matched against the validator's view of the path (mount path, then this router's path).
-const PASS_THROUGH_ROUTE = /\/thanos\/[^/]+\/api\/v1\/[^/]*$/;
-
+/** The plugin's router: the spec-validated router, /instances, the pass-through and every slice. */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { access, health } = options;
+  const { access, instances } = options;
   // Requests are validated against the spec before any handler runs (400 naming the field).
   const router = await createOpenApiRouter({
     middleware: [
@@ -59,154 +48,25 @@ export async function createRouter(
     validatorOptions: {
       validateResponses: options.validateResponses ?? false,
       // The pass-through's Prometheus-style `match[]` lists do not survive express' query parser
-      // under their wire names, so its parameters are checked by passThroughParams() below.
+      // under their wire names, so its parameters are checked by passThroughParams().
       ignorePaths: PASS_THROUGH_ROUTE,
     },
   });
-  const send: typeof sendJson = (req, res, value) =>
-    sendJson(req, res, value, { validated: options.validateResponses });
+  const send = jsonSender({ validated: options.validateResponses });
 
   router.get('/instances', async (req, res) => {
     await access.credentials(req);
     const body: InstancesResponse = {
-      thanos: health
-        .instanceNames()
-        .map(name => ({ name, title: health.client(name).instance.title })),
+      thanos: instances
+        .names()
+        .map(name => ({ name, title: instances.client(name).instance.title })),
       argocd: options.argocdInstances ?? [],
       kubernetes: options.kubernetesClusters ?? [],
     };
     res.json(body);
   });
-
-  router.get('/fleet/:instance/summary', async (req, res) => {
-    await access.requireBasic(req, fleetMonitoringFleetReadPermission);
-    send(req, res, await health.fleetSummary(req.params.instance));
-  });
-
-  router.get('/thanos/:instance/health', async (req, res) => {
-    await access.requireBasic(req, fleetMonitoringFleetReadPermission);
-    send(req, res, await health.thanosHealth(req.params.instance, 'query', []));
-  });
-
-  router.get(`${ENTITY}/remote-write`, async (req, res) => {
-    const { instance, cluster } = remoteWriteQuestion(
-      await access.readEntity(req),
-    );
-    const range = req.query.range ? Number(req.query.range) : undefined;
-    send(req, res, await health.clusterDetail(instance, cluster, range));
-  });
-
-  router.get(`${ENTITY}/thanos`, async (req, res) => {
-    const { instance, component, selector } = thanosQuestion(
-      await access.readEntity(req),
-    );
-    send(req, res, await health.thanosHealth(instance, component, selector));
-  });
-
-  router.get(`${ENTITY}/metrics-arriving`, async (req, res) => {
-    const { instance, selector } = metricsArrivingQuestion(
-      await access.readEntity(req),
-    );
-    send(req, res, await health.metricsArriving(instance, selector));
-  });
-
-  // Restricted pass-through: configured instances only, read-only PromQL paths only, allow-listed
-  // parameters only, GET/POST only; the instance's secrets are added server-side. It answers in our
-  // own terms: the caller's query errors (400/422 from the engine) pass through, every other upstream
-  // failure is a 502/504 naming the upstream (an upstream 401 is not a Backstage login failure).
-  router.all(
-    '/thanos/:instance/api/v1/:path',
-    async (req: express.Request, res: express.Response) => {
-      if (req.method !== 'GET' && req.method !== 'POST') {
-        res.setHeader('Allow', 'GET, POST');
-        const body: ErrorResponseBody = {
-          error: {
-            name: 'MethodNotAllowedError',
-            message: `Method ${req.method} is not allowed; use GET or POST`,
-          },
-          request: { method: req.method, url: req.originalUrl.split('?')[0] },
-          response: { statusCode: 405 },
-        };
-        res.status(405).json(body);
-        return;
-      }
-      const path = req.params.path as PassThroughPath;
-      if (!PASS_THROUGH_PATHS.includes(path)) {
-        throw new InputError(
-          `Path /api/v1/${req.params.path} is not allowed; allowed: ${PASS_THROUGH_PATHS.join(', ')}`,
-        );
-      }
-      await access.requireBasic(req, fleetMonitoringQueryPermission);
-      const client = health.client(req.params.instance);
-      const params = passThroughParams(req);
-      if (
-        (path === 'query' || path === 'query_range') &&
-        !params.get('query')
-      ) {
-        throw new InputError('Missing "query" parameter');
-      }
-      const upstream = await client.raw(path, params, 'POST');
-      const isJson = upstream.contentType.includes('json');
-      if (
-        upstream.status === 200 ||
-        (isJson && (upstream.status === 400 || upstream.status === 422))
-      ) {
-        res
-          .status(upstream.status)
-          .type(isJson ? 'application/json' : 'text/plain')
-          .send(upstream.body);
-        return;
-      }
-      // Throws the upstream's error (status or PromQL envelope, e.g. a query timeout -> 504).
-      client.unwrap(upstream, `/api/v1/${path}`);
-      throw client.statusError(upstream, `/api/v1/${path}`);
-    },
-  );
-
-  for (const add of options.addRoutes ?? []) add(router);
+  addPassThroughRoute(router, { access, instances });
+  for (const add of options.addRoutes ?? []) add(router, send);
   router.use(upstreamErrorHandler());
   return router;
-}
-
-/** Largest value of one pass-through parameter (a long `match[]` must not be cut short). */
-const MAX_PARAM_LENGTH = 16_384;
-
-/**
- * The allow-listed parameters of a pass-through request (query string and form body). A parameter
- * outside the allow-list, a repeated single-valued parameter or a value over 16 KB is a 400, never
- * silently dropped or narrowed.
- */
-function passThroughParams(req: express.Request): URLSearchParams {
-  const params = new URLSearchParams();
-  const add = (source: unknown) => {
-    for (const [k, v] of Object.entries(
-      (source ?? {}) as Record<string, unknown>,
-    )) {
-      const list = Array.isArray(v) ? v : [v];
-      const key = k.endsWith('[]') || !Array.isArray(v) ? k : `${k}[]`;
-      if (!PASS_THROUGH_PARAMS.has(key)) {
-        if (PASS_THROUGH_PARAMS.has(k))
-          throw new InputError(`Parameter "${k}" is given more than once`);
-        throw new InputError(
-          `Parameter "${k}" is not allowed; allowed: ${[...PASS_THROUGH_PARAMS].join(', ')}`,
-        );
-      }
-      for (const item of list) {
-        if (typeof item !== 'string')
-          throw new InputError(`Parameter "${k}" must be a plain string`);
-        if (item.length > MAX_PARAM_LENGTH) {
-          throw new InputError(
-            `Parameter "${k}" is longer than ${MAX_PARAM_LENGTH} characters`,
-          );
-        }
-        if (!key.endsWith('[]') && params.has(key))
-          throw new InputError(`Parameter "${k}" is given more than once`);
-        params.append(key, item);
-      }
-    }
-  };
-  add(req.query);
-  if (req.method === 'POST' && req.is('application/x-www-form-urlencoded'))
-    add(req.body);
-  return params;
 }

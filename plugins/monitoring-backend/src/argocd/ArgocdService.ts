@@ -16,7 +16,7 @@ import {
   worstState,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import type { ArgocdSettings } from '../config';
-import { CachedLoader } from '../service/CachedLoader';
+import { CachedLoader } from '../core/CachedLoader';
 import { isUpstreamError, UpstreamError } from '../upstream/errors';
 import { reasonForUpstreamError } from '../upstream/reasons';
 import { ArgocdClient } from './ArgocdClient';

@@ -1,10 +1,9 @@
 import { InputError } from '@backstage/errors';
-import { argocdQuestion } from '../entityQuestions';
-import type { FleetMonitoringRouter } from '../router';
-import type { EntityAccess } from '../service/entityAccess';
+import type { EntityAccess } from '../core/entityAccess';
+import { argocdQuestion } from '../core/entityQuestions';
+import { ENTITY_PATH as ENTITY, FleetMonitoringRouter } from '../core/routing';
 import type { ArgocdService } from './ArgocdService';
 
-const ENTITY = '/entity/:kind/:namespace/:name';
 const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
 
 /** Entity-scoped ArgoCD routes; every one authenticates and checks the entity permission first. */

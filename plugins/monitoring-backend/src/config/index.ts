@@ -1,7 +1,11 @@
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { isValidLabelName } from '@fleet-monitoring/plugin-monitoring-common';
+import {
+  CLUSTER_LABEL,
+  isValidLabelName,
+} from '@fleet-monitoring/plugin-monitoring-common';
 import { readArgocdSettings } from './argocd';
+import { holdWindowOf } from './holdWindow';
 import { readKubernetesSettings } from './kubernetes';
 import { readThanosInstances } from './thanos';
 import type { FleetMonitoringConfig, PluginConfig, Thresholds } from './types';
@@ -9,6 +13,7 @@ import { readNumber } from './validators';
 
 export * from './types';
 export { isValidUpstreamName } from './validators';
+export { durationSeconds, HOLD_WINDOWS } from './holdWindow';
 
 /**
  * The only place that reads the `fleetMonitoring` section (and the clusters of Backstage's
@@ -63,7 +68,7 @@ function readHealth(
   fm: Config | undefined,
   cacheTtlSeconds: number,
 ): FleetMonitoringConfig {
-  const clusterLabel = fm?.getOptionalString('clusterLabel') ?? 'cluster';
+  const clusterLabel = fm?.getOptionalString('clusterLabel') ?? CLUSTER_LABEL;
   if (!isValidLabelName(clusterLabel)) {
     throw new InputError(
       `fleetMonitoring.clusterLabel "${clusterLabel}" is not a label name`,
@@ -79,6 +84,7 @@ function readHealth(
   return {
     clusterLabel,
     rateWindow,
+    holdWindow: holdWindowOf(rateWindow),
     cacheTtlSeconds,
     summaryRefresh: {
       intervalSeconds: readNumber(

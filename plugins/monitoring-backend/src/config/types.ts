@@ -44,10 +44,21 @@ export interface SummaryRefreshConfig {
   timeoutSeconds: number;
 }
 
+/** The hold-down window (rate window times HOLD_WINDOWS), in the forms its users need. */
+export interface HoldWindow {
+  seconds: number;
+  /** As a PromQL duration, e.g. `900s`. */
+  duration: string;
+  /** For messages, e.g. `15 min`. */
+  text: string;
+}
+
 /** What the health questions (Thanos) need. */
 export interface FleetMonitoringConfig {
   clusterLabel: string;
   rateWindow: string;
+  /** Derived from `rateWindow` at load. */
+  holdWindow: HoldWindow;
   cacheTtlSeconds: number;
   summaryRefresh: SummaryRefreshConfig;
   thresholds: Thresholds;

@@ -5,6 +5,13 @@ type Zod = Parameters<
   Parameters<ActionsRegistryService['register']>[0]['schema']['input']
 >[0];
 
+/** Every action of this plugin only reads. */
+export const READ_ONLY = {
+  readOnly: true,
+  destructive: false,
+  idempotent: true,
+} as const;
+
 /** Output pieces every action shares: a health state and the reasons behind it, with their fixes. */
 
 export const stateSchema = (z: Zod) =>

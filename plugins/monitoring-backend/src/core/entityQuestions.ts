@@ -5,8 +5,10 @@ import {
   ARGOCD_APP_SELECTOR_ANNOTATION,
   argocdSelectionFromEntity,
   ArgocdSelection,
+  checkLabelValue,
   clusterFromEntity,
   CLUSTER_ANNOTATION,
+  KUBERNETES_NAMESPACE_ANNOTATION,
   LabelMatcher,
   LabelSelectorError,
   METRICS_SELECTOR_ANNOTATION,
@@ -53,19 +55,54 @@ function requireAnnotation<T>(
   return value;
 }
 
-/** A cluster entity's remote-write question: which Thanos instance, which cluster. */
+/**
+ * The cluster an entity names (`fleet-monitoring.io/cluster`), checked once for every question that
+ * needs it: missing, or not usable as a label value, is a 400 that says how to fix it.
+ */
+export function clusterQuestion(entity: Entity): string {
+  const value = requireAnnotation(
+    clusterFromEntity(entity),
+    CLUSTER_ANNOTATION,
+    'cluster-02-edge',
+  );
+  try {
+    return checkLabelValue(value, 'the cluster name');
+  } catch (e) {
+    if (!(e instanceof SelectorError)) throw e;
+    throw new InputError(
+      `Annotation ${CLUSTER_ANNOTATION} is not a usable cluster name: ${e.message}. ` +
+        `Set it to the value of the agent's cluster external label, e.g. "${CLUSTER_ANNOTATION}: cluster-02-edge".`,
+    );
+  }
+}
+
+/** A cluster entity's remote-write question: which Thanos instance, which (validated) cluster. */
 export function remoteWriteQuestion(entity: Entity): {
   instance?: string;
   cluster: string;
 } {
   return {
     instance: thanosInstanceFromEntity(entity),
-    cluster: requireAnnotation(
-      clusterFromEntity(entity),
-      CLUSTER_ANNOTATION,
-      'cluster-02-edge',
-    ),
+    cluster: clusterQuestion(entity),
   };
+}
+
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** A cluster or Thanos entity's Kubernetes question: which cluster, and optionally which namespace. */
+export function kubernetesQuestion(entity: Entity): {
+  cluster: string;
+  namespace?: string;
+} {
+  const cluster = clusterQuestion(entity);
+  const namespace =
+    entity.metadata.annotations?.[KUBERNETES_NAMESPACE_ANNOTATION]?.trim() ||
+    undefined;
+  if (namespace && !NAMESPACE.test(namespace))
+    throw new InputError(
+      `Annotation ${KUBERNETES_NAMESPACE_ANNOTATION} "${namespace}" is not a namespace name`,
+    );
+  return { cluster, namespace };
 }
 
 /** A Thanos component entity's question: which component, selected by which series. */

@@ -37,3 +37,14 @@ export function sendJson(
   }
   res.type('application/json').send(entry.body);
 }
+
+/** sendJson bound to the router's response validation setting. */
+export type SendJson = (
+  req: Request<any, any, any, any, any>,
+  res: Response<any, any>,
+  value: object,
+) => void;
+
+export function jsonSender(options: { validated?: boolean }): SendJson {
+  return (req, res, value) => sendJson(req, res, value, options);
+}

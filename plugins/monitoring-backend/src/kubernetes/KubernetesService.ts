@@ -14,7 +14,7 @@ import {
 } from '@fleet-monitoring/plugin-monitoring-common';
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import type { KubernetesSettings } from '../config';
-import { CachedLoader } from '../service/CachedLoader';
+import { CachedLoader } from '../core/CachedLoader';
 import { isUpstreamError } from '../upstream/errors';
 import { reasonForUpstreamError } from '../upstream/reasons';
 import { checkHashring, parseHashrings, summarizePod } from './evaluate';

@@ -1,14 +1,7 @@
-import { InputError } from '@backstage/errors';
-import {
-  CLUSTER_ANNOTATION,
-  clusterFromEntity,
-  KUBERNETES_NAMESPACE_ANNOTATION,
-} from '@fleet-monitoring/plugin-monitoring-common';
-import type { FleetMonitoringRouter } from '../router';
-import type { EntityAccess } from '../service/entityAccess';
+import type { EntityAccess } from '../core/entityAccess';
+import { kubernetesQuestion } from '../core/entityQuestions';
+import { ENTITY_PATH, FleetMonitoringRouter } from '../core/routing';
 import type { KubernetesService } from './KubernetesService';
-
-const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** GET /entity/:kind/:namespace/:name/kubernetes for cluster and Thanos entities. */
 export function addKubernetesRoutes(
@@ -16,21 +9,10 @@ export function addKubernetesRoutes(
   options: { access: EntityAccess; kubernetes: KubernetesService },
 ): void {
   const { access, kubernetes } = options;
-  router.get('/entity/:kind/:namespace/:name/kubernetes', async (req, res) => {
-    const entity = await access.readEntity(req);
-    const cluster = clusterFromEntity(entity);
-    if (!cluster) {
-      throw new InputError(
-        `Entity has no ${CLUSTER_ANNOTATION} annotation; add e.g. "${CLUSTER_ANNOTATION}: cluster-02-edge"`,
-      );
-    }
-    const ns =
-      entity.metadata.annotations?.[KUBERNETES_NAMESPACE_ANNOTATION]?.trim() ||
-      undefined;
-    if (ns && !NAMESPACE.test(ns))
-      throw new InputError(
-        `Annotation ${KUBERNETES_NAMESPACE_ANNOTATION} "${ns}" is not a namespace name`,
-      );
-    res.json(await kubernetes.clusterView(cluster, ns));
+  router.get(`${ENTITY_PATH}/kubernetes`, async (req, res) => {
+    const { cluster, namespace } = kubernetesQuestion(
+      await access.readEntity(req),
+    );
+    res.json(await kubernetes.clusterView(cluster, namespace));
   });
 }

@@ -4,18 +4,16 @@ import {
   LabelMatcher,
   MetricsArriving,
 } from '@fleet-monitoring/plugin-monitoring-common';
-import { evaluateMetricsArriving } from '../health/metricsArriving';
-import {
-  bySignal,
-  manualCheckQuery,
-  metricsArrivingQuery,
-} from '../thanos/queries';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { FleetMonitoringConfig } from '../config';
-import { ThanosClient } from '../thanos/ThanosClient';
+import { cacheKey } from '../core/cacheKeys';
+import type { CachedLoader } from '../core/CachedLoader';
+import { loadAnswer } from '../core/loadAnswer';
+import { manualCheckQuery, metricsArrivingQuery } from '../thanos/queries';
+import { ArrivingSignal, bySignal } from '../thanos/signals';
+import type { ThanosInstances } from '../thanos/ThanosInstances';
 import { reasonForUpstreamError } from '../upstream/reasons';
-import type { CachedLoader } from './CachedLoader';
-import { loadAnswer } from './loadAnswer';
+import { evaluateMetricsArriving } from './judge';
 
 /** "Are this service's metrics arriving?": per cluster targets, series and the newest matching sample. */
 export class MetricsArrivingService {
@@ -23,24 +21,26 @@ export class MetricsArrivingService {
     private readonly config: FleetMonitoringConfig,
     private readonly logger: LoggerService,
     private readonly loader: CachedLoader,
+    private readonly instances: ThanosInstances,
   ) {}
 
   async metricsArriving(
-    client: ThanosClient,
+    instance: string | undefined,
     selector: LabelMatcher[],
   ): Promise<MetricsArriving> {
+    const client = this.instances.client(instance);
     const name = client.instance.name;
     const label = this.config.clusterLabel;
     const query = manualCheckQuery(selector, label);
     const selectorText = `{${formatMatchers(selector)}}`;
     return loadAnswer<MetricsArriving>(
       { loader: this.loader, logger: this.logger },
-      `metrics:${name}:${JSON.stringify(selector)}`,
+      cacheKey('metrics', name, selector),
       async () => {
         const { result } = await client.query(
           metricsArrivingQuery(selector, label),
         );
-        const signals = bySignal(result, label);
+        const signals = bySignal<ArrivingSignal>(result, label);
         const now = Date.now() / 1000;
         const names = new Set([
           ...(signals.get('last_seen')?.keys() ?? []),

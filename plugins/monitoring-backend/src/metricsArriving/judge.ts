@@ -4,7 +4,7 @@ import {
   HealthState,
   stateFromReasons,
 } from '@fleet-monitoring/plugin-monitoring-common';
-import { fmt } from './format';
+import { fmt } from '../core/format';
 
 /** "Are this service's metrics arriving?" per cluster: nothing, stale, targets down, or fine. */
 export function evaluateMetricsArriving(

@@ -4,7 +4,7 @@ import {
   evaluateRemoteWrite,
   QueueObservation,
   unknownFromLastKnown,
-} from './remoteWrite';
+} from './judge';
 
 const t = DEFAULT_THRESHOLDS.remoteWrite;
 const now = 1_800_000_000;

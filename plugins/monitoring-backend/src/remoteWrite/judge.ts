@@ -10,7 +10,7 @@ import {
   stateFromReasons,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import type { RemoteWriteThresholds } from '../config';
-import { fmt, pct } from './format';
+import { fmt, pct } from '../core/format';
 
 /** One remote-write queue with its conditions now and held over the hold-down window. */
 export interface QueueObservation extends QueueStats {

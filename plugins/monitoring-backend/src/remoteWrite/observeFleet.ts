@@ -2,9 +2,17 @@ import type {
   ClusterSource,
   StoreEndpoint,
 } from '@fleet-monitoring/plugin-monitoring-common';
-import { PromVectorSample } from '../thanos/ThanosClient';
-import { signals, TaggedSample, TENANT_LABEL } from '../thanos/queries';
-import type { ClusterObservation, QueueObservation } from './remoteWrite';
+import { TENANT_LABEL } from '../thanos/queries';
+import {
+  GaugeSignal,
+  InventorySignal,
+  LateSignal,
+  RateSignal,
+  signals,
+  TaggedSample,
+} from '../thanos/signals';
+import type { PromVectorSample } from '../thanos/ThanosClient';
+import type { ClusterObservation, QueueObservation } from './judge';
 
 /** Thanos Receive's tenant for writes without a tenant header; not a cluster name. */
 export const DEFAULT_TENANT = 'default-tenant';
@@ -18,6 +26,80 @@ export interface FleetAnswers {
   stores?: StoreEndpoint[];
   /** Clusters named by catalog Resources (`fleet-monitoring.io/cluster`). */
   catalogClusters?: string[];
+}
+
+type Setter<O> = (o: O, v: number) => void;
+
+/** Per-cluster figures: which signal fills which field of the observation. */
+const CLUSTER_RATES: Partial<Record<RateSignal, Setter<ClusterObservation>>> = {
+  sent: (o, v) => (o.stats.samplesPerSecond = v),
+  retried: (o, v) => (o.stats.retriedPerSecond = v),
+  retried_held: (o, v) => (o.retriedHeld = v),
+  dropped: (o, v) => (o.stats.droppedPerSecond = v),
+  dropped_held: (o, v) => (o.droppedHeld = v),
+};
+const CLUSTER_GAUGES: Partial<Record<GaugeSignal, Setter<ClusterObservation>>> =
+  {
+    pending: (o, v) => (o.stats.pendingSamples = v),
+    pending_held: (o, v) => (o.pendingHeld = v),
+    shards: (o, v) => (o.stats.shards = v),
+    lag: (o, v) => (o.stats.lagSeconds = v),
+  };
+/** Per-queue figures (`_q`): one entry per queue that has something to say (every queue in detail). */
+const QUEUE_RATES: Partial<Record<RateSignal, Setter<QueueObservation>>> = {
+  sent_q: (q, v) => (q.samplesPerSecond = v),
+  failed_q: (q, v) => (q.failedPerSecond = v),
+  failure_ratio_q: (q, v) => (q.failureRatio = v),
+  failure_ratio_held_q: (q, v) => (q.failureRatioHeld = v),
+};
+/** In this order: the detail's `max_q` (every queue) overrides `shards_max_q` (queues over it). */
+const QUEUE_GAUGES: Partial<Record<GaugeSignal, Setter<QueueObservation>>> = {
+  lag_q: (q, v) => (q.lagSeconds = v),
+  lag_held_q: (q, v) => (q.lagHeld = v),
+  shards_over_q: (q, v) => (q.shardsOver = v),
+  shards_over_held_q: (q, v) => (q.shardsOverHeld = v),
+  shards_max_q: (q, v) => (q.maxShards = v),
+  shards_q: (q, v) => (q.shards = v),
+  desired_q: (q, v) => (q.desiredShards = v),
+  max_q: (q, v) => (q.maxShards = v),
+};
+/** What the receivers accept or refuse per tenant (read per cluster through the tenant map). */
+const TENANT_RATES: Partial<Record<RateSignal, Setter<ClusterObservation>>> = {
+  tenant_accepted: (o, v) => (o.stats.tenantSamplesPerSecond = v),
+  tenant_refused: (o, v) => (o.stats.tenantRefusedPerSecond = v),
+};
+/** A late cluster's newest stats (zeros dropped where zero means "nothing to say"). */
+const LATE_STATS: Record<LateSignal, Setter<ClusterObservation>> = {
+  sent: (o, v) => (o.stats.samplesPerSecond = v),
+  failed: (o, v) => (o.stats.failedPerSecond = v > 0 ? v : undefined),
+  retried: (o, v) => (o.stats.retriedPerSecond = v > 0 ? v : undefined),
+  dropped: (o, v) => (o.stats.droppedPerSecond = v > 0 ? v : undefined),
+  pending: (o, v) => (o.stats.pendingSamples = v),
+  failure_ratio: (o, v) => {
+    if (v <= 0) return;
+    o.stats.failureRatio = v;
+    o.queues = [
+      {
+        name: 'all queues',
+        failureRatio: v,
+        failedPerSecond: o.stats.failedPerSecond,
+      },
+    ];
+  },
+};
+
+/** Applies a table of setters to the samples of the signals it names. */
+function apply<S extends string, O>(
+  table: Partial<Record<S, Setter<O>>>,
+  answer: ReadonlyMap<S, TaggedSample[]>,
+  target: (s: TaggedSample) => O | undefined,
+): void {
+  for (const [signal, set] of Object.entries(table) as Array<[S, Setter<O>]>) {
+    for (const s of answer.get(signal) ?? []) {
+      const o = target(s);
+      if (o !== undefined) set(o, s.value);
+    }
+  }
 }
 
 /**
@@ -38,8 +120,105 @@ export function receiveTenants(
   return out;
 }
 
-const queueKey = (l: Record<string, string>, c: string) =>
-  `${l[c]}\u0000${l.instance ?? ''}\u0000${l.remote_name ?? ''}\u0000${l.url ?? ''}`;
+/** The observations being built, one per cluster, each remembering which sources know it. */
+class Fleet {
+  readonly byCluster = new Map<string, ClusterObservation>();
+  /** Tenant -> cluster, from the inventory (the scaffolder names a tenant after its cluster). */
+  readonly clusterOfTenant = new Map<string, string>();
+  private readonly queues = new Map<string, QueueObservation>();
+
+  constructor(private readonly clusterLabel: string) {}
+
+  get(cluster: string, source: ClusterSource): ClusterObservation {
+    let o = this.byCluster.get(cluster);
+    if (!o) {
+      o = { cluster, stats: {}, queues: [], knownFrom: [] };
+      this.byCluster.set(cluster, o);
+    }
+    if (!o.knownFrom.includes(source)) o.knownFrom.push(source);
+    return o;
+  }
+
+  /** The cluster a sample is about (known already, or now known from Thanos). */
+  cluster = (s: TaggedSample): ClusterObservation | undefined => {
+    const cluster = s.labels[this.clusterLabel];
+    if (!cluster) return undefined;
+    return this.byCluster.get(cluster) ?? this.get(cluster, 'thanos');
+  };
+
+  /** The cluster of a receiver's tenant sample; only clusters some source knows already. */
+  tenant = (s: TaggedSample): ClusterObservation | undefined => {
+    const tenant = s.labels.tenant;
+    if (!tenant || tenant === DEFAULT_TENANT) return undefined;
+    return this.byCluster.get(this.clusterOfTenant.get(tenant) ?? tenant);
+  };
+
+  /** The queue a sample is about (cluster, instance, remote_name, url), added to its cluster. */
+  queue = (s: TaggedSample): QueueObservation | undefined => {
+    const l = s.labels;
+    const cluster = l[this.clusterLabel];
+    if (!cluster) return undefined;
+    const key = `${cluster}\u0000${l.instance ?? ''}\u0000${l.remote_name ?? ''}\u0000${l.url ?? ''}`;
+    let q = this.queues.get(key);
+    if (!q) {
+      const name = l.remote_name || l.url || 'default';
+      const made: QueueObservation & { cluster: string } = {
+        cluster,
+        name,
+        ...(l.url ? { url: l.url } : {}),
+      };
+      q = made;
+      this.queues.set(key, q);
+      this.cluster(s)!.queues.push(q);
+    }
+    return q;
+  };
+}
+
+/** A cluster's figures from its queues: failures summed, the worst ratio, the most-over queue. */
+function rollUpQueues(o: ClusterObservation): void {
+  for (const q of o.queues) {
+    if (
+      q.shardsOver !== undefined &&
+      q.maxShards !== undefined &&
+      q.desiredShards === undefined
+    ) {
+      q.desiredShards = q.maxShards + q.shardsOver;
+    }
+  }
+  const failed = o.queues.reduce((sum, q) => sum + (q.failedPerSecond ?? 0), 0);
+  if (failed > 0) o.stats.failedPerSecond = failed;
+  const worst = Math.max(0, ...o.queues.map(q => q.failureRatio ?? 0));
+  if (worst > 0) o.stats.failureRatio = worst;
+  const over = o.queues.filter(
+    q => q.desiredShards !== undefined && q.maxShards !== undefined,
+  );
+  if (over.length > 0) {
+    const q = over.reduce((x, y) =>
+      (x.shardsOver ?? 0) >= (y.shardsOver ?? 0) ? x : y,
+    );
+    o.stats.desiredShards = q.desiredShards;
+    o.stats.maxShards = q.maxShards;
+  }
+}
+
+/** Clusters known from the inventory, the receivers' tenants and the catalog. */
+function collectKnown(fleet: Fleet, a: FleetAnswers): void {
+  const inventory = signals<InventorySignal>(a.inventory);
+  for (const s of inventory.get('last_seen') ?? []) {
+    const cluster = s.labels[a.clusterLabel];
+    if (cluster) fleet.get(cluster, 'thanos').stats.lastSeen = s.value;
+  }
+  for (const s of inventory.get('tenant') ?? []) {
+    const cluster = s.labels[a.clusterLabel];
+    const tenant = s.labels[TENANT_LABEL];
+    if (cluster && tenant) fleet.clusterOfTenant.set(tenant, cluster);
+  }
+  // An unmapped tenant is taken as a cluster name.
+  for (const tenant of receiveTenants(a.stores))
+    fleet.get(fleet.clusterOfTenant.get(tenant) ?? tenant, 'tenant');
+  for (const cluster of a.catalogClusters ?? []) fleet.get(cluster, 'catalog');
+}
 
 /**
  * Joins every source that knows a cluster (Thanos series over the inventory lookback, the receivers'
@@ -47,166 +226,17 @@ const queueKey = (l: Record<string, string>, c: string) =>
  * A cluster known from any source is kept, whatever Thanos has for it now.
  */
 export function observeFleet(a: FleetAnswers): ClusterObservation[] {
-  const c = a.clusterLabel;
-  const inv = signals(a.inventory);
-  const rates = signals(a.rates);
-  const gauges = signals(a.gauges);
-  const obs = new Map<string, ClusterObservation>();
-  const get = (cluster: string, source: ClusterSource): ClusterObservation => {
-    let o = obs.get(cluster);
-    if (!o)
-      obs.set(cluster, (o = { cluster, stats: {}, queues: [], knownFrom: [] }));
-    if (!o.knownFrom.includes(source)) o.knownFrom.push(source);
-    return o;
-  };
-  const each = (
-    list: TaggedSample[] | undefined,
-    fn: (cluster: string, s: TaggedSample) => void,
-  ) => {
-    for (const s of list ?? []) {
-      const cluster = s.labels[c];
-      if (cluster) fn(cluster, s);
-    }
-  };
-
-  each(
-    inv.get('last_seen'),
-    (cluster, s) => (get(cluster, 'thanos').stats.lastSeen = s.value),
-  );
-  const clusterOfTenant = new Map<string, string>();
-  each(inv.get('tenant'), (cluster, s) => {
-    const tenant = s.labels[TENANT_LABEL];
-    if (tenant) clusterOfTenant.set(tenant, cluster);
-  });
-  // The scaffolder names a cluster's tenant after the cluster; an unmapped tenant is taken as one.
-  for (const tenant of receiveTenants(a.stores))
-    get(clusterOfTenant.get(tenant) ?? tenant, 'tenant');
-  for (const cluster of a.catalogClusters ?? []) get(cluster, 'catalog');
-
-  const known = (cluster: string) => obs.get(cluster) ?? get(cluster, 'thanos');
-  each(
-    rates.get('sent'),
-    (cluster, s) => (known(cluster).stats.samplesPerSecond = s.value),
-  );
-  each(
-    rates.get('retried'),
-    (cluster, s) => (known(cluster).stats.retriedPerSecond = s.value),
-  );
-  each(
-    rates.get('retried_held'),
-    (cluster, s) => (known(cluster).retriedHeld = s.value),
-  );
-  each(
-    rates.get('dropped'),
-    (cluster, s) => (known(cluster).stats.droppedPerSecond = s.value),
-  );
-  each(
-    rates.get('dropped_held'),
-    (cluster, s) => (known(cluster).droppedHeld = s.value),
-  );
-  each(
-    gauges.get('pending'),
-    (cluster, s) => (known(cluster).stats.pendingSamples = s.value),
-  );
-  each(
-    gauges.get('pending_held'),
-    (cluster, s) => (known(cluster).pendingHeld = s.value),
-  );
-  each(
-    gauges.get('shards'),
-    (cluster, s) => (known(cluster).stats.shards = s.value),
-  );
-  each(
-    gauges.get('lag'),
-    (cluster, s) => (known(cluster).stats.lagSeconds = s.value),
-  );
-
-  const tenantRate = (
-    signal: string,
-    set: (o: ClusterObservation, v: number) => void,
-  ) => {
-    for (const s of rates.get(signal) ?? []) {
-      const tenant = s.labels.tenant;
-      if (!tenant || tenant === DEFAULT_TENANT) continue;
-      const cluster = clusterOfTenant.get(tenant) ?? tenant;
-      const o = obs.get(cluster);
-      if (o) set(o, s.value);
-    }
-  };
-  tenantRate('tenant_accepted', (o, v) => (o.stats.tenantSamplesPerSecond = v));
-  tenantRate('tenant_refused', (o, v) => (o.stats.tenantRefusedPerSecond = v));
-
-  // Per-queue signals: one entry per queue that has something to say (or every queue in detail).
-  const queues = new Map<string, QueueObservation & { cluster: string }>();
-  const queue = (s: TaggedSample): QueueObservation | undefined => {
-    const cluster = s.labels[c];
-    if (!cluster) return undefined;
-    const key = queueKey(s.labels, c);
-    let q = queues.get(key);
-    if (!q) {
-      const name = s.labels.remote_name || s.labels.url || 'default';
-      queues.set(
-        key,
-        (q = { cluster, name, ...(s.labels.url ? { url: s.labels.url } : {}) }),
-      );
-      known(cluster).queues.push(q);
-    }
-    return q;
-  };
-  const perQueue = (
-    list: TaggedSample[] | undefined,
-    set: (q: QueueObservation, v: number) => void,
-  ) => {
-    for (const s of list ?? []) {
-      const q = queue(s);
-      if (q) set(q, s.value);
-    }
-  };
-  perQueue(rates.get('sent_q'), (q, v) => (q.samplesPerSecond = v));
-  perQueue(rates.get('failed_q'), (q, v) => (q.failedPerSecond = v));
-  perQueue(rates.get('failure_ratio_q'), (q, v) => (q.failureRatio = v));
-  perQueue(
-    rates.get('failure_ratio_held_q'),
-    (q, v) => (q.failureRatioHeld = v),
-  );
-  perQueue(gauges.get('lag_q'), (q, v) => (q.lagSeconds = v));
-  perQueue(gauges.get('lag_held_q'), (q, v) => (q.lagHeld = v));
-  perQueue(gauges.get('shards_over_q'), (q, v) => (q.shardsOver = v));
-  perQueue(gauges.get('shards_over_held_q'), (q, v) => (q.shardsOverHeld = v));
-  perQueue(gauges.get('shards_max_q'), (q, v) => (q.maxShards = v));
-  perQueue(gauges.get('shards_q'), (q, v) => (q.shards = v));
-  perQueue(gauges.get('desired_q'), (q, v) => (q.desiredShards = v));
-  perQueue(gauges.get('max_q'), (q, v) => (q.maxShards = v));
-
-  for (const o of obs.values()) {
-    for (const q of o.queues) {
-      if (
-        q.shardsOver !== undefined &&
-        q.maxShards !== undefined &&
-        q.desiredShards === undefined
-      ) {
-        q.desiredShards = q.maxShards + q.shardsOver;
-      }
-    }
-    const failed = o.queues.reduce(
-      (sum, q) => sum + (q.failedPerSecond ?? 0),
-      0,
-    );
-    if (failed > 0) o.stats.failedPerSecond = failed;
-    const worst = Math.max(0, ...o.queues.map(q => q.failureRatio ?? 0));
-    if (worst > 0) o.stats.failureRatio = worst;
-    const over = o.queues.filter(
-      q => q.desiredShards !== undefined && q.maxShards !== undefined,
-    );
-    if (over.length > 0) {
-      const q = over.reduce((x, y) =>
-        (x.shardsOver ?? 0) >= (y.shardsOver ?? 0) ? x : y,
-      );
-      o.stats.desiredShards = q.desiredShards;
-      o.stats.maxShards = q.maxShards;
-    }
-  }
-  return [...obs.values()];
+  const fleet = new Fleet(a.clusterLabel);
+  collectKnown(fleet, a);
+  const rates = signals<RateSignal>(a.rates);
+  const gauges = signals<GaugeSignal>(a.gauges);
+  apply(CLUSTER_RATES, rates, fleet.cluster);
+  apply(CLUSTER_GAUGES, gauges, fleet.cluster);
+  apply(TENANT_RATES, rates, fleet.tenant);
+  apply(QUEUE_RATES, rates, fleet.queue);
+  apply(QUEUE_GAUGES, gauges, fleet.queue);
+  for (const o of fleet.byCluster.values()) rollUpQueues(o);
+  return [...fleet.byCluster.values()];
 }
 
 /** Fills a late cluster's stats from the newest values within the late lookback. */
@@ -216,31 +246,7 @@ export function applyLateStats(
   clusterLabel: string,
 ): void {
   const byName = new Map(list.map(o => [o.cluster, o]));
-  const sig = signals(late);
-  const set = (
-    signal: string,
-    fn: (o: ClusterObservation, v: number) => void,
-  ) => {
-    for (const s of sig.get(signal) ?? []) {
-      const o = byName.get(s.labels[clusterLabel]);
-      if (o) fn(o, s.value);
-    }
-  };
-  set('sent', (o, v) => (o.stats.samplesPerSecond = v));
-  set('failed', (o, v) => (o.stats.failedPerSecond = v > 0 ? v : undefined));
-  set('retried', (o, v) => (o.stats.retriedPerSecond = v > 0 ? v : undefined));
-  set('dropped', (o, v) => (o.stats.droppedPerSecond = v > 0 ? v : undefined));
-  set('pending', (o, v) => (o.stats.pendingSamples = v));
-  set('failure_ratio', (o, v) => {
-    if (v > 0) {
-      o.stats.failureRatio = v;
-      o.queues = [
-        {
-          name: 'all queues',
-          failureRatio: v,
-          failedPerSecond: o.stats.failedPerSecond,
-        },
-      ];
-    }
-  });
+  apply(LATE_STATS, signals<LateSignal>(late), s =>
+    byName.get(s.labels[clusterLabel]),
+  );
 }

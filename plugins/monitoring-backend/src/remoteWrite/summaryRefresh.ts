@@ -5,7 +5,8 @@ import type {
 } from '@backstage/backend-plugin-api';
 import type { FleetMonitoringConfig } from '../config';
 import { ThanosClient } from '../thanos/ThanosClient';
-import type { FleetHealthService } from './FleetHealthService';
+import type { ThanosInstances } from '../thanos/ThanosInstances';
+import type { RemoteWriteService } from './RemoteWriteService';
 
 /** Scheduler task id (one task refreshes every configured instance in turn). */
 export const SUMMARY_REFRESH_TASK = 'fleet-monitoring-summary-refresh';
@@ -22,18 +23,20 @@ export const SUMMARY_REFRESH_TASK = 'fleet-monitoring-summary-refresh';
  */
 export async function startSummaryRefresh(options: {
   config: FleetMonitoringConfig;
-  health: FleetHealthService;
+  instances: ThanosInstances;
+  remoteWrite: RemoteWriteService;
   scheduler: SchedulerService;
   rootLifecycle: RootLifecycleService;
   logger: LoggerService;
 }): Promise<boolean> {
-  const { config, health, scheduler, rootLifecycle, logger } = options;
+  const { config, instances, remoteWrite, scheduler, rootLifecycle, logger } =
+    options;
   const { intervalSeconds, timeoutSeconds } = config.summaryRefresh;
   if (intervalSeconds <= 0 || config.cacheTtlSeconds <= 0) return false;
-  const clients = health.instanceNames().map(
+  const clients = instances.names().map(
     name =>
       new ThanosClient({
-        ...health.client(name).instance,
+        ...instances.client(name).instance,
         timeoutMs: timeoutSeconds * 1000,
       }),
   );
@@ -52,7 +55,10 @@ export async function startSummaryRefresh(options: {
         if (signal.aborted) return;
         const started = Date.now();
         try {
-          const summary = await health.refreshFleetSummary(client, keepSeconds);
+          const summary = await remoteWrite.refreshFleetSummary(
+            client,
+            keepSeconds,
+          );
           logger.debug(
             `Fleet summary of ${client.instance.name} refreshed in ${Date.now() - started} ms: ${
               summary

@@ -1,13 +1,11 @@
 import { parseSelector } from '@fleet-monitoring/plugin-monitoring-common';
 import {
-  bySignal,
   gaugesQuery,
   inventoryQuery,
   manualCheckQuery,
   metricsArrivingQuery,
   ratesQuery,
   receiveQuery,
-  SIGNAL_LABEL,
 } from './queries';
 
 describe('PromQL builders', () => {
@@ -63,19 +61,5 @@ describe('PromQL builders', () => {
     expect(manualCheckQuery(parseSelector('__name__="x"'), 'cluster')).toBe(
       'count by (cluster) ({__name__="x"})',
     );
-  });
-
-  it('splits joined results back by signal and group', () => {
-    const m = bySignal(
-      [
-        { metric: { [SIGNAL_LABEL]: 'sent', cluster: 'a' }, value: [0, '5'] },
-        { metric: { [SIGNAL_LABEL]: 'sent', cluster: 'b' }, value: [0, 'NaN'] },
-        { metric: { [SIGNAL_LABEL]: 'lag', cluster: 'a' }, value: [0, '+Inf'] },
-        { metric: { cluster: 'a' }, value: [0, '1'] },
-      ],
-      'cluster',
-    );
-    expect(m.get('sent')).toEqual(new Map([['a', 5]]));
-    expect(m.has('lag')).toBe(false);
   });
 });

@@ -4,6 +4,18 @@ import {
   formatMatchers,
   LabelMatcher,
 } from '@fleet-monitoring/plugin-monitoring-common';
+import { durationSeconds } from '../config/holdWindow';
+import {
+  ArrivingSignal,
+  ClusterSeriesSignal,
+  GaugeSignal,
+  InventorySignal,
+  joinSignals as join,
+  LateSignal,
+  RateSignal,
+  ReceiveSignal,
+  SignalPart,
+} from './signals';
 
 /**
  * Every PromQL expression the backend sends is built here. Label values only enter through
@@ -21,8 +33,6 @@ import {
  * it is also the per-queue view the mixin's rules judge (shards against that queue's own maximum).
  */
 
-// Not a reserved `__` name: Prometheus may drop those from results.
-export const SIGNAL_LABEL = 'fleet_monitoring_signal';
 /** Label Thanos Receive puts on every series of a tenant (`--receive.tenant-label-name` default). */
 export const TENANT_LABEL = 'tenant_id';
 /** How far back the inventory looks for clusters that went quiet. */
@@ -41,14 +51,6 @@ export interface QueryScope {
   hold?: string;
   /** Lag above which a queue's lag is returned per queue. */
   lagWarningSeconds?: number;
-}
-
-function tag(expr: string, signal: string): string {
-  return `label_replace(${expr}, "${SIGNAL_LABEL}", "${signal}", "", "")`;
-}
-
-function join(parts: Array<[string, string]>): string {
-  return parts.map(([signal, expr]) => tag(expr, signal)).join('\nor\n');
 }
 
 function sel(scope: QueryScope, extra = ''): string {
@@ -106,15 +108,6 @@ function held(scope: QueryScope, expr: string): string {
   return `(min_over_time((${expr})${range}) and count_over_time((${expr})${range}) >= ${HOLD_POINTS - 1})`;
 }
 
-export function durationSeconds(d: string): number {
-  const m = /^(\d+)(ms|s|m|h|d)$/.exec(d);
-  if (!m) throw new Error(`not a duration: ${d}`);
-  const unit = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 }[
-    m[2] as 'ms' | 's' | 'm' | 'h' | 'd'
-  ];
-  return Number(m[1]) * unit;
-}
-
 // Prometheus 2.x and 3.x expose the same queue counters; the `succeeded_`/`failed_samples_total`
 // spellings are those of Prometheus before 2.24 and still appear in the mixin's expressions.
 const SENT = [
@@ -149,7 +142,7 @@ export function inventoryQuery(
   lookback = INVENTORY_LOOKBACK,
 ): string {
   const last = (n: string) => `last_over_time(${n}${sel(scope)}[${lookback}])`;
-  return join([
+  return join<InventorySignal>([
     [
       'last_seen',
       `max by (${scope.clusterLabel}) (${last(NEWEST_GLOBAL)} or ${last(NEWEST_PER_QUEUE)})`,
@@ -175,7 +168,7 @@ export function ratesQuery(scope: QueryScope): string {
   const c = scope.clusterLabel;
   const tenantRate = (code: string) =>
     `sum by (tenant) (max by (tenant, instance, code) (rate(thanos_receive_write_samples_sum{code=~"${code}"}[${scope.window}])))`;
-  const parts: Array<[string, string]> = [
+  const parts: SignalPart<RateSignal>[] = [
     ['sent', perCluster(scope, rateOf(scope, SENT))],
     ['failed_q', `${perQueue(scope, rateOf(scope, FAILED))} > 0`],
     ['failure_ratio_q', `${failureRatio(scope)} > 0`],
@@ -230,7 +223,7 @@ export function gaugesQuery(scope: QueryScope): string {
   const c = scope.clusterLabel;
   const q = queueBy(scope);
   const lagLimit = scope.lagWarningSeconds ?? 0;
-  const parts: Array<[string, string]> = [
+  const parts: SignalPart<GaugeSignal>[] = [
     [
       'pending',
       `${perCluster(scope, `prometheus_remote_storage_samples_pending${sel(scope)}`)} > 0`,
@@ -284,7 +277,7 @@ export function lateStatsQuery(
   const step = '1m';
   const last = (expr: string) =>
     `last_over_time((${expr})[${LATE_LOOKBACK}:${step}])`;
-  return join([
+  return join<LateSignal>([
     ['sent', last(perCluster(scope, rateOf(scope, SENT)))],
     ['failed', last(perCluster(scope, rateOf(scope, FAILED)))],
     ['failure_ratio', last(`max by (${c}) (${failureRatio(scope)})`)],
@@ -320,7 +313,7 @@ export function clusterSeriesQuery(
   scope: QueryScope & { cluster: string },
 ): string {
   const max = `max by (${scope.clusterLabel})`;
-  return join([
+  return join<ClusterSeriesSignal>([
     ['lag', `${max} (${lagExpr(scope)})`],
     ['sent', perCluster(scope, rateOf(scope, SENT))],
     ['failed', perCluster(scope, rateOf(scope, FAILED))],
@@ -338,7 +331,7 @@ export function receiveQuery(matchers: LabelMatcher[], window: string): string {
   const m = (extra = '') => `{${[s, extra].filter(Boolean).join(',')}}`;
   const rate = (metric: string, extra = '', by = '') =>
     `sum(max by (instance${by}) (rate(${metric}${m(extra)}[${window}])))`;
-  return join([
+  return join<ReceiveSignal>([
     ['up', `sum(max by (instance) (up${m()}))`],
     ['instances', `count(max by (instance) (up${m()}))`],
     [
@@ -393,7 +386,7 @@ export function metricsArrivingQuery(
   // timestamp() drops the metric name; keep it in a plain label first, or two metrics of one
   // target would collide ("vector cannot contain metrics with the same labelset").
   const named = `label_replace({${s}}, "fleet_monitoring_metric", "$1", "__name__", "(.+)")`;
-  const parts: Array<[string, string]> = [
+  const parts: SignalPart<ArrivingSignal>[] = [
     ['series', `count ${by} ({${s}})`],
     // Exact when fresh; a 1 h subquery finds clusters that went quiet, with their last sample time.
     [
@@ -430,41 +423,4 @@ export function manualCheckQuery(
   return up
     ? `count by (${clusterLabel}) (${up})`
     : `count by (${clusterLabel}) ({${formatMatchers(matchers)}})`;
-}
-
-export interface TaggedSample {
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** Split a joined result back into signal -> samples (non-finite values dropped). */
-export function signals(
-  samples: Array<{ metric: Record<string, string>; value: [number, string] }>,
-): Map<string, TaggedSample[]> {
-  const out = new Map<string, TaggedSample[]>();
-  for (const s of samples) {
-    const signal = s.metric[SIGNAL_LABEL];
-    if (!signal) continue;
-    const value = Number(s.value[1]);
-    if (!Number.isFinite(value)) continue;
-    let list = out.get(signal);
-    if (!list) out.set(signal, (list = []));
-    list.push({ labels: s.metric, value });
-  }
-  return out;
-}
-
-/** Split a joined result back into signal -> group key -> value. */
-export function bySignal(
-  samples: Array<{ metric: Record<string, string>; value: [number, string] }>,
-  groupLabel?: string,
-): Map<string, Map<string, number>> {
-  const out = new Map<string, Map<string, number>>();
-  for (const [signal, list] of signals(samples)) {
-    const m = new Map<string, number>();
-    for (const s of list)
-      m.set(groupLabel ? (s.labels[groupLabel] ?? '') : '', s.value);
-    out.set(signal, m);
-  }
-  return out;
 }

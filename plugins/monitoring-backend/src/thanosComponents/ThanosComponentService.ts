@@ -3,37 +3,37 @@ import {
   ThanosHealth,
   ThanosReceiveStats,
 } from '@fleet-monitoring/plugin-monitoring-common';
-import { evaluateQuery } from '../health/query';
-import { evaluateReceive } from '../health/receive';
-import {
-  bySignal,
-  duplicatesProbeQuery,
-  receiveQuery,
-} from '../thanos/queries';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { FleetMonitoringConfig } from '../config';
-import { ThanosClient } from '../thanos/ThanosClient';
+import { cacheKey } from '../core/cacheKeys';
+import type { CachedLoader } from '../core/CachedLoader';
+import { loadAnswer } from '../core/loadAnswer';
+import { duplicatesProbeQuery, receiveQuery } from '../thanos/queries';
+import { bySignal, ReceiveSignal } from '../thanos/signals';
+import type { ThanosInstances } from '../thanos/ThanosInstances';
 import { reasonForUpstreamError } from '../upstream/reasons';
-import type { CachedLoader } from './CachedLoader';
-import { loadAnswer } from './loadAnswer';
+import { evaluateQuery } from './judgeQuery';
+import { evaluateReceive } from './judgeReceive';
 
 /** "Is this Thanos component healthy?": Query (stores, partial responses, dedup) or Receive (mixin rules). */
-export class ThanosComponentHealthService {
+export class ThanosComponentService {
   constructor(
     private readonly config: FleetMonitoringConfig,
     private readonly logger: LoggerService,
     private readonly loader: CachedLoader,
+    private readonly instances: ThanosInstances,
   ) {}
 
   async thanosHealth(
-    client: ThanosClient,
+    instance: string | undefined,
     component: 'receive' | 'query',
     receiveSelector: LabelMatcher[],
   ): Promise<ThanosHealth> {
+    const client = this.instances.client(instance);
     const name = client.instance.name;
     return loadAnswer<ThanosHealth>(
       { loader: this.loader, logger: this.logger },
-      `thanos:${name}:${component}:${JSON.stringify(receiveSelector)}`,
+      cacheKey('thanos', name, component, receiveSelector),
       async () => {
         if (component === 'query') {
           // A probe over all stores shows partial-response warnings the way users would get them.
@@ -59,8 +59,8 @@ export class ThanosComponentHealthService {
         const { result, warnings } = await client.query(
           receiveQuery(receiveSelector, this.config.rateWindow),
         );
-        const signals = bySignal(result);
-        const value = (signal: string) => signals.get(signal)?.get('');
+        const signals = bySignal<ReceiveSignal>(result);
+        const value = (signal: ReceiveSignal) => signals.get(signal)?.get('');
         const reload = value('config_reload_ok');
         const receive: ThanosReceiveStats = {
           httpErrorRatio: value('http_error_ratio'),

@@ -5,7 +5,7 @@ import {
   ThanosReceiveStats,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import type { ReceiveThresholds } from '../config';
-import { fmt, pct } from './format';
+import { fmt, pct } from '../core/format';
 
 /**
  * Thanos Receive health after the Thanos mixin's alerts: ThanosReceiveHttpRequestErrorRateHigh,

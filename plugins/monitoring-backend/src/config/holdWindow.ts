@@ -1,0 +1,28 @@
+import type { HoldWindow } from './types';
+
+/**
+ * Hold-down = this many rate windows (the Prometheus mixin: `for: 15m` on `[5m]` windows): a
+ * condition counts only when it held this long, and an instance that answers again after an
+ * outage is "recovering" for this long.
+ */
+export const HOLD_WINDOWS = 3;
+
+/** Seconds of a Prometheus duration such as `5m` (the forms config validation accepts). */
+export function durationSeconds(d: string): number {
+  const m = /^(\d+)(ms|s|m|h|d)$/.exec(d);
+  if (!m) throw new Error(`not a duration: ${d}`);
+  const unit = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 }[
+    m[2] as 'ms' | 's' | 'm' | 'h' | 'd'
+  ];
+  return Number(m[1]) * unit;
+}
+
+/** The hold window of a rate window, computed once at config load. */
+export function holdWindowOf(rateWindow: string): HoldWindow {
+  const seconds = durationSeconds(rateWindow) * HOLD_WINDOWS;
+  return {
+    seconds,
+    duration: `${seconds}s`,
+    text: seconds >= 120 ? `${seconds / 60} min` : `${seconds} s`,
+  };
+}

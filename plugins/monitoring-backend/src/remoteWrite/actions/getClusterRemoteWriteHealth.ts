@@ -1,0 +1,67 @@
+import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
+import type { ClusterDetail } from '@fleet-monitoring/plugin-monitoring-common';
+import {
+  entityRefSchema,
+  READ_ONLY,
+  reasonsSchema,
+  stateSchema,
+  upstreamErrorSchema,
+} from '../../core/actionSchemas';
+import type { EntityAccess } from '../../core/entityAccess';
+import { remoteWriteQuestion } from '../../core/entityQuestions';
+import { entityForAction } from '../../core/entityRef';
+import type { RemoteWriteService } from '../RemoteWriteService';
+
+/** The action's answer: the cluster's health and figures, without the graphs. */
+export function clusterRemoteWriteOutput(detail: ClusterDetail) {
+  return {
+    cluster: detail.cluster,
+    instance: detail.instance,
+    state: detail.state,
+    reasons: detail.reasons,
+    stats: { ...detail.stats },
+    error: detail.error,
+  };
+}
+
+/** `fleet-monitoring:get-cluster-remote-write-health`: one cluster entity's remote write. */
+export function registerGetClusterRemoteWriteHealthAction(
+  actionsRegistry: ActionsRegistryService,
+  deps: { access: EntityAccess; remoteWrite: RemoteWriteService },
+) {
+  actionsRegistry.register({
+    name: 'get-cluster-remote-write-health',
+    title: "Get a cluster's remote-write health",
+    description:
+      'Whether a cluster (a catalog entity with the fleet-monitoring.io/cluster annotation) gets its metrics into Thanos: state, reasons with fixes, and the remote-write queue figures.',
+    attributes: READ_ONLY,
+    schema: {
+      input: z => z.object({ entityRef: entityRefSchema(z) }),
+      output: z =>
+        z.object({
+          cluster: z.string(),
+          instance: z.string(),
+          state: stateSchema(z),
+          reasons: reasonsSchema(z),
+          stats: z
+            .record(z.string(), z.unknown())
+            .describe(
+              'Remote-write figures (samples/s, failure ratio, lag, shards, ...)',
+            ),
+          error: upstreamErrorSchema(z).optional(),
+        }),
+    },
+    async action({ input, credentials }) {
+      const { instance, cluster } = remoteWriteQuestion(
+        await entityForAction(
+          deps.access,
+          credentials,
+          input.entityRef,
+          'resource',
+        ),
+      );
+      const detail = await deps.remoteWrite.clusterDetail(instance, cluster);
+      return { output: clusterRemoteWriteOutput(detail) };
+    },
+  });
+}

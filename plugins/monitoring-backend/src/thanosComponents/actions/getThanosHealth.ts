@@ -1,0 +1,65 @@
+import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
+import {
+  fleetMonitoringFleetReadPermission,
+  ThanosHealth,
+} from '@fleet-monitoring/plugin-monitoring-common';
+import {
+  instanceInputSchema,
+  READ_ONLY,
+  reasonsSchema,
+  stateSchema,
+  upstreamErrorSchema,
+} from '../../core/actionSchemas';
+import type { EntityAccess } from '../../core/entityAccess';
+import type { ThanosComponentService } from '../ThanosComponentService';
+
+/** The action's answer: Thanos Query's health without the store list. */
+export function thanosHealthOutput(h: ThanosHealth) {
+  return {
+    instance: h.instance,
+    isThanos: h.isThanos,
+    state: h.state,
+    reasons: h.reasons,
+    warnings: h.warnings,
+    error: h.error,
+  };
+}
+
+/** `fleet-monitoring:get-thanos-health`: a Thanos Query instance's health (fleet permission). */
+export function registerGetThanosHealthAction(
+  actionsRegistry: ActionsRegistryService,
+  deps: { access: EntityAccess; thanosComponents: ThanosComponentService },
+) {
+  actionsRegistry.register({
+    name: 'get-thanos-health',
+    title: 'Get Thanos Query health',
+    description:
+      'Health of a Thanos Query instance: its store endpoints, their errors and partial-response warnings (or that it is a plain Prometheus).',
+    attributes: READ_ONLY,
+    visibilityPermission: fleetMonitoringFleetReadPermission,
+    schema: {
+      input: instanceInputSchema,
+      output: z =>
+        z.object({
+          instance: z.string(),
+          isThanos: z.boolean(),
+          state: stateSchema(z),
+          reasons: reasonsSchema(z),
+          warnings: z.array(z.string()),
+          error: upstreamErrorSchema(z).optional(),
+        }),
+    },
+    async action({ input, credentials }) {
+      await deps.access.authorizeBasic(
+        credentials,
+        fleetMonitoringFleetReadPermission,
+      );
+      const h = await deps.thanosComponents.thanosHealth(
+        input.instance,
+        'query',
+        [],
+      );
+      return { output: thanosHealthOutput(h) };
+    },
+  });
+}
