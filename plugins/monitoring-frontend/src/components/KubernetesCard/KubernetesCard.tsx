@@ -1,4 +1,11 @@
-import { Cell, CellText, Flex, Table, Text } from '@backstage/ui';
+import {
+  Cell,
+  CellText,
+  Flex,
+  Table,
+  Text,
+  type ColumnConfig,
+} from '@backstage/ui';
 import {
   CLUSTER_ANNOTATION,
   isKubernetesAvailable,
@@ -115,6 +122,79 @@ function MemoryUsageCell({ pod }: { pod: PodSummary }) {
   );
 }
 
+/** Why the pod's most telling container last stopped, and when; an OOM kill stands out. */
+function TerminationCell({ pod }: { pod: PodSummary }) {
+  const c = telling(pod);
+  return (
+    <Cell>
+      <Text
+        as="span"
+        weight={c?.oomKilled ? 'bold' : 'regular'}
+        color={c?.oomKilled ? 'danger' : 'primary'}
+        data-oom-killed={c?.oomKilled ? 'true' : undefined}
+      >
+        {terminationText(c)}
+      </Text>
+      {c?.lastTerminationAt && (
+        <Text
+          as="p"
+          variant="body-x-small"
+          color="secondary"
+          title={formatTime(c.lastTerminationAt)}
+        >
+          {formatAgo(Date.parse(c.lastTerminationAt) / 1000)}
+        </Text>
+      )}
+    </Cell>
+  );
+}
+
+const podColumns: ColumnConfig<{ id: string; pod: PodSummary }>[] = [
+  {
+    id: 'pod',
+    label: 'Pod',
+    isRowHeader: true,
+    cell: ({ pod }) => (
+      <CellText
+        title={pod.name}
+        description={[pod.phase, pod.nodeName].filter(Boolean).join(' · ')}
+      />
+    ),
+  },
+  {
+    id: 'ready',
+    label: 'Ready',
+    cell: ({ pod }) => (
+      <Cell>
+        <StateBadge
+          state={pod.ready ? 'healthy' : 'failing'}
+          label={pod.ready ? 'Ready' : 'Not ready'}
+        />
+      </Cell>
+    ),
+  },
+  {
+    id: 'restarts',
+    label: 'Restarts',
+    cell: ({ pod }) => <CellText title={String(pod.restarts)} />,
+  },
+  {
+    id: 'termination',
+    label: 'Last termination',
+    cell: ({ pod }) => <TerminationCell pod={pod} />,
+  },
+  {
+    id: 'memory',
+    label: 'Memory request / limit',
+    cell: ({ pod }) => <CellText title={memoryText(pod)} />,
+  },
+  {
+    id: 'usage',
+    label: 'Memory usage / limit',
+    cell: ({ pod }) => <MemoryUsageCell pod={pod} />,
+  },
+];
+
 function PodTable(props: { title: string; pods: PodSummary[] }) {
   if (props.pods.length === 0) {
     return (
@@ -136,77 +216,7 @@ function PodTable(props: { title: string; pods: PodSummary[] }) {
       <Table
         pagination={{ type: 'none' }}
         data={props.pods.map(pod => ({ id: pod.name, pod }))}
-        columnConfig={[
-          {
-            id: 'pod',
-            label: 'Pod',
-            isRowHeader: true,
-            cell: ({ pod }) => (
-              <CellText
-                title={pod.name}
-                description={[pod.phase, pod.nodeName]
-                  .filter(Boolean)
-                  .join(' · ')}
-              />
-            ),
-          },
-          {
-            id: 'ready',
-            label: 'Ready',
-            cell: ({ pod }) => (
-              <Cell>
-                <StateBadge
-                  state={pod.ready ? 'healthy' : 'failing'}
-                  label={pod.ready ? 'Ready' : 'Not ready'}
-                />
-              </Cell>
-            ),
-          },
-          {
-            id: 'restarts',
-            label: 'Restarts',
-            cell: ({ pod }) => <CellText title={String(pod.restarts)} />,
-          },
-          {
-            id: 'termination',
-            label: 'Last termination',
-            cell: ({ pod }) => {
-              const c = telling(pod);
-              return (
-                <Cell>
-                  <Text
-                    as="span"
-                    weight={c?.oomKilled ? 'bold' : 'regular'}
-                    color={c?.oomKilled ? 'danger' : 'primary'}
-                    data-oom-killed={c?.oomKilled ? 'true' : undefined}
-                  >
-                    {terminationText(c)}
-                  </Text>
-                  {c?.lastTerminationAt && (
-                    <Text
-                      as="p"
-                      variant="body-x-small"
-                      color="secondary"
-                      title={formatTime(c.lastTerminationAt)}
-                    >
-                      {formatAgo(Date.parse(c.lastTerminationAt) / 1000)}
-                    </Text>
-                  )}
-                </Cell>
-              );
-            },
-          },
-          {
-            id: 'memory',
-            label: 'Memory request / limit',
-            cell: ({ pod }) => <CellText title={memoryText(pod)} />,
-          },
-          {
-            id: 'usage',
-            label: 'Memory usage / limit',
-            cell: ({ pod }) => <MemoryUsageCell pod={pod} />,
-          },
-        ]}
+        columnConfig={podColumns}
       />
     </div>
   );

@@ -6,6 +6,7 @@ import {
   Tooltip,
   XAxis,
   YAxis,
+  type XAxisProps,
 } from 'recharts';
 import { Text } from '@backstage/ui';
 import type { Point } from '@fleet-monitoring/plugin-monitoring-common';
@@ -26,6 +27,41 @@ const clock = (unixSeconds: number) =>
     hour: '2-digit',
     minute: '2-digit',
   });
+
+/** The x axis: unix seconds as wall-clock time. */
+const TIME_AXIS: XAxisProps = {
+  dataKey: 't',
+  type: 'number',
+  scale: 'time',
+  domain: ['dataMin', 'dataMax'],
+  tickFormatter: clock,
+  tick: { fontSize: 11 },
+  minTickGap: 24,
+};
+
+/** The value range of the points; the top includes the threshold so its line is always visible. */
+function extent(data: Array<{ v: number }>, threshold: number | undefined) {
+  const values = data.map(d => d.v);
+  const max = Math.max(...values);
+  return {
+    min: Math.min(...values),
+    max,
+    latest: values[values.length - 1],
+    top: Math.max(max, threshold ?? -Infinity),
+  };
+}
+
+/** The line under the chart: "Lag: 2 s (max 9 s) · rule at 60 s". */
+function caption(
+  label: string,
+  format: (v: number) => string,
+  latest: number,
+  max: number,
+  threshold: number | undefined,
+): string {
+  const rule = threshold !== undefined ? ` · rule at ${format(threshold)}` : '';
+  return `${label}: ${format(latest)} (max ${format(max)})${rule}`;
+}
 
 /**
  * A line chart a person can read: time on the x axis, the value scale on the y axis (from 0, so a
@@ -52,15 +88,10 @@ export function TimeSeriesChart({
       </Text>
     );
   }
-  const values = data.map(d => d.v);
-  const min = Math.min(...values);
-  const max = Math.max(...values);
-  const latest = values[values.length - 1];
+  const { min, max, latest, top } = extent(data, threshold);
   const rule =
     threshold !== undefined ? `, rule fires at ${format(threshold)}` : '';
   const summary = `${label}: latest ${format(latest)}, min ${format(min)}, max ${format(max)}${rule}`;
-  // Keep the threshold inside the value scale so its line is always visible.
-  const top = Math.max(max, threshold ?? -Infinity);
   return (
     <figure
       role="img"
@@ -75,15 +106,7 @@ export function TimeSeriesChart({
         margin={{ top: 8, right: 12, bottom: 0, left: 0 }}
       >
         <CartesianGrid strokeDasharray="3 3" stroke="var(--bui-border-1)" />
-        <XAxis
-          dataKey="t"
-          type="number"
-          scale="time"
-          domain={['dataMin', 'dataMax']}
-          tickFormatter={clock}
-          tick={{ fontSize: 11 }}
-          minTickGap={24}
-        />
+        <XAxis {...TIME_AXIS} />
         <YAxis
           domain={[Math.min(0, min), top > 0 ? 'auto' : 1]}
           tickFormatter={v => format(Number(v))}
@@ -118,8 +141,7 @@ export function TimeSeriesChart({
       </LineChart>
       <figcaption aria-hidden>
         <Text variant="body-x-small" color="secondary">
-          {label}: {format(latest)} (max {format(max)})
-          {threshold !== undefined ? ` · rule at ${format(threshold)}` : ''}
+          {caption(label, format, latest, max, threshold)}
         </Text>
       </figcaption>
     </figure>
