@@ -253,11 +253,17 @@ export function countStates(
   return counts;
 }
 
-const STATE_OF_SEVERITY: Partial<
-  Record<HealthReason['severity'], HealthState>
-> = {
+/**
+ * The state a reason of each severity implies, the one map for backend judges and frontend badges.
+ * `info` implies `healthy`: an info reason is worth knowing but is not a fault (a plain Prometheus
+ * instead of Thanos, a condition that has not held yet, a cluster without metrics-server), so it
+ * never worsens a state; where an info reason goes with another state (`recovering`), the judge sets
+ * that state itself.
+ */
+export const SEVERITY_STATE: Record<HealthReason['severity'], HealthState> = {
   critical: 'failing',
   warning: 'degraded',
+  info: 'healthy',
 };
 
 /** State implied by a set of reasons: critical -> failing, warning -> degraded, else `base`. */
@@ -266,7 +272,7 @@ export function stateFromReasons(
   base: HealthState = 'healthy',
 ): HealthState {
   return rollUpStates(
-    reasons.map(r => STATE_OF_SEVERITY[r.severity] ?? 'healthy'),
+    reasons.map(r => SEVERITY_STATE[r.severity] ?? 'healthy'),
     base,
   );
 }

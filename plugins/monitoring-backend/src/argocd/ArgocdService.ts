@@ -17,6 +17,7 @@ import {
 } from '@fleet-monitoring/plugin-monitoring-common';
 import type { ArgocdSettings } from '../config';
 import { CachedLoader } from '../core/CachedLoader';
+import { cacheKey } from '../core/cacheKeys';
 import { isUpstreamError, UpstreamError } from '../upstream/errors';
 import { reasonForUpstreamError } from '../upstream/reasons';
 import { ArgocdClient } from './ArgocdClient';
@@ -27,7 +28,6 @@ import type {
   ArgoSyncWindows,
 } from './types';
 
-const KEY = 'fleet-monitoring:argocd:v2';
 const APP_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 /** What one instance answered for an entity: its apps, or the error that kept them from us. */
@@ -192,7 +192,7 @@ export class ArgocdService {
       return { name, apps: [], error, fetchedAt: new Date().toISOString() };
     }
     const { value } = await this.loader.load(
-      `${KEY}:apps:${name}:${selectionKey(selection)}`,
+      cacheKey('argocd-apps', name, selectionKey(selection)),
       async (): Promise<InstanceApps> => {
         try {
           const apps = await this.summarizeInstance(client, selection);
@@ -299,7 +299,7 @@ export class ArgocdService {
   ): Promise<ArgocdHistoryResponse> {
     const { client, summary } = await this.ownedApp(selection, instance, app);
     const { value } = await this.loader.load(
-      `${KEY}:history:${instance}:${summary.namespace ?? ''}:${app}`,
+      cacheKey('argocd-history', instance, summary.namespace ?? '', app),
       async (): Promise<ArgocdHistoryResponse> => ({
         instance,
         app,

@@ -15,6 +15,7 @@ import {
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import type { KubernetesSettings } from '../config';
 import { CachedLoader } from '../core/CachedLoader';
+import { cacheKey } from '../core/cacheKeys';
 import { isUpstreamError } from '../upstream/errors';
 import { reasonForUpstreamError } from '../upstream/reasons';
 import { checkHashring, parseHashrings, summarizePod } from './evaluate';
@@ -86,7 +87,7 @@ export class KubernetesService {
     }
     const namespace = namespaceOverride ?? this.settings.namespace;
     const { value } = await this.loader.load(
-      `fleet-monitoring:kubernetes:v3:${cluster}:${namespace}`,
+      cacheKey('kubernetes', cluster, namespace),
       () => this.loadView(client, namespace),
     );
     return value;
