@@ -182,6 +182,10 @@ async function shutdown(code) {
   process.exit(result.ok ? code : 1);
 }
 
+// A closed terminal or a caller that stopped reading must not end this process before it stopped
+// its children: output to a closed pipe is dropped.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', () => {});
 process.on('SIGINT', () => shutdown(130));
 process.on('SIGTERM', () => shutdown(143));
 process.on('SIGHUP', () => shutdown(129));

@@ -8,6 +8,12 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 
+// Output to a closed pipe (the process that started us is gone) is dropped. Unhandled, each EPIPE
+// is an uncaught exception whose log line fails again: the process spins at full CPU and its
+// SIGTERM shutdown never ends, as `npm start` saw when it exited before the backend.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', () => {});
+
 const backend = createBackend();
 
 backend.add(import('@backstage/plugin-auth-backend'));

@@ -17,80 +17,39 @@
  * printed on its own line and not part of the medians, which measure page loads once the backend
  * keeps the summary warm.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import readline from 'node:readline';
 import { chromium, type Page } from 'playwright-core';
+import {
+  acquireStackLock,
+  DevStack,
+  releaseStackLock,
+  root,
+  type Ready,
+} from '../src/devStack';
 
-const root = path.resolve(__dirname, '../../..');
 const CLUSTERS = Number(process.env.BENCH_FLEET_CLUSTERS ?? 10_000);
 const TARGET_MS = 1000;
 const REFRESH_SECONDS = 60;
 const RUNS = 5;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startDevApp(): Promise<{
-  child: ChildProcess;
-  ready: { appUrl: string; fleetPage: string; processGroups: number[] };
-}> {
-  const env: Record<string, string> = {
-    APP_PORT: String(await freePort()),
-    BACKEND_PORT: String(await freePort()),
-    FLEET_CENTRAL_PORT: String(await freePort()),
-    FLEET_QUERY_PORT: String(await freePort()),
-    FLEET_CONTROL_PORT: String(await freePort()),
-    FLEET_ARGOCD_PORT: String(await freePort()),
-    FLEET_KUBERNETES_PORT: String(await freePort()),
-    FLEET_SYNTHETIC_CLUSTERS: String(CLUSTERS),
-    START_TIMEOUT_SECONDS: '900',
-    // The app as it ships (minified production bundle), not the webpack dev server.
-    APP_BUNDLE: 'production',
-    // A 10,000-cluster summary round costs the local Prometheus ~20 s of both cores; refreshed every
-    // 10 s (the demo's setting) it would run back to back and the bench would time the test rig.
-    APP_CONFIG_fleetMonitoring_summaryRefresh_intervalSeconds:
-      String(REFRESH_SECONDS),
-  };
-  const child = spawn(
-    process.execPath,
-    [path.join(root, 'scripts/start.mjs')],
-    {
-      cwd: root,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_ENV: 'development', ...env },
+/** start.mjs on free ports (refused, not shared, when a port is taken), its own run directory. */
+async function startDevApp(): Promise<{ stack: DevStack; ready: Ready }> {
+  await acquireStackLock();
+  const stack = await DevStack.start({
+    env: {
+      NODE_ENV: 'development',
+      FLEET_SYNTHETIC_CLUSTERS: String(CLUSTERS),
+      START_TIMEOUT_SECONDS: '900',
+      // The app as it ships (minified production bundle), not the webpack dev server.
+      APP_BUNDLE: 'production',
+      // A 10,000-cluster summary round costs the local Prometheus ~20 s of both cores; refreshed every
+      // 10 s (the demo's setting) it would run back to back and the bench would time the test rig.
+      APP_CONFIG_fleetMonitoring_summaryRefresh_intervalSeconds:
+        String(REFRESH_SECONDS),
     },
-  );
-  const tail: string[] = [];
-  readline
-    .createInterface({ input: child.stderr! })
-    .on('line', l => tail.push(l));
-  const ready = await new Promise<any>((resolve, reject) => {
-    readline.createInterface({ input: child.stdout! }).on('line', line => {
-      tail.push(line);
-      if (line.startsWith('FLEET_READY '))
-        resolve(JSON.parse(line.slice('FLEET_READY '.length)));
-    });
-    child.once('exit', code =>
-      reject(
-        new Error(
-          `start.mjs exited with ${code}:\n${tail.slice(-30).join('\n')}`,
-        ),
-      ),
-    );
   });
-  return { child, ready };
+  return { stack, ready: await stack.ready(900_000) };
 }
 
 const median = (xs: number[]) =>
@@ -157,7 +116,7 @@ async function main() {
   console.log(
     `starting the demo fleet with ${CLUSTERS} synthetic clusters and the dev app...`,
   );
-  const { child, ready } = await startDevApp();
+  const { stack, ready } = await startDevApp();
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -275,18 +234,17 @@ async function main() {
     });
   } finally {
     await browser.close();
-    try {
-      process.kill(-child.pid!, 'SIGINT');
-    } catch {
-      // gone
-    }
-    await new Promise(r => setTimeout(r, 15_000));
-    for (const pgid of [child.pid!, ...(ready.processGroups ?? [])]) {
-      try {
-        process.kill(-pgid, 'SIGKILL');
-      } catch {
-        // gone
-      }
+    // start.mjs stops all it started (SIGKILL after its grace period) and says what is left.
+    const stopped = await stack.stop(90_000).catch(e => {
+      stack.kill();
+      throw e;
+    });
+    releaseStackLock();
+    if (stopped.leftovers.length > 0 || stopped.stillListening.length > 0) {
+      console.error(
+        `start.mjs left ${stopped.leftovers.map(p => `pid ${p.pid} (${p.command})`).join(', ')} ports ${stopped.stillListening.join(', ')}`,
+      );
+      process.exitCode = 1;
     }
   }
 }

@@ -4,14 +4,17 @@
  *
  * Skips (with a message) when Chromium or Prometheus is missing; set E2E_REQUIRED=1 to fail instead.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import readline from 'node:readline';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import {
+  acquireStackLock,
+  DevStack,
+  releaseStackLock,
+  root,
+  type Ready,
+} from './devStack';
 
-const root = path.resolve(__dirname, '../../..');
 const artifacts = path.join(root, 'test-artifacts');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [
@@ -32,32 +35,6 @@ if (missing.length > 0 && !process.env.E2E_REQUIRED) {
   console.warn(
     `e2e skipped: missing ${missing.join(', ')} (run npm run setup)`,
   );
-}
-
-interface Ready {
-  appUrl: string;
-  backendUrl: string;
-  fleetPage: string;
-  queryUrl: string;
-  controlUrl: string;
-  argocd: boolean;
-  /** The demo fleet's Kubernetes contract fake (receive/agent pods, an OOM-killed receiver), when it runs one. */
-  kubernetes?: boolean;
-  /** Whether start.mjs built the TechDocs handbook (needs /usr/bin/mkdocs). */
-  techdocs: boolean;
-  processGroups: number[];
-  seconds: number;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 // `backstage-cli repo test` does not apply the package's jest.testTimeout, so set it here too.
@@ -84,11 +61,10 @@ async function eventually(
 }
 
 describeIfTools('dev app end to end', () => {
-  let start: ChildProcess | undefined;
+  let stack: DevStack | undefined;
   let ready: Ready;
   let browser: Browser | undefined;
   let page: Page;
-  const output: string[] = [];
   const timings: Record<string, number> = {};
 
   async function shot(name: string) {
@@ -115,57 +91,12 @@ describeIfTools('dev app end to end', () => {
 
   beforeAll(async () => {
     fs.mkdirSync(artifacts, { recursive: true });
-    const ports = {
-      APP_PORT: await freePort(),
-      BACKEND_PORT: await freePort(),
-      FLEET_CENTRAL_PORT: await freePort(),
-      FLEET_QUERY_PORT: await freePort(),
-      FLEET_CONTROL_PORT: await freePort(),
-      FLEET_ARGOCD_PORT: await freePort(),
-      FLEET_KUBERNETES_PORT: await freePort(),
-    };
+    // One compiling stack at a time on the machine (see devStack.ts).
+    await acquireStackLock();
     const t0 = Date.now();
-    start = spawn(process.execPath, [path.join(root, 'scripts/start.mjs')], {
-      cwd: root,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        ...Object.fromEntries(
-          Object.entries(ports).map(([k, v]) => [k, String(v)]),
-        ),
-        // Every answer the cards get is checked against the backend's OpenAPI document.
-        APP_CONFIG_fleetMonitoring_validateResponses: 'true',
-      },
-    });
-    readline
-      .createInterface({ input: start.stderr! })
-      .on('line', l => output.push(l));
-    ready = await new Promise<Ready>((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(
-            new Error(
-              `start.mjs not ready in 300 s:\n${output.slice(-40).join('\n')}`,
-            ),
-          ),
-        300_000,
-      );
-      readline.createInterface({ input: start!.stdout! }).on('line', line => {
-        output.push(line);
-        if (line.startsWith('FLEET_READY ')) {
-          clearTimeout(timer);
-          resolve(JSON.parse(line.slice('FLEET_READY '.length)));
-        }
-      });
-      start!.once('exit', code =>
-        reject(
-          new Error(
-            `start.mjs exited with ${code}:\n${output.slice(-40).join('\n')}`,
-          ),
-        ),
-      );
-    });
+    // The dev config validates every answer against the backend's OpenAPI document.
+    stack = await DevStack.start();
+    ready = await stack.ready(300_000);
     timings.startSeconds = (Date.now() - t0) / 1000;
 
     browser = await chromium.launch({
@@ -178,35 +109,22 @@ describeIfTools('dev app end to end', () => {
     // Guest sign-in, as a user would.
     await page.getByRole('button', { name: /enter/i }).click();
     await page.getByText('Catalog', { exact: false }).first().waitFor();
-  }, 420_000);
+  }, 1_800_000);
 
   afterAll(async () => {
     await browser?.close().catch(() => {});
-    if (start?.pid && start.exitCode === null) {
-      try {
-        process.kill(-start.pid, 'SIGINT');
-      } catch {
-        // gone
+    try {
+      if (stack) {
+        // start.mjs stops all it started and says so; a stop that leaves anything fails the suite.
+        const stopped = await stack.stop(60_000);
+        expect({
+          leftovers: stopped.leftovers.map(p => `${p.pid} ${p.command}`),
+          stillListening: stopped.stillListening,
+        }).toEqual({ leftovers: [], stillListening: [] });
       }
-      // The deadline timer is cleared once start.mjs exits: a pending 45 s timer kept the Jest worker
-      // alive after the suite ("a worker process has failed to exit gracefully").
-      let deadline: NodeJS.Timeout | undefined;
-      const stopped = await Promise.race([
-        new Promise<boolean>(r => start!.once('exit', () => r(true))),
-        new Promise<boolean>(r => {
-          deadline = setTimeout(() => r(false), 45_000);
-        }),
-      ]);
-      clearTimeout(deadline);
-      if (!stopped) {
-        for (const pgid of [start.pid, ...(ready?.processGroups ?? [])]) {
-          try {
-            process.kill(-pgid, 'SIGKILL');
-          } catch {
-            // gone
-          }
-        }
-      }
+    } finally {
+      stack?.kill();
+      releaseStackLock();
     }
     fs.writeFileSync(
       path.join(artifacts, 'e2e-timings.json'),
@@ -240,6 +158,64 @@ describeIfTools('dev app end to end', () => {
     ).toBe(1);
     timings.edgeHealthySeconds = (Date.now() - t0) / 1000;
     await shot('e2e-1-edge-cluster-healthy');
+  });
+
+  it('lists our actions as MCP tools and calls one', async () => {
+    // A user's token, as the guest sign-in gets it.
+    const auth = await fetch(`${ready.backendUrl}/api/auth/guest/refresh`, {
+      headers: { 'X-Requested-With': 'XMLHttpRequest' },
+    });
+    expect(auth.status).toBe(200);
+    const token = ((await auth.json()) as any).backstageIdentity.token;
+    let id = 0;
+    /** One JSON-RPC call to the MCP actions backend (streamable HTTP, stateless). */
+    const mcp = async (method: string, params: object = {}) => {
+      const res = await fetch(`${ready.backendUrl}/api/mcp-actions/v1`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Content-Type': 'application/json',
+          Accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: ++id, method, params }),
+      });
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      // An SSE answer carries the JSON-RPC message on its data: line.
+      const json = res.headers
+        .get('content-type')
+        ?.includes('text/event-stream')
+        ? text
+            .split('\n')
+            .filter(l => l.startsWith('data:'))
+            .map(l => l.slice(5).trim())
+            .join('')
+        : text;
+      const message = JSON.parse(json);
+      expect(message.error).toBeUndefined();
+      return message.result;
+    };
+    await mcp('initialize', {
+      protocolVersion: '2025-06-18',
+      capabilities: {},
+      clientInfo: { name: 'fleet-e2e', version: '1' },
+    });
+    const { tools } = await mcp('tools/list');
+    const names: string[] = tools.map((t: { name: string }) => t.name);
+    // backend.actions.pluginSources exposes ours (and only the listed plugins').
+    const fleetHealth = names.find(n => n.endsWith('get-fleet-health'));
+    expect(fleetHealth).toBeDefined();
+    expect(names.filter(n => /get-thanos-health$/.test(n))).toHaveLength(1);
+    const result = await mcp('tools/call', {
+      name: fleetHealth,
+      arguments: { instance: 'demo' },
+    });
+    expect(result.isError).not.toBe(true);
+    const answer = JSON.parse(
+      result.content.find((c: { type: string }) => c.type === 'text').text,
+    );
+    expect(answer.instance).toBe('demo');
+    expect(Object.keys(answer.counts).length).toBeGreaterThan(0);
   });
 
   it('lists every cluster of the fleet on the fleet page', async () => {

@@ -166,7 +166,10 @@ export class DevStack {
       child.once('exit', (code, signal) => resolve({ code, signal })),
     );
     for (const stream of [child.stdout!, child.stderr!])
-      readline.createInterface({ input: stream }).on('line', line => {
+      readline.createInterface({ input: stream }).on('line', raw => {
+        // Rspack colours its lines even with FORCE_COLOR=0.
+        // eslint-disable-next-line no-control-regex
+        const line = raw.replace(/\x1b\[[0-9;]*m/g, '');
         this.output.push(line);
         for (const l of this.listeners) l(line);
       });

@@ -41,9 +41,10 @@ const GRACE_SECONDS = 15;
 // plus a margin for a loaded machine. A stop that needs more is a hang.
 const STOP_BOUND_MS = (GRACE_SECONDS + 5 + 5 + 15) * 1000;
 
+/** A foreign server on the port: answers nothing, drops every connection. */
 function hold(port: number): Promise<net.Server> {
   return new Promise((resolve, reject) => {
-    const server = net.createServer(s => s.end());
+    const server = net.createServer(s => s.destroy());
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve(server));
   });
@@ -122,7 +123,7 @@ describeIfTools('npm start: stop and start', () => {
     const stack = await start();
     // The fleet is up to its Prometheus agents, not ready yet.
     await stack.waitForLine(/^\[start\] fleet started/, 60_000);
-    await stack.waitForProcess(/prometheus/, 60_000);
+    await stack.waitForProcess(/prometheus --config\.file=/, 60_000);
     expect(stack.output.some(l => /demo fleet ready/.test(l))).toBe(false);
     expectClean(await stack.stop(STOP_BOUND_MS), stack);
   });
@@ -130,7 +131,7 @@ describeIfTools('npm start: stop and start', () => {
   it('stops everything when Ctrl-C comes while the backend starts', async () => {
     const stack = await start();
     // The backend's own process runs (the CLI spawns `node ... src/index`); not ready yet.
-    await stack.waitForProcess(/nodeTransform\.cjs src\/index/, 240_000);
+    await stack.waitForProcess(/nodeTransform\.cjs src\/index /, 240_000);
     expect(stack.output.some(l => /backend ready/.test(l))).toBe(false);
     expectClean(await stack.stop(STOP_BOUND_MS), stack);
   });
@@ -178,7 +179,7 @@ describeIfTools('npm start: stop and start', () => {
         '--input-type=module',
         '-e',
         `import { createRunDir, removeRunDir } from './scripts/dev-stack/runDir.mjs';
-         const run = createRunDir('.fleet-tmp');
+         const run = createRunDir(${JSON.stringify(path.join(root, '.fleet-tmp'))});
          console.log(JSON.stringify({ dir: run.dir, others: run.othersRunning.map(r => r.dir) }));
          removeRunDir(run.dir);`,
       ],
