@@ -5,4 +5,4 @@
  */
 export { fleetMonitoringPlugin as default } from './plugin';
 export { readFleetMonitoringConfig, DEFAULT_THRESHOLDS } from './config';
-export type { FleetMonitoringConfig, Thresholds } from './config';
+export type { FleetMonitoringConfig, HoldWindow, Thresholds } from './config';
