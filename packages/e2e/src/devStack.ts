@@ -15,8 +15,9 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 
-// One home for the /proc reading: the script's own module (CommonJS, no types).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// One home for the /proc reading: start.mjs's own module (CommonJS, no types). This package is
+// never built or published; it runs from the checkout, next to scripts/.
+// eslint-disable-next-line @typescript-eslint/no-require-imports, @backstage/no-relative-monorepo-imports
 const procfs = require('../../../scripts/dev-stack/procfs.cjs') as {
   processesWithEnv(key: string, value: string): LiveProcess[];
   portsListenedBy(pids: number[]): number[];
@@ -24,6 +25,7 @@ const procfs = require('../../../scripts/dev-stack/procfs.cjs') as {
   startTimeOf(pid: number): number | undefined;
 };
 
+// eslint-disable-next-line no-restricted-syntax -- run from the checkout, never built
 export const root = path.resolve(__dirname, '../../..');
 
 export interface LiveProcess {
@@ -220,14 +222,15 @@ export class DevStack {
     if (seen !== undefined) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined = undefined;
+      const listener = (line: string) => {
+        if (!pattern.test(line)) return;
+        // eslint-disable-next-line @typescript-eslint/no-use-before-define
+        done();
+        resolve(line);
+      };
       const done = () => {
         clearTimeout(timer);
         this.listeners.delete(listener);
-      };
-      const listener = (line: string) => {
-        if (!pattern.test(line)) return;
-        done();
-        resolve(line);
       };
       this.listeners.add(listener);
       timer = setTimeout(() => {
