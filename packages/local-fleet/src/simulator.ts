@@ -159,7 +159,8 @@ function clusterModels(c: SimulatedCluster, t0: number, now: number): Model[] {
     const retried = f === 'retrying' || f === 'lagging-heavily' ? 120 : 0;
     // Prometheus adds every send attempt to samples_total, failed and retried ones included
     // (upstreamMetrics.ts): a queue refusing everything still counts its whole input.
-    const attempts = PRE_18 ? (broken ? 0 : sentRate) : sentRate + retried;
+    let attempts = sentRate + retried;
+    if (PRE_18) attempts = broken ? 0 : sentRate;
     const models = [
       m('prometheus_remote_storage_samples_total', queue, counter(attempts)),
       m(

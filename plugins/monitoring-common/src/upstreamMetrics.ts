@@ -63,13 +63,13 @@ const queueSources = (v2: number, v3: number, v314: number) => [
 const QUEUE_VERSIONS =
   'Prometheus v2.23.0 and later, v3 unchanged (v3.0.0 to v3.14.0 renamed nothing here)';
 const AGENTS = ['prometheus-agent-v2', 'prometheus-agent-v3'] as const;
-const RECEIVE_HANDLER = (tag: string, line: number) => ({
+const receiveHandler = (tag: string, line: number) => ({
   repo: T,
   tag,
   path: 'pkg/receive/handler.go',
   line,
 });
-const RECEIVE_CONFIG = (tag: string, line: number) => ({
+const receiveConfig = (tag: string, line: number) => ({
   repo: T,
   tag,
   path: 'pkg/receive/config.go',
@@ -337,7 +337,7 @@ export const UPSTREAM_METRICS = {
       'Observed once per tenant of a request after handleRequest, on the receiver that answered the HTTP request; `code` is the answer (200, 409, 400, 500, 503 when the write quorum fails); `_sum` is samples.',
     notEmitted:
       'Never code="429": the head-series limit answers 429 before the request is handled (v0.35.1 ~495, v0.42.4 ~548); nor for any request refused earlier (tenant, size or request limits, not ready).',
-    sources: [RECEIVE_HANDLER('v0.35.1', 603), RECEIVE_HANDLER('v0.42.4', 658)],
+    sources: [receiveHandler('v0.35.1', 603), receiveHandler('v0.42.4', 658)],
     readBy: ['ratesQuery tenant_accepted/tenant_refused'],
   },
   thanos_receive_head_series_limited_requests_total: {
@@ -383,7 +383,7 @@ export const UPSTREAM_METRICS = {
     labels: ['result'],
     emitted:
       'Per replication: result="success" when the write quorum is met, "error" otherwise; both series exist from start at 0.',
-    sources: [RECEIVE_HANDLER('v0.35.1', 182), RECEIVE_HANDLER('v0.42.4', 212)],
+    sources: [receiveHandler('v0.35.1', 182), receiveHandler('v0.42.4', 212)],
     readBy: [
       'receiveHealthQuery replication_error_ratio',
       'ThanosReceiveHighReplicationFailures',
@@ -396,7 +396,7 @@ export const UPSTREAM_METRICS = {
     labels: ['result'],
     emitted:
       'Per forward to another receiver: result="success" or "error"; both series exist from start at 0.',
-    sources: [RECEIVE_HANDLER('v0.35.1', 176), RECEIVE_HANDLER('v0.42.4', 206)],
+    sources: [receiveHandler('v0.35.1', 176), receiveHandler('v0.42.4', 206)],
     readBy: [
       'receiveHealthQuery forward_error_ratio',
       'ThanosReceiveHighForwardRequestFailures (severity info)',
@@ -409,7 +409,7 @@ export const UPSTREAM_METRICS = {
     labels: [],
     emitted:
       '--receive.replication-factor when above 1, otherwise 1 (never 0).',
-    sources: [RECEIVE_HANDLER('v0.35.1', 217), RECEIVE_HANDLER('v0.42.4', 253)],
+    sources: [receiveHandler('v0.35.1', 217), receiveHandler('v0.42.4', 253)],
     readBy: ['receiveHealthQuery replication_factor'],
   },
   thanos_receive_hashring_nodes: {
@@ -419,7 +419,7 @@ export const UPSTREAM_METRICS = {
     labels: ['name'],
     emitted:
       'Endpoints per hashring after each successful load of the hashrings file.',
-    sources: [RECEIVE_CONFIG('v0.35.1', 162), RECEIVE_CONFIG('v0.42.4', 234)],
+    sources: [receiveConfig('v0.35.1', 162), receiveConfig('v0.42.4', 234)],
     readBy: ['receiveHealthQuery hashring_nodes'],
   },
   thanos_receive_hashring_tenants: {
@@ -428,7 +428,7 @@ export const UPSTREAM_METRICS = {
     versions: 'Thanos v0.35.1 to v0.42.4',
     labels: ['name'],
     emitted: 'Tenants listed per hashring (0 for a catch-all hashring).',
-    sources: [RECEIVE_CONFIG('v0.35.1', 168), RECEIVE_CONFIG('v0.42.4', 240)],
+    sources: [receiveConfig('v0.35.1', 168), receiveConfig('v0.42.4', 240)],
     readBy: ['planned: #18 item 4 (hashring view)'],
   },
   thanos_receive_hashrings_file_errors_total: {
@@ -440,7 +440,7 @@ export const UPSTREAM_METRICS = {
       'A hashrings file that cannot be read or parsed, on a watch event or refresh.',
     notEmitted:
       'A file that parses into an invalid ring does not count here: the receiver process ends (v0.42.4 cmd/thanos/receive.go ~662).',
-    sources: [RECEIVE_CONFIG('v0.35.1', 265), RECEIVE_CONFIG('v0.42.4', 337)],
+    sources: [receiveConfig('v0.35.1', 265), receiveConfig('v0.42.4', 337)],
     readBy: [
       'receiveHealthQuery hashring_file_errors',
       'ThanosReceiveHighHashringFileRefreshFailures',
@@ -453,7 +453,7 @@ export const UPSTREAM_METRICS = {
     labels: [],
     emitted:
       'Every periodic re-read of the hashrings file (--receive.hashrings-file-refresh-interval, 5m).',
-    sources: [RECEIVE_CONFIG('v0.35.1', 261), RECEIVE_CONFIG('v0.42.4', 333)],
+    sources: [receiveConfig('v0.35.1', 261), receiveConfig('v0.42.4', 333)],
     readBy: ['ThanosReceiveHighHashringFileRefreshFailures'],
   },
   thanos_receive_config_last_reload_successful: {
@@ -464,7 +464,7 @@ export const UPSTREAM_METRICS = {
     emitted: 'Only ever set to 1, after a successful load.',
     notEmitted:
       'Never 0: a failed parse shows in hashrings_file_errors_total, an invalid ring ends the process.',
-    sources: [RECEIVE_CONFIG('v0.35.1', 280), RECEIVE_CONFIG('v0.42.4', 352)],
+    sources: [receiveConfig('v0.35.1', 280), receiveConfig('v0.42.4', 352)],
     readBy: [
       'receiveHealthQuery config_reload_ok',
       'ThanosReceiveConfigReloadFailure',
