@@ -92,6 +92,8 @@ async function timeOverlay(runs: number) {
             type: 'ingress',
             host: 'receive.example.com',
             tlsSecretName: 'receive-tls',
+            auth: 'basic',
+            authSecretName: 'receive-htpasswd',
           },
         }),
       );

@@ -23,3 +23,4 @@ export {
   CREATE_ARGOCD_APP_ID,
 } from './actions/createArgocdApplication';
 export { hashringFileSchema, type HashringFile } from './lib/hashring';
+export { planFleet, type FleetPlan } from './plan/fleet';

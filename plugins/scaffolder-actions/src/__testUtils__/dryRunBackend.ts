@@ -1,8 +1,9 @@
 /**
  * Starts the REAL scaffolder backend (@backstage/plugin-scaffolder-backend) with our module in a test
  * backend and dry-runs templates through its HTTP API, as the template editor does. Used by the
- * end-to-end test and the benchmark. No network: the catalog is an in-memory mock and the template
- * skips its publish step on dry-runs.
+ * end-to-end test and the benchmark. No network: the catalog is an in-memory mock, the template
+ * skips its publish step on dry-runs, and its fetch:plain steps read a fake GitOps repository held in
+ * memory (`repo`), which answers a path it does not have with an empty tree as GitHub's archive does.
  */
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
@@ -18,12 +19,52 @@ export const TEMPLATE_PATH = path.resolve(
   '../../../../templates/new-cluster/template.yaml',
 );
 
+/** Files of the fake repository, path -> content, at every branch. */
+export type FakeRepo = Map<string, string>;
+
+/** readTree of `https://github.com/<owner>/<repo>/tree/<branch>/<path>`: the repo's files under path. */
+function fakeReadTree(repo: FakeRepo) {
+  return async (url: string) => {
+    const dir = decodeURIComponent(
+      new URL(url).pathname.split('/').slice(5).join('/'),
+    ).replace(/\/$/, '');
+    const files = [...repo.entries()]
+      .filter(([p]) => p.startsWith(`${dir}/`))
+      .map(([p, content]) => ({ path: p.slice(dir.length + 1), content }));
+    return {
+      etag: 'fake',
+      files: async () =>
+        files.map(f => ({
+          path: f.path,
+          content: async () => Buffer.from(f.content),
+        })),
+      archive: async () => {
+        throw new Error('not supported by the fake repository');
+      },
+      dir: async (options?: { targetDir?: string }) => {
+        const target = options!.targetDir!;
+        for (const f of files) {
+          fs.mkdirSync(path.dirname(path.join(target, f.path)), {
+            recursive: true,
+          });
+          fs.writeFileSync(path.join(target, f.path), f.content);
+        }
+        return target;
+      },
+    };
+  };
+}
+
 export async function startScaffolder() {
+  const repo: FakeRepo = new Map();
   const backend = await startTestBackend({
     features: [
       scaffolderPlugin,
       fleetModule,
       catalogServiceMock.factory(),
+      mockServices.urlReader.mock({
+        readTree: fakeReadTree(repo) as any,
+      }).factory,
       mockServices.rootConfig.factory({
         data: {
           backend: { baseUrl: 'http://localhost:7007' },
@@ -35,7 +76,7 @@ export async function startScaffolder() {
       }),
     ],
   });
-  return backend;
+  return Object.assign(backend, { repo });
 }
 
 export function loadTemplate() {

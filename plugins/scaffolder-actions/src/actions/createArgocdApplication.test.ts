@@ -125,17 +125,58 @@ describe('fleet:argocd:create-application', () => {
     await runAction(action, ws, { ...base, project: 'other', overwrite: true });
   });
 
-  it('warns when the Application name cannot be an ArgoCD tracking label (> 63 characters)', async () => {
-    const { outputs } = await runAction(action, ws, {
+  it('warns when the Application name cannot be an ArgoCD tracking label (> 63 characters) under label tracking only', async () => {
+    const long = {
       cluster: 'c'.repeat(50),
-      role: 'central',
       repoUrl: 'https://g.example.com/r',
+    };
+    const { outputs } = await runAction(action, ws, {
+      ...long,
+      role: 'edge',
+      trackingMethod: 'label',
     });
     expect(outputs.applicationName).toHaveLength(
-      50 + '-kube-prometheus-stack'.length,
+      50 + '-prometheus-agent'.length,
     );
     expect(outputs.warnings).toContainEqual(
       expect.stringContaining('longer than 63 characters'),
     );
+    const annotation = await runAction(action, ws, {
+      ...long,
+      role: 'central',
+    });
+    expect(annotation.outputs.warnings).not.toContainEqual(
+      expect.stringContaining('longer than 63 characters'),
+    );
+  });
+
+  it("refuses label tracking for a central (it breaks kube-prometheus-stack's ServiceMonitors), naming the argocd-cm fix; an edge may use it", async () => {
+    const central = {
+      cluster: 'cluster-01-central',
+      role: 'central',
+      repoUrl: 'https://g.example.com/r',
+    };
+    for (const trackingMethod of ['label', 'annotation+label']) {
+      await expect(
+        runAction(action, ws, { ...central, trackingMethod }),
+      ).rejects.toThrow(
+        /app\.kubernetes\.io\/instance=cluster-01-central-kube-prometheus-stack.*application\.resourceTrackingMethod: annotation in argocd-cm/,
+      );
+    }
+    expect(fs.readdirSync(ws)).toEqual([]);
+    const { outputs } = await runAction(action, ws, central);
+    const app = YAML.parse(
+      fs.readFileSync(path.join(ws, outputs.applicationPath), 'utf8'),
+    );
+    expect(app.metadata.name).toBe('cluster-01-central-kube-prometheus-stack');
+    expect(
+      fs.readFileSync(path.join(ws, outputs.applicationPath), 'utf8'),
+    ).toContain('Needs annotation tracking');
+    await runAction(action, ws, {
+      cluster: 'cluster-02-edge',
+      role: 'edge',
+      repoUrl: 'https://g.example.com/r',
+      trackingMethod: 'label',
+    });
   });
 });

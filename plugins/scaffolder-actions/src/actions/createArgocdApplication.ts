@@ -1,3 +1,4 @@
+import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { z } from 'zod/v3';
 import {
@@ -5,7 +6,8 @@ import {
   applicationPath,
   ARGOCD_NAMESPACE,
 } from '../lib/argocd';
-import { parseInput, toActionSchema } from '../lib/errors';
+import { parseInput, toActionSchema } from '../lib/actionSchema';
+import { CHARTS } from '../lib/charts';
 import { readWorkspaceFile } from '../lib/files';
 import {
   appName,
@@ -16,7 +18,11 @@ import {
   namespaceName,
   overlayDir,
 } from '../lib/names';
-import { commonOutput, overwriteInput, writeAndReport } from '../lib/run';
+import {
+  commonOutput,
+  overwriteInput,
+  writeAndReport,
+} from '../lib/actionOutput';
 import { toYaml } from '../lib/yaml';
 import { examples } from './createArgocdApplication.examples';
 
@@ -56,6 +62,12 @@ const inputShape = {
     .optional()
     .describe(
       'Selects kustomize.path.<version> / kustomize.buildOptions.<version> from argocd-cm',
+    ),
+  trackingMethod: z
+    .enum(['annotation', 'label', 'annotation+label'])
+    .default('annotation')
+    .describe(
+      "application.resourceTrackingMethod in the syncing ArgoCD's argocd-cm (annotation is the default from ArgoCD 3.0). Label tracking rewrites app.kubernetes.io/instance, which kube-prometheus-stack's ServiceMonitors select on, so a central needs annotation tracking",
     ),
   overwrite: overwriteInput,
 };
@@ -102,7 +114,8 @@ export function createArgocdApplicationAction() {
         );
       }
       const name = appName(input.cluster, input.role);
-      if (name.length > 63) {
+      refuseLabelTracking(input.role, input.trackingMethod, name);
+      if (name.length > 63 && input.trackingMethod !== 'annotation') {
         warnings.push(
           `Application name ${name} is longer than 63 characters: ArgoCD's label tracking (app.kubernetes.io/instance) cannot carry it; use annotation tracking (application.resourceTrackingMethod: annotation, the default since ArgoCD 3.0) or a shorter cluster name`,
         );
@@ -136,6 +149,9 @@ export function createArgocdApplicationAction() {
             content: toYaml(
               manifest,
               `ArgoCD Application for ${name}; a parent app-of-apps can point at deploy/argocd/apps.\n` +
+                (input.role === 'central'
+                  ? 'Needs annotation tracking (argocd-cm application.resourceTrackingMethod: annotation, the default from ArgoCD 3.0).\n'
+                  : '') +
                 'Needs `kustomize.buildOptions: --enable-helm` in argocd-cm (the overlay uses helmCharts).',
             ),
           },
@@ -148,4 +164,24 @@ export function createArgocdApplicationAction() {
       ctx.output('applicationPath', path);
     },
   });
+}
+
+/**
+ * With label tracking ArgoCD sets `app.kubernetes.io/instance: <Application name>` on every object it
+ * syncs. kube-prometheus-stack's ServiceMonitors (kube-state-metrics, node-exporter, Grafana, the
+ * operator) select their Services on `app.kubernetes.io/instance: <Helm release>`, so with an
+ * Application named `<cluster>-kube-prometheus-stack` they lose their targets
+ * (prometheus-community/helm-charts#3375, #3128). The Application cannot be named after the release
+ * (one per cluster in one ArgoCD namespace), so a central needs annotation tracking (ArgoCD's default
+ * from 3.0, docs/operator-manual/upgrading/2.14-3.0.md). An edge's chart selects no ServiceMonitors.
+ */
+function refuseLabelTracking(
+  role: 'edge' | 'central',
+  method: 'annotation' | 'label' | 'annotation+label',
+  name: string,
+) {
+  if (role !== 'central' || method === 'annotation') return;
+  throw new InputError(
+    `trackingMethod ${method}: ArgoCD would set app.kubernetes.io/instance=${name} on kube-prometheus-stack's Services, and the chart's ServiceMonitors (selecting app.kubernetes.io/instance=${CHARTS.central.releaseName}) would lose their targets; set application.resourceTrackingMethod: annotation in argocd-cm (the default from ArgoCD 3.0) and pass trackingMethod: annotation`,
+  );
 }

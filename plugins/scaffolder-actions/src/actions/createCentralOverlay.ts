@@ -1,56 +1,51 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { z } from 'zod/v3';
+import { CHARTS } from '../lib/charts';
 import {
-  baseFiles,
-  CHARTS,
-  helmChartEntry,
-  OVERLAY_HEADER,
-  parseBaseValues,
-} from '../lib/charts';
-import { parseInput, toActionSchema } from '../lib/errors';
-import { readWorkspaceFile } from '../lib/files';
-import {
-  edgeRemoteWriteUrl,
-  EntryPoint,
-  entryPointManifest,
-} from '../lib/entryPoint';
-import {
-  hashringProblems,
-  initialHashrings,
-  parseHashringFile,
-} from '../lib/hashring';
-import { deepMerge } from '../lib/merge';
+  commonOutput,
+  overwriteInput,
+  writeAndReport,
+} from '../lib/actionOutput';
+import { parseInput, toActionSchema } from '../lib/actionSchema';
 import {
   annotations,
-  baseDir,
   chartVersion,
   clusterName,
   DEFAULT_NAMESPACE,
+  dnsLabel,
   hostName,
+  httpUrl,
+  kubernetesLabels,
   memoryQuantity,
   namespaceName,
-  overlayDir,
   secretKey,
   secretName,
+  storeApiAddress,
 } from '../lib/names';
-import { queryManifests, queryUrl } from '../lib/query';
-import { commonOutput, overwriteInput, writeAndReport } from '../lib/run';
-import {
-  DEFAULT_THANOS_IMAGE,
-  HASHRING_CONFIGMAP,
-  HASHRING_FILE,
-  receiverEndpoints,
-  receiverManifests,
-  receiverPlacementPatch,
-  receiveUrl,
-  RECEIVE_NAME,
-} from '../lib/thanos';
-import { centralBaseValues, centralOverlayValues } from '../lib/values';
-import { toJson, toYaml, toYamlStream } from '../lib/yaml';
+import { DEFAULT_THANOS_IMAGE } from '../lib/thanosReceive';
+import { workspaceReader } from '../lib/workspace';
+import { planCentralOverlay } from '../plan/centralOverlay';
 import { examples } from './createCentralOverlay.examples';
 import { externalLabelsInput, regionInput, tenantInput } from './shared';
 
 export const CREATE_CENTRAL_ID = 'fleet:overlay:create-central';
+
+/** A Thanos component the user runs (not deployed here) that the central Prometheus should scrape. */
+const scrapedComponent = (what: string) =>
+  z.object({
+    namespace: dnsLabel('namespace')
+      .optional()
+      .describe(`Namespace of the ${what} Service (default: the central's)`),
+    serviceLabels: kubernetesLabels.describe(
+      `Labels that select the ${what} Service (one Service)`,
+    ),
+    metricsPort: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Service port name')
+      .max(15)
+      .default('http')
+      .describe('Name of its HTTP port serving /metrics'),
+  });
 
 const inputShape = {
   cluster: clusterName.describe('Central cluster name (DNS-1123 label)'),
@@ -89,13 +84,15 @@ const inputShape = {
         .string()
         .regex(/^[a-z0-9][a-z0-9./_:@-]*$/, 'must be an image reference')
         .default(DEFAULT_THANOS_IMAGE)
-        .describe('Thanos image of the receivers and of Thanos Query'),
+        .describe(
+          'Thanos image of the receivers and of Thanos Query; its version decides the write quorum (PodDisruptionBudget) and how Query is given its endpoints',
+        ),
     })
     .default({})
-    .refine(
-      r => r.replicationFactor <= r.replicas,
-      'replicationFactor cannot exceed replicas',
-    ),
+    .refine(r => r.replicationFactor <= r.replicas, {
+      message:
+        'replicationFactor cannot exceed replicas (every copy needs its own receiver): lower replicationFactor or raise replicas',
+    }),
   objectStorage: z
     .object({
       secretName: secretName.describe(
@@ -114,14 +111,48 @@ const inputShape = {
     .describe(
       'Thanos Query (deduplicates the replicas); Grafana and the Fleet Monitoring backend point at it',
     ),
-  // One object with a refinement rather than a union: the scaffolder checks input against the JSON
+  storeGateway: scrapedComponent('Store gateway')
+    .extend({
+      address: storeApiAddress.describe(
+        'Store API (gRPC) address Query reads older blocks from, e.g. thanos-store.monitoring.svc.cluster.local:10901 or dnssrv+_grpc._tcp.thanos-store.monitoring.svc.cluster.local',
+      ),
+    })
+    .optional()
+    .describe(
+      "A Thanos Store gateway you run over the same bucket: Query reads it (blocks older than the receivers' retention) and the central Prometheus scrapes it",
+    ),
+  compactor: scrapedComponent('Compactor')
+    .optional()
+    .describe('A Thanos Compactor you run: the central Prometheus scrapes it'),
+  // One object with refinements rather than a union: the scaffolder checks input against the JSON
   // schema first, and a union's error ("not any of subschema 0, 1") would not name the missing field.
   edgeEntryPoint: z
     .object({
       type: z
         .enum(['ingress', 'loadBalancer'])
         .describe(
-          'ingress: an Ingress with TLS (needs host and tlsSecretName); loadBalancer: a LoadBalancer Service',
+          'ingress: an Ingress with TLS (needs host and tlsSecretName); loadBalancer: a LoadBalancer Service (no authentication possible)',
+        ),
+      auth: z
+        .enum(['basic', 'mtls', 'bearer', 'none'])
+        .describe(
+          'How the entry point checks who writes: basic (htpasswd Secret at the ingress), mtls (client certificates against a CA Secret), bearer (ingress-nginx auth-url), none (an open endpoint: recorded on the catalog entity)',
+        ),
+      authSecretName: secretName
+        .optional()
+        .describe(
+          'basic: Secret with the htpasswd file (key `auth`); mtls: Secret with the client CA (key `ca.crt`); in the namespace, not created here',
+        ),
+      authUrl: httpUrl
+        .optional()
+        .describe(
+          'bearer: URL of a service that answers 2xx for a valid Authorization header (ingress-nginx auth-url)',
+        ),
+      tls: z
+        .enum(['loadBalancer', 'none'])
+        .optional()
+        .describe(
+          'loadBalancer type only: loadBalancer when the load balancer terminates TLS (annotations), none for plain HTTP',
         ),
       host: hostName
         .optional()
@@ -157,19 +188,21 @@ const inputShape = {
       }
     })
     .describe(
-      'How edge agents reach the ready receivers from outside: an Ingress with TLS, or a LoadBalancer Service',
+      'How edge agents reach the ready receivers from outside, and how it authenticates them',
     ),
   overwrite: overwriteInput,
 };
 const inputSchema = z.object(inputShape);
 export type CreateCentralInput = z.input<typeof inputSchema>;
+export type CentralInput = z.output<typeof inputSchema>;
+export { inputSchema as centralInputSchema };
 
 /** fleet:overlay:create-central: kube-prometheus-stack plus Thanos Receive for a central cluster. */
 export function createCentralOverlayAction() {
   return createTemplateAction({
     id: CREATE_CENTRAL_ID,
     description:
-      'Writes deploy/overlays/<cluster>/kube-prometheus-stack/ (kube-prometheus-stack, Thanos Receive uploading to object storage, hashring ConfigMap, Thanos Query deduplicating the replicas, an edge remote-write entry point) and deploy/base/kube-prometheus-stack/ if missing',
+      'Writes deploy/overlays/<cluster>/kube-prometheus-stack/ (kube-prometheus-stack; Thanos Receive uploading to object storage with a PodDisruptionBudget keeping the write quorum; hashring ConfigMap; Thanos Query deduplicating the replicas and reading a Store gateway you name; ServiceMonitors for Receive, Query, Store gateway and Compactor; an authenticated edge entry point) and deploy/base/kube-prometheus-stack/ if missing',
     examples,
     supportsDryRun: true,
     schema: {
@@ -184,12 +217,25 @@ export function createCentralOverlayAction() {
           .describe(
             'URL edges remote-write to; empty for a LoadBalancer until it has an address',
           ),
+        edgeAuth: z
+          .string()
+          .describe(
+            'What edges must send (create-edge `auth.type`): basic, mtls, bearer or none',
+          ),
+        openWriteEndpoint: z
+          .boolean()
+          .describe(
+            'True when anyone who reaches the entry point can write (auth: none); the template records it as the fleet-monitoring.io/open-write-endpoint annotation',
+          ),
       }),
     },
     // The explicit return type keeps TypeScript from inferring through the whole action (TS2589).
     async handler(ctx): Promise<void> {
       const input = parseInput(inputSchema, ctx.input, CREATE_CENTRAL_ID);
-      const planned = await planCentralOverlay(ctx.workspacePath, input);
+      const planned = await planCentralOverlay(
+        workspaceReader(ctx.workspacePath),
+        input,
+      );
       await writeAndReport(ctx, {
         key: `${CREATE_CENTRAL_ID}:${input.cluster}`,
         files: planned.files,
@@ -199,207 +245,8 @@ export function createCentralOverlayAction() {
       });
       ctx.output('queryUrl', planned.queryUrl);
       ctx.output('edgeRemoteWriteUrl', planned.edgeRemoteWriteUrl ?? '');
+      ctx.output('edgeAuth', planned.edgeAuth);
+      ctx.output('openWriteEndpoint', planned.openWriteEndpoint);
     },
   });
-}
-
-export async function planCentralOverlay(
-  workspacePath: string,
-  input: z.output<typeof inputSchema>,
-) {
-  const warnings: string[] = [];
-  const r = input.receiver;
-  if (r.replicationFactor === 1 && r.replicas > 1) {
-    warnings.push(
-      'replicationFactor 1: losing one receiver loses the samples it holds; 3 is recommended for HA',
-    );
-  }
-  const e = input.edgeEntryPoint;
-  const entryPoint: EntryPoint =
-    e.type === 'ingress'
-      ? {
-          type: 'ingress',
-          host: e.host!,
-          tlsSecretName: e.tlsSecretName!,
-          ingressClassName: e.ingressClassName,
-          annotations: e.annotations,
-        }
-      : { type: 'loadBalancer', annotations: e.annotations };
-  if (entryPoint.type === 'loadBalancer') {
-    warnings.push(
-      'edge entry point is a LoadBalancer on the plain-HTTP remote-write port: terminate TLS at the load balancer (annotations) or edges send samples and credentials in clear text',
-    );
-  }
-  const tenant = input.tenant ?? input.cluster;
-  const overlayPath = overlayDir(input.cluster, 'central');
-
-  const basePath = `${baseDir('central')}/values.yaml`;
-  const existingBase = await readWorkspaceFile(workspacePath, basePath);
-  const baseValues =
-    existingBase === undefined
-      ? centralBaseValues()
-      : parseBaseValues(existingBase, basePath);
-  const values = deepMerge(
-    baseValues,
-    centralOverlayValues({
-      cluster: input.cluster,
-      externalLabels: {
-        ...input.externalLabels,
-        ...(input.region ? { region: input.region } : {}),
-      },
-      tenant,
-      receiveUrl: receiveUrl(input.namespace),
-      queryUrl: queryUrl(input.namespace),
-      prometheusMemoryRequest: input.prometheusMemoryRequest,
-      prometheusMemoryLimit: input.prometheusMemoryLimit,
-    }),
-  );
-
-  const kustomization = {
-    apiVersion: 'kustomize.config.k8s.io/v1beta1',
-    kind: 'Kustomization',
-    namespace: input.namespace,
-    helmCharts: [
-      helmChartEntry('central', input.chartVersion, input.namespace),
-    ],
-    resources: [
-      'thanos-receiver.yaml',
-      'thanos-query.yaml',
-      'edge-entrypoint.yaml',
-    ],
-    configMapGenerator: [
-      {
-        name: HASHRING_CONFIGMAP,
-        files: [HASHRING_FILE],
-        // Stable name: Thanos Receive watches the mounted file and reloads it, so a hashring change must
-        // not roll every receiver (which a hash-suffixed name would do).
-        options: { disableNameSuffixHash: true },
-      },
-    ],
-    patches: [
-      {
-        path: 'patches.yaml',
-        target: { kind: 'StatefulSet', name: RECEIVE_NAME },
-      },
-    ],
-  };
-
-  const hashringPath = `${overlayPath}/${HASHRING_FILE}`;
-  // The hashring file belongs to fleet:hashring:register once it exists: never rewritten here, but
-  // checked against the receivers this run writes.
-  const existingHashrings = await readWorkspaceFile(
-    workspacePath,
-    hashringPath,
-  );
-  const hashringExists = existingHashrings !== undefined;
-  if (hashringExists) {
-    const problems = hashringProblems(
-      parseHashringFile(existingHashrings, hashringPath),
-      {
-        namespace: input.namespace,
-        replicas: r.replicas,
-        replicationFactor: r.replicationFactor,
-        algorithm: r.algorithm,
-        endpoints: receiverEndpoints(input.namespace, r.replicas),
-      },
-    );
-    warnings.push(
-      ...problems.map(
-        p => `${hashringPath} does not fit these receivers: ${p}`,
-      ),
-    );
-  }
-
-  const files = [
-    ...(existingBase === undefined
-      ? baseFiles(
-          'central',
-          input.chartVersion,
-          input.namespace,
-          centralBaseValues(),
-        )
-      : []),
-    {
-      path: `${overlayPath}/kustomization.yaml`,
-      content: toYaml(
-        kustomization,
-        OVERLAY_HEADER(
-          input.cluster,
-          'kube-prometheus-stack + Thanos Receive',
-          baseDir('central'),
-        ),
-      ),
-    },
-    {
-      path: `${overlayPath}/values.yaml`,
-      content: toYaml(
-        values,
-        `kube-prometheus-stack values for central cluster ${input.cluster}.`,
-      ),
-    },
-    {
-      path: `${overlayPath}/thanos-receiver.yaml`,
-      content: toYamlStream(
-        receiverManifests({
-          namespace: input.namespace,
-          replicas: r.replicas,
-          replicationFactor: r.replicationFactor,
-          algorithm: r.algorithm,
-          defaultTenant: tenant,
-          memoryRequest: r.memoryRequest,
-          memoryLimit: r.memoryLimit,
-          storageSize: r.storageSize,
-          retention: r.retention,
-          image: r.image,
-          objstore: input.objectStorage,
-        }),
-        `Thanos Receive for ${input.cluster}: ${r.replicas} replicas, replication factor ${r.replicationFactor}, ${r.algorithm} hashring.`,
-      ),
-    },
-    {
-      path: `${overlayPath}/thanos-query.yaml`,
-      content: toYamlStream(
-        queryManifests({
-          namespace: input.namespace,
-          image: r.image,
-          replicas: input.query.replicas,
-        }),
-        `Thanos Query for ${input.cluster}: reads every receiver and deduplicates their replicas.`,
-      ),
-    },
-    {
-      path: `${overlayPath}/edge-entrypoint.yaml`,
-      content: toYaml(
-        entryPointManifest(entryPoint),
-        'Where edge agents remote-write from outside the cluster (ready receivers only).',
-      ),
-    },
-    {
-      path: `${overlayPath}/patches.yaml`,
-      content: toYaml(
-        receiverPlacementPatch(),
-        'Per-cluster placement of the receivers (strategic merge patch).',
-      ),
-    },
-    ...(hashringExists
-      ? []
-      : [
-          {
-            path: hashringPath,
-            content: toJson(
-              initialHashrings(
-                receiverEndpoints(input.namespace, r.replicas),
-                r.algorithm,
-              ),
-            ),
-          },
-        ]),
-  ];
-  return {
-    files,
-    overlayPath,
-    warnings,
-    queryUrl: queryUrl(input.namespace),
-    edgeRemoteWriteUrl: edgeRemoteWriteUrl(entryPoint),
-  };
 }

@@ -233,12 +233,44 @@ describe('fleet:overlay:create-edge', () => {
     expect(promtoolCheck(cfg, true).ok).toBe(true);
   }, 60_000);
 
+  it('client certificate (mTLS entry point): cert and key files from a mounted kubernetes.io/tls Secret next to the CA, never inline; promtool accepts the config', async () => {
+    const { outputs } = await runAction(action, ws, {
+      cluster: 'cluster-02-edge',
+      remoteWriteUrl: 'https://receive.example.com/api/v1/receive',
+      tls: { caSecretName: 'receive-ca' },
+      auth: { type: 'mtls', secretName: 'edge-client-cert' },
+    });
+    expect(outputs.warnings).toEqual([]);
+    const docs = renderWithKustomize(ws, outputs.overlayPath);
+    const cfg = YAML.parse(
+      find(docs, 'ConfigMap', 'prometheus-agent-server').data['prometheus.yml'],
+    );
+    expect(cfg.remote_write[0].tls_config).toEqual({
+      ca_file: '/etc/prometheus/remote-write-ca/ca.crt',
+      cert_file: '/etc/prometheus/remote-write-client-cert/tls.crt',
+      key_file: '/etc/prometheus/remote-write-client-cert/tls.key',
+    });
+    expect(cfg.remote_write[0].basic_auth).toBeUndefined();
+    const pod = find(docs, 'Deployment').spec.template.spec;
+    expect(pod.volumes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          secret: expect.objectContaining({ secretName: 'edge-client-cert' }),
+        }),
+      ]),
+    );
+    expect(promtoolCheck(cfg, true).ok).toBe(true);
+  }, 60_000);
+
   it('warns about plain http remote write', async () => {
     const { outputs } = await runAction(action, ws, {
       cluster: 'c1',
       remoteWriteUrl: 'http://10.0.0.1:19291/api/v1/receive',
     });
-    expect(outputs.warnings).toEqual([expect.stringContaining('plain http')]);
+    expect(outputs.warnings).toEqual([
+      expect.stringContaining('plain http'),
+      expect.stringContaining('auth none: the agent sends no credentials'),
+    ]);
   });
 
   it('is idempotent: a second run writes nothing and leaves identical files', async () => {

@@ -1,17 +1,13 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { z } from 'zod/v3';
+import { CHARTS } from '../lib/charts';
 import {
-  baseFiles,
-  CHARTS,
-  helmChartEntry,
-  OVERLAY_HEADER,
-  parseBaseValues,
-} from '../lib/charts';
-import { parseInput, toActionSchema } from '../lib/errors';
-import { readWorkspaceFile } from '../lib/files';
-import { deepMerge } from '../lib/merge';
+  commonOutput,
+  overwriteInput,
+  writeAndReport,
+} from '../lib/actionOutput';
+import { parseInput, toActionSchema } from '../lib/actionSchema';
 import {
-  baseDir,
   chartVersion,
   clusterName,
   DEFAULT_NAMESPACE,
@@ -19,18 +15,12 @@ import {
   memoryQuantity,
   metricNameRegex,
   namespaceName,
-  overlayDir,
   podFilePath,
   secretKey,
   secretName,
 } from '../lib/names';
-import { commonOutput, overwriteInput, writeAndReport } from '../lib/run';
-import {
-  agentBaseValues,
-  agentOverlayValues,
-  RemoteWriteAuth,
-} from '../lib/values';
-import { toYaml } from '../lib/yaml';
+import { workspaceReader } from '../lib/workspace';
+import { planEdgeOverlay } from '../plan/edgeOverlay';
 import { examples } from './createEdgeOverlay.examples';
 import { externalLabelsInput, regionInput, tenantInput } from './shared';
 
@@ -86,11 +76,16 @@ const inputShape = {
     ),
   auth: z
     .object({
-      type: z.enum(['none', 'basic', 'bearer']).default('none'),
+      type: z
+        .enum(['none', 'basic', 'bearer', 'mtls'])
+        .default('none')
+        .describe(
+          "What the central's entry point checks (create-central's edgeAuth output): basic, bearer, mtls (client certificate) or none",
+        ),
       secretName: secretName
         .optional()
         .describe(
-          'Secret holding the password or token; mounted as files, never inlined',
+          'Secret holding the password (basic), token (bearer) or client certificate (mtls: kubernetes.io/tls, tls.crt and tls.key); mounted as files, never inlined',
         ),
       username: z
         .string()
@@ -99,6 +94,8 @@ const inputShape = {
         .describe('Basic auth user name (not a secret)'),
       passwordKey: secretKey.default('password'),
       tokenKey: secretKey.default('token'),
+      certKey: secretKey.default('tls.crt'),
+      keyKey: secretKey.default('tls.key'),
     })
     .default({})
     .superRefine((a, c) => {
@@ -141,6 +138,8 @@ const inputShape = {
 };
 const inputSchema = z.object(inputShape);
 export type CreateEdgeInput = z.input<typeof inputSchema>;
+export type EdgeInput = z.output<typeof inputSchema>;
+export { inputSchema as edgeInputSchema };
 
 /**
  * fleet:overlay:create-edge: a Prometheus agent overlay remote-writing to the central Thanos Receive.
@@ -159,7 +158,10 @@ export function createEdgeOverlayAction() {
     // The explicit return type keeps TypeScript from inferring through the whole action (TS2589).
     async handler(ctx): Promise<void> {
       const input = parseInput(inputSchema, ctx.input, CREATE_EDGE_ID);
-      const planned = await planEdgeOverlay(ctx.workspacePath, input);
+      const planned = await planEdgeOverlay(
+        workspaceReader(ctx.workspacePath),
+        input,
+      );
       await writeAndReport(ctx, {
         key: `${CREATE_EDGE_ID}:${input.cluster}`,
         files: planned.files,
@@ -169,97 +171,4 @@ export function createEdgeOverlayAction() {
       });
     },
   });
-}
-
-/** Computes the files of an edge overlay (pure apart from reading an existing base values.yaml). */
-export async function planEdgeOverlay(
-  workspacePath: string,
-  input: z.output<typeof inputSchema>,
-) {
-  const warnings: string[] = [];
-  if (input.tls.insecureSkipVerify) {
-    warnings.push(
-      `TLS certificate verification is disabled for ${input.remoteWriteUrl} (insecure_skip_verify); use a CA instead outside of tests`,
-    );
-  }
-  if (new URL(input.remoteWriteUrl).protocol === 'http:') {
-    warnings.push(
-      `remote write to ${input.remoteWriteUrl} is plain http: samples and credentials travel unencrypted`,
-    );
-  }
-
-  const base = baseFiles(
-    'edge',
-    input.chartVersion,
-    input.namespace,
-    agentBaseValues(input.chartVersion),
-  );
-  const basePath = `${baseDir('edge')}/values.yaml`;
-  const existingBase = await readWorkspaceFile(workspacePath, basePath);
-  const baseValues =
-    existingBase === undefined
-      ? agentBaseValues(input.chartVersion)
-      : parseBaseValues(existingBase, basePath);
-
-  const overlayPath = overlayDir(input.cluster, 'edge');
-  const values = deepMerge(
-    baseValues,
-    agentOverlayValues({
-      cluster: input.cluster,
-      chartVersion: input.chartVersion,
-      externalLabels: {
-        ...input.externalLabels,
-        ...(input.region ? { region: input.region } : {}),
-      },
-      remoteWriteUrl: input.remoteWriteUrl,
-      tenant: input.tenant ?? input.cluster,
-      tls: input.tls,
-      auth: toAuth(input.auth),
-      queue: input.queue,
-      dropMetrics: input.dropMetrics,
-      memoryRequest: input.memoryRequest,
-      memoryLimit: input.memoryLimit,
-    }),
-  );
-
-  const kustomization = {
-    apiVersion: 'kustomize.config.k8s.io/v1beta1',
-    kind: 'Kustomization',
-    namespace: input.namespace,
-    helmCharts: [helmChartEntry('edge', input.chartVersion, input.namespace)],
-  };
-  const files = [
-    // The base is only created when missing: it is shared by every edge cluster.
-    ...(existingBase === undefined ? base : []),
-    {
-      path: `${overlayPath}/kustomization.yaml`,
-      content: toYaml(
-        kustomization,
-        OVERLAY_HEADER(input.cluster, 'prometheus-agent', baseDir('edge')),
-      ),
-    },
-    {
-      path: `${overlayPath}/values.yaml`,
-      content: toYaml(
-        values,
-        `prometheus chart values for the agent of cluster ${input.cluster}:\n` +
-          `${baseDir('edge')}/values.yaml merged with this cluster's identity, remote write and memory.`,
-      ),
-    },
-  ];
-  return { files, overlayPath, warnings };
-}
-
-function toAuth(a: z.output<typeof inputSchema>['auth']): RemoteWriteAuth {
-  if (a.type === 'basic') {
-    return {
-      type: 'basic',
-      secretName: a.secretName!,
-      username: a.username!,
-      passwordKey: a.passwordKey,
-    };
-  }
-  if (a.type === 'bearer')
-    return { type: 'bearer', secretName: a.secretName!, tokenKey: a.tokenKey };
-  return { type: 'none' };
 }

@@ -49,7 +49,11 @@ describe.each(cases)(
               await runAction(createCentralOverlayAction(), ws, {
                 cluster: step.input.centralCluster,
                 objectStorage: { secretName: 'thanos-objstore' },
-                edgeEntryPoint: { type: 'loadBalancer' },
+                edgeEntryPoint: {
+                  type: 'loadBalancer',
+                  auth: 'none',
+                  tls: 'none',
+                },
               });
             const { outputs } = await runAction(action, ws, step.input);
             expect(outputs.files.length).toBeGreaterThan(0);

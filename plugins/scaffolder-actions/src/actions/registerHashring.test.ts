@@ -37,7 +37,7 @@ describe('fleet:hashring:register', () => {
       cluster: CENTRAL,
       receiver,
       objectStorage: { secretName: 'thanos-objstore' },
-      edgeEntryPoint: { type: 'loadBalancer' },
+      edgeEntryPoint: { type: 'loadBalancer', auth: 'none', tls: 'none' },
       ...extra,
     });
   beforeEach(() => {

@@ -1,7 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { z } from 'zod/v3';
-import { parseInput, toActionSchema } from '../lib/errors';
+import { parseInput, toActionSchema } from '../lib/actionSchema';
 import { readWorkspaceFile } from '../lib/files';
 import { readCentralReceivers } from '../lib/centralReceivers';
 import {
@@ -11,8 +11,8 @@ import {
   unknownEndpoints,
 } from '../lib/hashring';
 import { clusterName, overlayDir } from '../lib/names';
-import { commonOutput, writeAndReport } from '../lib/run';
-import { HASHRING_FILE } from '../lib/thanos';
+import { commonOutput, writeAndReport } from '../lib/actionOutput';
+import { HASHRING_FILE } from '../lib/thanosReceive';
 import { toJson } from '../lib/yaml';
 import { examples } from './registerHashring.examples';
 

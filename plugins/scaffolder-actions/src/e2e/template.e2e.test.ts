@@ -161,8 +161,15 @@ describe('templates/new-cluster through the real scaffolder backend (dry-run)', 
       edgeEntryPoint: 'ingress',
       ingressHost: 'receive.example.com',
       ingressTlsSecretName: 'receive-tls',
+      edgeAuth: 'basic',
+      edgeAuthSecretName: 'receive-htpasswd',
+      storeGatewayAddress:
+        'dnssrv+_grpc._tcp.thanos-store.monitoring.svc.cluster.local',
     });
     expect(status).toBe(200);
+    expect(JSON.stringify(body.output)).toContain(
+      'Edges authenticate with `basic`',
+    );
     const outputText = JSON.stringify(body.output);
     expect(outputText).toContain(
       'Edge agents remote-write to `https://receive.example.com/api/v1/receive`',
@@ -202,6 +209,34 @@ describe('templates/new-cluster through the real scaffolder backend (dry-run)', 
     expect(find(docs, 'Ingress').spec.tls).toEqual([
       { hosts: ['receive.example.com'], secretName: 'receive-tls' },
     ]);
+    expect(find(docs, 'Ingress').metadata.annotations).toMatchObject({
+      'nginx.ingress.kubernetes.io/auth-type': 'basic',
+      'nginx.ingress.kubernetes.io/auth-secret': 'receive-htpasswd',
+    });
+    expect(
+      find(docs, 'Deployment', 'thanos-query').spec.template.spec.containers[0]
+        .args,
+    ).toContain(
+      '--endpoint=dnssrv+_grpc._tcp.thanos-store.monitoring.svc.cluster.local',
+    );
+    expect(
+      docs
+        .filter(
+          d =>
+            d.kind === 'ServiceMonitor' &&
+            d.metadata.name.startsWith('thanos-'),
+        )
+        .map(d => d.metadata.name),
+    ).toEqual(['thanos-receive', 'thanos-query', 'thanos-store']);
+    const entity = YAML.parse(
+      fs.readFileSync(
+        path.join(dir, 'catalog/clusters/cluster-01-central.yaml'),
+        'utf8',
+      ),
+    );
+    expect(
+      entity.metadata.annotations['fleet-monitoring.io/open-write-endpoint'],
+    ).toBeUndefined();
     expect(find(docs, 'Prometheus').spec.externalLabels).toEqual({
       cluster: 'cluster-01-central',
     });
@@ -219,6 +254,103 @@ describe('templates/new-cluster through the real scaffolder backend (dry-run)', 
     );
     expect(app.spec.syncPolicy.syncOptions).toContain('ServerSideApply=true');
   }, 120_000);
+
+  it('an open entry point is an explicit choice recorded on the catalog entity; the shared base and the live hashring come from the repository and are never rewritten (S3, S7)', async () => {
+    const tunedBase =
+      '# tuned by the platform team\nprometheus:\n  prometheusSpec:\n    retention: 3d\n    serviceMonitorSelectorNilUsesHelmValues: false\n';
+    backend.repo.set(
+      'deploy/base/kube-prometheus-stack/values.yaml',
+      tunedBase,
+    );
+    backend.repo.set(
+      'deploy/base/kube-prometheus-stack/kustomization.yaml',
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n# tuned\n',
+    );
+    try {
+      const { status, body } = await dryRun(backend.server, template, {
+        ...common,
+        clusterName: 'lab-central',
+        role: 'central',
+        receiverReplicas: 1,
+        replicationFactor: 1,
+        objstoreSecretName: 'thanos-objstore',
+        edgeEntryPoint: 'loadBalancer',
+        edgeAuth: 'none',
+        loadBalancerTls: 'none',
+      });
+      expect(status).toBe(200);
+      const dir = makeTempDir();
+      dirs.push(dir);
+      writeDirectoryContents(dir, body.directoryContents);
+      const entity = YAML.parse(
+        fs.readFileSync(
+          path.join(dir, 'catalog/clusters/lab-central.yaml'),
+          'utf8',
+        ),
+      );
+      expect(
+        entity.metadata.annotations['fleet-monitoring.io/open-write-endpoint'],
+      ).toBe('true');
+      // The fetched base is what the pull request carries (unchanged: no diff), not fresh defaults.
+      expect(
+        fs.readFileSync(
+          path.join(dir, 'deploy/base/kube-prometheus-stack/values.yaml'),
+          'utf8',
+        ),
+      ).toBe(tunedBase);
+      const values = YAML.parse(
+        fs.readFileSync(
+          path.join(
+            dir,
+            'deploy/overlays/lab-central/kube-prometheus-stack/values.yaml',
+          ),
+          'utf8',
+        ),
+      );
+      expect(values.prometheus.prometheusSpec.retention).toBe('3d');
+      const messages = body.log.map(l => l.body.message).join('\n');
+      expect(messages).toContain('auth: none');
+    } finally {
+      backend.repo.clear();
+    }
+  }, 120_000);
+
+  it('a central re-run that would drop receivers the repository hashring still lists is refused (S5)', async () => {
+    const overlay = 'deploy/overlays/cluster-01-central/kube-prometheus-stack';
+    backend.repo.set(
+      `${overlay}/hashrings.json`,
+      JSON.stringify([
+        {
+          hashring: 'default',
+          endpoints: [0, 1, 2].map(
+            i =>
+              `thanos-receive-${i}.thanos-receive.monitoring.svc.cluster.local:10901`,
+          ),
+        },
+      ]),
+    );
+    try {
+      const { status, body } = await dryRun(backend.server, template, {
+        ...common,
+        clusterName: 'cluster-01-central',
+        role: 'central',
+        receiverReplicas: 2,
+        replicationFactor: 2,
+        objstoreSecretName: 'thanos-objstore',
+        edgeEntryPoint: 'ingress',
+        ingressHost: 'receive.example.com',
+        ingressTlsSecretName: 'receive-tls',
+        edgeAuth: 'mtls',
+        edgeAuthSecretName: 'edge-ca',
+      });
+      expect(status).toBe(400);
+      expect(JSON.stringify(body)).toMatch(
+        /thanos-receive-2\.thanos-receive\.monitoring\.svc\.cluster\.local:10901; writes would be forwarded to pods that do not exist/,
+      );
+    } finally {
+      backend.repo.clear();
+    }
+  }, 60_000);
 
   it('central cluster without an Ingress host is refused with the field named', async () => {
     const { status, body } = await dryRun(backend.server, template, {

@@ -1,12 +1,17 @@
 import { InputError } from '@backstage/errors';
 import { z } from 'zod/v3';
+import { refuseHiddenCharacters } from './hiddenCharacters';
 
-/** Parses action input with the full zod schema (defaults, refinements) and turns failures into InputError. */
+/**
+ * Parses action input with the full zod schema (defaults, refinements) and turns failures into
+ * InputError; bidi, invisible and look-alike characters are refused first, with their own message.
+ */
 export function parseInput<T extends z.ZodTypeAny>(
   schema: T,
   input: unknown,
   actionId: string,
 ): z.output<T> {
+  refuseHiddenCharacters(input, actionId);
   const result = schema.safeParse(input);
   if (!result.success) {
     const details = result.error.issues

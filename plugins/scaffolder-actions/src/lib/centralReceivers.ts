@@ -1,13 +1,17 @@
 /**
  * What a central overlay actually deploys as Thanos receivers, read from its files in the repository
- * (kustomization.yaml for the namespace, thanos-receiver.yaml for the StatefulSet, patches.yaml for a
+ * (thanos-receiver.yaml for the StatefulSet and its namespace, or kustomization.yaml's `namespace:` in older overlays, patches.yaml for a
  * replica count tuned per cluster). The hashring must match these receivers, not defaults.
  */
 import { InputError } from '@backstage/errors';
 import YAML from 'yaml';
 import { readWorkspaceFile } from './files';
 import { isPlainObject } from './merge';
-import { HashringAlgorithm, RECEIVE_NAME, receiverEndpoints } from './thanos';
+import {
+  HashringAlgorithm,
+  RECEIVE_NAME,
+  receiverEndpoints,
+} from './thanosReceive';
 
 export type CentralReceivers = {
   namespace: string;
@@ -58,12 +62,14 @@ export async function readCentralReceivers(
     isReceiverStatefulSet,
   );
   const kustomization = ((await read('kustomization.yaml')) ?? [])[0];
+  // Overlays place each object themselves (metadata.namespace); older ones had a top-level
+  // `namespace:` in kustomization.yaml instead.
   const namespace =
-    (isPlainObject(kustomization) && typeof kustomization.namespace === 'string'
-      ? kustomization.namespace
-      : undefined) ??
     (typeof sts.metadata?.namespace === 'string'
       ? sts.metadata.namespace
+      : undefined) ??
+    (isPlainObject(kustomization) && typeof kustomization.namespace === 'string'
+      ? kustomization.namespace
       : 'default');
 
   const replicas = patched?.spec?.replicas ?? sts.spec?.replicas ?? 1;

@@ -65,7 +65,9 @@ export function baseFiles(
         {
           apiVersion: 'kustomize.config.k8s.io/v1beta1',
           kind: 'Kustomization',
-          namespace,
+          // Edge only: kube-prometheus-stack renders Services into kube-system, which a namespace
+          // transformer would move away from the pods they select; helmCharts[].namespace places it.
+          ...(role === 'edge' ? { namespace } : {}),
           helmCharts: [helmChartEntry(role, version, namespace)],
         },
         `Fleet-wide defaults for ${componentOf(role)} (chart ${CHARTS[role].chart}).\n` +

@@ -1,7 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { z } from 'zod/v3';
 import type { CentralReceivers } from './centralReceivers';
-import { HashringAlgorithm } from './thanos';
+import { HashringAlgorithm } from './thanosReceive';
 
 /**
  * The Thanos Receive hashring file (`--receive.hashrings-file`): a JSON array of hashrings, tried in
@@ -207,7 +207,11 @@ export function hashringProblems(
     const name = JSON.stringify(h.hashring ?? `#${index + 1}`);
     const algorithm = h.algorithm ?? receivers.algorithm;
     const n = h.endpoints.length;
-    const fix = `list at least ${rf} of the central's ${receivers.replicas} receivers (${receivers.endpoints.join(', ')}), or lower --receive.replication-factor`;
+    // A hashring can only list receivers that exist: with fewer receivers than RF, listing more is no fix.
+    const fix =
+      receivers.replicas >= rf
+        ? `list at least ${rf} of the central's ${receivers.replicas} receivers (${receivers.endpoints.join(', ')}), or lower --receive.replication-factor`
+        : `the central runs ${receivers.replicas} receiver(s), fewer than replication factor ${rf}: lower --receive.replication-factor to at most ${receivers.replicas}, or run at least ${rf} receivers (receiver.replicas)`;
     if (algorithm === 'ketama' && n < rf) {
       problems.push(
         `hashring ${name} (ketama) lists ${n} endpoint(s) but the receivers replicate every series ${rf} times: ` +
@@ -247,6 +251,15 @@ export function hashringProblems(
     }
   });
   return problems;
+}
+
+/** Endpoints any hashring of the file lists that are not receivers of this central. */
+export function staleEndpoints(
+  hashrings: HashringFile,
+  receivers: CentralReceivers,
+): string[] {
+  const listed = new Set(hashrings.flatMap(h => h.endpoints.map(addressOf)));
+  return [...listed].filter(a => !receivers.endpoints.includes(a));
 }
 
 /** Endpoints that are not receivers of this central (forwarding to them would fail). */

@@ -59,6 +59,38 @@ export const annotations = z
   )
   .default({});
 
+/** Kubernetes labels (keys [prefix/]name, values up to 63 characters): at least one. */
+export const kubernetesLabels = z
+  .record(
+    z
+      .string()
+      .max(316)
+      .regex(
+        /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/,
+        'label keys must be [prefix/]name',
+      ),
+    z
+      .string()
+      .max(63)
+      .regex(
+        /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/,
+        'label values must be letters, digits, - _ . (at most 63)',
+      ),
+  )
+  .refine(l => Object.keys(l).length > 0, 'give at least one label');
+
+/**
+ * A Thanos Store API address as `--endpoint` and `--endpoint.sd-config` take it: host:port, or a
+ * `dns+`/`dnssrv+` name resolved by Thanos.
+ */
+export const storeApiAddress = z
+  .string()
+  .max(300)
+  .regex(
+    /^(dns\+|dnssrv\+|dnssrvnoa\+)?[A-Za-z0-9_]([-A-Za-z0-9_.]*[A-Za-z0-9])?(:[0-9]{1,5})?$/,
+    'must be host:port or dnssrv+<SRV name>',
+  );
+
 /** http(s) URL only: file:, javascript:, ftp: and the like are refused. */
 export const httpUrl = z
   .string()

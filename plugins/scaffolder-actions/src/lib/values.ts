@@ -3,11 +3,13 @@
  * (prometheus-community/helm-charts: charts/prometheus, charts/kube-prometheus-stack).
  */
 import { InputError } from '@backstage/errors';
+import { CLUSTER_LABEL } from '@fleet-monitoring/plugin-monitoring-common';
 import { TENANT_HEADER } from './names';
 
 /** Where the agent finds remote-write credentials and CA (mounted from Secrets via server.extraSecretMounts). */
 export const AUTH_MOUNT = '/etc/prometheus/remote-write-auth';
 export const CA_MOUNT = '/etc/prometheus/remote-write-ca';
+export const CLIENT_CERT_MOUNT = '/etc/prometheus/remote-write-client-cert';
 
 /**
  * The `prometheus` chart ships Prometheus v3 from chart 26.0.0 (appVersion v3.0.0; 25.x ships v2, e.g.
@@ -61,7 +63,9 @@ export function agentBaseValues(chartVersion: string) {
 export type RemoteWriteAuth =
   | { type: 'none' }
   | { type: 'basic'; secretName: string; username: string; passwordKey: string }
-  | { type: 'bearer'; secretName: string; tokenKey: string };
+  | { type: 'bearer'; secretName: string; tokenKey: string }
+  /** Client certificate (kubernetes.io/tls Secret) for an entry point checking certificates. */
+  | { type: 'mtls'; secretName: string; certKey: string; keyKey: string };
 
 export type RemoteWriteTls = {
   /** Secret holding the CA certificate, mounted into the pod. */
@@ -101,38 +105,9 @@ export function agentOverlayValues(i: AgentOverlayInput) {
     url: i.remoteWriteUrl,
     headers: { [TENANT_HEADER]: i.tenant },
   };
-
-  const tls: Record<string, unknown> = {};
-  if (i.tls.caSecretName) {
-    secretMounts.push(
-      secretMount('remote-write-ca', CA_MOUNT, i.tls.caSecretName),
-    );
-    tls.ca_file = `${CA_MOUNT}/${i.tls.caKey}`;
-  } else if (i.tls.caFile) {
-    tls.ca_file = i.tls.caFile;
-  }
-  if (i.tls.serverName) tls.server_name = i.tls.serverName;
-  if (i.tls.insecureSkipVerify) tls.insecure_skip_verify = true;
+  const tls = remoteWriteTls(i, secretMounts);
   if (Object.keys(tls).length) remoteWrite.tls_config = tls;
-
-  if (i.auth.type === 'basic') {
-    secretMounts.push(
-      secretMount('remote-write-auth', AUTH_MOUNT, i.auth.secretName),
-    );
-    remoteWrite.basic_auth = {
-      username: i.auth.username,
-      password_file: `${AUTH_MOUNT}/${i.auth.passwordKey}`,
-    };
-  } else if (i.auth.type === 'bearer') {
-    secretMounts.push(
-      secretMount('remote-write-auth', AUTH_MOUNT, i.auth.secretName),
-    );
-    remoteWrite.authorization = {
-      type: 'Bearer',
-      credentials_file: `${AUTH_MOUNT}/${i.auth.tokenKey}`,
-    };
-  }
-
+  Object.assign(remoteWrite, remoteWriteCredentials(i.auth, secretMounts));
   remoteWrite.queue_config = {
     capacity: i.queue.capacity,
     max_shards: i.queue.maxShards,
@@ -155,7 +130,9 @@ export function agentOverlayValues(i: AgentOverlayInput) {
     server: {
       // Set per overlay, not only in the shared base: the base may be older than this overlay's chart.
       defaultFlagsOverride: agentFlags(i.chartVersion),
-      global: { external_labels: { ...i.externalLabels, cluster: i.cluster } },
+      global: {
+        external_labels: { ...i.externalLabels, [CLUSTER_LABEL]: i.cluster },
+      },
       remoteWrite: [remoteWrite],
       resources: {
         requests: { memory: i.memoryRequest },
@@ -164,6 +141,66 @@ export function agentOverlayValues(i: AgentOverlayInput) {
       ...(secretMounts.length ? { extraSecretMounts: secretMounts } : {}),
     },
   };
+}
+
+/** `tls_config`: the receiver's CA and, for an mTLS entry point, the agent's client certificate. */
+function remoteWriteTls(
+  i: AgentOverlayInput,
+  secretMounts: Array<Record<string, unknown>>,
+) {
+  const tls: Record<string, unknown> = {};
+  if (i.tls.caSecretName) {
+    secretMounts.push(
+      secretMount('remote-write-ca', CA_MOUNT, i.tls.caSecretName),
+    );
+    tls.ca_file = `${CA_MOUNT}/${i.tls.caKey}`;
+  } else if (i.tls.caFile) {
+    tls.ca_file = i.tls.caFile;
+  }
+  if (i.auth.type === 'mtls') {
+    secretMounts.push(
+      secretMount(
+        'remote-write-client-cert',
+        CLIENT_CERT_MOUNT,
+        i.auth.secretName,
+      ),
+    );
+    tls.cert_file = `${CLIENT_CERT_MOUNT}/${i.auth.certKey}`;
+    tls.key_file = `${CLIENT_CERT_MOUNT}/${i.auth.keyKey}`;
+  }
+  if (i.tls.serverName) tls.server_name = i.tls.serverName;
+  if (i.tls.insecureSkipVerify) tls.insecure_skip_verify = true;
+  return tls;
+}
+
+/** `basic_auth` / `authorization` read from files mounted from a Secret: never inline. */
+function remoteWriteCredentials(
+  auth: RemoteWriteAuth,
+  secretMounts: Array<Record<string, unknown>>,
+): Record<string, unknown> {
+  if (auth.type === 'basic') {
+    secretMounts.push(
+      secretMount('remote-write-auth', AUTH_MOUNT, auth.secretName),
+    );
+    return {
+      basic_auth: {
+        username: auth.username,
+        password_file: `${AUTH_MOUNT}/${auth.passwordKey}`,
+      },
+    };
+  }
+  if (auth.type === 'bearer') {
+    secretMounts.push(
+      secretMount('remote-write-auth', AUTH_MOUNT, auth.secretName),
+    );
+    return {
+      authorization: {
+        type: 'Bearer',
+        credentials_file: `${AUTH_MOUNT}/${auth.tokenKey}`,
+      },
+    };
+  }
+  return {};
 }
 
 function secretMount(name: string, mountPath: string, secretName: string) {
@@ -234,7 +271,7 @@ export function centralOverlayValues(i: CentralOverlayInput) {
   return {
     prometheus: {
       prometheusSpec: {
-        externalLabels: { ...i.externalLabels, cluster: i.cluster },
+        externalLabels: { ...i.externalLabels, [CLUSTER_LABEL]: i.cluster },
         remoteWrite: [
           {
             name: 'thanos-receive',

@@ -5,6 +5,7 @@ apiVersion: v1
 kind: ConfigMap
 metadata:
   name: {{ $.Release.Name }}-{{ $name }}-component
+  namespace: {{ $.Release.Namespace }}
   labels:
     fleet-test/component: {{ $name }}
 data: {}

@@ -4,6 +4,7 @@ apiVersion: v1
 kind: ConfigMap
 metadata:
   name: {{ .Release.Name }}-grafana-datasource
+  namespace: {{ .Release.Namespace }}
   labels:
     grafana_datasource: "1"
 data:
@@ -28,6 +29,7 @@ apiVersion: v1
 kind: Pod
 metadata:
   name: {{ .Release.Name }}-grafana-test
+  namespace: {{ .Release.Namespace }}
   annotations:
     "helm.sh/hook": test-success
 spec:

@@ -4,6 +4,7 @@ apiVersion: monitoring.coreos.com/v1
 kind: Prometheus
 metadata:
   name: {{ .Release.Name }}-prometheus
+  namespace: {{ .Release.Namespace }}
 spec:
   replicas: {{ $spec.replicas }}
   retention: {{ $spec.retention | quote }}
