@@ -11,7 +11,6 @@ import {
 } from '@backstage/ui';
 import { useApi } from '@backstage/core-plugin-api';
 import useAsync from 'react-use/esm/useAsync';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import type {
   FleetSummary,
   InstancesResponse,
@@ -22,9 +21,12 @@ import {
   describeUpstream,
   formatDuration,
   formatTime,
+  LiveStatus,
   Loading,
+  RefreshFailedBanner,
   RequestErrorNotice,
   UpstreamErrorNotice,
+  useLiveRequest,
 } from '../common';
 import { ClusterTable } from './ClusterTable';
 import type { ClusterLink } from './clusterLink';
@@ -38,6 +40,7 @@ function FleetToolbar(props: {
   onInstance: (name: string) => void;
   onRefresh: () => void;
   loading: boolean;
+  fetchedAt?: number;
 }) {
   return (
     <Flex justify="between" align="end" style={{ flexWrap: 'wrap' }} gap="3">
@@ -46,6 +49,7 @@ function FleetToolbar(props: {
       </Text>
       <Flex align="end" gap="2">
         <DemoNotice />
+        <LiveStatus fetchedAt={props.fetchedAt} what="the fleet" />
         {props.instances.length > 1 && (
           <Select
             label="Thanos instance"
@@ -126,9 +130,10 @@ export function FleetContent(props: { clusterLink: ClusterLink }) {
   const chosen = fleetView.instance;
   const instance =
     chosen && names.some(n => n.name === chosen) ? chosen : names[0]?.name;
-  const summary = useAsyncRetry(
-    async () => (instance ? api.getFleetSummary(instance) : undefined),
+  const summary = useLiveRequest(
+    () => api.getFleetSummary(instance!),
     [api, instance],
+    instance !== undefined,
   );
 
   if (instances.loading) return <Loading />;
@@ -151,12 +156,18 @@ export function FleetContent(props: { clusterLink: ClusterLink }) {
         onInstance={fleetView.setInstance}
         onRefresh={summary.retry}
         loading={summary.loading}
+        fetchedAt={summary.fetchedAt}
       />
       {summary.loading && !summary.value && (
         <Loading label="Loading the fleet" />
       )}
-      {summary.error && <RequestErrorNotice error={summary.error} />}
-      {summary.value && !summary.error && (
+      {summary.error && !summary.value && (
+        <RequestErrorNotice error={summary.error} />
+      )}
+      {summary.error && summary.value && (
+        <RefreshFailedBanner fetchedAt={summary.fetchedAt} />
+      )}
+      {summary.value && (
         <FleetSummaryView
           summary={summary.value}
           fleetView={fleetView}

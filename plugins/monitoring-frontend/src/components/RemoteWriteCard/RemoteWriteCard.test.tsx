@@ -91,6 +91,46 @@ describe('RemoteWriteCard', () => {
     expect(screen.queryByText('Samples sent')).not.toBeInTheDocument();
   });
 
+  it('shows the age of its answer, can pause live updates, and keeps the answer when a refresh fails', async () => {
+    let down = false;
+    const { fetchApi } = fakeFetch(() =>
+      down
+        ? backstageError(503, 'ServiceUnavailableError', 'backend restarting')
+        : json(healthyDetail),
+    );
+    await renderInTestApp(
+      <Wrapper entity={clusterEntity} fetchApi={fetchApi}>
+        <RemoteWriteCard />
+      </Wrapper>,
+    );
+    expect(await screen.findByText(/^Updated .* ago$/)).toBeInTheDocument();
+    const pause = screen.getByRole('button', {
+      name: 'Pause live updates of Remote write',
+    });
+    fireEvent.click(pause);
+    expect(
+      screen.getByRole('button', {
+        name: 'Resume live updates of Remote write',
+      }),
+    ).toHaveAttribute('aria-pressed', 'true');
+    fireEvent.click(
+      screen.getByRole('button', {
+        name: 'Resume live updates of Remote write',
+      }),
+    );
+
+    down = true;
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Refresh Remote write' }),
+    );
+    expect(
+      await screen.findByText(/^Showing the answer from .* ago$/),
+    ).toBeInTheDocument();
+    // The last answer stays readable under the banner.
+    expect(screen.getByText('Healthy')).toBeInTheDocument();
+    expect(screen.getByText('950/s')).toBeInTheDocument();
+  });
+
   it('makes exactly one request per refresh', async () => {
     const { fetchApi, calls } = fakeFetch(() => json(healthyDetail));
     await renderInTestApp(

@@ -8,6 +8,7 @@ import type { FleetMonitoringApi } from '../../api';
 import { RequestErrorNotice } from './ErrorStates';
 import { HealthCard, Loading } from './HealthCard';
 import { useEntityRequest } from './useEntityRequest';
+import { LiveStatus, RefreshFailedBanner } from './LiveStatus';
 
 /**
  * The flow every entity card shares: without its annotation it says which one to add (and sends no
@@ -25,7 +26,7 @@ export function EntityHealthCard<T>(props: {
 }) {
   const { entity } = useEntity();
   const available = props.isAvailable(entity);
-  const { value, loading, error, retry } = useEntityRequest(
+  const { value, loading, error, retry, fetchedAt } = useEntityRequest(
     available,
     props.load,
   );
@@ -45,11 +46,16 @@ export function EntityHealthCard<T>(props: {
       subheader={props.subheader}
       onRefresh={retry}
       refreshing={loading}
+      status={<LiveStatus fetchedAt={fetchedAt} what={title} />}
     >
-      {loading && !value && <Loading />}
+      {loading && value === undefined && <Loading />}
       {error &&
+        value === undefined &&
         (props.renderError?.(error) ?? <RequestErrorNotice error={error} />)}
-      {value !== undefined && !error && props.render(value)}
+      {error && value !== undefined && (
+        <RefreshFailedBanner fetchedAt={fetchedAt} />
+      )}
+      {value !== undefined && props.render(value)}
     </HealthCard>
   );
 }

@@ -16,6 +16,8 @@ export function HealthCard(props: {
   subheader?: ReactNode;
   onRefresh?: () => void;
   refreshing?: boolean;
+  /** Beside the refresh button: the age of the answer and the live-update switch. */
+  status?: ReactNode;
   children: ReactNode;
 }) {
   return (
@@ -36,15 +38,18 @@ export function HealthCard(props: {
               </Text>
             )}
           </div>
-          {props.onRefresh && (
-            <ButtonIcon
-              aria-label={`Refresh ${props.title}`}
-              variant="tertiary"
-              icon={<RefreshIcon fontSize="small" />}
-              onPress={props.onRefresh}
-              isDisabled={props.refreshing}
-            />
-          )}
+          <Flex align="center" gap="1">
+            {props.status}
+            {props.onRefresh && (
+              <ButtonIcon
+                aria-label={`Refresh ${props.title}`}
+                variant="tertiary"
+                icon={<RefreshIcon fontSize="small" />}
+                onPress={props.onRefresh}
+                isDisabled={props.refreshing}
+              />
+            )}
+          </Flex>
         </Flex>
       </CardHeader>
       <CardBody>{props.children}</CardBody>

@@ -10,3 +10,6 @@ export * from './useEntityRequest';
 export * from './DemoNotice';
 export * from './StateHeader';
 export * from './EntityHealthCard';
+export * from './liveRefresh';
+export * from './useLiveRequest';
+export * from './LiveStatus';

@@ -1,5 +1,4 @@
 import { useMemo } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
   getCompoundEntityRef,
   stringifyEntityRef,
@@ -8,10 +7,12 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { fleetMonitoringApiRef, type FleetMonitoringApi } from '../../api';
+import { useLiveRequest } from './useLiveRequest';
 
 /**
- * One backend request for the current entity, again on every `retry()`. Skipped (no request)
- * when `enabled` is false, e.g. because the entity lacks the card's annotation.
+ * A live backend request for the current entity (see {@link useLiveRequest}), again on every
+ * `retry()`. Skipped (no request) when `enabled` is false, e.g. because the entity lacks the card's
+ * annotation.
  */
 export function useEntityRequest<T>(
   enabled: boolean,
@@ -21,9 +22,6 @@ export function useEntityRequest<T>(
   const { entity } = useEntity();
   const key = stringifyEntityRef(entity);
   const ref = useMemo(() => getCompoundEntityRef(entity), [key]); // eslint-disable-line react-hooks/exhaustive-deps
-  const state = useAsyncRetry(
-    async () => (enabled ? load(api, ref) : undefined),
-    [api, key, enabled],
-  );
+  const state = useLiveRequest(() => load(api, ref), [api, key], enabled);
   return { entity, ref, ...state };
 }
