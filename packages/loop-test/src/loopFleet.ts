@@ -161,8 +161,14 @@ export class LoopFleet {
     await this.receiveWriteService.start();
 
     // Pods first (their ports go into the scrape config), then the central that scrapes them.
+    const receiveArgs = containerArgs(central, 'StatefulSet', RECEIVE_NAME);
     this.pods = await startThanosPods(discoverTargets(central), {
       receive: this.receive,
+      objectStorage: receiveArgs.some(
+        a =>
+          a.startsWith('--objstore.config-file=') ||
+          a.startsWith('--objstore.config='),
+      ),
       queryVersion: this.shape.version,
       queryRequests: () => this.query.requests,
     });
@@ -225,14 +231,19 @@ export class LoopFleet {
     }
   }
 
-  /** `promtool check config --agent` on an edge's runnable config: {ok, output}. */
-  checkAgentConfig(edge: EdgeName): { ok: boolean; output: string } {
-    const file = path.join(this.dir, `${edge}-promtool.yml`);
-    fs.writeFileSync(file, YAML.stringify(this.agentConfigs.get(edge)));
+  /** `promtool check config` (`--agent` for an edge) on the config a process runs: {ok, output}. */
+  checkConfig(which: EdgeName | typeof CENTRAL): {
+    ok: boolean;
+    output: string;
+  } {
+    const agent = which !== CENTRAL;
+    const config = agent ? this.agentConfigs.get(which) : this.centralConfig;
+    const file = path.join(this.dir, `${which}-promtool.yml`);
+    fs.writeFileSync(file, YAML.stringify(config));
     try {
       const output = execFileSync(
         'promtool',
-        ['check', 'config', '--agent', file],
+        ['check', 'config', ...(agent ? ['--agent'] : []), file],
         { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
       );
       return { ok: true, output };

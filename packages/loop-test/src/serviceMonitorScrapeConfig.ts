@@ -94,7 +94,7 @@ function workloadContainers(
 export function discoverTargets(docs: K8sObject[]): DiscoveredTarget[] {
   const pods = podsOf(docs);
   const targets: DiscoveredTarget[] = [];
-  for (const sm of docs.filter(d => d.kind === 'ServiceMonitor')) {
+  for (const sm of selectedServiceMonitors(docs)) {
     const smNamespace = sm.metadata.namespace ?? 'default';
     const nsSel = sm.spec?.namespaceSelector ?? {};
     const namespaces: string[] | 'any' = nsSel.any
@@ -317,8 +317,24 @@ function operatorRelabelings(
 }
 
 /**
- * Scrape jobs for every ServiceMonitor in the render. `addressOf` gives the 127.0.0.1 address that
- * stands in for a discovered pod port (its podIP:containerPort in a cluster).
+ * The ServiceMonitors the Prometheus resource selects (`spec.serviceMonitorSelector`: `{}` selects
+ * all, absent selects none). Namespaces: kube-prometheus-stack renders
+ * `serviceMonitorNamespaceSelector: {}` (all) by default, so every namespace counts.
+ */
+export function selectedServiceMonitors(docs: K8sObject[]): K8sObject[] {
+  const prometheus = docs.find(d => d.kind === 'Prometheus');
+  const selector = prometheus?.spec?.serviceMonitorSelector;
+  if (!selector) return [];
+  return docs.filter(
+    d =>
+      d.kind === 'ServiceMonitor' &&
+      matchesLabels(d.metadata.labels, selector.matchLabels),
+  );
+}
+
+/**
+ * Scrape jobs for every ServiceMonitor the central's Prometheus selects. `addressOf` gives the
+ * 127.0.0.1 address that stands in for a discovered pod port (its podIP:containerPort in a cluster).
  */
 export function serviceMonitorJobs(
   docs: K8sObject[],
@@ -326,7 +342,7 @@ export function serviceMonitorJobs(
 ): ServiceMonitorJobs {
   const targets = discoverTargets(docs);
   const scrapeConfigs: Record<string, unknown>[] = [];
-  for (const sm of docs.filter(d => d.kind === 'ServiceMonitor')) {
+  for (const sm of selectedServiceMonitors(docs)) {
     const smNamespace = sm.metadata.namespace ?? 'default';
     (sm.spec?.endpoints ?? []).forEach((ep: any, i: number) => {
       const mine = targets.filter(

@@ -121,6 +121,31 @@ export function queryPodMetrics(opts: {
 }
 
 /**
+ * What ThanosReceiveFake does not serve yet: the shippers' upload counters. With an objstore config,
+ * Receive runs one shipper per tenant TSDB it holds, registered with `tenant` and starting at 0
+ * when the TSDB opens; the first block is cut after about 2 h, so within a test every counter is 0
+ * (upstream table: thanos_shipper_uploads_total). Without one, there is no shipper and no series.
+ */
+function receiverShipperMetrics(
+  receive: ThanosReceiveFake,
+  ordinal: number,
+  objectStorage: boolean,
+): string {
+  const entry = upstreamMetric('thanos_shipper_uploads_total');
+  if (!objectStorage || entry.labels.join() !== 'tenant') return '';
+  const { sink } = receive.options;
+  const held = receive.tenants.filter(tenant =>
+    sink.replicasOf(tenant).includes(ordinal),
+  );
+  if (held.length === 0) return '';
+  return [
+    `# TYPE ${entry.name} counter`,
+    ...held.map(tenant => `${entry.name}{tenant="${tenant}"} 0`),
+    '',
+  ].join('\n');
+}
+
+/**
  * Stand-ins for every discovered Thanos pod: receivers by ordinal (the StatefulSet pod
  * thanos-receive-<i> is receiver i of the fake), Query pods by name.
  */
@@ -143,7 +168,10 @@ export async function startThanosPods(
           `${opts.receive.url}/receivers/${t.ordinal}/metrics`,
         );
         if (!res.ok) throw new Error(`receiver ${t.ordinal}: ${res.status}`);
-        return res.text();
+        return (
+          (await res.text()) +
+          receiverShipperMetrics(opts.receive, t.ordinal, opts.objectStorage)
+        );
       };
     } else if (t.workload === THANOS_JOBS.query) {
       metrics = queryPodMetrics({
