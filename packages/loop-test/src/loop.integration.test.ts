@@ -31,14 +31,14 @@ import {
   ThanosHealth,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import request from 'supertest';
-import { fleetEntities } from './catalogEntities';
-import { LoopFleet } from './loopFleet';
+import { fleetEntities } from './__testUtils__/catalogEntities';
+import { LoopFleet } from './__testUtils__/loopFleet';
 import {
   CENTRAL,
   EDGES,
   scaffoldFleet,
   ScaffoldedFleet,
-} from './scaffoldedFleet';
+} from './__testUtils__/scaffoldedFleet';
 
 jest.setTimeout(240_000);
 
@@ -132,7 +132,7 @@ describe('the loop: a scaffolded fleet, run for real, judged by the backend', ()
 
   const ids = (h: { reasons: Array<{ id: string }> }) =>
     h.reasons.map(r => r.id).sort();
-  const serious = (h: { reasons: Array<{ severity: string }> }) =>
+  const serious = (h: { reasons: Array<{ id: string; severity: string }> }) =>
     h.reasons.filter(
       r => r.severity === 'warning' || r.severity === 'critical',
     );

@@ -155,6 +155,8 @@ export async function startThanosPods(
     receive: ThanosReceiveFake;
     queryVersion: string;
     queryRequests: () => number;
+    /** The receivers run with an objstore config (the generated --objstore.config-file). */
+    objectStorage: boolean;
   },
 ): Promise<Map<string, PodMetricsServer>> {
   const pods = new Map<string, PodMetricsServer>();

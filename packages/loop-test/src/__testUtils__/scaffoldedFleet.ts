@@ -11,8 +11,11 @@ import {
   registerHashringAction,
 } from '@fleet-monitoring/plugin-scaffolder-backend-module-fleet';
 // The scaffolder's own test helpers: the mock action context and the kustomize/helm render its
-// tests trust (one home for both; this package only reads them).
+// tests trust (one home for both; this package only reads them). The module exports no test
+// utilities, hence the deep imports.
+// eslint-disable-next-line @backstage/no-forbidden-package-imports
 import { runAction } from '@fleet-monitoring/plugin-scaffolder-backend-module-fleet/src/__testUtils__/context';
+// eslint-disable-next-line @backstage/no-forbidden-package-imports
 import {
   makeTempDir,
   removeDir,
