@@ -9,10 +9,12 @@ export { scaffolderModuleFleet as default } from './module';
 export {
   createEdgeOverlayAction,
   CREATE_EDGE_ID,
+  type CreateEdgeInput,
 } from './actions/createEdgeOverlay';
 export {
   createCentralOverlayAction,
   CREATE_CENTRAL_ID,
+  type CreateCentralInput,
 } from './actions/createCentralOverlay';
 export {
   registerHashringAction,

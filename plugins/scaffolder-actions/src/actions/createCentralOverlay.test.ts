@@ -31,7 +31,7 @@ const ingress = {
   ingressClassName: 'nginx',
   auth: 'basic',
   authSecretName: 'receive-htpasswd',
-};
+} as const;
 const required = {
   objectStorage: { secretName: 'thanos-objstore' },
   edgeEntryPoint: ingress,

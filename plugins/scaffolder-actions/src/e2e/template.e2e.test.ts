@@ -226,8 +226,9 @@ describe('templates/new-cluster through the real scaffolder backend (dry-run)', 
             d.kind === 'ServiceMonitor' &&
             d.metadata.name.startsWith('thanos-'),
         )
-        .map(d => d.metadata.name),
-    ).toEqual(['thanos-receive', 'thanos-query', 'thanos-store']);
+        .map(d => d.metadata.name)
+        .sort(),
+    ).toEqual(['thanos-query', 'thanos-receive', 'thanos-store']);
     const entity = YAML.parse(
       fs.readFileSync(
         path.join(dir, 'catalog/clusters/cluster-01-central.yaml'),

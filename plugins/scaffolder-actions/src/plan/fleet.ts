@@ -24,8 +24,9 @@ import {
 } from './centralOverlay';
 import { EdgePlan, planEdgeOverlay } from './edgeOverlay';
 
+/** What planFleet returns. @public */
 export type FleetPlan = {
-  /** Every planned file, workspace relative path -> content (later plans see earlier files). */
+  /** Every planned file: workspace relative path to content (later plans see earlier files). */
   files: Map<string, string>;
   central: CentralPlan & {
     /** The generated ServiceMonitor objects (monitoring.coreos.com/v1), parsed. */
@@ -37,9 +38,9 @@ export type FleetPlan = {
 };
 
 /**
- * @param existing files already in the repository (e.g. a tuned `deploy/base/.../values.yaml` or a
- *   hashrings.json), as the template would have fetched them.
- * @internal
+ * Plans a central and its edges in memory. `opts.existing` holds files already in the repository
+ * (a tuned `deploy/base/.../values.yaml`, a hashrings.json), as the template would have fetched them.
+ * @public
  */
 export async function planFleet(opts: {
   central: CreateCentralInput;
