@@ -122,6 +122,10 @@ export const REASONS = {
     title: 'Receive does not upload blocks',
     page: 'troubleshooting/thanos-receive',
   },
+  'receive-down': {
+    title: 'Thanos Receive is down',
+    page: 'troubleshooting/thanos-receive',
+  },
   // Thanos Query.
   'query-store-errors': {
     title: 'Store endpoints report errors',
@@ -137,6 +141,26 @@ export const REASONS = {
   },
   'query-dedup-off': {
     title: 'Replicated series are not deduplicated',
+    page: 'troubleshooting/thanos-query',
+  },
+  'query-http-errors': {
+    title: 'Query answers with 5xx errors',
+    page: 'troubleshooting/thanos-query',
+  },
+  'query-grpc-errors': {
+    title: 'gRPC calls of Query fail',
+    page: 'troubleshooting/thanos-query',
+  },
+  'query-dns-failures': {
+    title: 'DNS lookups of store endpoints fail',
+    page: 'troubleshooting/thanos-query',
+  },
+  'query-high-latency': {
+    title: 'Queries are slow',
+    page: 'troubleshooting/thanos-query',
+  },
+  'query-overload': {
+    title: 'Query is at its concurrency limit',
     page: 'troubleshooting/thanos-query',
   },
   // ArgoCD - FAQ Q3.

@@ -26,3 +26,27 @@ export function holdWindowOf(rateWindow: string): HoldWindow {
     text: seconds >= 120 ? `${seconds / 60} min` : `${seconds} s`,
   };
 }
+
+/** The rate window the Thanos mixin's alerts use (`rate(...[5m])`). */
+const MIXIN_RATE_WINDOW_SECONDS = 300;
+
+/**
+ * A mixin alert's `for:` as a hold window, scaled by our rate window against the mixin's 5m (so the
+ * default 5m window holds exactly as the mixin; a 20s test window holds `for: 5m` for 20 s).
+ * `fixed` keeps the duration as written: holds tied to wall-clock facts (a block is cut every 2 h,
+ * ThanosReceiveNoUpload holds 3 h) must not shrink with the rate window.
+ */
+export function mixinHold(
+  mixinFor: string,
+  rateWindow: string,
+  fixed = false,
+): HoldWindow {
+  const scale = fixed
+    ? 1
+    : durationSeconds(rateWindow) / MIXIN_RATE_WINDOW_SECONDS;
+  const seconds = Math.max(1, Math.round(durationSeconds(mixinFor) * scale));
+  let text = `${seconds} s`;
+  if (seconds >= 7200) text = `${seconds / 3600} h`;
+  else if (seconds >= 120) text = `${seconds / 60} min`;
+  return { seconds, duration: `${seconds}s`, text };
+}

@@ -26,8 +26,11 @@ import {
  * malformed annotation is an InputError (400) that names the annotation and gives an example.
  */
 
-/** Default selector of Thanos Receive's own series when the entity gives none. */
-const DEFAULT_RECEIVE_SELECTOR = 'job=~".*thanos-receive.*"';
+/** Default selector of a Thanos component's own series when the entity gives none (the mixin's). */
+export const DEFAULT_THANOS_SELECTOR = {
+  receive: 'job=~".*thanos-receive.*"',
+  query: 'job=~".*thanos-query.*"',
+} as const;
 
 function selectorFrom(annotation: string, value: string): LabelMatcher[] {
   try {
@@ -111,16 +114,17 @@ export function thanosQuestion(entity: Entity): {
   component: 'receive' | 'query';
   selector: LabelMatcher[];
 } {
+  const component = requireAnnotation(
+    thanosComponentFromEntity(entity),
+    THANOS_COMPONENT_ANNOTATION,
+    'receive',
+  );
   return {
     instance: thanosInstanceFromEntity(entity),
-    component: requireAnnotation(
-      thanosComponentFromEntity(entity),
-      THANOS_COMPONENT_ANNOTATION,
-      'receive',
-    ),
+    component,
     selector: selectorFrom(
       'fleet-monitoring.io/thanos-selector',
-      thanosSelectorFromEntity(entity) ?? DEFAULT_RECEIVE_SELECTOR,
+      thanosSelectorFromEntity(entity) ?? DEFAULT_THANOS_SELECTOR[component],
     ),
   };
 }

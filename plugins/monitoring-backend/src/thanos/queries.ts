@@ -3,14 +3,17 @@ import {
   escapeRegex,
   formatMatchers,
   LabelMatcher,
+  upstreamHistogramSeries,
+  upstreamMetric,
 } from '@fleet-monitoring/plugin-monitoring-common';
-import { durationSeconds } from '../config/holdWindow';
+import { durationSeconds, mixinHold } from '../config/holdWindow';
 import {
   ArrivingSignal,
   ClusterSeriesSignal,
   GaugeSignal,
   InventorySignal,
   joinSignals as join,
+  QuerySignal,
   LateSignal,
   RateSignal,
   ReceiveSignal,
@@ -321,54 +324,162 @@ export function clusterSeriesQuery(
   ]);
 }
 
+/** A metric name, checked against the upstream metrics table (throws at load for an unknown one). */
+const um = (name: string) => upstreamMetric(name).name;
+
+/** The mixin's `for:` of each Receive and Query alert (mixin/alerts/{receive,query}.libsonnet). */
+export const MIXIN_FOR = {
+  receiveHttpErrors: '5m',
+  receiveLatency: '10m',
+  receiveReplication: '5m',
+  receiveHashringFile: '15m',
+  receiveTenantLimited: '5m',
+  receiveIsDown: '5m',
+  receiveNoUpload: '3h',
+  queryHttpErrors: '5m',
+  queryGrpcErrors: '5m',
+  queryDns: '15m',
+  queryLatency: '10m',
+  queryOverload: '15m',
+} as const;
+
+/** Scope for `held()` with a mixin alert's hold, scaled to our rate window (3h kept as written). */
+function mixinScope(window: string, alert: keyof typeof MIXIN_FOR): QueryScope {
+  const hold = mixinHold(MIXIN_FOR[alert], window, alert === 'receiveNoUpload');
+  return { clusterLabel: '', window, hold: hold.duration };
+}
+
 /**
- * Thanos Receive signals after the Thanos mixin's ThanosReceive* alerts, for a component selector.
- * Sums are taken per receiver first (`max by (instance, ...)`), so replica copies of the receivers'
- * own series do not multiply the ratios' parts.
+ * Thanos Receive signals after the Thanos mixin's ThanosReceive* alerts, for a component selector,
+ * each condition now and held for the mixin's `for:` (`_held`). Sums are taken per receiver first
+ * (`max by (instance, ...)`), so replica copies of the receivers' own series do not multiply the
+ * ratios' parts.
  */
 export function receiveQuery(matchers: LabelMatcher[], window: string): string {
   const s = formatMatchers(matchers);
   const m = (extra = '') => `{${[s, extra].filter(Boolean).join(',')}}`;
   const rate = (metric: string, extra = '', by = '') =>
-    `sum(max by (instance${by}) (rate(${metric}${m(extra)}[${window}])))`;
+    `sum(max by (instance${by}) (rate(${um(metric)}${m(extra)}[${window}])))`;
+  const h = (alert: keyof typeof MIXIN_FOR, expr: string) =>
+    held(mixinScope(window, alert), expr);
+  const upNow = `sum(max by (instance) (up${m()}))`;
+  const httpErrors = `${rate('http_requests_total', 'handler="receive",code=~"5.."', ', code')} / ${rate('http_requests_total', 'handler="receive"', ', code')}`;
+  // ThanosReceiveHttpRequestLatencyHigh: p99 above the limit while there is traffic.
+  const p99 = `histogram_quantile(0.99, sum by (le) (max by (instance, le, code, method) (rate(${upstreamHistogramSeries('http_request_duration_seconds', 'bucket')}${m('handler="receive"')}[${window}])))) and on () ${rate(upstreamHistogramSeries('http_request_duration_seconds', 'count'), 'handler="receive"', ', code, method')} > 0`;
+  const replication = `${rate('thanos_receive_replications_total', 'result="error"', ', result')} / ${rate('thanos_receive_replications_total', '', ', result')}`;
+  const fileErrors = rate('thanos_receive_hashrings_file_errors_total');
+  // ThanosReceiveTenantLimitedByHeadSeries, per tenant (requests/s refused with 429).
+  const limited = `sum by (tenant) (max by (instance, tenant) (rate(${um('thanos_receive_head_series_limited_requests_total')}${m()}[${window}]))) > 0`;
+  // ThanosReceiveNoUpload, per receiver AND tenant (a sum by instance hides a tenant never shipped).
+  const uploads = `max by (instance, tenant) (increase(${um('thanos_shipper_uploads_total')}${m()}[3h]))`;
+  const noUpload = `(${uploads} == 0) and on (instance) (max by (instance) (up${m()}) == 1)`;
   return join<ReceiveSignal>([
-    ['up', `sum(max by (instance) (up${m()}))`],
+    ['up', upNow],
     ['instances', `count(max by (instance) (up${m()}))`],
+    // ThanosReceiveIsDown is absent(up == 1) for 5m: the most receivers up at any point of the hold.
     [
-      'http_error_ratio',
-      `${rate('http_requests_total', 'handler="receive",code=~"5.."', ', code')} / ${rate('http_requests_total', 'handler="receive"', ', code')}`,
+      'up_recent_max',
+      `max_over_time((${upNow})[${holdOf(mixinScope(window, 'receiveIsDown'))}:${holdStep(mixinScope(window, 'receiveIsDown'))}])`,
     ],
+    // The write quorum depends on the version (RF 2: 1 from v0.37.0, 2 before).
     [
-      'p99_latency',
-      `histogram_quantile(0.99, sum by (le) (max by (instance, le, code) (rate(http_request_duration_seconds_bucket${m('handler="receive"')}[${window}]))))`,
+      'version',
+      `count by (version) (max by (instance, version) (${um('thanos_build_info')}${m()}))`,
     ],
-    [
-      'replication_error_ratio',
-      `${rate('thanos_receive_replications_total', 'result="error"', ', result')} / ${rate('thanos_receive_replications_total', '', ', result')}`,
-    ],
+    ['http_error_ratio', httpErrors],
+    ['http_error_ratio_held', h('receiveHttpErrors', httpErrors)],
+    ['p99_latency', p99],
+    ['p99_latency_held', h('receiveLatency', p99)],
+    ['replication_error_ratio', replication],
+    ['replication_error_ratio_held', h('receiveReplication', replication)],
     [
       'forward_error_ratio',
       `${rate('thanos_receive_forward_requests_total', 'result="error"', ', result')} / ${rate('thanos_receive_forward_requests_total', '', ', result')}`,
     ],
+    ['hashring_file_errors', fileErrors],
+    // errors / refreshes > 0 is errors > 0 (a refresh-less error divides by 0: +Inf, still > 0).
     [
-      'hashring_file_errors',
-      rate('thanos_receive_hashrings_file_errors_total'),
+      'hashring_file_errors_held',
+      `${h('receiveHashringFile', fileErrors)} > 0`,
     ],
     [
       'config_reload_ok',
-      `min(thanos_receive_config_last_reload_successful${m()})`,
+      `min(${um('thanos_receive_config_last_reload_successful')}${m()})`,
     ],
     [
       'head_series_limited',
       rate('thanos_receive_head_series_limited_requests_total', '', ', tenant'),
     ],
-    ['replication_factor', `max(thanos_receive_replication_factor${m()})`],
-    ['hashring_nodes', `max(thanos_receive_hashring_nodes${m()})`],
-    // Mixin ThanosReceiveNoUpload: a running receiver that shipped no block in 3 h.
+    ['limited_tenant', limited],
+    ['limited_tenant_held', h('receiveTenantLimited', limited)],
+    [
+      'replication_factor',
+      `max(${um('thanos_receive_replication_factor')}${m()})`,
+    ],
+    ['hashring_nodes', `max(${um('thanos_receive_hashring_nodes')}${m()})`],
     [
       'min_uploads_3h',
-      `min(max by (instance) (increase(thanos_shipper_uploads_total${m()}[3h])) and on (instance) max by (instance) (up${m()}) == 1)`,
+      `min(${uploads} and on (instance) max by (instance) (up${m()}) == 1)`,
     ],
+    ['no_upload', noUpload],
+    ['no_upload_held', h('receiveNoUpload', noUpload)],
+  ]);
+}
+
+/** gRPC codes the mixin's ThanosQueryGrpcServerErrorRate counts as server errors. */
+const GRPC_SERVER_ERRORS =
+  'Unknown|ResourceExhausted|Internal|Unavailable|DataLoss|DeadlineExceeded';
+
+/**
+ * Thanos Query's own series after the mixin's thanos-query alerts, for a component selector: the
+ * HTTP error ratio and p99 per handler (query, query_range), gRPC server and client error ratios,
+ * DNS failures of endpoint lookups, and the concurrency gate's headroom; each now and held.
+ */
+export function queryComponentQuery(
+  matchers: LabelMatcher[],
+  window: string,
+): string {
+  const s = formatMatchers(matchers);
+  const m = (extra = '') => `{${[s, extra].filter(Boolean).join(',')}}`;
+  const r = (metric: string, extra: string, by: string) =>
+    `max by (instance, ${by}) (rate(${metric}${m(extra)}[${window}]))`;
+  const h = (alert: keyof typeof MIXIN_FOR, expr: string) =>
+    held(mixinScope(window, alert), expr);
+  const handlers = 'handler=~"query|query_range"';
+  const http = um('http_requests_total');
+  const httpErrors = `sum by (handler) (${r(http, `${handlers},code=~"5.."`, 'handler, code, method')}) / sum by (handler) (${r(http, handlers, 'handler, code, method')})`;
+  const ratio = (handled: string, started: string, codes: string) =>
+    `sum(${r(um(handled), codes, 'grpc_code, grpc_method, grpc_service, grpc_type')}) / sum(${r(um(started), '', 'grpc_method, grpc_service, grpc_type')})`;
+  const grpcServer = ratio(
+    'grpc_server_handled_total',
+    'grpc_server_started_total',
+    `grpc_code=~"${GRPC_SERVER_ERRORS}"`,
+  );
+  const grpcClient = ratio(
+    'grpc_client_handled_total',
+    'grpc_client_started_total',
+    'grpc_code!="OK"',
+  );
+  // The mixin reads thanos_query_store_apis_dns_*, which no tag from v0.38.0 emits (upstream table).
+  const dns = `sum(max by (instance) (rate(${um('thanos_query_endpoints_dns_failures_total')}${m()}[${window}]))) / sum(max by (instance) (rate(${um('thanos_query_endpoints_dns_lookups_total')}${m()}[${window}])))`;
+  const duration = (part: 'bucket' | 'count') =>
+    upstreamHistogramSeries('http_request_duration_seconds', part);
+  const p99 = `histogram_quantile(0.99, sum by (handler, le) (${r(duration('bucket'), handlers, 'handler, code, method, le')})) and on (handler) sum by (handler) (${r(duration('count'), handlers, 'handler, code, method')}) > 0`;
+  // ThanosQueryOverload: max_over_time(gate max) - avg_over_time(in flight) < 1, per querier.
+  const headroom = `max by (instance) (max_over_time(${um('thanos_query_concurrent_gate_queries_max')}${m()}[${window}])) - max by (instance) (avg_over_time(${um('thanos_query_concurrent_gate_queries_in_flight')}${m()}[${window}]))`;
+  return join<QuerySignal>([
+    ['http_error_ratio', httpErrors],
+    ['http_error_ratio_held', h('queryHttpErrors', httpErrors)],
+    ['grpc_server_error_ratio', grpcServer],
+    ['grpc_server_error_ratio_held', h('queryGrpcErrors', grpcServer)],
+    ['grpc_client_error_ratio', grpcClient],
+    ['grpc_client_error_ratio_held', h('queryGrpcErrors', grpcClient)],
+    ['dns_failure_ratio', dns],
+    ['dns_failure_ratio_held', h('queryDns', dns)],
+    ['p99_latency', p99],
+    ['p99_latency_held', h('queryLatency', p99)],
+    ['gate_headroom', `min(${headroom})`],
+    ['overloaded_held', `count(${h('queryOverload', `(${headroom}) < 1`)})`],
   ]);
 }
 

@@ -36,25 +36,46 @@ export type GaugeSignal =
   | 'desired_q'
   | 'max_q'
   | 'shards_q';
-/** lateStatsQuery: the newest stats of clusters whose samples arrive late. */
-export type LateSignal =
-  'sent' | 'failed' | 'failure_ratio' | 'retried' | 'dropped' | 'pending';
 /** clusterSeriesQuery: one cluster's graphs. */
 export type ClusterSeriesSignal = 'lag' | 'sent' | 'failed' | 'retried';
-/** receiveQuery: Thanos Receive after the Thanos mixin. */
+/** receiveQuery: Thanos Receive after the Thanos mixin, now and held for the mixin's `for:`. */
 export type ReceiveSignal =
   | 'up'
   | 'instances'
+  | 'up_recent_max'
+  | 'version'
   | 'http_error_ratio'
+  | 'http_error_ratio_held'
   | 'p99_latency'
+  | 'p99_latency_held'
   | 'replication_error_ratio'
+  | 'replication_error_ratio_held'
   | 'forward_error_ratio'
   | 'hashring_file_errors'
+  | 'hashring_file_errors_held'
   | 'config_reload_ok'
   | 'head_series_limited'
+  | 'limited_tenant'
+  | 'limited_tenant_held'
   | 'replication_factor'
   | 'hashring_nodes'
-  | 'min_uploads_3h';
+  | 'min_uploads_3h'
+  | 'no_upload'
+  | 'no_upload_held';
+/** queryComponentQuery: Thanos Query's own series after the mixin's thanos-query alerts. */
+export type QuerySignal =
+  | 'http_error_ratio'
+  | 'http_error_ratio_held'
+  | 'grpc_server_error_ratio'
+  | 'grpc_server_error_ratio_held'
+  | 'grpc_client_error_ratio'
+  | 'grpc_client_error_ratio_held'
+  | 'dns_failure_ratio'
+  | 'dns_failure_ratio_held'
+  | 'p99_latency'
+  | 'p99_latency_held'
+  | 'gate_headroom'
+  | 'overloaded_held';
 /** metricsArrivingQuery: a service's series per cluster. */
 export type ArrivingSignal =
   'series' | 'last_seen' | 'targets_total' | 'targets_up';

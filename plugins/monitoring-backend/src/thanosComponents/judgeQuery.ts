@@ -1,9 +1,11 @@
 import {
   HealthReason,
+  ReasonSeverity,
   HealthState,
   StoreEndpoint,
   stateFromReasons,
 } from '@fleet-monitoring/plugin-monitoring-common';
+import { fmt, pct } from '../core/format';
 
 /**
  * Thanos Query health: store endpoints with errors, partial-response warnings on a probe, and series
@@ -13,8 +15,9 @@ export function evaluateQuery(
   stores: StoreEndpoint[] | undefined,
   warnings: string[],
   duplicatedQueues = 0,
+  metrics?: QueryObservation,
 ): { state: HealthState; reasons: HealthReason[] } {
-  const reasons: HealthReason[] = [];
+  const reasons: HealthReason[] = metrics ? queryMixinReasons(metrics) : [];
   if (duplicatedQueues > 0) {
     // Our cards collapse replica copies themselves; other dashboards' sums are multiplied.
     reasons.push({
@@ -56,4 +59,122 @@ export function evaluateQuery(
     });
   }
   return { state: stateFromReasons(reasons), reasons };
+}
+
+/** The thresholds of the mixin's thanos-query alerts (mixin/alerts/query.libsonnet, v0.42.4). */
+export const QUERY_MIXIN = {
+  httpErrorRatio: 0.05,
+  grpcErrorRatio: 0.05,
+  dnsFailureRatio: 0.01,
+  p99Seconds: { query: 40, query_range: 90 } as Record<string, number>,
+} as const;
+
+/** A value now and its lowest over the alert's hold (undefined: it did not hold). */
+export interface HeldValue {
+  now: number;
+  held?: number;
+}
+
+/** Query's own series, as queryComponentQuery reads them. */
+export interface QueryObservation {
+  /** Per handler (`query`, `query_range`). */
+  httpErrorRatio: Record<string, HeldValue>;
+  grpcServerErrorRatio?: HeldValue;
+  grpcClientErrorRatio?: HeldValue;
+  dnsFailureRatio?: HeldValue;
+  /** p99 seconds per handler, where there is traffic. */
+  p99Latency: Record<string, HeldValue>;
+  /** Least gate headroom of any querier (max concurrent minus average in flight). */
+  gateHeadroom?: number;
+  overloadHeld: boolean;
+  holds: { errors: string; dns: string; latency: string; overload: string };
+}
+
+const notYet = (hold: string) => ` (not yet for ${hold}, the mixin's hold)`;
+
+/** The mixin's thanos-query alerts, each with its threshold (`>`), `for:` and severity. */
+function queryMixinReasons(o: QueryObservation): HealthReason[] {
+  const reasons: HealthReason[] = [];
+  const rule = (
+    id: HealthReason['id'],
+    v: HeldValue | undefined,
+    limit: number,
+    severity: ReasonSeverity,
+    hold: string,
+    what: (value: number) => string,
+  ) => {
+    if (!v || !(v.now > limit)) return;
+    const heldOver = (v.held ?? -Infinity) > limit;
+    reasons.push({
+      id,
+      severity: heldOver ? severity : 'info',
+      message: `${what(v.now)}${heldOver ? '' : notYet(hold)}.`,
+      value: v.now,
+      threshold: limit,
+    });
+  };
+  for (const [handler, v] of Object.entries(o.httpErrorRatio)) {
+    // ThanosQueryHttpRequestQuery(Range)ErrorRateHigh: > 5 % for 5m, critical.
+    rule(
+      'query-http-errors',
+      v,
+      QUERY_MIXIN.httpErrorRatio,
+      'critical',
+      o.holds.errors,
+      x =>
+        `${pct(x)} of "${handler}" requests answer 5xx (the mixin alerts above ${pct(QUERY_MIXIN.httpErrorRatio)})`,
+    );
+  }
+  // ThanosQueryGrpcServerErrorRate / ThanosQueryGrpcClientErrorRate: > 5 % for 5m, warning.
+  rule(
+    'query-grpc-errors',
+    o.grpcServerErrorRatio,
+    QUERY_MIXIN.grpcErrorRatio,
+    'warning',
+    o.holds.errors,
+    x =>
+      `${pct(x)} of the gRPC calls Query serves fail (Unknown, ResourceExhausted, Internal, Unavailable, DataLoss, DeadlineExceeded)`,
+  );
+  rule(
+    'query-grpc-errors',
+    o.grpcClientErrorRatio,
+    QUERY_MIXIN.grpcErrorRatio,
+    'warning',
+    o.holds.errors,
+    x => `${pct(x)} of Query's gRPC calls to its stores fail`,
+  );
+  // ThanosQueryHighDNSFailures: > 1 % for 15m, warning.
+  rule(
+    'query-dns-failures',
+    o.dnsFailureRatio,
+    QUERY_MIXIN.dnsFailureRatio,
+    'warning',
+    o.holds.dns,
+    x => `${pct(x)} of DNS lookups of store endpoints fail`,
+  );
+  for (const [handler, v] of Object.entries(o.p99Latency)) {
+    // ThanosQueryInstantLatencyHigh (> 40 s) / ThanosQueryRangeLatencyHigh (> 90 s): 10m, critical.
+    const limit = QUERY_MIXIN.p99Seconds[handler];
+    if (limit === undefined) continue;
+    rule(
+      'query-high-latency',
+      v,
+      limit,
+      'critical',
+      o.holds.latency,
+      x =>
+        `p99 latency of "${handler}" requests is ${fmt(x, 1)} s (the mixin alerts above ${limit} s)`,
+    );
+  }
+  if (o.gateHeadroom !== undefined && o.gateHeadroom < 1) {
+    // ThanosQueryOverload: max concurrent - average in flight < 1 for 15m, warning.
+    reasons.push({
+      id: 'query-overload',
+      severity: o.overloadHeld ? 'warning' : 'info',
+      message: `Query is at its concurrency limit (--query.max-concurrent): less than one free slot on average${o.overloadHeld ? '' : notYet(o.holds.overload)}.`,
+      value: o.gateHeadroom,
+      threshold: 1,
+    });
+  }
+  return reasons;
 }

@@ -6,125 +6,188 @@ import {
 } from '@fleet-monitoring/plugin-monitoring-common';
 import type { ReceiveThresholds } from '../config';
 import { fmt, pct } from '../core/format';
+import { writeQuorum } from './writeQuorum';
+
+/** What the receive query says, now and held for each mixin alert's `for:`. */
+export interface ReceiveObservation {
+  stats: ThanosReceiveStats;
+  /** Receivers up now (undefined: no `up` series matches). */
+  up?: number;
+  /** Most receivers up at any point of ThanosReceiveIsDown's hold (undefined: none seen). */
+  upRecentMax?: number;
+  /** `thanos_build_info` versions of the receivers. */
+  versions: string[];
+  /** Each condition's lowest value over its hold (undefined: it did not hold). */
+  held: {
+    httpErrorRatio?: number;
+    p99LatencySeconds?: number;
+    replicationFailureRatio?: number;
+    hashringFileErrors?: boolean;
+  };
+  /** Tenants refused with 429 for their head series now, and whether it held. */
+  limitedTenants: Array<{ tenant: string; perSecond: number; held: boolean }>;
+  /** Receivers up with a tenant that shipped no block in 3 h now, and whether it held 3 h. */
+  noUpload: Array<{ instance: string; tenant: string; held: boolean }>;
+  /** Hold of each rule, for messages (e.g. `5 min`). */
+  holds: {
+    httpErrors: string;
+    latency: string;
+    replication: string;
+    hashringFile: string;
+    tenantLimited: string;
+    isDown: string;
+    noUpload: string;
+  };
+}
+
+const notYet = (hold: string) => ` (not yet for ${hold}, the mixin's hold)`;
 
 /**
- * Thanos Receive health after the Thanos mixin's alerts: ThanosReceiveHttpRequestErrorRateHigh,
- * ThanosReceiveHttpRequestLatencyHigh, ThanosReceiveHighReplicationFailures (against the write
- * quorum), ThanosReceiveHighForwardRequestFailures, ThanosReceiveHighHashringFileRefreshFailures,
- * ThanosReceiveConfigReloadFailure, ThanosReceiveNoUpload, head-series limiting, and receivers down
- * (a partial outage, judged against the write quorum).
+ * Thanos Receive health after the Thanos mixin's alerts (mixin/alerts/receive.libsonnet and
+ * absent.libsonnet, v0.35.1 = v0.42.4), each held for the mixin's `for:`; a condition present now
+ * that has not held yet is info. Plus the partial outage, judged per series against the write
+ * quorum of the receivers' version.
  */
 export function evaluateReceive(
-  stats: ThanosReceiveStats,
-  up: number | undefined,
+  obs: ReceiveObservation,
   t: ReceiveThresholds,
 ): { state: HealthState; reasons: HealthReason[] } {
+  const { stats, held, holds } = obs;
   const reasons: HealthReason[] = [];
-  if (up === undefined) {
+  if (obs.up === undefined || obs.up === 0) {
+    // ThanosReceiveIsDown: absent(up == 1) for 5m, critical.
+    const heldDown = (obs.upRecentMax ?? 0) === 0;
     reasons.push({
-      id: 'receive-no-data',
-      severity: 'warning',
+      id: 'receive-down',
+      severity: heldDown ? 'critical' : 'info',
       message:
-        'No Thanos Receive series match the selector: is receive scraped, and is the selector right?',
+        (obs.up === undefined
+          ? 'No receiver is discovered: no up series matches the selector (Receive gone, not scraped, or a wrong selector).'
+          : 'Every receiver is down: remote writes to the central fail.') +
+        (heldDown ? ' Mixin ThanosReceiveIsDown.' : notYet(holds.isDown)),
+      hint: 'kubectl get pods -l app.kubernetes.io/name=thanos-receive; then check the ServiceMonitor and the entity selector.',
     });
-    return { state: 'no-data', reasons };
+    if (obs.up === undefined)
+      return { state: heldDown ? 'failing' : 'no-data', reasons };
   }
-  if (stats.httpErrorRatio !== undefined && stats.httpErrorRatio > 0) {
-    const critical = stats.httpErrorRatio >= t.httpErrorRatioCritical;
+  const httpRatio = stats.httpErrorRatio;
+  if (httpRatio !== undefined && httpRatio > 0) {
+    // ThanosReceiveHttpRequestErrorRateHigh: > 5 % for 5m, critical.
+    const over = httpRatio > t.httpErrorRatioCritical;
+    const heldOver = (held.httpErrorRatio ?? 0) > t.httpErrorRatioCritical;
     reasons.push({
       id: 'receive-http-errors',
-      severity: critical ? 'critical' : 'warning',
-      message: `${pct(stats.httpErrorRatio)} of remote-write requests to receive answer 5xx (limit ${pct(t.httpErrorRatioCritical)}).`,
-      value: stats.httpErrorRatio,
+      severity: over && heldOver ? 'critical' : 'info',
+      message: `${pct(httpRatio)} of remote-write requests to receive answer 5xx (the mixin alerts above ${pct(t.httpErrorRatioCritical)} for ${holds.httpErrors})${over && !heldOver ? notYet(holds.httpErrors) : ''}.`,
+      value: httpRatio,
       threshold: t.httpErrorRatioCritical,
     });
   }
-  if (
-    stats.p99LatencySeconds !== undefined &&
-    stats.p99LatencySeconds >= t.p99LatencyCriticalSeconds
-  ) {
+  const p99 = stats.p99LatencySeconds;
+  if (p99 !== undefined && p99 > t.p99LatencyCriticalSeconds) {
+    // ThanosReceiveHttpRequestLatencyHigh: p99 > 10 s with traffic, for 10m, critical.
+    const heldOver =
+      (held.p99LatencySeconds ?? 0) > t.p99LatencyCriticalSeconds;
     reasons.push({
       id: 'receive-high-latency',
-      severity: 'critical',
-      message: `p99 write latency is ${fmt(stats.p99LatencySeconds, 2)} s (limit ${t.p99LatencyCriticalSeconds} s).`,
-      value: stats.p99LatencySeconds,
+      severity: heldOver ? 'critical' : 'info',
+      message: `p99 write latency is ${fmt(p99, 2)} s (limit ${t.p99LatencyCriticalSeconds} s)${heldOver ? '' : notYet(holds.latency)}.`,
+      value: p99,
       threshold: t.p99LatencyCriticalSeconds,
     });
   }
-  const rf = stats.replicationFactor ?? 0;
-  const quorum = Math.floor(rf / 2) + 1;
+  const rf = stats.replicationFactor ?? 1;
   const total = stats.instancesTotal;
+  const up = obs.up ?? 0;
   if (total !== undefined && up < total) {
-    // Writes to a tenant need a quorum of its replicas; with fewer receivers up than that, they fail.
-    const upCount = up;
-    const critical = upCount === 0 || (rf > 1 ? upCount < quorum : true);
+    // Every series goes to RF receivers and needs a quorum of them; one series short of its quorum
+    // fails the whole request (handler.go v0.42.4 ~845-884). With more receivers down than
+    // RF - quorum, some series lose their quorum, whatever the number of receivers.
+    const down = total - up;
+    const { quorum, basis } = writeQuorum(rf, obs.versions);
+    const tolerable = Math.max(0, rf - quorum);
+    const critical = down > tolerable;
     reasons.push({
       id: 'receive-instance-down',
       severity: critical ? 'critical' : 'warning',
-      message: `${total - upCount} of ${total} receivers are down${rf > 1 ? ` (replication factor ${rf}: writes need ${quorum} replicas)` : ''}.`,
-      value: total - upCount,
-      threshold: 0,
+      message: `${down} of ${total} receivers are down; replication factor ${rf}, write quorum ${quorum} (${basis}): ${critical ? `more than ${tolerable} down, so series whose replicas are on them lose their quorum and those writes fail` : `up to ${tolerable} may be down with every series keeping its quorum`}.`,
+      value: down,
+      threshold: tolerable,
       hint: "kubectl get pods -l app.kubernetes.io/name=thanos-receive; look at the down pod's events and last termination.",
     });
   }
   const ratio = stats.replicationFailureRatio;
   if (rf > 1 && ratio !== undefined && ratio > 0) {
-    // The mixin's ThanosReceiveHighReplicationFailures: only with RF > 1, severity warning, when the
-    // failure share exceeds floor((RF+1)/2) / hashring nodes (the quorum size over the nodes).
+    // ThanosReceiveHighReplicationFailures: only with RF > 1, warning for 5m, when the failure share
+    // exceeds floor((RF+1)/2) / hashring nodes.
     const nodes =
       stats.hashringNodes && stats.hashringNodes > 0 ? stats.hashringNodes : rf;
     const limit = Math.floor((rf + 1) / 2) / nodes;
+    const heldOver = (held.replicationFailureRatio ?? 0) > limit;
     reasons.push({
       id: 'receive-replication-failures',
-      severity: ratio > limit ? 'warning' : 'info',
-      message: `${pct(ratio)} of replication requests fail (RF ${rf}, ${nodes} nodes; the mixin warns above ${pct(limit)}).`,
+      severity: ratio > limit && heldOver ? 'warning' : 'info',
+      message: `${pct(ratio)} of replication requests fail (RF ${rf}, ${nodes} nodes; the mixin warns above ${pct(limit)} for ${holds.replication})${ratio > limit && !heldOver ? notYet(holds.replication) : ''}.`,
       value: ratio,
       threshold: limit,
     });
   }
-  if (
-    stats.forwardFailureRatio !== undefined &&
-    stats.forwardFailureRatio > 0
-  ) {
-    const over = stats.forwardFailureRatio >= t.forwardFailureRatioWarning;
+  const fwd = stats.forwardFailureRatio;
+  if (fwd !== undefined && fwd > 0) {
+    // ThanosReceiveHighForwardRequestFailures: severity info in the mixin, above 20 %.
     reasons.push({
       id: 'receive-forward-failures',
-      severity: over ? 'warning' : 'info',
-      message: `${pct(stats.forwardFailureRatio)} of forward requests between receivers fail (limit ${pct(t.forwardFailureRatioWarning)}).`,
-      value: stats.forwardFailureRatio,
+      severity: 'info',
+      message: `${pct(fwd)} of forward requests between receivers fail (the mixin reports it, as info, above ${pct(t.forwardFailureRatioWarning)}).`,
+      value: fwd,
       threshold: t.forwardFailureRatioWarning,
     });
   }
   if ((stats.hashringFileErrorsPerSecond ?? 0) > 0) {
+    // ThanosReceiveHighHashringFileRefreshFailures: errors / refreshes > 0 for 15m, warning. A
+    // file that does not parse is counted here and the receiver keeps the ring it loaded last.
     reasons.push({
       id: 'receive-hashring-file-errors',
-      severity: 'warning',
-      message: `The hashring file fails to load (${fmt(stats.hashringFileErrorsPerSecond!, 3)} errors/s): receivers may route with a stale ring.`,
+      severity: held.hashringFileErrors ? 'warning' : 'info',
+      message: `The hashring file fails to load (${fmt(stats.hashringFileErrorsPerSecond!, 3)} errors/s): receivers keep routing with the ring they loaded last${held.hashringFileErrors ? '' : notYet(holds.hashringFile)}.`,
       value: stats.hashringFileErrorsPerSecond,
     });
   }
+  // ThanosReceiveConfigReloadFailure reads thanos_receive_config_last_reload_successful, which
+  // Thanos only ever sets to 1 (config.go v0.35.1 ~280, v0.42.4 ~352): a failed parse shows above,
+  // an invalid ring ends the process (receive.go v0.42.4 ~662) and shows as receivers down.
   if (stats.configReloadSuccessful === false) {
     reasons.push({
       id: 'receive-config-reload-failed',
       severity: 'warning',
-      message: 'The last configuration reload of a receiver failed.',
+      message:
+        'A receiver reports a failed configuration reload (thanos_receive_config_last_reload_successful is not 1).',
     });
   }
-  if ((stats.headSeriesLimitedPerSecond ?? 0) > 0) {
+  if (obs.limitedTenants.length > 0) {
+    // ThanosReceiveTenantLimitedByHeadSeries: per tenant, increase > 0 for 5m, warning.
+    const heldTenants = obs.limitedTenants.filter(x => x.held);
+    const names = (list: typeof obs.limitedTenants) =>
+      list
+        .map(x => `${x.tenant} (${fmt(x.perSecond, 2)} requests/s)`)
+        .join(', ');
     reasons.push({
       id: 'receive-head-series-limited',
-      severity: 'warning',
-      message: `Writes are refused because tenants exceed the head-series limit (${fmt(stats.headSeriesLimitedPerSecond!, 2)} requests/s).`,
-      value: stats.headSeriesLimitedPerSecond,
+      severity: heldTenants.length > 0 ? 'warning' : 'info',
+      message: `Writes refused with 429 because the tenant is at its head-series limit: ${names(obs.limitedTenants)}${heldTenants.length > 0 ? '' : notYet(holds.tenantLimited)}.`,
+      value: obs.limitedTenants.reduce((sum, x) => sum + x.perSecond, 0),
     });
   }
-  if (stats.minUploadsLast3h !== undefined && stats.minUploadsLast3h === 0) {
+  if (obs.noUpload.length > 0) {
+    // ThanosReceiveNoUpload: a running receiver with no upload in 3 h, held 3 h, critical; per
+    // tenant here, since each tenant TSDB has its own shipper.
+    const heldList = obs.noUpload.filter(x => x.held);
+    const list = heldList.length > 0 ? heldList : obs.noUpload;
     reasons.push({
       id: 'receive-no-upload',
-      severity: 'critical',
-      message:
-        'A running receiver uploaded no block to object storage in the last 3 h (mixin ThanosReceiveNoUpload).',
-      value: 0,
+      severity: heldList.length > 0 ? 'critical' : 'info',
+      message: `No block uploaded to object storage in 3 h by ${list.map(x => `${x.instance} tenant ${x.tenant}`).join(', ')}${heldList.length > 0 ? ` (held ${holds.noUpload}, mixin ThanosReceiveNoUpload)` : `${notYet(holds.noUpload)}; the first block is cut about 2 h after a tenant's first sample`}.`,
+      value: list.length,
       hint: "Check --objstore.config-file and the receiver's shipper logs; without uploads data older than the local retention is lost.",
     });
   }

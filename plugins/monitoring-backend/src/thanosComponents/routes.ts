@@ -1,6 +1,12 @@
-import { fleetMonitoringFleetReadPermission } from '@fleet-monitoring/plugin-monitoring-common';
+import {
+  fleetMonitoringFleetReadPermission,
+  parseSelector,
+} from '@fleet-monitoring/plugin-monitoring-common';
 import type { EntityAccess } from '../core/entityAccess';
-import { thanosQuestion } from '../core/entityQuestions';
+import {
+  DEFAULT_THANOS_SELECTOR,
+  thanosQuestion,
+} from '../core/entityQuestions';
 import { ENTITY_PATH, FleetMonitoringRouter } from '../core/routing';
 import type { SendJson } from '../core/sendJson';
 import type { ThanosComponentService } from './ThanosComponentService';
@@ -21,7 +27,11 @@ export function addThanosComponentRoutes(
     send(
       req,
       res,
-      await thanosComponents.thanosHealth(req.params.instance, 'query', []),
+      await thanosComponents.thanosHealth(
+        req.params.instance,
+        'query',
+        parseSelector(DEFAULT_THANOS_SELECTOR.query),
+      ),
     );
   });
 

@@ -1,3 +1,5 @@
+import { parseSelector } from '@fleet-monitoring/plugin-monitoring-common';
+import { DEFAULT_THANOS_SELECTOR } from '../../core/entityQuestions';
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import {
   fleetMonitoringFleetReadPermission,
@@ -57,7 +59,7 @@ export function registerGetThanosHealthAction(
       const h = await deps.thanosComponents.thanosHealth(
         input.instance,
         'query',
-        [],
+        parseSelector(DEFAULT_THANOS_SELECTOR.query),
       );
       return { output: thanosHealthOutput(h) };
     },
