@@ -12,7 +12,8 @@ describe('useLiveRequest', () => {
   });
 
   it('asks again every REFRESH_SECONDS, and not while paused', async () => {
-    const load = jest.fn(async () => ({ n: load.mock.calls.length }));
+    let calls = 0;
+    const load = jest.fn(async () => ({ n: ++calls }));
     const { result, unmount } = renderHook(() => ({
       request: useLiveRequest(load, []),
       paused: useLivePaused(),
