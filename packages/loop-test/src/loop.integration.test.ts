@@ -132,6 +132,7 @@ describe('the loop: a scaffolded fleet, run for real, judged by the backend', ()
 
   const ids = (h: { reasons: Array<{ id: string }> }) =>
     h.reasons.map(r => r.id).sort();
+  /** Reasons that judge (warning, critical); an info note changes no state. */
   const serious = (h: { reasons: Array<{ id: string; severity: string }> }) =>
     h.reasons.filter(
       r => r.severity === 'warning' || r.severity === 'critical',
@@ -244,7 +245,7 @@ describe('the loop: a scaffolded fleet, run for real, judged by the backend', ()
         c => c.state === 'healthy',
         30_000,
       );
-      expect({ state: card.state, reasons: card.reasons }).toEqual({
+      expect({ state: card.state, reasons: serious(card) }).toEqual({
         state: 'healthy',
         reasons: [],
       });
@@ -257,7 +258,7 @@ describe('the loop: a scaffolded fleet, run for real, judged by the backend', ()
 
     it('shows a healthy Query card: a Thanos querier reading every generated receiver', async () => {
       const card = await judged(queryCard, c => c.state === 'healthy', 15_000);
-      expect({ state: card.state, reasons: card.reasons }).toEqual({
+      expect({ state: card.state, reasons: serious(card) }).toEqual({
         state: 'healthy',
         reasons: [],
       });
@@ -275,13 +276,13 @@ describe('the loop: a scaffolded fleet, run for real, judged by the backend', ()
           c => c.state === 'healthy',
           45_000,
         );
-        expect({ state: card.state, reasons: card.reasons }).toEqual({
+        expect({ state: card.state, reasons: serious(card) }).toEqual({
           state: 'healthy',
           reasons: [],
         });
         expect(card.stats.samplesPerSecond).toBeGreaterThan(0);
         const row = await summaryRow(edge);
-        expect({ state: row?.state, reasons: row?.reasons }).toEqual({
+        expect({ state: row?.state, reasons: row && serious(row) }).toEqual({
           state: 'healthy',
           reasons: [],
         });
@@ -357,6 +358,9 @@ describe('the loop: a scaffolded fleet, run for real, judged by the backend', ()
           }),
         );
         // The edge's card and its fleet row: refused by Receive (every write), not "no samples".
+        // Nothing of the cluster is stored: its queue retries and falls behind (the Prometheus
+        // mixin's PrometheusRemoteWriteBehind, critical), which the store cannot show because the
+        // agent's own metrics are in that queue; the tenant's refusal is what says why.
         const overLimit = (c?: ClusterHealth) =>
           Boolean(c && ids(c).includes('tenant-over-limit'));
         const own = await judged(() => edgeCard(edge), overLimit, 20_000);

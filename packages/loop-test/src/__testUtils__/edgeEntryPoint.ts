@@ -50,7 +50,23 @@ export class EdgeEntryPoint {
     this.server = server;
   }
 
+  /** Held requests, released at once on stop (no timer outlives the stand-in). */
+  private readonly held = new Set<() => void>();
+
+  private hold(ms: number): Promise<void> {
+    return new Promise(resolve => {
+      const release = () => {
+        clearTimeout(timer);
+        this.held.delete(release);
+        resolve();
+      };
+      const timer = setTimeout(release, ms);
+      this.held.add(release);
+    });
+  }
+
   async stop(): Promise<void> {
+    for (const release of [...this.held]) release();
     const server = this.server;
     if (!server) return;
     this.server = undefined;
@@ -102,7 +118,7 @@ export class EdgeEntryPoint {
       if (typeof v === 'string') headers[h] = v;
     }
     const hold = this.slowTenants.get(headers['thanos-tenant'] ?? '');
-    if (hold) await new Promise(r => setTimeout(r, hold));
+    if (hold) await this.hold(hold);
     const upstream = await fetch(this.options.upstreamUrl, {
       method: 'POST',
       headers,
