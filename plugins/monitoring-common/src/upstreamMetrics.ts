@@ -325,7 +325,7 @@ export const UPSTREAM_METRICS = {
       },
     ],
     readBy: [
-      'planned: #18 item 4 (write quorum by version: RF 2 needs 1 from v0.37.0, 2 before)',
+      'receiveQuery version (write quorum by version: RF 2 needs 1 from v0.37.0, 2 before; thanosComponents/writeQuorum.ts)',
     ],
   },
   thanos_receive_write_samples: {
@@ -371,7 +371,7 @@ export const UPSTREAM_METRICS = {
       },
     ],
     readBy: [
-      'receiveHealthQuery head_series_limited',
+      'receiveQuery head_series_limited, limited_tenant (per tenant, held 5m)',
       'planned: #18 item 4 (429 rule per tenant)',
       'ThanosReceiveTenantLimitedByHeadSeries',
     ],
@@ -466,7 +466,7 @@ export const UPSTREAM_METRICS = {
       'Never 0: a failed parse shows in hashrings_file_errors_total, an invalid ring ends the process.',
     sources: [receiveConfig('v0.35.1', 280), receiveConfig('v0.42.4', 352)],
     readBy: [
-      'receiveHealthQuery config_reload_ok',
+      'receiveQuery config_reload_ok (stat only: the gauge is never 0)',
       'ThanosReceiveConfigReloadFailure',
     ],
   },
@@ -490,7 +490,10 @@ export const UPSTREAM_METRICS = {
         line: 138,
       },
     ],
-    readBy: ['receiveHealthQuery uploads_3h', 'ThanosReceiveNoUpload'],
+    readBy: [
+      'receiveQuery no_upload (per receiver and tenant, held 3h)',
+      'ThanosReceiveNoUpload',
+    ],
   },
 
   // --- HTTP and gRPC layer (Receive and Query) ---
@@ -505,7 +508,7 @@ export const UPSTREAM_METRICS = {
     readBy: [
       'receiveHealthQuery http_error_ratio',
       'ThanosReceiveHttpRequestErrorRateHigh',
-      'planned: #18 item 4 (ThanosQueryHttpRequestQuery(Range)ErrorRateHigh)',
+      'queryComponentQuery http_error_ratio (ThanosQueryHttpRequestQuery(Range)ErrorRateHigh)',
     ],
   },
   http_request_duration_seconds: {
@@ -517,7 +520,7 @@ export const UPSTREAM_METRICS = {
     sources: [{ ...HTTP_METRICS, line: 31 }],
     readBy: [
       'receiveHealthQuery p99_latency',
-      'planned: #18 item 4 (ThanosQueryInstantLatencyHigh, ThanosQueryRangeLatencyHigh)',
+      'queryComponentQuery p99_latency (ThanosQueryInstantLatencyHigh, ThanosQueryRangeLatencyHigh)',
     ],
   },
   grpc_server_handled_total: {
@@ -529,7 +532,9 @@ export const UPSTREAM_METRICS = {
     sources: [
       { repo: T, tag: 'v0.42.4', path: 'pkg/server/grpc/grpc.go', line: 62 },
     ],
-    readBy: ['planned: #18 item 4 (ThanosQueryGrpcServerErrorRate)'],
+    readBy: [
+      'queryComponentQuery grpc_server_error_ratio (ThanosQueryGrpcServerErrorRate)',
+    ],
   },
   grpc_server_started_total: {
     type: 'counter',
@@ -540,7 +545,9 @@ export const UPSTREAM_METRICS = {
     sources: [
       { repo: T, tag: 'v0.42.4', path: 'pkg/server/grpc/grpc.go', line: 62 },
     ],
-    readBy: ['planned: #18 item 4 (ThanosQueryGrpcServerErrorRate)'],
+    readBy: [
+      'queryComponentQuery grpc_server_error_ratio (ThanosQueryGrpcServerErrorRate)',
+    ],
   },
   grpc_client_handled_total: {
     type: 'counter',
@@ -551,7 +558,9 @@ export const UPSTREAM_METRICS = {
     sources: [
       { repo: T, tag: 'v0.42.4', path: 'pkg/extgrpc/client.go', line: 107 },
     ],
-    readBy: ['planned: #18 item 4 (ThanosQueryGrpcClientErrorRate)'],
+    readBy: [
+      'queryComponentQuery grpc_client_error_ratio (ThanosQueryGrpcClientErrorRate)',
+    ],
   },
   grpc_client_started_total: {
     type: 'counter',
@@ -562,7 +571,9 @@ export const UPSTREAM_METRICS = {
     sources: [
       { repo: T, tag: 'v0.42.4', path: 'pkg/extgrpc/client.go', line: 107 },
     ],
-    readBy: ['planned: #18 item 4 (ThanosQueryGrpcClientErrorRate)'],
+    readBy: [
+      'queryComponentQuery grpc_client_error_ratio (ThanosQueryGrpcClientErrorRate)',
+    ],
   },
 
   // --- Thanos Query ---
@@ -577,7 +588,7 @@ export const UPSTREAM_METRICS = {
       { repo: T, tag: 'v0.42.4', path: 'cmd/thanos/query.go', line: 581 },
       { repo: T, tag: 'v0.42.4', path: 'pkg/gate/gate.go', line: 109 },
     ],
-    readBy: ['planned: #18 item 4 (ThanosQueryOverload)'],
+    readBy: ['queryComponentQuery gate_headroom (ThanosQueryOverload)'],
   },
   thanos_query_concurrent_gate_queries_in_flight: {
     type: 'gauge',
@@ -586,7 +597,7 @@ export const UPSTREAM_METRICS = {
     labels: [],
     emitted: 'Queries currently holding the gate.',
     sources: [{ repo: T, tag: 'v0.42.4', path: 'pkg/gate/gate.go', line: 115 }],
-    readBy: ['planned: #18 item 4 (ThanosQueryOverload)'],
+    readBy: ['queryComponentQuery gate_headroom (ThanosQueryOverload)'],
   },
   thanos_query_endpoints_dns_lookups_total: {
     type: 'counter',
@@ -607,7 +618,7 @@ export const UPSTREAM_METRICS = {
       },
     ],
     readBy: [
-      'planned: #18 item 4 (ThanosQueryHighDNSFailures, on the name Thanos emits)',
+      'queryComponentQuery dns_failure_ratio (ThanosQueryHighDNSFailures, on the name Thanos emits)',
     ],
   },
   thanos_query_endpoints_dns_failures_total: {
@@ -625,7 +636,9 @@ export const UPSTREAM_METRICS = {
         line: 74,
       },
     ],
-    readBy: ['planned: #18 item 4 (ThanosQueryHighDNSFailures)'],
+    readBy: [
+      'queryComponentQuery dns_failure_ratio (ThanosQueryHighDNSFailures)',
+    ],
   },
 
   // --- Compactor ---
