@@ -13,3 +13,4 @@ export * from './argocd';
 export * from './kubernetes';
 export * from './names';
 export * from './upstreamMetrics';
+export * from './hiddenCharacters';

@@ -8,6 +8,7 @@ import {
   checkLabelValue,
   clusterFromEntity,
   CLUSTER_ANNOTATION,
+  hiddenCharacterProblem,
   KUBERNETES_NAMESPACE_ANNOTATION,
   LabelMatcher,
   LabelSelectorError,
@@ -45,6 +46,25 @@ function selectorFrom(annotation: string, value: string): LabelMatcher[] {
   }
 }
 
+/**
+ * Annotations we read must read as they compare: a bidi control, an invisible character or a
+ * look-alike letter in one is a 400 naming the annotation and the character (a look-alike cluster
+ * name would otherwise sit next to the real one).
+ */
+function refuseHiddenCharacters(entity: Entity): void {
+  for (const [name, value] of Object.entries(
+    entity.metadata.annotations ?? {},
+  )) {
+    if (!/^(fleet-monitoring\.io|argocd|backstage\.io\/kubernetes)/.test(name))
+      continue;
+    const problem = hiddenCharacterProblem(value);
+    if (problem)
+      throw new InputError(
+        `Annotation ${name} ${problem}; type the value again without it`,
+      );
+  }
+}
+
 function requireAnnotation<T>(
   value: T | undefined,
   annotation: string,
@@ -63,6 +83,7 @@ function requireAnnotation<T>(
  * needs it: missing, or not usable as a label value, is a 400 that says how to fix it.
  */
 export function clusterQuestion(entity: Entity): string {
+  refuseHiddenCharacters(entity);
   const value = requireAnnotation(
     clusterFromEntity(entity),
     CLUSTER_ANNOTATION,
@@ -114,6 +135,7 @@ export function thanosQuestion(entity: Entity): {
   component: 'receive' | 'query';
   selector: LabelMatcher[];
 } {
+  refuseHiddenCharacters(entity);
   const component = requireAnnotation(
     thanosComponentFromEntity(entity),
     THANOS_COMPONENT_ANNOTATION,
@@ -134,6 +156,7 @@ export function metricsArrivingQuestion(entity: Entity): {
   instance?: string;
   selector: LabelMatcher[];
 } {
+  refuseHiddenCharacters(entity);
   const raw = requireAnnotation(
     metricsSelectorFromEntity(entity),
     METRICS_SELECTOR_ANNOTATION,
@@ -147,6 +170,7 @@ export function metricsArrivingQuestion(entity: Entity): {
 
 /** Which ArgoCD applications the entity names (`argocd/app-name` or `argocd/app-selector`). */
 export function argocdQuestion(entity: Entity): ArgocdSelection {
+  refuseHiddenCharacters(entity);
   let selection: ArgocdSelection | undefined;
   try {
     selection = argocdSelectionFromEntity(entity);
