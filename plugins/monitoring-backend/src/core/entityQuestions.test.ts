@@ -69,3 +69,31 @@ describe('entity questions', () => {
     ).toBe('cluster-02-edge');
   });
 });
+
+describe('metrics selectors narrow, never widen', () => {
+  const ask = (v: string) =>
+    metricsArrivingQuestion(
+      entity({ 'fleet-monitoring.io/metrics-selector': v }),
+    );
+
+  it('accepts a selector that pins a label', () => {
+    expect(ask('job="checkout",namespace=~"shop|cart"').selector).toHaveLength(
+      2,
+    );
+    expect(ask('__name__="up",job="checkout"').selector).toHaveLength(2);
+  });
+
+  it.each([
+    ['__name__=~".+"', /only with "="/],
+    ['__name__!="up",job="checkout"', /only with "="/],
+    // Prometheus itself refuses selectors whose every matcher matches the empty string.
+    ['app!=""', /not a valid label selector/],
+    ['job=~".+"', /pin at least one label/],
+    ['job!~"a|b",namespace!="x"', /not a valid label selector/],
+    ['job!="a",namespace=~"s.*"', /pin at least one label/],
+  ])('refuses %s with a 400 naming the rule', (v, re) => {
+    expect(() => ask(v)).toThrow(InputError);
+    expect(() => ask(v)).toThrow(re);
+    expect(() => ask(v)).toThrow(/fleet-monitoring\.io\/metrics-selector/);
+  });
+});

@@ -162,10 +162,27 @@ export function metricsArrivingQuestion(entity: Entity): {
     METRICS_SELECTOR_ANNOTATION,
     'job="checkout"',
   );
-  return {
-    instance: thanosInstanceFromEntity(entity),
-    selector: selectorFrom(METRICS_SELECTOR_ANNOTATION, raw),
-  };
+  const selector = selectorFrom(METRICS_SELECTOR_ANNOTATION, raw);
+  refuseWideningSelector(selector);
+  return { instance: thanosInstanceFromEntity(entity), selector };
+}
+
+/**
+ * A metrics selector can only narrow what the plugin reads with its own credentials: it must pin at
+ * least one label to a value (`job="checkout"`), and may name metrics only by equality. A negative-only
+ * selector (`app!=""`) or a metric-name regex (`__name__=~".+"`) would count every series of every
+ * cluster. Each refusal is a 400 naming the annotation and the rule.
+ */
+function refuseWideningSelector(selector: LabelMatcher[]): void {
+  const regexName = selector.find(m => m.name === '__name__' && m.op !== '=');
+  if (regexName)
+    throw new InputError(
+      `Annotation ${METRICS_SELECTOR_ANNOTATION} may select metric names only with "=" (found __name__${regexName.op}); name the service's series by a label instead, e.g. job="checkout"`,
+    );
+  if (!selector.some(m => m.op === '=' && m.value !== ''))
+    throw new InputError(
+      `Annotation ${METRICS_SELECTOR_ANNOTATION} must pin at least one label to a value (e.g. job="checkout"): negative or regex-only matchers would select every cluster's series`,
+    );
 }
 
 /** Which ArgoCD applications the entity names (`argocd/app-name` or `argocd/app-selector`). */
