@@ -151,6 +151,17 @@ export interface Config {
       timeoutMs?: number;
       /** Largest upstream response accepted, in bytes. Default 32 MiB. */
       maxResponseBytes?: number;
+      /**
+       * How an entity's `argocd/app-selector` binds to the entity on this instance (the plugin lists
+       * applications with its own credentials, so a selector may only narrow what it reads). Every
+       * selector must pin a label to a value; these add to that.
+       */
+      selectorPolicy?: {
+        /** The selector must pin one of these labels to a value, e.g. `[team]`. */
+        requiredLabels?: string[];
+        /** The entity must also name its project (`argocd/project-name`). Default false. */
+        requireProject?: boolean;
+      };
     }>;
     /** How the ArgoCD entity view uses the instances. */
     argocdOptions?: {

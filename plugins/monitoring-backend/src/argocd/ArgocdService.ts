@@ -15,7 +15,7 @@ import {
   UpstreamErrorInfo,
   worstState,
 } from '@fleet-monitoring/plugin-monitoring-common';
-import type { ArgocdSettings } from '../config';
+import type { ArgocdInstanceConfig, ArgocdSettings } from '../config';
 import { CachedLoader } from '../core/CachedLoader';
 import { cacheKey } from '../core/cacheKeys';
 import { isUpstreamError, UpstreamError } from '../upstream/errors';
@@ -55,6 +55,33 @@ function selectionKey(s: ArgocdSelection): string {
     s.appNamespace ?? null,
     s.project ?? null,
   ]);
+}
+
+/**
+ * The admin's binding of app selectors on one instance (`selectorPolicy`): a selector that does not
+ * pin a required label, or an entity without its project where one is required, is a 400 naming the
+ * instance and the rule, before ArgoCD is asked anything.
+ */
+function refuseUnboundSelector(
+  instance: ArgocdInstanceConfig,
+  selection: ArgocdSelection,
+): void {
+  if (selection.appName && !selection.requirements) return;
+  const { requiredLabels, requireProject } = instance.selectorPolicy;
+  const pinned = (selection.requirements ?? []).filter(
+    r => r.operator === '=' || r.operator === 'in',
+  );
+  if (
+    requiredLabels.length > 0 &&
+    !pinned.some(r => requiredLabels.includes(r.key))
+  )
+    throw new InputError(
+      `argocd/app-selector must pin one of ${requiredLabels.join(', ')} to a value on ArgoCD instance "${instance.name}" (fleetMonitoring.argocd[${instance.name}].selectorPolicy.requiredLabels)`,
+    );
+  if (requireProject && !selection.project)
+    throw new InputError(
+      `ArgoCD instance "${instance.name}" requires argocd/project-name next to argocd/app-selector (fleetMonitoring.argocd[${instance.name}].selectorPolicy.requireProject)`,
+    );
 }
 
 /**
@@ -191,6 +218,7 @@ export class ArgocdService {
       };
       return { name, apps: [], error, fetchedAt: new Date().toISOString() };
     }
+    refuseUnboundSelector(client.instance, selection);
     const { value } = await this.loader.load(
       cacheKey('argocd-apps', name, selectionKey(selection)),
       async (): Promise<InstanceApps> => {

@@ -104,6 +104,11 @@ const entities = [
     'argocd/instance-name': 'main,second,nowhere',
   }),
   entity('bad-selector', { 'argocd/app-selector': 'a=b,,c' }),
+  entity('widening', { 'argocd/app-selector': 'app!=' }),
+  entity('team-bound', {
+    'argocd/app-selector': 'team=payments',
+    'argocd/instance-name': 'main',
+  }),
   entity('none', {}),
 ];
 
@@ -135,6 +140,7 @@ async function backend(
     ttl?: number;
     timeoutMs?: number;
     anonymous?: boolean;
+    policy?: { requiredLabels?: string[]; requireProject?: boolean };
   } = {},
 ) {
   const { server } = await startTestBackend({
@@ -160,6 +166,7 @@ async function backend(
                 username: 'backstage',
                 password: 'pw',
                 timeoutMs: opts.timeoutMs ?? 2000,
+                ...(opts.policy ? { selectorPolicy: opts.policy } : {}),
               },
               {
                 name: 'second',
@@ -393,6 +400,41 @@ describe('GET /entity/:kind/:namespace/:name/argocd', () => {
       .set('Authorization', mockCredentials.user.header());
     expect(none.status).toBe(400);
     expect(main.requests).toHaveLength(0);
+  });
+
+  it('refuses selectors that would widen what the plugin reads, before asking ArgoCD (#19)', async () => {
+    const server = await backend();
+    const widening = await request(server)
+      .get(`${base}/widening/argocd`)
+      .set('Authorization', mockCredentials.user.header());
+    expect(widening.status).toBe(400);
+    expect(widening.body.error.message).toMatch(
+      /argocd\/app-selector must pin at least one label to a value/,
+    );
+    const bound = await backend({
+      policy: { requiredLabels: ['team'], requireProject: true },
+    });
+    const unbound = await request(bound)
+      .get(`${base}/fleet/argocd`)
+      .set('Authorization', mockCredentials.user.header());
+    expect(unbound.status).toBe(400);
+    expect(unbound.body.error.message).toMatch(
+      /must pin one of team to a value on ArgoCD instance "main" \(fleetMonitoring\.argocd\[main\]\.selectorPolicy\.requiredLabels\)/,
+    );
+    const noProject = await request(bound)
+      .get(`${base}/team-bound/argocd`)
+      .set('Authorization', mockCredentials.user.header());
+    expect(noProject.status).toBe(400);
+    expect(noProject.body.error.message).toMatch(
+      /requires argocd\/project-name.*selectorPolicy\.requireProject/,
+    );
+    expect(main.requests).toHaveLength(0);
+    // Within the binding the answer is as before.
+    const allowed = await backend({ policy: { requiredLabels: ['team'] } });
+    const ok = await request(allowed)
+      .get(`${base}/team-bound/argocd`)
+      .set('Authorization', mockCredentials.user.header());
+    expect(ok.status).toBe(200);
   });
 
   it('requires authentication and the entity permission', async () => {

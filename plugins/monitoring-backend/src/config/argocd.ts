@@ -40,6 +40,12 @@ function readInstance(c: Config): ArgocdInstanceConfig {
       where,
       { positive: true },
     ),
+    selectorPolicy: {
+      requiredLabels:
+        c.getOptionalStringArray('selectorPolicy.requiredLabels') ?? [],
+      requireProject:
+        c.getOptionalBoolean('selectorPolicy.requireProject') ?? false,
+    },
   };
 }
 

@@ -79,6 +79,16 @@ export interface ArgocdInstanceConfig {
   ca?: string;
   timeoutMs: number;
   maxResponseBytes: number;
+  /** What an entity's `argocd/app-selector` must pin on this instance (the admin's binding). */
+  selectorPolicy: ArgocdSelectorPolicy;
+}
+
+/** The admin's binding of app selectors to entities, per ArgoCD instance. */
+export interface ArgocdSelectorPolicy {
+  /** The selector must pin one of these labels to a value (`team=payments`); none: any label. */
+  requiredLabels: string[];
+  /** The entity must also name its project (`argocd/project-name`). */
+  requireProject: boolean;
 }
 
 export interface ArgocdSettings {

@@ -200,5 +200,15 @@ export function argocdQuestion(entity: Entity): ArgocdSelection {
       `Entity has neither ${ARGOCD_APP_NAME_ANNOTATION} nor ${ARGOCD_APP_SELECTOR_ANNOTATION}; add e.g. "${ARGOCD_APP_SELECTOR_ANNOTATION}: app.kubernetes.io/part-of=fleet"`,
     );
   }
+  // The plugin lists applications with its own credentials: a selector must narrow (`app!=` or
+  // `app` alone would list every application of the instance).
+  if (
+    selection.requirements &&
+    !selection.requirements.some(r => r.operator === '=' || r.operator === 'in')
+  ) {
+    throw new InputError(
+      `Annotation ${ARGOCD_APP_SELECTOR_ANNOTATION} must pin at least one label to a value (e.g. app.kubernetes.io/instance=cluster-02-edge): negative or existence-only requirements would list every application`,
+    );
+  }
   return selection;
 }
