@@ -345,6 +345,12 @@ describe('the loop: a scaffolded fleet, run for real, judged by the backend', ()
           `absent_over_time(prometheus_remote_storage_highest_timestamp_in_seconds{cluster="${edge}"}[${STALE_AFTER_SECONDS + 2}s])`,
           `${edge} silent for longer than staleAfterSeconds`,
         );
+        // Refused for a whole rate window: no write of the tenant accepted in it (before that, some
+        // writes still succeeding is a partial refusal).
+        await storeShows(
+          `sum(increase(thanos_receive_write_samples_count{tenant="${edge}",code=~"2.."}[${RATE_WINDOW}])) == 0`,
+          `no write of ${edge} accepted for ${RATE_WINDOW}`,
+        );
         // The mixin's ThanosReceiveTenantLimitedByHeadSeries: warning, per tenant.
         const card = await judged(
           receiveCard,
