@@ -124,9 +124,9 @@ export const UPSTREAM_METRICS = {
       'Not reduced by failures: delivered = samples_total - samples_failed_total - samples_retried_total.',
     sources: queueSources(1617, 1782, 2283),
     readBy: [
-      'ratesQuery sent',
-      'failureRatio',
-      'mixin PrometheusRemoteStorageFailures',
+      'ratesQuery sent (delivered = samples_total - failed - retried)',
+      'failureRatio (failed / samples_total)',
+      'mixin PrometheusRemoteStorageFailures (divides by failed + samples_total: 50 % for a queue refusing everything)',
     ],
   },
   prometheus_remote_storage_succeeded_samples_total: {
@@ -198,7 +198,7 @@ export const UPSTREAM_METRICS = {
       { repo: P, tag: 'v2.50.0', path: QM },
       { repo: P, tag: 'v3.14.0', path: QM, line: 63 },
     ],
-    readBy: ['ratesQuery dropped'],
+    readBy: ['ratesQuery dropped (summed over reason)'],
   },
   prometheus_remote_storage_dropped_samples_total: {
     type: 'counter',
@@ -216,7 +216,7 @@ export const UPSTREAM_METRICS = {
     labels: queueLabels,
     emitted: 'Samples enqueued in the shards and not yet sent.',
     sources: queueSources(239, 242, 257),
-    readBy: ['gaugesQuery pending', 'lateStatsQuery'],
+    readBy: ['gaugesQuery pending', 'lateClusterQuery'],
   },
   prometheus_remote_storage_queue_highest_sent_timestamp_seconds: {
     type: 'gauge',
@@ -338,7 +338,7 @@ export const UPSTREAM_METRICS = {
     notEmitted:
       'Never code="429": the head-series limit answers 429 before the request is handled (v0.35.1 ~495, v0.42.4 ~548); nor for any request refused earlier (tenant, size or request limits, not ready).',
     sources: [receiveHandler('v0.35.1', 603), receiveHandler('v0.42.4', 658)],
-    readBy: ['ratesQuery tenant_accepted/tenant_refused'],
+    readBy: ['ratesQuery tenant_accepted'],
   },
   thanos_receive_head_series_limited_requests_total: {
     type: 'counter',
@@ -372,7 +372,7 @@ export const UPSTREAM_METRICS = {
     ],
     readBy: [
       'receiveQuery head_series_limited, limited_tenant (per tenant, held 5m)',
-      'planned: #18 item 4 (429 rule per tenant)',
+      'ratesQuery tenant_refused (the 429 rule per tenant, requests/s)',
       'ThanosReceiveTenantLimitedByHeadSeries',
     ],
   },

@@ -19,12 +19,13 @@ import { loadAnswer } from '../core/loadAnswer';
 import {
   clusterSeriesQuery,
   gaugesQuery,
-  INVENTORY_LOOKBACK,
   inventoryQuery,
-  lateStatsQuery,
+  lateClusterQuery,
   QueryScope,
   ratesQuery,
+  RETENTION_LOOKBACK,
 } from '../thanos/queries';
+import { signals, type InventorySignal } from '../thanos/signals';
 import { ThanosClient } from '../thanos/ThanosClient';
 import type { ThanosInstances } from '../thanos/ThanosInstances';
 import { faultAsData } from '../upstream/faultAsData';
@@ -35,7 +36,7 @@ import {
   evaluateRemoteWrite,
   unknownFromLastKnown,
 } from './judge';
-import { applyLateStats, observeFleet } from './observeFleet';
+import { observeFleet, observeLate } from './observeFleet';
 
 /** How long the last good fleet summary is kept to answer with during an upstream outage. */
 const LAST_KNOWN_TTL_MS = 24 * 3600_000;
@@ -134,7 +135,7 @@ export class RemoteWriteService {
     const { config } = this.o;
     return evaluateRemoteWrite(o, config.thresholds.remoteWrite, now, {
       hold: config.holdWindow.text,
-      lookback: INVENTORY_LOOKBACK,
+      lookback: RETENTION_LOOKBACK,
     });
   }
 
@@ -151,27 +152,31 @@ export class RemoteWriteService {
     }
   }
 
-  /** Observations of every known cluster (or one), with late clusters' stats filled in. */
+  /**
+   * Observations of every known cluster (or one), with late clusters' stats filled in. One cluster
+   * is observed from the same sources as in the fleet (receivers' tenants and rates, catalog), so
+   * it is judged the same whether asked alone or in the fleet.
+   */
   private async observe(
     client: ThanosClient,
     cluster?: string,
   ): Promise<{ list: ClusterObservation[]; queries: number }> {
     const scope = summaryScope(this.o.config, cluster);
     const whole = cluster === undefined;
-    const [inventory, rates, gauges, stores, catalogClusters] =
-      await Promise.all([
-        client.query(inventoryQuery(scope)),
-        client.query(ratesQuery(scope)),
-        client.query(gaugesQuery(scope)),
-        // Stores name the receivers' tenants; a Prometheus without them is no fault here.
-        whole
-          ? faultAsData(
-              () => client.stores(),
-              () => undefined,
-            )
-          : undefined,
-        whole ? this.catalogNames() : [],
-      ]);
+    const [inventory, rates, gauges, stores, catalogNames] = await Promise.all([
+      client.query(inventoryQuery(scope)),
+      client.query(ratesQuery(scope)),
+      client.query(gaugesQuery(scope)),
+      // Stores name the receivers' tenants; a Prometheus without them is no fault here.
+      faultAsData(
+        () => client.stores(),
+        () => undefined,
+      ),
+      this.catalogNames(),
+    ]);
+    const catalogClusters = whole
+      ? catalogNames
+      : catalogNames.filter(c => c === cluster);
     const list = observeFleet({
       clusterLabel: scope.clusterLabel,
       inventory: inventory.result,
@@ -179,15 +184,47 @@ export class RemoteWriteService {
       gauges: gauges.result,
       stores,
       catalogClusters,
-    });
-    if (cluster !== undefined && !list.some(o => o.cluster === cluster)) {
+    }).filter(o => whole || o.cluster === cluster);
+    if (cluster !== undefined && list.length === 0) {
       list.push({ cluster, stats: {}, queues: [], knownFrom: ['catalog'] });
     }
-    const late = await this.fillLateStats(client, list);
-    return { list, queries: (whole ? 4 : 3) + late };
+    const [older, late] = await Promise.all([
+      this.fillLastSeen(client, list),
+      this.fillLateStats(client, list),
+    ]);
+    return { list, queries: 4 + older + late };
   }
 
-  /** Silent clusters whose samples still arrive (lagging): their newest stats, in one more query. */
+  /**
+   * Clusters known from the catalog or the receivers' tenants but not in the inventory's lookback:
+   * their last sample within the store's retention, in one more query restricted to their names.
+   */
+  private async fillLastSeen(
+    client: ThanosClient,
+    list: ClusterObservation[],
+  ): Promise<number> {
+    const unseen = list.filter(o => o.stats.lastSeen === undefined);
+    if (unseen.length === 0) return 0;
+    const scope = summaryScope(this.o.config);
+    const answer = await client.query(
+      inventoryQuery(
+        { ...scope, clusters: unseen.map(o => o.cluster) },
+        RETENTION_LOOKBACK,
+      ),
+    );
+    const byName = new Map(unseen.map(o => [o.cluster, o]));
+    for (const s of signals<InventorySignal>(answer.result).get('last_seen') ??
+      []) {
+      const o = byName.get(s.labels[scope.clusterLabel]);
+      if (o) o.stats.lastSeen = s.value;
+    }
+    return 1;
+  }
+
+  /**
+   * Silent clusters whose samples still arrive (lagging): judged on their own rates and gauges at
+   * their last sample, one query per late cluster (each at its own evaluation time).
+   */
   private async fillLateStats(
     client: ThanosClient,
     list: ClusterObservation[],
@@ -200,13 +237,21 @@ export class RemoteWriteService {
         now - o.stats.lastSeen > stale &&
         (o.stats.tenantSamplesPerSecond ?? 0) > 0,
     );
-    if (late.length === 0) return 0;
-    const scope = summaryScope(this.o.config);
-    const answer = await client.query(
-      lateStatsQuery({ ...scope, clusters: late.map(o => o.cluster) }),
+    const label = this.o.config.clusterLabel;
+    await Promise.all(
+      late.map(async o => {
+        const scope = {
+          ...summaryScope(this.o.config, o.cluster),
+          cluster: o.cluster,
+        };
+        const answer = await client.query(
+          lateClusterQuery(scope),
+          o.stats.lastSeen,
+        );
+        observeLate(o, answer.result, label);
+      }),
     );
-    applyLateStats(late, answer.result, scope.clusterLabel);
-    return 1;
+    return late.length;
   }
 
   private async remember(summary: FleetSummary) {

@@ -76,9 +76,9 @@ export function evaluateRemoteWrite(
     reasons.push({
       id: 'tenant-over-limit',
       severity: arriving ? 'warning' : 'critical',
-      message: `Thanos Receive refuses ${fmt(stats.tenantRefusedPerSecond!)} samples/s of this cluster's tenant with 429: the tenant is above its head-series limit${arriving ? ' (some writes still succeed)' : ''}.`,
+      message: `Thanos Receive refuses ${fmt(stats.tenantRefusedPerSecond!, 2)} write requests/s of this cluster's tenant with 429: the tenant is above its head-series limit${arriving ? ' (some writes still succeed)' : ''}.`,
       value: stats.tenantRefusedPerSecond,
-      hint: "Raise the tenant's head_series_limit in the receive limits config, or drop series with write_relabel_configs; Prometheus 2.x drops 429-refused samples unless queue_config.retry_on_http_429 is true.",
+      hint: "Raise the tenant's head_series_limit in the receive limits config, or drop series with write_relabel_configs. Prometheus 2 and 3 alike drop 429-refused samples (counted as failed) unless queue_config.retry_on_http_429 is true.",
     });
   }
 
@@ -191,7 +191,7 @@ function problemReasons(
         message: `${queueName(q)}: ${pct(ratio)} of samples fail to send${q.failedPerSecond !== undefined ? ` (${fmt(q.failedPerSecond)}/s)` : ''}; limit ${pct(t.failureRatioCritical)}${note}.`,
         value: ratio,
         threshold: t.failureRatioCritical,
-        hint: "Failed samples are not retried (4xx from the receiver): check the queue's URL, credentials and the receiver's answer.",
+        hint: "Failed samples were refused for good and are not retried: a 4xx answer, including 429 with the default retry_on_http_429: false. Network errors and 5xx are retried (see retries), not failed. Check the queue's URL, credentials and the receiver's answer.",
       });
     }
     const lag = q.lagSeconds;

@@ -1,5 +1,6 @@
 import { SIGNAL_LABEL } from '../thanos/signals';
-import { applyLateStats, observeFleet } from './observeFleet';
+import type { ClusterObservation } from './judge';
+import { observeFleet, observeLate } from './observeFleet';
 
 const sample = (
   signal: string,
@@ -86,29 +87,56 @@ describe('observeFleet', () => {
   });
 });
 
-describe('applyLateStats', () => {
-  it("fills a late cluster's stats, dropping zeros that say nothing", () => {
-    const list = [
-      { cluster: 'a', stats: {}, queues: [], knownFrom: ['thanos' as const] },
-    ];
-    applyLateStats(
-      list,
+describe('observeLate', () => {
+  it("keeps a late cluster's queues by name with shards, lag and failures (T3), and what is known now", () => {
+    const o: ClusterObservation = {
+      cluster: 'a',
+      stats: { lastSeen: 1000, tenantSamplesPerSecond: 900 },
+      queues: [],
+      knownFrom: ['thanos'],
+    };
+    const q = (name: string) => ({
+      cluster: 'a',
+      instance: 'agent-0',
+      remote_name: name,
+      url: `https://${name}/api/v1/receive`,
+    });
+    observeLate(
+      o,
       [
-        sample('sent', { cluster: 'a' }, 10),
-        sample('retried', { cluster: 'a' }, 0),
-        sample('failed', { cluster: 'a' }, 1),
-        sample('failure_ratio', { cluster: 'a' }, 0.5),
+        sample('sent', { cluster: 'a' }, 1000),
+        sample('sent_q', q('central'), 1000),
+        sample('sent_q', q('backup'), 0),
+        sample('failed_q', q('backup'), 1000),
+        sample('failure_ratio_q', q('backup'), 1),
+        sample('lag_q', q('central'), 1800),
+        sample('shards_over_q', q('central'), 33),
+        sample('max_q', q('central'), 50),
+        sample('desired_q', q('central'), 83),
+        // A receiver's per-tenant rate of that past moment is not what arrives now.
+        sample('tenant_accepted', { tenant: 'a' }, 5),
+        sample('sent', { cluster: 'b' }, 7),
       ],
       'cluster',
     );
-    expect(list[0].stats).toEqual({
-      samplesPerSecond: 10,
-      retriedPerSecond: undefined,
-      failedPerSecond: 1,
-      failureRatio: 0.5,
+    expect(o.stats).toMatchObject({
+      lastSeen: 1000,
+      tenantSamplesPerSecond: 900,
+      samplesPerSecond: 1000,
+      failedPerSecond: 1000,
+      failureRatio: 1,
+      desiredShards: 83,
+      maxShards: 50,
     });
-    expect(list[0].queues).toEqual([
-      { name: 'all queues', failureRatio: 0.5, failedPerSecond: 1 },
-    ]);
+    expect(o.queues.map(x => x.name).sort()).toEqual(['backup', 'central']);
+    expect(o.queues).not.toContainEqual(
+      expect.objectContaining({ name: 'all queues' }),
+    );
+    expect(o.queues.find(x => x.name === 'central')).toMatchObject({
+      lagSeconds: 1800,
+      shardsOver: 33,
+      desiredShards: 83,
+      maxShards: 50,
+    });
   });
 });

@@ -6,7 +6,6 @@ import { TENANT_LABEL } from '../thanos/queries';
 import {
   GaugeSignal,
   InventorySignal,
-  LateSignal,
   RateSignal,
   signals,
   TaggedSample,
@@ -68,26 +67,6 @@ const TENANT_RATES: Partial<Record<RateSignal, Setter<ClusterObservation>>> = {
   tenant_accepted: (o, v) => (o.stats.tenantSamplesPerSecond = v),
   tenant_refused: (o, v) => (o.stats.tenantRefusedPerSecond = v),
 };
-/** A late cluster's newest stats (zeros dropped where zero means "nothing to say"). */
-const LATE_STATS: Record<LateSignal, Setter<ClusterObservation>> = {
-  sent: (o, v) => (o.stats.samplesPerSecond = v),
-  failed: (o, v) => (o.stats.failedPerSecond = v > 0 ? v : undefined),
-  retried: (o, v) => (o.stats.retriedPerSecond = v > 0 ? v : undefined),
-  dropped: (o, v) => (o.stats.droppedPerSecond = v > 0 ? v : undefined),
-  pending: (o, v) => (o.stats.pendingSamples = v),
-  failure_ratio: (o, v) => {
-    if (v <= 0) return;
-    o.stats.failureRatio = v;
-    o.queues = [
-      {
-        name: 'all queues',
-        failureRatio: v,
-        failedPerSecond: o.stats.failedPerSecond,
-      },
-    ];
-  },
-};
-
 /** Applies a table of setters to the samples of the signals it names. */
 function apply<S extends string, O>(
   table: Partial<Record<S, Setter<O>>>,
@@ -239,14 +218,30 @@ export function observeFleet(a: FleetAnswers): ClusterObservation[] {
   return [...fleet.byCluster.values()];
 }
 
-/** Fills a late cluster's stats from the newest values within the late lookback. */
-export function applyLateStats(
-  list: ClusterObservation[],
-  late: PromVectorSample[],
+/**
+ * A late cluster's observation from its own rates and gauges at its last sample (lateClusterQuery
+ * evaluated at `lastSeen`): every queue with its failures, shards and lag, as when it was fresh.
+ * What is known now (last seen, the receivers' per-tenant rates, sources) is kept.
+ */
+export function observeLate(
+  o: ClusterObservation,
+  answer: PromVectorSample[],
   clusterLabel: string,
 ): void {
-  const byName = new Map(list.map(o => [o.cluster, o]));
-  apply(LATE_STATS, signals<LateSignal>(late), s =>
-    byName.get(s.labels[clusterLabel]),
-  );
+  const fleet = new Fleet(clusterLabel);
+  const then = fleet.get(o.cluster, 'thanos');
+  // The receivers' per-tenant rates in the answer are of that past moment: not read here.
+  const own = answer.filter(s => s.metric[clusterLabel] === o.cluster);
+  const rates = signals<RateSignal>(own);
+  const gauges = signals<GaugeSignal>(own);
+  apply(CLUSTER_RATES, rates, fleet.cluster);
+  apply(CLUSTER_GAUGES, gauges, fleet.cluster);
+  apply(QUEUE_RATES, rates, fleet.queue);
+  apply(QUEUE_GAUGES, gauges, fleet.queue);
+  rollUpQueues(then);
+  o.stats = { ...o.stats, ...then.stats };
+  o.queues = then.queues;
+  o.retriedHeld = then.retriedHeld;
+  o.droppedHeld = then.droppedHeld;
+  o.pendingHeld = then.pendingHeld;
 }

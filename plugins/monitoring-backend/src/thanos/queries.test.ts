@@ -42,7 +42,7 @@ describe('PromQL builders', () => {
   it('collapses replica copies per queue before summing, and judges shards per queue', () => {
     const scope = { clusterLabel: 'cluster', window: '5m' };
     expect(ratesQuery(scope)).toContain(
-      'sum by (cluster) (max by (cluster, instance, remote_name, url) (rate(prometheus_remote_storage_samples_total{}[5m])',
+      'sum by (cluster) ((clamp_min(max by (cluster, instance, remote_name, url) (rate(prometheus_remote_storage_samples_total{}[5m]))',
     );
     expect(gaugesQuery(scope)).toContain(
       'max by (cluster, instance, remote_name, url) (max_over_time(prometheus_remote_storage_shards_desired{}[5m])) - max by (cluster, instance, remote_name, url) (max_over_time(prometheus_remote_storage_shards_max{}[5m]))',
@@ -56,7 +56,7 @@ describe('PromQL builders', () => {
     );
     expect(q).not.toMatch(/up\{__name__/);
     expect(q).toContain(
-      'timestamp(label_replace({__name__="http_requests_total",job="checkout"}, "fleet_monitoring_metric", "$1", "__name__", "(.+)"))',
+      'timestamp({__name__="http_requests_total",job="checkout"})',
     );
     expect(manualCheckQuery(parseSelector('__name__="x"'), 'cluster')).toBe(
       'count by (cluster) ({__name__="x"})',

@@ -3,6 +3,7 @@ import {
   escapeRegex,
   formatMatchers,
   LabelMatcher,
+  upstreamFamilyOf,
   upstreamHistogramSeries,
   upstreamMetric,
 } from '@fleet-monitoring/plugin-monitoring-common';
@@ -14,7 +15,6 @@ import {
   InventorySignal,
   joinSignals as join,
   QuerySignal,
-  LateSignal,
   RateSignal,
   ReceiveSignal,
   SignalPart,
@@ -40,8 +40,12 @@ import {
 export const TENANT_LABEL = 'tenant_id';
 /** How far back the inventory looks for clusters that went quiet. */
 export const INVENTORY_LOOKBACK = '1d';
-/** How far back the stats of a cluster whose samples arrive late are looked for. */
-export const LATE_LOOKBACK = '2h';
+/**
+ * How far back a cluster known from another source (catalog, receivers' tenants) but absent from
+ * the inventory is looked up by name: Thanos Receive's default `--tsdb.retention`, so a cluster
+ * with a sample still in the store has a last-seen time ("never seen" only when it has none).
+ */
+export const RETENTION_LOOKBACK = '15d';
 
 export interface QueryScope {
   clusterLabel: string;
@@ -81,6 +85,14 @@ function perCluster(scope: QueryScope, expr: string): string {
   return `sum by (${scope.clusterLabel}) (${perQueue(scope, expr)})`;
 }
 
+/**
+ * One value per queue of a counter with a `reason` label: replica copies collapsed per queue AND
+ * reason first, then the reasons summed (a `max` over reasons would keep only the largest).
+ */
+function perQueueReasons(scope: QueryScope, expr: string): string {
+  return `sum by (${queueBy(scope)}) (max by (${queueBy(scope)}, reason) (${expr}))`;
+}
+
 /** Newer Prometheus names first, older ones as fallback (both exist in the wild). */
 function rateOf(scope: QueryScope, names: string[]): string {
   return names
@@ -111,30 +123,47 @@ function held(scope: QueryScope, expr: string): string {
   return `(min_over_time((${expr})${range}) and count_over_time((${expr})${range}) >= ${HOLD_POINTS - 1})`;
 }
 
-// Prometheus 2.x and 3.x expose the same queue counters; the `succeeded_`/`failed_samples_total`
-// spellings are those of Prometheus before 2.24 and still appear in the mixin's expressions.
-const SENT = [
-  'prometheus_remote_storage_samples_total',
+/**
+ * A series name, checked against the upstream metrics table (a family, or a histogram's
+ * `_bucket`/`_sum`/`_count`); throws for a name the table does not have.
+ */
+const um = (name: string) =>
+  upstreamMetric(upstreamFamilyOf(name) ?? name) && name;
+
+// Names from v2.23.0 on (v3 unchanged), then the spellings before v2.23.0, which the mixin still reads.
+/** Every send attempt, failed and retried ones included (not deliveries). */
+const ATTEMPTED = um('prometheus_remote_storage_samples_total');
+/** Before v2.23.0: samples of requests that succeeded. */
+const SUCCEEDED_LEGACY = um(
   'prometheus_remote_storage_succeeded_samples_total',
-];
+);
 const FAILED = [
-  'prometheus_remote_storage_samples_failed_total',
-  'prometheus_remote_storage_failed_samples_total',
+  um('prometheus_remote_storage_samples_failed_total'),
+  um('prometheus_remote_storage_failed_samples_total'),
 ];
 const RETRIED = [
-  'prometheus_remote_storage_samples_retried_total',
-  'prometheus_remote_storage_retried_samples_total',
+  um('prometheus_remote_storage_samples_retried_total'),
+  um('prometheus_remote_storage_retried_samples_total'),
 ];
 const DROPPED = [
-  'prometheus_remote_storage_samples_dropped_total',
-  'prometheus_remote_storage_dropped_samples_total',
+  um('prometheus_remote_storage_samples_dropped_total'),
+  um('prometheus_remote_storage_dropped_samples_total'),
 ];
+const PENDING = um('prometheus_remote_storage_samples_pending');
+const SHARDS = um('prometheus_remote_storage_shards');
+const SHARDS_DESIRED = um('prometheus_remote_storage_shards_desired');
+const SHARDS_MAX = um('prometheus_remote_storage_shards_max');
 /** Newest sample the agent ingested: per queue since Prometheus 3.7, global before (and still). */
-const NEWEST_PER_QUEUE =
-  'prometheus_remote_storage_queue_highest_timestamp_seconds';
-const NEWEST_GLOBAL = 'prometheus_remote_storage_highest_timestamp_in_seconds';
-const NEWEST_SENT =
-  'prometheus_remote_storage_queue_highest_sent_timestamp_seconds';
+const NEWEST_PER_QUEUE = um(
+  'prometheus_remote_storage_queue_highest_timestamp_seconds',
+);
+const NEWEST_GLOBAL = um(
+  'prometheus_remote_storage_highest_timestamp_in_seconds',
+);
+const NEWEST_SENT = um(
+  'prometheus_remote_storage_queue_highest_sent_timestamp_seconds',
+);
+const TENANT_LIMITED = um('thanos_receive_head_series_limited_requests_total');
 
 /**
  * Every cluster Thanos has seen over a long lookback, when its agent last reported, and which tenant
@@ -157,10 +186,40 @@ export function inventoryQuery(
   ]);
 }
 
+/** Per-queue rate of one counter name. */
+function queueRate(scope: QueryScope, name: string): string {
+  return perQueue(scope, `rate(${name}${sel(scope)}[${scope.window}])`);
+}
+
+/**
+ * Samples delivered per queue, as Prometheus counts them: samples_total counts every attempt, so an
+ * attempt that failed (non-recoverable) or is retried (recoverable) is taken out again
+ * (queue_manager.go: v2.53.4 ~1617, v3.14.0 ~2283). Before v2.23.0, succeeded_samples_total.
+ */
+function deliveredPerQueue(scope: QueryScope): string {
+  const attempted = queueRate(scope, ATTEMPTED);
+  const zero = `(${attempted} * 0)`;
+  const failed = queueRate(scope, FAILED[0]);
+  const retried = queueRate(scope, RETRIED[0]);
+  return `(clamp_min(${attempted} - (${failed} or ${zero}) - (${retried} or ${zero}), 0) or ${queueRate(scope, SUCCEEDED_LEGACY)})`;
+}
+
+/**
+ * Share of send attempts that failed for good: failed / samples_total (every attempt). The mixin's
+ * PrometheusRemoteStorageFailures divides by failed + samples_total, which counts a failed attempt
+ * twice (a queue refusing everything reads 50 %); that sum is right only for the pre-2.23
+ * succeeded_samples_total, so it is kept for that spelling alone.
+ */
 function failureRatio(scope: QueryScope): string {
-  const failed = perQueue(scope, rateOf(scope, FAILED));
-  const sent = perQueue(scope, rateOf(scope, SENT));
-  return `(${failed}) / ((${failed}) + (${sent}))`;
+  const failed = queueRate(scope, FAILED[0]);
+  const legacyFailed = queueRate(scope, FAILED[1]);
+  // Parenthesised whole, so a comparison after it (`> 0`) applies to both spellings.
+  return `((${failed} / ${queueRate(scope, ATTEMPTED)}) or (${legacyFailed} / (${legacyFailed} + ${queueRate(scope, SUCCEEDED_LEGACY)})))`;
+}
+
+/** Dropped samples per queue, every `reason` summed. */
+function droppedPerQueue(scope: QueryScope): string {
+  return perQueueReasons(scope, rateOf(scope, DROPPED));
 }
 
 /**
@@ -169,10 +228,12 @@ function failureRatio(scope: QueryScope): string {
  */
 export function ratesQuery(scope: QueryScope): string {
   const c = scope.clusterLabel;
-  const tenantRate = (code: string) =>
-    `sum by (tenant) (max by (tenant, instance, code) (rate(thanos_receive_write_samples_sum{code=~"${code}"}[${scope.window}])))`;
+  const w = scope.window;
+  const accepted = `sum by (tenant) (max by (tenant, instance, code) (rate(${upstreamHistogramSeries('thanos_receive_write_samples', 'sum')}{code=~"2.."}[${w}])))`;
+  // The head-series 429 is answered before write_samples is observed: requests/s, per tenant.
+  const limited = `sum by (tenant) (max by (tenant, instance) (rate(${TENANT_LIMITED}[${w}])))`;
   const parts: SignalPart<RateSignal>[] = [
-    ['sent', perCluster(scope, rateOf(scope, SENT))],
+    ['sent', `sum by (${c}) (${deliveredPerQueue(scope)})`],
     ['failed_q', `${perQueue(scope, rateOf(scope, FAILED))} > 0`],
     ['failure_ratio_q', `${failureRatio(scope)} > 0`],
     ['failure_ratio_held_q', `${held(scope, failureRatio(scope))} > 0`],
@@ -181,22 +242,19 @@ export function ratesQuery(scope: QueryScope): string {
       'retried_held',
       `sum by (${c}) (${held(scope, perQueue(scope, rateOf(scope, RETRIED)))}) > 0`,
     ],
-    ['dropped', `${perCluster(scope, rateOf(scope, DROPPED))} > 0`],
+    ['dropped', `sum by (${c}) (${droppedPerQueue(scope)}) > 0`],
     [
       'dropped_held',
-      `sum by (${c}) (${held(scope, perQueue(scope, rateOf(scope, DROPPED)))}) > 0`,
+      `sum by (${c}) (${held(scope, droppedPerQueue(scope))}) > 0`,
     ],
+    // The receivers' own per-tenant write metrics: what the central side sees arriving right now,
+    // independent of the agent's self-metrics (which travel through the very queue they measure).
+    // Asked for one cluster as for the fleet, so both judge a silent cluster alike.
+    ['tenant_accepted', accepted],
+    ['tenant_refused', `${limited} > 0`],
   ];
   if (scope.cluster !== undefined)
-    parts.push(['sent_q', perQueue(scope, rateOf(scope, SENT))]);
-  // The receivers' own per-tenant write metrics: what the central side sees arriving right now,
-  // independent of the agent's self-metrics (which travel through the very queue they measure).
-  if (scope.cluster === undefined) {
-    parts.push(
-      ['tenant_accepted', tenantRate('2..')],
-      ['tenant_refused', `${tenantRate('429')} > 0`],
-    );
-  }
+    parts.push(['sent_q', deliveredPerQueue(scope)]);
   return join(parts);
 }
 
@@ -212,13 +270,15 @@ function lagExpr(scope: QueryScope): string {
   const sent = `(max_over_time(${NEWEST_SENT}${sel(scope)}[${w}]) > 0)`;
   const newer = `${perQueue(scope, `max_over_time(${NEWEST_PER_QUEUE}${sel(scope)}[${w}])`)} - ${perQueue(scope, sent)}`;
   const older = `max by (${q}) (max_over_time(${NEWEST_GLOBAL}${sel(scope)}[${w}]) - ignoring(remote_name, url) group_right() ${sent})`;
-  return `((${newer}) or (${older})) and on (${q}) ${NEWEST_SENT}${sel(scope)}`;
+  // Parenthesised whole: a comparison after it (`lag_q`) must apply to the lag, and `>` binds
+  // tighter than `and` (it would compare the sent timestamp instead).
+  return `(((${newer}) or (${older})) and on (${q}) ${NEWEST_SENT}${sel(scope)})`;
 }
 
 /** The mixin's PrometheusRemoteWriteDesiredShards, per queue: desired minus that queue's maximum. */
 function shardsOverExpr(scope: QueryScope): string {
   const w = scope.window;
-  return `${perQueue(scope, `max_over_time(prometheus_remote_storage_shards_desired${sel(scope)}[${w}])`)} - ${perQueue(scope, `max_over_time(prometheus_remote_storage_shards_max${sel(scope)}[${w}])`)}`;
+  return `${perQueue(scope, `max_over_time(${SHARDS_DESIRED}${sel(scope)}[${w}])`)} - ${perQueue(scope, `max_over_time(${SHARDS_MAX}${sel(scope)}[${w}])`)}`;
 }
 
 /** Queue state gauges: pending, shards (per queue against its own maximum) and lag. */
@@ -227,15 +287,12 @@ export function gaugesQuery(scope: QueryScope): string {
   const q = queueBy(scope);
   const lagLimit = scope.lagWarningSeconds ?? 0;
   const parts: SignalPart<GaugeSignal>[] = [
-    [
-      'pending',
-      `${perCluster(scope, `prometheus_remote_storage_samples_pending${sel(scope)}`)} > 0`,
-    ],
+    ['pending', `${perCluster(scope, `${PENDING}${sel(scope)}`)} > 0`],
     [
       'pending_held',
-      `sum by (${c}) (${held(scope, perQueue(scope, `prometheus_remote_storage_samples_pending${sel(scope)}`))}) > 0`,
+      `sum by (${c}) (${held(scope, perQueue(scope, `${PENDING}${sel(scope)}`))}) > 0`,
     ],
-    ['shards', `max by (${c}) (prometheus_remote_storage_shards${sel(scope)})`],
+    ['shards', `max by (${c}) (${SHARDS}${sel(scope)})`],
     ['lag', `max by (${c}) (${lagExpr(scope)})`],
     ['lag_q', `${lagExpr(scope)} > ${lagLimit}`],
     ['lag_held_q', `${held(scope, lagExpr(scope))} > ${lagLimit}`],
@@ -243,59 +300,28 @@ export function gaugesQuery(scope: QueryScope): string {
     ['shards_over_held_q', `${held(scope, shardsOverExpr(scope))} > 0`],
     [
       'shards_max_q',
-      `${perQueue(scope, `max_over_time(prometheus_remote_storage_shards_max${sel(scope)}[${scope.window}])`)} and on (${q}) ${shardsOverExpr(scope)} > 0`,
+      `${perQueue(scope, `max_over_time(${SHARDS_MAX}${sel(scope)}[${scope.window}])`)} and on (${q}) ${shardsOverExpr(scope)} > 0`,
     ],
   ];
   if (scope.cluster !== undefined) {
     parts.push(
-      [
-        'desired_q',
-        perQueue(
-          scope,
-          `prometheus_remote_storage_shards_desired${sel(scope)}`,
-        ),
-      ],
-      [
-        'max_q',
-        perQueue(scope, `prometheus_remote_storage_shards_max${sel(scope)}`),
-      ],
-      [
-        'shards_q',
-        perQueue(scope, `prometheus_remote_storage_shards${sel(scope)}`),
-      ],
+      ['desired_q', perQueue(scope, `${SHARDS_DESIRED}${sel(scope)}`)],
+      ['max_q', perQueue(scope, `${SHARDS_MAX}${sel(scope)}`)],
+      ['shards_q', perQueue(scope, `${SHARDS}${sel(scope)}`)],
     );
   }
   return join(parts);
 }
 
 /**
- * Stats of clusters whose samples arrive late (their newest self-metrics are older than the lookback
- * of an instant query): the newest value of each signal within LATE_LOOKBACK. One query for all of
- * them, restricted to their names.
+ * A late cluster (its newest self-metrics older than an instant query's lookback) is judged on the
+ * same rates and gauges, evaluated at its last sample (the caller passes `lastSeen` as the query's
+ * time): full windows, every queue with its shards, lag and failures, not a nearly empty window.
  */
-export function lateStatsQuery(
-  scope: QueryScope & { clusters: string[] },
+export function lateClusterQuery(
+  scope: QueryScope & { cluster: string },
 ): string {
-  const c = scope.clusterLabel;
-  const step = '1m';
-  const last = (expr: string) =>
-    `last_over_time((${expr})[${LATE_LOOKBACK}:${step}])`;
-  return join<LateSignal>([
-    ['sent', last(perCluster(scope, rateOf(scope, SENT)))],
-    ['failed', last(perCluster(scope, rateOf(scope, FAILED)))],
-    ['failure_ratio', last(`max by (${c}) (${failureRatio(scope)})`)],
-    ['retried', last(perCluster(scope, rateOf(scope, RETRIED)))],
-    ['dropped', last(perCluster(scope, rateOf(scope, DROPPED)))],
-    [
-      'pending',
-      last(
-        perCluster(
-          scope,
-          `prometheus_remote_storage_samples_pending${sel(scope)}`,
-        ),
-      ),
-    ],
-  ]);
+  return `${ratesQuery(scope)}\nor\n${gaugesQuery(scope)}`;
 }
 
 /** Every query a fleet summary may send, for the benchmark's direct path. */
@@ -308,7 +334,7 @@ export function summaryQueries(scope: QueryScope): string[] {
  * that deduplication did not merge (0 when dedup works or nothing is replicated).
  */
 export function duplicatesProbeQuery(clusterLabel: string): string {
-  return `count(count by (${clusterLabel}, instance, remote_name, url) (prometheus_remote_storage_shards_max) > 1) or vector(0)`;
+  return `count(count by (${clusterLabel}, instance, remote_name, url) (${SHARDS_MAX}) > 1) or vector(0)`;
 }
 
 /** Time series for one cluster's graphs, all in one range query. */
@@ -318,14 +344,11 @@ export function clusterSeriesQuery(
   const max = `max by (${scope.clusterLabel})`;
   return join<ClusterSeriesSignal>([
     ['lag', `${max} (${lagExpr(scope)})`],
-    ['sent', perCluster(scope, rateOf(scope, SENT))],
+    ['sent', `sum by (${scope.clusterLabel}) (${deliveredPerQueue(scope)})`],
     ['failed', perCluster(scope, rateOf(scope, FAILED))],
     ['retried', perCluster(scope, rateOf(scope, RETRIED))],
   ]);
 }
-
-/** A metric name, checked against the upstream metrics table (throws at load for an unknown one). */
-const um = (name: string) => upstreamMetric(name).name;
 
 /** The mixin's `for:` of each Receive and Query alert (mixin/alerts/{receive,query}.libsonnet). */
 export const MIXIN_FOR = {
@@ -494,15 +517,13 @@ export function metricsArrivingQuery(
   const s = formatMatchers(matchers);
   const up = upSelector(matchers);
   const by = `by (${clusterLabel})`;
-  // timestamp() drops the metric name; keep it in a plain label first, or two metrics of one
-  // target would collide ("vector cannot contain metrics with the same labelset").
-  const named = `label_replace({${s}}, "fleet_monitoring_metric", "$1", "__name__", "(.+)")`;
+  const newest = newestSampleSelector(matchers);
   const parts: SignalPart<ArrivingSignal>[] = [
     ['series', `count ${by} ({${s}})`],
     // Exact when fresh; a 1 h subquery finds clusters that went quiet, with their last sample time.
     [
       'last_seen',
-      `max ${by} (timestamp(${named})) or max ${by} (max_over_time(timestamp(${named})[1h:1m]))`,
+      `max ${by} (timestamp(${newest})) or max ${by} (max_over_time(timestamp(${newest})[1h:1m]))`,
     ],
   ];
   if (up) {
@@ -514,6 +535,24 @@ export function metricsArrivingQuery(
     );
   }
   return join(parts);
+}
+
+/**
+ * A bare selector whose `timestamp()` is each sample's own time (on any other expression it is the
+ * evaluation time: promql/engine.go v2.53.4 ~1491, v3.14.0 ~2110), and whose series stay distinct
+ * once timestamp() drops the metric name (else "vector cannot contain metrics with the same
+ * labelset"): the selector itself when it names one metric, otherwise the targets' `up` (written at
+ * every scrape of them; one series per target). A selector with metric-level labels and no metric
+ * name has neither; it keeps the name in a label, and its age is then only "within the lookback".
+ */
+function newestSampleSelector(matchers: LabelMatcher[]): string {
+  const s = formatMatchers(matchers);
+  if (matchers.some(m => m.name === '__name__' && m.op === '='))
+    return `{${s}}`;
+  return (
+    upSelector(matchers) ??
+    `label_replace({${s}}, "fleet_monitoring_metric", "$1", "__name__", "(.+)")`
+  );
 }
 
 /**

@@ -1,0 +1,140 @@
+import { ConfigReader } from '@backstage/config';
+import { mockServices } from '@backstage/backend-test-utils';
+import { readFleetMonitoringConfig } from '../config';
+import { CachedLoader } from '../core/CachedLoader';
+import type { PromVectorSample, ThanosClient } from '../thanos/ThanosClient';
+import type { ThanosInstances } from '../thanos/ThanosInstances';
+import { SIGNAL_LABEL } from '../thanos/signals';
+import { RemoteWriteService } from './RemoteWriteService';
+
+const sample = (
+  signal: string,
+  labels: Record<string, string>,
+  value: number,
+): PromVectorSample => ({
+  metric: { [SIGNAL_LABEL]: signal, ...labels },
+  value: [0, String(value)],
+});
+
+const queue = {
+  cluster: 'lagging',
+  instance: 'agent-0',
+  remote_name: 'central',
+  url: 'https://central/api/v1/receive',
+};
+
+/**
+ * A Thanos Query stand-in answering by question: the inventory (1 d, or the retention lookback for
+ * named clusters), the rates (the receivers' per-tenant rates included) and gauges, and each query
+ * evaluated at a given time. Records every query with its evaluation time.
+ */
+function fakeThanos(now: number) {
+  const calls: Array<{ query: string; time?: number }> = [];
+  const lastSeen = now - 1800;
+  const answer = (query: string, time?: number): PromVectorSample[] => {
+    if (query.includes('"last_seen"')) {
+      if (query.includes('[15d]'))
+        return [sample('last_seen', { cluster: 'quiet-2d' }, now - 2 * 86400)];
+      return [
+        sample('last_seen', { cluster: 'lagging' }, lastSeen),
+        sample('tenant', { cluster: 'lagging', tenant_id: 'lagging' }, 1),
+      ];
+    }
+    // At its last sample the lagging cluster's queue was far behind and over its shards.
+    if (time === lastSeen && query.includes(`cluster="lagging"`))
+      return [
+        sample('sent', { cluster: 'lagging' }, 1000),
+        sample('sent_q', queue, 1000),
+        sample('lag_q', queue, 900),
+        sample('shards_over_q', queue, 33),
+        sample('max_q', queue, 50),
+        sample('desired_q', queue, 83),
+      ];
+    if (time !== undefined) return [];
+    if (query.includes('"tenant_accepted"'))
+      return [sample('tenant_accepted', { tenant: 'lagging' }, 1000)];
+    return [];
+  };
+  const client = {
+    instance: { name: 'default' },
+    calls,
+    lastSeen,
+    async query(query: string, time?: number) {
+      calls.push({ query, time });
+      return { result: answer(query, time), warnings: [] };
+    },
+    async queryRange() {
+      return { result: [], warnings: [] };
+    },
+    async stores() {
+      return [];
+    },
+  };
+  return client;
+}
+
+function service(client: ReturnType<typeof fakeThanos>, catalog: string[]) {
+  const config = readFleetMonitoringConfig(
+    new ConfigReader({
+      fleetMonitoring: {
+        thanos: [{ name: 'default', baseUrl: 'http://127.0.0.1:1' }],
+      },
+    }),
+  );
+  return new RemoteWriteService({
+    config,
+    logger: mockServices.logger.mock(),
+    instances: {
+      client: () => client as unknown as ThanosClient,
+    } as unknown as ThanosInstances,
+    loader: new CachedLoader(undefined, 0),
+    catalog: { clusterNames: async () => catalog },
+  });
+}
+
+describe('RemoteWriteService', () => {
+  it('judges a lagging cluster the same alone and in the fleet (T1), from its own figures at its last sample (T2, T3)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const client = fakeThanos(now);
+    const rw = service(client, []);
+    const row = (await rw.fleetSummary()).clusters.find(
+      c => c.cluster === 'lagging',
+    )!;
+    const own = await rw.clusterDetail(undefined, 'lagging');
+    const ids = (c: { reasons: Array<{ id: string; severity: string }> }) =>
+      c.reasons.map(r => `${r.id}:${r.severity}`);
+    expect({ state: row.state, reasons: ids(row) }).toEqual({
+      state: 'failing',
+      reasons: expect.arrayContaining([
+        'remote-write-behind:critical',
+        'remote-write-shards-maxed:warning',
+      ]),
+    });
+    expect({ state: own.state, reasons: ids(own) }).toEqual({
+      state: row.state,
+      reasons: ids(row),
+    });
+    // The late cluster's figures are asked for at its last sample, and keep the queue's name.
+    const late = client.calls.filter(c => c.time !== undefined);
+    expect(late.map(c => c.time)).toEqual([client.lastSeen, client.lastSeen]);
+    expect(row.stats.samplesPerSecond).toBe(1000);
+    expect(row.reasons.map(r => r.message).join(' ')).toContain(
+      'queue "central"',
+    );
+    expect(row.reasons.map(r => r.message).join(' ')).not.toContain(
+      'all queues',
+    );
+  });
+
+  it('gives a cluster whose last sample is 2 days old a last-seen time, not "never seen" (T5)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const rw = service(fakeThanos(now), ['quiet-2d', 'never']);
+    const clusters = (await rw.fleetSummary()).clusters;
+    const quiet = clusters.find(c => c.cluster === 'quiet-2d')!;
+    expect(quiet.reasons.map(r => r.id)).toEqual(['cluster-no-data']);
+    expect(quiet.stats.silentForSeconds).toBeGreaterThanOrEqual(2 * 86400);
+    const never = clusters.find(c => c.cluster === 'never')!;
+    expect(never.reasons.map(r => r.id)).toEqual(['cluster-never-seen']);
+    expect(never.reasons[0].message).toContain('15d');
+  });
+});

@@ -1,0 +1,187 @@
+import { parseSelector } from '@fleet-monitoring/plugin-monitoring-common';
+import {
+  gaugesQuery,
+  lateClusterQuery,
+  metricsArrivingQuery,
+  ratesQuery,
+} from '../thanos/queries';
+import { SIGNAL_LABEL } from '../thanos/signals';
+import {
+  InputSeries,
+  promtoolExpect,
+  signalOf,
+} from './__testUtils__/promtoolEval';
+
+/*
+ * The remote-write queries evaluated by a real PromQL engine (Debian's promtool) over series shaped
+ * as Prometheus emits them (storage/remote/queue_manager.go, v2.53.4 and v3.14.0): each expected
+ * figure is what a person would compute by hand from the counters.
+ */
+
+const scope = {
+  clusterLabel: 'cluster',
+  window: '5m',
+  cluster: 'a',
+  lagWarningSeconds: 60,
+};
+const queue = (name: string, extra = '') =>
+  `cluster="a", instance="agent-0", remote_name="${name}", url="https://${name}/api/v1/receive"${extra}`;
+const queueLabels = (name: string, signal: string) => ({
+  cluster: 'a',
+  instance: 'agent-0',
+  remote_name: name,
+  url: `https://${name}/api/v1/receive`,
+  [SIGNAL_LABEL]: signal,
+});
+const perSecond = (rate: number) => `0+${rate * 15}x80`;
+
+async function expectSignal(
+  input: InputSeries[],
+  at: string,
+  query: string,
+  signal: string,
+  expected: Array<{ labels: Record<string, string>; value: number }>,
+) {
+  // Rounded to 1/1000: the figures are exact by hand, the engine's floats nearly so.
+  const expr = `round(${signalOf(query, signal)}, 0.001)`;
+  const r = await promtoolExpect(input, at, expr, expected);
+  const verdict = r.output
+    .split('\n')
+    .filter(l => /^\s*(exp|got):/.test(l) || /error/i.test(l));
+  if (!r.ok) throw new Error(`${signal}:\n${verdict.join('\n') || r.output}`);
+}
+
+describe('remote-write queries on a real PromQL engine', () => {
+  it('reads a queue refusing every sample as 100 % failing and 0/s delivered (T4: samples_total counts every attempt)', async () => {
+    const input: InputSeries[] = [
+      // Refusing everything: every attempt is in samples_total and in samples_failed_total.
+      {
+        series: `prometheus_remote_storage_samples_total{${queue('central')}}`,
+        values: perSecond(1000),
+      },
+      {
+        series: `prometheus_remote_storage_samples_failed_total{${queue('central')}}`,
+        values: perSecond(1000),
+      },
+      {
+        series: `prometheus_remote_storage_samples_retried_total{${queue('central')}}`,
+        values: perSecond(0),
+      },
+      // Healthy but retrying: 1000 attempts/s, 200/s of them retried, so 800/s delivered.
+      {
+        series: `prometheus_remote_storage_samples_total{${queue('backup')}}`,
+        values: perSecond(1000),
+      },
+      {
+        series: `prometheus_remote_storage_samples_failed_total{${queue('backup')}}`,
+        values: perSecond(0),
+      },
+      {
+        series: `prometheus_remote_storage_samples_retried_total{${queue('backup')}}`,
+        values: perSecond(200),
+      },
+    ];
+    const q = ratesQuery(scope);
+    await expectSignal(input, '10m', q, 'failure_ratio_q', [
+      { labels: queueLabels('central', 'failure_ratio_q'), value: 1 },
+    ]);
+    await expectSignal(input, '10m', q, 'sent_q', [
+      { labels: queueLabels('central', 'sent_q'), value: 0 },
+      { labels: queueLabels('backup', 'sent_q'), value: 800 },
+    ]);
+    await expectSignal(input, '10m', q, 'sent', [
+      { labels: { cluster: 'a', [SIGNAL_LABEL]: 'sent' }, value: 800 },
+    ]);
+  });
+
+  it('sums dropped samples over every reason, replica copies collapsed per queue and reason (R9)', async () => {
+    const dropped = (reason: string, replica: string, rate: number) => ({
+      series: `prometheus_remote_storage_samples_dropped_total{${queue('central', `, reason="${reason}", replica="${replica}"`)}}`,
+      values: perSecond(rate),
+    });
+    const input = [
+      dropped('too_old', 'r0', 10),
+      dropped('too_old', 'r1', 10),
+      dropped('dropped_series', 'r0', 5),
+      dropped('dropped_series', 'r1', 5),
+    ];
+    await expectSignal(input, '10m', ratesQuery(scope), 'dropped', [
+      { labels: { cluster: 'a', [SIGNAL_LABEL]: 'dropped' }, value: 15 },
+    ]);
+  });
+
+  it('returns per-queue lag only above the threshold (R8: `>` binds tighter than `and`)', async () => {
+    const input: InputSeries[] = [
+      {
+        series: `prometheus_remote_storage_highest_timestamp_in_seconds{cluster="a", instance="agent-0"}`,
+        values: '0+15x80',
+      },
+      {
+        series: `prometheus_remote_storage_queue_highest_sent_timestamp_seconds{${queue('central')}}`,
+        values: '-5+15x80',
+      },
+      {
+        series: `prometheus_remote_storage_queue_highest_sent_timestamp_seconds{${queue('backup')}}`,
+        values: '-120+15x80',
+      },
+    ];
+    await expectSignal(input, '10m', gaugesQuery(scope), 'lag_q', [
+      { labels: queueLabels('backup', 'lag_q'), value: 120 },
+    ]);
+  });
+
+  it("takes a late cluster's rates at its last sample, not over a nearly empty window (T2)", async () => {
+    // 1000/s until 20 min, nothing after: the cluster's last sample is at 1200 s.
+    const input: InputSeries[] = [
+      {
+        series: `prometheus_remote_storage_samples_total{${queue('central')}}`,
+        values: '0+15000x80',
+      },
+      {
+        series: `prometheus_remote_storage_samples_failed_total{${queue('central')}}`,
+        values: '0+0x80',
+      },
+      {
+        series: `prometheus_remote_storage_samples_retried_total{${queue('central')}}`,
+        values: '0+0x80',
+      },
+    ];
+    await expectSignal(input, '1200s', lateClusterQuery(scope), 'sent', [
+      { labels: { cluster: 'a', [SIGNAL_LABEL]: 'sent' }, value: 1000 },
+    ]);
+  });
+
+  it("gives a fresh series' newest sample its own time, not the evaluation time (R2)", async () => {
+    // Last samples at 540 s, evaluated at 600 s.
+    const target = 'cluster="a", job="checkout", instance="pod-1:8080"';
+    const input: InputSeries[] = [
+      {
+        series: `http_requests_total{${target}, code="200"}`,
+        values: '1+1x36',
+      },
+      { series: `process_cpu_seconds_total{${target}}`, values: '1+1x36' },
+      { series: `up{${target}}`, values: '1x36' },
+    ];
+    const lastSeen = [
+      { labels: { cluster: 'a', [SIGNAL_LABEL]: 'last_seen' }, value: 540 },
+    ];
+    await expectSignal(
+      input,
+      '10m',
+      metricsArrivingQuery(
+        parseSelector('__name__="http_requests_total", job="checkout"'),
+        'cluster',
+      ),
+      'last_seen',
+      lastSeen,
+    );
+    // Two metrics of one target: still no "same labelset" error, still the sample's time.
+    await expectSignal(
+      input,
+      '10m',
+      metricsArrivingQuery(parseSelector('job="checkout"'), 'cluster'),
+      'last_seen',
+      lastSeen,
+    );
+  });
+});
