@@ -292,9 +292,10 @@ describe('the loop: a scaffolded fleet, run for real, judged by the backend', ()
 
   // No block upload (ThanosReceiveNoUpload) is not among the faults: the mixin holds it 3 h
   // (`for: 3h` over `increase(thanos_shipper_uploads_total[3h]) == 0`) and a receiver cuts its first
-  // block after about 2 h, so judging it needs 3 h of a receiver's own series. The store refuses
-  // samples older than about an hour behind its head, and writing that history by hand would be
-  // the simulator again, not the loop. What the loop can judge is judged above: the counters the
+  // block after about 2 h, so judging it needs 3 h of a receiver's own series. A scrape cannot
+  // produce that history in minutes, the store refuses samples far behind its head (out of
+  // bounds) once the live ones arrive, and writing it by hand would be the simulator again, not
+  // the loop. What the loop can judge is judged above: the counters the
   // rule reads arrive (one per receiver and tenant TSDB), and a central younger than 3 h is not
   // alarmed.
   describe('faults, judged as Thanos and the mixins would', () => {
