@@ -137,8 +137,9 @@ export class ThanosClient extends UpstreamClient {
       throw new UpstreamError(
         this.upstream,
         kind,
-        `${body.errorType ?? 'error'}: ${body.error ?? 'no message'}`,
+        `${what} failed (${body.errorType ?? 'error'})`,
         res.status,
+        body.error,
       );
     }
     return { result: body.data as T, warnings: body.warnings ?? [] };

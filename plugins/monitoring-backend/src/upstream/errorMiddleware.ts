@@ -17,7 +17,8 @@ export function upstreamErrorHandler(): ErrorRequestHandler {
     const body: ErrorResponseBody = {
       error: {
         name: err.name,
-        message: err.message,
+        // The user-facing part only: the URL and the upstream's own words stay in the log.
+        message: `${err.info.upstream}: ${err.info.message}`,
         upstream: err.info.upstream,
         kind: err.info.kind,
       },

@@ -5,8 +5,10 @@ import type {
 } from '@fleet-monitoring/plugin-monitoring-common';
 
 /**
- * A failure talking to a configured upstream. The message names the upstream and the cause and is
- * safe to show and log: it never contains request headers, tokens or the URL's query string.
+ * A failure talking to a configured upstream. `info` is what users see: the upstream's configured
+ * name, the kind of failure and what was attempted, in our words; never a URL, an upstream's body
+ * or stack text. `logDetail` (where it was sent, what the upstream said) is only in the Error's own
+ * message, which goes to the log. Neither ever holds request headers, tokens or a query string.
  */
 export class UpstreamError extends CustomErrorBase {
   readonly info: UpstreamErrorInfo;
@@ -16,8 +18,9 @@ export class UpstreamError extends CustomErrorBase {
     kind: UpstreamErrorKind,
     message: string,
     status?: number,
+    logDetail?: string,
   ) {
-    super(`${upstream}: ${message}`);
+    super(`${upstream}: ${message}${logDetail ? ` [${logDetail}]` : ''}`);
     this.name = 'UpstreamError';
     this.info = {
       upstream,
@@ -90,8 +93,14 @@ export function upstreamErrorForStatus(options: {
   const kind = kindForStatus(status);
   const detail = options.detail?.trim().replace(/\s+/g, ' ').slice(0, 300);
   const advice = hint?.(kind, status, what);
-  const message = `${what} failed with HTTP ${status}${detail ? `: ${detail}` : ''}${advice ? `; ${advice}` : ''}`;
-  return new UpstreamError(upstream, kind, message, status);
+  const message = `${what} failed with HTTP ${status}${advice ? `; ${advice}` : ''}`;
+  return new UpstreamError(
+    upstream,
+    kind,
+    message,
+    status,
+    detail ? `upstream said: ${detail}` : undefined,
+  );
 }
 
 /** The human part of a JSON error body (`message` or `error`), or the start of a text body. */

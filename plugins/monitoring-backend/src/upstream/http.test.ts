@@ -99,9 +99,10 @@ describe('upstream faults become clear, secret-free errors', () => {
           error: 'parse error',
         }),
       );
-    expect((await failure(client().query('up{'))).message).toContain(
-      'bad_data: parse error',
-    );
+    const e = await failure(client().query('up{'));
+    // The engine's words are for the log; users get the kind of failure (#19).
+    expect(e.info.message).toBe('/api/v1/query failed (bad_data)');
+    expect(e.message).toContain('parse error');
   });
 
   it('stops reading an oversized response (declared or streamed)', async () => {
@@ -179,8 +180,10 @@ describe('one upstream layer', () => {
       upstream: 'argocd:x',
       kind: 'unauthorized',
       status: 401,
-      message: 'listing failed with HTTP 401: bad token; check the token of x',
+      message: 'listing failed with HTTP 401; check the token of x',
     });
+    // What the upstream said is in the Error's message, for the log only (#19).
+    expect(e401.message).toContain('upstream said: bad token');
     expect(e401.httpStatus).toBe(502);
     expect(
       upstreamErrorForStatus({
@@ -202,7 +205,7 @@ describe('one upstream layer', () => {
         .writeHead(401, { 'content-type': 'application/json' })
         .end('{"error":"no"}');
     expect((await failure(client().query('up'))).message).toMatch(
-      /HTTP 401: no; check the instance's headers/,
+      /HTTP 401; check the instance's headers \[upstream said: no\]/,
     );
   });
 

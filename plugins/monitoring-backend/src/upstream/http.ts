@@ -101,33 +101,43 @@ export function failureToUpstreamError(
     return new UpstreamError(
       upstream,
       'unreachable',
-      `connection refused by ${where}`,
+      'connection refused',
+      undefined,
+      where,
     );
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return new UpstreamError(
       upstream,
       'unreachable',
-      `host ${url.hostname} not found`,
+      'host not found (DNS)',
+      undefined,
+      where,
     );
   }
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') {
     return new UpstreamError(
       upstream,
       'unreachable',
-      `connection to ${where} was reset`,
+      'connection was reset',
+      undefined,
+      where,
     );
   }
   if (code && /CERT|SSL|TLS|SELF_SIGNED/i.test(code)) {
     return new UpstreamError(
       upstream,
       'unreachable',
-      `TLS handshake with ${where} failed (${code}); check the CA bundle`,
+      `TLS handshake failed (${code}); check the CA bundle`,
+      undefined,
+      where,
     );
   }
   return new UpstreamError(
     upstream,
     'unreachable',
-    `request to ${where} failed${code ? ` (${code})` : ''}`,
+    `request failed${code ? ` (${code})` : ''}`,
+    undefined,
+    where,
   );
 }
 
@@ -237,8 +247,9 @@ export class UpstreamClient {
       throw new UpstreamError(
         this.upstream,
         'bad-response',
-        `answered ${res.status} with a non-JSON body (${res.contentType || 'no content type'}): "${snippet}"`,
+        `answered ${res.status} with a non-JSON body (${res.contentType || 'no content type'})`,
         res.status,
+        `body began: "${snippet}"`,
       );
     }
   }
