@@ -102,24 +102,14 @@ export function createArgocdApplicationAction() {
       ctx.logger.info(
         'ArgoCD renders helmCharts only with `kustomize.buildOptions: --enable-helm` in argocd-cm',
       );
-      const warnings: string[] = [];
-      if (
-        !(await readWorkspaceFile(
-          ctx.workspacePath,
-          `${overlayPath}/kustomization.yaml`,
-        ))
-      ) {
-        warnings.push(
-          `${overlayPath}/kustomization.yaml is not in the workspace; the Application will not sync until it exists in the repository`,
-        );
-      }
       const name = appName(input.cluster, input.role);
       refuseLabelTracking(input.role, input.trackingMethod, name);
-      if (name.length > 63 && input.trackingMethod !== 'annotation') {
-        warnings.push(
-          `Application name ${name} is longer than 63 characters: ArgoCD's label tracking (app.kubernetes.io/instance) cannot carry it; use annotation tracking (application.resourceTrackingMethod: annotation, the default since ArgoCD 3.0) or a shorter cluster name`,
-        );
-      }
+      const warnings = await applicationWarnings(
+        ctx.workspacePath,
+        input,
+        overlayPath,
+        name,
+      );
       const path = applicationPath(input.cluster, input.role);
       const manifest = applicationManifest({
         cluster: input.cluster,
@@ -148,11 +138,15 @@ export function createArgocdApplicationAction() {
             path,
             content: toYaml(
               manifest,
-              `ArgoCD Application for ${name}; a parent app-of-apps can point at deploy/argocd/apps.\n` +
-                (input.role === 'central'
-                  ? 'Needs annotation tracking (argocd-cm application.resourceTrackingMethod: annotation, the default from ArgoCD 3.0).\n'
-                  : '') +
+              [
+                `ArgoCD Application for ${name}; a parent app-of-apps can point at deploy/argocd/apps.`,
+                ...(input.role === 'central'
+                  ? [
+                      'Needs annotation tracking (argocd-cm application.resourceTrackingMethod: annotation, the default from ArgoCD 3.0).',
+                    ]
+                  : []),
                 'Needs `kustomize.buildOptions: --enable-helm` in argocd-cm (the overlay uses helmCharts).',
+              ].join('\n'),
             ),
           },
         ],
@@ -184,4 +178,30 @@ function refuseLabelTracking(
   throw new InputError(
     `trackingMethod ${method}: ArgoCD would set app.kubernetes.io/instance=${name} on kube-prometheus-stack's Services, and the chart's ServiceMonitors (selecting app.kubernetes.io/instance=${CHARTS.central.releaseName}) would lose their targets; set application.resourceTrackingMethod: annotation in argocd-cm (the default from ArgoCD 3.0) and pass trackingMethod: annotation`,
   );
+}
+
+/** What is worth a look before the Application syncs: a missing overlay, a name label tracking cannot carry. */
+async function applicationWarnings(
+  workspacePath: string,
+  input: z.output<typeof inputSchema>,
+  overlayPath: string,
+  name: string,
+): Promise<string[]> {
+  const warnings: string[] = [];
+  if (
+    !(await readWorkspaceFile(
+      workspacePath,
+      `${overlayPath}/kustomization.yaml`,
+    ))
+  ) {
+    warnings.push(
+      `${overlayPath}/kustomization.yaml is not in the workspace; the Application will not sync until it exists in the repository`,
+    );
+  }
+  if (name.length > 63 && input.trackingMethod !== 'annotation') {
+    warnings.push(
+      `Application name ${name} is longer than 63 characters: ArgoCD's label tracking (app.kubernetes.io/instance) cannot carry it; use annotation tracking (application.resourceTrackingMethod: annotation, the default since ArgoCD 3.0) or a shorter cluster name`,
+    );
+  }
+  return warnings;
 }

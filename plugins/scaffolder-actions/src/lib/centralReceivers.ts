@@ -78,6 +78,16 @@ export async function readCentralReceivers(
       `${receiverFile}: StatefulSet ${RECEIVE_NAME} has replicas ${JSON.stringify(replicas)}; expected a positive integer`,
     );
   }
+  return {
+    namespace,
+    replicas,
+    ...receiverFlags(sts, receiverFile),
+    endpoints: receiverEndpoints(namespace, replicas),
+  };
+}
+
+/** Replication factor and hashring algorithm from the receiver container's flags (Thanos defaults). */
+function receiverFlags(sts: { spec?: any }, receiverFile: string) {
   const args: string[] = sts.spec?.template?.spec?.containers?.[0]?.args ?? [];
   const flag = (name: string) =>
     args
@@ -99,13 +109,7 @@ export async function readCentralReceivers(
       `${receiverFile}: --receive.hashrings-algorithm=${algorithm} is neither hashmod nor ketama`,
     );
   }
-  return {
-    namespace,
-    replicas,
-    replicationFactor,
-    algorithm,
-    endpoints: receiverEndpoints(namespace, replicas),
-  };
+  return { replicationFactor, algorithm } as const;
 }
 
 function isReceiverStatefulSet(d: unknown): d is {

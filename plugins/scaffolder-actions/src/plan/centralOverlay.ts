@@ -299,7 +299,6 @@ function overlayFiles(
     base: { values: unknown };
   },
 ): PlannedFile[] {
-  const r = input.receiver;
   const file = (name: string, content: string) => ({
     path: `${ctx.overlayPath}/${name}`,
     content,
@@ -323,6 +322,18 @@ function overlayFiles(
         `kube-prometheus-stack values for central cluster ${input.cluster}.`,
       ),
     ),
+    ...thanosFiles(input, ctx, file),
+  ];
+}
+
+/** The Thanos objects of the overlay: receivers, Query, entry point, ServiceMonitors, placement. */
+function thanosFiles(
+  input: CentralInput,
+  ctx: { version: ThanosVersion | undefined; entryPoint: EntryPoint },
+  file: (name: string, content: string) => PlannedFile,
+): PlannedFile[] {
+  const r = input.receiver;
+  return [
     file(
       CENTRAL_FILES.receivers,
       toYamlStream(
