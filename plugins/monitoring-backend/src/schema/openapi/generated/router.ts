@@ -868,6 +868,8 @@ export const spec = {
           },
           samplesPerSecond: {
             type: 'number',
+            description:
+              'Samples/s delivered: samples_total (every send attempt) minus failed minus retried.',
           },
           failedPerSecond: {
             type: 'number',
@@ -882,7 +884,7 @@ export const spec = {
             type: 'number',
             minimum: 0,
             maximum: 1,
-            description: 'failed / (failed + sent), 0..1.',
+            description: 'failed / samples_total (every send attempt), 0..1.',
           },
           pendingSamples: {
             type: 'number',
@@ -914,7 +916,8 @@ export const spec = {
           tenantRefusedPerSecond: {
             type: 'number',
             description:
-              "Samples/s Thanos Receive refuses with 429 for the cluster's tenant (head-series limit).",
+              "Write requests/s Thanos Receive refuses with 429 for the cluster's tenant (head-series limit",
+            'thanos_receive_head_series_limited_requests_total).': null,
           },
           queues: {
             type: 'array',

@@ -219,11 +219,12 @@ export interface components {
     RemoteWriteStats: {
       /** Seconds between the newest sample the agent ingested and the newest it sent. */
       lagSeconds?: number;
+      /** Samples/s delivered: samples_total (every send attempt) minus failed minus retried. */
       samplesPerSecond?: number;
       failedPerSecond?: number;
       retriedPerSecond?: number;
       droppedPerSecond?: number;
-      /** failed / (failed + sent), 0..1. */
+      /** failed / samples_total (every send attempt), 0..1. */
       failureRatio?: number;
       pendingSamples?: number;
       shards?: number;
@@ -235,7 +236,7 @@ export interface components {
       silentForSeconds?: number;
       /** Samples/s Thanos Receive accepts for the cluster's tenant now (receivers' own per-tenant metrics). */
       tenantSamplesPerSecond?: number;
-      /** Samples/s Thanos Receive refuses with 429 for the cluster's tenant (head-series limit). */
+      /** Write requests/s Thanos Receive refuses with 429 for the cluster's tenant (head-series limit */
       tenantRefusedPerSecond?: number;
       /** Per remote-write queue (detail view only), after the mixin per-queue rules. */
       queues?: components['schemas']['QueueStats'][];
