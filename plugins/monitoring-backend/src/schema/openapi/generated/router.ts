@@ -916,8 +916,7 @@ export const spec = {
           tenantRefusedPerSecond: {
             type: 'number',
             description:
-              "Write requests/s Thanos Receive refuses with 429 for the cluster's tenant (head-series limit",
-            'thanos_receive_head_series_limited_requests_total).': null,
+              "Write requests/s Thanos Receive refuses with 429 for the cluster's tenant (head-series limit: thanos_receive_head_series_limited_requests_total).",
           },
           queues: {
             type: 'array',

@@ -236,7 +236,7 @@ export interface components {
       silentForSeconds?: number;
       /** Samples/s Thanos Receive accepts for the cluster's tenant now (receivers' own per-tenant metrics). */
       tenantSamplesPerSecond?: number;
-      /** Write requests/s Thanos Receive refuses with 429 for the cluster's tenant (head-series limit */
+      /** Write requests/s Thanos Receive refuses with 429 for the cluster's tenant (head-series limit: thanos_receive_head_series_limited_requests_total). */
       tenantRefusedPerSecond?: number;
       /** Per remote-write queue (detail view only), after the mixin per-queue rules. */
       queues?: components['schemas']['QueueStats'][];
