@@ -29,7 +29,6 @@ export function useLiveRequest<T>(
   });
   const latest = useRef(0);
   const shown = useRef<string>();
-  // eslint-disable-next-line react-hooks/exhaustive-deps
   const run = useCallback(async () => {
     if (!enabled) return;
     const id = ++latest.current;
@@ -49,14 +48,17 @@ export function useLiveRequest<T>(
       if (id !== latest.current) return;
       setState(s => ({ ...s, error: e as Error, loading: false }));
     }
+    // `load` is a new closure on every render; `deps` say when it asks for something else.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [enabled, ...deps]);
 
   useEffect(() => {
+    const requests = latest;
     shown.current = undefined;
     setState({ loading: enabled });
     run();
     return () => {
-      latest.current++; // answers of the previous deps are dropped
+      requests.current++; // answers of the previous deps are dropped
     };
   }, [run, enabled]);
 
