@@ -151,7 +151,10 @@ function sh(cmd, args, opts = {}) {
 
 // 1. build + pack ------------------------------------------------------------------------------
 function packAll() {
-  fs.rmSync(work, { recursive: true, force: true });
+  // Tarballs and every release's app from a previous run (bin/ holds the yarn shim toolEnv wrote).
+  for (const entry of fs.existsSync(work) ? fs.readdirSync(work) : [])
+    if (entry === 'tarballs' || entry.startsWith('app'))
+      fs.rmSync(path.join(work, entry), { recursive: true, force: true });
   fs.mkdirSync(tarDir, { recursive: true });
   const tarballs = {};
   // Type declarations (dist-types/) come from the repo-wide tsc; `package build` bundles them.
