@@ -119,7 +119,8 @@ function outageSummary(
 
 /**
  * "Is this cluster's remote write healthy?": the fleet summary (every known cluster, a fixed number
- * of queries for any fleet size) and one cluster's detail. During an upstream outage the summary is
+ * of queries for any fleet size, plus one per late cluster and one lookup for clusters missing from
+ * the inventory) and one cluster's detail, judged from the same sources by the same code. During an upstream outage the summary is
  * the last known one, every cluster `unknown`, marked stale; never an empty fleet while any source
  * knows a cluster.
  */

@@ -26,7 +26,8 @@ import {
  *
  * Several signals travel in one query: each is tagged with a `signal` label via label_replace and
  * the results are joined with `or`. So the fleet summary is a fixed, small number of queries for any
- * number of clusters (never one per cluster). Signals that only matter when something is wrong are
+ * number of clusters (never one per healthy cluster: only a cluster whose samples arrive late adds
+ * one, evaluated at its last sample, and clusters missing from the inventory one lookup). Signals that only matter when something is wrong are
  * filtered with `> 0` in PromQL, so a healthy fleet answers with one series per cluster, not ten.
  *
  * Replication: with Thanos Receive replication and Query deduplication off, every series comes back

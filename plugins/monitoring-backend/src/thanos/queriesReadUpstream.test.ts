@@ -73,7 +73,7 @@ const KEYWORDS = new Set([
   'nan',
 ]);
 
-export interface Read {
+interface Read {
   /** Metric names read (bare or with matchers). */
   metrics: Map<string, Set<string>>;
   /** Labels in by/without/on/ignoring/group_* lists. */
@@ -81,7 +81,7 @@ export interface Read {
 }
 
 /** Takes a PromQL expression apart into the metrics it reads, their matcher labels and grouping labels. */
-export function readsOf(query: string): Read {
+function readsOf(query: string): Read {
   const metrics = new Map<string, Set<string>>();
   const grouping = new Set<string>();
   const note = (name: string, labels: string[] = []) => {
