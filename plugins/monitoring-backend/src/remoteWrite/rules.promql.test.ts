@@ -203,5 +203,18 @@ describe('remote-write queries on a real PromQL engine', () => {
         lastSeen,
       ),
     ).toBe(AS_EXPECTED);
+    // A metric-level label matches no `up`: still a last-seen time, only "within the lookback".
+    expect(
+      await verdict(
+        input,
+        '10m',
+        metricsArrivingQuery(
+          parseSelector('job="checkout", code="200"'),
+          'cluster',
+        ),
+        'last_seen',
+        [{ labels: { cluster: 'a', [SIGNAL_LABEL]: 'last_seen' }, value: 600 }],
+      ),
+    ).toBe(AS_EXPECTED);
   });
 });

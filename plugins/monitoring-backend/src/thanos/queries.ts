@@ -518,13 +518,16 @@ export function metricsArrivingQuery(
   const s = formatMatchers(matchers);
   const up = upSelector(matchers);
   const by = `by (${clusterLabel})`;
-  const newest = newestSampleSelector(matchers);
+  const newest = newestSampleSelectors(matchers);
   const parts: SignalPart<ArrivingSignal>[] = [
     ['series', `count ${by} ({${s}})`],
     // Exact when fresh; a 1 h subquery finds clusters that went quiet, with their last sample time.
     [
       'last_seen',
-      `max ${by} (timestamp(${newest})) or max ${by} (max_over_time(timestamp(${newest})[1h:1m]))`,
+      [
+        ...newest.map(n => `max ${by} (timestamp(${n}))`),
+        ...newest.map(n => `max ${by} (max_over_time(timestamp(${n})[1h:1m]))`),
+      ].join(' or '),
     ],
   ];
   if (up) {
@@ -543,17 +546,17 @@ export function metricsArrivingQuery(
  * evaluation time: promql/engine.go v2.53.4 ~1491, v3.14.0 ~2110), and whose series stay distinct
  * once timestamp() drops the metric name (else "vector cannot contain metrics with the same
  * labelset"): the selector itself when it names one metric, otherwise the targets' `up` (written at
- * every scrape of them; one series per target). A selector with metric-level labels and no metric
- * name has neither; it keeps the name in a label, and its age is then only "within the lookback".
+ * every scrape of them; one series per target). A selector with metric-level labels matches no
+ * `up`: for it the name is kept in a label, and its age is then only "within the lookback". In order
+ * of preference, joined with `or` per cluster.
  */
-function newestSampleSelector(matchers: LabelMatcher[]): string {
+function newestSampleSelectors(matchers: LabelMatcher[]): string[] {
   const s = formatMatchers(matchers);
   if (matchers.some(m => m.name === '__name__' && m.op === '='))
-    return `{${s}}`;
-  return (
-    upSelector(matchers) ??
-    `label_replace({${s}}, "fleet_monitoring_metric", "$1", "__name__", "(.+)")`
-  );
+    return [`{${s}}`];
+  const named = `label_replace({${s}}, "fleet_monitoring_metric", "$1", "__name__", "(.+)")`;
+  const up = upSelector(matchers);
+  return up ? [up, named] : [named];
 }
 
 /**
