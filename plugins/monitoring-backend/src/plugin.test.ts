@@ -40,6 +40,11 @@ function entity(
 const entities = [
   entity('Resource', 'sim-0001', { 'fleet-monitoring.io/cluster': 'sim-0001' }),
   entity('Resource', 'sim-0004', { 'fleet-monitoring.io/cluster': 'sim-0004' }),
+  // The same cluster as a central scaffolded with an open edge entry point (auth: none).
+  entity('Resource', 'sim-0001-open', {
+    'fleet-monitoring.io/cluster': 'sim-0001',
+    'fleet-monitoring.io/open-write-endpoint': 'true',
+  }),
   entity('Resource', 'no-annotation', {}),
   entity('Resource', 'evil', {
     'fleet-monitoring.io/cluster': 'x"} or vector(1) or up{a="',
@@ -294,6 +299,21 @@ describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query
     // failed / samples_total: samples_total counts every attempt (queue_manager.go), so a queue
     // failing a quarter of its attempts reads 25 % (the mixin's failed / (failed + total) said 20 %).
     expect(res.body.stats.failureRatio).toBeCloseTo(0.25, 2);
+  });
+
+  it('flags an open edge write entry point on the card without changing the judged state', async () => {
+    const plain = await get('/entity/resource/default/sim-0001/remote-write');
+    const open = await get(
+      '/entity/resource/default/sim-0001-open/remote-write',
+    );
+    expect(open.status).toBe(200);
+    expect(open.body.state).toBe(plain.body.state);
+    expect(plain.body.reasons.map((r: any) => r.id)).not.toContain(
+      'open-write-endpoint',
+    );
+    expect(open.body.reasons).toContainEqual(
+      expect.objectContaining({ id: 'open-write-endpoint', severity: 'info' }),
+    );
   });
 
   it('keeps a hostile cluster annotation inside the label value', async () => {

@@ -126,6 +126,10 @@ export const REASONS = {
     title: 'Thanos Receive is down',
     page: 'troubleshooting/thanos-receive',
   },
+  'open-write-endpoint': {
+    title: 'The edge write entry point is open',
+    page: 'troubleshooting/thanos-receive',
+  },
   // Thanos Query.
   'query-store-errors': {
     title: 'Store endpoints report errors',

@@ -13,6 +13,7 @@ import {
   LabelMatcher,
   LabelSelectorError,
   METRICS_SELECTOR_ANNOTATION,
+  OPEN_WRITE_ENDPOINT_ANNOTATION,
   metricsSelectorFromEntity,
   parseSelector,
   SelectorError,
@@ -104,10 +105,14 @@ export function clusterQuestion(entity: Entity): string {
 export function remoteWriteQuestion(entity: Entity): {
   instance?: string;
   cluster: string;
+  /** The central's edge entry point was scaffolded without authentication (`auth: none`). */
+  openWriteEndpoint: boolean;
 } {
   return {
     instance: thanosInstanceFromEntity(entity),
     cluster: clusterQuestion(entity),
+    openWriteEndpoint:
+      entity.metadata.annotations?.[OPEN_WRITE_ENDPOINT_ANNOTATION] === 'true',
   };
 }
 
