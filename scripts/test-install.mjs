@@ -766,7 +766,9 @@ function watchConsole(page) {
   page.on('console', msg => {
     if (msg.type() !== 'warning' && msg.type() !== 'error') return;
     const line = `${msg.type()}: ${msg.text()} (${msg.location()?.url ?? ''})`;
-    (OURS.test(line) ? ours : others).push(line);
+    // Attribution reads the whole message (React's component stack included); the log shows its head.
+    const head = line.split('\n')[0].slice(0, 300);
+    (OURS.test(line) ? ours : others).push(OURS.test(line) ? line : head);
   });
   page.on('pageerror', err => {
     const line = `uncaught: ${err.stack ?? err.message}`;
