@@ -55,12 +55,13 @@ export class EdgeEntryPoint {
 
   private hold(ms: number): Promise<void> {
     return new Promise(resolve => {
+      let timer: NodeJS.Timeout | undefined = undefined;
       const release = () => {
         clearTimeout(timer);
         this.held.delete(release);
         resolve();
       };
-      const timer = setTimeout(release, ms);
+      timer = setTimeout(release, ms);
       this.held.add(release);
     });
   }
