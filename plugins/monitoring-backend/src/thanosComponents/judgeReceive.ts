@@ -42,6 +42,192 @@ export interface ReceiveObservation {
 
 const notYet = (hold: string) => ` (not yet for ${hold}, the mixin's hold)`;
 
+type ReceiveRule = (
+  obs: ReceiveObservation,
+  t: ReceiveThresholds,
+) => HealthReason | undefined;
+
+/** Whether no receiver was up at any point of ThanosReceiveIsDown's hold. */
+const downHeld = (obs: ReceiveObservation) => (obs.upRecentMax ?? 0) === 0;
+
+/** No receiver discovered, or every receiver down. */
+function receiveDownReason(obs: ReceiveObservation): HealthReason | undefined {
+  if (obs.up !== undefined && obs.up !== 0) return undefined;
+  // ThanosReceiveIsDown: absent(up == 1) for 5m, critical.
+  const heldDown = downHeld(obs);
+  return {
+    id: 'receive-down',
+    severity: heldDown ? 'critical' : 'info',
+    message:
+      (obs.up === undefined
+        ? 'No receiver is discovered: no up series matches the selector (Receive gone, not scraped, or a wrong selector).'
+        : 'Every receiver is down: remote writes to the central fail.') +
+      (heldDown ? ' Mixin ThanosReceiveIsDown.' : notYet(obs.holds.isDown)),
+    hint: 'kubectl get pods -l app.kubernetes.io/name=thanos-receive; then check the ServiceMonitor and the entity selector.',
+  };
+}
+
+/** Share of remote-write requests answered 5xx. */
+const httpErrorReason: ReceiveRule = ({ stats, held, holds }, t) => {
+  const httpRatio = stats.httpErrorRatio;
+  if (httpRatio === undefined || !(httpRatio > 0)) return undefined;
+  // ThanosReceiveHttpRequestErrorRateHigh: > 5 % for 5m, critical.
+  const over = httpRatio > t.httpErrorRatioCritical;
+  const heldOver = (held.httpErrorRatio ?? 0) > t.httpErrorRatioCritical;
+  return {
+    id: 'receive-http-errors',
+    severity: over && heldOver ? 'critical' : 'info',
+    message: `${pct(httpRatio)} of remote-write requests to receive answer 5xx (the mixin alerts above ${pct(t.httpErrorRatioCritical)} for ${holds.httpErrors})${over && !heldOver ? notYet(holds.httpErrors) : ''}.`,
+    value: httpRatio,
+    threshold: t.httpErrorRatioCritical,
+  };
+};
+
+/** p99 write latency above the limit. */
+const latencyReason: ReceiveRule = ({ stats, held, holds }, t) => {
+  const p99 = stats.p99LatencySeconds;
+  if (p99 === undefined || !(p99 > t.p99LatencyCriticalSeconds))
+    return undefined;
+  // ThanosReceiveHttpRequestLatencyHigh: p99 > 10 s with traffic, for 10m, critical.
+  const heldOver = (held.p99LatencySeconds ?? 0) > t.p99LatencyCriticalSeconds;
+  return {
+    id: 'receive-high-latency',
+    severity: heldOver ? 'critical' : 'info',
+    message: `p99 write latency is ${fmt(p99, 2)} s (limit ${t.p99LatencyCriticalSeconds} s)${heldOver ? '' : notYet(holds.latency)}.`,
+    value: p99,
+    threshold: t.p99LatencyCriticalSeconds,
+  };
+};
+
+/** Some receivers down: a partial outage, judged against the write quorum. */
+const instancesDownReason: ReceiveRule = obs => {
+  const { stats } = obs;
+  const rf = stats.replicationFactor ?? 1;
+  const total = stats.instancesTotal;
+  const up = obs.up ?? 0;
+  if (total === undefined || !(up < total)) return undefined;
+  // Every series goes to RF receivers and needs a quorum of them; one series short of its quorum
+  // fails the whole request (handler.go v0.42.4 ~845-884). With more receivers down than
+  // RF - quorum, some series lose their quorum, whatever the number of receivers.
+  const down = total - up;
+  const { quorum, basis } = writeQuorum(rf, obs.versions);
+  const tolerable = Math.max(0, rf - quorum);
+  const critical = down > tolerable;
+  return {
+    id: 'receive-instance-down',
+    severity: critical ? 'critical' : 'warning',
+    message: `${down} of ${total} receivers are down; replication factor ${rf}, write quorum ${quorum} (${basis}): ${critical ? `more than ${tolerable} down, so series whose replicas are on them lose their quorum and those writes fail` : `up to ${tolerable} may be down with every series keeping its quorum`}.`,
+    value: down,
+    threshold: tolerable,
+    hint: "kubectl get pods -l app.kubernetes.io/name=thanos-receive; look at the down pod's events and last termination.",
+  };
+};
+
+/** Share of replication requests failing, against the mixin's per-node limit. */
+const replicationFailureReason: ReceiveRule = ({ stats, held, holds }) => {
+  const rf = stats.replicationFactor ?? 1;
+  const ratio = stats.replicationFailureRatio;
+  if (!(rf > 1) || ratio === undefined || !(ratio > 0)) return undefined;
+  // ThanosReceiveHighReplicationFailures: only with RF > 1, warning for 5m, when the failure share
+  // exceeds floor((RF+1)/2) / hashring nodes.
+  const nodes =
+    stats.hashringNodes && stats.hashringNodes > 0 ? stats.hashringNodes : rf;
+  const limit = Math.floor((rf + 1) / 2) / nodes;
+  const heldOver = (held.replicationFailureRatio ?? 0) > limit;
+  return {
+    id: 'receive-replication-failures',
+    severity: ratio > limit && heldOver ? 'warning' : 'info',
+    message: `${pct(ratio)} of replication requests fail (RF ${rf}, ${nodes} nodes; the mixin warns above ${pct(limit)} for ${holds.replication})${ratio > limit && !heldOver ? notYet(holds.replication) : ''}.`,
+    value: ratio,
+    threshold: limit,
+  };
+};
+
+/** Share of forward requests between receivers failing. */
+const forwardFailureReason: ReceiveRule = ({ stats }, t) => {
+  const fwd = stats.forwardFailureRatio;
+  if (fwd === undefined || !(fwd > 0)) return undefined;
+  // ThanosReceiveHighForwardRequestFailures: severity info in the mixin, above 20 %.
+  return {
+    id: 'receive-forward-failures',
+    severity: 'info',
+    message: `${pct(fwd)} of forward requests between receivers fail (the mixin reports it, as info, above ${pct(t.forwardFailureRatioWarning)}).`,
+    value: fwd,
+    threshold: t.forwardFailureRatioWarning,
+  };
+};
+
+/** The hashring file failing to load. */
+const hashringFileReason: ReceiveRule = ({ stats, held, holds }) => {
+  if (!((stats.hashringFileErrorsPerSecond ?? 0) > 0)) return undefined;
+  // ThanosReceiveHighHashringFileRefreshFailures: errors / refreshes > 0 for 15m, warning. A
+  // file that does not parse is counted here and the receiver keeps the ring it loaded last.
+  return {
+    id: 'receive-hashring-file-errors',
+    severity: held.hashringFileErrors ? 'warning' : 'info',
+    message: `The hashring file fails to load (${fmt(stats.hashringFileErrorsPerSecond!, 3)} errors/s): receivers keep routing with the ring they loaded last${held.hashringFileErrors ? '' : notYet(holds.hashringFile)}.`,
+    value: stats.hashringFileErrorsPerSecond,
+  };
+};
+
+// ThanosReceiveConfigReloadFailure reads thanos_receive_config_last_reload_successful, which
+// Thanos only ever sets to 1 (config.go v0.35.1 ~280, v0.42.4 ~352): a failed parse shows above,
+// an invalid ring ends the process (receive.go v0.42.4 ~662) and shows as receivers down.
+const configReloadReason: ReceiveRule = ({ stats }) =>
+  stats.configReloadSuccessful === false
+    ? {
+        id: 'receive-config-reload-failed',
+        severity: 'warning',
+        message:
+          'A receiver reports a failed configuration reload (thanos_receive_config_last_reload_successful is not 1).',
+      }
+    : undefined;
+
+/** Tenants refused with 429 at their head-series limit. */
+const headSeriesLimitedReason: ReceiveRule = ({ limitedTenants, holds }) => {
+  if (limitedTenants.length === 0) return undefined;
+  // ThanosReceiveTenantLimitedByHeadSeries: per tenant, increase > 0 for 5m, warning.
+  const heldTenants = limitedTenants.filter(x => x.held);
+  const names = limitedTenants
+    .map(x => `${x.tenant} (${fmt(x.perSecond, 2)} requests/s)`)
+    .join(', ');
+  return {
+    id: 'receive-head-series-limited',
+    severity: heldTenants.length > 0 ? 'warning' : 'info',
+    message: `Writes refused with 429 because the tenant is at its head-series limit: ${names}${heldTenants.length > 0 ? '' : notYet(holds.tenantLimited)}.`,
+    value: limitedTenants.reduce((sum, x) => sum + x.perSecond, 0),
+  };
+};
+
+/** Receivers with a tenant that shipped no block to object storage in 3 h. */
+const noUploadReason: ReceiveRule = ({ noUpload, holds }) => {
+  if (noUpload.length === 0) return undefined;
+  // ThanosReceiveNoUpload: a running receiver with no upload in 3 h, held 3 h, critical; per
+  // tenant here, since each tenant TSDB has its own shipper.
+  const heldList = noUpload.filter(x => x.held);
+  const list = heldList.length > 0 ? heldList : noUpload;
+  return {
+    id: 'receive-no-upload',
+    severity: heldList.length > 0 ? 'critical' : 'info',
+    message: `No block uploaded to object storage in 3 h by ${list.map(x => `${x.instance} tenant ${x.tenant}`).join(', ')}${heldList.length > 0 ? ` (held ${holds.noUpload}, mixin ThanosReceiveNoUpload)` : `${notYet(holds.noUpload)}; the first block is cut about 2 h after a tenant's first sample`}.`,
+    value: list.length,
+    hint: "Check --objstore.config-file and the receiver's shipper logs; without uploads data older than the local retention is lost.",
+  };
+};
+
+/** The rules judged once some receiver is discovered, in the order their reasons are listed. */
+const receiveRules: ReceiveRule[] = [
+  httpErrorReason,
+  latencyReason,
+  instancesDownReason,
+  replicationFailureReason,
+  forwardFailureReason,
+  hashringFileReason,
+  configReloadReason,
+  headSeriesLimitedReason,
+  noUploadReason,
+];
+
 /**
  * Thanos Receive health after the Thanos mixin's alerts (mixin/alerts/receive.libsonnet and
  * absent.libsonnet, v0.35.1 = v0.42.4), each held for the mixin's `for:`; a condition present now
@@ -52,144 +238,15 @@ export function evaluateReceive(
   obs: ReceiveObservation,
   t: ReceiveThresholds,
 ): { state: HealthState; reasons: HealthReason[] } {
-  const { stats, held, holds } = obs;
   const reasons: HealthReason[] = [];
-  if (obs.up === undefined || obs.up === 0) {
-    // ThanosReceiveIsDown: absent(up == 1) for 5m, critical.
-    const heldDown = (obs.upRecentMax ?? 0) === 0;
-    reasons.push({
-      id: 'receive-down',
-      severity: heldDown ? 'critical' : 'info',
-      message:
-        (obs.up === undefined
-          ? 'No receiver is discovered: no up series matches the selector (Receive gone, not scraped, or a wrong selector).'
-          : 'Every receiver is down: remote writes to the central fail.') +
-        (heldDown ? ' Mixin ThanosReceiveIsDown.' : notYet(holds.isDown)),
-      hint: 'kubectl get pods -l app.kubernetes.io/name=thanos-receive; then check the ServiceMonitor and the entity selector.',
-    });
-    if (obs.up === undefined)
-      return { state: heldDown ? 'failing' : 'no-data', reasons };
-  }
-  const httpRatio = stats.httpErrorRatio;
-  if (httpRatio !== undefined && httpRatio > 0) {
-    // ThanosReceiveHttpRequestErrorRateHigh: > 5 % for 5m, critical.
-    const over = httpRatio > t.httpErrorRatioCritical;
-    const heldOver = (held.httpErrorRatio ?? 0) > t.httpErrorRatioCritical;
-    reasons.push({
-      id: 'receive-http-errors',
-      severity: over && heldOver ? 'critical' : 'info',
-      message: `${pct(httpRatio)} of remote-write requests to receive answer 5xx (the mixin alerts above ${pct(t.httpErrorRatioCritical)} for ${holds.httpErrors})${over && !heldOver ? notYet(holds.httpErrors) : ''}.`,
-      value: httpRatio,
-      threshold: t.httpErrorRatioCritical,
-    });
-  }
-  const p99 = stats.p99LatencySeconds;
-  if (p99 !== undefined && p99 > t.p99LatencyCriticalSeconds) {
-    // ThanosReceiveHttpRequestLatencyHigh: p99 > 10 s with traffic, for 10m, critical.
-    const heldOver =
-      (held.p99LatencySeconds ?? 0) > t.p99LatencyCriticalSeconds;
-    reasons.push({
-      id: 'receive-high-latency',
-      severity: heldOver ? 'critical' : 'info',
-      message: `p99 write latency is ${fmt(p99, 2)} s (limit ${t.p99LatencyCriticalSeconds} s)${heldOver ? '' : notYet(holds.latency)}.`,
-      value: p99,
-      threshold: t.p99LatencyCriticalSeconds,
-    });
-  }
-  const rf = stats.replicationFactor ?? 1;
-  const total = stats.instancesTotal;
-  const up = obs.up ?? 0;
-  if (total !== undefined && up < total) {
-    // Every series goes to RF receivers and needs a quorum of them; one series short of its quorum
-    // fails the whole request (handler.go v0.42.4 ~845-884). With more receivers down than
-    // RF - quorum, some series lose their quorum, whatever the number of receivers.
-    const down = total - up;
-    const { quorum, basis } = writeQuorum(rf, obs.versions);
-    const tolerable = Math.max(0, rf - quorum);
-    const critical = down > tolerable;
-    reasons.push({
-      id: 'receive-instance-down',
-      severity: critical ? 'critical' : 'warning',
-      message: `${down} of ${total} receivers are down; replication factor ${rf}, write quorum ${quorum} (${basis}): ${critical ? `more than ${tolerable} down, so series whose replicas are on them lose their quorum and those writes fail` : `up to ${tolerable} may be down with every series keeping its quorum`}.`,
-      value: down,
-      threshold: tolerable,
-      hint: "kubectl get pods -l app.kubernetes.io/name=thanos-receive; look at the down pod's events and last termination.",
-    });
-  }
-  const ratio = stats.replicationFailureRatio;
-  if (rf > 1 && ratio !== undefined && ratio > 0) {
-    // ThanosReceiveHighReplicationFailures: only with RF > 1, warning for 5m, when the failure share
-    // exceeds floor((RF+1)/2) / hashring nodes.
-    const nodes =
-      stats.hashringNodes && stats.hashringNodes > 0 ? stats.hashringNodes : rf;
-    const limit = Math.floor((rf + 1) / 2) / nodes;
-    const heldOver = (held.replicationFailureRatio ?? 0) > limit;
-    reasons.push({
-      id: 'receive-replication-failures',
-      severity: ratio > limit && heldOver ? 'warning' : 'info',
-      message: `${pct(ratio)} of replication requests fail (RF ${rf}, ${nodes} nodes; the mixin warns above ${pct(limit)} for ${holds.replication})${ratio > limit && !heldOver ? notYet(holds.replication) : ''}.`,
-      value: ratio,
-      threshold: limit,
-    });
-  }
-  const fwd = stats.forwardFailureRatio;
-  if (fwd !== undefined && fwd > 0) {
-    // ThanosReceiveHighForwardRequestFailures: severity info in the mixin, above 20 %.
-    reasons.push({
-      id: 'receive-forward-failures',
-      severity: 'info',
-      message: `${pct(fwd)} of forward requests between receivers fail (the mixin reports it, as info, above ${pct(t.forwardFailureRatioWarning)}).`,
-      value: fwd,
-      threshold: t.forwardFailureRatioWarning,
-    });
-  }
-  if ((stats.hashringFileErrorsPerSecond ?? 0) > 0) {
-    // ThanosReceiveHighHashringFileRefreshFailures: errors / refreshes > 0 for 15m, warning. A
-    // file that does not parse is counted here and the receiver keeps the ring it loaded last.
-    reasons.push({
-      id: 'receive-hashring-file-errors',
-      severity: held.hashringFileErrors ? 'warning' : 'info',
-      message: `The hashring file fails to load (${fmt(stats.hashringFileErrorsPerSecond!, 3)} errors/s): receivers keep routing with the ring they loaded last${held.hashringFileErrors ? '' : notYet(holds.hashringFile)}.`,
-      value: stats.hashringFileErrorsPerSecond,
-    });
-  }
-  // ThanosReceiveConfigReloadFailure reads thanos_receive_config_last_reload_successful, which
-  // Thanos only ever sets to 1 (config.go v0.35.1 ~280, v0.42.4 ~352): a failed parse shows above,
-  // an invalid ring ends the process (receive.go v0.42.4 ~662) and shows as receivers down.
-  if (stats.configReloadSuccessful === false) {
-    reasons.push({
-      id: 'receive-config-reload-failed',
-      severity: 'warning',
-      message:
-        'A receiver reports a failed configuration reload (thanos_receive_config_last_reload_successful is not 1).',
-    });
-  }
-  if (obs.limitedTenants.length > 0) {
-    // ThanosReceiveTenantLimitedByHeadSeries: per tenant, increase > 0 for 5m, warning.
-    const heldTenants = obs.limitedTenants.filter(x => x.held);
-    const names = (list: typeof obs.limitedTenants) =>
-      list
-        .map(x => `${x.tenant} (${fmt(x.perSecond, 2)} requests/s)`)
-        .join(', ');
-    reasons.push({
-      id: 'receive-head-series-limited',
-      severity: heldTenants.length > 0 ? 'warning' : 'info',
-      message: `Writes refused with 429 because the tenant is at its head-series limit: ${names(obs.limitedTenants)}${heldTenants.length > 0 ? '' : notYet(holds.tenantLimited)}.`,
-      value: obs.limitedTenants.reduce((sum, x) => sum + x.perSecond, 0),
-    });
-  }
-  if (obs.noUpload.length > 0) {
-    // ThanosReceiveNoUpload: a running receiver with no upload in 3 h, held 3 h, critical; per
-    // tenant here, since each tenant TSDB has its own shipper.
-    const heldList = obs.noUpload.filter(x => x.held);
-    const list = heldList.length > 0 ? heldList : obs.noUpload;
-    reasons.push({
-      id: 'receive-no-upload',
-      severity: heldList.length > 0 ? 'critical' : 'info',
-      message: `No block uploaded to object storage in 3 h by ${list.map(x => `${x.instance} tenant ${x.tenant}`).join(', ')}${heldList.length > 0 ? ` (held ${holds.noUpload}, mixin ThanosReceiveNoUpload)` : `${notYet(holds.noUpload)}; the first block is cut about 2 h after a tenant's first sample`}.`,
-      value: list.length,
-      hint: "Check --objstore.config-file and the receiver's shipper logs; without uploads data older than the local retention is lost.",
-    });
+  const down = receiveDownReason(obs);
+  if (down) reasons.push(down);
+  // With no receiver discovered there is nothing else to judge.
+  if (obs.up === undefined)
+    return { state: downHeld(obs) ? 'failing' : 'no-data', reasons };
+  for (const rule of receiveRules) {
+    const reason = rule(obs, t);
+    if (reason) reasons.push(reason);
   }
   return { state: stateFromReasons(reasons), reasons };
 }
