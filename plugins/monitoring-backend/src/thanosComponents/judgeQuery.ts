@@ -92,89 +92,124 @@ export interface QueryObservation {
 
 const notYet = (hold: string) => ` (not yet for ${hold}, the mixin's hold)`;
 
-/** The mixin's thanos-query alerts, each with its threshold (`>`), `for:` and severity. */
-function queryMixinReasons(o: QueryObservation): HealthReason[] {
-  const reasons: HealthReason[] = [];
-  const rule = (
-    id: HealthReason['id'],
-    v: HeldValue | undefined,
-    limit: number,
-    severity: ReasonSeverity,
-    hold: string,
-    what: (value: number) => string,
-  ) => {
-    if (!v || !(v.now > limit)) return;
-    const heldOver = (v.held ?? -Infinity) > limit;
-    reasons.push({
-      id,
-      severity: heldOver ? severity : 'info',
-      message: `${what(v.now)}${heldOver ? '' : notYet(hold)}.`,
-      value: v.now,
-      threshold: limit,
-    });
+/** One mixin alert on a held value: its id, threshold (`>`), severity, `for:` and message. */
+interface HeldRule {
+  id: HealthReason['id'];
+  limit: number;
+  severity: ReasonSeverity;
+  hold: string;
+  what: (value: number) => string;
+}
+
+/** A value over its limit, at the rule's severity once it held and as info before. */
+function heldValueReason(
+  v: HeldValue | undefined,
+  r: HeldRule,
+): HealthReason | undefined {
+  if (!v || !(v.now > r.limit)) return undefined;
+  const heldOver = (v.held ?? -Infinity) > r.limit;
+  return {
+    id: r.id,
+    severity: heldOver ? r.severity : 'info',
+    message: `${r.what(v.now)}${heldOver ? '' : notYet(r.hold)}.`,
+    value: v.now,
+    threshold: r.limit,
   };
-  for (const [handler, v] of Object.entries(o.httpErrorRatio)) {
+}
+
+/** 5xx answers per HTTP handler. */
+function httpErrorReasons(
+  o: QueryObservation,
+): Array<HealthReason | undefined> {
+  return Object.entries(o.httpErrorRatio).map(([handler, v]) =>
     // ThanosQueryHttpRequestQuery(Range)ErrorRateHigh: > 5 % for 5m, critical.
-    rule(
-      'query-http-errors',
-      v,
-      QUERY_MIXIN.httpErrorRatio,
-      'critical',
-      o.holds.errors,
-      x =>
+    heldValueReason(v, {
+      id: 'query-http-errors',
+      limit: QUERY_MIXIN.httpErrorRatio,
+      severity: 'critical',
+      hold: o.holds.errors,
+      what: x =>
         `${pct(x)} of "${handler}" requests answer 5xx (the mixin alerts above ${pct(QUERY_MIXIN.httpErrorRatio)})`,
-    );
-  }
+    }),
+  );
+}
+
+/** Failing gRPC calls, served by Query and made by it to its stores. */
+function grpcErrorReasons(
+  o: QueryObservation,
+): Array<HealthReason | undefined> {
   // ThanosQueryGrpcServerErrorRate / ThanosQueryGrpcClientErrorRate: > 5 % for 5m, warning.
-  rule(
-    'query-grpc-errors',
-    o.grpcServerErrorRatio,
-    QUERY_MIXIN.grpcErrorRatio,
-    'warning',
-    o.holds.errors,
-    x =>
-      `${pct(x)} of the gRPC calls Query serves fail (Unknown, ResourceExhausted, Internal, Unavailable, DataLoss, DeadlineExceeded)`,
-  );
-  rule(
-    'query-grpc-errors',
-    o.grpcClientErrorRatio,
-    QUERY_MIXIN.grpcErrorRatio,
-    'warning',
-    o.holds.errors,
-    x => `${pct(x)} of Query's gRPC calls to its stores fail`,
-  );
+  const grpc = (what: HeldRule['what']): HeldRule => ({
+    id: 'query-grpc-errors',
+    limit: QUERY_MIXIN.grpcErrorRatio,
+    severity: 'warning',
+    hold: o.holds.errors,
+    what,
+  });
+  return [
+    heldValueReason(
+      o.grpcServerErrorRatio,
+      grpc(
+        x =>
+          `${pct(x)} of the gRPC calls Query serves fail (Unknown, ResourceExhausted, Internal, Unavailable, DataLoss, DeadlineExceeded)`,
+      ),
+    ),
+    heldValueReason(
+      o.grpcClientErrorRatio,
+      grpc(x => `${pct(x)} of Query's gRPC calls to its stores fail`),
+    ),
+  ];
+}
+
+/** Failing DNS lookups of store endpoints. */
+function dnsFailureReason(o: QueryObservation): HealthReason | undefined {
   // ThanosQueryHighDNSFailures: > 1 % for 15m, warning.
-  rule(
-    'query-dns-failures',
-    o.dnsFailureRatio,
-    QUERY_MIXIN.dnsFailureRatio,
-    'warning',
-    o.holds.dns,
-    x => `${pct(x)} of DNS lookups of store endpoints fail`,
-  );
-  for (const [handler, v] of Object.entries(o.p99Latency)) {
+  return heldValueReason(o.dnsFailureRatio, {
+    id: 'query-dns-failures',
+    limit: QUERY_MIXIN.dnsFailureRatio,
+    severity: 'warning',
+    hold: o.holds.dns,
+    what: x => `${pct(x)} of DNS lookups of store endpoints fail`,
+  });
+}
+
+/** p99 latency per handler the mixin has a limit for. */
+function latencyReasons(o: QueryObservation): Array<HealthReason | undefined> {
+  return Object.entries(o.p99Latency).map(([handler, v]) => {
     // ThanosQueryInstantLatencyHigh (> 40 s) / ThanosQueryRangeLatencyHigh (> 90 s): 10m, critical.
     const limit = QUERY_MIXIN.p99Seconds[handler];
-    if (limit === undefined) continue;
-    rule(
-      'query-high-latency',
-      v,
+    if (limit === undefined) return undefined;
+    return heldValueReason(v, {
+      id: 'query-high-latency',
       limit,
-      'critical',
-      o.holds.latency,
-      x =>
+      severity: 'critical',
+      hold: o.holds.latency,
+      what: x =>
         `p99 latency of "${handler}" requests is ${fmt(x, 1)} s (the mixin alerts above ${limit} s)`,
-    );
-  }
-  if (o.gateHeadroom !== undefined && o.gateHeadroom < 1) {
-    // ThanosQueryOverload: max concurrent - average in flight < 1 for 15m, warning.
-    reasons.push({
-      id: 'query-overload',
-      severity: o.overloadHeld ? 'warning' : 'info',
-      message: `Query is at its concurrency limit (--query.max-concurrent): less than one free slot on average${o.overloadHeld ? '' : notYet(o.holds.overload)}.`,
-      value: o.gateHeadroom,
-      threshold: 1,
     });
-  }
-  return reasons;
+  });
+}
+
+/** Query at its concurrency limit. */
+function overloadReason(o: QueryObservation): HealthReason | undefined {
+  if (o.gateHeadroom === undefined || !(o.gateHeadroom < 1)) return undefined;
+  // ThanosQueryOverload: max concurrent - average in flight < 1 for 15m, warning.
+  return {
+    id: 'query-overload',
+    severity: o.overloadHeld ? 'warning' : 'info',
+    message: `Query is at its concurrency limit (--query.max-concurrent): less than one free slot on average${o.overloadHeld ? '' : notYet(o.holds.overload)}.`,
+    value: o.gateHeadroom,
+    threshold: 1,
+  };
+}
+
+/** The mixin's thanos-query alerts, each with its threshold (`>`), `for:` and severity. */
+function queryMixinReasons(o: QueryObservation): HealthReason[] {
+  return [
+    ...httpErrorReasons(o),
+    ...grpcErrorReasons(o),
+    dnsFailureReason(o),
+    ...latencyReasons(o),
+    overloadReason(o),
+  ].filter((r): r is HealthReason => r !== undefined);
 }
