@@ -36,67 +36,72 @@ function percent(ratio: number): string {
   return `${(ratio * 100).toFixed(1)} %`;
 }
 
-/**
- * One pod: readiness, restarts, last termination, memory request/limit and (when the resource
- * metrics API reported it) usage, and the reasons they imply (FAQ Q4).
- */
-export function summarizePod(
-  pod: V1Pod,
-  role: PodSummary['role'],
-  restartThreshold: number,
-  now = Date.now(),
+type ContainerStatus = NonNullable<
+  NonNullable<V1Pod['status']>['containerStatuses']
+>[number];
+type ContainerSpec = NonNullable<V1Pod['spec']>['containers'][number];
+
+/** One container's state, last termination and memory request, limit and usage. */
+function summarizeContainer(
+  cs: ContainerStatus,
+  spec: ContainerSpec | undefined,
   usage?: Map<string, ContainerUsage>,
-): PodSummary {
-  const name = pod.metadata?.name ?? '?';
-  const specs = new Map((pod.spec?.containers ?? []).map(c => [c.name, c]));
-  const containers: ContainerSummary[] = (
-    pod.status?.containerStatuses ?? []
-  ).map(cs => {
-    const current = stateOf(cs.state);
-    const last = cs.lastState?.terminated ?? cs.state?.terminated;
-    const resources = specs.get(cs.name)?.resources;
-    const oomKilled =
-      cs.lastState?.terminated?.reason === 'OOMKilled' ||
-      cs.state?.terminated?.reason === 'OOMKilled';
-    const memoryLimit = resources?.limits?.memory;
-    // The API server rejects negative limits and KubernetesClient.listPodMetrics malformed or
-    // negative usage; should one appear anyway, it is left out rather than compared.
-    const memoryLimitBytes = bytesOf(memoryLimit);
-    const memoryUsage = usage?.get(cs.name)?.memory;
-    const memoryUsageBytes = bytesOf(memoryUsage);
-    return {
-      name: cs.name,
-      ready: cs.ready === true,
-      restartCount: cs.restartCount ?? 0,
-      state: current.state,
-      stateReason: current.reason,
-      lastTerminationReason: last?.reason,
-      lastTerminationExitCode: last?.exitCode,
-      // client-node turns RFC 3339 timestamps into Dates; the answer carries them as strings again.
-      lastTerminationAt: last?.finishedAt
-        ? new Date(last.finishedAt).toISOString()
-        : undefined,
-      memoryRequest: resources?.requests?.memory,
-      memoryLimit,
-      memoryLimitBytes,
-      ...(memoryUsage !== undefined && memoryUsageBytes !== undefined
-        ? { memoryUsage, memoryUsageBytes }
-        : {}),
-      oomKilled,
-    };
-  });
-  const ready =
-    pod.status?.conditions?.find(c => c.type === 'Ready')?.status === 'True';
-  const restarts = containers.reduce((n, c) => n + c.restartCount, 0);
-  const reasons: HintedReason[] = [];
-  for (const c of containers.filter(x => x.oomKilled)) {
-    reasons.push({
+): ContainerSummary {
+  const current = stateOf(cs.state);
+  const last = cs.lastState?.terminated ?? cs.state?.terminated;
+  const resources = spec?.resources;
+  const oomKilled =
+    cs.lastState?.terminated?.reason === 'OOMKilled' ||
+    cs.state?.terminated?.reason === 'OOMKilled';
+  const memoryLimit = resources?.limits?.memory;
+  // The API server rejects negative limits and KubernetesClient.listPodMetrics malformed or
+  // negative usage; should one appear anyway, it is left out rather than compared.
+  const memoryLimitBytes = bytesOf(memoryLimit);
+  const memoryUsage = usage?.get(cs.name)?.memory;
+  const memoryUsageBytes = bytesOf(memoryUsage);
+  return {
+    name: cs.name,
+    ready: cs.ready === true,
+    restartCount: cs.restartCount ?? 0,
+    state: current.state,
+    stateReason: current.reason,
+    lastTerminationReason: last?.reason,
+    lastTerminationExitCode: last?.exitCode,
+    // client-node turns RFC 3339 timestamps into Dates; the answer carries them as strings again.
+    lastTerminationAt: last?.finishedAt
+      ? new Date(last.finishedAt).toISOString()
+      : undefined,
+    memoryRequest: resources?.requests?.memory,
+    memoryLimit,
+    memoryLimitBytes,
+    ...(memoryUsage !== undefined && memoryUsageBytes !== undefined
+      ? { memoryUsage, memoryUsageBytes }
+      : {}),
+    oomKilled,
+  };
+}
+
+/** Containers whose current or last termination was an OOMKill. */
+function oomKilledReasons(
+  name: string,
+  containers: ContainerSummary[],
+): HintedReason[] {
+  return containers
+    .filter(c => c.oomKilled)
+    .map(c => ({
       id: 'pod-oom-killed',
       severity: 'critical',
       message: `${name}/${c.name} was OOMKilled${c.lastTerminationExitCode !== undefined ? ` (exit code ${c.lastTerminationExitCode})` : ''}${c.lastTerminationAt ? ` at ${c.lastTerminationAt}` : ''}; memory limit ${c.memoryLimit ?? 'not set'}, request ${c.memoryRequest ?? 'not set'}.`,
       hints: [...OOM_KILLED_HINTS],
-    });
-  }
+    }));
+}
+
+/** Containers whose working set is close to their memory limit. */
+function memoryNearLimitReasons(
+  name: string,
+  containers: ContainerSummary[],
+): HintedReason[] {
+  const reasons: HintedReason[] = [];
   // The working set (what metrics-server reports as memory usage) is what the kernel counts
   // against the limit once the page cache is reclaimed; close to the limit, the next OOMKill is near.
   for (const c of containers) {
@@ -116,30 +121,85 @@ export function summarizePod(
       hints: [...OOM_KILLED_HINTS],
     });
   }
-  if (!ready && pod.status?.phase !== 'Succeeded') {
-    const waiting = containers.find(
-      c => c.state === 'waiting' && c.stateReason,
-    )?.stateReason;
-    reasons.push({
-      id: 'pod-not-ready',
-      severity: role === 'receive' ? 'critical' : 'warning',
-      message: `${name} is not ready (phase ${pod.status?.phase ?? 'unknown'}${waiting ? `, ${waiting}` : ''}${pod.status?.reason ? `, ${pod.status.reason}` : ''}).`,
-    });
-  }
+  return reasons;
+}
+
+/** A pod that is not ready and has not completed; critical for a receiver. */
+function notReadyReason(
+  pod: V1Pod,
+  role: PodSummary['role'],
+  ready: boolean,
+  containers: ContainerSummary[],
+): HintedReason | undefined {
+  if (ready || pod.status?.phase === 'Succeeded') return undefined;
+  const name = pod.metadata?.name ?? '?';
+  const waiting = containers.find(
+    c => c.state === 'waiting' && c.stateReason,
+  )?.stateReason;
+  return {
+    id: 'pod-not-ready',
+    severity: role === 'receive' ? 'critical' : 'warning',
+    message: `${name} is not ready (phase ${pod.status?.phase ?? 'unknown'}${waiting ? `, ${waiting}` : ''}${pod.status?.reason ? `, ${pod.status.reason}` : ''}).`,
+  };
+}
+
+/** Restarts at the threshold, or any restart with a termination within the past hour. */
+function restartingReason(
+  name: string,
+  containers: ContainerSummary[],
+  restarts: number,
+  restartThreshold: number,
+  now: number,
+): HintedReason | undefined {
   const recent = containers.some(
     c =>
       c.lastTerminationAt &&
       now - Date.parse(c.lastTerminationAt) < RECENT_RESTART_MS,
   );
-  if (restarts >= restartThreshold || (restarts > 0 && recent)) {
-    reasons.push({
-      id: 'pod-restarting',
-      severity: 'warning',
-      message: `${name} restarted ${restarts} time(s)${recent ? ', the last within the past hour' : ''}.`,
-      value: restarts,
-      threshold: restartThreshold,
-    });
-  }
+  if (!(restarts >= restartThreshold || (restarts > 0 && recent)))
+    return undefined;
+  return {
+    id: 'pod-restarting',
+    severity: 'warning',
+    message: `${name} restarted ${restarts} time(s)${recent ? ', the last within the past hour' : ''}.`,
+    value: restarts,
+    threshold: restartThreshold,
+  };
+}
+
+/**
+ * One pod: readiness, restarts, last termination, memory request/limit and (when the resource
+ * metrics API reported it) usage, and the reasons they imply (FAQ Q4).
+ */
+export function summarizePod(
+  pod: V1Pod,
+  role: PodSummary['role'],
+  restartThreshold: number,
+  now = Date.now(),
+  usage?: Map<string, ContainerUsage>,
+): PodSummary {
+  const name = pod.metadata?.name ?? '?';
+  const specs = new Map((pod.spec?.containers ?? []).map(c => [c.name, c]));
+  const containers: ContainerSummary[] = (
+    pod.status?.containerStatuses ?? []
+  ).map(cs => summarizeContainer(cs, specs.get(cs.name), usage));
+  const ready =
+    pod.status?.conditions?.find(c => c.type === 'Ready')?.status === 'True';
+  const restarts = containers.reduce((n, c) => n + c.restartCount, 0);
+  const reasons: HintedReason[] = [
+    ...oomKilledReasons(name, containers),
+    ...memoryNearLimitReasons(name, containers),
+  ];
+  const notReady = notReadyReason(pod, role, ready, containers);
+  if (notReady) reasons.push(notReady);
+  const restarting = restartingReason(
+    name,
+    containers,
+    restarts,
+    restartThreshold,
+    now,
+  );
+  if (restarting) reasons.push(restarting);
   return {
     name,
     role,
