@@ -81,103 +81,128 @@ export function formatMatchers(matchers: LabelMatcher[]): string {
   return matchers.map(formatMatcher).join(',');
 }
 
-/**
- * Parses a selector such as `job="checkout", namespace=~"shop|cart"` (braces optional) into matchers.
- * Only label matchers are accepted: no metric names, functions or operators.
- */
-export function parseSelector(input: string): LabelMatcher[] {
+/** The selector text without its optional braces, once its size is checked. */
+function selectorBody(input: string): string {
   if (typeof input !== 'string')
     throw new SelectorError('selector must be a string');
-  let text = input.trim();
+  const text = input.trim();
   if (text.length === 0) throw new SelectorError('selector is empty');
   if (text.length > MAX_SELECTOR_LENGTH) {
     throw new SelectorError(
       `selector is longer than ${MAX_SELECTOR_LENGTH} characters`,
     );
   }
-  if (text.startsWith('{')) {
-    if (!text.endsWith('}'))
-      throw new SelectorError('selector opens "{" but does not close it');
-    text = text.slice(1, -1);
+  if (!text.startsWith('{')) return text;
+  if (!text.endsWith('}'))
+    throw new SelectorError('selector opens "{" but does not close it');
+  return text.slice(1, -1);
+}
+
+/** The selector text and the position of the next character to read. */
+interface Cursor {
+  text: string;
+  i: number;
+}
+
+const skipSpace = (c: Cursor) => {
+  while (c.i < c.text.length && /\s/.test(c.text[c.i])) c.i++;
+};
+
+const atEnd = (c: Cursor) => c.i >= c.text.length;
+
+function readLabelName(c: Cursor): string {
+  const nameMatch = /^[a-zA-Z_][a-zA-Z0-9_]*/.exec(c.text.slice(c.i));
+  if (!nameMatch) {
+    throw new SelectorError(`expected a label name at position ${c.i + 1}`);
   }
+  c.i += nameMatch[0].length;
+  return nameMatch[0];
+}
+
+function readMatchOp(c: Cursor, name: string): MatchOp {
+  const opMatch = /^(=~|!~|!=|=)/.exec(c.text.slice(c.i));
+  if (!opMatch)
+    throw new SelectorError(`expected =, !=, =~ or !~ after "${name}"`);
+  c.i += opMatch[0].length;
+  return opMatch[0] as MatchOp;
+}
+
+/** The escapes a quoted label value may use. */
+const VALUE_ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '\\': '\\',
+  '"': '"',
+  "'": "'",
+};
+
+/** A single- or double-quoted label value, unescaped. */
+function readQuotedValue(c: Cursor, name: string): string {
+  const quote = c.text[c.i];
+  if (quote !== '"' && quote !== "'") {
+    throw new SelectorError(`the value of "${name}" must be quoted`);
+  }
+  c.i++;
+  let value = '';
+  while (c.i < c.text.length) {
+    const ch = c.text[c.i];
+    if (ch === '\\') {
+      const next = c.text[c.i + 1];
+      if (next === undefined) break;
+      if (!(next in VALUE_ESCAPES))
+        throw new SelectorError(`unsupported escape "\\${next}" in "${name}"`);
+      value += VALUE_ESCAPES[next];
+      c.i += 2;
+      continue;
+    }
+    c.i++;
+    if (ch === quote) return value;
+    value += ch;
+  }
+  throw new SelectorError(`the value of "${name}" is not closed`);
+}
+
+/** One `name op "value"` matcher, with its name and value checked. */
+function readMatcher(c: Cursor): LabelMatcher {
+  const name = readLabelName(c);
+  skipSpace(c);
+  const op = readMatchOp(c, name);
+  skipSpace(c);
+  const value = readQuotedValue(c, name);
+  if (name.startsWith('__') && name !== '__name__') {
+    throw new SelectorError(`reserved label "${name}" is not allowed`);
+  }
+  checkLabelValue(value === '' ? ' ' : value, `value of "${name}"`);
+  return { name, op, value };
+}
+
+/** The comma-separated matchers of a selector body, at most MAX_MATCHERS. */
+function readMatchers(text: string): LabelMatcher[] {
+  const c: Cursor = { text, i: 0 };
   const matchers: LabelMatcher[] = [];
-  let i = 0;
-  const skipSpace = () => {
-    while (i < text.length && /\s/.test(text[i])) i++;
-  };
   for (;;) {
-    skipSpace();
-    if (i >= text.length) break;
-    const nameMatch = /^[a-zA-Z_][a-zA-Z0-9_]*/.exec(text.slice(i));
-    if (!nameMatch) {
-      throw new SelectorError(`expected a label name at position ${i + 1}`);
-    }
-    const name = nameMatch[0];
-    i += name.length;
-    skipSpace();
-    const opMatch = /^(=~|!~|!=|=)/.exec(text.slice(i));
-    if (!opMatch)
-      throw new SelectorError(`expected =, !=, =~ or !~ after "${name}"`);
-    const op = opMatch[0] as MatchOp;
-    i += op.length;
-    skipSpace();
-    const quote = text[i];
-    if (quote !== '"' && quote !== "'") {
-      throw new SelectorError(`the value of "${name}" must be quoted`);
-    }
-    i++;
-    let value = '';
-    let closed = false;
-    while (i < text.length) {
-      const ch = text[i];
-      if (ch === '\\') {
-        const next = text[i + 1];
-        if (next === undefined) break;
-        const map: Record<string, string> = {
-          n: '\n',
-          t: '\t',
-          r: '\r',
-          '\\': '\\',
-          '"': '"',
-          "'": "'",
-        };
-        if (!(next in map))
-          throw new SelectorError(
-            `unsupported escape "\\${next}" in "${name}"`,
-          );
-        value += map[next];
-        i += 2;
-        continue;
-      }
-      if (ch === quote) {
-        closed = true;
-        i++;
-        break;
-      }
-      value += ch;
-      i++;
-    }
-    if (!closed)
-      throw new SelectorError(`the value of "${name}" is not closed`);
-    if (name.startsWith('__') && name !== '__name__') {
-      throw new SelectorError(`reserved label "${name}" is not allowed`);
-    }
-    checkLabelValue(value === '' ? ' ' : value, `value of "${name}"`);
-    matchers.push({ name, op, value });
+    skipSpace(c);
+    if (atEnd(c)) break;
+    matchers.push(readMatcher(c));
     if (matchers.length > MAX_MATCHERS) {
       throw new SelectorError(
         `selector has more than ${MAX_MATCHERS} matchers`,
       );
     }
-    skipSpace();
-    if (i >= text.length) break;
-    if (text[i] !== ',')
-      throw new SelectorError(`expected "," at position ${i + 1}`);
-    i++;
+    skipSpace(c);
+    if (atEnd(c)) break;
+    if (c.text[c.i] !== ',')
+      throw new SelectorError(`expected "," at position ${c.i + 1}`);
+    c.i++;
   }
+  return matchers;
+}
+
+/** Prometheus refuses selectors where every matcher matches the empty string. */
+function checkMatchesSomething(matchers: LabelMatcher[]): void {
   if (matchers.length === 0)
     throw new SelectorError('selector has no matchers');
-  // Prometheus refuses selectors where every matcher matches the empty string.
   const hasNonEmpty = matchers.some(
     m =>
       (m.op === '=' && m.value !== '') ||
@@ -188,6 +213,15 @@ export function parseSelector(input: string): LabelMatcher[] {
       'selector needs at least one matcher that does not match the empty string',
     );
   }
+}
+
+/**
+ * Parses a selector such as `job="checkout", namespace=~"shop|cart"` (braces optional) into matchers.
+ * Only label matchers are accepted: no metric names, functions or operators.
+ */
+export function parseSelector(input: string): LabelMatcher[] {
+  const matchers = readMatchers(selectorBody(input));
+  checkMatchesSomething(matchers);
   return matchers;
 }
 
