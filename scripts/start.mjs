@@ -15,6 +15,8 @@
 //   FLEET_CONTROL_PORT (19099), FLEET_ARGOCD_PORT (19092)  facade, fault-injection control API and
 //   FLEET_KUBERNETES_PORT (19093)                          the demo Kubernetes API fake (demo data),
 //                                                          the demo ArgoCD fake (demo data)
+//   FLEET_GITHUB_PORT (19094)                              the demo GitHub API fake holding the GitOps
+//                                                          repository the template reads (demo data)
 //   FLEET_SYNTHETIC_CLUSTERS (24)                          simulated clusters next to the 3 real ones
 //   START_TIMEOUT_SECONDS (300)                            give up when not ready by then
 //   STOP_GRACE_SECONDS (15)                                SIGTERM -> SIGKILL grace on stop
@@ -223,6 +225,7 @@ async function startFleet() {
         FLEET_CONTROL_PORT: portOf('FLEET_CONTROL_PORT'),
         FLEET_ARGOCD_PORT: portOf('FLEET_ARGOCD_PORT'),
         FLEET_KUBERNETES_PORT: portOf('FLEET_KUBERNETES_PORT'),
+        FLEET_GITHUB_PORT: portOf('FLEET_GITHUB_PORT'),
         ...(process.env.FLEET_SYNTHETIC_CLUSTERS
           ? { FLEET_SYNTHETIC_CLUSTERS: process.env.FLEET_SYNTHETIC_CLUSTERS }
           : {}),
@@ -269,6 +272,15 @@ function writeRuntimeConfig(fleet, techdocsDir) {
       listen: { port: backendPort },
       cors: { origin: `http://localhost:${appPort}` },
     },
+    // The template's fetch:plain steps read the demo GitOps repository (github.com/example/fleet-gitops)
+    // from the fleet's GitHub API fake: no network, and no token, reaches the real GitHub.
+    ...(fleet.githubUrl
+      ? {
+          integrations: {
+            github: [{ host: 'github.com', apiBaseUrl: fleet.githubUrl }],
+          },
+        }
+      : {}),
     // Served as built by scripts/build-techdocs.mjs; the backend never builds docs itself here.
     techdocs: {
       builder: 'external',

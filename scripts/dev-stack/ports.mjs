@@ -21,6 +21,11 @@ export const PORTS = [
     what: 'demo Kubernetes API fake',
   },
   {
+    env: 'FLEET_GITHUB_PORT',
+    default: 19094,
+    what: 'demo GitHub API fake (the GitOps repository)',
+  },
+  {
     env: 'FLEET_CONTROL_PORT',
     default: 19099,
     what: 'demo fleet control API',

@@ -1,3 +1,4 @@
+import { GithubFake } from './fakes/github';
 import { LocalFleet } from './fleet';
 import { FleetSimulator, planClusters } from './simulator';
 import { ArgocdFake, FakeArgoApp } from './fakes/argocd';
@@ -18,6 +19,7 @@ export interface DemoFleetOptions {
   queryPort?: number;
   argocdPort?: number;
   kubernetesPort?: number;
+  githubPort?: number;
   /** Synthetic clusters written next to the real agents. */
   syntheticClusters?: number;
   log?: (line: string) => void;
@@ -43,6 +45,8 @@ export interface DemoFleet {
     cluster: string;
   };
   simulator: FleetSimulator;
+  /** GitHub API contract fake holding the demo GitOps repository `example/fleet-gitops`. */
+  github: { fake: GithubFake; url: string };
   stop(): Promise<void>;
 }
 
@@ -256,6 +260,20 @@ export async function startDemoFleet(
   log(`ArgoCD contract fake (demo data) on ${argocd.url}`);
   const kubernetes = demoKubernetes(options.kubernetesPort);
   await kubernetes.start();
+  // The GitOps repository the "new cluster" template reads its existing base and overlays from
+  // (fetch:plain through Backstage's GithubUrlReader) and opens its pull request against.
+  const github = new GithubFake([
+    {
+      owner: 'example',
+      repo: 'fleet-gitops',
+      files: {
+        'README.md':
+          '# fleet-gitops (demo)\n\nKustomize overlays per cluster under deploy/overlays/.\n',
+      },
+    },
+  ]);
+  await github.start(options.githubPort);
+  log(`GitHub API contract fake (demo repository) on ${github.url}`);
   log(
     `Kubernetes API contract fake of cluster-01-central (demo data) on ${kubernetes.url}`,
   );
@@ -272,8 +290,10 @@ export async function startDemoFleet(
       cluster: 'cluster-01-central',
     },
     simulator: sim,
+    github: { fake: github, url: github.url },
     async stop() {
       sim.stopTicking();
+      await github.stop();
       await kubernetes.stop();
       await argocd.stop();
       await fleet.stop();

@@ -17,6 +17,7 @@ async function main() {
     queryPort: env('FLEET_QUERY_PORT'),
     argocdPort: env('FLEET_ARGOCD_PORT'),
     kubernetesPort: env('FLEET_KUBERNETES_PORT'),
+    githubPort: env('FLEET_GITHUB_PORT'),
     syntheticClusters: env('FLEET_SYNTHETIC_CLUSTERS'),
     log: line => process.stderr.write(`[fleet] ${line}\n`),
   });
@@ -48,7 +49,7 @@ async function main() {
   );
   const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
   process.stdout.write(
-    `${JSON.stringify({ queryUrl: demo.queryUrl, centralUrl: demo.centralUrl, controlUrl, argocd: { url: demo.argocd.url, token: demo.argocd.token }, kubernetes: { cluster: demo.kubernetes.cluster, url: demo.kubernetes.url, token: demo.kubernetes.token } })}\n`,
+    `${JSON.stringify({ queryUrl: demo.queryUrl, centralUrl: demo.centralUrl, controlUrl, argocd: { url: demo.argocd.url, token: demo.argocd.token }, kubernetes: { cluster: demo.kubernetes.cluster, url: demo.kubernetes.url, token: demo.kubernetes.token }, githubUrl: demo.github.url })}\n`,
   );
   let stopping = false;
   const stop = async () => {

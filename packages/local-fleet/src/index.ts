@@ -45,3 +45,5 @@ export {
 export type { DemoFleet, DemoFleetOptions } from './demo';
 export * from './fakes/argocd';
 export * from './fakes/kubernetes';
+export { GithubFake } from './fakes/github';
+export type { GithubFakeRepo } from './fakes/github';
