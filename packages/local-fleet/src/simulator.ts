@@ -2,15 +2,6 @@ import { Timeseries } from './remoteWrite';
 import { Batch, plainSink, receiverName, SeriesSink } from './replication';
 
 /**
- * Temporary switch for issue #18: `FLEET_SIMULATOR_PRE_18=1` restores the counter semantics the
- * simulator had before it followed the upstream metrics table (a refusing queue's samples_total
- * flat and its sent timestamp frozen, 429s in thanos_receive_write_samples, a receive config
- * reload gauge at 0, dropped samples without `reason`, uploads without `tenant`). Only for
- * comparing which backend tests change outcome; remove once the rules read the table.
- */
-const PRE_18 = process.env.FLEET_SIMULATOR_PRE_18 === '1';
-
-/**
  * Synthetic clusters and Thanos Receive replicas, written as real series into the central store.
  *
  * Each simulated metric is a function of time, so history and live ticks are the same model:
@@ -159,8 +150,7 @@ function clusterModels(c: SimulatedCluster, t0: number, now: number): Model[] {
     const retried = f === 'retrying' || f === 'lagging-heavily' ? 120 : 0;
     // Prometheus adds every send attempt to samples_total, failed and retried ones included
     // (upstreamMetrics.ts): a queue refusing everything still counts its whole input.
-    let attempts = sentRate + retried;
-    if (PRE_18) attempts = broken ? 0 : sentRate;
+    const attempts = sentRate + retried;
     const models = [
       m('prometheus_remote_storage_samples_total', queue, counter(attempts)),
       m(
@@ -180,7 +170,7 @@ function clusterModels(c: SimulatedCluster, t0: number, now: number): Model[] {
       m(
         'prometheus_remote_storage_queue_highest_sent_timestamp_seconds',
         queue,
-        t => (PRE_18 && broken ? t0 : t - lag),
+        t => t - lag,
       ),
       m('prometheus_remote_storage_shards', queue, () =>
         f === 'shards-maxed' ? 50 : 4,
@@ -192,15 +182,7 @@ function clusterModels(c: SimulatedCluster, t0: number, now: number): Model[] {
       m('prometheus_remote_storage_shards_min', queue, () => 1),
     ];
     // One series per reason, present only once that reason dropped something (a CounterVec).
-    if (f === 'dropping' && PRE_18) {
-      models.push(
-        m(
-          'prometheus_remote_storage_samples_dropped_total',
-          queue,
-          counter(15),
-        ),
-      );
-    } else if (f === 'dropping') {
+    if (f === 'dropping') {
       models.push(
         m(
           'prometheus_remote_storage_samples_dropped_total',
@@ -285,12 +267,6 @@ function tenantModels(
       { code: '200' },
       grow(sentRate, t0, stop),
     );
-    if (PRE_18)
-      add(
-        'thanos_receive_write_samples_sum',
-        { code: '429' },
-        grow(sentRate, stop!),
-      );
     add(
       'thanos_receive_head_series_limited_requests_total',
       {},
@@ -388,12 +364,10 @@ function receiveModels(
     // runs one shipper per tenant TSDB, so the counter carries `tenant`.
     const uploads = (t: number) =>
       fault === 'no-upload' ? 0 : Math.floor((t - t0) / 300);
-    if (PRE_18) m('thanos_shipper_uploads_total', {}, uploads);
-    else
-      for (const tenant of ['default-tenant', ...tenants]) {
-        if (holders(tenant).includes(r))
-          m('thanos_shipper_uploads_total', { tenant }, uploads);
-      }
+    for (const tenant of ['default-tenant', ...tenants]) {
+      if (holders(tenant).includes(r))
+        m('thanos_shipper_uploads_total', { tenant }, uploads);
+    }
     const ok = 60;
     const errors = fault === 'http-errors' ? 12 : 0;
     m(
@@ -454,17 +428,14 @@ function receiveModels(
     );
     // A file that does not parse counts an error; the reload gauge is only ever set to 1.
     const fileErrors =
-      fault === 'hashring-file-errors' ||
-      (fault === 'config-reload-failed' && !PRE_18);
+      fault === 'hashring-file-errors' || fault === 'config-reload-failed';
     m(
       'thanos_receive_hashrings_file_errors_total',
       {},
       counter(fileErrors ? 0.2 : 0),
     );
     m('thanos_receive_hashrings_file_refreshes_total', {}, counter(1 / 300));
-    m('thanos_receive_config_last_reload_successful', {}, () =>
-      PRE_18 && fault === 'config-reload-failed' ? 0 : 1,
-    );
+    m('thanos_receive_config_last_reload_successful', {}, () => 1);
     m(
       'thanos_receive_head_series_limited_requests_total',
       { tenant: 'default-tenant' },
