@@ -11,6 +11,7 @@ import type { EntityAccess } from '../../core/entityAccess';
 import { remoteWriteQuestion } from '../../core/entityQuestions';
 import { entityForAction } from '../../core/entityRef';
 import type { RemoteWriteService } from '../RemoteWriteService';
+import { entityRemoteWrite } from '../entityRemoteWrite';
 
 /** The action's answer: the cluster's health and figures, without the graphs. */
 export function clusterRemoteWriteOutput(detail: ClusterDetail) {
@@ -52,7 +53,7 @@ export function registerGetClusterRemoteWriteHealthAction(
         }),
     },
     async action({ input, credentials }) {
-      const { instance, cluster } = remoteWriteQuestion(
+      const question = remoteWriteQuestion(
         await entityForAction(
           deps.access,
           credentials,
@@ -60,7 +61,7 @@ export function registerGetClusterRemoteWriteHealthAction(
           'resource',
         ),
       );
-      const detail = await deps.remoteWrite.clusterDetail(instance, cluster);
+      const detail = await entityRemoteWrite(deps.remoteWrite, question);
       return { output: clusterRemoteWriteOutput(detail) };
     },
   });
