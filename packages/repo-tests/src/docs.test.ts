@@ -125,7 +125,7 @@ describe('TechDocs handbook', () => {
           readRepoFile('plugins/monitoring-backend/config.d.ts'),
         ),
         ...configKeyPaths(
-          readRepoFile('plugins/monitoring-frontend/config.d.ts'),
+          readRepoFile('plugins/monitoring/config.d.ts'),
         ),
       ]),
     ];

@@ -1,7 +1,7 @@
 /* eslint-disable no-console */
 /**
  * Benchmark of the fleet scaffolder actions.
- * Run from the repo root: node -r @backstage/cli/config/nodeTransform.cjs plugins/scaffolder-actions/bench/scaffolder.bench.ts
+ * Run from the repo root: node -r @backstage/cli/config/nodeTransform.cjs plugins/scaffolder-backend-module-fleet/bench/scaffolder.bench.ts
  *
  * - overlay generation: the edge and central action handlers writing a complete overlay (base included)
  *   into a fresh workspace; median over 50 runs; target <= 50 ms.
