@@ -181,7 +181,8 @@ describe('catalog-info.yaml', () => {
       'plugins/monitoring-common': 'fleet-monitoring-common',
       'plugins/monitoring-backend': 'fleet-monitoring-backend',
       'plugins/monitoring': 'fleet-monitoring-frontend',
-      'plugins/scaffolder-backend-module-fleet': 'fleet-monitoring-scaffolder-actions',
+      'plugins/scaffolder-backend-module-fleet':
+        'fleet-monitoring-scaffolder-actions',
       'packages/local-fleet': 'fleet-monitoring-local-fleet',
     };
     const pluginDirs = fs
