@@ -124,9 +124,7 @@ describe('TechDocs handbook', () => {
         ...configKeyPaths(
           readRepoFile('plugins/monitoring-backend/config.d.ts'),
         ),
-        ...configKeyPaths(
-          readRepoFile('plugins/monitoring/config.d.ts'),
-        ),
+        ...configKeyPaths(readRepoFile('plugins/monitoring/config.d.ts')),
       ]),
     ];
 
