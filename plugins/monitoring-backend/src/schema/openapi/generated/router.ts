@@ -1075,6 +1075,28 @@ export const spec = {
           error: {
             $ref: '#/components/schemas/UpstreamErrorInfo',
           },
+          source: {
+            $ref: '#/components/schemas/SummarySource',
+          },
+        },
+      },
+      SummarySource: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'Which series the summary was computed from.',
+        required: ['kind'],
+        properties: {
+          kind: {
+            type: 'string',
+            enum: ['raw', 'recorded'],
+            description:
+              "recorded: the fleet recording rules (level:metric:operations series); raw: the agents' own prometheus_remote_storage_* series.",
+          },
+          reason: {
+            type: 'string',
+            description:
+              "Why this source was used (configured, detected, or the fallback's cause), in our words.",
+          },
         },
       },
       ClusterDetail: {

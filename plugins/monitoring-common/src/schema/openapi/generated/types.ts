@@ -289,6 +289,16 @@ export interface components {
       /** Present when the upstream failed: the clusters are the last known ones, each unknown. */
       stale?: components['schemas']['StaleAnswer'];
       error?: components['schemas']['UpstreamErrorInfo'];
+      source?: components['schemas']['SummarySource'];
+    };
+    /** Which series the summary was computed from. */
+    SummarySource: {
+      /**
+       * recorded: the fleet recording rules (level:metric:operations series); raw: the agents' own prometheus_remote_storage_* series.
+       */
+      kind: 'raw' | 'recorded';
+      /** Why this source was used (configured, detected, or the fallback's cause), in our words. */
+      reason?: string;
     };
     ClusterDetail: {
       cluster: string;
@@ -628,6 +638,7 @@ export type QueueStats = components['schemas']['QueueStats'];
 export type StaleAnswer = components['schemas']['StaleAnswer'];
 export type ClusterHealth = components['schemas']['ClusterHealth'];
 export type FleetSummary = components['schemas']['FleetSummary'];
+export type SummarySource = components['schemas']['SummarySource'];
 export type ClusterDetail = components['schemas']['ClusterDetail'];
 export type ThanosReceiveStats = components['schemas']['ThanosReceiveStats'];
 export type StoreEndpoint = components['schemas']['StoreEndpoint'];
