@@ -124,8 +124,12 @@ ${astToString(ast)
   .split('\n')
   .filter(
     line =>
-      !/^export type \w+ = components\['(responses|parameters)'\]/.test(line),
+      !/^export type \w+ = components\['(responses|parameters)'\]/.test(line) &&
+      // openapi-typescript's empty `webhooks` and `$defs`: nothing in this document fills them.
+      !/^export type (webhooks|\$defs) = Record<string, never>;$/.test(line),
   )
+  // Each export is part of the common package's API: API Extractor wants its release tag.
+  .map(line => (/^export /.test(line) ? `/** @public */\n${line}` : line))
   .join('\n')}`;
 
 let stale = 0;

@@ -79,7 +79,11 @@ function createServices(settings: PluginConfig, d: Deps) {
   };
 }
 
-/** The Fleet Monitoring backend plugin, served under /api/fleet-monitoring. */
+/**
+ * The Fleet Monitoring backend plugin, served under /api/fleet-monitoring.
+ *
+ * @public
+ */
 export const fleetMonitoringPlugin = createBackendPlugin({
   pluginId: 'fleet-monitoring',
   register(env) {

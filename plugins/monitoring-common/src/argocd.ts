@@ -16,6 +16,7 @@ import {
 // Label selectors (k8s.io/apimachinery/pkg/labels grammar, the subset ArgoCD accepts in `selector`)
 // ---------------------------------------------------------------------------------------------
 
+/** @public */
 export class LabelSelectorError extends Error {
   constructor(message: string) {
     super(message);
@@ -23,9 +24,11 @@ export class LabelSelectorError extends Error {
   }
 }
 
+/** @public */
 export type LabelSelectorOperator =
   '=' | '!=' | 'in' | 'notin' | 'exists' | '!';
 
+/** @public */
 export interface LabelRequirement {
   key: string;
   operator: LabelSelectorOperator;
@@ -82,6 +85,8 @@ function splitTerms(selector: string): string[] {
 /**
  * Parses a label selector (`a=b,c!=d,e in (f,g),!h,i`). The annotation value may be URL-encoded (as
  * the community plugins document it); it is decoded once first. Throws LabelSelectorError.
+ *
+ * @public
  */
 export function parseLabelSelector(raw: string): LabelRequirement[] {
   let text = raw.trim();
@@ -122,7 +127,11 @@ export function parseLabelSelector(raw: string): LabelRequirement[] {
   });
 }
 
-/** Canonical text of a parsed selector; put it in a URL only through URLSearchParams. */
+/**
+ * Canonical text of a parsed selector; put it in a URL only through URLSearchParams.
+ *
+ * @public
+ */
 export function formatLabelSelector(requirements: LabelRequirement[]): string {
   return requirements
     .map(r => {
@@ -141,7 +150,11 @@ export function formatLabelSelector(requirements: LabelRequirement[]): string {
     .join(',');
 }
 
-/** Whether a set of labels matches a parsed selector. */
+/**
+ * Whether a set of labels matches a parsed selector.
+ *
+ * @public
+ */
 export function matchesLabelSelector(
   labels: Record<string, string> | undefined,
   requirements: LabelRequirement[],
@@ -172,6 +185,7 @@ export function matchesLabelSelector(
 // Annotations
 // ---------------------------------------------------------------------------------------------
 
+/** @public */
 export interface ArgocdSelection {
   /** `argocd/app-name`: one application per instance. Wins over the selector when both are set. */
   appName?: string;
@@ -197,6 +211,8 @@ function annotation(entity: Entity, key: string): string | undefined {
  * What the entity's ArgoCD annotations ask for, validated. Returns undefined when the entity has
  * neither `argocd/app-name` nor `argocd/app-selector`. Throws LabelSelectorError (or Error with a
  * message naming the annotation) on invalid values.
+ *
+ * @public
  */
 export function argocdSelectionFromEntity(
   entity: Entity,

@@ -15,6 +15,7 @@ export interface ReasonDefinition {
   page: TroubleshootingPage;
 }
 
+/** @public */
 export type TroubleshootingPage =
   | 'troubleshooting/remote-write'
   | 'troubleshooting/metrics-missing'
@@ -24,7 +25,11 @@ export type TroubleshootingPage =
   | 'troubleshooting/kubernetes'
   | 'troubleshooting/upstreams';
 
-/** All reason ids. Adding one here without a docs anchor fails the docs test. */
+/**
+ * All reason ids. Adding one here without a docs anchor fails the docs test.
+ *
+ * @public
+ */
 export const REASONS = {
   // Remote write (Prometheus mixin: PrometheusRemoteStorageFailures, PrometheusRemoteWriteBehind,
   // PrometheusRemoteWriteDesiredShards) - FAQ Q1.
@@ -236,7 +241,9 @@ export const REASONS = {
   },
 } as const satisfies Record<string, ReasonDefinition>;
 
+/** @public */
 export type ReasonId = keyof typeof REASONS;
+/** @public */
 export const REASON_IDS = Object.keys(REASONS) as ReasonId[];
 
 export interface SubjectHealth {
@@ -244,7 +251,11 @@ export interface SubjectHealth {
   reasons: HealthReason[];
 }
 
-/** Every state, best first; the one order used for roll-ups, sorting and counts. */
+/**
+ * Every state, best first; the one order used for roll-ups, sorting and counts.
+ *
+ * @public
+ */
 export const STATE_ORDER: readonly HealthState[] = [
   'healthy',
   'recovering',
@@ -254,12 +265,20 @@ export const STATE_ORDER: readonly HealthState[] = [
   'failing',
 ];
 
-/** The worse of two states (failing > degraded > no-data > unknown > recovering > healthy). */
+/**
+ * The worse of two states (failing > degraded > no-data > unknown > recovering > healthy).
+ *
+ * @public
+ */
 export function worstState(a: HealthState, b: HealthState): HealthState {
   return STATE_ORDER.indexOf(a) >= STATE_ORDER.indexOf(b) ? a : b;
 }
 
-/** The state of a whole made of parts: its worst part (`base` when there are none). */
+/**
+ * The state of a whole made of parts: its worst part (`base` when there are none).
+ *
+ * @public
+ */
 export function rollUpStates(
   states: Iterable<HealthState>,
   base: HealthState = 'healthy',
@@ -269,7 +288,11 @@ export function rollUpStates(
   return out;
 }
 
-/** How many subjects are in each state (every state present, zero when none). */
+/**
+ * How many subjects are in each state (every state present, zero when none).
+ *
+ * @public
+ */
 export function countStates(
   states: Iterable<HealthState>,
 ): Record<HealthState, number> {
@@ -287,6 +310,8 @@ export function countStates(
  * instead of Thanos, a condition that has not held yet, a cluster without metrics-server), so it
  * never worsens a state; where an info reason goes with another state (`recovering`), the judge sets
  * that state itself.
+ *
+ * @public
  */
 export const SEVERITY_STATE: Record<HealthReason['severity'], HealthState> = {
   critical: 'failing',
@@ -294,7 +319,11 @@ export const SEVERITY_STATE: Record<HealthReason['severity'], HealthState> = {
   info: 'healthy',
 };
 
-/** State implied by a set of reasons: critical -> failing, warning -> degraded, else `base`. */
+/**
+ * State implied by a set of reasons: critical -> failing, warning -> degraded, else `base`.
+ *
+ * @public
+ */
 export function stateFromReasons(
   reasons: HealthReason[],
   base: HealthState = 'healthy',
@@ -305,7 +334,11 @@ export function stateFromReasons(
   );
 }
 
-/** Path, relative to the TechDocs root of the plugin set, of a reason's troubleshooting section. */
+/**
+ * Path, relative to the TechDocs root of the plugin set, of a reason's troubleshooting section.
+ *
+ * @public
+ */
 export function reasonDocsPath(id: ReasonId): string {
   return `${REASONS[id].page}/#${id}`;
 }

@@ -3,14 +3,87 @@
  *
  * @packageDocumentation
  */
-export * from './annotations';
-export * from './permissions';
-export * from './health';
+// Named lists where a module also holds helpers only common itself uses; a whole module where
+// every export is read by another package (or is the generated API vocabulary).
+export {
+  CLUSTER_ANNOTATION,
+  THANOS_COMPONENT_ANNOTATION,
+  THANOS_SELECTOR_ANNOTATION,
+  METRICS_SELECTOR_ANNOTATION,
+  OPEN_WRITE_ENDPOINT_ANNOTATION,
+  ARGOCD_APP_NAME_ANNOTATION,
+  ARGOCD_APP_SELECTOR_ANNOTATION,
+  ARGOCD_INSTANCE_NAME_ANNOTATION,
+  KUBERNETES_ID_ANNOTATION,
+  KUBERNETES_NAMESPACE_ANNOTATION,
+  clusterFromEntity,
+  thanosInstanceFromEntity,
+  metricsSelectorFromEntity,
+  thanosSelectorFromEntity,
+  thanosComponentFromEntity,
+  isRemoteWriteAvailable,
+  isThanosAvailable,
+  isMetricsArrivingAvailable,
+  isArgocdAvailable,
+  isKubernetesAvailable,
+} from './annotations';
+export type { ThanosComponentKind } from './annotations';
+export {
+  fleetMonitoringEntityReadPermission,
+  fleetMonitoringFleetReadPermission,
+  fleetMonitoringQueryPermission,
+  fleetMonitoringPermissions,
+} from './permissions';
+export {
+  REASONS,
+  REASON_IDS,
+  STATE_ORDER,
+  SEVERITY_STATE,
+  worstState,
+  rollUpStates,
+  countStates,
+  stateFromReasons,
+  reasonDocsPath,
+} from './health';
+export type { TroubleshootingPage, ReasonId } from './health';
 export * from './schema/openapi';
 export * from './client';
-export * from './promql';
-export * from './argocd';
+export {
+  SelectorError,
+  isValidLabelName,
+  escapeLabelValue,
+  escapeRegex,
+  checkLabelValue,
+  formatMatchers,
+  parseSelector,
+} from './promql';
+export type { MatchOp, LabelMatcher } from './promql';
+export {
+  LabelSelectorError,
+  parseLabelSelector,
+  formatLabelSelector,
+  matchesLabelSelector,
+  argocdSelectionFromEntity,
+} from './argocd';
+export type {
+  LabelSelectorOperator,
+  LabelRequirement,
+  ArgocdSelection,
+} from './argocd';
 export * from './kubernetes';
 export * from './names';
-export * from './upstreamMetrics';
-export * from './hiddenCharacters';
+export {
+  UPSTREAM_METRICS,
+  upstreamMetric,
+  upstreamFamilyOf,
+  upstreamHistogramSeries,
+  upstreamLabelAllowed,
+} from './upstreamMetrics';
+export type {
+  UpstreamComponent,
+  UpstreamMetricType,
+  UpstreamSource,
+  UpstreamMetric,
+  UpstreamMetricName,
+} from './upstreamMetrics';
+export { hiddenCharacterProblem } from './hiddenCharacters';

@@ -3,7 +3,11 @@
  * Prometheus agent pods, and the receive hashring compared with the live receive pods.
  */
 
-/** FAQ Q4, "Thanos Receiver is OOMKilled": the fixes, in the order to try them. */
+/**
+ * FAQ Q4, "Thanos Receiver is OOMKilled": the fixes, in the order to try them.
+ *
+ * @public
+ */
 export const OOM_KILLED_HINTS = [
   'Raise the memory limit (e.g. 2Gi -> 4Gi).',
   'Rate-limit remote write from the agents.',
@@ -16,5 +20,7 @@ export const OOM_KILLED_HINTS = [
  * memory limit is flagged (`pod-memory-near-limit`): the kernel OOM-kills it when its memory reaches
  * the limit and nothing more can be reclaimed. A constant rather than a config key (the backend flags and the card colours usage with the
  * same value); at 90 % a growing receiver has little headroom left before the next OOMKill.
+ *
+ * @public
  */
 export const MEMORY_NEAR_LIMIT_RATIO = 0.9;

@@ -4,14 +4,17 @@
  * annotations into matchers, so no input can close a string and inject its own PromQL.
  */
 
+/** @public */
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 
+/** @public */
 export interface LabelMatcher {
   name: string;
   op: MatchOp;
   value: string;
 }
 
+/** @public */
 export class SelectorError extends Error {
   constructor(message: string) {
     super(message);
@@ -24,6 +27,7 @@ export const MAX_SELECTOR_LENGTH = 1024;
 export const MAX_MATCHERS = 16;
 export const MAX_LABEL_VALUE_LENGTH = 256;
 
+/** @public */
 export function isValidLabelName(name: string): boolean {
   return (
     name === '__name__' || (LABEL_NAME.test(name) && !name.startsWith('__'))
@@ -33,6 +37,8 @@ export function isValidLabelName(name: string): boolean {
 /**
  * Escapes a label value for a double-quoted PromQL string. PromQL strings follow Go's escaping, so
  * backslash, quote and control characters are escaped; everything else passes through as UTF-8.
+ *
+ * @public
  */
 export function escapeLabelValue(value: string): string {
   let out = '';
@@ -50,12 +56,20 @@ export function escapeLabelValue(value: string): string {
   return `"${out}"`;
 }
 
-/** Escapes a literal string so that it matches itself inside a RE2 regex (for `=~`). */
+/**
+ * Escapes a literal string so that it matches itself inside a RE2 regex (for `=~`).
+ *
+ * @public
+ */
 export function escapeRegex(value: string): string {
   return value.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
 }
 
-/** A checked label value (e.g. a cluster name from an annotation): non-empty, bounded, printable. */
+/**
+ * A checked label value (e.g. a cluster name from an annotation): non-empty, bounded, printable.
+ *
+ * @public
+ */
 export function checkLabelValue(value: string, what = 'label value'): string {
   if (typeof value !== 'string' || value.length === 0) {
     throw new SelectorError(`${what} must not be empty`);
@@ -76,7 +90,11 @@ export function formatMatcher(m: LabelMatcher): string {
   return `${m.name}${m.op}${escapeLabelValue(m.value)}`;
 }
 
-/** `{a="b",c=~"d"}` without the braces, so callers can add their own matchers. */
+/**
+ * `{a="b",c=~"d"}` without the braces, so callers can add their own matchers.
+ *
+ * @public
+ */
 export function formatMatchers(matchers: LabelMatcher[]): string {
   return matchers.map(formatMatcher).join(',');
 }
@@ -218,6 +236,8 @@ function checkMatchesSomething(matchers: LabelMatcher[]): void {
 /**
  * Parses a selector such as `job="checkout", namespace=~"shop|cart"` (braces optional) into matchers.
  * Only label matchers are accepted: no metric names, functions or operators.
+ *
+ * @public
  */
 export function parseSelector(input: string): LabelMatcher[] {
   const matchers = readMatchers(selectorBody(input));

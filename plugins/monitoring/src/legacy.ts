@@ -18,16 +18,28 @@ import { fleetMonitoringApiRef, FleetMonitoringClient } from './api';
 import { fleetPageRouteRef } from './routes';
 import type { RemoteWriteCardProps } from './components/RemoteWriteCard';
 
-/** Props of {@link FleetMonitoringPage}. */
+/**
+ * Props of {@link FleetMonitoringPage}.
+ *
+ * @public
+ */
 export interface FleetMonitoringPageProps {
   /** Title of the page header; default "Fleet monitoring". */
   title?: string;
 }
 
-/** An entity card of the legacy plugin; each reads the entity from the entity page's context. */
+/**
+ * An entity card of the legacy plugin; each reads the entity from the entity page's context.
+ *
+ * @public
+ */
 export type EntityCard = () => JSX.Element;
 
-/** The legacy plugin; its page and cards below are its extensions. */
+/**
+ * The legacy plugin; its page and cards below are its extensions.
+ *
+ * @public
+ */
 export const fleetMonitoringPlugin = createPlugin({
   id: 'fleet-monitoring',
   apis: [
@@ -41,7 +53,11 @@ export const fleetMonitoringPlugin = createPlugin({
   routes: { fleet: fleetPageRouteRef },
 });
 
-/** Every cluster of a Thanos instance in one table. */
+/**
+ * Every cluster of a Thanos instance in one table.
+ *
+ * @public
+ */
 export const FleetMonitoringPage: (
   props: FleetMonitoringPageProps,
 ) => JSX.Element = fleetMonitoringPlugin.provide(
@@ -53,7 +69,11 @@ export const FleetMonitoringPage: (
   }),
 );
 
-/** Remote-write health of the entity's cluster; use behind `isRemoteWriteAvailable`. */
+/**
+ * Remote-write health of the entity's cluster; use behind `isRemoteWriteAvailable`.
+ *
+ * @public
+ */
 export const EntityRemoteWriteCard: (
   props: RemoteWriteCardProps,
 ) => JSX.Element = fleetMonitoringPlugin.provide(
@@ -66,7 +86,11 @@ export const EntityRemoteWriteCard: (
   }),
 );
 
-/** Thanos Receive / Query health; use behind `isThanosAvailable`. */
+/**
+ * Thanos Receive / Query health; use behind `isThanosAvailable`.
+ *
+ * @public
+ */
 export const EntityThanosCard: EntityCard = fleetMonitoringPlugin.provide(
   createComponentExtension({
     name: 'EntityThanosCard',
@@ -76,7 +100,11 @@ export const EntityThanosCard: EntityCard = fleetMonitoringPlugin.provide(
   }),
 );
 
-/** Whether a service's metrics arrive; use behind `isMetricsArrivingAvailable`. */
+/**
+ * Whether a service's metrics arrive; use behind `isMetricsArrivingAvailable`.
+ *
+ * @public
+ */
 export const EntityMetricsArrivingCard: EntityCard =
   fleetMonitoringPlugin.provide(
     createComponentExtension({
@@ -90,7 +118,11 @@ export const EntityMetricsArrivingCard: EntityCard =
     }),
   );
 
-/** Receive/agent pods and the hashring of the entity's cluster; use behind `isKubernetesAvailable`. */
+/**
+ * Receive/agent pods and the hashring of the entity's cluster; use behind `isKubernetesAvailable`.
+ *
+ * @public
+ */
 export const EntityKubernetesCard: EntityCard = fleetMonitoringPlugin.provide(
   createComponentExtension({
     name: 'EntityKubernetesCard',
@@ -101,7 +133,11 @@ export const EntityKubernetesCard: EntityCard = fleetMonitoringPlugin.provide(
   }),
 );
 
-/** The entity's ArgoCD applications; use behind `isArgocdAvailable`. */
+/**
+ * The entity's ArgoCD applications; use behind `isArgocdAvailable`.
+ *
+ * @public
+ */
 export const EntityArgocdCard: EntityCard = fleetMonitoringPlugin.provide(
   createComponentExtension({
     name: 'EntityArgocdCard',

@@ -44,6 +44,7 @@ const withDocs = (docsBaseUrl: string | undefined, element: ReactNode) => (
   </DocsBaseUrlContext.Provider>
 );
 
+/** @public */
 export const fleetMonitoringApi = ApiBlueprint.make({
   params: defineParams =>
     defineParams({
@@ -54,6 +55,7 @@ export const fleetMonitoringApi = ApiBlueprint.make({
     }),
 });
 
+/** @public */
 export const fleetPage = PageBlueprint.makeWithOverrides({
   configSchema: docsConfigSchema,
   factory(originalFactory, { config }) {
@@ -88,16 +90,19 @@ function entityCard(
   });
 }
 
+/** @public */
 export const remoteWriteCard = entityCard(
   'remote-write',
   isRemoteWriteAvailable,
   () => import('./components/RemoteWriteCard').then(m => <m.RemoteWriteCard />),
 );
 
+/** @public */
 export const thanosCard = entityCard('thanos', isThanosAvailable, () =>
   import('./components/ThanosCard').then(m => <m.ThanosCard />),
 );
 
+/** @public */
 export const metricsArrivingCard = entityCard(
   'metrics-arriving',
   isMetricsArrivingAvailable,
@@ -107,10 +112,12 @@ export const metricsArrivingCard = entityCard(
     )),
 );
 
+/** @public */
 export const argocdCard = entityCard('argocd', isArgocdAvailable, () =>
   import('./components/ArgocdCard').then(m => <m.ArgocdCard />),
 );
 
+/** @public */
 export const kubernetesCard = entityCard(
   'kubernetes',
   isKubernetesAvailable,

@@ -5,7 +5,11 @@ import { createCentralOverlayAction } from './actions/createCentralOverlay';
 import { createEdgeOverlayAction } from './actions/createEdgeOverlay';
 import { registerHashringAction } from './actions/registerHashring';
 
-/** Scaffolder module adding the Fleet Monitoring actions (fleet:*). */
+/**
+ * Scaffolder module adding the Fleet Monitoring actions (fleet:*).
+ *
+ * @public
+ */
 export const scaffolderModuleFleet = createBackendModule({
   pluginId: 'scaffolder',
   moduleId: 'fleet-monitoring',

@@ -20,6 +20,7 @@ export { durationSeconds, HOLD_WINDOWS } from './holdWindow';
  * `kubernetes` section). Everything else gets the typed result.
  */
 
+/** @public */
 export const DEFAULT_THRESHOLDS: Thresholds = {
   // Prometheus mixin: PrometheusRemoteWriteBehind (120 s), PrometheusRemoteStorageFailures (1 %).
   remoteWrite: {
@@ -134,7 +135,11 @@ export function readPluginConfig(root: Config): PluginConfig {
   };
 }
 
-/** The health part only (kept for callers that need just the Thanos side). */
+/**
+ * The health part only (kept for callers that need just the Thanos side).
+ *
+ * @public
+ */
 export function readFleetMonitoringConfig(root: Config): FleetMonitoringConfig {
   return readPluginConfig(root).health;
 }

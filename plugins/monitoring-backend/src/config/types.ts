@@ -30,6 +30,7 @@ export interface ReceiveThresholds {
   forwardFailureRatioWarning: number;
 }
 
+/** @public */
 export interface Thresholds {
   remoteWrite: RemoteWriteThresholds;
   receive: ReceiveThresholds;
@@ -44,7 +45,11 @@ export interface SummaryRefreshConfig {
   timeoutSeconds: number;
 }
 
-/** The hold-down window (rate window times HOLD_WINDOWS), in the forms its users need. */
+/**
+ * The hold-down window (rate window times HOLD_WINDOWS), in the forms its users need.
+ *
+ * @public
+ */
 export interface HoldWindow {
   seconds: number;
   /** As a PromQL duration, e.g. `900s`. */
@@ -53,7 +58,11 @@ export interface HoldWindow {
   text: string;
 }
 
-/** What the health questions (Thanos) need. */
+/**
+ * What the health questions (Thanos) need.
+ *
+ * @public
+ */
 export interface FleetMonitoringConfig {
   clusterLabel: string;
   rateWindow: string;

@@ -16,6 +16,8 @@ import type {
 /**
  * Talks to the Fleet Monitoring backend (`/api/fleet-monitoring`). Every method is one request; a
  * non-2xx answer rejects with `ResponseError` from `@backstage/errors`.
+ *
+ * @public
  */
 export interface FleetMonitoringApi {
   /** Configured Thanos, ArgoCD and Kubernetes instances. */
@@ -48,14 +50,22 @@ export interface FleetMonitoringApi {
   queryThanos(instance: string, query: string): Promise<InstantVector>;
 }
 
-/** One sample of an instant query's vector result. */
+/**
+ * One sample of an instant query's vector result.
+ *
+ * @public
+ */
 export interface InstantSample {
   metric: Record<string, string>;
   /** [unix seconds, value as Prometheus writes it] */
   value: [number, string];
 }
 
-/** The `data` of a Prometheus instant query with a vector result. */
+/**
+ * The `data` of a Prometheus instant query with a vector result.
+ *
+ * @public
+ */
 export interface InstantVector {
   resultType: 'vector';
   result: InstantSample[];
@@ -63,6 +73,7 @@ export interface InstantVector {
   warnings?: string[];
 }
 
+/** @public */
 export const fleetMonitoringApiRef = createApiRef<FleetMonitoringApi>({
   id: 'plugin.fleet-monitoring.service',
 });

@@ -41,6 +41,8 @@ function answer<T>(result: { data?: T }): T {
  * {@link FleetMonitoringApi} over the client typed by the backend's OpenAPI document; `fetchApi`
  * adds the user's Backstage token. Non-2xx answers reject with Backstage's `ResponseError` (the
  * parsed error body is on `.body`).
+ *
+ * @public
  */
 export class FleetMonitoringClient implements FleetMonitoringApi {
   private readonly discoveryApi: DiscoveryApi;

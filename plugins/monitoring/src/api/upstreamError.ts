@@ -8,6 +8,8 @@ import type {
  * The upstream named in a backend error body (`{error: {name, message, upstream, kind}}`), when the
  * backend failed because Thanos, ArgoCD or Kubernetes did. Backstage's ResponseError keeps the
  * parsed body, so no error class of our own is needed.
+ *
+ * @public
  */
 export function upstreamOfError(error: unknown): UpstreamErrorInfo | undefined {
   if (!ResponseError.is(error)) return undefined;

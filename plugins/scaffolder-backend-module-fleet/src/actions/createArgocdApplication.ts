@@ -26,6 +26,7 @@ import {
 import { toYaml } from '../lib/yaml';
 import { examples } from './createArgocdApplication.examples';
 
+/** @public */
 export const CREATE_ARGOCD_APP_ID = 'fleet:argocd:create-application';
 
 const inputShape = {
@@ -79,7 +80,11 @@ const inputSchema = z
   );
 export type CreateArgocdApplicationInput = z.input<typeof inputSchema>;
 
-/** fleet:argocd:create-application: the ArgoCD Application that syncs a cluster's overlay. */
+/**
+ * fleet:argocd:create-application: the ArgoCD Application that syncs a cluster's overlay.
+ *
+ * @public
+ */
 export function createArgocdApplicationAction() {
   return createTemplateAction({
     id: CREATE_ARGOCD_APP_ID,

@@ -28,6 +28,7 @@ import { planCentralOverlay } from '../plan/centralOverlay';
 import { examples } from './createCentralOverlay.examples';
 import { externalLabelsInput, regionInput, tenantInput } from './shared';
 
+/** @public */
 export const CREATE_CENTRAL_ID = 'fleet:overlay:create-central';
 
 /** A Thanos component the user runs (not deployed here) that the central Prometheus should scrape. */
@@ -193,11 +194,16 @@ const inputShape = {
   overwrite: overwriteInput,
 };
 const inputSchema = z.object(inputShape);
+/** @public */
 export type CreateCentralInput = z.input<typeof inputSchema>;
 export type CentralInput = z.output<typeof inputSchema>;
 export { inputSchema as centralInputSchema };
 
-/** fleet:overlay:create-central: kube-prometheus-stack plus Thanos Receive for a central cluster. */
+/**
+ * fleet:overlay:create-central: kube-prometheus-stack plus Thanos Receive for a central cluster.
+ *
+ * @public
+ */
 export function createCentralOverlayAction() {
   return createTemplateAction({
     id: CREATE_CENTRAL_ID,

@@ -24,6 +24,7 @@ import { planEdgeOverlay } from '../plan/edgeOverlay';
 import { examples } from './createEdgeOverlay.examples';
 import { externalLabelsInput, regionInput, tenantInput } from './shared';
 
+/** @public */
 export const CREATE_EDGE_ID = 'fleet:overlay:create-edge';
 
 const inputShape = {
@@ -137,12 +138,15 @@ const inputShape = {
   overwrite: overwriteInput,
 };
 const inputSchema = z.object(inputShape);
+/** @public */
 export type CreateEdgeInput = z.input<typeof inputSchema>;
 export type EdgeInput = z.output<typeof inputSchema>;
 export { inputSchema as edgeInputSchema };
 
 /**
  * fleet:overlay:create-edge: a Prometheus agent overlay remote-writing to the central Thanos Receive.
+ *
+ * @public
  */
 export function createEdgeOverlayAction() {
   return createTemplateAction({

@@ -16,6 +16,7 @@ import { HASHRING_FILE } from '../lib/thanosReceive';
 import { toJson } from '../lib/yaml';
 import { examples } from './registerHashring.examples';
 
+/** @public */
 export const REGISTER_HASHRING_ID = 'fleet:hashring:register';
 
 const endpoint = z.union([
@@ -63,7 +64,11 @@ const inputShape = {
 const inputSchema = z.object(inputShape);
 export type RegisterHashringInput = z.input<typeof inputSchema>;
 
-/** fleet:hashring:register: routes a tenant in the central overlay's Thanos Receive hashring file. */
+/**
+ * fleet:hashring:register: routes a tenant in the central overlay's Thanos Receive hashring file.
+ *
+ * @public
+ */
 export function registerHashringAction() {
   return createTemplateAction({
     id: REGISTER_HASHRING_ID,

@@ -34,8 +34,10 @@ export const hashringSchema = z
   })
   .passthrough();
 
+/** @public */
 export const hashringFileSchema = z.array(hashringSchema);
 export type Hashring = z.infer<typeof hashringSchema>;
+/** @public */
 export type HashringFile = z.infer<typeof hashringFileSchema>;
 
 /** Parses and validates an existing hashrings.json; refuses anything that is not the Thanos shape. */

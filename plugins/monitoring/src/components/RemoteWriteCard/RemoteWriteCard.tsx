@@ -30,6 +30,7 @@ function firedThreshold(
     ?.threshold;
 }
 
+/** @public */
 export interface RemoteWriteCardProps {
   /** Seconds of history in the graphs. Default 3600. */
   rangeSeconds?: number;

@@ -12,6 +12,8 @@ const hintsOf = (reason: HealthReason): string[] => {
 /**
  * The reasons behind a state, each in words with its severity, its next steps and a link to the
  * troubleshooting section whose anchor is the reason id.
+ *
+ * @public
  */
 export function ReasonList(props: { reasons: HealthReason[] }) {
   const docsBase = useDocsBaseUrl();

@@ -53,7 +53,11 @@ export function StateIcon({ state }: { state: HealthState }) {
   }
 }
 
-/** Icon + word for a health state. */
+/**
+ * Icon + word for a health state.
+ *
+ * @public
+ */
 export function StateBadge(props: {
   state: HealthState;
   size?: 'small' | 'large';

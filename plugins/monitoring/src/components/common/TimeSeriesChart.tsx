@@ -11,6 +11,7 @@ import {
 import { Text } from '@backstage/ui';
 import type { Point } from '@fleet-monitoring/plugin-monitoring-common';
 
+/** @public */
 export interface TimeSeriesChartProps {
   label: string;
   points: Point[];
@@ -69,6 +70,8 @@ function caption(
  * the threshold at which the health rule fires. Drawn with recharts; BUI has no chart component.
  * The summary (latest, min, max, threshold) is the accessible name, so the numbers are not only in
  * the picture.
+ *
+ * @public
  */
 export function TimeSeriesChart({
   label,

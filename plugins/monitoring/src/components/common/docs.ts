@@ -6,7 +6,11 @@ import {
   type ReasonId,
 } from '@fleet-monitoring/plugin-monitoring-common';
 
-/** Where the TechDocs handbook of the plugin set is served in a default install. */
+/**
+ * Where the TechDocs handbook of the plugin set is served in a default install.
+ *
+ * @public
+ */
 export const DEFAULT_DOCS_BASE_URL = '/docs/default/system/fleet-monitoring/';
 
 /**

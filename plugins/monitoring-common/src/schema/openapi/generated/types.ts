@@ -4,6 +4,7 @@
 // * Regenerate: npm run generate:openapi                           *
 // ******************************************************************
 
+/** @public */
 export interface paths {
   '/instances': {
     parameters: {
@@ -185,7 +186,7 @@ export interface paths {
     trace?: never;
   };
 }
-export type webhooks = Record<string, never>;
+/** @public */
 export interface components {
   schemas: {
     HealthState:
@@ -627,49 +628,86 @@ export interface components {
   headers: never;
   pathItems: never;
 }
+/** @public */
 export type HealthState = components['schemas']['HealthState'];
+/** @public */
 export type HealthReason = components['schemas']['HealthReason'];
+/** @public */
 export type UpstreamErrorInfo = components['schemas']['UpstreamErrorInfo'];
+/** @public */
 export type Point = components['schemas']['Point'];
+/** @public */
 export type InstanceInfo = components['schemas']['InstanceInfo'];
+/** @public */
 export type InstancesResponse = components['schemas']['InstancesResponse'];
+/** @public */
 export type RemoteWriteStats = components['schemas']['RemoteWriteStats'];
+/** @public */
 export type QueueStats = components['schemas']['QueueStats'];
+/** @public */
 export type StaleAnswer = components['schemas']['StaleAnswer'];
+/** @public */
 export type ClusterHealth = components['schemas']['ClusterHealth'];
+/** @public */
 export type FleetSummary = components['schemas']['FleetSummary'];
+/** @public */
 export type SummarySource = components['schemas']['SummarySource'];
+/** @public */
 export type ClusterDetail = components['schemas']['ClusterDetail'];
+/** @public */
 export type ThanosReceiveStats = components['schemas']['ThanosReceiveStats'];
+/** @public */
 export type StoreEndpoint = components['schemas']['StoreEndpoint'];
+/** @public */
 export type ThanosHealth = components['schemas']['ThanosHealth'];
+/** @public */
 export type ArrivingByCluster = components['schemas']['ArrivingByCluster'];
+/** @public */
 export type MetricsArriving = components['schemas']['MetricsArriving'];
+/** @public */
 export type HintedReason = components['schemas']['HintedReason'];
+/** @public */
 export type ArgocdAppSummary = components['schemas']['ArgocdAppSummary'];
+/** @public */
 export type ArgocdEntityApps = components['schemas']['ArgocdEntityApps'];
+/** @public */
 export type ArgocdHistoryResponse =
   components['schemas']['ArgocdHistoryResponse'];
+/** @public */
 export type PodSummary = components['schemas']['PodSummary'];
+/** @public */
 export type HashringCheck = components['schemas']['HashringCheck'];
+/** @public */
 export type KubernetesClusterView =
   components['schemas']['KubernetesClusterView'];
+/** @public */
 export type ReasonSeverity = components['schemas']['ReasonSeverity'];
+/** @public */
 export type UpstreamErrorKind = components['schemas']['UpstreamErrorKind'];
+/** @public */
 export type ClusterSource = components['schemas']['ClusterSource'];
+/** @public */
 export type ClusterSeries = components['schemas']['ClusterSeries'];
+/** @public */
 export type ArgocdOperationSummary =
   components['schemas']['ArgocdOperationSummary'];
+/** @public */
 export type ArgocdSyncWindowState =
   components['schemas']['ArgocdSyncWindowState'];
+/** @public */
 export type ArgocdInstanceResult =
   components['schemas']['ArgocdInstanceResult'];
+/** @public */
 export type ArgocdHistoryEntry = components['schemas']['ArgocdHistoryEntry'];
+/** @public */
 export type ContainerSummary = components['schemas']['ContainerSummary'];
+/** @public */
 export type HashringSummary = components['schemas']['HashringSummary'];
+/** @public */
 export type PromqlForm = components['schemas']['PromqlForm'];
+/** @public */
 export type ErrorResponseBody = components['schemas']['ErrorResponseBody'];
-export type $defs = Record<string, never>;
+/** @public */
 export interface operations {
   getInstances: {
     parameters: {
