@@ -140,13 +140,14 @@ describe('evaluateRemoteWrite', () => {
     ]);
   });
 
-  it('holds a condition down until it lasted the hold window: recovering, not degraded', () => {
+  it('holds a condition down until it lasted the hold window: pending is info and healthy, never recovering', () => {
     const blip = judge(
       obs({}, { retriedPerSecond: 3, pendingSamples: 20_000 }),
     );
-    expect(blip.state).toBe('recovering');
-    expect(blip.reasons.every(r => r.severity === 'info')).toBe(true);
-    expect(blip.reasons[0].id).toBe('remote-write-recovering');
+    expect(blip.state).toBe('healthy');
+    expect(
+      ids(obs({}, { retriedPerSecond: 3, pendingSamples: 20_000 })),
+    ).toEqual(['remote-write-retrying:info', 'remote-write-pending:info']);
     expect(blip.reasons[0].message).toContain('not yet for 15 min');
 
     const sustained = judge(
@@ -161,10 +162,14 @@ describe('evaluateRemoteWrite', () => {
       'remote-write-pending',
     ]);
 
+    // A new failure is pending (healthy with an info reason), not "recovering".
     const newFailure = judge(
       obs({}, {}, [{ name: 'q', failureRatio: 0.5, failedPerSecond: 500 }]),
     );
-    expect(newFailure.state).toBe('recovering');
+    expect(newFailure.state).toBe('healthy');
+    expect(newFailure.reasons.map(r => `${r.id}:${r.severity}`)).toEqual([
+      'remote-write-failing:info',
+    ]);
     expect(
       judge(
         obs({}, {}, [
@@ -177,6 +182,35 @@ describe('evaluateRemoteWrite', () => {
         ]),
       ).state,
     ).toBe('failing');
+  });
+
+  it('is recovering only while a backlog drains, and failing while it grows', () => {
+    const behind = (drain?: number): QueueObservation => ({
+      name: 'q',
+      lagSeconds: 900,
+      lagHeld: 300,
+      lagDrainPerSecond: drain,
+    });
+    const held = { retriedHeld: 2, pendingHeld: 15_000 };
+    const backlog = { retriedPerSecond: 3, pendingSamples: 20_000 };
+    const growing = judge(obs(held, backlog, [behind()]));
+    expect(growing.state).toBe('failing');
+    const draining = judge(obs(held, backlog, [behind(-1.5)]));
+    expect(draining.state).toBe('recovering');
+    expect(draining.reasons.map(r => `${r.id}:${r.severity}`)).toEqual([
+      'remote-write-behind:info',
+      'remote-write-recovering:info',
+      'remote-write-recovering:info',
+    ]);
+    expect(draining.reasons[0].message).toContain('backlog is draining');
+    // A queue that still fails is failing, whatever drains beside it.
+    const stillFailing = judge(
+      obs(held, backlog, [
+        behind(-1.5),
+        { name: 'r', failureRatio: 0.5, failureRatioHeld: 0.4 },
+      ]),
+    );
+    expect(stillFailing.state).toBe('failing');
   });
 
   it('grades lag against warning and critical limits per queue', () => {

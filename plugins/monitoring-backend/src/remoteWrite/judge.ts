@@ -11,6 +11,7 @@ import {
 } from '@fleet-monitoring/plugin-monitoring-common';
 import type { RemoteWriteThresholds } from '../config';
 import { fmt, pct } from '../core/format';
+import { RuleState, RuleWindows, ruleVerdict } from '../core/ruleClock';
 
 /** One remote-write queue with its conditions now and held over the hold-down window. */
 export interface QueueObservation extends QueueStats {
@@ -19,6 +20,8 @@ export interface QueueObservation extends QueueStats {
   /** Desired minus maximum shards (max_over_time on both, as the mixin), now and held. */
   shardsOver?: number;
   shardsOverHeld?: number;
+  /** Present when the queue's backlog drains (lag below its recent peak, not growing): the slope, s/s. */
+  lagDrainPerSecond?: number;
 }
 
 /** What the central side knows of one cluster, before judging it. */
@@ -47,9 +50,10 @@ const queueName = (q: QueueStats) => `queue "${q.name}"`;
  * queue), PrometheusRemoteWriteDesiredShards (each queue against its own maximum), plus retries,
  * drops and pending samples.
  *
- * Hold-down like the mixin's `for:`: a condition raises its severity only when it held over the
- * whole hold window. A condition that is present now but has not held yet (a blip, a backlog
- * draining after an outage) is reported with severity info and the state `recovering`.
+ * Each condition is one rule of the rule clock (core/ruleClock.ts), with the hold window as its
+ * `for:`: pending (present, not held yet) is an info reason and healthy; firing is its severity;
+ * a backlog that drains after a repair (lag, pending samples, retries) is `recovering`. A
+ * condition that grows is never recovering.
  *
  * Silence: the agent's self-metrics travel through the queue they describe, so a heavily lagging
  * agent and a dead one both look silent. The receivers' per-tenant write metrics tell them apart:
@@ -73,10 +77,7 @@ export function evaluateRemoteWrite(
     return silentClusterHealth(obs, t, opts, age, reasons, Boolean(refused));
   const problems = problemReasons(obs, t, false, opts.hold);
   reasons.push(...problems.reasons);
-  const state = rollUpStates([
-    stateFromReasons(reasons),
-    problems.pending ? 'recovering' : 'healthy',
-  ]);
+  const state = rollUpStates([stateFromReasons(reasons), ...problems.states]);
   return {
     cluster: obs.cluster,
     stats,
@@ -191,53 +192,64 @@ function silenceReason(
 }
 
 /**
- * Severity of a condition by whether it held over the hold window (the mixin's `for:`): at its
- * severity when held (or `sustained`, for late stats that already lasted), otherwise info with a
- * "not yet" note, and the cluster counts as pending (recovering).
+ * Each condition as a rule of the rule clock: its severity once held (or `sustained`, for late
+ * stats that already lasted), info before, info and recovering while its backlog drains. Collects
+ * the health each rule implies.
  */
-class HoldJudge {
-  pending = false;
+class RuleJudge {
+  readonly states: HealthState[] = [];
   constructor(
     private readonly sustained: boolean,
     private readonly hold: string,
   ) {}
 
-  judge(held: boolean, severity: ReasonSeverity): [ReasonSeverity, string] {
-    if (this.sustained || held) return [severity, ''];
-    this.pending = true;
-    return ['info', ` (not yet for ${this.hold}, the hold-down)`];
+  judge(
+    held: boolean,
+    severity: ReasonSeverity,
+    draining = false,
+  ): [ReasonSeverity, string, RuleState] {
+    const w: RuleWindows = {
+      now: true,
+      heldFor: this.sustained || held,
+      draining: !this.sustained && draining,
+    };
+    const v = ruleVerdict(w, severity, this.hold)!;
+    this.states.push(v.health);
+    return [v.severity, v.note, v.state];
   }
 }
 
 /**
  * The mixin-style conditions. With `sustained`, every present condition counts at its severity
- * (late stats); otherwise only those that held over the hold window do, and the rest are `pending`.
+ * (late stats); otherwise only those that held over the hold window do.
  */
 function problemReasons(
   obs: ClusterObservation,
   t: RemoteWriteThresholds,
   sustained: boolean,
   hold = '',
-): { reasons: HealthReason[]; pending: boolean } {
-  const j = new HoldJudge(sustained, hold);
+): { reasons: HealthReason[]; states: HealthState[] } {
+  const j = new RuleJudge(sustained, hold);
+  // A backlog drains when a queue's lag falls from its recent peak and does not grow.
+  const draining = obs.queues.some(q => q.lagDrainPerSecond !== undefined);
   const reasons = [
     ...obs.queues.flatMap(q => [
       queueFailingReason(q, t, j),
       queueBehindReason(q, t, j),
       queueShardsReason(q, j),
     ]),
-    retriedReason(obs, t, j),
+    retriedReason(obs, t, j, draining),
     droppedReason(obs, t, j),
-    pendingReason(obs, t, j),
+    pendingReason(obs, t, j, draining),
   ].filter((r): r is HealthReason => r !== undefined);
-  return { reasons, pending: j.pending };
+  return { reasons, states: j.states };
 }
 
 /** PrometheusRemoteStorageFailures, per queue. */
 function queueFailingReason(
   q: QueueObservation,
   t: RemoteWriteThresholds,
-  j: HoldJudge,
+  j: RuleJudge,
 ): HealthReason | undefined {
   const ratio = q.failureRatio ?? 0;
   if (!(ratio > 0 || (q.failedPerSecond ?? 0) > 0)) return undefined;
@@ -260,7 +272,7 @@ function queueFailingReason(
 function queueBehindReason(
   q: QueueObservation,
   t: RemoteWriteThresholds,
-  j: HoldJudge,
+  j: RuleJudge,
 ): HealthReason | undefined {
   const lag = q.lagSeconds;
   if (lag === undefined || !(lag > t.lagWarningSeconds)) return undefined;
@@ -269,6 +281,7 @@ function queueBehindReason(
   const [severity, note] = j.judge(
     (q.lagHeld ?? 0) > limit,
     critical ? 'critical' : 'warning',
+    q.lagDrainPerSecond !== undefined,
   );
   return {
     id: 'remote-write-behind',
@@ -282,10 +295,15 @@ function queueBehindReason(
 /** PrometheusRemoteWriteDesiredShards: the queue against its own maximum. */
 function queueShardsReason(
   q: QueueObservation,
-  j: HoldJudge,
+  j: RuleJudge,
 ): HealthReason | undefined {
   if (q.shardsOver === undefined || !(q.shardsOver > 0)) return undefined;
-  const [severity, note] = j.judge((q.shardsOverHeld ?? 0) > 0, 'warning');
+  // A draining backlog wants more shards: part of the backlog, not a fault of its own.
+  const [severity, note] = j.judge(
+    (q.shardsOverHeld ?? 0) > 0,
+    'warning',
+    q.lagDrainPerSecond !== undefined,
+  );
   return {
     id: 'remote-write-shards-maxed',
     severity,
@@ -299,17 +317,19 @@ function queueShardsReason(
 function retriedReason(
   obs: ClusterObservation,
   t: RemoteWriteThresholds,
-  j: HoldJudge,
+  j: RuleJudge,
+  draining: boolean,
 ): HealthReason | undefined {
   const retried = obs.stats.retriedPerSecond ?? 0;
   if (!(retried > t.retriedPerSecondWarning)) return undefined;
-  const [severity, note] = j.judge(
+  const [severity, note, rule] = j.judge(
     (obs.retriedHeld ?? 0) > t.retriedPerSecondWarning,
     'warning',
+    draining,
   );
   return {
     id:
-      severity === 'info' ? 'remote-write-recovering' : 'remote-write-retrying',
+      rule === 'draining' ? 'remote-write-recovering' : 'remote-write-retrying',
     severity,
     message: `Samples are being retried (${fmt(retried, 2)}/s): the receiver failed or was unreachable recently${note}.`,
     value: retried,
@@ -320,7 +340,7 @@ function retriedReason(
 function droppedReason(
   obs: ClusterObservation,
   t: RemoteWriteThresholds,
-  j: HoldJudge,
+  j: RuleJudge,
 ): HealthReason | undefined {
   const dropped = obs.stats.droppedPerSecond ?? 0;
   if (!(dropped > t.droppedPerSecondWarning)) return undefined;
@@ -340,17 +360,19 @@ function droppedReason(
 function pendingReason(
   obs: ClusterObservation,
   t: RemoteWriteThresholds,
-  j: HoldJudge,
+  j: RuleJudge,
+  draining: boolean,
 ): HealthReason | undefined {
   const pendingSamples = obs.stats.pendingSamples ?? 0;
   if (!(pendingSamples > t.pendingSamplesWarning)) return undefined;
-  const [severity, note] = j.judge(
+  const [severity, note, rule] = j.judge(
     (obs.pendingHeld ?? 0) > t.pendingSamplesWarning,
     'warning',
+    draining,
   );
   return {
     id:
-      severity === 'info' ? 'remote-write-recovering' : 'remote-write-pending',
+      rule === 'draining' ? 'remote-write-recovering' : 'remote-write-pending',
     severity,
     message: `${fmt(pendingSamples)} samples are waiting to be sent (limit ${fmt(t.pendingSamplesWarning)})${note}.`,
     value: pendingSamples,

@@ -55,6 +55,7 @@ const QUEUE_RATES: Partial<Record<RateSignal, Setter<QueueObservation>>> = {
 const QUEUE_GAUGES: Partial<Record<GaugeSignal, Setter<QueueObservation>>> = {
   lag_q: (q, v) => (q.lagSeconds = v),
   lag_held_q: (q, v) => (q.lagHeld = v),
+  lag_drain_q: (q, v) => (q.lagDrainPerSecond = v),
   shards_over_q: (q, v) => (q.shardsOver = v),
   shards_over_held_q: (q, v) => (q.shardsOverHeld = v),
   shards_max_q: (q, v) => (q.maxShards = v),

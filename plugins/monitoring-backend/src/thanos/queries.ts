@@ -8,6 +8,7 @@ import {
   upstreamMetric,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import { durationSeconds, mixinHold } from '../config/holdWindow';
+import { clockStep, heldForQuery } from '../core/ruleClock';
 import {
   ArrivingSignal,
   ClusterSeriesSignal,
@@ -105,23 +106,17 @@ export function holdOf(scope: QueryScope): string {
   return scope.hold ?? scope.window;
 }
 
-/** Points of the hold-down subquery. */
-const HOLD_POINTS = 12;
-
-/** Subquery step for the hold-down: a dozen points over the hold window. */
+/** Subquery step of the hold-down: the rule clock's resolution (core/ruleClock.ts). */
 function holdStep(scope: QueryScope): string {
-  const seconds = durationSeconds(holdOf(scope));
-  return `${Math.max(1, Math.floor(seconds / HOLD_POINTS))}s`;
+  return `${clockStep(durationSeconds(holdOf(scope)))}s`;
 }
 
 /**
- * Lowest value of `expr` over the hold window: above a threshold only when it held throughout. A
- * series must also cover (nearly) the whole window, so a queue that appeared a minute ago has not
- * "held" yet (Prometheus' `for:` also starts counting when the series first matches).
+ * Lowest value of `expr` over the hold window (the mixin's `for:`): above a threshold only when it
+ * held throughout, read by the rule clock (core/ruleClock.ts).
  */
 function held(scope: QueryScope, expr: string): string {
-  const range = `[${holdOf(scope)}:${holdStep(scope)}]`;
-  return `(min_over_time((${expr})${range}) and count_over_time((${expr})${range}) >= ${HOLD_POINTS - 1})`;
+  return heldForQuery(expr, durationSeconds(holdOf(scope)));
 }
 
 /**
@@ -276,6 +271,20 @@ function lagExpr(scope: QueryScope): string {
   return `(((${newer}) or (${older})) and on (${q}) ${NEWEST_SENT}${sel(scope)})`;
 }
 
+/**
+ * A queue's backlog drains (a repair is observed): its lag is at least a tenth below its peak of the
+ * last rate window, that peak was above the warning limit, and the lag does not grow now (slope over
+ * the last few subquery steps). Value: the slope (s/s, negative). Only draining queues answer.
+ */
+function lagDrainExpr(scope: QueryScope): string {
+  const seconds = durationSeconds(scope.window);
+  const step = Math.max(1, Math.floor(seconds / 10));
+  const lag = lagExpr(scope);
+  const peak = `max_over_time((${lag})[${seconds}s:${step}s])`;
+  const slope = `deriv((${lag})[${4 * step}s:${step}s])`;
+  return `(${slope} <= 0) and on (${queueBy(scope)}) ((${lag}) < 0.9 * ${peak}) and on (${queueBy(scope)}) (${peak} > ${scope.lagWarningSeconds ?? 0})`;
+}
+
 /** The mixin's PrometheusRemoteWriteDesiredShards, per queue: desired minus that queue's maximum. */
 function shardsOverExpr(scope: QueryScope): string {
   const w = scope.window;
@@ -297,6 +306,7 @@ export function gaugesQuery(scope: QueryScope): string {
     ['lag', `max by (${c}) (${lagExpr(scope)})`],
     ['lag_q', `${lagExpr(scope)} > ${lagLimit}`],
     ['lag_held_q', `${held(scope, lagExpr(scope))} > ${lagLimit}`],
+    ['lag_drain_q', lagDrainExpr(scope)],
     ['shards_over_q', `${shardsOverExpr(scope)} > 0`],
     ['shards_over_held_q', `${held(scope, shardsOverExpr(scope))} > 0`],
     [

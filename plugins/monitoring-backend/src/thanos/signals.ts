@@ -30,6 +30,7 @@ export type GaugeSignal =
   | 'lag'
   | 'lag_q'
   | 'lag_held_q'
+  | 'lag_drain_q'
   | 'shards_over_q'
   | 'shards_over_held_q'
   | 'shards_max_q'
@@ -76,7 +77,10 @@ export type QuerySignal =
   | 'p99_latency_held'
   | 'gate_headroom'
   | 'overloaded_held';
+/** recordingRulesProbeQuery: the fleet recording rules' first and last evaluation (epoch seconds). */
+export type RecordingProbeSignal = 'first_evaluated' | 'last_evaluated';
 /** metricsArrivingQuery: a service's series per cluster. */
+
 export type ArrivingSignal =
   'series' | 'last_seen' | 'targets_total' | 'targets_up';
 

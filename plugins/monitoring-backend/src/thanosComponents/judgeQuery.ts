@@ -6,6 +6,7 @@ import {
   stateFromReasons,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import { fmt, pct } from '../core/format';
+import { heldVerdict } from '../core/ruleClock';
 
 /**
  * Thanos Query health: store endpoints with errors, partial-response warnings on a probe, and series
@@ -90,8 +91,6 @@ export interface QueryObservation {
   holds: { errors: string; dns: string; latency: string; overload: string };
 }
 
-const notYet = (hold: string) => ` (not yet for ${hold}, the mixin's hold)`;
-
 /** One mixin alert on a held value: its id, threshold (`>`), severity, `for:` and message. */
 interface HeldRule {
   id: HealthReason['id'];
@@ -107,11 +106,15 @@ function heldValueReason(
   r: HeldRule,
 ): HealthReason | undefined {
   if (!v || !(v.now > r.limit)) return undefined;
-  const heldOver = (v.held ?? -Infinity) > r.limit;
+  const verdict = heldVerdict(
+    (v.held ?? -Infinity) > r.limit,
+    r.severity,
+    r.hold,
+  );
   return {
     id: r.id,
-    severity: heldOver ? r.severity : 'info',
-    message: `${r.what(v.now)}${heldOver ? '' : notYet(r.hold)}.`,
+    severity: verdict.severity,
+    message: `${r.what(v.now)}${verdict.note}.`,
     value: v.now,
     threshold: r.limit,
   };
@@ -194,10 +197,11 @@ function latencyReasons(o: QueryObservation): Array<HealthReason | undefined> {
 function overloadReason(o: QueryObservation): HealthReason | undefined {
   if (o.gateHeadroom === undefined || !(o.gateHeadroom < 1)) return undefined;
   // ThanosQueryOverload: max concurrent - average in flight < 1 for 15m, warning.
+  const v = heldVerdict(o.overloadHeld, 'warning', o.holds.overload);
   return {
     id: 'query-overload',
-    severity: o.overloadHeld ? 'warning' : 'info',
-    message: `Query is at its concurrency limit (--query.max-concurrent): less than one free slot on average${o.overloadHeld ? '' : notYet(o.holds.overload)}.`,
+    severity: v.severity,
+    message: `Query is at its concurrency limit (--query.max-concurrent): less than one free slot on average${v.note}.`,
     value: o.gateHeadroom,
     threshold: 1,
   };

@@ -6,6 +6,7 @@ import {
 } from '@fleet-monitoring/plugin-monitoring-common';
 import type { ReceiveThresholds } from '../config';
 import { fmt, pct } from '../core/format';
+import { heldVerdict } from '../core/ruleClock';
 import { writeQuorum } from './writeQuorum';
 
 /** What the receive query says, now and held for each mixin alert's `for:`. */
@@ -40,8 +41,6 @@ export interface ReceiveObservation {
   };
 }
 
-const notYet = (hold: string) => ` (not yet for ${hold}, the mixin's hold)`;
-
 type ReceiveRule = (
   obs: ReceiveObservation,
   t: ReceiveThresholds,
@@ -55,14 +54,15 @@ function receiveDownReason(obs: ReceiveObservation): HealthReason | undefined {
   if (obs.up !== undefined && obs.up !== 0) return undefined;
   // ThanosReceiveIsDown: absent(up == 1) for 5m, critical.
   const heldDown = downHeld(obs);
+  const v = heldVerdict(heldDown, 'critical', obs.holds.isDown);
   return {
     id: 'receive-down',
-    severity: heldDown ? 'critical' : 'info',
+    severity: v.severity,
     message:
       (obs.up === undefined
         ? 'No receiver is discovered: no up series matches the selector (Receive gone, not scraped, or a wrong selector).'
         : 'Every receiver is down: remote writes to the central fail.') +
-      (heldDown ? ' Mixin ThanosReceiveIsDown.' : notYet(obs.holds.isDown)),
+      (heldDown ? ' Mixin ThanosReceiveIsDown.' : v.note),
     hint: 'kubectl get pods -l app.kubernetes.io/name=thanos-receive; then check the ServiceMonitor and the entity selector.',
   };
 }
@@ -73,11 +73,15 @@ const httpErrorReason: ReceiveRule = ({ stats, held, holds }, t) => {
   if (httpRatio === undefined || !(httpRatio > 0)) return undefined;
   // ThanosReceiveHttpRequestErrorRateHigh: > 5 % for 5m, critical.
   const over = httpRatio > t.httpErrorRatioCritical;
-  const heldOver = (held.httpErrorRatio ?? 0) > t.httpErrorRatioCritical;
+  const v = heldVerdict(
+    (held.httpErrorRatio ?? 0) > t.httpErrorRatioCritical,
+    'critical',
+    holds.httpErrors,
+  );
   return {
     id: 'receive-http-errors',
-    severity: over && heldOver ? 'critical' : 'info',
-    message: `${pct(httpRatio)} of remote-write requests to receive answer 5xx (the mixin alerts above ${pct(t.httpErrorRatioCritical)} for ${holds.httpErrors})${over && !heldOver ? notYet(holds.httpErrors) : ''}.`,
+    severity: over ? v.severity : 'info',
+    message: `${pct(httpRatio)} of remote-write requests to receive answer 5xx (the mixin alerts above ${pct(t.httpErrorRatioCritical)} for ${holds.httpErrors})${over ? v.note : ''}.`,
     value: httpRatio,
     threshold: t.httpErrorRatioCritical,
   };
@@ -89,11 +93,15 @@ const latencyReason: ReceiveRule = ({ stats, held, holds }, t) => {
   if (p99 === undefined || !(p99 > t.p99LatencyCriticalSeconds))
     return undefined;
   // ThanosReceiveHttpRequestLatencyHigh: p99 > 10 s with traffic, for 10m, critical.
-  const heldOver = (held.p99LatencySeconds ?? 0) > t.p99LatencyCriticalSeconds;
+  const v = heldVerdict(
+    (held.p99LatencySeconds ?? 0) > t.p99LatencyCriticalSeconds,
+    'critical',
+    holds.latency,
+  );
   return {
     id: 'receive-high-latency',
-    severity: heldOver ? 'critical' : 'info',
-    message: `p99 write latency is ${fmt(p99, 2)} s (limit ${t.p99LatencyCriticalSeconds} s)${heldOver ? '' : notYet(holds.latency)}.`,
+    severity: v.severity,
+    message: `p99 write latency is ${fmt(p99, 2)} s (limit ${t.p99LatencyCriticalSeconds} s)${v.note}.`,
     value: p99,
     threshold: t.p99LatencyCriticalSeconds,
   };
@@ -133,11 +141,16 @@ const replicationFailureReason: ReceiveRule = ({ stats, held, holds }) => {
   const nodes =
     stats.hashringNodes && stats.hashringNodes > 0 ? stats.hashringNodes : rf;
   const limit = Math.floor((rf + 1) / 2) / nodes;
-  const heldOver = (held.replicationFailureRatio ?? 0) > limit;
+  const over = ratio > limit;
+  const v = heldVerdict(
+    (held.replicationFailureRatio ?? 0) > limit,
+    'warning',
+    holds.replication,
+  );
   return {
     id: 'receive-replication-failures',
-    severity: ratio > limit && heldOver ? 'warning' : 'info',
-    message: `${pct(ratio)} of replication requests fail (RF ${rf}, ${nodes} nodes; the mixin warns above ${pct(limit)} for ${holds.replication})${ratio > limit && !heldOver ? notYet(holds.replication) : ''}.`,
+    severity: over ? v.severity : 'info',
+    message: `${pct(ratio)} of replication requests fail (RF ${rf}, ${nodes} nodes; the mixin warns above ${pct(limit)} for ${holds.replication})${over ? v.note : ''}.`,
     value: ratio,
     threshold: limit,
   };
@@ -162,10 +175,15 @@ const hashringFileReason: ReceiveRule = ({ stats, held, holds }) => {
   if (!((stats.hashringFileErrorsPerSecond ?? 0) > 0)) return undefined;
   // ThanosReceiveHighHashringFileRefreshFailures: errors / refreshes > 0 for 15m, warning. A
   // file that does not parse is counted here and the receiver keeps the ring it loaded last.
+  const v = heldVerdict(
+    Boolean(held.hashringFileErrors),
+    'warning',
+    holds.hashringFile,
+  );
   return {
     id: 'receive-hashring-file-errors',
-    severity: held.hashringFileErrors ? 'warning' : 'info',
-    message: `The hashring file fails to load (${fmt(stats.hashringFileErrorsPerSecond!, 3)} errors/s): receivers keep routing with the ring they loaded last${held.hashringFileErrors ? '' : notYet(holds.hashringFile)}.`,
+    severity: v.severity,
+    message: `The hashring file fails to load (${fmt(stats.hashringFileErrorsPerSecond!, 3)} errors/s): receivers keep routing with the ring they loaded last${v.note}.`,
     value: stats.hashringFileErrorsPerSecond,
   };
 };
@@ -187,14 +205,18 @@ const configReloadReason: ReceiveRule = ({ stats }) =>
 const headSeriesLimitedReason: ReceiveRule = ({ limitedTenants, holds }) => {
   if (limitedTenants.length === 0) return undefined;
   // ThanosReceiveTenantLimitedByHeadSeries: per tenant, increase > 0 for 5m, warning.
-  const heldTenants = limitedTenants.filter(x => x.held);
+  const v = heldVerdict(
+    limitedTenants.some(x => x.held),
+    'warning',
+    holds.tenantLimited,
+  );
   const names = limitedTenants
     .map(x => `${x.tenant} (${fmt(x.perSecond, 2)} requests/s)`)
     .join(', ');
   return {
     id: 'receive-head-series-limited',
-    severity: heldTenants.length > 0 ? 'warning' : 'info',
-    message: `Writes refused with 429 because the tenant is at its head-series limit: ${names}${heldTenants.length > 0 ? '' : notYet(holds.tenantLimited)}.`,
+    severity: v.severity,
+    message: `Writes refused with 429 because the tenant is at its head-series limit: ${names}${v.note}.`,
     value: limitedTenants.reduce((sum, x) => sum + x.perSecond, 0),
   };
 };
@@ -206,10 +228,11 @@ const noUploadReason: ReceiveRule = ({ noUpload, holds }) => {
   // tenant here, since each tenant TSDB has its own shipper.
   const heldList = noUpload.filter(x => x.held);
   const list = heldList.length > 0 ? heldList : noUpload;
+  const v = heldVerdict(heldList.length > 0, 'critical', holds.noUpload);
   return {
     id: 'receive-no-upload',
-    severity: heldList.length > 0 ? 'critical' : 'info',
-    message: `No block uploaded to object storage in 3 h by ${list.map(x => `${x.instance} tenant ${x.tenant}`).join(', ')}${heldList.length > 0 ? ` (held ${holds.noUpload}, mixin ThanosReceiveNoUpload)` : `${notYet(holds.noUpload)}; the first block is cut about 2 h after a tenant's first sample`}.`,
+    severity: v.severity,
+    message: `No block uploaded to object storage in 3 h by ${list.map(x => `${x.instance} tenant ${x.tenant}`).join(', ')}${v.state === 'firing' ? ` (held ${holds.noUpload}, mixin ThanosReceiveNoUpload)` : `${v.note}; the first block is cut about 2 h after a tenant's first sample`}.`,
     value: list.length,
     hint: "Check --objstore.config-file and the receiver's shipper logs; without uploads data older than the local retention is lost.",
   };
