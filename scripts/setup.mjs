@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // One-time (and idempotent) set-up for a fresh machine: Debian packages the tests and the dev app
-// run for real (prometheus, redis-server, mkdocs, chromium), npm dependencies, and the helm binary.
+// run for real (prometheus, redis-server, postgresql, mkdocs, chromium), npm dependencies, and the
+// helm binary.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,6 +23,16 @@ function has(cmd) {
 const debian = [
   ['prometheus', () => has('prometheus') && has('promtool')],
   ['redis-server', () => has('redis-server')],
+  // The database two test backends share (the scheduler's global tasks); Debian puts initdb and
+  // postgres under /usr/lib/postgresql/<version>/bin, not on PATH.
+  [
+    'postgresql',
+    () =>
+      fs.existsSync('/usr/lib/postgresql') &&
+      fs
+        .readdirSync('/usr/lib/postgresql')
+        .some(v => fs.existsSync(`/usr/lib/postgresql/${v}/bin/initdb`)),
+  ],
   ['mkdocs', () => fs.existsSync('/usr/bin/mkdocs')],
   // Debian installs the theme as a mkdocs theme directory, not an importable python module.
   ['mkdocs-material', () => fs.existsSync('/usr/share/mkdocs/themes/material')],

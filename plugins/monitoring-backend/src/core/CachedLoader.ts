@@ -18,11 +18,14 @@ export interface Loaded<T> {
  *   fetched and parsed again from the shared store on every request.
  *
  * A background refresher can also keep a key warm ({@link CachedLoader.refresh}): it recomputes the
- * answer and keeps it until the next refresh replaces it, so readers never wait on the upstream;
- * loads that find the key cold while a refresh runs join that refresh.
+ * answer and keeps it until the next refresh replaces it, so readers never wait on the upstream.
+ * A load reads the shared store before it joins a running refresh: a replica that starts while the
+ * refresh runs on it serves the stored answer at once, and waits on the round only when the store
+ * is cold.
  */
 export class CachedLoader {
   private readonly inflight = new Map<string, Promise<Loaded<unknown>>>();
+  private readonly refreshing = new Map<string, Promise<Loaded<unknown>>>();
   private readonly local = new Map<
     string,
     { value: unknown; expiresAt: number; storedAt: number }
@@ -75,7 +78,7 @@ export class CachedLoader {
       });
       return { value, cached: false };
     };
-    return (await this.track(key, run())).value;
+    return (await this.track(key, run(), this.refreshing)).value;
   }
 
   /** Drops a key from this replica's memory and the shared store (its answer must not be served). */
@@ -88,12 +91,13 @@ export class CachedLoader {
   private async track<T>(
     key: string,
     promise: Promise<Loaded<T>>,
+    running: Map<string, Promise<Loaded<unknown>>> = this.inflight,
   ): Promise<Loaded<T>> {
-    this.inflight.set(key, promise);
+    running.set(key, promise);
     try {
       return await promise;
     } finally {
-      if (this.inflight.get(key) === promise) this.inflight.delete(key);
+      if (running.get(key) === promise) running.delete(key);
     }
   }
 
@@ -164,6 +168,9 @@ export class CachedLoader {
         return { value: view, cached: true };
       }
     }
+    // Cold store: a refresh running here will store the answer; wait for it instead of a second round.
+    const refreshing = this.refreshing.get(key);
+    if (refreshing) return (await refreshing) as Loaded<T>;
     const value = await loader();
     if (this.ttlSeconds > 0) {
       // The shared store keeps it for the TTL; this replica's memory for at most LOCAL_TTL_MS.

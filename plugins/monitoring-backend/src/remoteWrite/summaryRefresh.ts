@@ -12,12 +12,18 @@ import type { RemoteWriteService } from './RemoteWriteService';
 export const SUMMARY_REFRESH_TASK = 'fleet-monitoring-summary-refresh';
 
 /**
- * Keeps every Thanos instance's fleet summary warm (`fleetMonitoring.summaryRefresh`): a local
- * scheduler task recomputes it every interval, so a page load is served from memory instead of
- * waiting on a summary round (seconds at 10,000 clusters). The round uses its own upstream clients
- * with the refresh timeout; a summary is kept for one interval plus that timeout, i.e. until the
- * next refresh has had its chance to replace it. The task stops with the backend (the scheduler
- * aborts it on shutdown) and the clients' keep-alive pools are closed then.
+ * Keeps every Thanos instance's fleet summary warm (`fleetMonitoring.summaryRefresh`), once per
+ * interval for the whole deployment: the task has the scheduler's global scope, so of all replicas
+ * sharing the backend database exactly one runs each round (the scheduler claims the task's row in
+ * that database with a ticket; the others skip the round). The round's answer goes to the shared
+ * cache (Redis in production), from which every replica serves it; a replica that starts serves
+ * the stored summary at once (the scheduler keeps the task's next run when a replica registers it
+ * again, so a restart starts no extra round).
+ *
+ * The round uses its own upstream clients with the refresh timeout. A summary is kept for one
+ * interval plus the task's timeout, i.e. until the next refresh has had its chance to replace it.
+ * The task stops with the backend (the
+ * scheduler aborts it on shutdown) and the clients' keep-alive pools are closed then.
  *
  * Returns false (and schedules nothing) when the refresh is off or caching is off.
  */
@@ -40,16 +46,19 @@ export async function startSummaryRefresh(options: {
         timeoutMs: timeoutSeconds * 1000,
       }),
   );
-  const keepSeconds = intervalSeconds + timeoutSeconds;
+  // Each upstream call gives up after timeoutSeconds; the margin covers judging the answers. A
+  // global task's claim expires after this timeout, so another replica can take over a lost round.
+  const taskTimeoutSeconds = timeoutSeconds + 30;
+  const keepSeconds = intervalSeconds + taskTimeoutSeconds;
   rootLifecycle.addShutdownHook(async () => {
     await Promise.all(clients.map(c => c.close()));
   });
   await scheduler.scheduleTask({
     id: SUMMARY_REFRESH_TASK,
-    scope: 'local',
+    // One round per interval across all replicas (needs the database they share).
+    scope: 'global',
     frequency: { seconds: intervalSeconds },
-    // Each upstream call gives up after timeoutSeconds; the margin covers judging the answers.
-    timeout: { seconds: timeoutSeconds + 30 },
+    timeout: { seconds: taskTimeoutSeconds },
     fn: async signal => {
       for (const client of clients) {
         if (signal.aborted) return;
@@ -76,7 +85,7 @@ export async function startSummaryRefresh(options: {
     },
   });
   logger.info(
-    `Fleet summaries refreshed in the background every ${intervalSeconds} s (upstream timeout ${timeoutSeconds} s)`,
+    `Fleet summaries refreshed in the background every ${intervalSeconds} s by one replica of the deployment (upstream timeout ${timeoutSeconds} s)`,
   );
   return true;
 }
