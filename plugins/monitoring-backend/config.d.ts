@@ -108,7 +108,17 @@ export interface Config {
        * @visibility secret
        */
       caData?: string;
+      /**
+       * Which series the fleet summary reads. `auto` (default): the fleet recording rules' series
+       * (rule group `fleet-monitoring-remote-write-<rateWindow>`, written by Thanos Ruler or a
+       * PrometheusRule) when a cheap probe finds the group evaluated now and for the hold window,
+       * else the agents' raw series; `recorded` or `raw`: always those. The answer says which in
+       * `source`.
+       * @visibility backend
+       */
+      summarySource?: 'auto' | 'recorded' | 'raw';
     }>;
+
     /** ArgoCD instances. */
     argocd?: Array<{
       /**

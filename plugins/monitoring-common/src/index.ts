@@ -87,3 +87,31 @@ export type {
   UpstreamMetricName,
 } from './upstreamMetrics';
 export { hiddenCharacterProblem } from './hiddenCharacters';
+export {
+  TENANT_LABEL,
+  REMOTE_WRITE_SERIES,
+  FLEET_QUEUE_SERIES,
+  FLEET_TENANT_SERIES,
+  queueLabels,
+  perQueue,
+  newestSample,
+  clusterTenants,
+} from './fleetSeries';
+export type {
+  FleetSeriesScope,
+  FleetQueueSeries,
+  FleetTenantSeries,
+} from './fleetSeries';
+export {
+  RECORDED_TENANT_LABEL,
+  RECORDED_WINDOW_LABEL,
+  recordedFleetSeries,
+  fleetRecordingGroupName,
+  fleetRecordingRuleGroup,
+} from './fleetRecordingRules';
+export type {
+  RecordedFleetSeries,
+  RecordingRule,
+  RecordingRuleGroup,
+  FleetRecordingRulesOptions,
+} from './fleetRecordingRules';

@@ -1,5 +1,6 @@
 import type { Config } from '@backstage/config';
-import type { ThanosInstanceConfig } from './types';
+import type { SummarySourceSetting, ThanosInstanceConfig } from './types';
+
 import {
   readBaseUrl,
   readCa,
@@ -32,7 +33,19 @@ function readInstance(c: Config): ThanosInstanceConfig {
       { positive: true },
     ),
     ca: readCa(c, where),
+    summarySource: readSummarySource(c, where),
   };
+}
+
+const SUMMARY_SOURCES: SummarySourceSetting[] = ['auto', 'recorded', 'raw'];
+
+function readSummarySource(c: Config, where: string): SummarySourceSetting {
+  const v = c.getOptionalString('summarySource') ?? 'auto';
+  if (!SUMMARY_SOURCES.includes(v as SummarySourceSetting))
+    throw new Error(
+      `${where}.summarySource must be one of ${SUMMARY_SOURCES.join(', ')}, got "${v}"`,
+    );
+  return v as SummarySourceSetting;
 }
 
 /** `fleetMonitoring.thanos[]`. */

@@ -12,7 +12,15 @@ export interface ThanosInstanceConfig {
   partialResponse: boolean;
   maxResponseBytes: number;
   ca?: string;
+  /** Which series the fleet summary reads (`summarySource`); `auto` when absent. */
+  summarySource?: SummarySourceSetting;
 }
+
+/**
+ * `auto`: the fleet recording rules' series when the probe finds them evaluated, else the raw ones;
+ * `recorded` or `raw`: always those.
+ */
+export type SummarySourceSetting = 'auto' | 'recorded' | 'raw';
 
 export interface RemoteWriteThresholds {
   lagWarningSeconds: number;

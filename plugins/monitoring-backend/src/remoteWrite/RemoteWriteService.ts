@@ -24,6 +24,7 @@ import {
   QueryScope,
   ratesQuery,
   RETENTION_LOOKBACK,
+  SeriesSource,
 } from '../thanos/queries';
 import { signals, type InventorySignal } from '../thanos/signals';
 import { ThanosClient } from '../thanos/ThanosClient';
@@ -37,6 +38,12 @@ import {
   unknownFromLastKnown,
 } from './judge';
 import { observeFleet, observeLate } from './observeFleet';
+import {
+  ChosenSource,
+  chooseSummarySource,
+  probeRecordingRules,
+  RecordingProbe,
+} from './summarySource';
 
 /** How long the last good fleet summary is kept to answer with during an upstream outage. */
 const LAST_KNOWN_TTL_MS = 24 * 3600_000;
@@ -161,8 +168,9 @@ export class RemoteWriteService {
   private async observe(
     client: ThanosClient,
     cluster?: string,
+    source?: SeriesSource,
   ): Promise<{ list: ClusterObservation[]; queries: number }> {
-    const scope = summaryScope(this.o.config, cluster);
+    const scope = { ...summaryScope(this.o.config, cluster), source };
     const whole = cluster === undefined;
     const [inventory, rates, gauges, stores, catalogNames] = await Promise.all([
       client.query(inventoryQuery(scope)),
@@ -274,10 +282,49 @@ export class RemoteWriteService {
       .catch(() => undefined)) as FleetSummary | undefined;
   }
 
+  /**
+   * Which series the fleet summary reads on this instance (summarySource.ts): raw, or the fleet
+   * recording rules' series when configured or detected by a one-series probe. A failed probe reads
+   * the raw series (the summary's own queries then say what is wrong with the upstream).
+   */
+  private async summarySource(
+    client: ThanosClient,
+  ): Promise<{ chosen: ChosenSource; queries: number }> {
+    const { config } = this.o;
+    const ctx = {
+      setting: client.instance.summarySource ?? 'auto',
+      window: config.rateWindow,
+      holdSeconds: config.holdWindow.seconds,
+      now: Date.now() / 1000,
+    };
+    if (ctx.setting === 'raw')
+      return { chosen: chooseSummarySource(ctx, undefined), queries: 0 };
+    const probe = await faultAsData<RecordingProbe | undefined | 'failed'>(
+      () => probeRecordingRules(client, config.rateWindow),
+      () => 'failed',
+    );
+    if (probe === 'failed' && ctx.setting === 'auto') {
+      const reason = 'the probe for the fleet recording rules failed';
+      return {
+        chosen: { series: { kind: 'raw' }, answer: { kind: 'raw', reason } },
+        queries: 1,
+      };
+    }
+    const found = probe === 'failed' ? undefined : probe;
+    return { chosen: chooseSummarySource(ctx, found), queries: 1 };
+  }
+
   /** One summary round: every known cluster judged now (and remembered as the last known fleet). */
   private async computeSummary(client: ThanosClient): Promise<FleetSummary> {
     const name = client.instance.name;
-    const { list, queries } = await this.observe(client);
+    const source = await this.summarySource(client);
+    const observed = await this.observe(
+      client,
+      undefined,
+      source.chosen.series,
+    );
+    const list = observed.list;
+    const queries = observed.queries + source.queries;
     this.o.onUpstreamQueries?.('summary', name, queries);
     const now = Date.now() / 1000;
     const recovering = this.afterOutage(name, now);
@@ -290,6 +337,7 @@ export class RemoteWriteService {
       generatedAt: new Date().toISOString(),
       clusters,
       counts: countStates(clusters.map(c => c.state)),
+      source: source.chosen.answer,
     };
     await this.remember(summary);
     return summary;

@@ -4,6 +4,7 @@ import { remoteWriteQuestion } from '../core/entityQuestions';
 import { ENTITY_PATH, FleetMonitoringRouter } from '../core/routing';
 import type { SendJson } from '../core/sendJson';
 import { entityRemoteWrite } from './entityRemoteWrite';
+import { fleetPage, type FleetPageQuery } from './fleetPage';
 import type { RemoteWriteService } from './RemoteWriteService';
 
 /** The fleet summary (fleet permission) and a cluster entity's remote-write detail. */
@@ -19,7 +20,22 @@ export function addRemoteWriteRoutes(
 
   router.get('/fleet/:instance/summary', async (req, res) => {
     await access.requireBasic(req, fleetMonitoringFleetReadPermission);
-    send(req, res, await remoteWrite.fleetSummary(req.params.instance));
+    // The generated router has checked every parameter against the document (400 naming it);
+    // query strings arrive as strings, and a single `state` as one string, not a list.
+    const q = req.query;
+    const query: FleetPageQuery = {
+      offset: q.offset === undefined ? undefined : Number(q.offset),
+      limit: q.limit === undefined ? undefined : Number(q.limit),
+      name: q.name,
+      state:
+        q.state === undefined
+          ? undefined
+          : (([] as string[]).concat(q.state) as FleetPageQuery['state']),
+      sort: q.sort,
+      order: q.order,
+    };
+    const summary = await remoteWrite.fleetSummary(req.params.instance);
+    send(req, res, fleetPage(summary, query));
   });
 
   router.get(`${ENTITY_PATH}/remote-write`, async (req, res) => {

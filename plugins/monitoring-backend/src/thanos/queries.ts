@@ -1,8 +1,21 @@
 import {
+  clusterTenants,
   escapeLabelValue,
   escapeRegex,
+  FLEET_QUEUE_SERIES,
+  FLEET_TENANT_SERIES,
+  FleetQueueSeries,
+  FleetTenantSeries,
   formatMatchers,
   LabelMatcher,
+  newestSample,
+  perQueue as perQueueOf,
+  queueLabels,
+  RECORDED_TENANT_LABEL,
+  RECORDED_WINDOW_LABEL,
+  recordedFleetSeries,
+  REMOTE_WRITE_SERIES,
+  TENANT_LABEL,
   upstreamFamilyOf,
   upstreamHistogramSeries,
   upstreamMetric,
@@ -17,6 +30,7 @@ import {
   joinSignals as join,
   QuerySignal,
   RateSignal,
+  RecordingProbeSignal,
   ReceiveSignal,
   SignalPart,
 } from './signals';
@@ -38,8 +52,8 @@ import {
  * it is also the per-queue view the mixin's rules judge (shards against that queue's own maximum).
  */
 
-/** Label Thanos Receive puts on every series of a tenant (`--receive.tenant-label-name` default). */
-export const TENANT_LABEL = 'tenant_id';
+/** Label Thanos Receive puts on every series of a tenant (one home: common's fleetSeries). */
+export { TENANT_LABEL };
 /** How far back the inventory looks for clusters that went quiet. */
 export const INVENTORY_LOOKBACK = '1d';
 /**
@@ -60,26 +74,68 @@ export interface QueryScope {
   hold?: string;
   /** Lag above which a queue's lag is returned per queue. */
   lagWarningSeconds?: number;
+  /** Which series the fleet summary reads; the agents' raw series when absent. */
+  source?: SeriesSource;
+}
+
+/**
+ * Where the fleet summary's figures come from: the agents' raw series, or the fleet recording rules'
+ * series (common's fleetRecordingRules), which the ruler has been writing for `coveredSeconds`
+ * (the inventory reads the raw series for the part of its lookback before that).
+ */
+export type SeriesSource =
+  { kind: 'raw' } | { kind: 'recorded'; coveredSeconds: number };
+
+/** The cluster matchers of a scope, without braces. */
+function clusterMatchers(scope: QueryScope): string {
+  if (scope.cluster !== undefined)
+    return `${scope.clusterLabel}=${escapeLabelValue(scope.cluster)}`;
+  if (scope.clusters)
+    return `${scope.clusterLabel}=~${escapeLabelValue(scope.clusters.map(escapeRegex).join('|'))}`;
+  return '';
 }
 
 function sel(scope: QueryScope, extra = ''): string {
-  let m = '';
-  if (scope.cluster !== undefined)
-    m = `${scope.clusterLabel}=${escapeLabelValue(scope.cluster)}`;
-  else if (scope.clusters) {
-    m = `${scope.clusterLabel}=~${escapeLabelValue(scope.clusters.map(escapeRegex).join('|'))}`;
-  }
-  return `{${[m, extra].filter(Boolean).join(',')}}`;
+  return `{${[clusterMatchers(scope), extra].filter(Boolean).join(',')}}`;
+}
+
+/** The scope of common's fleet expressions (fleetSeries). */
+function seriesScope(scope: QueryScope) {
+  return {
+    clusterLabel: scope.clusterLabel,
+    window: scope.window,
+    matchers: clusterMatchers(scope),
+  };
 }
 
 /** The labels naming one remote-write queue of one agent. */
 function queueBy(scope: QueryScope): string {
-  return `${scope.clusterLabel}, instance, remote_name, url`;
+  return queueLabels(scope);
 }
 
 /** One value per queue, whatever the number of replica copies of its series. */
 function perQueue(scope: QueryScope, expr: string): string {
-  return `max by (${queueBy(scope)}) (${expr})`;
+  return perQueueOf(scope, expr);
+}
+
+/**
+ * A per-queue figure of the fleet summary: the raw expression, or its recorded series (collapsed
+ * per queue too: with dedup off, what the ruler wrote through Receive comes back once per replica).
+ */
+function queueSeries(scope: QueryScope, k: FleetQueueSeries): string {
+  if (scope.source?.kind !== 'recorded')
+    return FLEET_QUEUE_SERIES[k](seriesScope(scope));
+  return perQueue(
+    scope,
+    `${recordedFleetSeries(scope.window).queue[k]}${sel(scope)}`,
+  );
+}
+
+/** The receivers' per-tenant rate, raw or recorded. */
+function tenantSeries(scope: QueryScope, k: FleetTenantSeries): string {
+  if (scope.source?.kind !== 'recorded')
+    return FLEET_TENANT_SERIES[k](scope.window);
+  return `max by (tenant) (${recordedFleetSeries(scope.window).tenant[k]})`;
 }
 
 /** Sum of the per-queue values for each cluster. */
@@ -87,16 +143,8 @@ function perCluster(scope: QueryScope, expr: string): string {
   return `sum by (${scope.clusterLabel}) (${perQueue(scope, expr)})`;
 }
 
-/**
- * One value per queue of a counter with a `reason` label: replica copies collapsed per queue AND
- * reason first, then the reasons summed (a `max` over reasons would keep only the largest).
- */
-function perQueueReasons(scope: QueryScope, expr: string): string {
-  return `sum by (${queueBy(scope)}) (max by (${queueBy(scope)}, reason) (${expr}))`;
-}
-
 /** Newer Prometheus names first, older ones as fallback (both exist in the wild). */
-function rateOf(scope: QueryScope, names: string[]): string {
+function rateOf(scope: QueryScope, names: readonly string[]): string {
   return names
     .map(n => `rate(${n}${sel(scope)}[${scope.window}])`)
     .join(' or ');
@@ -126,97 +174,73 @@ function held(scope: QueryScope, expr: string): string {
 const um = (name: string) =>
   upstreamMetric(upstreamFamilyOf(name) ?? name) && name;
 
-// Names from v2.23.0 on (v3 unchanged), then the spellings before v2.23.0, which the mixin still reads.
-/** Every send attempt, failed and retried ones included (not deliveries). */
-const ATTEMPTED = um('prometheus_remote_storage_samples_total');
-/** Before v2.23.0: samples of requests that succeeded. */
-const SUCCEEDED_LEGACY = um(
-  'prometheus_remote_storage_succeeded_samples_total',
-);
-const FAILED = [
-  um('prometheus_remote_storage_samples_failed_total'),
-  um('prometheus_remote_storage_failed_samples_total'),
-];
-const RETRIED = [
-  um('prometheus_remote_storage_samples_retried_total'),
-  um('prometheus_remote_storage_retried_samples_total'),
-];
-const DROPPED = [
-  um('prometheus_remote_storage_samples_dropped_total'),
-  um('prometheus_remote_storage_dropped_samples_total'),
-];
-const PENDING = um('prometheus_remote_storage_samples_pending');
-const SHARDS = um('prometheus_remote_storage_shards');
-const SHARDS_DESIRED = um('prometheus_remote_storage_shards_desired');
-const SHARDS_MAX = um('prometheus_remote_storage_shards_max');
-/** Newest sample the agent ingested: per queue since Prometheus 3.7, global before (and still). */
-const NEWEST_PER_QUEUE = um(
-  'prometheus_remote_storage_queue_highest_timestamp_seconds',
-);
-const NEWEST_GLOBAL = um(
-  'prometheus_remote_storage_highest_timestamp_in_seconds',
-);
-const NEWEST_SENT = um(
-  'prometheus_remote_storage_queue_highest_sent_timestamp_seconds',
-);
-const TENANT_LIMITED = um('thanos_receive_head_series_limited_requests_total');
+// The agents' series, named once in common's fleetSeries (checked against the upstream table there).
+const {
+  failed: FAILED,
+  retried: RETRIED,
+  shards: SHARDS,
+  shardsDesired: SHARDS_DESIRED,
+  shardsMax: SHARDS_MAX,
+} = REMOTE_WRITE_SERIES;
+
+/** `last_over_time` of a selector over `range`, `offset` seconds back. */
+const lastOver =
+  (range: string, offset = 0) =>
+  (selector: string) =>
+    `last_over_time(${selector}[${range}]${offset > 0 ? ` offset ${offset}s` : ''})`;
+
+/** Seconds of the inventory lookback the recorded series cover (0: read it all raw). */
+function recordedCover(scope: QueryScope, lookback: string): number {
+  const s = scope.source;
+  if (s?.kind !== 'recorded') return 0;
+  return Math.min(Math.floor(s.coveredSeconds), durationSeconds(lookback));
+}
 
 /**
  * Every cluster Thanos has seen over a long lookback, when its agent last reported, and which tenant
- * its series came in with (so the receivers' per-tenant metrics can be read per cluster).
+ * its series came in with (so the receivers' per-tenant metrics can be read per cluster). From
+ * recorded series, the part of the lookback before the ruler started is read from the raw series
+ * (`offset`): a cluster that went quiet before then is still listed, and a ruler that has run for
+ * the whole lookback costs no raw read at all.
  */
 export function inventoryQuery(
   scope: QueryScope,
   lookback = INVENTORY_LOOKBACK,
 ): string {
-  const last = (n: string) => `last_over_time(${n}${sel(scope)}[${lookback}])`;
+  const ss = seriesScope(scope);
+  const covered = recordedCover(scope, lookback);
+  const rest = durationSeconds(lookback) - covered;
+  const rawOver =
+    covered === 0 ? lastOver(lookback) : lastOver(`${rest}s`, covered);
+  const lastSeen: string[] = [];
+  const tenants: string[] = [];
+  if (covered > 0) {
+    const names = recordedFleetSeries(scope.window);
+    const recent = lastOver(`${covered}s`);
+    lastSeen.push(
+      `max by (${scope.clusterLabel}) (${recent(`${names.lastSeen}${sel(scope)}`)})`,
+    );
+    tenants.push(
+      `group by (${scope.clusterLabel}, ${TENANT_LABEL}) (label_replace(${recent(`${names.clusterTenant}${sel(scope)}`)}, "${TENANT_LABEL}", "$1", "${RECORDED_TENANT_LABEL}", "(.*)"))`,
+    );
+  }
+  if (rest > 0) {
+    lastSeen.push(newestSample(ss, rawOver));
+    tenants.push(clusterTenants(ss, rawOver));
+  }
+  // `or`: where both know a cluster, the recorded (newer) part wins.
   return join<InventorySignal>([
-    [
-      'last_seen',
-      `max by (${scope.clusterLabel}) (${last(NEWEST_GLOBAL)} or ${last(NEWEST_PER_QUEUE)})`,
-    ],
-    [
-      'tenant',
-      `group by (${scope.clusterLabel}, ${TENANT_LABEL}) (${last(NEWEST_GLOBAL)} or ${last(NEWEST_PER_QUEUE)})`,
-    ],
+    ['last_seen', lastSeen.join(' or ')],
+    ['tenant', tenants.join(' or ')],
   ]);
 }
 
-/** Per-queue rate of one counter name. */
-function queueRate(scope: QueryScope, name: string): string {
-  return perQueue(scope, `rate(${name}${sel(scope)}[${scope.window}])`);
-}
-
-/**
- * Samples delivered per queue, as Prometheus counts them: samples_total counts every attempt, so an
- * attempt that failed (non-recoverable) or is retried (recoverable) is taken out again
- * (queue_manager.go: v2.53.4 ~1617, v3.14.0 ~2283). Before v2.23.0, succeeded_samples_total.
- */
-function deliveredPerQueue(scope: QueryScope): string {
-  const attempted = queueRate(scope, ATTEMPTED);
-  const zero = `(${attempted} * 0)`;
-  const failed = queueRate(scope, FAILED[0]);
-  const retried = queueRate(scope, RETRIED[0]);
-  return `(clamp_min(${attempted} - (${failed} or ${zero}) - (${retried} or ${zero}), 0) or ${queueRate(scope, SUCCEEDED_LEGACY)})`;
-}
-
-/**
- * Share of send attempts that failed for good: failed / samples_total (every attempt). The mixin's
- * PrometheusRemoteStorageFailures divides by failed + samples_total, which counts a failed attempt
- * twice (a queue refusing everything reads 50 %); that sum is right only for the pre-2.23
- * succeeded_samples_total, so it is kept for that spelling alone.
- */
-function failureRatio(scope: QueryScope): string {
-  const failed = queueRate(scope, FAILED[0]);
-  const legacyFailed = queueRate(scope, FAILED[1]);
-  // Parenthesised whole, so a comparison after it (`> 0`) applies to both spellings.
-  return `((${failed} / ${queueRate(scope, ATTEMPTED)}) or (${legacyFailed} / (${legacyFailed} + ${queueRate(scope, SUCCEEDED_LEGACY)})))`;
-}
-
-/** Dropped samples per queue, every `reason` summed. */
-function droppedPerQueue(scope: QueryScope): string {
-  return perQueueReasons(scope, rateOf(scope, DROPPED));
-}
+/** Per-queue figures, raw or recorded (one builder each, in common's fleetSeries). */
+const deliveredPerQueue = (s: QueryScope) => queueSeries(s, 'delivered');
+const failureRatio = (s: QueryScope) => queueSeries(s, 'failureRatio');
+const droppedPerQueue = (s: QueryScope) => queueSeries(s, 'dropped');
+const retriedPerQueue = (s: QueryScope) => queueSeries(s, 'retried');
+const pendingPerQueue = (s: QueryScope) => queueSeries(s, 'pending');
 
 /**
  * Throughput and error rates (mixin PrometheusRemoteStorageFailures, per queue), each problem both
@@ -224,19 +248,15 @@ function droppedPerQueue(scope: QueryScope): string {
  */
 export function ratesQuery(scope: QueryScope): string {
   const c = scope.clusterLabel;
-  const w = scope.window;
-  const accepted = `sum by (tenant) (max by (tenant, instance, code) (rate(${upstreamHistogramSeries('thanos_receive_write_samples', 'sum')}{code=~"2.."}[${w}])))`;
-  // The head-series 429 is answered before write_samples is observed: requests/s, per tenant.
-  const limited = `sum by (tenant) (max by (tenant, instance) (rate(${TENANT_LIMITED}[${w}])))`;
   const parts: SignalPart<RateSignal>[] = [
     ['sent', `sum by (${c}) (${deliveredPerQueue(scope)})`],
-    ['failed_q', `${perQueue(scope, rateOf(scope, FAILED))} > 0`],
+    ['failed_q', `${queueSeries(scope, 'failed')} > 0`],
     ['failure_ratio_q', `${failureRatio(scope)} > 0`],
     ['failure_ratio_held_q', `${held(scope, failureRatio(scope))} > 0`],
-    ['retried', `${perCluster(scope, rateOf(scope, RETRIED))} > 0`],
+    ['retried', `sum by (${c}) (${retriedPerQueue(scope)}) > 0`],
     [
       'retried_held',
-      `sum by (${c}) (${held(scope, perQueue(scope, rateOf(scope, RETRIED)))}) > 0`,
+      `sum by (${c}) (${held(scope, retriedPerQueue(scope))}) > 0`,
     ],
     ['dropped', `sum by (${c}) (${droppedPerQueue(scope)}) > 0`],
     [
@@ -245,9 +265,10 @@ export function ratesQuery(scope: QueryScope): string {
     ],
     // The receivers' own per-tenant write metrics: what the central side sees arriving right now,
     // independent of the agent's self-metrics (which travel through the very queue they measure).
-    // Asked for one cluster as for the fleet, so both judge a silent cluster alike.
-    ['tenant_accepted', accepted],
-    ['tenant_refused', `${limited} > 0`],
+    // Asked for one cluster as for the fleet, so both judge a silent cluster alike. The head-series
+    // 429 is answered before write_samples is observed: requests/s, per tenant.
+    ['tenant_accepted', tenantSeries(scope, 'accepted')],
+    ['tenant_refused', `${tenantSeries(scope, 'refused')} > 0`],
   ];
   if (scope.cluster !== undefined)
     parts.push(['sent_q', deliveredPerQueue(scope)]);
@@ -255,20 +276,11 @@ export function ratesQuery(scope: QueryScope): string {
 }
 
 /**
- * Lag after the mixin's PrometheusRemoteWriteBehind (newest ingested vs newest sent, `max_over_time`
- * on both sides), per queue, for queues that still exist: a queue removed from the config leaves
- * its last sent timestamp behind for a whole window, which must not read as growing lag.
+ * Lag after the mixin's PrometheusRemoteWriteBehind, per queue, for queues that still exist
+ * (common's fleetSeries), raw or recorded.
  */
 function lagExpr(scope: QueryScope): string {
-  const w = scope.window;
-  const q = queueBy(scope);
-  // A queue that never delivered reports 0: no lag to compute, its failures say what is wrong.
-  const sent = `(max_over_time(${NEWEST_SENT}${sel(scope)}[${w}]) > 0)`;
-  const newer = `${perQueue(scope, `max_over_time(${NEWEST_PER_QUEUE}${sel(scope)}[${w}])`)} - ${perQueue(scope, sent)}`;
-  const older = `max by (${q}) (max_over_time(${NEWEST_GLOBAL}${sel(scope)}[${w}]) - ignoring(remote_name, url) group_right() ${sent})`;
-  // Parenthesised whole: a comparison after it (`lag_q`) must apply to the lag, and `>` binds
-  // tighter than `and` (it would compare the sent timestamp instead).
-  return `(((${newer}) or (${older})) and on (${q}) ${NEWEST_SENT}${sel(scope)})`;
+  return queueSeries(scope, 'lag');
 }
 
 /**
@@ -287,8 +299,7 @@ function lagDrainExpr(scope: QueryScope): string {
 
 /** The mixin's PrometheusRemoteWriteDesiredShards, per queue: desired minus that queue's maximum. */
 function shardsOverExpr(scope: QueryScope): string {
-  const w = scope.window;
-  return `${perQueue(scope, `max_over_time(${SHARDS_DESIRED}${sel(scope)}[${w}])`)} - ${perQueue(scope, `max_over_time(${SHARDS_MAX}${sel(scope)}[${w}])`)}`;
+  return queueSeries(scope, 'shardsOver');
 }
 
 /** Queue state gauges: pending, shards (per queue against its own maximum) and lag. */
@@ -297,12 +308,12 @@ export function gaugesQuery(scope: QueryScope): string {
   const q = queueBy(scope);
   const lagLimit = scope.lagWarningSeconds ?? 0;
   const parts: SignalPart<GaugeSignal>[] = [
-    ['pending', `${perCluster(scope, `${PENDING}${sel(scope)}`)} > 0`],
+    ['pending', `sum by (${c}) (${pendingPerQueue(scope)}) > 0`],
     [
       'pending_held',
-      `sum by (${c}) (${held(scope, perQueue(scope, `${PENDING}${sel(scope)}`))}) > 0`,
+      `sum by (${c}) (${held(scope, pendingPerQueue(scope))}) > 0`,
     ],
-    ['shards', `max by (${c}) (${SHARDS}${sel(scope)})`],
+    ['shards', `max by (${c}) (${queueSeries(scope, 'shards')})`],
     ['lag', `max by (${c}) (${lagExpr(scope)})`],
     ['lag_q', `${lagExpr(scope)} > ${lagLimit}`],
     ['lag_held_q', `${held(scope, lagExpr(scope))} > ${lagLimit}`],
@@ -311,7 +322,7 @@ export function gaugesQuery(scope: QueryScope): string {
     ['shards_over_held_q', `${held(scope, shardsOverExpr(scope))} > 0`],
     [
       'shards_max_q',
-      `${perQueue(scope, `max_over_time(${SHARDS_MAX}${sel(scope)}[${scope.window}])`)} and on (${q}) ${shardsOverExpr(scope)} > 0`,
+      `${queueSeries(scope, 'shardsMax')} and on (${q}) ${shardsOverExpr(scope)} > 0`,
     ],
   ];
   if (scope.cluster !== undefined) {
@@ -338,6 +349,22 @@ export function lateClusterQuery(
 /** Every query a fleet summary may send, for the benchmark's direct path. */
 export function summaryQueries(scope: QueryScope): string[] {
   return [inventoryQuery(scope), ratesQuery(scope), gaugesQuery(scope)];
+}
+
+/**
+ * Probe of the fleet recording rules on an instance: the first and the last evaluation of the group
+ * for this rate window within the inventory lookback (the heartbeat's values are evaluation times).
+ * One series, so it stays cheap at any fleet size.
+ */
+export function recordingRulesProbeQuery(
+  window: string,
+  lookback = INVENTORY_LOOKBACK,
+): string {
+  const heartbeat = `${recordedFleetSeries(window).heartbeat}{${RECORDED_WINDOW_LABEL}=${escapeLabelValue(window)}}`;
+  return join<RecordingProbeSignal>([
+    ['first_evaluated', `min(min_over_time(${heartbeat}[${lookback}]))`],
+    ['last_evaluated', `max(max_over_time(${heartbeat}[${lookback}]))`],
+  ]);
 }
 
 /**

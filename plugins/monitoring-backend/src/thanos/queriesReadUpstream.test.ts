@@ -43,8 +43,15 @@ const BUILT: Record<string, () => string[]> = {
     queries.queryComponentQuery(parseSelector('job="thanos-query"'), '5m'),
   ],
 };
-/** Builders over the user's own selectors (any metric of theirs), not over upstream metrics. */
-const USER_SELECTORS = ['metricsArrivingQuery', 'manualCheckQuery'];
+/**
+ * Builders over the user's own selectors (any metric of theirs), and over the fleet recording
+ * rules' own series (recordedQueries.test.ts checks those), not over upstream metrics.
+ */
+const USER_SELECTORS = [
+  'metricsArrivingQuery',
+  'manualCheckQuery',
+  'recordingRulesProbeQuery',
+];
 
 /**
  * Table metrics no query reads on purpose, each with the reason (anything else unread fails).

@@ -79,6 +79,8 @@ export type QuerySignal =
   | 'overloaded_held';
 /** recordingRulesProbeQuery: the fleet recording rules' first and last evaluation (epoch seconds). */
 export type RecordingProbeSignal = 'first_evaluated' | 'last_evaluated';
+/** recordingRulesProbeQuery: the fleet recording rules' first and last evaluation (epoch seconds). */
+export type RecordingProbeSignal = 'first_evaluated' | 'last_evaluated';
 /** metricsArrivingQuery: a service's series per cluster. */
 
 export type ArrivingSignal =

@@ -18,6 +18,9 @@ export type EndpointMap = {
   };
   '#get|/fleet/{instance}/summary': {
     path: paths['/fleet/{instance}/summary']['get']['parameters']['path'];
+    query: NonNullable<
+      paths['/fleet/{instance}/summary']['get']['parameters']['query']
+    >;
     response:
       | paths['/fleet/{instance}/summary']['get']['responses'][200]['content']['application/json']
       | ErrorResponseBody;

@@ -45,9 +45,82 @@ export const spec = {
         operationId: 'getFleetSummary',
         summary:
           'Remote-write health of every cluster of a Thanos instance (a fixed number of batched queries).',
+        description:
+          'Pages, filters and sorts on the server, so a browser downloads one page and the counts, not\nthe fleet. Without any of the parameters the answer is the whole fleet sorted by name, as\nbefore paging existed. With any of them the answer carries `page` (offset, limit and the\nnumber of clusters that match the filter); `counts` are always over the whole fleet.\n',
         parameters: [
           {
             $ref: '#/components/parameters/instance',
+          },
+          {
+            name: 'offset',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'integer',
+              minimum: 0,
+              maximum: 10000000,
+            },
+            description:
+              'Clusters to skip (after filtering and sorting). Default 0.',
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 1000,
+            },
+            description:
+              'Clusters per page, at most 1000. Default 50 when any paging, filter or sort parameter is given; without any, every cluster.',
+          },
+          {
+            name: 'name',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+              maxLength: 253,
+            },
+            description: 'Case-insensitive substring of the cluster name.',
+          },
+          {
+            name: 'state',
+            in: 'query',
+            required: false,
+            style: 'form',
+            explode: true,
+            schema: {
+              type: 'array',
+              maxItems: 6,
+              items: {
+                $ref: '#/components/schemas/HealthState',
+              },
+            },
+            description:
+              'Only clusters in these states (repeat the parameter: state=failing&state=degraded); none means all.',
+          },
+          {
+            name: 'sort',
+            in: 'query',
+            required: false,
+            schema: {
+              $ref: '#/components/schemas/FleetSortKey',
+            },
+            description:
+              'Sort key. Default state (worst first; within a state the most lagging first). Ties break by name.',
+          },
+          {
+            name: 'order',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+              enum: ['asc', 'desc'],
+            },
+            description:
+              'asc (default) or desc. For state, asc is worst first; for numbers, asc is smallest first and missing values come first.',
           },
         ],
         responses: {
@@ -60,6 +133,9 @@ export const spec = {
                 },
               },
             },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
           },
           '403': {
             $ref: '#/components/responses/Error',
@@ -1077,6 +1153,51 @@ export const spec = {
           },
           source: {
             $ref: '#/components/schemas/SummarySource',
+          },
+          page: {
+            $ref: '#/components/schemas/FleetPage',
+          },
+        },
+      },
+      FleetSortKey: {
+        type: 'string',
+        enum: [
+          'state',
+          'cluster',
+          'lag',
+          'throughput',
+          'failureRatio',
+          'lastSeen',
+        ],
+        description:
+          'What the fleet is sorted by: state, cluster name, lag, samples sent per second, failure ratio, last sample.',
+      },
+      FleetPage: {
+        type: 'object',
+        additionalProperties: false,
+        description:
+          'Present when the fleet was asked for in pages: `clusters` is this page of the clusters that match the filter.',
+        required: ['offset', 'limit', 'total', 'sort', 'order'],
+        properties: {
+          offset: {
+            type: 'integer',
+            minimum: 0,
+          },
+          limit: {
+            type: 'integer',
+            minimum: 1,
+          },
+          total: {
+            type: 'integer',
+            minimum: 0,
+            description: 'Clusters that match the filter, over all pages.',
+          },
+          sort: {
+            $ref: '#/components/schemas/FleetSortKey',
+          },
+          order: {
+            type: 'string',
+            enum: ['asc', 'desc'],
           },
         },
       },

@@ -30,7 +30,13 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Remote-write health of every cluster of a Thanos instance (a fixed number of batched queries). */
+    /**
+     * Remote-write health of every cluster of a Thanos instance (a fixed number of batched queries).
+     * Pages, filters and sorts on the server, so a browser downloads one page and the counts, not
+     *     the fleet. Without any of the parameters the answer is the whole fleet sorted by name, as
+     *     before paging existed. With any of them the answer carries `page` (offset, limit and the
+     *     number of clusters that match the filter); `counts` are always over the whole fleet.
+     */
     get: operations['getFleetSummary'];
     put?: never;
     post?: never;
@@ -291,6 +297,21 @@ export interface components {
       stale?: components['schemas']['StaleAnswer'];
       error?: components['schemas']['UpstreamErrorInfo'];
       source?: components['schemas']['SummarySource'];
+      page?: components['schemas']['FleetPage'];
+    };
+    /**
+     * What the fleet is sorted by: state, cluster name, lag, samples sent per second, failure ratio, last sample.
+     */
+    FleetSortKey:
+      'state' | 'cluster' | 'lag' | 'throughput' | 'failureRatio' | 'lastSeen';
+    /** Present when the fleet was asked for in pages: `clusters` is this page of the clusters that match the filter. */
+    FleetPage: {
+      offset: number;
+      limit: number;
+      /** Clusters that match the filter, over all pages. */
+      total: number;
+      sort: components['schemas']['FleetSortKey'];
+      order: 'asc' | 'desc';
     };
     /** Which series the summary was computed from. */
     SummarySource: {
@@ -651,6 +672,10 @@ export type ClusterHealth = components['schemas']['ClusterHealth'];
 /** @public */
 export type FleetSummary = components['schemas']['FleetSummary'];
 /** @public */
+export type FleetSortKey = components['schemas']['FleetSortKey'];
+/** @public */
+export type FleetPage = components['schemas']['FleetPage'];
+/** @public */
 export type SummarySource = components['schemas']['SummarySource'];
 /** @public */
 export type ClusterDetail = components['schemas']['ClusterDetail'];
@@ -731,7 +756,20 @@ export interface operations {
   };
   getFleetSummary: {
     parameters: {
-      query?: never;
+      query?: {
+        /** Clusters to skip (after filtering and sorting). Default 0. */
+        offset?: number;
+        /** Clusters per page, at most 1000. Default 50 when any paging, filter or sort parameter is given; without any, every cluster. */
+        limit?: number;
+        /** Case-insensitive substring of the cluster name. */
+        name?: string;
+        /** Only clusters in these states (repeat the parameter: state=failing&state=degraded); none means all. */
+        state?: components['schemas']['HealthState'][];
+        /** Sort key. Default state (worst first; within a state the most lagging first). Ties break by name. */
+        sort?: components['schemas']['FleetSortKey'];
+        /** asc (default) or desc. For state, asc is worst first; for numbers, asc is smallest first and missing values come first. */
+        order?: 'asc' | 'desc';
+      };
       header?: never;
       path: {
         instance: components['parameters']['instance'];
@@ -749,6 +787,7 @@ export interface operations {
           'application/json': components['schemas']['FleetSummary'];
         };
       };
+      400: components['responses']['Error'];
       403: components['responses']['Error'];
       404: components['responses']['Error'];
     };

@@ -1,0 +1,129 @@
+import {
+  STATE_ORDER,
+  type ClusterHealth,
+  type FleetSortKey,
+  type FleetSummary,
+  type HealthState,
+} from '@fleet-monitoring/plugin-monitoring-common';
+
+/**
+ * The fleet in pages (`GET /fleet/{instance}/summary?offset&limit&name&state&sort&order`): filtered,
+ * sorted and cut on the server, so a browser downloads one page and the counts instead of a fleet
+ * of 100,000 clusters. The summary itself stays whole in the cache; a page is cut from it per
+ * request, and each summary is sorted once per sort order.
+ */
+export interface FleetPageQuery {
+  offset?: number;
+  limit?: number;
+  /** Case-insensitive substring of the cluster name. */
+  name?: string;
+  /** Only these states; none means all. */
+  state?: HealthState[];
+  sort?: FleetSortKey;
+  order?: 'asc' | 'desc';
+}
+
+/** Clusters per page when paging is asked for without a limit (the fleet page's default). */
+export const DEFAULT_PAGE_LIMIT = 50;
+
+/** Worst first: `state` ascending. */
+const STATE_RANK: Record<string, number> = Object.fromEntries(
+  [...STATE_ORDER].reverse().map((s, i) => [s, i]),
+);
+const rankOf = (s: string) => STATE_RANK[s] ?? STATE_ORDER.length;
+
+const num = (v: number | undefined) => (v === undefined ? -Infinity : v);
+
+const VALUE: Record<
+  Exclude<FleetSortKey, 'state' | 'cluster'>,
+  (c: ClusterHealth) => number
+> = {
+  lag: c => num(c.stats.lagSeconds),
+  throughput: c => num(c.stats.samplesPerSecond),
+  failureRatio: c => num(c.stats.failureRatio),
+  lastSeen: c => num(c.stats.lastSeen),
+};
+
+// Code-unit order (not localeCompare): fast on 100,000 names and the same everywhere.
+const byName = (a: ClusterHealth, b: ClusterHealth) => {
+  if (a.cluster === b.cluster) return 0;
+  return a.cluster < b.cluster ? -1 : 1;
+};
+
+/** Comparator for a sort key; ties break by name so the order is stable across refreshes. */
+export function fleetComparator(
+  sort: FleetSortKey,
+  descending: boolean,
+): (a: ClusterHealth, b: ClusterHealth) => number {
+  const dir = descending ? -1 : 1;
+  if (sort === 'cluster') return (a, b) => dir * byName(a, b);
+  if (sort === 'state')
+    return (a, b) =>
+      dir * (rankOf(a.state) - rankOf(b.state)) ||
+      // Within a state the most lagging first: it needs attention soonest.
+      num(b.stats.lagSeconds) - num(a.stats.lagSeconds) ||
+      byName(a, b);
+  const value = VALUE[sort];
+  return (a, b) => dir * (value(a) - value(b)) || byName(a, b);
+}
+
+/** Sorted copies per clusters array (a cached summary is the same object on every hit). */
+const sortedCache = new WeakMap<
+  ClusterHealth[],
+  Map<string, ClusterHealth[]>
+>();
+
+function sorted(
+  clusters: ClusterHealth[],
+  sort: FleetSortKey,
+  descending: boolean,
+): ClusterHealth[] {
+  let bySort = sortedCache.get(clusters);
+  if (!bySort) {
+    bySort = new Map();
+    sortedCache.set(clusters, bySort);
+  }
+  const key = `${sort}:${descending}`;
+  let list = bySort.get(key);
+  if (!list) {
+    list = [...clusters].sort(fleetComparator(sort, descending));
+    bySort.set(key, list);
+  }
+  return list;
+}
+
+/** Whether the request asked for a page at all (without any parameter: the whole fleet). */
+export function isPageQuery(query: FleetPageQuery): boolean {
+  return Object.values(query).some(v => v !== undefined);
+}
+
+/**
+ * One page of `summary`: the clusters that match the filter, sorted, from `offset`, at most
+ * `limit`, with `page.total` the number that match; `counts` stay the whole fleet's. Without any
+ * parameter the summary is returned as it is.
+ */
+export function fleetPage(
+  summary: FleetSummary,
+  query: FleetPageQuery,
+): FleetSummary {
+  if (!isPageQuery(query)) return summary;
+  const sort = query.sort ?? 'state';
+  const order = query.order ?? 'asc';
+  const offset = query.offset ?? 0;
+  const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
+  const q = (query.name ?? '').trim().toLocaleLowerCase('en-US');
+  const wanted = query.state?.length ? new Set<string>(query.state) : undefined;
+  let list = sorted(summary.clusters, sort, order === 'desc');
+  if (q || wanted) {
+    list = list.filter(
+      c =>
+        (!wanted || wanted.has(c.state)) &&
+        (!q || c.cluster.toLocaleLowerCase('en-US').includes(q)),
+    );
+  }
+  return {
+    ...summary,
+    clusters: list.slice(offset, offset + limit),
+    page: { offset, limit, total: list.length, sort, order },
+  };
+}
