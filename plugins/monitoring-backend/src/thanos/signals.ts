@@ -79,10 +79,7 @@ export type QuerySignal =
   | 'overloaded_held';
 /** recordingRulesProbeQuery: the fleet recording rules' first and last evaluation (epoch seconds). */
 export type RecordingProbeSignal = 'first_evaluated' | 'last_evaluated';
-/** recordingRulesProbeQuery: the fleet recording rules' first and last evaluation (epoch seconds). */
-export type RecordingProbeSignal = 'first_evaluated' | 'last_evaluated';
 /** metricsArrivingQuery: a service's series per cluster. */
-
 export type ArrivingSignal =
   'series' | 'last_seen' | 'targets_total' | 'targets_up';
 
