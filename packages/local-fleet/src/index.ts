@@ -47,3 +47,17 @@ export * from './fakes/argocd';
 export * from './fakes/kubernetes';
 export { GithubFake } from './fakes/github';
 export type { GithubFakeRepo } from './fakes/github';
+export {
+  planTimeline,
+  seededRandom,
+  simulateQueue,
+  startTimelineStore,
+  timelineOpenMetrics,
+} from './timeline';
+export type {
+  QueuePoint,
+  TimelineClass,
+  TimelineCluster,
+  TimelineOptions,
+  TimelinePhase,
+} from './timeline';
