@@ -4,11 +4,13 @@
  * bundle, APP_BUNDLE=production) with the dev backend, headless Chromium.
  * Prints, against a target of 1 s each:
  *  - first rows: from navigating to the fleet page until the table shows its first page of rows
- *    (backend summary of the whole fleet + transfer + filter/sort/page in the browser + render);
+ *    (the backend cuts one page from the kept summary + transfer of that page + render);
  *  - filter: from typing a name filter until the table shows the filtered rows (the table's
  *    data-applied-query and aria-busy say when, no timers);
  *  - state filter: from pressing a state count button until the rows follow.
- * Each figure is the median of 5 runs. Needs /usr/bin/chromium and /usr/bin/prometheus.
+ * Each figure is the median of 5 runs, with the bytes the browser downloaded for it (the summary
+ * request's body as sent, and with headers): the backend pages, so this is one page and the counts,
+ * not the fleet. Needs /usr/bin/chromium and /usr/bin/prometheus.
  *
  * The bench fails (exit 1) unless the summary really holds the requested clusters (the synthetic
  * ones next to the real agents) and is a current one (no upstream error, not the stale last-known
@@ -91,6 +93,24 @@ const tableShowsRows = (
   );
 })()`;
 
+/**
+ * Bytes of the newest summary request the page made: `body` as sent on the wire (encoded, e.g.
+ * gzip) and `transfer` with headers (a 304 revalidation transfers headers only).
+ */
+async function lastSummaryBytes(
+  page: Page,
+): Promise<{ body: number; transfer: number }> {
+  return page.evaluate(() => {
+    const e = performance
+      .getEntriesByType('resource')
+      .filter(r => r.name.includes('/summary'))
+      .pop() as PerformanceResourceTiming | undefined;
+    return { body: e?.encodedBodySize ?? 0, transfer: e?.transferSize ?? 0 };
+  });
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
 /** What the fleet page shows about its summary: how many clusters, and whether it is a current one. */
 async function summaryOnPage(page: Page) {
   return page.evaluate(() => ({
@@ -161,6 +181,12 @@ async function main() {
     const filter: number[] = [];
     const stateFilter: number[] = [];
     const summaryFetch: string[] = [];
+    const bytes = {
+      first: [] as number[],
+      filter: [] as number[],
+      state: [] as number[],
+      transfer: [] as number[],
+    };
     for (let i = 0; i < RUNS; i++) {
       firstRows.push(
         await timeUntil(
@@ -183,6 +209,9 @@ async function main() {
             : 'none';
         }),
       );
+      const firstBytes = await lastSummaryBytes(page);
+      bytes.first.push(firstBytes.body);
+      bytes.transfer.push(firstBytes.transfer);
       const after = await summaryOnPage(page);
       if (after.upstreamError || after.stale)
         throw new Error(
@@ -195,6 +224,7 @@ async function main() {
       filter.push(
         await timeUntil(page, () => box.fill(query), tableShowsRows(query, '')),
       );
+      bytes.filter.push((await lastSummaryBytes(page)).body);
       await box.fill('');
       await page.waitForFunction(tableShowsRows('', ''));
       stateFilter.push(
@@ -204,6 +234,7 @@ async function main() {
           tableShowsRows('', 'healthy'),
         ),
       );
+      bytes.state.push((await lastSummaryBytes(page)).body);
     }
     const rows = [
       ['first rows after navigation', median(firstRows)],
@@ -219,6 +250,9 @@ async function main() {
       console.log(
         `| ${name} | ${ms} | < ${TARGET_MS} | ${ms < TARGET_MS ? 'yes' : 'NO'} |`,
       );
+    console.log(
+      `bytes per page (summary response body, median): first rows ${kb(median(bytes.first))} (${kb(median(bytes.transfer))} with headers), name filter ${kb(median(bytes.filter))}, state filter ${kb(median(bytes.state))}`,
+    );
     console.log(
       `runs (ms): first rows ${firstRows.join(', ')}; name filter ${filter.join(', ')}; state filter ${stateFilter.join(', ')}`,
     );

@@ -130,7 +130,10 @@ describe('the default export: the new frontend system plugin', () => {
     expect(tester.get(coreExtensionData.title)).toBe('Fleet monitoring');
     await renderInTestApp(tester.reactElement(), { apis: apis(api) });
     await waitFor(() =>
-      expect(api.getFleetSummary).toHaveBeenCalledWith('demo'),
+      expect(api.getFleetSummary).toHaveBeenCalledWith(
+        'demo',
+        expect.objectContaining({ offset: 0, limit: 50 }),
+      ),
     );
     // No catalog in this app: cluster links fall back to the catalog's default path.
     expect(

@@ -2,7 +2,9 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
 import type {
   ClusterDetail,
+  FleetSortKey,
   FleetSummary,
+  HealthState,
   InstancesResponse,
   KubernetesClusterView,
   MetricsArriving,
@@ -14,6 +16,27 @@ import type {
 } from '@fleet-monitoring/plugin-monitoring-common';
 
 /**
+ * One page of the fleet as the backend cuts it (`GET /fleet/{instance}/summary` query parameters):
+ * `offset` and `limit` (at most 1000), a case-insensitive `name` substring, `state`s, `sort` key and
+ * `order`.
+ *
+ * @public
+ */
+export interface FleetSummaryQuery {
+  /** Clusters to skip after filtering and sorting. */
+  offset?: number;
+  /** Clusters per page, 1 to 1000 (the backend's default: 50). */
+  limit?: number;
+  /** Case-insensitive substring of the cluster name. */
+  name?: string;
+  /** Only these states; none means all. */
+  state?: HealthState[];
+  /** Default `state`: worst first, the most lagging first within a state. */
+  sort?: FleetSortKey;
+  order?: 'asc' | 'desc';
+}
+
+/**
  * Talks to the Fleet Monitoring backend (`/api/fleet-monitoring`). Every method is one request; a
  * non-2xx answer rejects with `ResponseError` from `@backstage/errors`.
  *
@@ -22,8 +45,15 @@ import type {
 export interface FleetMonitoringApi {
   /** Configured Thanos, ArgoCD and Kubernetes instances. */
   getInstances(): Promise<InstancesResponse>;
-  /** Every cluster of a Thanos instance with its remote-write state. */
-  getFleetSummary(instance: string): Promise<FleetSummary>;
+  /**
+   * The clusters of a Thanos instance with their remote-write state. With `query`, one page of
+   * them, filtered and sorted by the backend (`page.total` is how many match, `counts` are the
+   * whole fleet's); without, every cluster.
+   */
+  getFleetSummary(
+    instance: string,
+    query?: FleetSummaryQuery,
+  ): Promise<FleetSummary>;
   /** Remote-write health and time series of the entity's cluster. */
   getRemoteWrite(
     entity: CompoundEntityRef,

@@ -27,6 +27,14 @@ describe('FleetMonitoringClient', () => {
     const { c, urls } = client(() => new Response('{}'));
     await c.getInstances();
     await c.getFleetSummary('eu 1');
+    await c.getFleetSummary('eu 1', {
+      offset: 50,
+      limit: 50,
+      name: 'edge',
+      state: ['failing', 'degraded'],
+      sort: 'lag',
+      order: 'desc',
+    });
     await c.getRemoteWrite(ref, { rangeSeconds: 7200 });
     await c.getThanosHealth(ref);
     await c.getMetricsArriving(ref);
@@ -36,6 +44,7 @@ describe('FleetMonitoringClient', () => {
     expect(urls).toEqual([
       'http://b/api/fleet-monitoring/instances',
       'http://b/api/fleet-monitoring/fleet/eu%201/summary',
+      'http://b/api/fleet-monitoring/fleet/eu%201/summary?offset=50&limit=50&name=edge&state=failing&state=degraded&sort=lag&order=desc',
       'http://b/api/fleet-monitoring/entity/component/shop/check%20out/remote-write?range=7200',
       'http://b/api/fleet-monitoring/entity/component/shop/check%20out/thanos',
       'http://b/api/fleet-monitoring/entity/component/shop/check%20out/metrics-arriving',

@@ -16,6 +16,7 @@ import {
 } from '@fleet-monitoring/plugin-monitoring-common';
 import type {
   FleetMonitoringApi,
+  FleetSummaryQuery,
   InstantSample,
   InstantVector,
 } from './FleetMonitoringApi';
@@ -65,11 +66,15 @@ export class FleetMonitoringClient implements FleetMonitoringApi {
     );
   }
 
-  async getFleetSummary(instance: string): Promise<FleetSummary> {
+  async getFleetSummary(
+    instance: string,
+    query?: FleetSummaryQuery,
+  ): Promise<FleetSummary> {
     return answer(
       await this.client.GET('/fleet/{instance}/summary', {
         baseUrl: await this.baseUrl(),
-        params: { path: { instance } },
+        // `state` goes as repeated parameters (state=failing&state=degraded), as the document says.
+        params: { path: { instance }, ...(query ? { query } : {}) },
       }),
     );
   }

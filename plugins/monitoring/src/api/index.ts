@@ -1,6 +1,7 @@
 export { fleetMonitoringApiRef } from './FleetMonitoringApi';
 export type {
   FleetMonitoringApi,
+  FleetSummaryQuery,
   InstantSample,
   InstantVector,
 } from './FleetMonitoringApi';

@@ -1,4 +1,3 @@
-import { useMemo } from 'react';
 import {
   Cell,
   CellText,
@@ -26,11 +25,10 @@ import {
   useDocsBaseUrl,
 } from '../common';
 import type { ClusterLink } from './clusterLink';
+import type { FleetSummaryQuery } from '../../api';
 import {
-  filterClusters,
   PAGE_SIZES,
-  pageOf,
-  sortClusters,
+  pageCountOf,
   type FleetView,
   type SortKey,
 } from './fleetView';
@@ -121,31 +119,36 @@ function clusterColumns(clusterLink: ClusterLink): ColumnConfig<Row>[] {
   ];
 }
 
-/** One page of the fleet's clusters, sorted and filtered as the view says. */
+/**
+ * One page of the fleet's clusters as the backend cut it for `applied` (the query of the answer
+ * shown; the view may already ask for the next one).
+ */
 export function ClusterTable({
   summary,
+  applied,
   view,
   update,
   pending,
   clusterLink,
 }: {
   summary: FleetSummary;
+  applied: FleetSummaryQuery;
   view: FleetView;
   update: UpdateFleetView;
   pending: boolean;
   clusterLink: ClusterLink;
 }) {
-  // Sorting 10,000 clusters happens once per summary and sort order, not per keystroke.
-  const sorted = useMemo(
-    () => sortClusters(summary.clusters, view.sort, view.descending),
-    [summary.clusters, view.sort, view.descending],
-  );
-  const filtered = useMemo(
-    () => filterClusters(sorted, view.query, view.states),
-    [sorted, view.query, view.states],
-  );
-  const page = pageOf(filtered, view.page, view.pageSize);
-  const rows: Row[] = page.rows.map(c => ({ ...c, id: c.cluster }));
+  const offset = applied.offset ?? 0;
+  const pageSize = applied.limit ?? view.pageSize;
+  // A backend answer without `page` is the whole fleet (no paging asked for): cut it here.
+  const total = summary.page?.total ?? summary.clusters.length;
+  const pageClusters = summary.page
+    ? summary.clusters
+    : summary.clusters.slice(offset, offset + pageSize);
+  const page = Math.floor(offset / pageSize) + 1;
+  const pageCount = pageCountOf(total, pageSize);
+  const fleetSize = Object.values(summary.counts).reduce((a, b) => a + b, 0);
+  const rows: Row[] = pageClusters.map(c => ({ ...c, id: c.cluster }));
   const columns = clusterColumns(clusterLink);
   const sort: SortDescriptor = {
     column: view.sort,
@@ -157,13 +160,12 @@ export function ClusterTable({
       aria-label="Clusters"
       aria-busy={pending}
       // What the rows show right now: tests and the bench wait on these, not on a timer.
-      data-applied-query={view.query}
-      data-applied-states={view.states.join(',')}
-      data-total={page.total}
+      data-applied-query={applied.name ?? ''}
+      data-applied-states={(applied.state ?? []).join(',')}
+      data-total={total}
     >
       <Text as="p" variant="body-small" color="secondary">
-        Clusters of {summary.instance}: {page.total} of{' '}
-        {summary.clusters.length} shown
+        Clusters of {summary.instance}: {total} of {fleetSize} shown
       </Text>
       <Table<Row>
         columnConfig={columns}
@@ -180,19 +182,19 @@ export function ClusterTable({
         }}
         pagination={{
           type: 'page',
-          pageSize: view.pageSize,
+          pageSize,
           pageSizeOptions: [...PAGE_SIZES],
-          offset: (page.page - 1) * view.pageSize,
-          totalCount: page.total,
-          hasNextPage: page.page < page.pageCount,
-          hasPreviousPage: page.page > 1,
-          onNextPage: () => update({ page: page.page + 1 }),
-          onPreviousPage: () => update({ page: page.page - 1 }),
+          offset,
+          totalCount: total,
+          hasNextPage: page < pageCount,
+          hasPreviousPage: page > 1,
+          onNextPage: () => update({ page: page + 1 }),
+          onPreviousPage: () => update({ page: page - 1 }),
           onPageSizeChange: size => update({ pageSize: size, page: 1 }),
         }}
         emptyState={
           <Text as="p">
-            {summary.clusters.length === 0
+            {fleetSize === 0
               ? 'No cluster has sent remote-write metrics to this instance in the last hour.'
               : 'No cluster matches the filter.'}
           </Text>

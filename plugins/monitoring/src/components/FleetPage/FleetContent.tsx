@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 // MUI only for the icon: @backstage/ui ships no icon set of its own.
 import RefreshIcon from '@material-ui/icons/Refresh';
 import {
@@ -15,7 +15,7 @@ import type {
   FleetSummary,
   InstancesResponse,
 } from '@fleet-monitoring/plugin-monitoring-common';
-import { fleetMonitoringApiRef } from '../../api';
+import { fleetMonitoringApiRef, type FleetSummaryQuery } from '../../api';
 import {
   DemoNotice,
   describeUpstream,
@@ -30,8 +30,15 @@ import {
 } from '../common';
 import { ClusterTable } from './ClusterTable';
 import type { ClusterLink } from './clusterLink';
+import { pageCountOf, pageQuery } from './fleetView';
 import { StateFilter } from './StateFilter';
 import { useFleetView } from './useFleetView';
+
+/** A page of the fleet and the query it answers. */
+interface FleetAnswer {
+  query: FleetSummaryQuery;
+  summary: FleetSummary;
+}
 
 /** Heading, instance picker and refresh button. */
 function FleetToolbar(props: {
@@ -75,12 +82,22 @@ function FleetToolbar(props: {
 
 /** One instance's fleet: its notices, the filters and the table. */
 function FleetSummaryView(props: {
-  summary: FleetSummary;
+  answer: FleetAnswer;
+  /** True while the page shown is not yet the one the view asks for. */
+  loading: boolean;
   fleetView: ReturnType<typeof useFleetView>;
   clusterLink: ClusterLink;
 }) {
-  const { summary, clusterLink } = props;
+  const { clusterLink } = props;
+  const { summary, query: applied } = props.answer;
   const { view, query, setQuery, update } = props.fleetView;
+  // A link or a filter can point past the last page: go to the last one there is.
+  const total = summary.page?.total;
+  useEffect(() => {
+    if (total === undefined || summary.clusters.length > 0) return;
+    const last = pageCountOf(total, view.pageSize);
+    if (view.page > last) update({ page: last }, { replace: true });
+  }, [total, summary.clusters.length, view.page, view.pageSize, update]);
   return (
     <>
       {summary.error && <UpstreamErrorNotice error={summary.error} />}
@@ -112,9 +129,10 @@ function FleetSummaryView(props: {
       </Text>
       <ClusterTable
         summary={summary}
+        applied={applied}
         view={view}
         update={update}
-        pending={query !== view.query}
+        pending={query !== view.query || props.loading}
         clusterLink={clusterLink}
       />
     </>
@@ -130,11 +148,24 @@ export function FleetContent(props: { clusterLink: ClusterLink }) {
   const chosen = fleetView.instance;
   const instance =
     chosen && names.some(n => n.name === chosen) ? chosen : names[0]?.name;
-  const summary = useLiveRequest(
-    () => api.getFleetSummary(instance!),
-    [api, instance],
+  // The backend filters, sorts and pages: each view asks for its page (and the whole fleet's
+  // counts), never for the fleet.
+  const query = pageQuery(fleetView.view);
+  const queryKey = JSON.stringify(query);
+  const summary = useLiveRequest<FleetAnswer>(
+    async () => ({
+      query,
+      summary: await api.getFleetSummary(instance!, query),
+    }),
+    [api, instance, queryKey],
     instance !== undefined,
   );
+  // While the next page loads, the last one stays (same instance): filters keep focus, no flash.
+  const last = useRef<{ instance?: string; answer: FleetAnswer }>();
+  if (summary.value) last.current = { instance, answer: summary.value };
+  const shown =
+    summary.value ??
+    (last.current?.instance === instance ? last.current?.answer : undefined);
 
   if (instances.loading) return <Loading />;
   if (instances.error) return <RequestErrorNotice error={instances.error} />;
@@ -158,18 +189,17 @@ export function FleetContent(props: { clusterLink: ClusterLink }) {
         loading={summary.loading}
         fetchedAt={summary.fetchedAt}
       />
-      {summary.loading && !summary.value && (
-        <Loading label="Loading the fleet" />
-      )}
+      {summary.loading && !shown && <Loading label="Loading the fleet" />}
       {summary.error && !summary.value && (
         <RequestErrorNotice error={summary.error} />
       )}
       {summary.error && summary.value && (
         <RefreshFailedBanner fetchedAt={summary.fetchedAt} />
       )}
-      {summary.value && (
+      {shown && !(summary.error && !summary.value) && (
         <FleetSummaryView
-          summary={summary.value}
+          answer={shown}
+          loading={!summary.value}
           fleetView={fleetView}
           clusterLink={props.clusterLink}
         />

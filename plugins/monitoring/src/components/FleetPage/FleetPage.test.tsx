@@ -1,6 +1,10 @@
 import { renderInTestApp } from '@backstage/test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import type { FleetSummary } from '@fleet-monitoring/plugin-monitoring-common';
+import {
+  STATE_ORDER,
+  type ClusterHealth,
+  type FleetSummary,
+} from '@fleet-monitoring/plugin-monitoring-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { useLocation } from 'react-router-dom';
 import { fleetSummary } from '../../__fixtures__/responses';
@@ -18,10 +22,53 @@ jest.setTimeout(30_000);
 const mountedRoutes = { '/catalog/:namespace/:kind/:name': entityRouteRef };
 const instances = { thanos: [{ name: 'demo' }], argocd: [], kubernetes: [] };
 
+/**
+ * The backend's paged summary, as its OpenAPI document says (offset, limit, name, state, sort,
+ * order; `page.total` and the whole fleet's counts); without parameters the whole fleet. Sorts by
+ * state (worst first, then lag) and name, which is what these tests look at.
+ */
+function paged(summary: FleetSummary, url: URL): FleetSummary {
+  const p = url.searchParams;
+  if ([...p.keys()].length === 0) return summary;
+  const offset = Number(p.get('offset') ?? 0);
+  const limit = Number(p.get('limit') ?? 50);
+  const name = (p.get('name') ?? '').toLowerCase();
+  const states = p.getAll('state');
+  const rank = (c: ClusterHealth) => -STATE_ORDER.indexOf(c.state);
+  const byName = (a: ClusterHealth, b: ClusterHealth) =>
+    a.cluster < b.cluster ? -1 : 1;
+  const dir = p.get('order') === 'desc' ? -1 : 1;
+  const matching = summary.clusters
+    .filter(c => !name || c.cluster.toLowerCase().includes(name))
+    .filter(c => states.length === 0 || states.includes(c.state))
+    .sort((a, b) =>
+      p.get('sort') === 'cluster'
+        ? dir * byName(a, b)
+        : dir * (rank(a) - rank(b)) ||
+          (b.stats.lagSeconds ?? -1) - (a.stats.lagSeconds ?? -1) ||
+          byName(a, b),
+    );
+  return {
+    ...summary,
+    clusters: matching.slice(offset, offset + limit),
+    page: {
+      offset,
+      limit,
+      total: matching.length,
+      sort: (p.get('sort') ?? 'state') as 'state',
+      order: dir === 1 ? 'asc' : 'desc',
+    },
+  };
+}
+
 function answer(summary: FleetSummary = fleetSummary) {
   return (url: URL) =>
-    url.pathname.endsWith('/instances') ? json(instances) : json(summary);
+    url.pathname.endsWith('/instances')
+      ? json(instances)
+      : json(paged(summary, url));
 }
+
+const FIRST_PAGE = '/fleet/demo/summary?offset=0&limit=50&sort=state&order=asc';
 
 /** Shows the URL's query, so a test can check what a shared link would carry. */
 function Search() {
@@ -76,6 +123,14 @@ const manyClusters = (n: number): FleetSummary => ({
     reasons: [],
     stats: { lagSeconds: 1 },
   })),
+  counts: {
+    healthy: n,
+    recovering: 0,
+    degraded: 0,
+    failing: 0,
+    'no-data': 0,
+    unknown: 0,
+  },
 });
 
 describe('FleetPage', () => {
@@ -103,14 +158,10 @@ describe('FleetPage', () => {
       'href',
       '/docs/default/system/fleet-monitoring/troubleshooting/remote-write/#remote-write-failing',
     );
-    expect(calls).toEqual(['/instances', '/fleet/demo/summary']);
+    expect(calls).toEqual(['/instances', FIRST_PAGE]);
     fireEvent.click(screen.getByRole('button', { name: 'Refresh fleet' }));
     await waitFor(() =>
-      expect(calls).toEqual([
-        '/instances',
-        '/fleet/demo/summary',
-        '/fleet/demo/summary',
-      ]),
+      expect(calls).toEqual(['/instances', FIRST_PAGE, FIRST_PAGE]),
     );
   });
 
@@ -173,6 +224,39 @@ describe('FleetPage', () => {
     ).toHaveValue('EDGE');
   });
 
+  it('asks the server for a filtered page instead of downloading the fleet', async () => {
+    const fleet = manyClusters(120);
+    const sent: number[] = [];
+    const calls = await renderPage(url => {
+      if (url.pathname.endsWith('/instances')) return json(instances);
+      const body = paged(fleet, url);
+      sent.push(body.clusters.length);
+      return json(body);
+    });
+    await screen.findByText('Clusters of demo: 120 of 120 shown');
+    fireEvent.change(
+      screen.getByRole('searchbox', { name: 'Filter clusters by name' }),
+      { target: { value: 'c-11' } },
+    );
+    await tableShows('c-11');
+    expect(clusterNames()).toEqual(
+      Array.from({ length: 10 }, (_, i) => `c-11${i}`),
+    );
+    const summaries = calls.filter(c => c.startsWith('/fleet/'));
+    expect(summaries[summaries.length - 1]).toBe(
+      '/fleet/demo/summary?offset=0&limit=50&name=c-11&sort=state&order=asc',
+    );
+    // Every request asked for one page; no answer carried more than a page of the 120 clusters.
+    for (const call of summaries) expect(call).toContain('limit=50');
+    expect(Math.max(...sent)).toBeLessThanOrEqual(50);
+
+    fireEvent.click(screen.getByRole('button', { name: /Healthy:/ }));
+    await tableShows('c-11', 'healthy');
+    expect(calls[calls.length - 1]).toBe(
+      '/fleet/demo/summary?offset=0&limit=50&name=c-11&state=healthy&sort=state&order=asc',
+    );
+  });
+
   it('pages through a large fleet', async () => {
     await renderPage(answer(manyClusters(120)));
     await screen.findByText('Clusters of demo: 120 of 120 shown');
@@ -194,7 +278,7 @@ describe('FleetPage', () => {
     );
     await screen.findByText('Clusters of demo: 4 of 4 shown');
     expect(screen.getAllByText('Thanos instance').length).toBeGreaterThan(0);
-    expect(calls).toContain('/fleet/demo/summary');
+    expect(calls).toContain(FIRST_PAGE);
   });
 
   it('explains an unknown instance or a backend error', async () => {
