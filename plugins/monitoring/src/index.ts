@@ -21,7 +21,12 @@ export {
   FleetMonitoringClient,
   upstreamOfError,
 } from './api';
-export type { FleetMonitoringApi, InstantSample, InstantVector } from './api';
+export type {
+  FleetMonitoringApi,
+  FleetSummaryQuery,
+  InstantSample,
+  InstantVector,
+} from './api';
 export {
   TimeSeriesChart,
   StateBadge,

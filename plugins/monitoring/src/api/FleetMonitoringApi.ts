@@ -33,6 +33,7 @@ export interface FleetSummaryQuery {
   state?: HealthState[];
   /** Default `state`: worst first, the most lagging first within a state. */
   sort?: FleetSortKey;
+  /** Ascending (default) or descending. */
   order?: 'asc' | 'desc';
 }
 
