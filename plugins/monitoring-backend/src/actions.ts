@@ -1,4 +1,7 @@
-import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
+import type {
+  ActionsRegistryActionExample,
+  ActionsRegistryService,
+} from '@backstage/backend-plugin-api/alpha';
 import { registerGetArgocdStateAction } from './argocd/actions/getArgocdState';
 import type { ArgocdService } from './argocd/ArgocdService';
 import type { EntityAccess } from './core/entityAccess';
@@ -9,6 +12,26 @@ import { registerGetFleetHealthAction } from './remoteWrite/actions/getFleetHeal
 import type { RemoteWriteService } from './remoteWrite/RemoteWriteService';
 import { registerGetThanosHealthAction } from './thanosComponents/actions/getThanosHealth';
 import type { ThanosComponentService } from './thanosComponents/ThanosComponentService';
+
+/** The zod the actions registry hands to an action's schema factories (its own copy). */
+export type ActionZod = Parameters<
+  Parameters<ActionsRegistryService['register']>[0]['schema']['input']
+>[0];
+
+/** Documented calls of an action, typed by its own input and output schemas; each gives its answer. */
+export type ActionExamples<
+  S extends Pick<
+    Parameters<ActionsRegistryService['register']>[0]['schema'],
+    'input' | 'output'
+  >,
+> = Array<
+  Required<
+    ActionsRegistryActionExample<
+      ReturnType<S['input']>,
+      ReturnType<S['output']>
+    >
+  >
+>;
 
 /**
  * The plugin's main questions as actions (`fleet-monitoring:<name>`), for AI assistants through the

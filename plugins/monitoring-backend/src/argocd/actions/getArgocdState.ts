@@ -11,6 +11,8 @@ import type { EntityAccess } from '../../core/entityAccess';
 import { argocdQuestion } from '../../core/entityQuestions';
 import { entityForAction } from '../../core/entityRef';
 import type { ArgocdService } from '../ArgocdService';
+import { getArgocdStateExamples } from './getArgocdState.examples';
+import type { ActionZod } from '../../actions';
 
 /** The action's answer: the entity's applications with their state, and the instances that failed. */
 export function argocdStateOutput(apps: ArgocdEntityApps) {
@@ -21,6 +23,29 @@ export function argocdStateOutput(apps: ArgocdEntityApps) {
     errors: apps.errors,
   };
 }
+
+/** What the action takes and answers; the registry lists both as JSON schema. */
+export const getArgocdStateSchema = {
+  input: (z: ActionZod) => z.object({ entityRef: entityRefSchema(z) }),
+  output: (z: ActionZod) =>
+    z.object({
+      state: stateSchema(z),
+      reasons: reasonsSchema(z),
+      applications: z.array(
+        z.object({
+          instance: z.string(),
+          name: z.string(),
+          syncStatus: z.string(),
+          healthStatus: z.string(),
+          revision: z.string().optional(),
+          lastDeployedAt: z.string().optional(),
+          state: stateSchema(z),
+          uiUrl: z.string(),
+        }),
+      ),
+      errors: z.array(upstreamErrorSchema(z)),
+    }),
+};
 
 /** `fleet-monitoring:get-argocd-state`: sync and health of the applications an entity names. */
 export function registerGetArgocdStateAction(
@@ -33,27 +58,8 @@ export function registerGetArgocdStateAction(
     description:
       'Sync and health of the ArgoCD applications a catalog entity names (argocd/app-name or argocd/app-selector), across the configured ArgoCD instances, with reasons and fixes.',
     attributes: READ_ONLY,
-    schema: {
-      input: z => z.object({ entityRef: entityRefSchema(z) }),
-      output: z =>
-        z.object({
-          state: stateSchema(z),
-          reasons: reasonsSchema(z),
-          applications: z.array(
-            z.object({
-              instance: z.string(),
-              name: z.string(),
-              syncStatus: z.string(),
-              healthStatus: z.string(),
-              revision: z.string().optional(),
-              lastDeployedAt: z.string().optional(),
-              state: stateSchema(z),
-              uiUrl: z.string(),
-            }),
-          ),
-          errors: z.array(upstreamErrorSchema(z)),
-        }),
-    },
+    examples: getArgocdStateExamples,
+    schema: getArgocdStateSchema,
     async action({ input, credentials }) {
       const selection = argocdQuestion(
         await entityForAction(

@@ -12,6 +12,8 @@ import { remoteWriteQuestion } from '../../core/entityQuestions';
 import { entityForAction } from '../../core/entityRef';
 import type { RemoteWriteService } from '../RemoteWriteService';
 import { entityRemoteWrite } from '../entityRemoteWrite';
+import { getClusterRemoteWriteHealthExamples } from './getClusterRemoteWriteHealth.examples';
+import type { ActionZod } from '../../actions';
 
 /** The action's answer: the cluster's health and figures, without the graphs. */
 export function clusterRemoteWriteOutput(detail: ClusterDetail) {
@@ -25,6 +27,24 @@ export function clusterRemoteWriteOutput(detail: ClusterDetail) {
   };
 }
 
+/** What the action takes and answers; the registry lists both as JSON schema. */
+export const getClusterRemoteWriteHealthSchema = {
+  input: (z: ActionZod) => z.object({ entityRef: entityRefSchema(z) }),
+  output: (z: ActionZod) =>
+    z.object({
+      cluster: z.string(),
+      instance: z.string(),
+      state: stateSchema(z),
+      reasons: reasonsSchema(z),
+      stats: z
+        .record(z.string(), z.unknown())
+        .describe(
+          'Remote-write figures (samples/s, failure ratio, lag, shards, ...)',
+        ),
+      error: upstreamErrorSchema(z).optional(),
+    }),
+};
+
 /** `fleet-monitoring:get-cluster-remote-write-health`: one cluster entity's remote write. */
 export function registerGetClusterRemoteWriteHealthAction(
   actionsRegistry: ActionsRegistryService,
@@ -36,22 +56,8 @@ export function registerGetClusterRemoteWriteHealthAction(
     description:
       'Whether a cluster (a catalog entity with the fleet-monitoring.io/cluster annotation) gets its metrics into Thanos: state, reasons with fixes, and the remote-write queue figures.',
     attributes: READ_ONLY,
-    schema: {
-      input: z => z.object({ entityRef: entityRefSchema(z) }),
-      output: z =>
-        z.object({
-          cluster: z.string(),
-          instance: z.string(),
-          state: stateSchema(z),
-          reasons: reasonsSchema(z),
-          stats: z
-            .record(z.string(), z.unknown())
-            .describe(
-              'Remote-write figures (samples/s, failure ratio, lag, shards, ...)',
-            ),
-          error: upstreamErrorSchema(z).optional(),
-        }),
-    },
+    examples: getClusterRemoteWriteHealthExamples,
+    schema: getClusterRemoteWriteHealthSchema,
     async action({ input, credentials }) {
       const question = remoteWriteQuestion(
         await entityForAction(

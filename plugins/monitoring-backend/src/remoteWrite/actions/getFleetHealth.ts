@@ -12,6 +12,8 @@ import {
 } from '../../core/actionSchemas';
 import type { EntityAccess } from '../../core/entityAccess';
 import type { RemoteWriteService } from '../RemoteWriteService';
+import { getFleetHealthExamples } from './getFleetHealth.examples';
+import type { ActionZod } from '../../actions';
 
 /** The action's answer: counts for all, and only the clusters that are not healthy. */
 export function fleetHealthOutput(summary: FleetSummary) {
@@ -25,6 +27,25 @@ export function fleetHealthOutput(summary: FleetSummary) {
   };
 }
 
+/** What the action takes and answers; the registry lists both as JSON schema. */
+export const getFleetHealthSchema = {
+  input: (z: ActionZod) => instanceInputSchema(z),
+  output: (z: ActionZod) =>
+    z.object({
+      instance: z.string(),
+      generatedAt: z.string(),
+      counts: z.record(z.string(), z.number()),
+      clusters: z.array(
+        z.object({
+          cluster: z.string(),
+          state: stateSchema(z),
+          reasons: reasonsSchema(z),
+        }),
+      ),
+      error: upstreamErrorSchema(z).optional(),
+    }),
+};
+
 /** `fleet-monitoring:get-fleet-health`: the fleet's remote-write health (fleet permission). */
 export function registerGetFleetHealthAction(
   actionsRegistry: ActionsRegistryService,
@@ -36,24 +57,9 @@ export function registerGetFleetHealthAction(
     description:
       'Remote-write health of every cluster that sends metrics to a Thanos Query instance: counts per state and each unhealthy cluster with its reasons and fixes.',
     attributes: READ_ONLY,
+    examples: getFleetHealthExamples,
     visibilityPermission: fleetMonitoringFleetReadPermission,
-    schema: {
-      input: instanceInputSchema,
-      output: z =>
-        z.object({
-          instance: z.string(),
-          generatedAt: z.string(),
-          counts: z.record(z.string(), z.number()),
-          clusters: z.array(
-            z.object({
-              cluster: z.string(),
-              state: stateSchema(z),
-              reasons: reasonsSchema(z),
-            }),
-          ),
-          error: upstreamErrorSchema(z).optional(),
-        }),
-    },
+    schema: getFleetHealthSchema,
     async action({ input, credentials }) {
       await deps.access.authorizeBasic(
         credentials,

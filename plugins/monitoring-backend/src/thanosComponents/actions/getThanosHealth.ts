@@ -14,6 +14,8 @@ import {
 } from '../../core/actionSchemas';
 import type { EntityAccess } from '../../core/entityAccess';
 import type { ThanosComponentService } from '../ThanosComponentService';
+import { getThanosHealthExamples } from './getThanosHealth.examples';
+import type { ActionZod } from '../../actions';
 
 /** The action's answer: Thanos Query's health without the store list. */
 export function thanosHealthOutput(h: ThanosHealth) {
@@ -27,6 +29,20 @@ export function thanosHealthOutput(h: ThanosHealth) {
   };
 }
 
+/** What the action takes and answers; the registry lists both as JSON schema. */
+export const getThanosHealthSchema = {
+  input: (z: ActionZod) => instanceInputSchema(z),
+  output: (z: ActionZod) =>
+    z.object({
+      instance: z.string(),
+      isThanos: z.boolean(),
+      state: stateSchema(z),
+      reasons: reasonsSchema(z),
+      warnings: z.array(z.string()),
+      error: upstreamErrorSchema(z).optional(),
+    }),
+};
+
 /** `fleet-monitoring:get-thanos-health`: a Thanos Query instance's health (fleet permission). */
 export function registerGetThanosHealthAction(
   actionsRegistry: ActionsRegistryService,
@@ -38,19 +54,9 @@ export function registerGetThanosHealthAction(
     description:
       'Health of a Thanos Query instance: its store endpoints, their errors and partial-response warnings (or that it is a plain Prometheus).',
     attributes: READ_ONLY,
+    examples: getThanosHealthExamples,
     visibilityPermission: fleetMonitoringFleetReadPermission,
-    schema: {
-      input: instanceInputSchema,
-      output: z =>
-        z.object({
-          instance: z.string(),
-          isThanos: z.boolean(),
-          state: stateSchema(z),
-          reasons: reasonsSchema(z),
-          warnings: z.array(z.string()),
-          error: upstreamErrorSchema(z).optional(),
-        }),
-    },
+    schema: getThanosHealthSchema,
     async action({ input, credentials }) {
       await deps.access.authorizeBasic(
         credentials,
