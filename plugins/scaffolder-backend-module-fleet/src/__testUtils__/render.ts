@@ -162,3 +162,19 @@ export const find = (docs: any[], kind: string, name?: string) =>
   docs.find(
     d => d.kind === kind && (name === undefined || d.metadata?.name === name),
   );
+
+/** `promtool check rules` on a rule file's text; returns {ok, output}. */
+export function promtoolCheckRules(text: string) {
+  const tmp = makeTempDir('fleet-promtool-rules-');
+  try {
+    const file = path.join(tmp, 'rules.yaml');
+    fs.writeFileSync(file, text);
+    const res = spawnSync('promtool', ['check', 'rules', file], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    return { ok: res.status === 0, output: `${res.stdout}${res.stderr}` };
+  } finally {
+    removeDir(tmp);
+  }
+}

@@ -24,6 +24,7 @@ import {
 } from '../lib/names';
 import { DEFAULT_THANOS_IMAGE } from '../lib/thanosReceive';
 import { workspaceReader } from '../lib/workspace';
+import { recordingRulesInput } from '../lib/recordingRules';
 import { planCentralOverlay } from '../plan/centralOverlay';
 import { examples } from './createCentralOverlay.examples';
 import { externalLabelsInput, regionInput, tenantInput } from './shared';
@@ -191,6 +192,7 @@ const inputShape = {
     .describe(
       'How edge agents reach the ready receivers from outside, and how it authenticates them',
     ),
+  recordingRules: recordingRulesInput,
   overwrite: overwriteInput,
 };
 const inputSchema = z.object(inputShape);

@@ -27,6 +27,12 @@ import {
   staleEndpoints,
 } from '../lib/hashring';
 import { deepMerge } from '../lib/merge';
+import {
+  prometheusRule,
+  RECORDING_RULES_FILE,
+  ruleFile,
+} from '../lib/recordingRules';
+import { RULER_RULES_CONFIGMAP, rulerManifests } from '../lib/thanosRuler';
 import { baseDir, overlayDir } from '../lib/names';
 import {
   externalComponentMonitor,
@@ -71,6 +77,12 @@ export const CENTRAL_FILES = {
   entryPoint: 'edge-entrypoint.yaml',
   serviceMonitors: 'servicemonitors.yaml',
   patches: 'patches.yaml',
+} as const;
+
+/** Files of the fleet recording rules (input `recordingRules.deploy`), after the others. */
+export const RECORDING_FILES = {
+  ruler: 'thanos-rule.yaml',
+  rules: RECORDING_RULES_FILE,
 } as const;
 
 export async function planCentralOverlay(
@@ -216,6 +228,7 @@ function initialHashringFile(input: CentralInput) {
  * `helmCharts[].namespace`, every other object carries its own namespace.
  */
 export function centralKustomization(input: CentralInput) {
+  const deploy = input.recordingRules?.deploy ?? 'none';
   return {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
@@ -227,6 +240,8 @@ export function centralKustomization(input: CentralInput) {
       CENTRAL_FILES.query,
       CENTRAL_FILES.entryPoint,
       CENTRAL_FILES.serviceMonitors,
+      ...(deploy === 'thanosRuler' ? [RECORDING_FILES.ruler] : []),
+      ...(deploy === 'prometheusRule' ? [RECORDING_FILES.rules] : []),
     ],
     configMapGenerator: [
       {
@@ -237,6 +252,16 @@ export function centralKustomization(input: CentralInput) {
         // not roll every receiver (which a hash-suffixed name would do).
         options: { disableNameSuffixHash: true },
       },
+      // The Ruler reads its rules at start only: the hash suffix rolls it when they change.
+      ...(deploy === 'thanosRuler'
+        ? [
+            {
+              name: RULER_RULES_CONFIGMAP,
+              namespace: input.namespace,
+              files: [RECORDING_FILES.rules],
+            },
+          ]
+        : []),
     ],
     patches: [
       {
@@ -323,6 +348,47 @@ function overlayFiles(
       ),
     ),
     ...thanosFiles(input, ctx, file),
+    ...recordingRuleFiles(input, file),
+  ];
+}
+
+/**
+ * The fleet recording rules: a Thanos Ruler with the group as its rule file, or the group as a
+ * PrometheusRule for a ruler the user runs; nothing by default.
+ */
+function recordingRuleFiles(
+  input: CentralInput,
+  file: (name: string, content: string) => PlannedFile,
+): PlannedFile[] {
+  const rules = input.recordingRules;
+  if (!rules || rules.deploy === 'none') return [];
+  const what = `Fleet recording rules (rate window ${rules.rateWindow}): what the Fleet Monitoring backend's summary reads per cluster and queue.`;
+  if (rules.deploy === 'prometheusRule') {
+    return [
+      file(
+        RECORDING_FILES.rules,
+        toYaml(
+          prometheusRule(rules, input.namespace),
+          `${what}\nFor a ruler you run that reads Thanos Query and writes into Receive, selecting labels ${JSON.stringify(rules.ruleLabels)}.`,
+        ),
+      ),
+    ];
+  }
+  return [
+    file(RECORDING_FILES.rules, toYaml(ruleFile(rules), what)),
+    file(
+      RECORDING_FILES.ruler,
+      toYamlStream(
+        rulerManifests({
+          namespace: input.namespace,
+          image: input.receiver.image,
+          queryUrl: queryUrl(input.namespace),
+          receiveUrl: receiveUrl(input.namespace),
+          evaluationInterval: rules.evaluationInterval,
+        }),
+        `Thanos Ruler for ${input.cluster} (stateless): evaluates the fleet recording rules against Thanos Query and remote-writes them into Receive.`,
+      ),
+    ),
   ];
 }
 
