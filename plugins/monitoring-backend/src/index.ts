@@ -5,4 +5,13 @@
  */
 export { fleetMonitoringPlugin as default } from './plugin';
 export { readFleetMonitoringConfig, DEFAULT_THRESHOLDS } from './config';
-export type { FleetMonitoringConfig, HoldWindow, Thresholds } from './config';
+export type {
+  FleetMonitoringConfig,
+  HoldWindow,
+  ReceiveThresholds,
+  RemoteWriteThresholds,
+  SummaryRefreshConfig,
+  SummarySourceSetting,
+  ThanosInstanceConfig,
+  Thresholds,
+} from './config';

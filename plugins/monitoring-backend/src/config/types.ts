@@ -1,5 +1,10 @@
 /** The `fleetMonitoring` config section as the plugin uses it: validated, with defaults applied. */
 
+/**
+ * One Thanos Query instance from `fleetMonitoring.thanos[]`.
+ *
+ * @public
+ */
 export interface ThanosInstanceConfig {
   name: string;
   title?: string;
@@ -19,9 +24,16 @@ export interface ThanosInstanceConfig {
 /**
  * `auto`: the fleet recording rules' series when the probe finds them evaluated, else the raw ones;
  * `recorded` or `raw`: always those.
+ *
+ * @public
  */
 export type SummarySourceSetting = 'auto' | 'recorded' | 'raw';
 
+/**
+ * Limits the remote-write judge applies (`fleetMonitoring.thresholds.remoteWrite`).
+ *
+ * @public
+ */
 export interface RemoteWriteThresholds {
   lagWarningSeconds: number;
   lagCriticalSeconds: number;
@@ -32,6 +44,11 @@ export interface RemoteWriteThresholds {
   staleAfterSeconds: number;
 }
 
+/**
+ * Limits the Thanos Receive judge applies (`fleetMonitoring.thresholds.receive`).
+ *
+ * @public
+ */
 export interface ReceiveThresholds {
   httpErrorRatioCritical: number;
   p99LatencyCriticalSeconds: number;
@@ -45,7 +62,11 @@ export interface Thresholds {
   metrics: { staleAfterSeconds: number };
 }
 
-/** `fleetMonitoring.summaryRefresh`: the fleet summary kept warm in the background. */
+/**
+ * `fleetMonitoring.summaryRefresh`: the fleet summary kept warm in the background.
+ *
+ * @public
+ */
 export interface SummaryRefreshConfig {
   /** Seconds between the starts of two refreshes; 0 turns the background refresh off. */
   intervalSeconds: number;
