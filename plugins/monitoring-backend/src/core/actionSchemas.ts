@@ -32,6 +32,13 @@ export const reasonsSchema = (z: Zod) =>
           ),
         severity: z.string(),
         message: z.string(),
+        // The same reason as the card's (value, threshold, hint), not a shorter copy of it.
+        value: z.number().optional().describe('The measured value'),
+        threshold: z
+          .number()
+          .optional()
+          .describe('The limit the value is judged against'),
+        hint: z.string().optional().describe('One line on what to do about it'),
         hints: z
           .array(z.string())
           .optional()

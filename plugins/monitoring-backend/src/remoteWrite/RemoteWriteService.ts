@@ -8,7 +8,6 @@ import {
   ClusterHealth,
   countStates,
   FleetSummary,
-  HealthReason,
   UpstreamErrorInfo,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import type { FleetMonitoringConfig } from '../config';
@@ -79,12 +78,6 @@ export interface RemoteWriteServiceOptions {
   onUpstreamQueries?: UpstreamQueriesHook;
 }
 
-/** A cluster that looks healthy right after an upstream outage is still catching up. */
-function markRecovering(c: ClusterHealth, reason: HealthReason): ClusterHealth {
-  if (c.state !== 'healthy' || !c.knownFrom?.includes('thanos')) return c;
-  return { ...c, state: 'recovering', reasons: [reason, ...c.reasons] };
-}
-
 /** The last known clusters (or, without one, the catalog's), each `unknown`, marked stale. */
 function outageSummary(
   name: string,
@@ -133,9 +126,6 @@ function outageSummary(
  */
 export class RemoteWriteService {
   private readonly lastKnown = new Map<string, FleetSummary>();
-  /** Per instance: when the upstream started failing, and when it answered again. */
-  private readonly downSince = new Map<string, number>();
-  private readonly recoveredAt = new Map<string, number>();
 
   constructor(private readonly o: RemoteWriteServiceOptions) {}
 
@@ -327,10 +317,10 @@ export class RemoteWriteService {
     const queries = observed.queries + source.queries;
     this.o.onUpstreamQueries?.('summary', name, queries);
     const now = Date.now() / 1000;
-    const recovering = this.afterOutage(name, now);
+    // No fleet-wide "recovering" after an upstream outage: a cluster is recovering when its own
+    // backlog drains (the rule clock), the same in its row, its card, its action and MCP tool.
     const clusters = list
       .map(o => this.judge(o, now))
-      .map(c => (recovering ? markRecovering(c, recovering) : c))
       .sort((a, b) => a.cluster.localeCompare(b.cluster));
     const summary: FleetSummary = {
       instance: name,
@@ -343,10 +333,6 @@ export class RemoteWriteService {
     return summary;
   }
 
-  private markDown(name: string) {
-    if (!this.downSince.has(name)) this.downSince.set(name, Date.now());
-  }
-
   /** The fleet summary of an instance (the first configured one without a name). */
   async fleetSummary(instance?: string): Promise<FleetSummary> {
     const client = this.o.instances.client(instance);
@@ -356,7 +342,6 @@ export class RemoteWriteService {
       cacheKey('summary', name),
       () => this.computeSummary(client),
       async error => {
-        this.markDown(name);
         const last = await this.recall(name);
         const catalog = last ? [] : await this.catalogNames();
         return outageSummary(name, error, last, catalog);
@@ -392,33 +377,9 @@ export class RemoteWriteService {
       },
       (_info, e) => {
         this.o.logger.warn(`Upstream fault for ${key}: ${e.message}`);
-        this.markDown(name);
         return undefined;
       },
     );
-  }
-
-  /**
-   * Right after an outage of the upstream, samples from the outage are still being replayed by the
-   * agents: for one hold-down window, what looks healthy is called recovering (until what was
-   * missing has arrived), instead of healthy-then-degraded.
-   */
-  private afterOutage(
-    name: string,
-    nowSeconds: number,
-  ): HealthReason | undefined {
-    if (this.downSince.has(name)) {
-      this.downSince.delete(name);
-      this.recoveredAt.set(name, nowSeconds * 1000);
-    }
-    const at = this.recoveredAt.get(name);
-    const hold = this.o.config.holdWindow.seconds;
-    if (at === undefined || nowSeconds - at / 1000 > hold) return undefined;
-    return {
-      id: 'remote-write-recovering',
-      severity: 'info',
-      message: `Thanos Query answered again at ${new Date(at).toISOString()} after an outage; agents are still sending what they buffered (for up to ${hold} s).`,
-    };
   }
 
   /** One cluster's detail; `cluster` is the validated name from the entity question. */
