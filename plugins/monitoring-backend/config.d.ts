@@ -25,9 +25,11 @@ export interface Config {
       accessTtlSeconds?: number;
     };
     /**
-     * Keep each Thanos instance's fleet summary warm in the background (Backstage's scheduler, on
-     * every backend replica), so the fleet page is answered from memory and never waits on a
-     * summary round, whose cost grows with the fleet. A refreshed summary is served until the next
+     * Keep each Thanos instance's fleet summary warm in the background (Backstage's scheduler, a
+     * global task: one replica of the deployment runs each round, so the replicas must share the
+     * backend database; the answer goes to the cache, which replicas should share too, e.g. Redis),
+     * so the fleet page is answered from the cache and never waits on a summary round, whose cost
+     * grows with the fleet. A refreshed summary is served until the next
      * refresh replaces it (its `generatedAt` says when it was computed); a failed refresh drops it,
      * and requests then ask the upstream themselves. Off by default: it queries the upstream every
      * interval whether or not anyone looks. Needs `cache.ttlSeconds` > 0.
