@@ -165,6 +165,7 @@ describe('templates/new-cluster through the real scaffolder backend (dry-run)', 
       edgeAuthSecretName: 'receive-htpasswd',
       storeGatewayAddress:
         'dnssrv+_grpc._tcp.thanos-store.monitoring.svc.cluster.local',
+      recordingRules: 'thanosRuler',
     });
     expect(status).toBe(200);
     expect(JSON.stringify(body.output)).toContain(
@@ -186,6 +187,18 @@ describe('templates/new-cluster through the real scaffolder backend (dry-run)', 
     );
     const sts = find(docs, 'StatefulSet', 'thanos-receive');
     expect(sts.spec.replicas).toBe(2);
+    // The fleet recording rules' Ruler, with the group for the default 5m window.
+    expect(
+      find(docs, 'Deployment', 'thanos-rule').spec.template.spec.containers[0]
+        .args,
+    ).toContain('--rule-file=/etc/thanos/rules/*.yaml');
+    expect(
+      docs.find(
+        d =>
+          d.kind === 'ConfigMap' &&
+          d.metadata.name.startsWith('thanos-rule-fleet-rules-'),
+      ).data['fleet-recording-rules.yaml'],
+    ).toContain('fleet-monitoring-remote-write-5m');
     expect(sts.spec.template.spec.containers[0].args).toEqual(
       expect.arrayContaining([
         '--receive.replication-factor=2',
