@@ -77,7 +77,7 @@ export function recordedFleetSeries(window: string) {
   };
 }
 
-/** @public */
+/** The recorded series' names for one rate window (recordedFleetSeries). @public */
 export type RecordedFleetSeries = ReturnType<typeof recordedFleetSeries>;
 
 /** One rule of a Prometheus rule group. @public */
@@ -94,7 +94,7 @@ export interface RecordingRuleGroup {
   rules: RecordingRule[];
 }
 
-/** @public */
+/** What the fleet rule group is generated for. @public */
 export interface FleetRecordingRulesOptions {
   /** The cluster label of the agents' series (the backend's `clusterLabel`). */
   clusterLabel: string;

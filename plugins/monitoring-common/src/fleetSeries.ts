@@ -22,8 +22,11 @@ import {
  * @public
  */
 export interface FleetSeriesScope {
+  /** The agents' cluster label (an external label). */
   clusterLabel: string;
+  /** The range of every rate() and max_over_time(), e.g. `5m`. */
   window: string;
+  /** Escaped matchers every selector carries, e.g. `cluster="a"`. */
   matchers?: string;
 }
 
@@ -77,7 +80,7 @@ export const REMOTE_WRITE_SERIES = {
 const S = REMOTE_WRITE_SERIES;
 
 /** `{matchers}` of the scope, with extra matchers. */
-export function fleetSelector(s: FleetSeriesScope, extra = ''): string {
+function fleetSelector(s: FleetSeriesScope, extra = ''): string {
   return `{${[s.matchers ?? '', extra].filter(Boolean).join(',')}}`;
 }
 
@@ -163,11 +166,28 @@ function shardsOver(s: FleetSeriesScope): string {
 }
 
 /**
- * The per-queue figures of the fleet summary (labels: cluster, instance, remote_name, url), each an
- * expression over the agents' raw series.
+ * The per-queue figures of the fleet summary (labels: cluster, instance, remote_name, url).
  * @public
  */
-export const FLEET_QUEUE_SERIES = {
+export type FleetQueueSeries =
+  | 'delivered'
+  | 'failed'
+  | 'failureRatio'
+  | 'retried'
+  | 'dropped'
+  | 'pending'
+  | 'shards'
+  | 'shardsMax'
+  | 'shardsOver'
+  | 'lag';
+
+/**
+ * Each per-queue figure of the fleet summary as an expression over the agents' raw series.
+ * @public
+ */
+export const FLEET_QUEUE_SERIES: Readonly<
+  Record<FleetQueueSeries, (s: FleetSeriesScope) => string>
+> = {
   delivered,
   failed: (s: FleetSeriesScope) => perQueue(s, rateOf(s, S.failed)),
   failureRatio,
@@ -184,10 +204,7 @@ export const FLEET_QUEUE_SERIES = {
     ),
   shardsOver,
   lag,
-} as const;
-
-/** @public */
-export type FleetQueueSeries = keyof typeof FLEET_QUEUE_SERIES;
+};
 
 /**
  * The newest sample an agent ingested, per cluster (any queue), with each selector wrapped by
@@ -220,17 +237,19 @@ export function clusterTenants(
   return `group by (${s.clusterLabel}, ${labelName}) (label_replace(${newest}, "${labelName}", "$1", "${TENANT_LABEL}", "(.*)"))`;
 }
 
+/** The receivers' per-tenant figures of the fleet summary. @public */
+export type FleetTenantSeries = 'accepted' | 'refused';
+
 /**
  * The receivers' own per-tenant write rates (label `tenant`): samples accepted (2xx), and requests
  * refused with 429 for the head-series limit (answered before write_samples is observed).
  * @public
  */
-export const FLEET_TENANT_SERIES = {
+export const FLEET_TENANT_SERIES: Readonly<
+  Record<FleetTenantSeries, (window: string) => string>
+> = {
   accepted: (window: string) =>
     `sum by (tenant) (max by (tenant, instance, code) (rate(${upstreamHistogramSeries('thanos_receive_write_samples', 'sum')}{code=~"2.."}[${window}])))`,
   refused: (window: string) =>
     `sum by (tenant) (max by (tenant, instance) (rate(${S.tenantLimited}[${window}])))`,
-} as const;
-
-/** @public */
-export type FleetTenantSeries = keyof typeof FLEET_TENANT_SERIES;
+};
