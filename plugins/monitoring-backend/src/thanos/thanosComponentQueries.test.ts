@@ -28,16 +28,16 @@ describe('Receive and Query builders', () => {
     expect(receive).not.toContain('write_samples');
   });
 
-  it('hold each condition for the mixin `for:` (5m window: as written; no-upload 3 h whatever the window)', () => {
+  it('hold each condition for the mixin `for:` on the rule clock (5m window: as written; no-upload 3 h whatever the window)', () => {
     expect(receive).toMatch(
-      /min_over_time\(\(.*http_requests_total.*\)\[300s:25s\]\)/,
+      /min_over_time\(\(.*http_requests_total.*\)\[305s:5s\]\)/,
     );
-    expect(receive).toContain('[600s:50s]'); // latency, for: 10m
-    expect(receive).toContain('[900s:75s]'); // hashring file, for: 15m
-    expect(receive).toContain('[10800s:900s]'); // no upload, for: 3h
+    expect(receive).toContain('[610s:10s]'); // latency, for: 10m
+    expect(receive).toContain('[915s:15s]'); // hashring file, for: 15m
+    expect(receive).toContain('[10980s:180s]'); // no upload, for: 3h
     const short = receiveQuery(parseSelector('job="r"'), '20s');
-    expect(short).toContain('[20s:1s]');
-    expect(short).toContain('[10800s:900s]');
+    expect(short).toContain('[21s:1s]');
+    expect(short).toContain('[10980s:180s]');
   });
 
   it('judges no upload per receiver and tenant, and reads the version from thanos_build_info', () => {
@@ -59,6 +59,6 @@ describe('Receive and Query builders', () => {
     );
     expect(query).toContain('thanos_query_endpoints_dns_failures_total');
     expect(query).toContain('thanos_query_concurrent_gate_queries_in_flight');
-    expect(query).toContain('[900s:75s]'); // overload and DNS, for: 15m
+    expect(query).toContain('[915s:15s]'); // overload and DNS, for: 15m
   });
 });
