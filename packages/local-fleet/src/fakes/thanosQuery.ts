@@ -94,6 +94,8 @@ export class ThanosQueryFake {
   /** Headers of the last request (tests check that configured secrets are sent upstream). */
   lastHeaders: http.IncomingHttpHeaders = {};
   requests = 0;
+  /** Requests per path (a summary round asks /api/v1/stores once). */
+  paths: Record<string, number> = {};
 
   constructor(private readonly options: ThanosQueryFakeOptions) {
     this.stores = options.stores ?? defaultStores();
@@ -158,6 +160,7 @@ export class ThanosQueryFake {
     const url = new URL(req.url ?? '/', 'http://x');
     this.lastHeaders = req.headers;
     this.requests++;
+    this.paths[url.pathname] = (this.paths[url.pathname] ?? 0) + 1;
     if (url.pathname === '/-/healthy' || url.pathname === '/-/ready') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
       return;
