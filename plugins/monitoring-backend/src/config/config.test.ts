@@ -149,6 +149,20 @@ describe('readPluginConfig', () => {
       /fleetMonitoring.argocd\[a\].timeoutMs must be a positive number/,
     );
   });
+
+  it('reads which series the fleet summary uses per Thanos instance (auto by default)', () => {
+    const thanos = (extra: object) =>
+      read({
+        fleetMonitoring: {
+          thanos: [{ name: 't', baseUrl: 'http://t', ...extra }],
+        },
+      }).health.thanos[0].summarySource;
+    expect(thanos({})).toBe('auto');
+    expect(thanos({ summarySource: 'recorded' })).toBe('recorded');
+    expect(() => thanos({ summarySource: 'rules' })).toThrow(
+      /fleetMonitoring.thanos\[t\].summarySource must be one of auto, recorded, raw/,
+    );
+  });
 });
 
 describe('one place reads the config', () => {
