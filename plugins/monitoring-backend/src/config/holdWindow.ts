@@ -2,8 +2,7 @@ import type { HoldWindow } from './types';
 
 /**
  * Hold-down = this many rate windows (the Prometheus mixin: `for: 15m` on `[5m]` windows): a
- * condition counts only when it held this long, and an instance that answers again after an
- * outage is "recovering" for this long.
+ * condition counts only when it held this long (the rule clock's `for:`, core/ruleClock.ts).
  */
 export const HOLD_WINDOWS = 3;
 
