@@ -115,3 +115,4 @@ export type {
   RecordingRuleGroup,
   FleetRecordingRulesOptions,
 } from './fleetRecordingRules';
+export * from './overlayLint';
