@@ -23,6 +23,9 @@ export interface FleetPageQuery {
   order?: 'asc' | 'desc';
 }
 
+/** The most clusters one page may hold (the route's `limit` maximum in the OpenAPI document). */
+export const FLEET_PAGE_MAX = 1000;
+
 /** Clusters per page when paging is asked for without a limit (the fleet page's default). */
 export const DEFAULT_PAGE_LIMIT = 50;
 

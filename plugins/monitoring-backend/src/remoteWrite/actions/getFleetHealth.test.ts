@@ -47,11 +47,20 @@ describe('fleet-monitoring:get-fleet-health', () => {
         instance: example.output.instance,
         counts: example.output.counts,
       });
-      // Only the clusters that are not healthy are listed, with the reason of the example.
-      const { clusters } = output as typeof example.output;
+      // The clusters of the asked states (by default all but healthy), with the example's reasons.
+      const { clusters, total, offset } = output as typeof example.output;
+      expect({ total, offset }).toEqual({
+        total: example.output.total,
+        offset: example.output.offset,
+      });
       expect(clusters.map(c => [c.cluster, c.state])).toEqual(
         example.output.clusters.map(c => [c.cluster, c.state]),
       );
+      if (
+        clusters.length === 0 ||
+        example.output.clusters[0].reasons.length === 0
+      )
+        return;
       // The rate in the message moves with the evaluation time; the failing share does not.
       const rate = /\(\d+(\.\d+)?\/s\)/;
       expect(
@@ -67,6 +76,40 @@ describe('fleet-monitoring:get-fleet-health', () => {
       );
     },
   );
+
+  it('pages: total counts every match, offset and limit cut the list', async () => {
+    const all = (await backend.invoke(ID, {
+      state: ['healthy', 'failing'],
+    })) as { total: number; clusters: Array<{ cluster: string }> };
+    expect(all.total).toBe(3);
+    // Worst first: the failing cluster leads.
+    expect(all.clusters.map(c => c.cluster)).toEqual([
+      'sim-0001',
+      'sim-0002',
+      'sim-0003',
+    ]);
+    const second = (await backend.invoke(ID, {
+      state: ['healthy', 'failing'],
+      offset: 1,
+      limit: 1,
+    })) as typeof all;
+    expect(second.total).toBe(3);
+    expect(second.clusters.map(c => c.cluster)).toEqual(['sim-0002']);
+  });
+
+  it('refuses bad paging input with a clear 400', async () => {
+    for (const input of [
+      { limit: 0 },
+      { limit: 1001 },
+      { offset: -1 },
+      { state: ['on-fire'] },
+    ]) {
+      expect(await backend.failure(ID, input)).toMatchObject({
+        status: 400,
+        message: expect.stringMatching(/limit|offset|state/),
+      });
+    }
+  });
 
   it('refuses bad input with a clear 4xx error', async () => {
     expect(await backend.failure(ID, { instance: 'nope' })).toMatchObject({

@@ -2,7 +2,10 @@ import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha
 import {
   fleetMonitoringFleetReadPermission,
   FleetSummary,
+  HealthState,
+  STATE_ORDER,
 } from '@fleet-monitoring/plugin-monitoring-common';
+import { FLEET_PAGE_MAX, fleetPage } from '../fleetPage';
 import {
   instanceInputSchema,
   READ_ONLY,
@@ -15,26 +18,73 @@ import type { RemoteWriteService } from '../RemoteWriteService';
 import { getFleetHealthExamples } from './getFleetHealth.examples';
 import type { ActionZod } from '../../actions';
 
-/** The action's answer: counts for all, and only the clusters that are not healthy. */
-export function fleetHealthOutput(summary: FleetSummary) {
+/** Clusters per answer unless the caller asks for fewer or more (at most FLEET_PAGE_MAX). */
+const ACTION_PAGE_LIMIT = 100;
+const UNHEALTHY = STATE_ORDER.filter(s => s !== 'healthy');
+
+/**
+ * The action's answer: counts for the whole fleet, and one page (worst first) of the clusters in
+ * the asked states, by default every state but healthy: a fleet of 100,000 clusters answers a
+ * page, with `total` saying how many match.
+ */
+export function fleetHealthOutput(
+  summary: FleetSummary,
+  query: { offset?: number; limit?: number; state?: HealthState[] } = {},
+) {
+  const page = fleetPage(summary, {
+    offset: query.offset ?? 0,
+    limit: query.limit ?? ACTION_PAGE_LIMIT,
+    state: query.state?.length ? query.state : UNHEALTHY,
+  });
   return {
     instance: summary.instance,
     generatedAt: summary.generatedAt,
     counts: summary.counts,
-    // Healthy clusters are counted, not listed: the answer stays short for a large fleet.
-    clusters: summary.clusters.filter(c => c.state !== 'healthy'),
+    total: page.page!.total,
+    offset: page.page!.offset,
+    clusters: page.clusters,
     error: summary.error,
   };
 }
 
 /** What the action takes and answers; the registry lists both as JSON schema. */
 export const getFleetHealthSchema = {
-  input: (z: ActionZod) => instanceInputSchema(z),
+  input: (z: ActionZod) =>
+    instanceInputSchema(z).extend({
+      state: z
+        .array(
+          z.enum(STATE_ORDER as unknown as [HealthState, ...HealthState[]]),
+        )
+        .max(STATE_ORDER.length)
+        .optional()
+        .describe(
+          'Only clusters in these states; every state but healthy when omitted',
+        ),
+      offset: z
+        .number()
+        .int()
+        .min(0)
+        .optional()
+        .describe(
+          'Skip this many matching clusters (worst first); 0 when omitted',
+        ),
+      limit: z
+        .number()
+        .int()
+        .min(1)
+        .max(FLEET_PAGE_MAX)
+        .optional()
+        .describe(
+          `Clusters per answer, at most ${FLEET_PAGE_MAX}; ${ACTION_PAGE_LIMIT} when omitted`,
+        ),
+    }),
   output: (z: ActionZod) =>
     z.object({
       instance: z.string(),
       generatedAt: z.string(),
       counts: z.record(z.string(), z.number()),
+      total: z.number().describe('Clusters that match the states asked for'),
+      offset: z.number(),
       clusters: z.array(
         z.object({
           cluster: z.string(),
@@ -66,7 +116,7 @@ export function registerGetFleetHealthAction(
         fleetMonitoringFleetReadPermission,
       );
       const summary = await deps.remoteWrite.fleetSummary(input.instance);
-      return { output: fleetHealthOutput(summary) };
+      return { output: fleetHealthOutput(summary, input) };
     },
   });
 }
