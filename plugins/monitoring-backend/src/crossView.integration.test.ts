@@ -47,6 +47,26 @@ jest.setTimeout(300_000);
 
 const TOOL_SUFFIX = 'get-cluster-remote-write-health';
 
+/** Only Date is faked (set per comparison); every timer stays real. */
+const REAL_TIMERS_FAKE_DATE: Parameters<typeof jest.useFakeTimers>[0] = {
+  doNotFake: [
+    'hrtime',
+    'nextTick',
+    'performance',
+    'queueMicrotask',
+    'requestAnimationFrame',
+    'cancelAnimationFrame',
+    'requestIdleCallback',
+    'cancelIdleCallback',
+    'setImmediate',
+    'clearImmediate',
+    'setInterval',
+    'clearInterval',
+    'setTimeout',
+    'clearTimeout',
+  ],
+};
+
 interface View {
   state: HealthState;
   reasons: HealthReason[];
@@ -178,26 +198,6 @@ describe('one judgement across views: card, fleet row, action and MCP tool agree
     }
   }
 
-  /** Only Date is faked (set per comparison); every timer stays real. */
-  const REAL_TIMERS_FAKE_DATE: Parameters<typeof jest.useFakeTimers>[0] = {
-    doNotFake: [
-      'hrtime',
-      'nextTick',
-      'performance',
-      'queueMicrotask',
-      'requestAnimationFrame',
-      'cancelAnimationFrame',
-      'requestIdleCallback',
-      'cancelIdleCallback',
-      'setImmediate',
-      'clearImmediate',
-      'setInterval',
-      'clearInterval',
-      'setTimeout',
-      'clearTimeout',
-    ],
-  };
-
   beforeAll(async () => {
     demo = await startDemoFleet({ syntheticClusters: 24 });
     clusters = [
@@ -248,7 +248,7 @@ describe('one judgement across views: card, fleet row, action and MCP tool agree
     toolName = tools
       .map((t: { name: string }) => t.name)
       .find((n: string) => n.endsWith(TOOL_SUFFIX));
-    expect(toolName).toBeDefined();
+    if (!toolName) throw new Error(`no MCP tool named *${TOOL_SUFFIX}`);
     jest.useFakeTimers(REAL_TIMERS_FAKE_DATE);
     jest.setSystemTime(Date.now());
     // The real agents have delivered their first samples.
