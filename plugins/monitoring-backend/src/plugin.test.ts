@@ -244,9 +244,11 @@ describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query
       failing: 2,
       'no-data': 2,
     });
-    // Three PromQL queries and Thanos Query's /stores (the receivers' tenants), plus one lookup
-    // over the store's retention for the cluster known from the catalog only (never seen in 1 d).
-    expect(thanos.requests - before).toBe(5);
+    // The probe for the fleet recording rules (none here: raw series, said in `source`), three
+    // PromQL queries and Thanos Query's /stores (the receivers' tenants), plus one lookup over the
+    // store's retention for the cluster known from the catalog only (never seen in 1 d).
+    expect(res.body.source.kind).toBe('raw');
+    expect(thanos.requests - before).toBe(6);
     // Secrets and tenant go upstream, server-side.
     expect(thanos.lastHeaders.authorization).toBe(SECRET);
     expect(thanos.lastHeaders['thanos-tenant']).toBe('team-a');
