@@ -254,7 +254,7 @@ describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query
     expect(thanos.lastHeaders['thanos-tenant']).toBe('team-a');
 
     const again = await get('/fleet/central/summary');
-    expect(thanos.requests - before).toBe(5);
+    expect(thanos.requests - before).toBe(6);
     // Polling cards get 304 while the cached answer has not changed.
     const etag = again.headers.etag;
     expect(etag).toBeTruthy();
