@@ -3,6 +3,7 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import { createArgocdApplicationAction } from './actions/createArgocdApplication';
 import { createCentralOverlayAction } from './actions/createCentralOverlay';
 import { createEdgeOverlayAction } from './actions/createEdgeOverlay';
+import { lintOverlaysAction } from './actions/lintOverlays';
 import { registerHashringAction } from './actions/registerHashring';
 
 /**
@@ -22,6 +23,7 @@ export const scaffolderModuleFleet = createBackendModule({
           createCentralOverlayAction(),
           registerHashringAction(),
           createArgocdApplicationAction(),
+          lintOverlaysAction(),
         );
       },
     });

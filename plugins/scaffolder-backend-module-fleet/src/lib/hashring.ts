@@ -1,4 +1,8 @@
 import { InputError } from '@backstage/errors';
+import {
+  hashringProblems as sharedHashringProblems,
+  staleHashringEndpoints,
+} from '@fleet-monitoring/plugin-monitoring-common';
 import { z } from 'zod/v3';
 import type { CentralReceivers } from './centralReceivers';
 import { HashringAlgorithm } from './thanosReceive';
@@ -188,71 +192,15 @@ function globToRegExp(pattern: string): RegExp {
 }
 
 /**
- * Checks a whole hashring file against the receivers that will load it, with the rules Thanos applies
- * (pkg/receive/hashring.go, v0.35 to v0.42; every hashring of the file is built at load and one error
- * ends the receiver process, for every tenant):
- * - ketama: at least as many endpoints as the replication factor (else refused at load);
- * - hashmod: no `az` on endpoints (refused at load); at least replication-factor endpoints (else every
- *   write to the hashring fails: each copy needs its own node);
- * - shuffle sharding: ketama only, shard size at most the endpoint count (refused at load);
- * - a tenant listed by exactly one hashring.
- * Returns the problems, each naming its fix (empty when the file is safe to load).
+ * The hashring checks Thanos applies at load (RF vs endpoints, az with hashmod, shuffle sharding, a
+ * tenant in two hashrings), each naming its fix; empty when the file is safe to load. The rule lives
+ * in common's overlay lint, which reports the same problems for the files already in the repository.
  */
 export function hashringProblems(
   hashrings: HashringFile,
   receivers: CentralReceivers,
 ): string[] {
-  const rf = receivers.replicationFactor;
-  const problems: string[] = [];
-  const seen = new Map<string, string>();
-  hashrings.forEach((h, index) => {
-    const name = JSON.stringify(h.hashring ?? `#${index + 1}`);
-    const algorithm = h.algorithm ?? receivers.algorithm;
-    const n = h.endpoints.length;
-    // A hashring can only list receivers that exist: with fewer receivers than RF, listing more is no fix.
-    const fix =
-      receivers.replicas >= rf
-        ? `list at least ${rf} of the central's ${receivers.replicas} receivers (${receivers.endpoints.join(', ')}), or lower --receive.replication-factor`
-        : `the central runs ${receivers.replicas} receiver(s), fewer than replication factor ${rf}: lower --receive.replication-factor to at most ${receivers.replicas}, or run at least ${rf} receivers (receiver.replicas)`;
-    if (algorithm === 'ketama' && n < rf) {
-      problems.push(
-        `hashring ${name} (ketama) lists ${n} endpoint(s) but the receivers replicate every series ${rf} times: ` +
-          `Thanos refuses the file at load ("ketama: amount of endpoints needs to be larger than replication factor") and the receivers exit; ${fix}`,
-      );
-    }
-    if (algorithm === 'hashmod') {
-      if (h.endpoints.some(e => typeof e !== 'string' && e.az)) {
-        problems.push(
-          `hashring ${name} (hashmod) has endpoints with az: Thanos refuses AZ-aware hashmod hashrings at load; use algorithm ketama or remove az`,
-        );
-      }
-      if (n < rf) {
-        problems.push(
-          `hashring ${name} (hashmod) lists ${n} endpoint(s) but the receivers replicate every series ${rf} times: ` +
-            `every write to it fails (each copy needs its own endpoint); ${fix}`,
-        );
-      }
-    }
-    const shard = h.shuffle_sharding_config?.shard_size ?? 0;
-    if (shard > 0 && algorithm !== 'ketama') {
-      problems.push(
-        `hashring ${name} uses shuffle sharding, which Thanos allows with ketama only`,
-      );
-    } else if (shard > n) {
-      problems.push(
-        `hashring ${name}: shard size ${shard} is larger than its ${n} endpoint(s), which Thanos refuses at load`,
-      );
-    }
-    for (const t of h.tenants ?? []) {
-      const first = seen.get(t);
-      if (first !== undefined) {
-        problems.push(
-          `tenant ${JSON.stringify(t)} is listed by hashring ${first} and by hashring ${name}; keep it in one`,
-        );
-      } else seen.set(t, name);
-    }
-  });
-  return problems;
+  return sharedHashringProblems(hashrings, receivers).map(p => p.message);
 }
 
 /** Endpoints any hashring of the file lists that are not receivers of this central. */
@@ -260,8 +208,7 @@ export function staleEndpoints(
   hashrings: HashringFile,
   receivers: CentralReceivers,
 ): string[] {
-  const listed = new Set(hashrings.flatMap(h => h.endpoints.map(addressOf)));
-  return [...listed].filter(a => !receivers.endpoints.includes(a));
+  return staleHashringEndpoints(hashrings, receivers);
 }
 
 /** Endpoints that are not receivers of this central (forwarding to them would fail). */

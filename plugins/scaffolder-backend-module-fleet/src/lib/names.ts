@@ -1,5 +1,9 @@
 import {
+  baseDir,
+  componentOf,
+  FleetRole,
   MONITORING_NAMESPACE,
+  overlayDir,
   TENANT_HEADER,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import { z } from 'zod/v3';
@@ -142,25 +146,12 @@ export const metricNameRegex = z
     }
   }, 'must be a valid regular expression');
 
-export type Role = 'edge' | 'central';
+/** The layout of the GitOps repository has one home: common's overlay lint reads the same paths. */
+export type Role = FleetRole;
 export const ROLES: readonly Role[] = ['edge', 'central'];
 
 export const DEFAULT_NAMESPACE = MONITORING_NAMESPACE;
-export { TENANT_HEADER };
-
-/** The component a role deploys, as in `deploy/base/<component>/`. */
-export const componentOf = (role: Role) =>
-  role === 'edge' ? 'prometheus-agent' : 'kube-prometheus-stack';
-
-/**
- * `deploy/overlays/<cluster>/<component>` (workspace relative, POSIX separators), the reference layout:
- * the cluster name is used as given (it often carries its role already, e.g. `cluster-02-edge`).
- */
-export const overlayDir = (cluster: string, role: Role) =>
-  `deploy/overlays/${cluster}/${componentOf(role)}`;
-
-/** `deploy/base/<component>` */
-export const baseDir = (role: Role) => `deploy/base/${componentOf(role)}`;
+export { TENANT_HEADER, componentOf, overlayDir, baseDir };
 
 /**
  * Name of the ArgoCD Application (and its file) syncing one overlay: `<cluster>-<component>`, e.g.

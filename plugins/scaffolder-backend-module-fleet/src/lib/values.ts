@@ -3,7 +3,12 @@
  * (prometheus-community/helm-charts: charts/prometheus, charts/kube-prometheus-stack).
  */
 import { InputError } from '@backstage/errors';
-import { CLUSTER_LABEL } from '@fleet-monitoring/plugin-monitoring-common';
+import {
+  AGENT_CHART_RANGE,
+  CLUSTER_LABEL,
+  prometheusAgentFlags,
+  prometheusMajorOfChart as majorOfChart,
+} from '@fleet-monitoring/plugin-monitoring-common';
 import { TENANT_HEADER } from './names';
 
 /** Where the agent finds remote-write credentials and CA (mounted from Secrets via server.extraSecretMounts). */
@@ -12,34 +17,23 @@ export const CA_MOUNT = '/etc/prometheus/remote-write-ca';
 export const CLIENT_CERT_MOUNT = '/etc/prometheus/remote-write-client-cert';
 
 /**
- * The `prometheus` chart ships Prometheus v3 from chart 26.0.0 (appVersion v3.0.0; 25.x ships v2, e.g.
- * 25.11.0 -> v2.49.1). v3 dropped `--enable-feature=agent` for `--agent` (prometheus docs/migration.md)
- * and, not in agent mode, exits on the agent-only `--storage.agent.path`. Chart versions below 25.0.0
- * were not checked for the keys written here, so they are refused.
+ * Major version of the Prometheus a `prometheus` chart version ships; refuses versions whose values
+ * were not checked. The rule (and its sources) lives in common's overlay lint, which checks the
+ * overlays already in the repository with it.
  */
-export const AGENT_CHART_RANGE = { min: 25, firstV3: 26 } as const;
-
-/** Major version of the Prometheus a `prometheus` chart version ships (the version is schema-checked semver). */
 export function prometheusMajorOfChart(chartVersion: string): 2 | 3 {
-  const major = Number(chartVersion.replace(/^v/, '').split('.')[0]);
-  if (major < AGENT_CHART_RANGE.min) {
+  const major = majorOfChart(chartVersion);
+  if (!major) {
     throw new InputError(
       `prometheus chart ${chartVersion} is older than ${AGENT_CHART_RANGE.min}.0.0, whose values this action was checked against; use 25.x (Prometheus v2) or >= 26.0.0 (Prometheus v3)`,
     );
   }
-  return major >= AGENT_CHART_RANGE.firstV3 ? 3 : 2;
+  return major;
 }
 
 /** Command line of the agent: the chart's default (server) flags replaced by agent-mode ones. */
 export function agentFlags(chartVersion: string): string[] {
-  return [
-    prometheusMajorOfChart(chartVersion) === 3
-      ? '--agent'
-      : '--enable-feature=agent',
-    '--config.file=/etc/config/prometheus.yml',
-    '--storage.agent.path=/data',
-    '--web.enable-lifecycle',
-  ];
+  return prometheusAgentFlags(prometheusMajorOfChart(chartVersion));
 }
 
 /**
