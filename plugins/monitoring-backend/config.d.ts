@@ -175,6 +175,23 @@ export interface Config {
         requireProject?: boolean;
       };
     }>;
+    /**
+     * The GitOps repository whose overlays (`deploy/overlays/<cluster>/<component>`, `deploy/base`)
+     * the overlay lint reads, through Backstage's UrlReader (configure the matching `integrations`
+     * entry, e.g. GitHub, for its credentials). Absent: `/gitops/lint` answers 404.
+     * @visibility backend
+     */
+    gitops?: {
+      /**
+       * Repository or directory URL, e.g. `https://github.com/example/fleet-gitops/tree/main`.
+       * @visibility backend
+       */
+      url: string;
+      /** Most files under deploy/ read; a larger tree is refused. Default 20000. */
+      maxFiles?: number;
+      /** Most bytes under deploy/ read; a larger tree is refused. Default 32 MiB. */
+      maxBytes?: number;
+    };
     /** How the ArgoCD entity view uses the instances. */
     argocdOptions?: {
       /**

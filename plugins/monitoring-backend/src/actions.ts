@@ -5,6 +5,8 @@ import type {
 import { registerGetArgocdStateAction } from './argocd/actions/getArgocdState';
 import type { ArgocdService } from './argocd/ArgocdService';
 import type { EntityAccess } from './core/entityAccess';
+import { registerLintFleetOverlaysAction } from './gitops/actions/lintFleetOverlays';
+import type { GitopsService } from './gitops/GitopsService';
 import { registerGetMetricsArrivingAction } from './metricsArriving/actions/getMetricsArriving';
 import type { MetricsArrivingService } from './metricsArriving/MetricsArrivingService';
 import { registerGetClusterRemoteWriteHealthAction } from './remoteWrite/actions/getClusterRemoteWriteHealth';
@@ -47,6 +49,7 @@ export function registerFleetMonitoringActions(
     thanosComponents: ThanosComponentService;
     metricsArriving: MetricsArrivingService;
     argocd: ArgocdService;
+    gitops: GitopsService;
   },
 ) {
   registerGetFleetHealthAction(actionsRegistry, deps);
@@ -54,4 +57,5 @@ export function registerFleetMonitoringActions(
   registerGetClusterRemoteWriteHealthAction(actionsRegistry, deps);
   registerGetMetricsArrivingAction(actionsRegistry, deps);
   registerGetArgocdStateAction(actionsRegistry, deps);
+  registerLintFleetOverlaysAction(actionsRegistry, deps);
 }

@@ -12,6 +12,8 @@ import { PluginConfig, readPluginConfig } from './config';
 import { CachedLoader } from './core/CachedLoader';
 import { catalogClusters } from './core/catalogClusters';
 import { EntityAccess } from './core/entityAccess';
+import { GitopsService } from './gitops/GitopsService';
+import { addGitopsRoutes } from './gitops/router';
 import { KubernetesService } from './kubernetes/KubernetesService';
 import { addKubernetesRoutes } from './kubernetes/router';
 import { MetricsArrivingService } from './metricsArriving/MetricsArrivingService';
@@ -31,6 +33,7 @@ type Deps = {
   permissions: typeof coreServices.permissions.T;
   catalog: typeof catalogServiceRef.T;
   auth: typeof coreServices.auth.T;
+  urlReader: typeof coreServices.urlReader.T;
 };
 
 /** One service per question, sharing the Thanos clients and one answer cache. */
@@ -70,6 +73,7 @@ function createServices(settings: PluginConfig, d: Deps) {
       logger,
       cache,
     ),
+    gitops: new GitopsService(settings.gitops, d.urlReader, loader, logger),
     kubernetes: new KubernetesService(
       settings.kubernetes,
       settings.cacheTtlSeconds,
@@ -100,6 +104,7 @@ export const fleetMonitoringPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
         auth: coreServices.auth,
+        urlReader: coreServices.urlReader,
         actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
@@ -139,6 +144,7 @@ export const fleetMonitoringPlugin = createBackendPlugin({
                 addMetricsArrivingRoutes(router, { ...s, send }),
               router => addArgocdRoutes(router, s),
               router => addKubernetesRoutes(router, s),
+              router => addGitopsRoutes(router, s),
             ],
             validateResponses: settings.validateResponses,
           }),

@@ -65,6 +65,8 @@ export async function startActionsBackend(options: {
   /** The `fleetMonitoring` config section. */
   fleetMonitoring: JsonObject;
   entities: Entity[];
+  /** More root config, e.g. `integrations` for the UrlReader. */
+  rootConfig?: JsonObject;
 }): Promise<ActionsBackend> {
   let actions: ActionsService | undefined;
   let decision: AuthorizeResult.ALLOW | AuthorizeResult.DENY =
@@ -90,6 +92,7 @@ export async function startActionsBackend(options: {
       actionsServiceFactory,
       mockServices.rootConfig.factory({
         data: {
+          ...options.rootConfig,
           backend: { actions: { pluginSources: ['fleet-monitoring'] } },
           fleetMonitoring: {
             cache: { ttlSeconds: 0, accessTtlSeconds: 0 },

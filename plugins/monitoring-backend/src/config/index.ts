@@ -5,6 +5,7 @@ import {
   isValidLabelName,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import { readArgocdSettings } from './argocd';
+import { readGitopsSettings } from './gitops';
 import { holdWindowOf } from './holdWindow';
 import { readKubernetesSettings } from './kubernetes';
 import { readThanosInstances } from './thanos';
@@ -128,6 +129,7 @@ export function readPluginConfig(root: Config): PluginConfig {
     validateResponses: fm?.getOptionalBoolean('validateResponses') ?? false,
     health: readHealth(fm, cacheTtlSeconds),
     argocd: readArgocdSettings(fm),
+    gitops: readGitopsSettings(fm),
     kubernetes: readKubernetesSettings(
       fm,
       root.getOptionalConfig('kubernetes'),

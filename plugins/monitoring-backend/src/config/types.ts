@@ -162,8 +162,24 @@ export interface KubernetesSettings {
 }
 
 /** Everything the plugin reads from config, read once at start-up. */
+/**
+ * `fleetMonitoring.gitops`: the GitOps repository whose overlays the lint reads (UrlReader).
+ *
+ * @public
+ */
+export interface GitopsSettings {
+  /** Repository (or directory) URL the UrlReader reads, e.g. https://github.com/org/repo/tree/main. */
+  url: string;
+  /** Most files of deploy/ read; a larger tree is refused. */
+  maxFiles: number;
+  /** Most bytes of deploy/ read; a larger tree is refused. */
+  maxBytes: number;
+}
+
 export interface PluginConfig {
   health: FleetMonitoringConfig;
+  /** Absent when `fleetMonitoring.gitops` is not configured. */
+  gitops?: GitopsSettings;
   argocd: ArgocdSettings;
   kubernetes: KubernetesSettings;
   /** Seconds an upstream answer is reused (`fleetMonitoring.cache.ttlSeconds`); 0 turns caching off. */

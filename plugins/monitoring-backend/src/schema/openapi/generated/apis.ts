@@ -91,4 +91,10 @@ export type EndpointMap = {
       | paths['/entity/{kind}/{namespace}/{name}/kubernetes']['get']['responses'][200]['content']['application/json']
       | ErrorResponseBody;
   };
+  '#get|/gitops/lint': {
+    query: NonNullable<paths['/gitops/lint']['get']['parameters']['query']>;
+    response:
+      | paths['/gitops/lint']['get']['responses'][200]['content']['application/json']
+      | ErrorResponseBody;
+  };
 };

@@ -634,6 +634,55 @@ export const spec = {
         },
       },
     },
+    '/gitops/lint': {
+      get: {
+        operationId: 'getGitopsLint',
+        summary:
+          "The overlay lint of the GitOps repository (fleetMonitoring.gitops.url), read through Backstage's UrlReader; fleet permission.",
+        description:
+          "Lints deploy/overlays/<cluster>/<component> and deploy/base with the rules the scaffolder writes\nby (one rule id per finding, each a section of the handbook's overlay lint page). One tree read\nof the repository per cache period. 404 when no repository is configured; 502 when it cannot be\nread or holds more than the configured bounds.\n",
+        parameters: [
+          {
+            name: 'cluster',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+              pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$',
+            },
+            description:
+              'Only the findings of this cluster (its overlay directory name).',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'ok',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/GitopsLintResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+          '502': {
+            $ref: '#/components/responses/Error',
+          },
+          '504': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
   },
   components: {
     parameters: {
@@ -869,7 +918,7 @@ export const spec = {
         properties: {
           upstream: {
             type: 'string',
-            pattern: '^(thanos|argocd|kubernetes):',
+            pattern: '^(thanos|argocd|kubernetes|gitops):',
           },
           kind: {
             $ref: '#/components/schemas/UpstreamErrorKind',
@@ -1868,6 +1917,90 @@ export const spec = {
       ReasonSeverity: {
         type: 'string',
         enum: ['info', 'warning', 'critical'],
+      },
+      GitopsLintFinding: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['rule', 'severity', 'path', 'message', 'docs'],
+        properties: {
+          rule: {
+            type: 'string',
+            description: 'Stable rule id, the anchor of its docs section.',
+          },
+          severity: {
+            type: 'string',
+            enum: ['error', 'warning'],
+          },
+          path: {
+            type: 'string',
+            description: 'Repository-relative path of the file.',
+          },
+          cluster: {
+            type: 'string',
+            description: "The overlay's cluster (directory name).",
+          },
+          message: {
+            type: 'string',
+          },
+          docs: {
+            type: 'string',
+            description:
+              'Docs path of the rule, e.g. plugins/overlay-lint/#agent-flags.',
+          },
+        },
+      },
+      GitopsLintResponse: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['generatedAt', 'findings', 'counts', 'overlays', 'files'],
+        properties: {
+          generatedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          findings: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/GitopsLintFinding',
+            },
+          },
+          counts: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['error', 'warning'],
+            properties: {
+              error: {
+                type: 'integer',
+              },
+              warning: {
+                type: 'integer',
+              },
+            },
+          },
+          overlays: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['cluster', 'component', 'path'],
+              properties: {
+                cluster: {
+                  type: 'string',
+                },
+                component: {
+                  type: 'string',
+                },
+                path: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+          files: {
+            type: 'integer',
+            description: 'Files of deploy/ read.',
+          },
+        },
       },
       UpstreamErrorKind: {
         type: 'string',

@@ -191,6 +191,29 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/gitops/lint': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The overlay lint of the GitOps repository (fleetMonitoring.gitops.url), read through Backstage's UrlReader; fleet permission.
+     * Lints deploy/overlays/<cluster>/<component> and deploy/base with the rules the scaffolder writes
+     *     by (one rule id per finding, each a section of the handbook's overlay lint page). One tree read
+     *     of the repository per cache period. 404 when no repository is configured; 502 when it cannot be
+     *     read or holds more than the configured bounds.
+     */
+    get: operations['getGitopsLint'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 /** @public */
 export interface components {
@@ -492,6 +515,34 @@ export interface components {
       reasons: components['schemas']['HintedReason'][];
     };
     ReasonSeverity: 'info' | 'warning' | 'critical';
+    GitopsLintFinding: {
+      /** Stable rule id, the anchor of its docs section. */
+      rule: string;
+      severity: 'error' | 'warning';
+      /** Repository-relative path of the file. */
+      path: string;
+      /** The overlay's cluster (directory name). */
+      cluster?: string;
+      message: string;
+      /** Docs path of the rule, e.g. plugins/overlay-lint/#agent-flags. */
+      docs: string;
+    };
+    GitopsLintResponse: {
+      /** Format: date-time */
+      generatedAt: string;
+      findings: components['schemas']['GitopsLintFinding'][];
+      counts: {
+        error: number;
+        warning: number;
+      };
+      overlays: {
+        cluster: string;
+        component: string;
+        path: string;
+      }[];
+      /** Files of deploy/ read. */
+      files: number;
+    };
     UpstreamErrorKind:
       | 'unreachable'
       | 'timeout'
@@ -707,6 +758,10 @@ export type KubernetesClusterView =
   components['schemas']['KubernetesClusterView'];
 /** @public */
 export type ReasonSeverity = components['schemas']['ReasonSeverity'];
+/** @public */
+export type GitopsLintFinding = components['schemas']['GitopsLintFinding'];
+/** @public */
+export type GitopsLintResponse = components['schemas']['GitopsLintResponse'];
 /** @public */
 export type UpstreamErrorKind = components['schemas']['UpstreamErrorKind'];
 /** @public */
@@ -1094,6 +1149,34 @@ export interface operations {
       400: components['responses']['Error'];
       403: components['responses']['Error'];
       404: components['responses']['Error'];
+    };
+  };
+  getGitopsLint: {
+    parameters: {
+      query?: {
+        /** Only the findings of this cluster (its overlay directory name). */
+        cluster?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** ok */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GitopsLintResponse'];
+        };
+      };
+      400: components['responses']['Error'];
+      403: components['responses']['Error'];
+      404: components['responses']['Error'];
+      502: components['responses']['Error'];
+      504: components['responses']['Error'];
     };
   };
 }
