@@ -20,7 +20,7 @@ describe('fleet-monitoring actions', () => {
   const list = async () =>
     (await backend.actions.list({ credentials: backend.credentials })).actions;
 
-  it('lists the five questions, read-only, with JSON schemas and examples', async () => {
+  it('lists the six questions, read-only, with JSON schemas and examples', async () => {
     const actions = await list();
     expect(actions.map(a => a.id).sort()).toEqual([
       'fleet-monitoring:get-argocd-state',
@@ -28,6 +28,7 @@ describe('fleet-monitoring actions', () => {
       'fleet-monitoring:get-fleet-health',
       'fleet-monitoring:get-metrics-arriving',
       'fleet-monitoring:get-thanos-health',
+      'fleet-monitoring:lint-fleet-overlays',
     ]);
     for (const a of actions) {
       expect(a.attributes).toMatchObject({
