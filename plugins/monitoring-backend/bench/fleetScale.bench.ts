@@ -33,7 +33,6 @@ import { fleetRecordingRuleGroup } from '@fleet-monitoring/plugin-monitoring-com
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import YAML from 'yaml';
 import { startPostgres } from '../src/__testUtils__/postgres';
 import { startRedis } from '../src/__testUtils__/redis';
 import { readFleetMonitoringConfig } from '../src/config';
@@ -53,6 +52,9 @@ const AUTH = mockCredentials.user.header();
 const SCOPE = summaryScope(readFleetMonitoringConfig(new ConfigReader({})));
 const EVAL_INTERVAL = '30s';
 const TIMEOUT_MS = 600_000;
+
+/** The rule group's first evaluation (epoch s): how far back the recorded series reach. */
+let firstEvaluated = 0;
 
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
@@ -95,7 +97,8 @@ async function startStore() {
   const ruleFile = path.join(dir, 'fleet-rules.yml');
   fs.writeFileSync(
     ruleFile,
-    YAML.stringify({
+    // JSON is YAML: Prometheus reads it as a rule file.
+    JSON.stringify({
       groups: [
         fleetRecordingRuleGroup({
           clusterLabel: SCOPE.clusterLabel,
@@ -253,9 +256,6 @@ async function summaryMissRows(
     await backend.stop();
   }
 }
-
-/** The rule group's first evaluation (epoch s): how far back the recorded series reach. */
-let firstEvaluated = 0;
 
 async function cacheRows(facade: ThanosQueryFake, rows: Row[]) {
   global.gc?.();
