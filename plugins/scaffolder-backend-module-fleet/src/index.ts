@@ -24,10 +24,6 @@ export {
   createArgocdApplicationAction,
   CREATE_ARGOCD_APP_ID,
 } from './actions/createArgocdApplication';
-export {
-  lintOverlaysAction,
-  LINT_OVERLAYS_ID,
-  type LintOverlaysInput,
-} from './actions/lintOverlays';
+export { lintOverlaysAction, LINT_OVERLAYS_ID } from './actions/lintOverlays';
 export { hashringFileSchema, type HashringFile } from './lib/hashring';
 export { planFleet, type FleetPlan } from './plan/fleet';

@@ -11,7 +11,7 @@ import { parseInput, toActionSchema } from '../lib/actionSchema';
 import { resolveInWorkspace } from '../lib/paths';
 import { examples } from './lintOverlays.examples';
 
-/** @public */
+/** Id of the overlay lint action. @public */
 export const LINT_OVERLAYS_ID = 'fleet:overlay:lint';
 
 /** What the lint reads at most: a GitOps repository's deploy/ tree is a few files per cluster. */
@@ -33,7 +33,7 @@ const inputShape = {
     ),
 };
 const inputSchema = z.object(inputShape);
-/** @public */
+/** Input of fleet:overlay:lint. */
 export type LintOverlaysInput = z.input<typeof inputSchema>;
 
 /**
