@@ -118,12 +118,11 @@ export class GitopsService {
   /** What users see: the kind of failure in our words; the reader's message only in the log. */
   private readError(e: unknown): UpstreamError {
     const err = e as Error;
-    const kind =
-      err.name === 'NotFoundError'
-        ? 'not-found'
-        : err.name === 'NotAllowedError'
-          ? 'forbidden'
-          : 'unreachable';
+    const kinds: Record<string, 'not-found' | 'forbidden'> = {
+      NotFoundError: 'not-found',
+      NotAllowedError: 'forbidden',
+    };
+    const kind = kinds[err.name] ?? 'unreachable';
     return new UpstreamError(
       GITOPS_UPSTREAM,
       kind,

@@ -1,10 +1,9 @@
-import YAML from 'yaml';
-
 /**
  * A GitOps repository for the tests (the layout the scaffolder writes): a good edge overlay
  * (cluster-02-edge) and one still in the reference material's style (cluster-09-edge:
- * `server.enableAgentMode`, no flags, no identity, no remote write).
+ * `server.enableAgentMode`, no flags, no identity, no remote write). Written as JSON, which is YAML.
  */
+const YAML = { stringify: (v: unknown) => `${JSON.stringify(v, null, 2)}\n` };
 const chart = {
   name: 'prometheus',
   repo: 'https://prometheus-community.github.io/helm-charts',
