@@ -6,7 +6,9 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { GithubFake } from '@fleet-monitoring/local-fleet';
+import type { Entity } from '@backstage/catalog-model';
 import request from 'supertest';
+import { entity } from '../__testUtils__/actionsBackend';
 import { fleetMonitoringPlugin } from '../plugin';
 import { lintFleetOverlaysExamples } from './actions/lintFleetOverlays.examples';
 import { BAD_EDGE, fixtureRepoFiles, GOOD_EDGE } from './fixtureRepo';
@@ -31,6 +33,7 @@ describe('GET /gitops/lint', () => {
       ttl?: number;
       deny?: boolean;
       anonymous?: boolean;
+      entities?: Entity[];
     } = {},
   ) {
     const gitops =
@@ -57,7 +60,7 @@ describe('GET /gitops/lint', () => {
             },
           },
         }),
-        catalogServiceMock.factory({ entities: [] }),
+        catalogServiceMock.factory({ entities: opts.entities ?? [] }),
         mockServices.permissions.mock({
           authorize: async reqs =>
             reqs.map(() => ({
@@ -157,5 +160,36 @@ describe('GET /gitops/lint', () => {
     );
     expect(large.status).toBe(502);
     expect(large.body.error.message).toMatch(/more than 3 files/);
+  });
+
+  it("answers an entity's cluster findings on the entity route, with the entity permission", async () => {
+    const entities = [
+      entity('Resource', BAD_EDGE, { 'fleet-monitoring.io/cluster': BAD_EDGE }),
+      entity('Resource', 'plain', {}),
+    ];
+    const server = await backend({ entities });
+    const res = await request(server).get(
+      `/api/fleet-monitoring/entity/resource/default/${BAD_EDGE}/gitops-lint`,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.findings).toEqual(
+      lintFleetOverlaysExamples[0].output.findings,
+    );
+    expect(res.body.overlays).toEqual([
+      {
+        cluster: BAD_EDGE,
+        component: 'prometheus-agent',
+        path: `deploy/overlays/${BAD_EDGE}/prometheus-agent`,
+      },
+    ]);
+    const plain = await request(server).get(
+      '/api/fleet-monitoring/entity/resource/default/plain/gitops-lint',
+    );
+    expect(plain.status).toBe(400);
+    expect(plain.body.error.message).toMatch(/fleet-monitoring\.io\/cluster/);
+    const denied = await request(await backend({ entities, deny: true })).get(
+      `/api/fleet-monitoring/entity/resource/default/${BAD_EDGE}/gitops-lint`,
+    );
+    expect(denied.status).toBe(403);
   });
 });

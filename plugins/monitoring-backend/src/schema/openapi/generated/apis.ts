@@ -97,4 +97,10 @@ export type EndpointMap = {
       | paths['/gitops/lint']['get']['responses'][200]['content']['application/json']
       | ErrorResponseBody;
   };
+  '#get|/entity/{kind}/{namespace}/{name}/gitops-lint': {
+    path: paths['/entity/{kind}/{namespace}/{name}/gitops-lint']['get']['parameters']['path'];
+    response:
+      | paths['/entity/{kind}/{namespace}/{name}/gitops-lint']['get']['responses'][200]['content']['application/json']
+      | ErrorResponseBody;
+  };
 };

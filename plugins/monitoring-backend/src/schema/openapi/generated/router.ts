@@ -683,6 +683,53 @@ export const spec = {
         },
       },
     },
+    '/entity/{kind}/{namespace}/{name}/gitops-lint': {
+      get: {
+        operationId: 'getEntityGitopsLint',
+        summary:
+          "The overlay lint findings of the entity's cluster (fleet-monitoring.io/cluster) in the GitOps repository; entity permission.",
+        description:
+          "The findings of GET /gitops/lint whose overlay directory is the entity's cluster, read from the\nsame cached lint of the repository. 404 when no repository is configured.\n",
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'ok',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/GitopsLintResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+          '502': {
+            $ref: '#/components/responses/Error',
+          },
+          '504': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
   },
   components: {
     parameters: {

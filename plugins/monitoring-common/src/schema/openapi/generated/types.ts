@@ -214,6 +214,27 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/entity/{kind}/{namespace}/{name}/gitops-lint': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The overlay lint findings of the entity's cluster (fleet-monitoring.io/cluster) in the GitOps repository; entity permission.
+     * The findings of GET /gitops/lint whose overlay directory is the entity's cluster, read from the
+     *     same cached lint of the repository. 404 when no repository is configured.
+     */
+    get: operations['getEntityGitopsLint'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 /** @public */
 export interface components {
@@ -1159,6 +1180,35 @@ export interface operations {
       };
       header?: never;
       path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** ok */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GitopsLintResponse'];
+        };
+      };
+      400: components['responses']['Error'];
+      403: components['responses']['Error'];
+      404: components['responses']['Error'];
+      502: components['responses']['Error'];
+      504: components['responses']['Error'];
+    };
+  };
+  getEntityGitopsLint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        kind: components['parameters']['kind'];
+        namespace: components['parameters']['namespace'];
+        name: components['parameters']['name'];
+      };
       cookie?: never;
     };
     requestBody?: never;
