@@ -230,13 +230,14 @@ describe('the fleet summary from recorded series (fleet recording rules) and fro
     for (const state of ['healthy', 'failing', 'degraded', 'no-data'])
       expect(states).toContain(state);
     // And the figures agree: delivered samples per second of the healthy clusters. Recorded values
-    // are up to an evaluation interval (and a remote write) older than raw ones, and a real agent's
-    // rate moves in between: the bound catches a figure multiplied or lost, not that jitter.
+    // are up to an evaluation interval (and a remote write) older than raw ones, and a 20 s rate()
+    // moves in between (a real agent's jitter; extrapolation as the newest sample ages): the bound
+    // catches a figure multiplied or lost, not that jitter.
     const rate = (s: FleetSummary, c: string) =>
       s.clusters.find(x => x.cluster === c)!.stats.samplesPerSecond!;
     for (const c of ['sim-ok', 'sim-v3', 'edge-a']) {
       expect(rate(auto, c)).toBeGreaterThan(0);
-      expect(Math.abs(rate(auto, c) / rate(raw, c) - 1)).toBeLessThan(0.25);
+      expect(Math.abs(rate(auto, c) / rate(raw, c) - 1)).toBeLessThan(0.3);
     }
   });
 });

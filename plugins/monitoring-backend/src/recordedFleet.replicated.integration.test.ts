@@ -190,12 +190,15 @@ describe('the fleet summary from recorded series written back through Receive (r
       'sim-ok': 'healthy: ',
       'sim-failing': 'failing: remote-write-failing:critical',
     });
-    // Replica copies do not multiply the figures.
+    // Replica copies do not multiply the figures (a copy too many would read 2 or 3 times as much).
+    // Recorded values are up to an evaluation interval and a remote write older than raw ones; a
+    // 20 s rate() over samples 5 s apart moves by up to a fifth in between (extrapolation when the
+    // newest sample ages): the bound catches multiplied or lost figures, not that jitter.
     const rate = (s: FleetSummary) =>
       s.clusters.find(c => c.cluster === 'sim-ok')!.stats.samplesPerSecond!;
     expect(rate(raw)).toBeGreaterThan(0);
-    expect(Math.abs(rate(nodedup) / rate(raw) - 1)).toBeLessThan(0.05);
-    expect(Math.abs(rate(recorded) / rate(raw) - 1)).toBeLessThan(0.05);
+    expect(Math.abs(rate(nodedup) / rate(raw) - 1)).toBeLessThan(0.3);
+    expect(Math.abs(rate(recorded) / rate(raw) - 1)).toBeLessThan(0.3);
     // The receivers' per-tenant rate reaches the cluster through the recorded tenant map too.
     const tenantRate = (s: FleetSummary) =>
       s.clusters.find(c => c.cluster === 'edge-a')!.stats
