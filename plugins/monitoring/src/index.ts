@@ -14,6 +14,7 @@ export {
   metricsArrivingCard,
   argocdCard,
   kubernetesCard,
+  gitopsLintCard,
 } from './plugin';
 export { fleetPageRouteRef } from './routes';
 export {

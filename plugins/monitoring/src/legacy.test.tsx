@@ -21,6 +21,7 @@ describe('legacy plugin (@fleet-monitoring/plugin-monitoring/legacy)', () => {
       'EntityMetricsArrivingCard',
       'EntityArgocdCard',
       'EntityKubernetesCard',
+      'EntityGitopsLintCard',
     ] as const) {
       expect(typeof legacy[name]).toBe('function');
     }

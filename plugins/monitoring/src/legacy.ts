@@ -147,6 +147,22 @@ export const EntityArgocdCard: EntityCard = fleetMonitoringPlugin.provide(
   }),
 );
 
+/**
+ * The overlay lint findings of the entity's cluster in the GitOps repository; use behind
+ * `isRemoteWriteAvailable` (the cluster annotation).
+ *
+ * @public
+ */
+export const EntityGitopsLintCard: EntityCard = fleetMonitoringPlugin.provide(
+  createComponentExtension({
+    name: 'EntityGitopsLintCard',
+    component: {
+      lazy: () =>
+        import('./components/GitopsLintCard').then(m => m.GitopsLintCard),
+    },
+  }),
+);
+
 export { fleetPageRouteRef } from './routes';
 export type { RemoteWriteCardProps } from './components/RemoteWriteCard';
 export { fleetMonitoringApiRef, FleetMonitoringClient } from './api';

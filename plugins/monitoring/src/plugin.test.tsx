@@ -10,6 +10,7 @@ import plugin, {
   argocdCard,
   fleetMonitoringApi,
   fleetPage,
+  gitopsLintCard,
   kubernetesCard,
   metricsArrivingCard,
   remoteWriteCard,
@@ -41,7 +42,7 @@ const apis = (api: ReturnType<typeof fakeApi>) =>
   [[fleetMonitoringApiRef, api as unknown as FleetMonitoringApi]] as const;
 
 describe('the default export: the new frontend system plugin', () => {
-  it('is the fleet-monitoring plugin with an API, a page and five entity cards', () => {
+  it('is the fleet-monitoring plugin with an API, a page and six entity cards', () => {
     expect(plugin.pluginId).toBe('fleet-monitoring');
     const kinds = [
       fleetMonitoringApi,
@@ -51,10 +52,12 @@ describe('the default export: the new frontend system plugin', () => {
       metricsArrivingCard,
       argocdCard,
       kubernetesCard,
+      gitopsLintCard,
     ].map(e => String((e as any).kind ?? ''));
     expect(kinds).toEqual([
       'api',
       'page',
+      'entity-card',
       'entity-card',
       'entity-card',
       'entity-card',
@@ -69,6 +72,7 @@ describe('the default export: the new frontend system plugin', () => {
     ['metrics-arriving', metricsArrivingCard, [serviceEntity]],
     ['argocd', argocdCard, [clusterEntity, serviceEntity]],
     ['kubernetes', kubernetesCard, [receiveEntity]],
+    ['gitops-lint', gitopsLintCard, [clusterEntity, receiveEntity]],
   ] as const)(
     'the %s card shows only on entities with its annotations',
     (_name, card, matching) => {

@@ -4,7 +4,7 @@
  * Extensions (ids as in `app.extensions` of app-config):
  * - `api:fleet-monitoring`: the backend client.
  * - `page:fleet-monitoring`: the fleet page at /fleet-monitoring, with its nav item.
- * - `entity-card:fleet-monitoring/{remote-write,thanos,metrics-arriving,argocd,kubernetes}`: shown only
+ * - `entity-card:fleet-monitoring/{remote-write,thanos,metrics-arriving,argocd,kubernetes,gitops-lint}`: shown only
  *   on entities with the card's annotations.
  * The page and every card take `config.docsBaseUrl`: where the "How to fix" links point.
  */
@@ -124,6 +124,13 @@ export const kubernetesCard = entityCard(
   () => import('./components/KubernetesCard').then(m => <m.KubernetesCard />),
 );
 
+/** @public */
+export const gitopsLintCard = entityCard(
+  'gitops-lint',
+  isRemoteWriteAvailable,
+  () => import('./components/GitopsLintCard').then(m => <m.GitopsLintCard />),
+);
+
 /** The Fleet Monitoring plugin for the new frontend system. */
 export default createFrontendPlugin({
   pluginId: 'fleet-monitoring',
@@ -137,5 +144,6 @@ export default createFrontendPlugin({
     metricsArrivingCard,
     argocdCard,
     kubernetesCard,
+    gitopsLintCard,
   ],
 });

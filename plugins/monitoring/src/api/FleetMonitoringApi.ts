@@ -4,6 +4,7 @@ import type {
   ClusterDetail,
   FleetSortKey,
   FleetSummary,
+  GitopsLintResponse,
   HealthState,
   InstancesResponse,
   KubernetesClusterView,
@@ -74,6 +75,8 @@ export interface FleetMonitoringApi {
   ): Promise<ArgocdHistoryResponse>;
   /** Receive and agent pods of the entity's cluster, and the hashring compared with them. */
   getKubernetes(entity: CompoundEntityRef): Promise<KubernetesClusterView>;
+  /** The overlay lint findings of the entity's cluster in the GitOps repository. */
+  getGitopsLint(entity: CompoundEntityRef): Promise<GitopsLintResponse>;
   /**
    * Runs an instant PromQL query through the backend's pass-through (permission
    * `fleet-monitoring.query`; the instance's credentials stay on the server).

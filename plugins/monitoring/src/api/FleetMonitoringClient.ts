@@ -9,6 +9,7 @@ import {
   type ClusterDetail,
   type FleetMonitoringFetchClient,
   type FleetSummary,
+  type GitopsLintResponse,
   type InstancesResponse,
   type KubernetesClusterView,
   type MetricsArriving,
@@ -150,6 +151,15 @@ export class FleetMonitoringClient implements FleetMonitoringApi {
   ): Promise<KubernetesClusterView> {
     return answer(
       await this.client.GET('/entity/{kind}/{namespace}/{name}/kubernetes', {
+        baseUrl: await this.baseUrl(),
+        params: { path: entityPath(entity) },
+      }),
+    );
+  }
+
+  async getGitopsLint(entity: CompoundEntityRef): Promise<GitopsLintResponse> {
+    return answer(
+      await this.client.GET('/entity/{kind}/{namespace}/{name}/gitops-lint', {
         baseUrl: await this.baseUrl(),
         params: { path: entityPath(entity) },
       }),

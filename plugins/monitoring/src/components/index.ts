@@ -1,6 +1,7 @@
 export { ArgocdCard, ArgocdDetails } from './ArgocdCard';
 export { FleetPage, FleetContent } from './FleetPage';
 export { KubernetesCard, KubernetesDetails } from './KubernetesCard';
+export { GitopsLintCard, GitopsLintDetails } from './GitopsLintCard';
 export {
   MetricsArrivingCard,
   MetricsArrivingDetails,

@@ -1,0 +1,1 @@
+export { GitopsLintCard, GitopsLintDetails } from './GitopsLintCard';
