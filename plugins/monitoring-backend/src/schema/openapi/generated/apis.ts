@@ -46,6 +46,12 @@ export type EndpointMap = {
       | paths['/entity/{kind}/{namespace}/{name}/thanos']['get']['responses'][200]['content']['application/json']
       | ErrorResponseBody;
   };
+  '#get|/entity/{kind}/{namespace}/{name}/capacity': {
+    path: paths['/entity/{kind}/{namespace}/{name}/capacity']['get']['parameters']['path'];
+    response:
+      | paths['/entity/{kind}/{namespace}/{name}/capacity']['get']['responses'][200]['content']['application/json']
+      | ErrorResponseBody;
+  };
   '#get|/entity/{kind}/{namespace}/{name}/metrics-arriving': {
     path: paths['/entity/{kind}/{namespace}/{name}/metrics-arriving']['get']['parameters']['path'];
     response:

@@ -262,6 +262,45 @@ export const spec = {
         },
       },
     },
+    '/entity/{kind}/{namespace}/{name}/capacity': {
+      get: {
+        operationId: 'getEntityCapacity',
+        summary:
+          "Capacity before it breaks. For a cluster (annotation fleet-monitoring.io/cluster) its tenant's head series against the head-series limit with a forecast date; for a Thanos Receive component (annotation fleet-monitoring.io/thanos-component = receive) each receiver's head series and working set against its memory limit, the OOM forecast and the one-receiver-lost check.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'ok',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EntityCapacity',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
     '/entity/{kind}/{namespace}/{name}/metrics-arriving': {
       get: {
         operationId: 'getEntityMetricsArriving',
@@ -1518,6 +1557,234 @@ export const spec = {
               type: 'string',
             },
             description: 'Partial-response warnings seen on a probe query.',
+          },
+          error: {
+            $ref: '#/components/schemas/UpstreamErrorInfo',
+          },
+        },
+      },
+      CapacityForecast: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['confidence', 'basis'],
+        description:
+          'A straight line through the hourly, restart-smoothed values (deriv and predict_linear over a subquery), and the date it crosses the limit.',
+        properties: {
+          reachesAt: {
+            type: 'number',
+            description:
+              'Unix seconds the line reaches the limit; absent when it does not grow, or there is no limit.',
+          },
+          daysLeft: {
+            type: 'number',
+          },
+          slopePerDay: {
+            type: 'number',
+            description: 'growth of the fitted line per day',
+          },
+          window: {
+            type: 'string',
+            enum: ['1d', '7d'],
+          },
+          hoursCovered: {
+            type: 'number',
+            description: 'hourly points with data in the window',
+          },
+          confidence: {
+            type: 'string',
+            enum: ['high', 'medium', 'low', 'none'],
+          },
+          basis: {
+            type: 'string',
+            description: 'how the forecast was made, in one line',
+          },
+        },
+      },
+      TenantCapacity: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'cluster',
+          'tenant',
+          'receivers',
+          'headSeries',
+          'limitSource',
+          'forecast',
+        ],
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          tenant: {
+            type: 'string',
+          },
+          receivers: {
+            type: 'integer',
+            description: 'receivers holding a TSDB of the tenant',
+          },
+          replicationFactor: {
+            type: 'number',
+          },
+          headSeries: {
+            type: 'number',
+            description:
+              'head series summed over receivers, replica copies included: what the limiter compares with the limit',
+          },
+          activeSeries: {
+            type: 'number',
+            description:
+              'unique series: headSeries divided by the replication factor',
+          },
+          limit: {
+            type: 'number',
+            description: 'head-series limit (absent or 0: unlimited)',
+          },
+          limitSource: {
+            type: 'string',
+            enum: ['tenant', 'default', 'none'],
+          },
+          usedRatio: {
+            type: 'number',
+          },
+          growth1d: {
+            type: 'number',
+            description: 'change of the smoothed head series over the last day',
+          },
+          growth7d: {
+            type: 'number',
+            description:
+              'change of the smoothed head series over the last week',
+          },
+          limitedRequestsPerSecond: {
+            type: 'number',
+          },
+          forecast: {
+            $ref: '#/components/schemas/CapacityForecast',
+          },
+        },
+      },
+      ReceiverCapacity: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['namespace', 'pod', 'headSeries'],
+        properties: {
+          namespace: {
+            type: 'string',
+          },
+          pod: {
+            type: 'string',
+          },
+          container: {
+            type: 'string',
+          },
+          headSeries: {
+            type: 'number',
+          },
+          workingSetBytes: {
+            type: 'number',
+          },
+          memoryLimitBytes: {
+            type: 'number',
+          },
+          usedRatio: {
+            type: 'number',
+          },
+          oomForecast: {
+            $ref: '#/components/schemas/CapacityForecast',
+          },
+        },
+      },
+      ReceiverLossProjection: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['pod', 'projectedBytes', 'fits'],
+        properties: {
+          pod: {
+            type: 'string',
+          },
+          projectedBytes: {
+            type: 'number',
+          },
+          limitBytes: {
+            type: 'number',
+          },
+          fits: {
+            type: 'boolean',
+          },
+        },
+      },
+      ReceiverLossCheck: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['lost', 'fits', 'ringTooSmall', 'others'],
+        description:
+          "The receiver whose loss hurts most is taken out of the hashring; its head series spread evenly over the rest, each costing that receiver's current bytes per head series.",
+        properties: {
+          lost: {
+            type: 'string',
+            description: 'pod taken out',
+          },
+          fits: {
+            type: 'boolean',
+          },
+          ringTooSmall: {
+            type: 'boolean',
+            description:
+              'the rest would be fewer than the replication factor: Thanos refuses such a hashring',
+          },
+          others: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ReceiverLossProjection',
+            },
+          },
+        },
+      },
+      ReceiveCapacity: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['receivers'],
+        properties: {
+          replicationFactor: {
+            type: 'number',
+          },
+          receivers: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ReceiverCapacity',
+            },
+          },
+          oneLost: {
+            $ref: '#/components/schemas/ReceiverLossCheck',
+          },
+        },
+      },
+      EntityCapacity: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['subject', 'instance', 'state', 'reasons'],
+        properties: {
+          subject: {
+            type: 'string',
+            enum: ['cluster', 'receive'],
+          },
+          instance: {
+            type: 'string',
+          },
+          state: {
+            $ref: '#/components/schemas/HealthState',
+          },
+          reasons: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/HealthReason',
+            },
+          },
+          tenant: {
+            $ref: '#/components/schemas/TenantCapacity',
+          },
+          receive: {
+            $ref: '#/components/schemas/ReceiveCapacity',
           },
           error: {
             $ref: '#/components/schemas/UpstreamErrorInfo',

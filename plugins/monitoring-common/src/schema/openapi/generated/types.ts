@@ -97,6 +97,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/entity/{kind}/{namespace}/{name}/capacity': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Capacity before it breaks. For a cluster (annotation fleet-monitoring.io/cluster) its tenant's head series against the head-series limit with a forecast date; for a Thanos Receive component (annotation fleet-monitoring.io/thanos-component = receive) each receiver's head series and working set against its memory limit, the OOM forecast and the one-receiver-lost check. */
+    get: operations['getEntityCapacity'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/entity/{kind}/{namespace}/{name}/metrics-arriving': {
     parameters: {
       query?: never;
@@ -423,6 +440,80 @@ export interface components {
       stores?: components['schemas']['StoreEndpoint'][];
       /** Partial-response warnings seen on a probe query. */
       warnings: string[];
+      error?: components['schemas']['UpstreamErrorInfo'];
+    };
+    /** A straight line through the hourly, restart-smoothed values (deriv and predict_linear over a subquery), and the date it crosses the limit. */
+    CapacityForecast: {
+      /** Unix seconds the line reaches the limit; absent when it does not grow, or there is no limit. */
+      reachesAt?: number;
+      daysLeft?: number;
+      /** growth of the fitted line per day */
+      slopePerDay?: number;
+      window?: '1d' | '7d';
+      /** hourly points with data in the window */
+      hoursCovered?: number;
+      confidence: 'high' | 'medium' | 'low' | 'none';
+      /** how the forecast was made, in one line */
+      basis: string;
+    };
+    TenantCapacity: {
+      cluster: string;
+      tenant: string;
+      /** receivers holding a TSDB of the tenant */
+      receivers: number;
+      replicationFactor?: number;
+      /** head series summed over receivers, replica copies included: what the limiter compares with the limit */
+      headSeries: number;
+      /** unique series: headSeries divided by the replication factor */
+      activeSeries?: number;
+      /** head-series limit (absent or 0: unlimited) */
+      limit?: number;
+      limitSource: 'tenant' | 'default' | 'none';
+      usedRatio?: number;
+      /** change of the smoothed head series over the last day */
+      growth1d?: number;
+      /** change of the smoothed head series over the last week */
+      growth7d?: number;
+      limitedRequestsPerSecond?: number;
+      forecast: components['schemas']['CapacityForecast'];
+    };
+    ReceiverCapacity: {
+      namespace: string;
+      pod: string;
+      container?: string;
+      headSeries: number;
+      workingSetBytes?: number;
+      memoryLimitBytes?: number;
+      usedRatio?: number;
+      oomForecast?: components['schemas']['CapacityForecast'];
+    };
+    ReceiverLossProjection: {
+      pod: string;
+      projectedBytes: number;
+      limitBytes?: number;
+      fits: boolean;
+    };
+    /** The receiver whose loss hurts most is taken out of the hashring; its head series spread evenly over the rest, each costing that receiver's current bytes per head series. */
+    ReceiverLossCheck: {
+      /** pod taken out */
+      lost: string;
+      fits: boolean;
+      /** the rest would be fewer than the replication factor: Thanos refuses such a hashring */
+      ringTooSmall: boolean;
+      others: components['schemas']['ReceiverLossProjection'][];
+    };
+    ReceiveCapacity: {
+      replicationFactor?: number;
+      receivers: components['schemas']['ReceiverCapacity'][];
+      oneLost?: components['schemas']['ReceiverLossCheck'];
+    };
+    EntityCapacity: {
+      subject: 'cluster' | 'receive';
+      instance: string;
+      state: components['schemas']['HealthState'];
+      reasons: components['schemas']['HealthReason'][];
+      tenant?: components['schemas']['TenantCapacity'];
+      receive?: components['schemas']['ReceiveCapacity'];
       error?: components['schemas']['UpstreamErrorInfo'];
     };
     ArrivingByCluster: {
@@ -758,6 +849,21 @@ export type StoreEndpoint = components['schemas']['StoreEndpoint'];
 /** @public */
 export type ThanosHealth = components['schemas']['ThanosHealth'];
 /** @public */
+export type CapacityForecast = components['schemas']['CapacityForecast'];
+/** @public */
+export type TenantCapacity = components['schemas']['TenantCapacity'];
+/** @public */
+export type ReceiverCapacity = components['schemas']['ReceiverCapacity'];
+/** @public */
+export type ReceiverLossProjection =
+  components['schemas']['ReceiverLossProjection'];
+/** @public */
+export type ReceiverLossCheck = components['schemas']['ReceiverLossCheck'];
+/** @public */
+export type ReceiveCapacity = components['schemas']['ReceiveCapacity'];
+/** @public */
+export type EntityCapacity = components['schemas']['EntityCapacity'];
+/** @public */
 export type ArrivingByCluster = components['schemas']['ArrivingByCluster'];
 /** @public */
 export type MetricsArriving = components['schemas']['MetricsArriving'];
@@ -941,6 +1047,33 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ThanosHealth'];
+        };
+      };
+      400: components['responses']['Error'];
+      403: components['responses']['Error'];
+      404: components['responses']['Error'];
+    };
+  };
+  getEntityCapacity: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        kind: components['parameters']['kind'];
+        namespace: components['parameters']['namespace'];
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** ok */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EntityCapacity'];
         };
       };
       400: components['responses']['Error'];
