@@ -13,6 +13,7 @@ import { examples as edgeExamples } from './createEdgeOverlay.examples';
 import { lintOverlaysAction, readDeployTree } from './lintOverlays';
 import { examples } from './lintOverlays.examples';
 import { registerHashringAction } from './registerHashring';
+import { examples as registerExamples } from './registerHashring.examples';
 
 const action = lintOverlaysAction();
 const CENTRAL = 'cluster-01-central';
@@ -134,6 +135,20 @@ describe('fleet:overlay:lint', () => {
       ).toEqual([]);
     },
     60_000,
+  );
+
+  it.each(registerExamples.map(e => [e.description, e] as const))(
+    'passes the hashring the documented fleet:hashring:register example writes: %s',
+    async (_d, example) => {
+      for (const step of stepsOf(example)) {
+        await runAction(createCentralOverlayAction(), ws, {
+          ...centralInput,
+          cluster: step.input.centralCluster,
+        });
+        await runAction(registerHashringAction(), ws, step.input);
+      }
+      expect(lintOverlays(await readDeployTree(ws)).findings).toEqual([]);
+    },
   );
 
   it('passes a whole fleet planned in memory (planFleet, as the loop test runs it)', async () => {
