@@ -50,6 +50,39 @@ export interface DemoFleet {
   stop(): Promise<void>;
 }
 
+/**
+ * The demo's capacity story (one of each): cluster-02-edge's tenant grows toward its head-series
+ * limit (about 9 days left), thanos-receive-1's working set grows toward its memory limit (about 3
+ * days), and the receivers are full enough that losing one would push the others over theirs.
+ */
+export function demoCapacity(now = Math.floor(Date.now() / 1000)) {
+  const perDay = 864;
+  return {
+    receivers: 3,
+    factor: 3,
+    down: [DEMO_DOWN_RECEIVER],
+    tenants: [
+      {
+        tenant: 'cluster-02-edge',
+        series: (t: number) => 30_000 + (perDay / 86_400) * (t - now),
+        // Compared with the sum over the three receivers (every series counted three times).
+        limit: 3 * (30_000 + 9 * perDay),
+      },
+      { tenant: 'cluster-03-edge', series: () => 12_000 },
+      { tenant: 'cluster-01-central', series: () => 20_000 },
+    ],
+    defaultLimit: 500_000,
+    memory: {
+      baseBytes: 150e6,
+      bytesPerSeries: 8_000,
+      limitBytes: 1.2e9,
+      // ~3 days to the limit from today's level.
+      growthPerSecond: { 1: 5e8 / (3 * 86_400) },
+      growthFrom: now - 3600,
+    },
+  };
+}
+
 /** Real agents of the demo (names from the reference's example layout). */
 export const DEMO_AGENT_CLUSTERS = [
   'cluster-01-central',
@@ -234,6 +267,7 @@ export async function startDemoFleet(
             targets: 2,
           },
         ],
+        capacity: demoCapacity(),
         stepSeconds: 15,
       });
       for (const t of simulator.tenants) f.extraTenants.add(t);

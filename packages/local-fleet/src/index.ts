@@ -7,6 +7,17 @@ export {
   centralConfig,
 } from './prometheus';
 export { FleetSimulator, planClusters } from './simulator';
+export {
+  capacityOpenMetrics,
+  capacitySeries,
+  startCapacityStore,
+} from './capacity';
+export type {
+  CapacityRestart,
+  CapacityScenario,
+  CapacitySeries,
+  CapacityTenant,
+} from './capacity';
 export type {
   ClusterFault,
   ReceiveFault,

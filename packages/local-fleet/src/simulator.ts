@@ -1,3 +1,4 @@
+import { capacitySeries, CapacityScenario } from './capacity';
 import { Timeseries } from './remoteWrite';
 import { Batch, plainSink, receiverName, SeriesSink } from './replication';
 
@@ -500,6 +501,8 @@ export interface SimulatorOptions {
     version?: string;
   };
   services?: SimulatedService[];
+  /** Receivers' head series, limits and memory (capacity.ts), written as the meta-monitoring tenant. */
+  capacity?: CapacityScenario;
   /** Seconds between samples. */
   stepSeconds?: number;
   /** How far back the first write goes (default 20 min). */
@@ -553,6 +556,20 @@ export class FleetSimulator {
     }
     for (const s of options.services ?? [])
       this.models.push(...serviceModels(s));
+    if (options.capacity) {
+      for (const c of capacitySeries(options.capacity)) {
+        // receiveModels already exports the replication factor.
+        const name = c.labels.__name__;
+        if (options.receive && name === 'thanos_receive_replication_factor')
+          continue;
+        this.models.push({
+          ...c,
+          tenant: name.startsWith('prometheus_remote_storage_')
+            ? c.labels.tenant_id
+            : 'default-tenant',
+        });
+      }
+    }
     for (const m of this.models) {
       // Live series start with the history; silent ones with their last minutes before going quiet.
       const start =
@@ -596,7 +613,9 @@ export class FleetSimulator {
       const last = Math.min(now - (m.delay ?? 0), m.until ?? Infinity);
       const samples = [];
       for (let t = m.written! + this.step; t <= last; t += this.step) {
-        samples.push({ value: m.value(t), timestamp: t * 1000 });
+        const value = m.value(t);
+        // NaN: nothing scraped then (a restarting receiver of the capacity scenario).
+        if (!Number.isNaN(value)) samples.push({ value, timestamp: t * 1000 });
         m.written = t;
       }
       if (samples.length === 0) continue;

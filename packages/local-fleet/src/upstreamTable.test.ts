@@ -3,7 +3,7 @@ import {
   upstreamFamilyOf,
   upstreamLabelAllowed,
 } from '@fleet-monitoring/plugin-monitoring-common';
-import { demoKubernetes, DEMO_DOWN_RECEIVER } from './demo';
+import { demoCapacity, demoKubernetes, DEMO_DOWN_RECEIVER } from './demo';
 import { ThanosReceiveFake } from './fakes/thanosReceive';
 import { writeSeries, Timeseries } from './remoteWrite';
 import { Batch, ReplicatedSink, SeriesSink } from './replication';
@@ -113,6 +113,7 @@ describe('the simulator emits only what the upstream metrics table says', () => 
           services: [
             { job: 'checkout', namespace: 'shop', clusters: ['c-healthy'] },
           ],
+          capacity: demoCapacity(),
         })),
       );
     }

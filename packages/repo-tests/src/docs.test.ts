@@ -105,6 +105,7 @@ describe('TechDocs handbook', () => {
     expect(pages.sort()).toEqual(
       [
         'troubleshooting/argocd',
+        'troubleshooting/capacity',
         'troubleshooting/kubernetes',
         'troubleshooting/metrics-missing',
         'troubleshooting/remote-write',

@@ -4,7 +4,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { fleetMonitoringPermissions } from '@fleet-monitoring/plugin-monitoring-common';
+import {
+  fleetMonitoringPermissions,
+  parseSelector,
+} from '@fleet-monitoring/plugin-monitoring-common';
 import { registerFleetMonitoringActions } from './actions';
 import { ArgocdService } from './argocd/ArgocdService';
 import { addArgocdRoutes } from './argocd/router';
@@ -24,6 +27,9 @@ import { startSummaryRefresh } from './remoteWrite/summaryRefresh';
 import { createRouter } from './router';
 import { ThanosComponentService } from './thanosComponents/ThanosComponentService';
 import { addThanosComponentRoutes } from './thanosComponents/routes';
+import { CapacityService } from './capacity/CapacityService';
+import { addCapacityRoutes } from './capacity/routes';
+import { DEFAULT_THANOS_SELECTOR } from './core/entityQuestions';
 import { ThanosInstances } from './thanos/ThanosInstances';
 
 type Deps = {
@@ -60,6 +66,13 @@ function createServices(settings: PluginConfig, d: Deps) {
       logger,
       loader,
       instances,
+    ),
+    capacity: new CapacityService(
+      config,
+      logger,
+      loader,
+      instances,
+      parseSelector(DEFAULT_THANOS_SELECTOR.receive),
     ),
     metricsArriving: new MetricsArrivingService(
       config,
@@ -145,6 +158,7 @@ export const fleetMonitoringPlugin = createBackendPlugin({
               router => addArgocdRoutes(router, s),
               router => addKubernetesRoutes(router, s),
               router => addGitopsRoutes(router, s),
+              (router, send) => addCapacityRoutes(router, { ...s, send }),
             ],
             validateResponses: settings.validateResponses,
           }),

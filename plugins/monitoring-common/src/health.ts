@@ -23,7 +23,8 @@ export type TroubleshootingPage =
   | 'troubleshooting/thanos-query'
   | 'troubleshooting/argocd'
   | 'troubleshooting/kubernetes'
-  | 'troubleshooting/upstreams';
+  | 'troubleshooting/upstreams'
+  | 'troubleshooting/capacity';
 
 /**
  * All reason ids. Adding one here without a docs anchor fails the docs test.
@@ -221,6 +222,39 @@ export const REASONS = {
   'hashring-endpoint-unknown': {
     title: 'The hashring names an endpoint with no pod',
     page: 'troubleshooting/kubernetes',
+  },
+  // Capacity (issue #21): head-series limits, receiver memory, OOM cascades.
+  'capacity-tenant-at-limit': {
+    title: 'The tenant is at its head-series limit',
+    page: 'troubleshooting/capacity',
+  },
+  'capacity-tenant-limit-soon': {
+    title: 'The tenant will reach its head-series limit soon',
+    page: 'troubleshooting/capacity',
+  },
+  'capacity-tenant-no-limit': {
+    title: 'The tenant has no head-series limit',
+    page: 'troubleshooting/capacity',
+  },
+  'capacity-no-data': {
+    title: 'No head-series metrics from the receivers',
+    page: 'troubleshooting/capacity',
+  },
+  'capacity-receiver-oom-soon': {
+    title: 'A receiver will reach its memory limit soon',
+    page: 'troubleshooting/capacity',
+  },
+  'capacity-receiver-no-memory-limit': {
+    title: 'A receiver has no memory limit',
+    page: 'troubleshooting/capacity',
+  },
+  'capacity-memory-unknown': {
+    title: "The receivers' memory is not known",
+    page: 'troubleshooting/capacity',
+  },
+  'capacity-one-receiver-lost': {
+    title: 'Losing one receiver would overload the others',
+    page: 'troubleshooting/capacity',
   },
   // Upstream faults (a state of `unknown` always carries one of these).
   'upstream-unreachable': {

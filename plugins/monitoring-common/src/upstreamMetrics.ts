@@ -18,7 +18,10 @@ export type UpstreamComponent =
   | 'thanos-receive'
   | 'thanos-query'
   | 'thanos-store'
-  | 'thanos-compact';
+  | 'thanos-compact'
+  /** The kubelet's embedded cAdvisor (`/metrics/cadvisor`): container metrics. */
+  | 'kubelet-cadvisor'
+  | 'kube-state-metrics';
 
 /** @public */
 export type UpstreamMetricType = 'counter' | 'gauge' | 'histogram';
@@ -26,7 +29,11 @@ export type UpstreamMetricType = 'counter' | 'gauge' | 'histogram';
 /** Where a fact was read: a file of a repository at a tag. @public */
 export interface UpstreamSource {
   repo:
-    'prometheus/prometheus' | 'thanos-io/thanos' | 'prometheus/client_golang';
+    | 'prometheus/prometheus'
+    | 'thanos-io/thanos'
+    | 'prometheus/client_golang'
+    | 'google/cadvisor'
+    | 'kubernetes/kube-state-metrics';
   tag: string;
   path: string;
   /** Approximate line, to find the spot again. */
@@ -371,10 +378,133 @@ export const UPSTREAM_METRICS = {
       },
     ],
     readBy: [
+      'capacity tenantCapacityQuery limited (requests refused now, per tenant)',
       'receiveQuery head_series_limited, limited_tenant (per tenant, held 5m)',
       'ratesQuery tenant_refused (the 429 rule per tenant, requests/s)',
       'ThanosReceiveTenantLimitedByHeadSeries',
     ],
+  },
+  thanos_receive_head_series_limit: {
+    type: 'gauge',
+    emittedBy: ['thanos-receive'],
+    versions:
+      'Thanos v0.35.1 to v0.42.4, only on a receiver in router or router-ingestor mode whose limits file (--receive.limits-config-file, hidden flag) sets a non-zero write.default.head_series_limit or a tenant head_series_limit',
+    labels: ['tenant'],
+    emitted:
+      'Set once when the limits config loads: tenant="" carries write.default.head_series_limit, and every tenant listed under write.tenants carries its own limit (the default when it sets none). 0 means unlimited. The limiter compares it with the answer of write.global.meta_monitoring_limit_query, by default `sum(prometheus_tsdb_head_series) by (tenant)` over every receiver (replica copies included), asked with dedup on; a tenant is refused (429) once that sum >= its limit.',
+    notEmitted:
+      'No series for a tenant not listed in the limits file: its limit is the tenant="" series. Absent altogether without a limit (the no-op limiter registers nothing) and on ingestor-only receivers.',
+    sources: [
+      {
+        repo: T,
+        tag: 'v0.35.1',
+        path: 'pkg/receive/head_series_limiter.go',
+        line: 48,
+      },
+      {
+        repo: T,
+        tag: 'v0.42.4',
+        path: 'pkg/receive/head_series_limiter.go',
+        line: 50,
+      },
+      { repo: T, tag: 'v0.42.4', path: 'pkg/receive/limiter.go', line: 175 },
+      {
+        repo: T,
+        tag: 'v0.42.4',
+        path: 'pkg/receive/limiter_config.go',
+        line: 45,
+      },
+      { repo: T, tag: 'v0.42.4', path: 'cmd/thanos/receive.go', line: 1142 },
+    ],
+    readBy: ['capacity tenantCapacityQuery limit_tenant, limit_default'],
+  },
+  prometheus_tsdb_head_series: {
+    type: 'gauge',
+    emittedBy: ['thanos-receive'],
+    versions:
+      'Thanos v0.35.1 to v0.42.4 (the Prometheus TSDB head gauge, per tenant TSDB of the multi-TSDB)',
+    labels: ['tenant'],
+    emitted:
+      'Series in the head block of one tenant TSDB on one receiver. Receive opens one TSDB per tenant with a registerer wrapped in tenant="<id>" (multitsdb startTSDB, WrapRegistererWith), so each receiver exposes one series per tenant it holds. With replication factor RF every series lives on RF receivers: the sum over receivers counts each series RF times, which is what the head-series limiter compares with the limit.',
+    notEmitted:
+      'Series leave the head only at head compaction (about every 2 h), so churned series still count until then. A restarted receiver starts from what it replays from its WAL (from 0 without one) and the gauge is absent while it is down.',
+    sources: [
+      { repo: T, tag: 'v0.35.1', path: 'pkg/receive/multitsdb.go', line: 612 },
+      { repo: T, tag: 'v0.42.4', path: 'pkg/receive/multitsdb.go', line: 936 },
+      { repo: P, tag: 'v2.53.4', path: 'tsdb/head.go' },
+      {
+        repo: T,
+        tag: 'v0.42.4',
+        path: 'pkg/receive/limiter_config.go',
+        line: 45,
+      },
+    ],
+    readBy: [
+      'capacity tenantCapacityQuery (head series, growth, forecast to the limit)',
+      'capacity receiversCapacityQuery (head series per receiver)',
+    ],
+  },
+  container_memory_working_set_bytes: {
+    type: 'gauge',
+    emittedBy: ['kubelet-cadvisor'],
+    versions:
+      'cAdvisor v0.49.1 to v0.52.1 as embedded in the kubelet (/metrics/cadvisor)',
+    labels: ['container', 'id', 'image', 'name', 'namespace', 'pod'],
+    emitted:
+      "Working set of a cgroup (usage minus inactive file pages): what the kernel's OOM killer weighs against the container's memory limit. cAdvisor sets id, name, image; the kubelet's containerPrometheusLabelsFunc (pkg/kubelet/server/server.go) adds container, pod, namespace from the container's io.kubernetes.* labels.",
+    notEmitted:
+      'The pod-level cgroup comes as a series with container="" (and the sandbox, on older runtimes, container="POD"): filter them out or a pod counts twice.',
+    sources: [
+      {
+        repo: 'google/cadvisor',
+        tag: 'v0.49.1',
+        path: 'metrics/prometheus.go',
+        line: 427,
+      },
+      {
+        repo: 'google/cadvisor',
+        tag: 'v0.52.1',
+        path: 'metrics/prometheus.go',
+        line: 439,
+      },
+    ],
+    readBy: [
+      'capacity receiversCapacityQuery working_set, OOM forecast, one receiver lost',
+    ],
+  },
+  kube_pod_container_resource_limits: {
+    type: 'gauge',
+    emittedBy: ['kube-state-metrics'],
+    versions:
+      'kube-state-metrics v2.0.0 to v2.19.1 (replaces the v1 kube_pod_container_resource_limits_memory_bytes)',
+    labels: [
+      'container',
+      'namespace',
+      'node',
+      'pod',
+      'resource',
+      'uid',
+      'unit',
+    ],
+    emitted:
+      'One series per container and resource with a limit: resource="memory" with unit="byte", resource="cpu" with unit="core". namespace, pod, uid are the pod family labels.',
+    notEmitted:
+      'No series for a container without a limit (then nothing OOM-kills it at a limit: the node runs out instead).',
+    sources: [
+      {
+        repo: 'kubernetes/kube-state-metrics',
+        tag: 'v2.0.0',
+        path: 'internal/store/pod.go',
+        line: 872,
+      },
+      {
+        repo: 'kubernetes/kube-state-metrics',
+        tag: 'v2.19.1',
+        path: 'internal/store/pod.go',
+        line: 222,
+      },
+    ],
+    readBy: ['capacity receiversCapacityQuery memory_limit'],
   },
   thanos_receive_replications_total: {
     type: 'counter',

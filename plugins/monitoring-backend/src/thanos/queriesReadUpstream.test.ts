@@ -5,6 +5,7 @@ import {
   upstreamFamilyOf,
   upstreamLabelAllowed,
 } from '@fleet-monitoring/plugin-monitoring-common';
+import * as capacity from '../capacity/queries';
 import * as queries from './queries';
 import { SIGNAL_LABEL } from './signals';
 
@@ -41,6 +42,12 @@ const BUILT: Record<string, () => string[]> = {
   receiveQuery: () => [queries.receiveQuery(component, '5m')],
   queryComponentQuery: () => [
     queries.queryComponentQuery(parseSelector('job="thanos-query"'), '5m'),
+  ],
+  // The capacity slice's builders (capacity/queries.ts).
+  tenantCapacityQuery: () => [capacity.tenantCapacityQuery(component, 'a')],
+  receiversCapacityQuery: () => [capacity.receiversCapacityQuery(component)],
+  receiversMemoryQuery: () => [
+    capacity.receiversMemoryQuery([{ namespace: 'monitoring', pod: 'r-0' }]),
   ],
 };
 /**

@@ -1,0 +1,296 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { centralConfig, PrometheusProcess } from './prometheus';
+import { receiverName } from './replication';
+
+/**
+ * Capacity of the central receivers as Thanos, the kubelet's cAdvisor and kube-state-metrics emit it
+ * (plugins/monitoring-common/src/upstreamMetrics.ts): per-tenant head series on each receiver
+ * (`prometheus_tsdb_head_series{tenant}`, one TSDB per tenant), the tenants' head-series limits
+ * (`thanos_receive_head_series_limit{tenant}`, `tenant=""` for the default), each receiver's working
+ * set (`container_memory_working_set_bytes`, with the pod-level `container=""` series cAdvisor also
+ * emits) and its memory limit (`kube_pod_container_resource_limits{resource="memory",unit="byte"}`).
+ *
+ * Every series is a function of time, so the same scenario feeds the live simulator (remote write,
+ * the last hour) and a backfilled store (`startCapacityStore`: days of history through
+ * `promtool tsdb create-blocks-from openmetrics`).
+ */
+
+/** One tenant: its unique (deduplicated) series over time, and its head-series limit if it has one. */
+export interface CapacityTenant {
+  tenant: string;
+  /** Unique series of the tenant at unix second t (each lives on `factor` receivers). */
+  series: (t: number) => number;
+  /** Its own limit in the limits file (compared with the sum over receivers, copies included). */
+  limit?: number;
+}
+
+/** A receiver restart: no scrape while down, then its head (and memory) refill as series are re-sent. */
+export interface CapacityRestart {
+  receiver: number;
+  /** Unix seconds the process stopped. */
+  at: number;
+  downSeconds: number;
+  /** Seconds until the head is back to its share once it is up again. */
+  recoverSeconds: number;
+}
+
+export interface CapacityScenario {
+  tenants: CapacityTenant[];
+  /** Receivers in the hashring (default 3). */
+  receivers?: number;
+  /** Replication factor (default 3). */
+  factor?: number;
+  /** Receivers that are down: nothing is scraped from them. */
+  down?: number[];
+  /** write.default.head_series_limit (exported as tenant=""); 0 or absent = no default limit. */
+  defaultLimit?: number;
+  namespace?: string;
+  job?: string;
+  memory?: {
+    /** Working set of an empty receiver. */
+    baseBytes: number;
+    /** Working set per head series it holds. */
+    bytesPerSeries: number;
+    /** The container's memory limit, one for all or per receiver. */
+    limitBytes: number | number[];
+    /** Extra growth, bytes per second, by receiver index (a receiver growing toward its limit). */
+    growthPerSecond?: Record<number, number>;
+    /** Unix second the extra growth starts from. */
+    growthFrom?: number;
+  };
+  restarts?: CapacityRestart[];
+  /** Clusters and the tenant their agent writes as: emitted as the agent's newest-timestamp gauge with `tenant_id`. */
+  clusters?: Array<{ cluster: string; tenant: string }>;
+}
+
+/** A series of the scenario; `value` is NaN while nothing is scraped. */
+export interface CapacitySeries {
+  labels: Record<string, string>;
+  value: (t: number) => number;
+}
+
+const CONTAINER = 'thanos-receive';
+
+/** Share of a receiver's head it holds at t after restarts: NaN while down, 0..1 while refilling. */
+function restartFactor(
+  restarts: CapacityRestart[],
+  receiver: number,
+  t: number,
+): number {
+  let f = 1;
+  for (const r of restarts) {
+    if (r.receiver !== receiver || t < r.at) continue;
+    const up = r.at + r.downSeconds;
+    if (t < up) return NaN;
+    if (t < up + r.recoverSeconds) f = Math.min(f, (t - up) / r.recoverSeconds);
+  }
+  return f;
+}
+
+/** Every series the scenario's receivers, kubelets and kube-state-metrics expose. */
+export function capacitySeries(s: CapacityScenario): CapacitySeries[] {
+  const n = s.receivers ?? 3;
+  const factor = Math.min(s.factor ?? 3, n);
+  const namespace = s.namespace ?? 'monitoring';
+  const job = s.job ?? 'thanos-receive';
+  const restarts = s.restarts ?? [];
+  const out: CapacitySeries[] = [];
+  // The hashring spreads each series over `factor` of the `n` receivers: each holds factor/n of it.
+  const headOf = (r: number, tenant: CapacityTenant, t: number) =>
+    Math.round((tenant.series(t) * factor) / n) * restartFactor(restarts, r, t);
+  for (let r = 0; r < n; r++) {
+    if (s.down?.includes(r)) continue;
+    const pod = receiverName(r);
+    const own = { job, namespace, pod, instance: `${pod}:10902` };
+    for (const tenant of s.tenants) {
+      out.push({
+        labels: {
+          __name__: 'prometheus_tsdb_head_series',
+          ...own,
+          tenant: tenant.tenant,
+        },
+        value: t => headOf(r, tenant, t),
+      });
+    }
+    // Router-ingestor receivers export the limits they load: the default as tenant="", then each
+    // tenant listed in the limits file.
+    const limits = s.tenants.filter(t => t.limit !== undefined);
+    if (s.defaultLimit || limits.length > 0) {
+      out.push({
+        labels: {
+          __name__: 'thanos_receive_head_series_limit',
+          ...own,
+          tenant: '',
+        },
+        value: () => s.defaultLimit ?? 0,
+      });
+      for (const tenant of limits)
+        out.push({
+          labels: {
+            __name__: 'thanos_receive_head_series_limit',
+            ...own,
+            tenant: tenant.tenant,
+          },
+          value: () => tenant.limit!,
+        });
+    }
+    out.push({
+      labels: {
+        __name__: 'thanos_receive_replication_factor',
+        ...own,
+      },
+      value: t => (Number.isNaN(restartFactor(restarts, r, t)) ? NaN : factor),
+    });
+    const mem = s.memory;
+    if (!mem) continue;
+    const uid = `0000000${r}-aaaa-bbbb-cccc-dddddddddddd`;
+    const workingSet = (t: number) => {
+      const f = restartFactor(restarts, r, t);
+      if (Number.isNaN(f)) return NaN;
+      const head = s.tenants.reduce((sum, x) => sum + headOf(r, x, t), 0);
+      const growth =
+        (mem.growthPerSecond?.[r] ?? 0) *
+        Math.max(0, t - (mem.growthFrom ?? t));
+      return Math.round(mem.baseBytes + mem.bytesPerSeries * head + growth * f);
+    };
+    // cAdvisor through the kubelet: the container's cgroup and the pod's (container="").
+    const kubelet = {
+      job: 'kubelet',
+      instance: `10.0.0.${r + 1}:10250`,
+      namespace,
+      pod,
+    };
+    const cgroup = `/kubepods/burstable/pod${uid}`;
+    out.push(
+      {
+        labels: {
+          __name__: 'container_memory_working_set_bytes',
+          ...kubelet,
+          container: CONTAINER,
+          id: `${cgroup}/c0ffee${r}`,
+          image: 'quay.io/thanos/thanos:v0.35.1',
+          name: `c0ffee${r}`,
+        },
+        value: workingSet,
+      },
+      {
+        labels: {
+          __name__: 'container_memory_working_set_bytes',
+          ...kubelet,
+          container: '',
+          id: cgroup,
+          image: '',
+          name: '',
+        },
+        value: t => workingSet(t) + 2_000_000,
+      },
+    );
+    const limit = Array.isArray(mem.limitBytes)
+      ? mem.limitBytes[r]
+      : mem.limitBytes;
+    const ksm = {
+      job: 'kube-state-metrics',
+      instance: '10.0.0.100:8080',
+      namespace,
+      pod,
+      uid,
+      container: CONTAINER,
+      node: `node-${r}`,
+    };
+    out.push(
+      {
+        labels: {
+          __name__: 'kube_pod_container_resource_limits',
+          ...ksm,
+          resource: 'memory',
+          unit: 'byte',
+        },
+        value: () => limit,
+      },
+      {
+        labels: {
+          __name__: 'kube_pod_container_resource_limits',
+          ...ksm,
+          resource: 'cpu',
+          unit: 'core',
+        },
+        value: () => 2,
+      },
+    );
+  }
+  for (const c of s.clusters ?? []) {
+    out.push({
+      labels: {
+        __name__: 'prometheus_remote_storage_highest_timestamp_in_seconds',
+        cluster: c.cluster,
+        job: 'prometheus-agent',
+        instance: 'prometheus-agent-0',
+        tenant_id: c.tenant,
+      },
+      value: t => t,
+    });
+  }
+  return out;
+}
+
+/** The scenario as OpenMetrics text with timestamps, one family after the other. */
+export function capacityOpenMetrics(
+  series: CapacitySeries[],
+  opts: { start: number; end: number; stepSeconds: number },
+): string {
+  const families = new Map<string, string[]>();
+  for (const s of series) {
+    const name = s.labels.__name__;
+    const labels = Object.entries(s.labels)
+      .filter(([k]) => k !== '__name__')
+      .map(
+        ([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`,
+      )
+      .join(',');
+    const lines = families.get(name) ?? [];
+    for (let t = opts.start; t <= opts.end; t += opts.stepSeconds) {
+      const v = s.value(t);
+      if (!Number.isNaN(v)) lines.push(`${name}{${labels}} ${v} ${t}`);
+    }
+    families.set(name, lines);
+  }
+  const out: string[] = [];
+  for (const [name, lines] of families)
+    out.push(`# TYPE ${name} gauge`, ...lines);
+  out.push('# EOF', '');
+  return out.join('\n');
+}
+
+/**
+ * A real Prometheus holding the scenario from `start` to `end`, backfilled with promtool: days of
+ * history a test can forecast from. `end` should be close to now, or instant queries find nothing.
+ */
+export async function startCapacityStore(
+  scenario: CapacityScenario,
+  opts: { start: number; end: number; stepSeconds: number },
+): Promise<PrometheusProcess> {
+  const store = new PrometheusProcess({
+    name: 'capacity',
+    mode: 'central',
+    config: centralConfig(`${opts.stepSeconds}s`),
+  });
+  const file = path.join(store.dir, 'capacity.om');
+  fs.writeFileSync(file, capacityOpenMetrics(capacitySeries(scenario), opts));
+  execFileSync(
+    process.env.PROMTOOL_BIN ?? 'promtool',
+    [
+      'tsdb',
+      'create-blocks-from',
+      'openmetrics',
+      '--max-block-duration=24h',
+      file,
+      path.join(store.dir, 'data'),
+    ],
+    { stdio: 'pipe' },
+  );
+  fs.rmSync(file);
+  await store.start();
+  return store;
+}

@@ -1,0 +1,151 @@
+import {
+  escapeLabelValue,
+  escapeRegex,
+  formatMatchers,
+  LabelMatcher,
+  upstreamMetric,
+} from '@fleet-monitoring/plugin-monitoring-common';
+import { joinSignals, SignalPart } from '../thanos/signals';
+
+/**
+ * The capacity questions' PromQL (style of thanos/queries.ts: label values only through
+ * escapeLabelValue/formatMatchers, several tagged signals per query).
+ *
+ * Restarts and resets: the forecasts fit a line through a *smoothed* head series, not the raw gauge.
+ * Each receiver's gauge is first taken as its maximum over the last hour (`max_over_time[1h]`), then
+ * summed: a receiver that restarts and refills its head within the hour (it is re-sent every series
+ * it owns within a scrape interval or two, or replays its WAL) never shows a dip, and a longer outage
+ * is one or two of the 168 hourly points of the week's fit. For a series that only grows, the maximum
+ * over the hour is its newest value, so the fit of a linear growth is not biased. The line is
+ * `deriv` / `predict_linear(..., 0)` over a subquery of that sum (`[1d:10m]` for today's growth, `[7d:1h]` for the week's).
+ */
+
+const HEAD = upstreamMetric('prometheus_tsdb_head_series').name;
+const LIMIT = upstreamMetric('thanos_receive_head_series_limit').name;
+const LIMITED = upstreamMetric(
+  'thanos_receive_head_series_limited_requests_total',
+).name;
+const RF = upstreamMetric('thanos_receive_replication_factor').name;
+const WORKING_SET = upstreamMetric('container_memory_working_set_bytes').name;
+const KSM_LIMITS = upstreamMetric('kube_pod_container_resource_limits').name;
+
+/** How far back a restart is smoothed over (see above). */
+export const SMOOTHING = '1h';
+
+/** Signals of tenantCapacityQuery. */
+export type TenantCapacitySignal =
+  | 'head_sum'
+  | 'receivers'
+  | 'smoothed'
+  | 'smoothed_1d_ago'
+  | 'smoothed_7d_ago'
+  | 'slope_1d'
+  | 'slope_7d'
+  | 'fit_1d'
+  | 'fit_7d'
+  | 'points_1d'
+  | 'points_7d'
+  | 'limit_tenant'
+  | 'limit_default'
+  | 'replication_factor'
+  | 'limited';
+
+/** Signals of receiversCapacityQuery (per receiver pod). */
+export type ReceiversCapacitySignal = 'head_series' | 'replication_factor';
+
+/** Signals of receiversMemoryQuery (per receiver container). */
+export type ReceiversMemorySignal =
+  | 'working_set'
+  | 'memory_limit'
+  | 'ws_smoothed'
+  | 'ws_slope_1d'
+  | 'ws_fit_1d'
+  | 'ws_points_1d';
+
+function sel(matchers: string[]): string {
+  return `{${matchers.filter(Boolean).join(',')}}`;
+}
+
+/**
+ * One tenant on the receivers of `selector`: head series summed over receivers (every replica copy
+ * counted, as the head-series limiter's default meta-monitoring query counts them), the smoothed
+ * sum now, a day and a week ago, its slope and fitted value over a day and a week, the limits, the
+ * replication factor and the 429s of the limiter.
+ */
+export function tenantCapacityQuery(
+  selector: LabelMatcher[],
+  tenant: string,
+): string {
+  const own = formatMatchers(selector);
+  const head = `${HEAD}${sel([own, `tenant=${escapeLabelValue(tenant)}`])}`;
+  // One value per receiver (instance), whatever the number of scrape copies (HA Prometheus pair).
+  const smoothed = (offset = '') =>
+    `sum by (tenant) (max by (tenant, instance) (max_over_time(${head}[${SMOOTHING}]${offset})))`;
+  const s = smoothed();
+  const parts: SignalPart<TenantCapacitySignal>[] = [
+    ['head_sum', `sum by (tenant) (max by (tenant, instance) (${head}))`],
+    ['receivers', `count by (tenant) (max by (tenant, instance) (${head}))`],
+    ['smoothed', s],
+    ['smoothed_1d_ago', smoothed(' offset 1d')],
+    ['smoothed_7d_ago', smoothed(' offset 7d')],
+    ['slope_1d', `deriv((${s})[1d:10m])`],
+    ['slope_7d', `deriv((${s})[7d:1h])`],
+    ['fit_1d', `predict_linear((${s})[1d:10m], 0)`],
+    ['fit_7d', `predict_linear((${s})[7d:1h], 0)`],
+    ['points_1d', `count_over_time((${s})[1d:10m])`],
+    ['points_7d', `count_over_time((${s})[7d:1h])`],
+    [
+      'limit_tenant',
+      `max(${LIMIT}${sel([own, `tenant=${escapeLabelValue(tenant)}`])})`,
+    ],
+    ['limit_default', `max(${LIMIT}${sel([own, 'tenant=""'])})`],
+    ['replication_factor', `max(${RF}${sel([own])})`],
+    [
+      'limited',
+      `sum(max by (instance) (rate(${LIMITED}${sel([own, `tenant=${escapeLabelValue(tenant)}`])}[5m])))`,
+    ],
+  ];
+  return joinSignals(parts);
+}
+
+/** Head series per receiver pod (all tenants, one value per pod) and the replication factor. */
+export function receiversCapacityQuery(selector: LabelMatcher[]): string {
+  const own = formatMatchers(selector);
+  return joinSignals<ReceiversCapacitySignal>([
+    [
+      'head_series',
+      `sum by (namespace, pod) (max by (namespace, pod, tenant) (${HEAD}${sel([own])}))`,
+    ],
+    ['replication_factor', `max(${RF}${sel([own])})`],
+  ]);
+}
+
+/**
+ * Working set (cAdvisor) and memory limit (kube-state-metrics) of the receivers' containers, for
+ * exactly the pods the receivers' own series name: asking for all containers of the cluster would
+ * cost the store every pod's series. The pod cgroup (`container=""`) and the sandbox (`POD`) are
+ * left out. The working set is smoothed and fitted over a day like the head series.
+ */
+export function receiversMemoryQuery(
+  pods: Array<{ namespace: string; pod: string }>,
+): string {
+  const namespaces = [...new Set(pods.map(p => p.namespace))];
+  const names = [...new Set(pods.map(p => p.pod))];
+  const podSel = [
+    `namespace=~${escapeLabelValue(namespaces.map(escapeRegex).join('|'))}`,
+    `pod=~${escapeLabelValue(names.map(escapeRegex).join('|'))}`,
+  ];
+  const ws = `${WORKING_SET}${sel([...podSel, 'container!=""', 'container!="POD"'])}`;
+  const smoothed = `max by (namespace, pod, container) (max_over_time(${ws}[${SMOOTHING}]))`;
+  return joinSignals<ReceiversMemorySignal>([
+    ['working_set', `max by (namespace, pod, container) (${ws})`],
+    [
+      'memory_limit',
+      `max by (namespace, pod, container) (${KSM_LIMITS}${sel([...podSel, 'resource="memory"', 'unit="byte"'])})`,
+    ],
+    ['ws_smoothed', smoothed],
+    ['ws_slope_1d', `deriv((${smoothed})[1d:10m])`],
+    ['ws_fit_1d', `predict_linear((${smoothed})[1d:10m], 0)`],
+    ['ws_points_1d', `count_over_time((${smoothed})[1d:10m])`],
+  ]);
+}
