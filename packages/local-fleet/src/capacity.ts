@@ -284,7 +284,6 @@ export async function startCapacityStore(
       'tsdb',
       'create-blocks-from',
       'openmetrics',
-      '--max-block-duration=24h',
       file,
       path.join(store.dir, 'data'),
     ],
