@@ -53,6 +53,9 @@ const SCOPE = summaryScope(readFleetMonitoringConfig(new ConfigReader({})));
 const EVAL_INTERVAL = '30s';
 const TIMEOUT_MS = 600_000;
 
+/** The store, for its log when the bench fails. */
+let storeForLog: PrometheusProcess | undefined;
+
 /** The rule group's first evaluation (epoch s): how far back the recorded series reach. */
 let firstEvaluated = 0;
 
@@ -115,6 +118,7 @@ async function startStore() {
     config: { ...centralConfig('15s'), rule_files: [ruleFile] },
   });
   await store.start();
+  storeForLog = store;
   const t = performance.now();
   const sim = new FleetSimulator({
     writeUrl: `${store.url}/api/v1/write`,
@@ -465,6 +469,7 @@ main().then(
   () => process.exit(0),
   e => {
     console.error(e);
+    if (storeForLog) console.error(`store log:\n${storeForLog.recentLog(40)}`);
     process.exit(1);
   },
 );

@@ -79,8 +79,9 @@ describe('two backend instances sharing a Redis cache', () => {
     expect(a.status).toBe(200);
     expect(a.body.clusters).toHaveLength(20);
     const afterA = thanos.requests;
-    // Three PromQL queries and Thanos Query's /stores (the receivers' tenants).
-    expect(afterA - before).toBe(4);
+    // The recording-rules probe, three PromQL queries and Thanos Query's /stores (the receivers'
+    // tenants).
+    expect(afterA - before).toBe(5);
 
     const b = await get(backends[1]);
     expect(b.status).toBe(200);

@@ -137,4 +137,37 @@ describe('RemoteWriteService', () => {
     expect(never.reasons.map(r => r.id)).toEqual(['cluster-never-seen']);
     expect(never.reasons[0].message).toContain('15d');
   });
+
+  it('probes for the fleet recording rules once a minute, not before every summary round', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const client = fakeThanos(now);
+    const rw = service(client, []);
+    const probes = () =>
+      client.calls.filter(c => c.query.includes('first_evaluated')).length;
+    const first = await rw.fleetSummary();
+    expect(probes()).toBe(1);
+    // No ruler here: the summary reads the raw series and says why.
+    expect(first.source).toMatchObject({ kind: 'raw' });
+    await rw.fleetSummary();
+    await rw.fleetSummary();
+    expect(probes()).toBe(1);
+    jest.useFakeTimers({
+      doNotFake: [
+        'nextTick',
+        'setImmediate',
+        'setTimeout',
+        'clearTimeout',
+        'setInterval',
+        'clearInterval',
+        'queueMicrotask',
+      ],
+    });
+    try {
+      jest.setSystemTime(Date.now() + 61_000);
+      await rw.fleetSummary();
+      expect(probes()).toBe(2);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

@@ -117,6 +117,9 @@ function outageSummary(
   };
 }
 
+/** How long a recording-rules probe decides the summary's source (a ruler's usual interval). */
+const PROBE_REUSE_SECONDS = 60;
+
 /**
  * "Is this cluster's remote write healthy?": the fleet summary (every known cluster, a fixed number
  * of queries for any fleet size, plus one per late cluster and one lookup for clusters missing from
@@ -126,6 +129,11 @@ function outageSummary(
  */
 export class RemoteWriteService {
   private readonly lastKnown = new Map<string, FleetSummary>();
+  /** The last recording-rules probe per instance, and when it was made (epoch s). */
+  private readonly probes = new Map<
+    string,
+    { probe: RecordingProbe | undefined; at: number }
+  >();
 
   constructor(private readonly o: RemoteWriteServiceOptions) {}
 
@@ -289,19 +297,41 @@ export class RemoteWriteService {
     };
     if (ctx.setting === 'raw')
       return { chosen: chooseSummarySource(ctx, undefined), queries: 0 };
-    const probe = await faultAsData<RecordingProbe | undefined | 'failed'>(
-      () => probeRecordingRules(client, config.rateWindow),
-      () => 'failed',
-    );
+    const { probe, at, queries } = await this.recordingProbe(client);
     if (probe === 'failed' && ctx.setting === 'auto') {
       const reason = 'the probe for the fleet recording rules failed';
       return {
         chosen: { series: { kind: 'raw' }, answer: { kind: 'raw', reason } },
-        queries: 1,
+        queries,
       };
     }
     const found = probe === 'failed' ? undefined : probe;
-    return { chosen: chooseSummarySource(ctx, found), queries: 1 };
+    // Judged as of the probe: a reused probe neither ages the ruler nor stretches its coverage.
+    return { chosen: chooseSummarySource({ ...ctx, now: at }, found), queries };
+  }
+
+  /**
+   * The recording-rules probe, reused for PROBE_REUSE_SECONDS: it would otherwise be a round trip
+   * in series before every summary round, and whether a ruler runs changes far more slowly. A
+   * failed probe is not reused.
+   */
+  private async recordingProbe(client: ThanosClient): Promise<{
+    probe: RecordingProbe | undefined | 'failed';
+    at: number;
+    queries: number;
+  }> {
+    const name = client.instance.name;
+    const now = Date.now() / 1000;
+    const kept = this.probes.get(name);
+    if (kept && now - kept.at < PROBE_REUSE_SECONDS)
+      return { ...kept, queries: 0 };
+    const probe = await faultAsData<RecordingProbe | undefined | 'failed'>(
+      () => probeRecordingRules(client, this.o.config.rateWindow),
+      () => 'failed',
+    );
+    if (probe === 'failed') this.probes.delete(name);
+    else this.probes.set(name, { probe, at: now });
+    return { probe, at: now, queries: 1 };
   }
 
   /** One summary round: every known cluster judged now (and remembered as the last known fleet). */
