@@ -15,7 +15,9 @@ export {
   argocdCard,
   kubernetesCard,
   gitopsLintCard,
+  capacityCard,
 } from './plugin';
+export { isCapacityAvailable } from './components/CapacityCard/available';
 export { fleetPageRouteRef } from './routes';
 export {
   fleetMonitoringApiRef,

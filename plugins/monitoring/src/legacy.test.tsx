@@ -22,6 +22,7 @@ describe('legacy plugin (@fleet-monitoring/plugin-monitoring/legacy)', () => {
       'EntityArgocdCard',
       'EntityKubernetesCard',
       'EntityGitopsLintCard',
+      'EntityCapacityCard',
     ] as const) {
       expect(typeof legacy[name]).toBe('function');
     }
@@ -31,6 +32,7 @@ describe('legacy plugin (@fleet-monitoring/plugin-monitoring/legacy)', () => {
       } as any),
     ).toBe(true);
     expect(legacy.isThanosAvailable({ metadata: {} } as any)).toBe(false);
+    expect(legacy.isCapacityAvailable(receiveEntity)).toBe(true);
     expect(
       [...legacy.fleetMonitoringPlugin.getApis()].map(a => a.api.id),
     ).toEqual(['plugin.fleet-monitoring.service']);

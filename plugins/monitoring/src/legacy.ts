@@ -163,6 +163,22 @@ export const EntityGitopsLintCard: EntityCard = fleetMonitoringPlugin.provide(
   }),
 );
 
+/**
+ * Capacity before it breaks (a cluster's tenant against its head-series limit, or a Thanos Receive
+ * component's receivers against their memory); use behind `isCapacityAvailable`.
+ *
+ * @public
+ */
+export const EntityCapacityCard: EntityCard = fleetMonitoringPlugin.provide(
+  createComponentExtension({
+    name: 'EntityCapacityCard',
+    component: {
+      lazy: () => import('./components/CapacityCard').then(m => m.CapacityCard),
+    },
+  }),
+);
+
+export { isCapacityAvailable } from './components/CapacityCard/available';
 export { fleetPageRouteRef } from './routes';
 export type { RemoteWriteCardProps } from './components/RemoteWriteCard';
 export { fleetMonitoringApiRef, FleetMonitoringClient } from './api';

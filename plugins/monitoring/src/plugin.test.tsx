@@ -8,6 +8,7 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { screen, waitFor } from '@testing-library/react';
 import plugin, {
   argocdCard,
+  capacityCard,
   fleetMonitoringApi,
   fleetPage,
   gitopsLintCard,
@@ -42,7 +43,7 @@ const apis = (api: ReturnType<typeof fakeApi>) =>
   [[fleetMonitoringApiRef, api as unknown as FleetMonitoringApi]] as const;
 
 describe('the default export: the new frontend system plugin', () => {
-  it('is the fleet-monitoring plugin with an API, a page and six entity cards', () => {
+  it('is the fleet-monitoring plugin with an API, a page and its seven entity cards', () => {
     expect(plugin.pluginId).toBe('fleet-monitoring');
     const kinds = [
       fleetMonitoringApi,
@@ -53,10 +54,12 @@ describe('the default export: the new frontend system plugin', () => {
       argocdCard,
       kubernetesCard,
       gitopsLintCard,
+      capacityCard,
     ].map(e => String((e as any).kind ?? ''));
     expect(kinds).toEqual([
       'api',
       'page',
+      'entity-card',
       'entity-card',
       'entity-card',
       'entity-card',
@@ -73,6 +76,7 @@ describe('the default export: the new frontend system plugin', () => {
     ['argocd', argocdCard, [clusterEntity, serviceEntity]],
     ['kubernetes', kubernetesCard, [receiveEntity]],
     ['gitops-lint', gitopsLintCard, [clusterEntity, receiveEntity]],
+    ['capacity', capacityCard, [clusterEntity, receiveEntity]],
   ] as const)(
     'the %s card shows only on entities with its annotations',
     (_name, card, matching) => {

@@ -4,7 +4,7 @@
  * Extensions (ids as in `app.extensions` of app-config):
  * - `api:fleet-monitoring`: the backend client.
  * - `page:fleet-monitoring`: the fleet page at /fleet-monitoring, with its nav item.
- * - `entity-card:fleet-monitoring/{remote-write,thanos,metrics-arriving,argocd,kubernetes,gitops-lint}`: shown only
+ * - `entity-card:fleet-monitoring/{remote-write,thanos,metrics-arriving,argocd,kubernetes,gitops-lint,capacity}`: shown only
  *   on entities with the card's annotations.
  * The page and every card take `config.docsBaseUrl`: where the "How to fix" links point.
  */
@@ -29,6 +29,7 @@ import {
   isThanosAvailable,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import { fleetMonitoringApiRef, FleetMonitoringClient } from './api';
+import { isCapacityAvailable } from './components/CapacityCard/available';
 import { DocsBaseUrlContext } from './components/common/docs';
 import { fleetPageRouteRef } from './routes';
 
@@ -131,6 +132,11 @@ export const gitopsLintCard = entityCard(
   () => import('./components/GitopsLintCard').then(m => <m.GitopsLintCard />),
 );
 
+/** @public */
+export const capacityCard = entityCard('capacity', isCapacityAvailable, () =>
+  import('./components/CapacityCard').then(m => <m.CapacityCard />),
+);
+
 /** The Fleet Monitoring plugin for the new frontend system. */
 export default createFrontendPlugin({
   pluginId: 'fleet-monitoring',
@@ -145,5 +151,6 @@ export default createFrontendPlugin({
     argocdCard,
     kubernetesCard,
     gitopsLintCard,
+    capacityCard,
   ],
 });

@@ -5,6 +5,7 @@ import type {
   FleetSortKey,
   FleetSummary,
   GitopsLintResponse,
+  EntityCapacity,
   HealthState,
   InstancesResponse,
   KubernetesClusterView,
@@ -77,6 +78,8 @@ export interface FleetMonitoringApi {
   getKubernetes(entity: CompoundEntityRef): Promise<KubernetesClusterView>;
   /** The overlay lint findings of the entity's cluster in the GitOps repository. */
   getGitopsLint(entity: CompoundEntityRef): Promise<GitopsLintResponse>;
+  /** Capacity: a cluster's tenant against its head-series limit, or a Receive component's receivers against their memory. */
+  getCapacity(entity: CompoundEntityRef): Promise<EntityCapacity>;
   /**
    * Runs an instant PromQL query through the backend's pass-through (permission
    * `fleet-monitoring.query`; the instance's credentials stay on the server).

@@ -7,6 +7,7 @@ import {
   type ArgocdEntityApps,
   type ArgocdHistoryResponse,
   type ClusterDetail,
+  type EntityCapacity,
   type FleetMonitoringFetchClient,
   type FleetSummary,
   type GitopsLintResponse,
@@ -160,6 +161,15 @@ export class FleetMonitoringClient implements FleetMonitoringApi {
   async getGitopsLint(entity: CompoundEntityRef): Promise<GitopsLintResponse> {
     return answer(
       await this.client.GET('/entity/{kind}/{namespace}/{name}/gitops-lint', {
+        baseUrl: await this.baseUrl(),
+        params: { path: entityPath(entity) },
+      }),
+    );
+  }
+
+  async getCapacity(entity: CompoundEntityRef): Promise<EntityCapacity> {
+    return answer(
+      await this.client.GET('/entity/{kind}/{namespace}/{name}/capacity', {
         baseUrl: await this.baseUrl(),
         params: { path: entityPath(entity) },
       }),

@@ -1,4 +1,5 @@
 export { ArgocdCard, ArgocdDetails } from './ArgocdCard';
+export { CapacityCard, CapacityDetails } from './CapacityCard';
 export { FleetPage, FleetContent } from './FleetPage';
 export { KubernetesCard, KubernetesDetails } from './KubernetesCard';
 export { GitopsLintCard, GitopsLintDetails } from './GitopsLintCard';

@@ -1,0 +1,2 @@
+export { CapacityCard, CapacityDetails, forecastText } from './CapacityCard';
+export { isCapacityAvailable } from './available';
