@@ -1,3 +1,4 @@
+import { demoCapacity, DEMO_DOWN_RECEIVER } from './demo';
 import {
   capacityOpenMetrics,
   capacitySeries,
@@ -82,5 +83,51 @@ describe('the capacity scenario', () => {
     expect(text.trimEnd().endsWith('# EOF')).toBe(true);
     // t = 120 is inside the restart: 6 steps minus 1, for 2 tenants.
     expect(lines.filter(l => l.startsWith('prometheus_'))).toHaveLength(10);
+  });
+});
+
+describe("the demo's capacity story", () => {
+  const now = 1_800_000_000;
+  const series = capacitySeries(demoCapacity(now));
+  const value = (name: string, labels: Record<string, string>, t = now) =>
+    series
+      .filter(
+        s =>
+          s.labels.__name__ === name &&
+          Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+      )
+      .map(s => s.value(t));
+
+  it("tells the Kubernetes view's story: thanos-receive-1 at 1916Mi of 2Gi, reaching it in 3 days; the down receiver is silent", () => {
+    const ws = (t: number) =>
+      value(
+        'container_memory_working_set_bytes',
+        { pod: 'thanos-receive-1', container: 'thanos-receive' },
+        t,
+      )[0];
+    expect(ws(now) / (1916 * 1024 ** 2)).toBeCloseTo(1, 3);
+    // The tenant grows too, so the limit comes a little before 3 days.
+    expect(ws(now + 3 * 86_400)).toBeGreaterThan(2 * 1024 ** 3);
+    expect(ws(now + 2.5 * 86_400)).toBeLessThan(2 * 1024 ** 3);
+    expect(
+      value('prometheus_tsdb_head_series', {
+        pod: `thanos-receive-${DEMO_DOWN_RECEIVER}`,
+      }),
+    ).toEqual([]);
+  });
+
+  it("cluster-02-edge's head series (two receivers answering) reach its limit in about 9 days", () => {
+    const sum = (t: number) =>
+      value(
+        'prometheus_tsdb_head_series',
+        { tenant: 'cluster-02-edge' },
+        t,
+      ).reduce((a, b) => a + b, 0);
+    const [limit] = value('thanos_receive_head_series_limit', {
+      pod: 'thanos-receive-0',
+      tenant: 'cluster-02-edge',
+    });
+    expect(sum(now + 8.9 * 86_400)).toBeLessThan(limit);
+    expect(sum(now + 9.1 * 86_400)).toBeGreaterThan(limit);
   });
 });

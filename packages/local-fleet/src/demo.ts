@@ -50,39 +50,6 @@ export interface DemoFleet {
   stop(): Promise<void>;
 }
 
-/**
- * The demo's capacity story (one of each): cluster-02-edge's tenant grows toward its head-series
- * limit (about 9 days left), thanos-receive-1's working set grows toward its memory limit (about 3
- * days), and the receivers are full enough that losing one would push the others over theirs.
- */
-export function demoCapacity(now = Math.floor(Date.now() / 1000)) {
-  const perDay = 864;
-  return {
-    receivers: 3,
-    factor: 3,
-    down: [DEMO_DOWN_RECEIVER],
-    tenants: [
-      {
-        tenant: 'cluster-02-edge',
-        series: (t: number) => 30_000 + (perDay / 86_400) * (t - now),
-        // Compared with the sum over the three receivers (every series counted three times).
-        limit: 3 * (30_000 + 9 * perDay),
-      },
-      { tenant: 'cluster-03-edge', series: () => 12_000 },
-      { tenant: 'cluster-01-central', series: () => 20_000 },
-    ],
-    defaultLimit: 500_000,
-    memory: {
-      baseBytes: 150e6,
-      bytesPerSeries: 8_000,
-      limitBytes: 1.2e9,
-      // ~3 days to the limit from today's level.
-      growthPerSecond: { 1: 5e8 / (3 * 86_400) },
-      growthFrom: now - 3600,
-    },
-  };
-}
-
 /** Real agents of the demo (names from the reference's example layout). */
 export const DEMO_AGENT_CLUSTERS = [
   'cluster-01-central',
@@ -95,6 +62,49 @@ const DEMO_KUBERNETES_TOKEN = 'demo-kubernetes-token';
 
 /** The receiver that is down in every fake of the demo (Receive metrics, Query's /stores, Kubernetes). */
 export const DEMO_DOWN_RECEIVER = 2;
+
+/** The receivers' memory limit (2Gi) and thanos-receive-1's working set now (1916Mi), as demoKubernetes has them. */
+const DEMO_RECEIVER_MEMORY_LIMIT = 2 * 1024 ** 3;
+const DEMO_RECEIVER_1_WORKING_SET = 1916 * 1024 ** 2;
+
+/**
+ * The demo's capacity story (one of each): cluster-02-edge's tenant grows toward its head-series
+ * limit (about 9 days left), thanos-receive-1's working set grows toward its memory limit (about 3
+ * days; the Kubernetes view has it at 93.6 %), and thanos-receive-2 is down (with replication factor 3
+ * on three receivers every receiver holds every series: losing one moves nothing).
+ */
+export function demoCapacity(now = Math.floor(Date.now() / 1000)) {
+  const perDay = 864;
+  // Each up receiver holds every series (RF 3): 62,000 head series at 8 kB plus 150 MB.
+  const steady = 150e6 + 8_000 * 62_000;
+  // thanos-receive-1 is where the Kubernetes view has it (1916Mi of 2Gi) and reaches 2Gi in 3 days.
+  const oomPerSecond =
+    (DEMO_RECEIVER_MEMORY_LIMIT - DEMO_RECEIVER_1_WORKING_SET) / (3 * 86_400);
+  return {
+    receivers: 3,
+    factor: 3,
+    down: [DEMO_DOWN_RECEIVER],
+    tenants: [
+      {
+        tenant: 'cluster-02-edge',
+        series: (t: number) => 30_000 + (perDay / 86_400) * (t - now),
+        // The limiter compares the sum over the receivers that answer: two of three here, each
+        // holding every series.
+        limit: 2 * (30_000 + 9 * perDay),
+      },
+      { tenant: 'cluster-03-edge', series: () => 12_000 },
+      { tenant: 'cluster-01-central', series: () => 20_000 },
+    ],
+    defaultLimit: 500_000,
+    memory: {
+      baseBytes: 150e6,
+      bytesPerSeries: 8_000,
+      limitBytes: DEMO_RECEIVER_MEMORY_LIMIT,
+      growthPerSecond: { 1: oomPerSecond },
+      growthFrom: now - (DEMO_RECEIVER_1_WORKING_SET - steady) / oomPerSecond,
+    },
+  };
+}
 
 /**
  * The central cluster's pods and hashring, as the Kubernetes view reads them (demo data). One story

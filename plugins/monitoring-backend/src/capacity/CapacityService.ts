@@ -103,11 +103,7 @@ export class CapacityService {
           headSeries,
           ...(rf ? { activeSeries: Math.round(headSeries / rf) } : {}),
           ...(limit ? { limit, usedRatio: headSeries / limit } : {}),
-          limitSource: (limit
-            ? limitTenant !== undefined
-              ? 'tenant'
-              : 'default'
-            : 'none') as 'tenant' | 'default' | 'none',
+          limitSource: limitSourceOf(limit, limitTenant),
           ...defined('growth1d', growth(v('smoothed_1d_ago'))),
           ...defined('growth7d', growth(v('smoothed_7d_ago'))),
           ...defined('limitedRequestsPerSecond', v('limited')),
@@ -218,6 +214,15 @@ export class CapacityService {
       }),
     );
   }
+}
+
+/** Whose limit applies: the tenant's own, the default (tenant=""), or none (absent or 0). */
+function limitSourceOf(
+  limit: number | undefined,
+  tenantLimit: number | undefined,
+): 'tenant' | 'default' | 'none' {
+  if (!limit) return 'none';
+  return tenantLimit !== undefined ? 'tenant' : 'default';
 }
 
 function defined<K extends string>(
