@@ -61,6 +61,14 @@ export interface CapacityScenario {
     growthFrom?: number;
   };
   restarts?: CapacityRestart[];
+  /**
+   * Tenants over their limit: the receivers answer their writes with 429 and count them in
+   * `thanos_receive_head_series_limited_requests_total{tenant}` (requests/s over all receivers). The
+   * counter starts at `countersFrom` and again at 0 when its receiver restarts.
+   */
+  limited?: Array<{ tenant: string; perSecond: number }>;
+  /** Unix second the receivers' counters start from (default: the first sample). */
+  countersFrom?: number;
   /** Clusters and the tenant their agent writes as: emitted as the agent's newest-timestamp gauge with `tenant_id`. */
   clusters?: Array<{ cluster: string; tenant: string }>;
 }
@@ -87,6 +95,19 @@ function restartFactor(
     if (t < up + r.recoverSeconds) f = Math.min(f, (t - up) / r.recoverSeconds);
   }
   return f;
+}
+
+/** When the receiver's process last started (its counters' zero), or undefined before any restart. */
+function lastStart(
+  restarts: CapacityRestart[],
+  receiver: number,
+  t: number,
+): number | undefined {
+  let last: number | undefined;
+  for (const r of restarts)
+    if (r.receiver === receiver && r.at + r.downSeconds <= t)
+      last = Math.max(last ?? -Infinity, r.at + r.downSeconds);
+  return last;
 }
 
 /** Every series the scenario's receivers, kubelets and kube-state-metrics expose. */
@@ -135,6 +156,20 @@ export function capacitySeries(s: CapacityScenario): CapacitySeries[] {
           },
           value: () => tenant.limit!,
         });
+    }
+    for (const l of s.limited ?? []) {
+      out.push({
+        labels: {
+          __name__: 'thanos_receive_head_series_limited_requests_total',
+          ...own,
+          tenant: l.tenant,
+        },
+        value: t => {
+          if (Number.isNaN(restartFactor(restarts, r, t))) return NaN;
+          const from = lastStart(restarts, r, t) ?? s.countersFrom ?? 0;
+          return Math.round((l.perSecond / n) * Math.max(0, t - from));
+        },
+      });
     }
     out.push({
       labels: {
@@ -238,8 +273,19 @@ export function capacitySeries(s: CapacityScenario): CapacitySeries[] {
 /** The scenario as OpenMetrics text with timestamps, one family after the other. */
 export function capacityOpenMetrics(
   series: CapacitySeries[],
-  opts: { start: number; end: number; stepSeconds: number },
+  opts: CapacityStoreOptions,
 ): string {
+  const times: number[] = [];
+  const fineFrom = opts.fine ? opts.end - opts.fine.lastSeconds : Infinity;
+  for (
+    let t = opts.start;
+    t < Math.min(fineFrom, opts.end + 1);
+    t += opts.stepSeconds
+  )
+    times.push(t);
+  if (opts.fine)
+    for (let t = fineFrom; t <= opts.end; t += opts.fine.stepSeconds)
+      times.push(t);
   const families = new Map<string, string[]>();
   for (const s of series) {
     const name = s.labels.__name__;
@@ -250,7 +296,7 @@ export function capacityOpenMetrics(
       )
       .join(',');
     const lines = families.get(name) ?? [];
-    for (let t = opts.start; t <= opts.end; t += opts.stepSeconds) {
+    for (const t of times) {
       const v = s.value(t);
       if (!Number.isNaN(v)) lines.push(`${name}{${labels}} ${v} ${t}`);
     }
@@ -263,13 +309,22 @@ export function capacityOpenMetrics(
   return out.join('\n');
 }
 
+/** The time range of a backfill: one sample per step, and a finer step over the last stretch. */
+export interface CapacityStoreOptions {
+  start: number;
+  end: number;
+  stepSeconds: number;
+  /** A scrape-like step over the last seconds (rate() over 5m needs samples 30 s apart). */
+  fine?: { lastSeconds: number; stepSeconds: number };
+}
+
 /**
  * A real Prometheus holding the scenario from `start` to `end`, backfilled with promtool: days of
  * history a test can forecast from. `end` should be close to now, or instant queries find nothing.
  */
 export async function startCapacityStore(
   scenario: CapacityScenario,
-  opts: { start: number; end: number; stepSeconds: number },
+  opts: CapacityStoreOptions,
 ): Promise<PrometheusProcess> {
   const store = new PrometheusProcess({
     name: 'capacity',

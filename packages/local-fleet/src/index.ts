@@ -16,6 +16,7 @@ export type {
   CapacityRestart,
   CapacityScenario,
   CapacitySeries,
+  CapacityStoreOptions,
   CapacityTenant,
 } from './capacity';
 export type {

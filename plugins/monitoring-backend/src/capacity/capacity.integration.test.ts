@@ -41,6 +41,7 @@ const DAYS_TO_LIMIT = 10;
 const LIMIT = RF * growing(NOW + DAYS_TO_LIMIT * DAY);
 const MEMORY_LIMIT = 900e6;
 const GROWING_RECEIVER = 3;
+const LIMITED_PER_SECOND = 3;
 
 function scenario(restarts: CapacityScenario['restarts']): CapacityScenario {
   return {
@@ -49,7 +50,11 @@ function scenario(restarts: CapacityScenario['restarts']): CapacityScenario {
     tenants: [
       { tenant: 'edge-growing', series: growing, limit: LIMIT },
       { tenant: 'edge-static', series: () => 100_000 },
+      // Over its limit (20,000 head series against 16,000): the limiter refuses 3 requests/s.
+      { tenant: 'edge-full', series: () => 10_000, limit: RF * 8_000 },
     ],
+    limited: [{ tenant: 'edge-full', perSecond: LIMITED_PER_SECOND }],
+    countersFrom: START,
     defaultLimit: 1_000_000,
     memory: {
       baseBytes: 200e6,
@@ -63,15 +68,18 @@ function scenario(restarts: CapacityScenario['restarts']): CapacityScenario {
     clusters: [
       { cluster: 'edge-growing', tenant: 'edge-growing' },
       { cluster: 'edge-static', tenant: 'edge-static' },
+      { cluster: 'edge-full', tenant: 'edge-full' },
     ],
   };
 }
 
 /**
- * Restarts that empty a receiver's head: one still refilling now (down 5 min, 15 min to refill, 15
- * min ago), one 3 h ago, one 2 days ago.
+ * Restarts that empty a receiver's head and reset its counters: one still refilling now (down 5 min,
+ * 15 min to refill, 15 min ago), one inside the last 5 min (a counter reset in the rate window), one
+ * 3 h ago, one 2 days ago.
  */
 const RESTARTS: CapacityScenario['restarts'] = [
+  { receiver: 3, at: NOW - 4 * 60, downSeconds: 60, recoverSeconds: 120 },
   { receiver: 1, at: NOW - 15 * 60, downSeconds: 300, recoverSeconds: 900 },
   { receiver: 0, at: NOW - 3 * 3600, downSeconds: 300, recoverSeconds: 900 },
   { receiver: 2, at: NOW - 2 * DAY, downSeconds: 600, recoverSeconds: 1200 },
@@ -92,7 +100,13 @@ describe('capacity against a real Prometheus with eight days of receiver metrics
     AuthorizeResult.ALLOW;
 
   beforeAll(async () => {
-    const opts = { start: START, end: NOW, stepSeconds: 300 };
+    // Five-minute samples for eight days, scrape-like 30 s ones over the last hour (rate over 5m).
+    const opts = {
+      start: START,
+      end: NOW,
+      stepSeconds: 300,
+      fine: { lastSeconds: 3600, stepSeconds: 30 },
+    };
     [steady, restarted] = await Promise.all([
       startCapacityStore(scenario([]), opts),
       startCapacityStore(scenario(RESTARTS), opts),
@@ -124,6 +138,14 @@ describe('capacity against a real Prometheus with eight days of receiver metrics
             }),
             entity('edge-growing-restarted', {
               'fleet-monitoring.io/cluster': 'edge-growing',
+              'fleet-monitoring.io/thanos-instance': 'restarted',
+            }),
+            entity('edge-full', {
+              'fleet-monitoring.io/cluster': 'edge-full',
+              'fleet-monitoring.io/thanos-instance': 'steady',
+            }),
+            entity('edge-full-restarted', {
+              'fleet-monitoring.io/cluster': 'edge-full',
               'fleet-monitoring.io/thanos-instance': 'restarted',
             }),
             entity('edge-static', {
@@ -231,6 +253,35 @@ describe('capacity against a real Prometheus with eight days of receiver metrics
     expect(t.limit).toBe(1_000_000);
     expect(Math.abs(t.forecast.slopePerDay!)).toBeLessThan(1);
     expect(t.forecast.daysLeft).toBeUndefined();
+  });
+
+  it("counts the limiter's 429s through a receiver restart (a counter reset) and judges the tenant at its limit", async () => {
+    // The reset is really in the data: receiver 3 restarted inside the rate window.
+    const resets = await fetch(
+      `${restarted.url}/api/v1/query?query=${encodeURIComponent(
+        'sum(resets(thanos_receive_head_series_limited_requests_total{tenant="edge-full"}[5m]))',
+      )}`,
+    ).then(r => r.json());
+    expect(Number(resets.data.result[0].value[1])).toBeGreaterThanOrEqual(1);
+    const [a, b] = await Promise.all([
+      capacity('edge-full'),
+      capacity('edge-full-restarted'),
+    ]);
+    for (const c of [a, b]) {
+      expect(c.state).toBe('failing');
+      expect(c.reasons.map(r => r.id)).toEqual(['capacity-tenant-at-limit']);
+      expect(c.tenant!.limit).toBe(16_000);
+      expect(c.tenant!.headSeries).toBeGreaterThanOrEqual(16_000);
+    }
+    // Receiver 1 of the restarted fleet is still refilling (two thirds of its 5,000).
+    expect(a.tenant!.headSeries).toBe(20_000);
+    const steadyRate = a.tenant!.limitedRequestsPerSecond!;
+    expect(steadyRate / LIMITED_PER_SECOND).toBeCloseTo(1, 1);
+    // rate() adds what came after the reset: no negative or collapsed figure (receiver 3 counted
+    // nothing while it was down for a fifth of the window: a twentieth of the total, at most).
+    const restartedRate = b.tenant!.limitedRequestsPerSecond!;
+    expect(restartedRate).toBeGreaterThan(0.9 * steadyRate);
+    expect(restartedRate).toBeLessThanOrEqual(steadyRate * 1.01);
   });
 
   it("forecasts the growing receiver's OOM within 10 %, and the others' not at all", async () => {
