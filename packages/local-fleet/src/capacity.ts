@@ -171,13 +171,22 @@ export function capacitySeries(s: CapacityScenario): CapacitySeries[] {
         },
       });
     }
-    out.push({
-      labels: {
-        __name__: 'thanos_receive_replication_factor',
-        ...own,
+    const up = (v: number) => (t: number) =>
+      Number.isNaN(restartFactor(restarts, r, t)) ? NaN : v;
+    out.push(
+      {
+        labels: { __name__: 'thanos_receive_replication_factor', ...own },
+        value: up(factor),
       },
-      value: t => (Number.isNaN(restartFactor(restarts, r, t)) ? NaN : factor),
-    });
+      {
+        labels: {
+          __name__: 'thanos_receive_hashring_nodes',
+          ...own,
+          name: 'default',
+        },
+        value: up(n),
+      },
+    );
     const mem = s.memory;
     if (!mem) continue;
     const uid = `0000000${r}-aaaa-bbbb-cccc-dddddddddddd`;

@@ -558,9 +558,13 @@ export class FleetSimulator {
       this.models.push(...serviceModels(s));
     if (options.capacity) {
       for (const c of capacitySeries(options.capacity)) {
-        // receiveModels already exports the replication factor.
+        // receiveModels already exports the replication factor and the hashring's nodes.
         const name = c.labels.__name__;
-        if (options.receive && name === 'thanos_receive_replication_factor')
+        if (
+          options.receive &&
+          (name === 'thanos_receive_replication_factor' ||
+            name === 'thanos_receive_hashring_nodes')
+        )
           continue;
         this.models.push({
           ...c,

@@ -550,7 +550,10 @@ export const UPSTREAM_METRICS = {
     emitted:
       'Endpoints per hashring after each successful load of the hashrings file.',
     sources: [receiveConfig('v0.35.1', 162), receiveConfig('v0.42.4', 234)],
-    readBy: ['receiveHealthQuery hashring_nodes'],
+    readBy: [
+      'receiveHealthQuery hashring_nodes',
+      'capacity tenantCapacityQuery hashring_nodes (unique series with a receiver down)',
+    ],
   },
   thanos_receive_hashring_tenants: {
     type: 'gauge',

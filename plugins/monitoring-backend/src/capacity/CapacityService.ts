@@ -19,6 +19,7 @@ import {
   judgeReceivers,
   judgeTenant,
   oneReceiverLost,
+  uniqueSeries,
 } from './judge';
 import {
   receiversCapacityQuery,
@@ -101,7 +102,10 @@ export class CapacityService {
           receivers: v('receivers') ?? 0,
           ...(rf !== undefined ? { replicationFactor: rf } : {}),
           headSeries,
-          ...(rf ? { activeSeries: Math.round(headSeries / rf) } : {}),
+          ...defined(
+            'activeSeries',
+            uniqueSeries(headSeries, rf, v('receivers'), v('hashring_nodes')),
+          ),
           ...(limit ? { limit, usedRatio: headSeries / limit } : {}),
           limitSource: limitSourceOf(limit, limitTenant),
           ...defined('growth1d', growth(v('smoothed_1d_ago'))),

@@ -7,6 +7,7 @@ import {
   judgeReceivers,
   judgeTenant,
   oneReceiverLost,
+  uniqueSeries,
 } from './judge';
 
 const NOW = 1_800_000_000;
@@ -199,5 +200,19 @@ describe('judgeReceivers', () => {
     );
     expect(unknown.reasons.map(x => x.id)).toEqual(['capacity-memory-unknown']);
     expect(unknown.state).toBe('healthy');
+  });
+});
+
+describe('uniqueSeries', () => {
+  it('divides the sum by the copies the answering receivers hold', () => {
+    // RF 2 on 4 receivers, all answering: 2 copies.
+    expect(uniqueSeries(2_000, 2, 4, 4)).toBe(1_000);
+    // RF 2 on 4, one down: the three answering hold 1.5 copies on average.
+    expect(uniqueSeries(1_500, 2, 3, 4)).toBe(1_000);
+    // RF 3 on 3, one down (the demo): each answering receiver holds everything.
+    expect(uniqueSeries(60_000, 3, 2, 3)).toBe(30_000);
+    // Without the hashring's size, the replication factor; without that, nothing.
+    expect(uniqueSeries(3_000, 3, undefined, undefined)).toBe(1_000);
+    expect(uniqueSeries(3_000, undefined, 3, 3)).toBeUndefined();
   });
 });

@@ -87,6 +87,25 @@ export function forecastFrom(input: {
   };
 }
 
+/**
+ * Unique series from the sum over the receivers that answer: each series has min(RF, nodes) copies
+ * spread over the hashring's nodes, so the answering receivers hold min(RF, nodes) x answering /
+ * nodes of them on average (RF when all answer; with RF 3 on three receivers and one down, 2).
+ */
+export function uniqueSeries(
+  headSum: number,
+  rf: number | undefined,
+  answering: number | undefined,
+  nodes: number | undefined,
+): number | undefined {
+  if (!rf) return undefined;
+  const copies =
+    nodes && answering
+      ? (Math.min(rf, nodes) * Math.min(answering, nodes)) / nodes
+      : rf;
+  return Math.round(headSum / Math.max(1, copies));
+}
+
 /** The tenant's verdict: at its limit, reaching it soon, or without one. */
 export function judgeTenant(t: TenantCapacity): {
   state: HealthState;

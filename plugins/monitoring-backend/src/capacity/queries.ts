@@ -26,6 +26,7 @@ const LIMITED = upstreamMetric(
   'thanos_receive_head_series_limited_requests_total',
 ).name;
 const RF = upstreamMetric('thanos_receive_replication_factor').name;
+const NODES = upstreamMetric('thanos_receive_hashring_nodes').name;
 const WORKING_SET = upstreamMetric('container_memory_working_set_bytes').name;
 const KSM_LIMITS = upstreamMetric('kube_pod_container_resource_limits').name;
 
@@ -48,6 +49,7 @@ export type TenantCapacitySignal =
   | 'limit_tenant'
   | 'limit_default'
   | 'replication_factor'
+  | 'hashring_nodes'
   | 'limited';
 
 /** Signals of receiversCapacityQuery (per receiver pod). */
@@ -100,6 +102,7 @@ export function tenantCapacityQuery(
     ],
     ['limit_default', `max(${LIMIT}${sel([own, 'tenant=""'])})`],
     ['replication_factor', `max(${RF}${sel([own])})`],
+    ['hashring_nodes', `max(${NODES}${sel([own])})`],
     [
       'limited',
       `sum(max by (instance) (rate(${LIMITED}${sel([own, `tenant=${escapeLabelValue(tenant)}`])}[5m])))`,

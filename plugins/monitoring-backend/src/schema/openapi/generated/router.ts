@@ -1633,7 +1633,7 @@ export const spec = {
           activeSeries: {
             type: 'number',
             description:
-              'unique series: headSeries divided by the replication factor',
+              'unique series: headSeries divided by the copies the answering receivers hold (the replication factor when all answer)',
           },
           limit: {
             type: 'number',

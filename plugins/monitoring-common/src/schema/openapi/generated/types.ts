@@ -464,7 +464,7 @@ export interface components {
       replicationFactor?: number;
       /** head series summed over receivers, replica copies included: what the limiter compares with the limit */
       headSeries: number;
-      /** unique series: headSeries divided by the replication factor */
+      /** unique series: headSeries divided by the copies the answering receivers hold (the replication factor when all answer) */
       activeSeries?: number;
       /** head-series limit (absent or 0: unlimited) */
       limit?: number;
