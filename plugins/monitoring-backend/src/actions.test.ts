@@ -20,10 +20,11 @@ describe('fleet-monitoring actions', () => {
   const list = async () =>
     (await backend.actions.list({ credentials: backend.credentials })).actions;
 
-  it('lists the six questions, read-only, with JSON schemas and examples', async () => {
+  it('lists the seven questions, read-only, with JSON schemas and examples', async () => {
     const actions = await list();
     expect(actions.map(a => a.id).sort()).toEqual([
       'fleet-monitoring:get-argocd-state',
+      'fleet-monitoring:get-capacity',
       'fleet-monitoring:get-cluster-remote-write-health',
       'fleet-monitoring:get-fleet-health',
       'fleet-monitoring:get-metrics-arriving',

@@ -4,6 +4,8 @@ import type {
 } from '@backstage/backend-plugin-api/alpha';
 import { registerGetArgocdStateAction } from './argocd/actions/getArgocdState';
 import type { ArgocdService } from './argocd/ArgocdService';
+import { registerGetCapacityAction } from './capacity/actions/getCapacity';
+import type { CapacityService } from './capacity/CapacityService';
 import type { EntityAccess } from './core/entityAccess';
 import { registerLintFleetOverlaysAction } from './gitops/actions/lintFleetOverlays';
 import type { GitopsService } from './gitops/GitopsService';
@@ -50,6 +52,7 @@ export function registerFleetMonitoringActions(
     metricsArriving: MetricsArrivingService;
     argocd: ArgocdService;
     gitops: GitopsService;
+    capacity: CapacityService;
   },
 ) {
   registerGetFleetHealthAction(actionsRegistry, deps);
@@ -58,4 +61,5 @@ export function registerFleetMonitoringActions(
   registerGetMetricsArrivingAction(actionsRegistry, deps);
   registerGetArgocdStateAction(actionsRegistry, deps);
   registerLintFleetOverlaysAction(actionsRegistry, deps);
+  registerGetCapacityAction(actionsRegistry, deps);
 }
