@@ -16,6 +16,8 @@ import type { ThanosClient } from '../thanos/ThanosClient';
 export interface RecordingProbe {
   firstEvaluated: number;
   lastEvaluated: number;
+  /** Mean seconds between evaluations (at least two seen). */
+  intervalSeconds?: number;
 }
 
 /** The series the summary reads, and what the answer says about it. */
@@ -61,7 +63,11 @@ export function chooseSummarySource(
     return raw("configured: summarySource raw (the agents' own series)");
   if (ctx.setting === 'recorded') {
     return {
-      series: { kind: 'recorded', coveredSeconds: covered },
+      series: {
+        kind: 'recorded',
+        coveredSeconds: covered,
+        intervalSeconds: probe?.intervalSeconds,
+      },
       answer: {
         kind: 'recorded',
         reason: probe
@@ -85,7 +91,11 @@ export function chooseSummarySource(
       `the ${group} has been evaluated for ${Math.round(covered)} s, less than the ${needed} s the held conditions read back over`,
     );
   return {
-    series: { kind: 'recorded', coveredSeconds: covered },
+    series: {
+      kind: 'recorded',
+      coveredSeconds: covered,
+      intervalSeconds: probe.intervalSeconds,
+    },
     answer: {
       kind: 'recorded',
       reason: `detected: the ${group} was last evaluated ${ago(age)}, first ${ago(covered)}`,
@@ -103,5 +113,13 @@ export async function probeRecordingRules(
   const first = found.get('first_evaluated')?.get('');
   const last = found.get('last_evaluated')?.get('');
   if (first === undefined || last === undefined) return undefined;
-  return { firstEvaluated: first, lastEvaluated: last };
+  const evaluations = found.get('evaluations')?.get('') ?? 0;
+  return {
+    firstEvaluated: first,
+    lastEvaluated: last,
+    // The mean over the lookback: a pause in the ruler lengthens it, which only widens the window
+    // the held conditions read (later, never earlier).
+    intervalSeconds:
+      evaluations >= 2 ? (last - first) / (evaluations - 1) : undefined,
+  };
 }

@@ -84,7 +84,13 @@ export interface QueryScope {
  * (the inventory reads the raw series for the part of its lookback before that).
  */
 export type SeriesSource =
-  { kind: 'raw' } | { kind: 'recorded'; coveredSeconds: number };
+  | { kind: 'raw' }
+  | {
+      kind: 'recorded';
+      coveredSeconds: number;
+      /** Seconds between the group's evaluations, when the probe saw at least two. */
+      intervalSeconds?: number;
+    };
 
 /** The cluster matchers of a scope, without braces. */
 function clusterMatchers(scope: QueryScope): string {
@@ -165,6 +171,33 @@ function holdStep(scope: QueryScope): string {
  */
 function held(scope: QueryScope, expr: string): string {
   return heldForQuery(expr, durationSeconds(holdOf(scope)));
+}
+
+/**
+ * `held()` of a per-queue figure. From recorded series the ruler has already sampled the figure at
+ * each evaluation, so the window is read with range selectors instead of re-evaluating a subquery
+ * (the summary's costliest part): held when the recorded series has a sample at every evaluation of
+ * the group in the window (counted on the group's heartbeat) and its lowest is above the threshold.
+ * The window reaches one evaluation before the hold, so a condition holds no earlier than the mixin
+ * says; a missed evaluation makes it not held, as a `for:` restarts.
+ */
+function heldSeries(scope: QueryScope, k: FleetQueueSeries): string {
+  const s = scope.source;
+  if (s?.kind !== 'recorded' || !s.intervalSeconds)
+    return held(scope, queueSeries(scope, k));
+  const range = `[${durationSeconds(holdOf(scope)) + Math.ceil(s.intervalSeconds)}s]`;
+  const names = recordedFleetSeries(scope.window);
+  const series = `${names.queue[k]}${sel(scope)}`;
+  const evaluations = `scalar(max(count_over_time(${heartbeatOf(scope.window)}${range})))`;
+  return perQueue(
+    scope,
+    `min_over_time(${series}${range}) and count_over_time(${series}${range}) >= ${evaluations}`,
+  );
+}
+
+/** The fleet rule group's heartbeat for a rate window. */
+function heartbeatOf(window: string): string {
+  return `${recordedFleetSeries(window).heartbeat}{${RECORDED_WINDOW_LABEL}=${escapeLabelValue(window)}}`;
 }
 
 /**
@@ -252,17 +285,11 @@ export function ratesQuery(scope: QueryScope): string {
     ['sent', `sum by (${c}) (${deliveredPerQueue(scope)})`],
     ['failed_q', `${queueSeries(scope, 'failed')} > 0`],
     ['failure_ratio_q', `${failureRatio(scope)} > 0`],
-    ['failure_ratio_held_q', `${held(scope, failureRatio(scope))} > 0`],
+    ['failure_ratio_held_q', `${heldSeries(scope, 'failureRatio')} > 0`],
     ['retried', `sum by (${c}) (${retriedPerQueue(scope)}) > 0`],
-    [
-      'retried_held',
-      `sum by (${c}) (${held(scope, retriedPerQueue(scope))}) > 0`,
-    ],
+    ['retried_held', `sum by (${c}) (${heldSeries(scope, 'retried')}) > 0`],
     ['dropped', `sum by (${c}) (${droppedPerQueue(scope)}) > 0`],
-    [
-      'dropped_held',
-      `sum by (${c}) (${held(scope, droppedPerQueue(scope))}) > 0`,
-    ],
+    ['dropped_held', `sum by (${c}) (${heldSeries(scope, 'dropped')}) > 0`],
     // The receivers' own per-tenant write metrics: what the central side sees arriving right now,
     // independent of the agent's self-metrics (which travel through the very queue they measure).
     // Asked for one cluster as for the fleet, so both judge a silent cluster alike. The head-series
@@ -309,17 +336,14 @@ export function gaugesQuery(scope: QueryScope): string {
   const lagLimit = scope.lagWarningSeconds ?? 0;
   const parts: SignalPart<GaugeSignal>[] = [
     ['pending', `sum by (${c}) (${pendingPerQueue(scope)}) > 0`],
-    [
-      'pending_held',
-      `sum by (${c}) (${held(scope, pendingPerQueue(scope))}) > 0`,
-    ],
+    ['pending_held', `sum by (${c}) (${heldSeries(scope, 'pending')}) > 0`],
     ['shards', `max by (${c}) (${queueSeries(scope, 'shards')})`],
     ['lag', `max by (${c}) (${lagExpr(scope)})`],
     ['lag_q', `${lagExpr(scope)} > ${lagLimit}`],
-    ['lag_held_q', `${held(scope, lagExpr(scope))} > ${lagLimit}`],
+    ['lag_held_q', `${heldSeries(scope, 'lag')} > ${lagLimit}`],
     ['lag_drain_q', lagDrainExpr(scope)],
     ['shards_over_q', `${shardsOverExpr(scope)} > 0`],
-    ['shards_over_held_q', `${held(scope, shardsOverExpr(scope))} > 0`],
+    ['shards_over_held_q', `${heldSeries(scope, 'shardsOver')} > 0`],
     [
       'shards_max_q',
       `${queueSeries(scope, 'shardsMax')} and on (${q}) ${shardsOverExpr(scope)} > 0`,
@@ -360,10 +384,12 @@ export function recordingRulesProbeQuery(
   window: string,
   lookback = INVENTORY_LOOKBACK,
 ): string {
-  const heartbeat = `${recordedFleetSeries(window).heartbeat}{${RECORDED_WINDOW_LABEL}=${escapeLabelValue(window)}}`;
+  const heartbeat = heartbeatOf(window);
   return join<RecordingProbeSignal>([
     ['first_evaluated', `min(min_over_time(${heartbeat}[${lookback}]))`],
     ['last_evaluated', `max(max_over_time(${heartbeat}[${lookback}]))`],
+    // Per copy (with dedup off each replica holds one): how many evaluations, for the interval.
+    ['evaluations', `max(count_over_time(${heartbeat}[${lookback}]))`],
   ]);
 }
 

@@ -78,7 +78,8 @@ export type QuerySignal =
   | 'gate_headroom'
   | 'overloaded_held';
 /** recordingRulesProbeQuery: the fleet recording rules' first and last evaluation (epoch seconds). */
-export type RecordingProbeSignal = 'first_evaluated' | 'last_evaluated';
+export type RecordingProbeSignal =
+  'first_evaluated' | 'last_evaluated' | 'evaluations';
 /** metricsArrivingQuery: a service's series per cluster. */
 export type ArrivingSignal =
   'series' | 'last_seen' | 'targets_total' | 'targets_up';
