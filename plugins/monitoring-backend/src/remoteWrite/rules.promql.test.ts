@@ -218,3 +218,56 @@ describe('remote-write queries on a real PromQL engine', () => {
     ).toBe(AS_EXPECTED);
   });
 });
+
+describe('held conditions read from the fleet recording rules (range selectors)', () => {
+  const recorded = {
+    ...scope,
+    cluster: undefined,
+    hold: '15m',
+    source: {
+      kind: 'recorded' as const,
+      coveredSeconds: 3600,
+      intervalSeconds: 15,
+    },
+  };
+  const ratio = (values: string): InputSeries => ({
+    series: `cluster_queue:prometheus_remote_storage_samples_failed:ratio_rate5m{${queue('central')}}`,
+    values,
+  });
+  const heartbeat = (values: string): InputSeries => ({
+    series: `fleet:fleet_monitoring_recording_rules:time{rate_window="5m"}`,
+    values,
+  });
+  const held = [
+    { labels: queueLabels('central', 'failure_ratio_held_q'), value: 0.5 },
+  ];
+
+  it('holds when the recorded figure was over the threshold at every evaluation of the for: window', async () => {
+    expect(
+      await verdict(
+        [ratio('0.5x80'), heartbeat('0x80')],
+        '20m',
+        ratesQuery(recorded),
+        'failure_ratio_held_q',
+        held,
+      ),
+    ).toBe(AS_EXPECTED);
+  });
+
+  it('does not hold from a ruler younger than the for: window, nor across a missed evaluation', async () => {
+    for (const input of [
+      [ratio('_x59 0.5x20'), heartbeat('_x59 0x20')],
+      [ratio('0.5x40 _ 0.5x39'), heartbeat('0x80')],
+    ]) {
+      expect(
+        await verdict(
+          input,
+          '20m',
+          ratesQuery(recorded),
+          'failure_ratio_held_q',
+          [],
+        ),
+      ).toBe(AS_EXPECTED);
+    }
+  });
+});

@@ -185,13 +185,16 @@ function heldSeries(scope: QueryScope, k: FleetQueueSeries): string {
   const s = scope.source;
   if (s?.kind !== 'recorded' || !s.intervalSeconds)
     return held(scope, queueSeries(scope, k));
-  const range = `[${durationSeconds(holdOf(scope)) + Math.ceil(s.intervalSeconds)}s]`;
+  const hold = durationSeconds(holdOf(scope));
+  const range = `[${hold + Math.ceil(s.intervalSeconds)}s]`;
   const names = recordedFleetSeries(scope.window);
   const series = `${names.queue[k]}${sel(scope)}`;
   const evaluations = `scalar(max(count_over_time(${heartbeatOf(scope.window)}${range})))`;
+  // And enough of them to span the hold: a ruler younger than the hold has held nothing yet.
+  const spanning = Math.floor(hold / s.intervalSeconds) + 1;
   return perQueue(
     scope,
-    `min_over_time(${series}${range}) and count_over_time(${series}${range}) >= ${evaluations}`,
+    `min_over_time(${series}${range}) and count_over_time(${series}${range}) >= ${evaluations} and count_over_time(${series}${range}) >= ${spanning}`,
   );
 }
 
