@@ -67,6 +67,18 @@ describe('the default export: the new frontend system plugin', () => {
       'entity-card',
       'entity-card',
     ]);
+    // Only the GitOps lint card is off until an app enables it (it needs fleetMonitoring.gitops).
+    expect(
+      [
+        remoteWriteCard,
+        thanosCard,
+        metricsArrivingCard,
+        argocdCard,
+        kubernetesCard,
+        gitopsLintCard,
+        capacityCard,
+      ].map(e => Boolean((e as any).disabled)),
+    ).toEqual([false, false, false, false, false, true, false]);
   });
 
   it.each([

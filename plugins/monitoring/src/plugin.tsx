@@ -4,8 +4,10 @@
  * Extensions (ids as in `app.extensions` of app-config):
  * - `api:fleet-monitoring`: the backend client.
  * - `page:fleet-monitoring`: the fleet page at /fleet-monitoring, with its nav item.
- * - `entity-card:fleet-monitoring/{remote-write,thanos,metrics-arriving,argocd,kubernetes,gitops-lint,capacity}`: shown only
+ * - `entity-card:fleet-monitoring/{remote-write,thanos,metrics-arriving,argocd,kubernetes,capacity}`: shown only
  *   on entities with the card's annotations.
+ * - `entity-card:fleet-monitoring/gitops-lint`: off until enabled in `app.extensions` (it needs the
+ *   backend's `fleetMonitoring.gitops`).
  * The page and every card take `config.docsBaseUrl`: where the "How to fix" links point.
  */
 import type { ReactNode } from 'react';
@@ -73,14 +75,19 @@ export const fleetPage = PageBlueprint.makeWithOverrides({
   },
 });
 
-/** An entity card shown on entities `filter` accepts, with the docs base URL from its config. */
+/**
+ * An entity card shown on entities `filter` accepts, with the docs base URL from its config; a
+ * `disabled` card is off until `app.extensions` enables it.
+ */
 function entityCard(
   name: string,
   filter: (entity: Entity) => boolean,
   load: () => Promise<JSX.Element>,
+  options: { disabled?: boolean } = {},
 ) {
   return EntityCardBlueprint.makeWithOverrides({
     name,
+    disabled: options.disabled,
     configSchema: docsConfigSchema,
     factory(originalFactory, { config }) {
       return originalFactory({
@@ -130,6 +137,9 @@ export const gitopsLintCard = entityCard(
   'gitops-lint',
   isRemoteWriteAvailable,
   () => import('./components/GitopsLintCard').then(m => <m.GitopsLintCard />),
+  // Off by default: it needs the backend's `fleetMonitoring.gitops` (a GitOps repository), which
+  // most installs do not configure; enable `entity-card:fleet-monitoring/gitops-lint` with it.
+  { disabled: true },
 );
 
 /** @public */
