@@ -12,7 +12,6 @@ import {
   TestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { ConfigReader } from '@backstage/config';
 import {
   centralConfig,
   defaultStores,
@@ -22,19 +21,17 @@ import {
   ReplicatedSink,
   ThanosQueryFake,
 } from '@fleet-monitoring/local-fleet';
-import { fleetRecordingRuleGroup } from '@fleet-monitoring/plugin-monitoring-common';
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { readFleetMonitoringConfig } from '../src/config';
-import { summaryScope } from '../src/remoteWrite/RemoteWriteService';
-import {
-  recordingRulesProbeQuery,
-  summaryQueries,
-} from '../src/thanos/queries';
-import { SIGNAL_LABEL } from '../src/thanos/signals';
+import { summaryQueries } from '../src/thanos/queries';
 import { fleetMonitoringPlugin } from '../src/plugin';
+import {
+  destroyStore,
+  recordedFleetReady,
+  recordedScope,
+  SCOPE,
+  storeWithFleetRules,
+} from './recordedStore';
 
 const ms = (n: number) => `${n.toFixed(2)} ms`;
 
@@ -132,9 +129,6 @@ async function summary(env: Env, parse = false): Promise<any> {
   return parse ? JSON.parse(text) : text;
 }
 
-/** The scope the backend queries with under the default config. */
-const SCOPE = summaryScope(readFleetMonitoringConfig(new ConfigReader({})));
-
 /**
  * What the backend sends for a summary, straight to the store (through the counting facade): the
  * same PromQL queries and Thanos Query's /stores (the receivers' tenants), read but not parsed.
@@ -181,27 +175,8 @@ async function setupReplicated(clusters: number): Promise<ReplicatedEnv> {
     config: centralConfig('15s'),
   });
   // The fleet recording rules, evaluated on the deduplicated data as Thanos Ruler evaluates them
-  // through Query (dedup on); JSON is YAML to Prometheus.
-  const rulesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-rules-'));
-  const ruleFile = path.join(rulesDir, 'fleet-rules.yml');
-  fs.writeFileSync(
-    ruleFile,
-    JSON.stringify({
-      groups: [
-        fleetRecordingRuleGroup({
-          clusterLabel: SCOPE.clusterLabel,
-          window: SCOPE.window,
-          interval: '30s',
-        }),
-      ],
-    }),
-  );
-  const dedup = new PrometheusProcess({
-    name: `bench-rf3-dedup-${clusters}`,
-    mode: 'central',
-    baseDir: rulesDir,
-    config: { ...centralConfig('15s'), rule_files: [ruleFile] },
-  });
+  // through Query (dedup on).
+  const dedup = storeWithFleetRules(`bench-rf3-dedup-${clusters}`);
   await Promise.all([raw.start(), dedup.start()]);
   const sink = new ReplicatedSink(
     `${raw.url}/api/v1/write`,
@@ -283,13 +258,7 @@ async function replicatedRows(row: (...cells: Array<string | number>) => void) {
       // inventory lookback before the group's first evaluation), as the backend does.
       const queries =
         instance === 'recorded'
-          ? summaryQueries({
-              ...SCOPE,
-              source: {
-                kind: 'recorded',
-                coveredSeconds: Date.now() / 1000 - firstEvaluated,
-              },
-            })
+          ? summaryQueries(recordedScope(firstEvaluated))
           : summaryQueries(SCOPE);
       const get = async () => {
         const res = await fetch(`${env.base}/fleet/${instance}/summary`, {
@@ -326,30 +295,7 @@ async function replicatedRows(row: (...cells: Array<string | number>) => void) {
   } finally {
     await env.backend.stop();
     await env.facade.stop();
-    await Promise.all([env.raw.destroy(), env.dedup.destroy()]);
-    fs.rmSync(path.dirname(env.dedup.dir), { recursive: true, force: true });
-  }
-}
-
-/**
- * Waits until the store has evaluated the fleet rule group twice since now (so the recorded series
- * cover the written fleet); returns the group's first evaluation (epoch s).
- */
-async function recordedFleetReady(storeUrl: string): Promise<number> {
-  const since = Date.now() / 1000;
-  const probe = recordingRulesProbeQuery(SCOPE.window);
-  for (;;) {
-    const res = await fetch(
-      `${storeUrl}/api/v1/query?${new URLSearchParams({ query: probe })}`,
-    );
-    const body = (await res.json()) as any;
-    const value = (signal: string) =>
-      Number(
-        body.data?.result?.find((r: any) => r.metric[SIGNAL_LABEL] === signal)
-          ?.value[1] ?? NaN,
-      );
-    if (value('last_evaluated') > since + 30) return value('first_evaluated');
-    await new Promise(r => setTimeout(r, 5000));
+    await Promise.all([env.raw.destroy(), destroyStore(env.dedup)]);
   }
 }
 

@@ -21,36 +21,29 @@ import {
   TestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { ConfigReader } from '@backstage/config';
 import {
-  centralConfig,
   FleetSimulator,
   planClusters,
   PrometheusProcess,
   ThanosQueryFake,
 } from '@fleet-monitoring/local-fleet';
-import { fleetRecordingRuleGroup } from '@fleet-monitoring/plugin-monitoring-common';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { startPostgres } from '../src/__testUtils__/postgres';
 import { startRedis } from '../src/__testUtils__/redis';
-import { readFleetMonitoringConfig } from '../src/config';
 import { fleetMonitoringPlugin } from '../src/plugin';
-import { summaryScope } from '../src/remoteWrite/RemoteWriteService';
 import {
-  recordingRulesProbeQuery,
-  summaryQueries,
-} from '../src/thanos/queries';
-import { SIGNAL_LABEL } from '../src/thanos/signals';
+  destroyStore,
+  recordedFleetReady,
+  recordedScope,
+  RULES_INTERVAL,
+  SCOPE,
+  storeWithFleetRules,
+} from './recordedStore';
+import { summaryQueries } from '../src/thanos/queries';
 
 const CLUSTERS = Number(process.env.BENCH_SCALE_CLUSTERS ?? 100_000);
 const RUNS = Number(process.env.BENCH_SCALE_RUNS ?? 3);
 const HITS = 200;
 const AUTH = mockCredentials.user.header();
-/** The backend's default scope: the rule group is generated for it, as a user would. */
-const SCOPE = summaryScope(readFleetMonitoringConfig(new ConfigReader({})));
-const EVAL_INTERVAL = '30s';
 const TIMEOUT_MS = 600_000;
 
 /** The store, for its log when the bench fails. */
@@ -96,27 +89,7 @@ function clusterEntity(cluster: string) {
 
 /** The store: a real Prometheus with the fleet rule group, and the simulated fleet written in. */
 async function startStore() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-scale-'));
-  const ruleFile = path.join(dir, 'fleet-rules.yml');
-  fs.writeFileSync(
-    ruleFile,
-    // JSON is YAML: Prometheus reads it as a rule file.
-    JSON.stringify({
-      groups: [
-        fleetRecordingRuleGroup({
-          clusterLabel: SCOPE.clusterLabel,
-          window: SCOPE.window,
-          interval: EVAL_INTERVAL,
-        }),
-      ],
-    }),
-  );
-  const store = new PrometheusProcess({
-    name: `scale-${CLUSTERS}`,
-    mode: 'central',
-    baseDir: dir,
-    config: { ...centralConfig('15s'), rule_files: [ruleFile] },
-  });
+  const store = storeWithFleetRules(`scale-${CLUSTERS}`);
   await store.start();
   storeForLog = store;
   const t = performance.now();
@@ -133,23 +106,6 @@ async function startStore() {
   await sim.writeUntilNow();
   const writeMs = performance.now() - t;
   return { store, sim, writeMs };
-}
-
-/** Until the rule group has been evaluated twice over the whole fleet written above. */
-async function waitForRecordedFleet(store: PrometheusProcess, since: number) {
-  const probe = recordingRulesProbeQuery(SCOPE.window);
-  for (;;) {
-    const res = await fetch(
-      `${store.url}/api/v1/query?${new URLSearchParams({ query: probe })}`,
-    );
-    const body = (await res.json()) as any;
-    const last = body.data?.result?.find(
-      (r: any) => r.metric[SIGNAL_LABEL] === 'last_evaluated',
-    );
-    // Two evaluations that started after the fleet was written.
-    if (last && Number(last.value[1]) > since / 1000 + 30) return;
-    await new Promise(r => setTimeout(r, 5000));
-  }
 }
 
 async function backendFor(
@@ -228,21 +184,12 @@ async function summaryMissRows(
       const before = facade.requests;
       const backendTimes = await time(() => get(url), RUNS);
       const calls = (facade.requests - before) / RUNS;
-      // The same queries the backend sent for this source (recorded: with the coverage the probe
-      // found, so the raw tail of the inventory is read as the backend reads it).
+      // The same queries the backend sends for this source (recorded: with the coverage and interval
+      // its probe finds; the probe itself is reused for a minute, so not part of a round).
       const queries =
         source === 'raw'
           ? summaryQueries({ ...SCOPE, source: { kind: 'raw' } })
-          : [
-              ...summaryQueries({
-                ...SCOPE,
-                source: {
-                  kind: 'recorded',
-                  coveredSeconds: Date.now() / 1000 - firstEvaluated,
-                },
-              }),
-              recordingRulesProbeQuery(SCOPE.window),
-            ];
+          : summaryQueries(recordedScope(firstEvaluated));
       const directTimes = await time(() => direct(facade.url, queries), RUNS);
       const body = await get(url);
       const b = quantile(backendTimes, 0.5);
@@ -414,10 +361,8 @@ async function main() {
       '',
       '',
     ]);
-    const written = Date.now();
     const t = performance.now();
-    await waitForRecordedFleet(store, written);
-    firstEvaluated = await probeFirstEvaluated(store);
+    firstEvaluated = await recordedFleetReady(store.url);
     rows.push([
       'rule group evaluated twice over the written fleet',
       `after ${((performance.now() - t) / 1000).toFixed(0)} s`,
@@ -431,8 +376,7 @@ async function main() {
     await replicaRows(facade, rows);
   } finally {
     await facade.stop();
-    await store.destroy();
-    fs.rmSync(path.dirname(store.dir), { recursive: true, force: true });
+    await destroyStore(store);
   }
   const widths = rows[0].map((_, i) =>
     Math.max(...rows.map(r => String(r[i] ?? '').length)),
@@ -444,25 +388,12 @@ async function main() {
     );
 }
 
-async function probeFirstEvaluated(store: PrometheusProcess): Promise<number> {
-  const res = await fetch(
-    `${store.url}/api/v1/query?${new URLSearchParams({
-      query: recordingRulesProbeQuery(SCOPE.window),
-    })}`,
-  );
-  const body = (await res.json()) as any;
-  const first = body.data.result.find(
-    (r: any) => r.metric[SIGNAL_LABEL] === 'first_evaluated',
-  );
-  return Number(first.value[1]);
-}
-
 /** The store's own figure for the group's last evaluation (the ruler's cost per interval). */
 async function ruleGroupSeconds(store: PrometheusProcess): Promise<string> {
   const res = await fetch(`${store.url}/api/v1/rules`);
   const body = (await res.json()) as any;
   const g = body.data.groups[0];
-  return `${Number(g.evaluationTime).toFixed(1)} s per round (${g.rules.length} rules, every ${EVAL_INTERVAL})`;
+  return `${Number(g.evaluationTime).toFixed(1)} s per round (${g.rules.length} rules, every ${RULES_INTERVAL})`;
 }
 
 main().then(
