@@ -104,3 +104,25 @@ export const AGENT_SELECTOR = 'app.kubernetes.io/name=prometheus';
 export function receiverEndpoint(namespace: string, index: number): string {
   return `${RECEIVE_NAME}-${index}.${RECEIVE_NAME}.${namespace}.svc.cluster.local:${THANOS_PORTS.grpc}`;
 }
+
+/**
+ * The software template that drops series at a cluster's agent (#21): the capacity card's
+ * "drop these" opens it with `formData` `{ cluster, metrics }` (metric names) pre-filled.
+ *
+ * @public
+ */
+export const DROP_SERIES_TEMPLATE = 'fleet-drop-series';
+
+/**
+ * The template wizard's path for dropping `metrics` of `cluster` (relative to the app's root).
+ *
+ * @public
+ */
+export function dropSeriesTemplatePath(
+  cluster: string,
+  metrics: string[],
+  namespace = 'default',
+): string {
+  const formData = encodeURIComponent(JSON.stringify({ cluster, metrics }));
+  return `/create/templates/${encodeURIComponent(namespace)}/${DROP_SERIES_TEMPLATE}?formData=${formData}`;
+}
