@@ -24,7 +24,8 @@ export type TroubleshootingPage =
   | 'troubleshooting/argocd'
   | 'troubleshooting/kubernetes'
   | 'troubleshooting/upstreams'
-  | 'troubleshooting/capacity';
+  | 'troubleshooting/capacity'
+  | 'troubleshooting/reconciliation';
 
 /**
  * All reason ids. Adding one here without a docs anchor fails the docs test.
@@ -255,6 +256,56 @@ export const REASONS = {
   'capacity-one-receiver-lost': {
     title: 'Losing one receiver would overload the others',
     page: 'troubleshooting/capacity',
+  },
+  // Reconciliation (issue #22): the catalog, the GitOps overlays, ArgoCD, remote write, Receive and
+  // the Kubernetes API joined per cluster; ghosts, gaps and drift between them.
+  'reconcile-never-seen': {
+    title: 'In the catalog but never seen',
+    page: 'troubleshooting/reconciliation',
+  },
+  'reconcile-not-in-catalog': {
+    title: 'Sending but not in the catalog',
+    page: 'troubleshooting/reconciliation',
+  },
+  'reconcile-no-overlay': {
+    title: 'No overlay in the GitOps repository',
+    page: 'troubleshooting/reconciliation',
+  },
+  'reconcile-no-application': {
+    title: 'Overlay without an ArgoCD Application',
+    page: 'troubleshooting/reconciliation',
+  },
+  'reconcile-application-drift': {
+    title: 'The Application is out of sync or degraded',
+    page: 'troubleshooting/reconciliation',
+  },
+  'reconcile-tenant-no-overlay': {
+    title: 'A hashring tenant has no overlay',
+    page: 'troubleshooting/reconciliation',
+  },
+  'reconcile-tenant-not-routed': {
+    title: "The overlay's tenant is not routed by the hashring",
+    page: 'troubleshooting/reconciliation',
+  },
+  'reconcile-duplicate-cluster-label': {
+    title: 'Two clusters write under one cluster label',
+    page: 'troubleshooting/reconciliation',
+  },
+  'reconcile-sources-disagree': {
+    title: 'The sources disagree about the receivers',
+    page: 'troubleshooting/reconciliation',
+  },
+  'reconcile-broke-after-sync': {
+    title: 'Remote write broke after a sync',
+    page: 'troubleshooting/reconciliation',
+  },
+  'reconcile-version-drift': {
+    title: 'The agent runs another version than the overlay says',
+    page: 'troubleshooting/reconciliation',
+  },
+  'reconcile-label-drift': {
+    title: "The series' labels differ from the overlay's external labels",
+    page: 'troubleshooting/reconciliation',
   },
   // Upstream faults (a state of `unknown` always carries one of these).
   'upstream-unreachable': {

@@ -116,3 +116,18 @@ export type {
   FleetRecordingRulesOptions,
 } from './fleetRecordingRules';
 export * from './overlayLint';
+export {
+  RECONCILE_REASON_IDS,
+  PROMETHEUS_CHART_APP_VERSIONS,
+  overlayFacts,
+  overlayClusterLabel,
+  sameVersion,
+  hashringOfTenant,
+  namedTenants,
+  catalogInfoSnippet,
+} from './reconcile';
+export type {
+  ReconcileReasonId,
+  OverlayFact,
+  OverlayHashring,
+} from './reconcile';

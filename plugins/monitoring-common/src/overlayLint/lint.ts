@@ -55,7 +55,7 @@ type Report = (
 ) => void;
 
 /** A component directory with its kustomization and the chart it inflates. */
-interface Component extends ComponentDir {
+export interface Component extends ComponentDir {
   kustomizationPath?: string;
   kustomization?: Record<string, any>;
   role?: FleetRole;
@@ -147,7 +147,11 @@ function clusterOfPath(path: string): string | undefined {
   return /^deploy\/overlays\/([^/]+)\//.exec(path)?.[1];
 }
 
-function readComponent(repo: RepositoryFiles, d: ComponentDir): Component {
+/** A component directory read: its kustomization and the chart it inflates (also read by reconcile/). */
+export function readComponent(
+  repo: RepositoryFiles,
+  d: ComponentDir,
+): Component {
   const kustomizationPath = KUSTOMIZATION_NAMES.map(n => `${d.dir}/${n}`).find(
     p => repo.has(p),
   );
@@ -192,7 +196,7 @@ function readComponent(repo: RepositoryFiles, d: ComponentDir): Component {
  * An overlay without its own helmCharts that lists the base as a resource (the reference
  * material's layout) renders the base's chart with the base's values.
  */
-function chartFromBase(
+export function chartFromBase(
   c: Component,
   byDir: Map<string, Component>,
 ): Component['chart'] {

@@ -109,4 +109,19 @@ export type EndpointMap = {
       | paths['/entity/{kind}/{namespace}/{name}/gitops-lint']['get']['responses'][200]['content']['application/json']
       | ErrorResponseBody;
   };
+  '#get|/fleet/{instance}/reconciled': {
+    path: paths['/fleet/{instance}/reconciled']['get']['parameters']['path'];
+    query: NonNullable<
+      paths['/fleet/{instance}/reconciled']['get']['parameters']['query']
+    >;
+    response:
+      | paths['/fleet/{instance}/reconciled']['get']['responses'][200]['content']['application/json']
+      | ErrorResponseBody;
+  };
+  '#get|/entity/{kind}/{namespace}/{name}/reconciled': {
+    path: paths['/entity/{kind}/{namespace}/{name}/reconciled']['get']['parameters']['path'];
+    response:
+      | paths['/entity/{kind}/{namespace}/{name}/reconciled']['get']['responses'][200]['content']['application/json']
+      | ErrorResponseBody;
+  };
 };

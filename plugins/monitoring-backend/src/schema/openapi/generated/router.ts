@@ -769,6 +769,147 @@ export const spec = {
         },
       },
     },
+    '/fleet/{instance}/reconciled': {
+      get: {
+        operationId: 'getReconciledFleet',
+        summary:
+          'One row per cluster known to any source (catalog, GitOps overlays, ArgoCD, the remote-write summary of this Thanos instance, Receive tenants, Kubernetes), joined, with ghosts and gaps named as reasons; fleet permission.',
+        description:
+          'Every source is read once per cache period and fails alone: a source that cannot be read\nleaves its columns out of every row, is listed in `sources` with its error, and adds an\nupstream reason; the rows of the other sources are still answered. Pages and filters on the\nserver like the fleet summary; `counts` are over the whole fleet.\n',
+        parameters: [
+          {
+            $ref: '#/components/parameters/instance',
+          },
+          {
+            name: 'offset',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'integer',
+              minimum: 0,
+              maximum: 10000000,
+            },
+            description:
+              'Rows to skip (after filtering and sorting). Default 0.',
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 1000,
+            },
+            description: 'Rows per page, at most 1000. Default 50.',
+          },
+          {
+            name: 'name',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+              maxLength: 253,
+            },
+            description: 'Case-insensitive substring of the cluster name.',
+          },
+          {
+            name: 'reason',
+            in: 'query',
+            required: false,
+            style: 'form',
+            explode: true,
+            schema: {
+              type: 'array',
+              maxItems: 40,
+              items: {
+                type: 'string',
+                pattern: '^[a-z0-9-]{1,64}$',
+              },
+            },
+            description:
+              'Only rows carrying one of these reason ids (repeat the parameter: reason=reconcile-broke-after-sync&reason=reconcile-not-in-catalog); none means all.',
+          },
+          {
+            name: 'state',
+            in: 'query',
+            required: false,
+            style: 'form',
+            explode: true,
+            schema: {
+              type: 'array',
+              maxItems: 6,
+              items: {
+                $ref: '#/components/schemas/HealthState',
+              },
+            },
+            description: 'Only rows in these states; none means all.',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'ok',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ReconciledFleet',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/entity/{kind}/{namespace}/{name}/reconciled': {
+      get: {
+        operationId: 'getEntityReconciled',
+        summary:
+          "The reconciled row of the entity's cluster (fleet-monitoring.io/cluster): catalog, overlay, ArgoCD, remote write, Receive tenant and pods in one row; entity permission.",
+        description:
+          "Cut from the same cached join as GET /fleet/{instance}/reconciled (the entity's Thanos\ninstance, or the default one). A cluster no source knows answers a row with only\n`reconcile-never-seen`-style reasons, not a 404.\n",
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'ok',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EntityReconciled',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
   },
   components: {
     parameters: {
@@ -2648,6 +2789,461 @@ export const spec = {
                 },
               },
             ],
+          },
+        },
+      },
+      ReconcileSourceName: {
+        type: 'string',
+        enum: [
+          'catalog',
+          'gitops',
+          'argocd',
+          'remote-write',
+          'receive',
+          'kubernetes',
+        ],
+        description:
+          'A source of the reconciled fleet: catalog Resources, the GitOps repository, ArgoCD, the remote-write summary (Thanos), the Receive tenants and limits (Thanos, hashring), the Kubernetes API.',
+      },
+      ReconcileSourceStatus: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['source', 'status'],
+        properties: {
+          source: {
+            $ref: '#/components/schemas/ReconcileSourceName',
+          },
+          status: {
+            type: 'string',
+            enum: ['ok', 'failed', 'not-configured'],
+            description:
+              'failed: its columns are left out of every row (unknown, not empty); not-configured: the source is not set up (e.g. no GitOps repository), its columns are absent and no reason is derived from it.',
+          },
+          error: {
+            $ref: '#/components/schemas/UpstreamErrorInfo',
+          },
+          fetchedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+        },
+      },
+      ReconciledOverlay: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'path',
+          'component',
+          'externalLabels',
+          'lintErrors',
+          'lintWarnings',
+        ],
+        properties: {
+          path: {
+            type: 'string',
+            description: 'deploy/overlays/<cluster>/<component>',
+          },
+          component: {
+            type: 'string',
+          },
+          chartVersion: {
+            type: 'string',
+          },
+          agentVersion: {
+            type: 'string',
+            description:
+              "The Prometheus version the overlay deploys: server.image.tag, else the chart's own appVersion where known.",
+          },
+          tenant: {
+            type: 'string',
+            description:
+              'THANOS-TENANT header of its remote write (absent: none set).',
+          },
+          externalLabels: {
+            type: 'object',
+            additionalProperties: {
+              type: 'string',
+            },
+            description:
+              'server.global.external_labels (edge) or prometheus.prometheusSpec.externalLabels (central).',
+          },
+          lintErrors: {
+            type: 'integer',
+            minimum: 0,
+          },
+          lintWarnings: {
+            type: 'integer',
+            minimum: 0,
+          },
+        },
+      },
+      ReconciledApplication: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['instance', 'name', 'syncStatus', 'healthStatus', 'uiUrl'],
+        properties: {
+          instance: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          syncStatus: {
+            type: 'string',
+          },
+          healthStatus: {
+            type: 'string',
+          },
+          revision: {
+            type: 'string',
+          },
+          lastSyncedAt: {
+            type: 'string',
+            description:
+              'deployedAt of the newest status.history entry (else operationState.finishedAt).',
+          },
+          repoURL: {
+            type: 'string',
+          },
+          path: {
+            type: 'string',
+          },
+          uiUrl: {
+            type: 'string',
+          },
+        },
+      },
+      ReconciledRemoteWrite: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['state', 'reasons'],
+        properties: {
+          state: {
+            $ref: '#/components/schemas/HealthState',
+          },
+          reasons: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+            description:
+              'Reason ids of the remote-write judgement (its card has the detail).',
+          },
+          lastSeen: {
+            type: 'number',
+            description: 'unix seconds of the newest sample',
+          },
+          since: {
+            type: 'string',
+            format: 'date-time',
+            description:
+              'When the current bad state began, where the outage memory knows it.',
+          },
+        },
+      },
+      ReconciledReceive: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['tenant'],
+        properties: {
+          tenant: {
+            type: 'string',
+          },
+          routed: {
+            type: 'boolean',
+            description:
+              'Whether a hashring routes the tenant (a hashring without a tenants list routes all).',
+          },
+          hashring: {
+            type: 'string',
+          },
+          limit: {
+            type: 'number',
+            description: 'Head-series limit of the tenant.',
+          },
+          headSeries: {
+            type: 'number',
+          },
+        },
+      },
+      ReconciledAgentPods: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['kubernetesCluster', 'ready', 'total'],
+        properties: {
+          kubernetesCluster: {
+            type: 'string',
+          },
+          ready: {
+            type: 'integer',
+            minimum: 0,
+          },
+          total: {
+            type: 'integer',
+            minimum: 0,
+          },
+        },
+      },
+      ReconciledObserved: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['writers', 'versions'],
+        properties: {
+          writers: {
+            type: 'integer',
+            minimum: 0,
+            description:
+              'Distinct Prometheus processes (prometheus_build_info series) writing under this cluster label.',
+          },
+          versions: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+            description: 'prometheus_build_info{version} values seen.',
+          },
+          labels: {
+            type: 'object',
+            additionalProperties: {
+              type: 'string',
+            },
+            description:
+              'Labels common to every prometheus_build_info series of the cluster (the external labels are among them).',
+          },
+        },
+      },
+      ReconciledSync: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['instance', 'app', 'revision', 'deployedAt', 'uiUrl'],
+        description:
+          'The ArgoCD sync that finished shortly before the remote write turned bad: the likely cause.',
+        properties: {
+          instance: {
+            type: 'string',
+          },
+          app: {
+            type: 'string',
+          },
+          revision: {
+            type: 'string',
+          },
+          deployedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          brokeAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          author: {
+            type: 'string',
+            description:
+              'From ArgoCD revision metadata (GET /api/v1/applications/{name}/revisions/{revision}/metadata), where it answers.',
+          },
+          message: {
+            type: 'string',
+          },
+          initiatedBy: {
+            type: 'string',
+          },
+          revisionUrl: {
+            type: 'string',
+            description:
+              'Link to the revision in the repository (GitHub/GitLab-style commit URL from the source repoURL).',
+          },
+          uiUrl: {
+            type: 'string',
+          },
+        },
+      },
+      ReconciledCluster: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['cluster', 'state', 'reasons', 'knownFrom', 'argocd'],
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          state: {
+            $ref: '#/components/schemas/HealthState',
+          },
+          reasons: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/HintedReason',
+            },
+          },
+          knownFrom: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ReconcileSourceName',
+            },
+          },
+          catalog: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['entityRef'],
+            properties: {
+              entityRef: {
+                type: 'string',
+              },
+              owner: {
+                type: 'string',
+              },
+              title: {
+                type: 'string',
+              },
+            },
+          },
+          overlay: {
+            $ref: '#/components/schemas/ReconciledOverlay',
+          },
+          argocd: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ReconciledApplication',
+            },
+          },
+          remoteWrite: {
+            $ref: '#/components/schemas/ReconciledRemoteWrite',
+          },
+          receive: {
+            $ref: '#/components/schemas/ReconciledReceive',
+          },
+          agentPods: {
+            $ref: '#/components/schemas/ReconciledAgentPods',
+          },
+          observed: {
+            $ref: '#/components/schemas/ReconciledObserved',
+          },
+          changedBy: {
+            $ref: '#/components/schemas/ReconciledSync',
+          },
+        },
+      },
+      ReconciledFleet: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'instance',
+          'generatedAt',
+          'clusters',
+          'counts',
+          'sources',
+          'fleetReasons',
+          'page',
+        ],
+        properties: {
+          instance: {
+            type: 'string',
+          },
+          generatedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          clusters: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ReconciledCluster',
+            },
+          },
+          counts: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['clusters', 'states', 'reasons'],
+            properties: {
+              clusters: {
+                type: 'integer',
+                minimum: 0,
+              },
+              states: {
+                type: 'object',
+                additionalProperties: {
+                  type: 'integer',
+                },
+                description: 'Rows per health state.',
+              },
+              reasons: {
+                type: 'object',
+                additionalProperties: {
+                  type: 'integer',
+                },
+                description: 'Rows carrying each reason id.',
+              },
+            },
+          },
+          sources: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ReconcileSourceStatus',
+            },
+          },
+          fleetReasons: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/HintedReason',
+            },
+            description:
+              'Findings about the fleet rather than one cluster (sources that disagree about the receivers).',
+          },
+          page: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['offset', 'limit', 'total'],
+            properties: {
+              offset: {
+                type: 'integer',
+                minimum: 0,
+              },
+              limit: {
+                type: 'integer',
+                minimum: 1,
+              },
+              total: {
+                type: 'integer',
+                minimum: 0,
+                description: 'Rows that match the filter.',
+              },
+            },
+          },
+        },
+      },
+      EntityReconciled: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'instance',
+          'generatedAt',
+          'cluster',
+          'sources',
+          'fleetReasons',
+        ],
+        properties: {
+          instance: {
+            type: 'string',
+          },
+          generatedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          cluster: {
+            $ref: '#/components/schemas/ReconciledCluster',
+          },
+          sources: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ReconcileSourceStatus',
+            },
+          },
+          fleetReasons: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/HintedReason',
+            },
           },
         },
       },

@@ -252,6 +252,51 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/fleet/{instance}/reconciled': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One row per cluster known to any source (catalog, GitOps overlays, ArgoCD, the remote-write summary of this Thanos instance, Receive tenants, Kubernetes), joined, with ghosts and gaps named as reasons; fleet permission.
+     * Every source is read once per cache period and fails alone: a source that cannot be read
+     *     leaves its columns out of every row, is listed in `sources` with its error, and adds an
+     *     upstream reason; the rows of the other sources are still answered. Pages and filters on the
+     *     server like the fleet summary; `counts` are over the whole fleet.
+     */
+    get: operations['getReconciledFleet'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/entity/{kind}/{namespace}/{name}/reconciled': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The reconciled row of the entity's cluster (fleet-monitoring.io/cluster): catalog, overlay, ArgoCD, remote write, Receive tenant and pods in one row; entity permission.
+     * Cut from the same cached join as GET /fleet/{instance}/reconciled (the entity's Thanos
+     *     instance, or the default one). A cluster no source knows answers a row with only
+     *     `reconcile-never-seen`-style reasons, not a 404.
+     */
+    get: operations['getEntityReconciled'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 /** @public */
 export interface components {
@@ -756,6 +801,160 @@ export interface components {
       lookback_delta?: string;
       'replicaLabels[]'?: string | string[];
     };
+    /**
+     * A source of the reconciled fleet: catalog Resources, the GitOps repository, ArgoCD, the remote-write summary (Thanos), the Receive tenants and limits (Thanos, hashring), the Kubernetes API.
+     */
+    ReconcileSourceName:
+      | 'catalog'
+      | 'gitops'
+      | 'argocd'
+      | 'remote-write'
+      | 'receive'
+      | 'kubernetes';
+    ReconcileSourceStatus: {
+      source: components['schemas']['ReconcileSourceName'];
+      /**
+       * failed: its columns are left out of every row (unknown, not empty); not-configured: the source is not set up (e.g. no GitOps repository), its columns are absent and no reason is derived from it.
+       */
+      status: 'ok' | 'failed' | 'not-configured';
+      error?: components['schemas']['UpstreamErrorInfo'];
+      /** Format: date-time */
+      fetchedAt?: string;
+    };
+    ReconciledOverlay: {
+      /** deploy/overlays/<cluster>/<component> */
+      path: string;
+      component: string;
+      chartVersion?: string;
+      /** The Prometheus version the overlay deploys: server.image.tag, else the chart's own appVersion where known. */
+      agentVersion?: string;
+      /** THANOS-TENANT header of its remote write (absent: none set). */
+      tenant?: string;
+      /** server.global.external_labels (edge) or prometheus.prometheusSpec.externalLabels (central). */
+      externalLabels: {
+        [key: string]: string;
+      };
+      lintErrors: number;
+      lintWarnings: number;
+    };
+    ReconciledApplication: {
+      instance: string;
+      name: string;
+      namespace?: string;
+      syncStatus: string;
+      healthStatus: string;
+      revision?: string;
+      /** deployedAt of the newest status.history entry (else operationState.finishedAt). */
+      lastSyncedAt?: string;
+      repoURL?: string;
+      path?: string;
+      uiUrl: string;
+    };
+    ReconciledRemoteWrite: {
+      state: components['schemas']['HealthState'];
+      /** Reason ids of the remote-write judgement (its card has the detail). */
+      reasons: string[];
+      /** unix seconds of the newest sample */
+      lastSeen?: number;
+      /**
+       * Format: date-time
+       * When the current bad state began, where the outage memory knows it.
+       */
+      since?: string;
+    };
+    ReconciledReceive: {
+      tenant: string;
+      /** Whether a hashring routes the tenant (a hashring without a tenants list routes all). */
+      routed?: boolean;
+      hashring?: string;
+      /** Head-series limit of the tenant. */
+      limit?: number;
+      headSeries?: number;
+    };
+    ReconciledAgentPods: {
+      kubernetesCluster: string;
+      ready: number;
+      total: number;
+    };
+    ReconciledObserved: {
+      /** Distinct Prometheus processes (prometheus_build_info series) writing under this cluster label. */
+      writers: number;
+      /** prometheus_build_info{version} values seen. */
+      versions: string[];
+      /** Labels common to every prometheus_build_info series of the cluster (the external labels are among them). */
+      labels?: {
+        [key: string]: string;
+      };
+    };
+    /** The ArgoCD sync that finished shortly before the remote write turned bad: the likely cause. */
+    ReconciledSync: {
+      instance: string;
+      app: string;
+      revision: string;
+      /** Format: date-time */
+      deployedAt: string;
+      /** Format: date-time */
+      brokeAt?: string;
+      /** From ArgoCD revision metadata (GET /api/v1/applications/{name}/revisions/{revision}/metadata), where it answers. */
+      author?: string;
+      message?: string;
+      initiatedBy?: string;
+      /** Link to the revision in the repository (GitHub/GitLab-style commit URL from the source repoURL). */
+      revisionUrl?: string;
+      uiUrl: string;
+    };
+    ReconciledCluster: {
+      cluster: string;
+      state: components['schemas']['HealthState'];
+      reasons: components['schemas']['HintedReason'][];
+      knownFrom: components['schemas']['ReconcileSourceName'][];
+      catalog?: {
+        entityRef: string;
+        owner?: string;
+        title?: string;
+      };
+      overlay?: components['schemas']['ReconciledOverlay'];
+      argocd: components['schemas']['ReconciledApplication'][];
+      remoteWrite?: components['schemas']['ReconciledRemoteWrite'];
+      receive?: components['schemas']['ReconciledReceive'];
+      agentPods?: components['schemas']['ReconciledAgentPods'];
+      observed?: components['schemas']['ReconciledObserved'];
+      changedBy?: components['schemas']['ReconciledSync'];
+    };
+    ReconciledFleet: {
+      instance: string;
+      /** Format: date-time */
+      generatedAt: string;
+      clusters: components['schemas']['ReconciledCluster'][];
+      counts: {
+        clusters: number;
+        /** Rows per health state. */
+        states: {
+          [key: string]: number;
+        };
+        /** Rows carrying each reason id. */
+        reasons: {
+          [key: string]: number;
+        };
+      };
+      sources: components['schemas']['ReconcileSourceStatus'][];
+      /** Findings about the fleet rather than one cluster (sources that disagree about the receivers). */
+      fleetReasons: components['schemas']['HintedReason'][];
+      page: {
+        offset: number;
+        limit: number;
+        /** Rows that match the filter. */
+        total: number;
+      };
+    };
+    EntityReconciled: {
+      instance: string;
+      /** Format: date-time */
+      generatedAt: string;
+      cluster: components['schemas']['ReconciledCluster'];
+      sources: components['schemas']['ReconcileSourceStatus'][];
+      fleetReasons: components['schemas']['HintedReason'][];
+    };
     /** Body of every non-2xx answer (Backstage's standard error shape). */
     ErrorResponseBody: {
       error: {
@@ -912,6 +1111,33 @@ export type ContainerSummary = components['schemas']['ContainerSummary'];
 export type HashringSummary = components['schemas']['HashringSummary'];
 /** @public */
 export type PromqlForm = components['schemas']['PromqlForm'];
+/** @public */
+export type ReconcileSourceName = components['schemas']['ReconcileSourceName'];
+/** @public */
+export type ReconcileSourceStatus =
+  components['schemas']['ReconcileSourceStatus'];
+/** @public */
+export type ReconciledOverlay = components['schemas']['ReconciledOverlay'];
+/** @public */
+export type ReconciledApplication =
+  components['schemas']['ReconciledApplication'];
+/** @public */
+export type ReconciledRemoteWrite =
+  components['schemas']['ReconciledRemoteWrite'];
+/** @public */
+export type ReconciledReceive = components['schemas']['ReconciledReceive'];
+/** @public */
+export type ReconciledAgentPods = components['schemas']['ReconciledAgentPods'];
+/** @public */
+export type ReconciledObserved = components['schemas']['ReconciledObserved'];
+/** @public */
+export type ReconciledSync = components['schemas']['ReconciledSync'];
+/** @public */
+export type ReconciledCluster = components['schemas']['ReconciledCluster'];
+/** @public */
+export type ReconciledFleet = components['schemas']['ReconciledFleet'];
+/** @public */
+export type EntityReconciled = components['schemas']['EntityReconciled'];
 /** @public */
 export type ErrorResponseBody = components['schemas']['ErrorResponseBody'];
 /** @public */
@@ -1360,6 +1586,69 @@ export interface operations {
       404: components['responses']['Error'];
       502: components['responses']['Error'];
       504: components['responses']['Error'];
+    };
+  };
+  getReconciledFleet: {
+    parameters: {
+      query?: {
+        /** Rows to skip (after filtering and sorting). Default 0. */
+        offset?: number;
+        /** Rows per page, at most 1000. Default 50. */
+        limit?: number;
+        /** Case-insensitive substring of the cluster name. */
+        name?: string;
+        /** Only rows carrying one of these reason ids (repeat the parameter: reason=reconcile-broke-after-sync&reason=reconcile-not-in-catalog); none means all. */
+        reason?: string[];
+        /** Only rows in these states; none means all. */
+        state?: components['schemas']['HealthState'][];
+      };
+      header?: never;
+      path: {
+        instance: components['parameters']['instance'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** ok */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReconciledFleet'];
+        };
+      };
+      400: components['responses']['Error'];
+      403: components['responses']['Error'];
+      404: components['responses']['Error'];
+    };
+  };
+  getEntityReconciled: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        kind: components['parameters']['kind'];
+        namespace: components['parameters']['namespace'];
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** ok */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EntityReconciled'];
+        };
+      };
+      400: components['responses']['Error'];
+      403: components['responses']['Error'];
+      404: components['responses']['Error'];
     };
   };
 }
