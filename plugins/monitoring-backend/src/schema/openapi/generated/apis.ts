@@ -52,6 +52,21 @@ export type EndpointMap = {
       | paths['/entity/{kind}/{namespace}/{name}/capacity']['get']['responses'][200]['content']['application/json']
       | ErrorResponseBody;
   };
+  '#get|/entity/{kind}/{namespace}/{name}/top-series': {
+    path: paths['/entity/{kind}/{namespace}/{name}/top-series']['get']['parameters']['path'];
+    response:
+      | paths['/entity/{kind}/{namespace}/{name}/top-series']['get']['responses'][200]['content']['application/json']
+      | ErrorResponseBody;
+  };
+  '#get|/fleet/{instance}/capacity': {
+    path: paths['/fleet/{instance}/capacity']['get']['parameters']['path'];
+    query: NonNullable<
+      paths['/fleet/{instance}/capacity']['get']['parameters']['query']
+    >;
+    response:
+      | paths['/fleet/{instance}/capacity']['get']['responses'][200]['content']['application/json']
+      | ErrorResponseBody;
+  };
   '#get|/entity/{kind}/{namespace}/{name}/metrics-arriving': {
     path: paths['/entity/{kind}/{namespace}/{name}/metrics-arriving']['get']['parameters']['path'];
     response:

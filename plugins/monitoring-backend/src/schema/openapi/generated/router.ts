@@ -301,6 +301,102 @@ export const spec = {
         },
       },
     },
+    '/entity/{kind}/{namespace}/{name}/top-series': {
+      get: {
+        operationId: 'getEntityTopSeries',
+        summary:
+          "Where a cluster's series come from (annotation fleet-monitoring.io/cluster): its tenant's top metric names, jobs and labels by head series from the per-tenant TSDB statistics (Thanos Query >= 0.40 GET /api/v1/status/tsdb), the top names' change over a day, and what each view costs the store.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'ok',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/TopSeries',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/fleet/{instance}/capacity': {
+      get: {
+        operationId: 'getFleetCapacity',
+        summary:
+          "Every tenant of a Thanos instance against its head-series limit with the days left at its growth, and the receivers' OOM forecasts; at-risk rows first (a tenant or receiver running out within `days`). Fleet permission.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/instance',
+          },
+          {
+            name: 'days',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'number',
+              minimum: 0,
+              maximum: 365,
+            },
+            description:
+              'Horizon in days: rows running out within it are at risk. Default 7.',
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 1000,
+            },
+            description:
+              'Tenant rows answered, at-risk first then by used ratio, at most 1000. Default 100.',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'ok',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/FleetCapacity',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
     '/entity/{kind}/{namespace}/{name}/metrics-arriving': {
       get: {
         operationId: 'getEntityMetricsArriving',
@@ -1926,6 +2022,265 @@ export const spec = {
           },
           receive: {
             $ref: '#/components/schemas/ReceiveCapacity',
+          },
+          error: {
+            $ref: '#/components/schemas/UpstreamErrorInfo',
+          },
+        },
+      },
+      TopSeriesMetric: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'headSeries', 'share'],
+        properties: {
+          name: {
+            type: 'string',
+          },
+          headSeries: {
+            type: 'number',
+            description:
+              'head series of the tenant with this name, summed over the receivers (replica copies included), from the TSDB statistics',
+          },
+          share: {
+            type: 'number',
+            description: "headSeries over the tenant's head series (0..1)",
+          },
+          seriesNow: {
+            type: 'number',
+            description:
+              'series with this name and the cluster label now (PromQL count, deduplicated)',
+          },
+          series1dAgo: {
+            type: 'number',
+            description: 'the same a day ago',
+          },
+          change1d: {
+            type: 'number',
+            description: 'seriesNow - series1dAgo',
+          },
+          drivers: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/TopSeriesLabel',
+            },
+            description:
+              "the tenant's highest-cardinality labels by distinct values within this metric (now)",
+          },
+        },
+      },
+      TopSeriesLabel: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['label', 'values'],
+        properties: {
+          label: {
+            type: 'string',
+          },
+          values: {
+            type: 'number',
+            description: 'distinct values',
+          },
+        },
+      },
+      TopSeriesJob: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['job', 'headSeries'],
+        properties: {
+          job: {
+            type: 'string',
+          },
+          headSeries: {
+            type: 'number',
+          },
+        },
+      },
+      TopSeriesCost: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['view', 'upstream', 'cost'],
+        properties: {
+          view: {
+            type: 'string',
+          },
+          upstream: {
+            type: 'string',
+            description: 'request sent to the store',
+          },
+          cost: {
+            type: 'string',
+            description: 'what it makes the store read',
+          },
+        },
+      },
+      TopSeries: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'cluster',
+          'tenant',
+          'instance',
+          'state',
+          'reasons',
+          'metrics',
+          'jobs',
+          'labels',
+          'costs',
+        ],
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          tenant: {
+            type: 'string',
+          },
+          instance: {
+            type: 'string',
+          },
+          state: {
+            $ref: '#/components/schemas/HealthState',
+          },
+          reasons: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/HealthReason',
+            },
+          },
+          headSeries: {
+            type: 'number',
+            description:
+              "the tenant's head series summed over receivers (headStats.numSeries)",
+          },
+          metrics: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/TopSeriesMetric',
+            },
+          },
+          jobs: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/TopSeriesJob',
+            },
+          },
+          labels: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/TopSeriesLabel',
+            },
+            description: "the tenant's labels with the most distinct values",
+          },
+          costs: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/TopSeriesCost',
+            },
+          },
+          error: {
+            $ref: '#/components/schemas/UpstreamErrorInfo',
+          },
+        },
+      },
+      TenantForecast: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['tenant', 'headSeries', 'limitSource', 'atRisk'],
+        properties: {
+          tenant: {
+            type: 'string',
+          },
+          headSeries: {
+            type: 'number',
+            description:
+              'head series summed over receivers, replica copies included',
+          },
+          limit: {
+            type: 'number',
+          },
+          limitSource: {
+            type: 'string',
+            enum: ['tenant', 'default', 'none'],
+          },
+          usedRatio: {
+            type: 'number',
+          },
+          slopePerDay: {
+            type: 'number',
+          },
+          daysLeft: {
+            type: 'number',
+          },
+          reachesAt: {
+            type: 'number',
+          },
+          confidence: {
+            type: 'string',
+            enum: ['high', 'medium', 'low', 'none'],
+          },
+          atRisk: {
+            type: 'boolean',
+            description: 'at its limit, or reaching it within the horizon',
+          },
+        },
+      },
+      ReceiverForecast: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['pod', 'atRisk'],
+        properties: {
+          pod: {
+            type: 'string',
+          },
+          usedRatio: {
+            type: 'number',
+          },
+          daysLeft: {
+            type: 'number',
+          },
+          confidence: {
+            type: 'string',
+            enum: ['high', 'medium', 'low', 'none'],
+          },
+          atRisk: {
+            type: 'boolean',
+          },
+        },
+      },
+      FleetCapacity: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'instance',
+          'days',
+          'tenantsTotal',
+          'tenantsAtRisk',
+          'tenants',
+          'receivers',
+        ],
+        properties: {
+          instance: {
+            type: 'string',
+          },
+          days: {
+            type: 'number',
+          },
+          tenantsTotal: {
+            type: 'integer',
+          },
+          tenantsAtRisk: {
+            type: 'integer',
+          },
+          tenants: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/TenantForecast',
+            },
+          },
+          receivers: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ReceiverForecast',
+            },
           },
           error: {
             $ref: '#/components/schemas/UpstreamErrorInfo',

@@ -114,6 +114,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/entity/{kind}/{namespace}/{name}/top-series': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Where a cluster's series come from (annotation fleet-monitoring.io/cluster): its tenant's top metric names, jobs and labels by head series from the per-tenant TSDB statistics (Thanos Query >= 0.40 GET /api/v1/status/tsdb), the top names' change over a day, and what each view costs the store. */
+    get: operations['getEntityTopSeries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/fleet/{instance}/capacity': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every tenant of a Thanos instance against its head-series limit with the days left at its growth, and the receivers' OOM forecasts; at-risk rows first (a tenant or receiver running out within `days`). Fleet permission. */
+    get: operations['getFleetCapacity'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/entity/{kind}/{namespace}/{name}/metrics-arriving': {
     parameters: {
       query?: never;
@@ -559,6 +593,82 @@ export interface components {
       reasons: components['schemas']['HealthReason'][];
       tenant?: components['schemas']['TenantCapacity'];
       receive?: components['schemas']['ReceiveCapacity'];
+      error?: components['schemas']['UpstreamErrorInfo'];
+    };
+    TopSeriesMetric: {
+      name: string;
+      /** head series of the tenant with this name, summed over the receivers (replica copies included), from the TSDB statistics */
+      headSeries: number;
+      /** headSeries over the tenant's head series (0..1) */
+      share: number;
+      /** series with this name and the cluster label now (PromQL count, deduplicated) */
+      seriesNow?: number;
+      /** the same a day ago */
+      series1dAgo?: number;
+      /** seriesNow - series1dAgo */
+      change1d?: number;
+      /** the tenant's highest-cardinality labels by distinct values within this metric (now) */
+      drivers?: components['schemas']['TopSeriesLabel'][];
+    };
+    TopSeriesLabel: {
+      label: string;
+      /** distinct values */
+      values: number;
+    };
+    TopSeriesJob: {
+      job: string;
+      headSeries: number;
+    };
+    TopSeriesCost: {
+      view: string;
+      /** request sent to the store */
+      upstream: string;
+      /** what it makes the store read */
+      cost: string;
+    };
+    TopSeries: {
+      cluster: string;
+      tenant: string;
+      instance: string;
+      state: components['schemas']['HealthState'];
+      reasons: components['schemas']['HealthReason'][];
+      /** the tenant's head series summed over receivers (headStats.numSeries) */
+      headSeries?: number;
+      metrics: components['schemas']['TopSeriesMetric'][];
+      jobs: components['schemas']['TopSeriesJob'][];
+      /** the tenant's labels with the most distinct values */
+      labels: components['schemas']['TopSeriesLabel'][];
+      costs: components['schemas']['TopSeriesCost'][];
+      error?: components['schemas']['UpstreamErrorInfo'];
+    };
+    TenantForecast: {
+      tenant: string;
+      /** head series summed over receivers, replica copies included */
+      headSeries: number;
+      limit?: number;
+      limitSource: 'tenant' | 'default' | 'none';
+      usedRatio?: number;
+      slopePerDay?: number;
+      daysLeft?: number;
+      reachesAt?: number;
+      confidence?: 'high' | 'medium' | 'low' | 'none';
+      /** at its limit, or reaching it within the horizon */
+      atRisk: boolean;
+    };
+    ReceiverForecast: {
+      pod: string;
+      usedRatio?: number;
+      daysLeft?: number;
+      confidence?: 'high' | 'medium' | 'low' | 'none';
+      atRisk: boolean;
+    };
+    FleetCapacity: {
+      instance: string;
+      days: number;
+      tenantsTotal: number;
+      tenantsAtRisk: number;
+      tenants: components['schemas']['TenantForecast'][];
+      receivers: components['schemas']['ReceiverForecast'][];
       error?: components['schemas']['UpstreamErrorInfo'];
     };
     ArrivingByCluster: {
@@ -1063,6 +1173,22 @@ export type ReceiveCapacity = components['schemas']['ReceiveCapacity'];
 /** @public */
 export type EntityCapacity = components['schemas']['EntityCapacity'];
 /** @public */
+export type TopSeriesMetric = components['schemas']['TopSeriesMetric'];
+/** @public */
+export type TopSeriesLabel = components['schemas']['TopSeriesLabel'];
+/** @public */
+export type TopSeriesJob = components['schemas']['TopSeriesJob'];
+/** @public */
+export type TopSeriesCost = components['schemas']['TopSeriesCost'];
+/** @public */
+export type TopSeries = components['schemas']['TopSeries'];
+/** @public */
+export type TenantForecast = components['schemas']['TenantForecast'];
+/** @public */
+export type ReceiverForecast = components['schemas']['ReceiverForecast'];
+/** @public */
+export type FleetCapacity = components['schemas']['FleetCapacity'];
+/** @public */
 export type ArrivingByCluster = components['schemas']['ArrivingByCluster'];
 /** @public */
 export type MetricsArriving = components['schemas']['MetricsArriving'];
@@ -1300,6 +1426,63 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['EntityCapacity'];
+        };
+      };
+      400: components['responses']['Error'];
+      403: components['responses']['Error'];
+      404: components['responses']['Error'];
+    };
+  };
+  getEntityTopSeries: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        kind: components['parameters']['kind'];
+        namespace: components['parameters']['namespace'];
+        name: components['parameters']['name'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** ok */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TopSeries'];
+        };
+      };
+      400: components['responses']['Error'];
+      403: components['responses']['Error'];
+      404: components['responses']['Error'];
+    };
+  };
+  getFleetCapacity: {
+    parameters: {
+      query?: {
+        /** Horizon in days: rows running out within it are at risk. Default 7. */
+        days?: number;
+        /** Tenant rows answered, at-risk first then by used ratio, at most 1000. Default 100. */
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        instance: components['parameters']['instance'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** ok */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FleetCapacity'];
         };
       };
       400: components['responses']['Error'];
