@@ -25,5 +25,10 @@ export {
   CREATE_ARGOCD_APP_ID,
 } from './actions/createArgocdApplication';
 export { lintOverlaysAction, LINT_OVERLAYS_ID } from './actions/lintOverlays';
+export {
+  dropSeriesAction,
+  DROP_SERIES_ID,
+  type DropSeriesInput,
+} from './actions/dropSeries';
 export { hashringFileSchema, type HashringFile } from './lib/hashring';
 export { planFleet, type FleetPlan } from './plan/fleet';

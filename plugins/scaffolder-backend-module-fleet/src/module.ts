@@ -1,8 +1,12 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createArgocdApplicationAction } from './actions/createArgocdApplication';
 import { createCentralOverlayAction } from './actions/createCentralOverlay';
 import { createEdgeOverlayAction } from './actions/createEdgeOverlay';
+import { dropSeriesAction } from './actions/dropSeries';
 import { lintOverlaysAction } from './actions/lintOverlays';
 import { registerHashringAction } from './actions/registerHashring';
 
@@ -16,14 +20,19 @@ export const scaffolderModuleFleet = createBackendModule({
   moduleId: 'fleet-monitoring',
   register({ registerInit }) {
     registerInit({
-      deps: { scaffolder: scaffolderActionsExtensionPoint },
-      async init({ scaffolder }) {
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        // fleetMonitoring.thanos[]: where the drop-series action counts what it removes.
+        config: coreServices.rootConfig,
+      },
+      async init({ scaffolder, config }) {
         scaffolder.addActions(
           createEdgeOverlayAction(),
           createCentralOverlayAction(),
           registerHashringAction(),
           createArgocdApplicationAction(),
           lintOverlaysAction(),
+          dropSeriesAction({ config }),
         );
       },
     });
