@@ -312,8 +312,11 @@ export function capacityOpenMetrics(
     families.set(name, lines);
   }
   const out: string[] = [];
-  for (const [name, lines] of families)
-    out.push(`# TYPE ${name} gauge`, ...lines);
+  // Not push(...lines): a family of a few hundred thousand lines overflows the call stack.
+  for (const [name, lines] of families) {
+    out.push(`# TYPE ${name} gauge`);
+    for (const line of lines) out.push(line);
+  }
   out.push('# EOF', '');
   return out.join('\n');
 }
@@ -335,13 +338,22 @@ export async function startCapacityStore(
   scenario: CapacityScenario,
   opts: CapacityStoreOptions,
 ): Promise<PrometheusProcess> {
+  return startBackfilledStore('capacity', capacitySeries(scenario), opts);
+}
+
+/** A real Prometheus holding `series` from `start` to `end` (promtool blocks; its head is empty). */
+export async function startBackfilledStore(
+  name: string,
+  series: CapacitySeries[],
+  opts: CapacityStoreOptions,
+): Promise<PrometheusProcess> {
   const store = new PrometheusProcess({
-    name: 'capacity',
+    name,
     mode: 'central',
     config: centralConfig(`${opts.stepSeconds}s`),
   });
-  const file = path.join(store.dir, 'capacity.om');
-  fs.writeFileSync(file, capacityOpenMetrics(capacitySeries(scenario), opts));
+  const file = path.join(store.dir, `${name}.om`);
+  fs.writeFileSync(file, capacityOpenMetrics(series, opts));
   execFileSync(
     process.env.PROMTOOL_BIN ?? 'promtool',
     [

@@ -10,8 +10,22 @@ export { FleetSimulator, planClusters } from './simulator';
 export {
   capacityOpenMetrics,
   capacitySeries,
+  startBackfilledStore,
   startCapacityStore,
 } from './capacity';
+export {
+  cardinalitySeries,
+  explodingValues,
+  startCardinalityFleet,
+} from './cardinality';
+export type {
+  CardinalityCluster,
+  CardinalityFleet,
+  ExplodingMetric,
+  SteadyMetric,
+} from './cardinality';
+export { ThanosTsdbStatusFake } from './fakes/thanosTsdbStatus';
+export type { ThanosTsdbStatusFakeOptions } from './fakes/thanosTsdbStatus';
 export type {
   CapacityRestart,
   CapacityScenario,
