@@ -55,7 +55,16 @@ function fakeReadTree(repo: FakeRepo) {
   };
 }
 
-export async function startScaffolder() {
+/** templates/drop-series: the capacity card's "drop these". */
+export const DROP_SERIES_TEMPLATE_PATH = path.resolve(
+  __dirname,
+  '../../../../templates/drop-series/template.yaml',
+);
+
+/** `config` is merged into the backend config, e.g. `fleetMonitoring.thanos` for drop-series' count. */
+export async function startScaffolder(
+  options: { config?: Record<string, unknown> } = {},
+) {
   const repo: FakeRepo = new Map();
   const backend = await startTestBackend({
     features: [
@@ -72,6 +81,7 @@ export async function startScaffolder() {
           integrations: {
             github: [{ host: 'github.com', token: 'dummy-token-not-used' }],
           },
+          ...options.config,
         },
       }),
     ],
@@ -79,8 +89,8 @@ export async function startScaffolder() {
   return Object.assign(backend, { repo });
 }
 
-export function loadTemplate() {
-  return YAML.parse(fs.readFileSync(TEMPLATE_PATH, 'utf8'));
+export function loadTemplate(templatePath = TEMPLATE_PATH) {
+  return YAML.parse(fs.readFileSync(templatePath, 'utf8'));
 }
 
 export type DryRunResponse = {
