@@ -31,6 +31,9 @@ import { CapacityService } from './capacity/CapacityService';
 import { addCapacityRoutes } from './capacity/routes';
 import { DEFAULT_THANOS_SELECTOR } from './core/entityQuestions';
 import { ThanosInstances } from './thanos/ThanosInstances';
+import { ReconcileService } from './reconcile/ReconcileService';
+import { addReconcileRoutes } from './reconcile/routes';
+import { reconcileSources } from './reconcile/wireSources';
 
 type Deps = {
   logger: typeof coreServices.logger.T;
@@ -48,7 +51,8 @@ function createServices(settings: PluginConfig, d: Deps) {
   const instances = new ThanosInstances(settings.health.thanos);
   const loader = new CachedLoader(cache, settings.health.cacheTtlSeconds);
   const config = settings.health;
-  return {
+  const receiveSelector = parseSelector(DEFAULT_THANOS_SELECTOR.receive);
+  const services = {
     instances,
     access: new EntityAccess(d.httpAuth, d.permissions, d.catalog, {
       ttlSeconds: settings.accessTtlSeconds,
@@ -93,6 +97,22 @@ function createServices(settings: PluginConfig, d: Deps) {
       logger,
       cache,
     ),
+  };
+  return {
+    ...services,
+    reconcile: new ReconcileService({
+      sources: reconcileSources({
+        ...services,
+        catalog: d.catalog,
+        auth: d.auth,
+        receiveSelector,
+      }),
+      loader,
+      logger,
+      instances,
+      clusterLabel: config.clusterLabel,
+      receiveSelector,
+    }),
   };
 }
 
@@ -159,6 +179,7 @@ export const fleetMonitoringPlugin = createBackendPlugin({
               router => addKubernetesRoutes(router, s),
               router => addGitopsRoutes(router, s),
               (router, send) => addCapacityRoutes(router, { ...s, send }),
+              (router, send) => addReconcileRoutes(router, { ...s, send }),
             ],
             validateResponses: settings.validateResponses,
           }),

@@ -6,6 +6,7 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import {
   ArgocdAppSummary,
   ArgocdEntityApps,
+  ArgocdHistoryEntry,
   ArgocdHistoryResponse,
   ArgocdInstanceResult,
   ArgocdSelection,
@@ -235,6 +236,80 @@ export class ArgocdService {
             fetchedAt: new Date().toISOString(),
           };
         }
+      },
+    );
+    return value;
+  }
+
+  /**
+   * Every Application of every instance, with its history (#22 reconcile: the fleet joined per
+   * cluster). One list call per instance per cache period; a failing instance answers its error.
+   * The backend's own account lists them (the route asking is fleet-permission guarded).
+   */
+  async fleetApplications(): Promise<
+    Array<{
+      instance: string;
+      apps: Array<{ summary: ArgocdAppSummary; history: ArgocdHistoryEntry[] }>;
+      error?: UpstreamErrorInfo;
+    }>
+  > {
+    return Promise.all(
+      [...this.clients].map(async ([name, client]) => {
+        const { value } = await this.loader.load(
+          cacheKey('argocd-fleet', name),
+          async () => {
+            try {
+              const list = await client.get<ArgoApplicationList>(
+                'api/v1/applications',
+                undefined,
+                'listing applications',
+              );
+              return {
+                instance: name,
+                apps: (list.items ?? []).map(app => ({
+                  summary: appSummary(client.instance, app),
+                  history: historyEntries(app),
+                })),
+              };
+            } catch (e) {
+              if (!isUpstreamError(e)) throw e;
+              this.logger.warn(`ArgoCD ${name}: ${e.message}`);
+              return { instance: name, apps: [], error: e.info };
+            }
+          },
+        );
+        return value;
+      }),
+    );
+  }
+
+  /** Author and message of a revision (ApplicationService_RevisionMetadata), cached per revision. */
+  async revisionMetadata(
+    instance: string,
+    app: { name: string; namespace?: string; project?: string },
+    revision: string,
+  ): Promise<{ author?: string; message?: string; date?: string }> {
+    const client = this.clients.get(instance);
+    if (!client) throw new NotFoundError(`No ArgoCD instance "${instance}"`);
+    if (!APP_NAME.test(app.name) || !/^[A-Za-z0-9._/-]{1,255}$/.test(revision))
+      throw new InputError('Invalid application or revision');
+    const { value } = await this.loader.load(
+      cacheKey('argocd-revision', instance, app.name, revision),
+      async () => {
+        const body = await client.get<{
+          author?: string;
+          message?: string;
+          date?: string;
+        }>(
+          `api/v1/applications/${encodeURIComponent(app.name)}/revisions/${encodeURIComponent(revision)}/metadata`,
+          appQuery({ appNamespace: app.namespace, project: app.project }),
+          `reading revision ${revision} of ${app.name}`,
+        );
+        return {
+          ...(body.author ? { author: body.author } : {}),
+          ...(body.message ? { message: body.message } : {}),
+          ...(body.date ? { date: body.date } : {}),
+        };
       },
     );
     return value;

@@ -5,6 +5,9 @@ import type {
 import {
   GitopsLintResponse,
   lintOverlays,
+  overlayFacts,
+  OverlayFact,
+  OverlayHashring,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import type { GitopsSettings } from '../config';
 import type { CachedLoader } from '../core/CachedLoader';
@@ -13,6 +16,11 @@ import { UpstreamError } from '../upstream/errors';
 
 /** How the repository shows in answers and errors (never its URL: that stays in the backend). */
 export const GITOPS_UPSTREAM = 'gitops:repository';
+
+interface GitopsSnapshot {
+  lint: GitopsLintResponse;
+  facts: { overlays: OverlayFact[]; hashrings: OverlayHashring[] };
+}
 
 /** What the lint reads of the tree: the layout's files, nothing else. */
 const LINTED = /^deploy\/.+\.(ya?ml|json)$|^deploy\/.*\/Kustomization$/;
@@ -34,8 +42,8 @@ export class GitopsService {
     return this.settings !== undefined;
   }
 
-  /** The lint of the whole repository, or only one cluster's findings. */
-  async lint(cluster?: string): Promise<GitopsLintResponse> {
+  /** One tree read per cache period answers both the lint and the overlay facts (#22 reconcile). */
+  private async snapshot(): Promise<GitopsSnapshot> {
     const settings = this.settings;
     if (!settings) {
       throw new UpstreamError(
@@ -45,9 +53,28 @@ export class GitopsService {
       );
     }
     const { value } = await this.loader.load(
-      cacheKey('gitops-lint', settings.url),
-      () => this.lintRepository(settings),
+      cacheKey('gitops-snapshot', settings.url),
+      async () => {
+        const files = await this.readDeployTree(settings);
+        return { lint: this.lintFiles(files), facts: overlayFacts(files) };
+      },
     );
+    return value;
+  }
+
+  /** What the overlays say each cluster runs, and the central overlays' hashrings. */
+  async repositoryFacts(): Promise<{
+    overlays: OverlayFact[];
+    hashrings: OverlayHashring[];
+    lint: GitopsLintResponse;
+  }> {
+    const { lint, facts } = await this.snapshot();
+    return { ...facts, lint };
+  }
+
+  /** The lint of the whole repository, or only one cluster's findings. */
+  async lint(cluster?: string): Promise<GitopsLintResponse> {
+    const value = (await this.snapshot()).lint;
     if (cluster === undefined) return value;
     const findings = value.findings.filter(f => f.cluster === cluster);
     return {
@@ -61,10 +88,7 @@ export class GitopsService {
     };
   }
 
-  private async lintRepository(
-    settings: GitopsSettings,
-  ): Promise<GitopsLintResponse> {
-    const files = await this.readDeployTree(settings);
+  private lintFiles(files: Map<string, string>): GitopsLintResponse {
     const report = lintOverlays(files);
     this.logger.info(
       `GitOps lint: ${files.size} file(s), ${report.overlays.length} overlay(s), ${report.counts.error} error(s), ${report.counts.warning} warning(s)`,

@@ -1,0 +1,188 @@
+import type { AuthService } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  checkLabelValue,
+  CLUSTER_ANNOTATION,
+  GitopsLintResponse,
+  KubernetesClusterView,
+  LabelMatcher,
+  ArgocdAppSummary,
+  ArgocdHistoryEntry,
+  FleetSummary,
+  ThanosHealth,
+  OverlayFact,
+  OverlayHashring,
+  UpstreamErrorInfo,
+} from '@fleet-monitoring/plugin-monitoring-common';
+import { isUpstreamError } from '../upstream/errors';
+import type { CatalogCluster, FleetApp, ReconcileSources } from './sources';
+
+/** The slices' public methods the join reads (typed here so this slice imports no other). */
+export interface SliceServices {
+  catalog: CatalogService;
+  auth: AuthService;
+  gitops: {
+    configured: boolean;
+    repositoryFacts(): Promise<{
+      overlays: OverlayFact[];
+      hashrings: OverlayHashring[];
+      lint: GitopsLintResponse;
+    }>;
+  };
+  argocd: {
+    instanceNames(): string[];
+    fleetApplications(): Promise<
+      Array<{
+        instance: string;
+        apps: Array<{
+          summary: ArgocdAppSummary;
+          history: ArgocdHistoryEntry[];
+        }>;
+        error?: UpstreamErrorInfo;
+      }>
+    >;
+    revisionMetadata(
+      instance: string,
+      app: { name: string; namespace?: string; project?: string },
+      revision: string,
+    ): Promise<{ author?: string; message?: string }>;
+  };
+  remoteWrite: { fleetSummary(instance?: string): Promise<FleetSummary> };
+  thanosComponents: {
+    thanosHealth(
+      instance: string | undefined,
+      component: 'receive',
+      selector: LabelMatcher[],
+    ): Promise<ThanosHealth>;
+  };
+  kubernetes: {
+    clusterNames(): string[];
+    clusterView(cluster: string): Promise<KubernetesClusterView>;
+  };
+  receiveSelector: LabelMatcher[];
+}
+
+/** The catalog's cluster Resources with their refs and owners (the plugin's own credentials). */
+async function catalogClusterEntries(
+  catalog: CatalogService,
+  auth: AuthService,
+): Promise<CatalogCluster[]> {
+  const { items } = await catalog.getEntities(
+    {
+      filter: { kind: 'Resource' },
+      fields: [
+        'kind',
+        'metadata.name',
+        'metadata.namespace',
+        'metadata.title',
+        'metadata.annotations',
+        'spec.owner',
+      ],
+    },
+    { credentials: await auth.getOwnServiceCredentials() },
+  );
+  const out: CatalogCluster[] = [];
+  for (const e of items) {
+    const value = e.metadata.annotations?.[CLUSTER_ANNOTATION]?.trim();
+    if (!value) continue;
+    let cluster: string;
+    try {
+      cluster = checkLabelValue(value);
+    } catch {
+      continue; // the entity's own card says why
+    }
+    const owner = (e.spec as { owner?: unknown } | undefined)?.owner;
+    out.push({
+      cluster,
+      entityRef: stringifyEntityRef(e),
+      ...(typeof owner === 'string' ? { owner } : {}),
+      ...(e.metadata.title ? { title: e.metadata.title } : {}),
+    });
+  }
+  return out;
+}
+
+function fleetApp(
+  instance: string,
+  a: { summary: ArgocdAppSummary; history: ArgocdHistoryEntry[] },
+): FleetApp {
+  const s = a.summary;
+  const newest = a.history[0];
+  return {
+    instance,
+    name: s.name,
+    ...(s.namespace ? { namespace: s.namespace } : {}),
+    ...(s.project ? { project: s.project } : {}),
+    syncStatus: s.syncStatus,
+    healthStatus: s.healthStatus,
+    ...(s.revision ? { revision: s.revision } : {}),
+    ...(s.repoURL ? { repoURL: s.repoURL } : {}),
+    ...(s.path ? { path: s.path } : {}),
+    ...(s.destination?.name ? { destinationName: s.destination.name } : {}),
+    uiUrl: s.uiUrl,
+    history: a.history.map(h => ({
+      ...(h.revision ? { revision: h.revision } : {}),
+      ...(h.deployedAt ? { deployedAt: h.deployedAt } : {}),
+      ...(h.initiatedBy?.username
+        ? { initiatedBy: h.initiatedBy.username }
+        : h.initiatedBy?.automated
+          ? { initiatedBy: 'automated sync' }
+          : {}),
+    })),
+    ...(newest?.deployedAt || s.operation?.finishedAt
+      ? { lastSyncedAt: newest?.deployedAt ?? s.operation?.finishedAt }
+      : {}),
+  };
+}
+
+/** The join's sources, from the slices' services (plugin.ts). */
+export function reconcileSources(d: SliceServices): ReconcileSources {
+  return {
+    catalog: () => catalogClusterEntries(d.catalog, d.auth),
+    gitops: d.gitops.configured
+      ? async () => {
+          const facts = await d.gitops.repositoryFacts();
+          const lint: Record<string, { errors: number; warnings: number }> = {};
+          for (const f of facts.lint.findings) {
+            if (!f.cluster) continue;
+            const l = (lint[f.cluster] ??= { errors: 0, warnings: 0 });
+            if (f.severity === 'error') l.errors++;
+            else l.warnings++;
+          }
+          return { overlays: facts.overlays, hashrings: facts.hashrings, lint };
+        }
+      : undefined,
+    argocd:
+      d.argocd.instanceNames().length > 0
+        ? async () =>
+            (await d.argocd.fleetApplications()).map(i => ({
+              instance: i.instance,
+              apps: i.apps.map(a => fleetApp(i.instance, a)),
+              ...(i.error ? { error: i.error } : {}),
+            }))
+        : undefined,
+    remoteWrite: instance => d.remoteWrite.fleetSummary(instance),
+    receive: instance =>
+      d.thanosComponents.thanosHealth(instance, 'receive', d.receiveSelector),
+    kubernetes:
+      d.kubernetes.clusterNames().length > 0
+        ? () =>
+            Promise.all(
+              d.kubernetes.clusterNames().map(async cluster => {
+                try {
+                  return {
+                    cluster,
+                    view: await d.kubernetes.clusterView(cluster),
+                  };
+                } catch (e) {
+                  if (!isUpstreamError(e)) throw e;
+                  return { cluster, error: e.info };
+                }
+              }),
+            )
+        : undefined,
+    revisionMetadata: (instance, app, revision) =>
+      d.argocd.revisionMetadata(instance, app, revision),
+  };
+}
