@@ -22,7 +22,11 @@ import { countSeries, removedQuery, thanosTarget } from '../lib/seriesCount';
 import { unifiedDiff } from '../lib/unifiedDiff';
 import { examples } from './dropSeries.examples';
 
-/** @public */
+/**
+ * Id of the action that drops metrics at a cluster's agent (templates/drop-series).
+ *
+ * @public
+ */
 export const DROP_SERIES_ID = 'fleet:agent:drop-series';
 
 /** Where the prometheus chart takes remote_write entries from (rendered verbatim into the config). */
@@ -61,7 +65,12 @@ const inputShape = {
     ),
 };
 const inputSchema = z.object(inputShape);
-/** @public */
+/**
+ * Input of fleet:agent:drop-series: the cluster, the metric names and prefixes to drop, and the
+ * Thanos instance to count on.
+ *
+ * @public
+ */
 export type DropSeriesInput = z.input<typeof inputSchema>;
 
 const outputShape = {

@@ -11,6 +11,8 @@ import { createCentralOverlayAction } from './createCentralOverlay';
 import { examples as centralExamples } from './createCentralOverlay.examples';
 import { createEdgeOverlayAction } from './createEdgeOverlay';
 import { examples as edgeExamples } from './createEdgeOverlay.examples';
+import { dropSeriesAction } from './dropSeries';
+import { examples as dropExamples } from './dropSeries.examples';
 import { registerHashringAction } from './registerHashring';
 import { examples as registerExamples } from './registerHashring.examples';
 
@@ -33,11 +35,18 @@ const cases = [
     examples: argocdExamples,
     render: false,
   },
+  // Edits the overlay create-edge wrote; the rendered agent config must carry the rule.
+  {
+    action: dropSeriesAction(),
+    examples: dropExamples,
+    render: true,
+    needsEdge: true,
+  },
 ];
 
 describe.each(cases)(
   '$action.id examples',
-  ({ action, examples, render, needsCentral }) => {
+  ({ action, examples, render, needsCentral, needsEdge }) => {
     it.each(examples.map(e => [e.description, e] as const))(
       '%s',
       async (_d, example) => {
@@ -54,6 +63,11 @@ describe.each(cases)(
                   auth: 'none',
                   tls: 'none',
                 },
+              });
+            if (needsEdge)
+              await runAction(createEdgeOverlayAction(), ws, {
+                cluster: step.input.cluster,
+                remoteWriteUrl: 'https://receive.example.com/api/v1/receive',
               });
             const { outputs } = await runAction(action, ws, step.input);
             expect(outputs.files.length).toBeGreaterThan(0);
