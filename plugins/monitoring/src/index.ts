@@ -16,8 +16,10 @@ export {
   kubernetesCard,
   gitopsLintCard,
   capacityCard,
+  reconcileCard,
 } from './plugin';
 export { isCapacityAvailable } from './components/CapacityCard/available';
+export { isReconcileAvailable } from './components/ReconcileCard/available';
 export { fleetPageRouteRef } from './routes';
 export {
   fleetMonitoringApiRef,
@@ -29,6 +31,7 @@ export type {
   FleetSummaryQuery,
   InstantSample,
   InstantVector,
+  ReconciledFleetQuery,
 } from './api';
 export {
   TimeSeriesChart,

@@ -23,6 +23,7 @@ describe('legacy plugin (@fleet-monitoring/plugin-monitoring/legacy)', () => {
       'EntityKubernetesCard',
       'EntityGitopsLintCard',
       'EntityCapacityCard',
+      'EntityReconcileCard',
     ] as const) {
       expect(typeof legacy[name]).toBe('function');
     }
@@ -33,6 +34,7 @@ describe('legacy plugin (@fleet-monitoring/plugin-monitoring/legacy)', () => {
     ).toBe(true);
     expect(legacy.isThanosAvailable({ metadata: {} } as any)).toBe(false);
     expect(legacy.isCapacityAvailable(receiveEntity)).toBe(true);
+    expect(legacy.isReconcileAvailable(receiveEntity)).toBe(false);
     expect(
       [...legacy.fleetMonitoringPlugin.getApis()].map(a => a.api.id),
     ).toEqual(['plugin.fleet-monitoring.service']);

@@ -178,11 +178,34 @@ export const EntityCapacityCard: EntityCard = fleetMonitoringPlugin.provide(
   }),
 );
 
+/**
+ * One cluster reconciled: catalog owner, GitOps overlay, ArgoCD Applications, remote write, Receive
+ * tenant and limit, agent pods, with ghosts, gaps and drift named; use behind `isReconcileAvailable`.
+ *
+ * @public
+ */
+export const EntityReconcileCard: EntityCard = fleetMonitoringPlugin.provide(
+  createComponentExtension({
+    name: 'EntityReconcileCard',
+    component: {
+      lazy: () =>
+        import('./components/ReconcileCard').then(m => m.ReconcileCard),
+    },
+  }),
+);
+
 export { isCapacityAvailable } from './components/CapacityCard/available';
+export { isReconcileAvailable } from './components/ReconcileCard/available';
 export { fleetPageRouteRef } from './routes';
 export type { RemoteWriteCardProps } from './components/RemoteWriteCard';
 export { fleetMonitoringApiRef, FleetMonitoringClient } from './api';
-export type { FleetMonitoringApi, InstantSample, InstantVector } from './api';
+export type {
+  FleetMonitoringApi,
+  FleetSummaryQuery,
+  InstantSample,
+  InstantVector,
+  ReconciledFleetQuery,
+} from './api';
 // Availability checks for EntitySwitch, re-exported so one import is enough.
 export {
   isRemoteWriteAvailable,

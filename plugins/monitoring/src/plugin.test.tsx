@@ -14,6 +14,7 @@ import plugin, {
   gitopsLintCard,
   kubernetesCard,
   metricsArrivingCard,
+  reconcileCard,
   remoteWriteCard,
   thanosCard,
 } from './index';
@@ -29,6 +30,7 @@ import {
   fleetSummary,
   healthyDetail,
 } from './__fixtures__/responses';
+import { brokenEdge, entityReconciled } from './__fixtures__/reconciled';
 
 const fakeApi = (detail = healthyDetail) => ({
   getRemoteWrite: jest.fn(async (_ref: unknown) => detail),
@@ -43,7 +45,7 @@ const apis = (api: ReturnType<typeof fakeApi>) =>
   [[fleetMonitoringApiRef, api as unknown as FleetMonitoringApi]] as const;
 
 describe('the default export: the new frontend system plugin', () => {
-  it('is the fleet-monitoring plugin with an API, a page and its seven entity cards', () => {
+  it('is the fleet-monitoring plugin with an API, a page and its eight entity cards', () => {
     expect(plugin.pluginId).toBe('fleet-monitoring');
     const kinds = [
       fleetMonitoringApi,
@@ -55,10 +57,12 @@ describe('the default export: the new frontend system plugin', () => {
       kubernetesCard,
       gitopsLintCard,
       capacityCard,
+      reconcileCard,
     ].map(e => String((e as any).kind ?? ''));
     expect(kinds).toEqual([
       'api',
       'page',
+      'entity-card',
       'entity-card',
       'entity-card',
       'entity-card',
@@ -77,8 +81,9 @@ describe('the default export: the new frontend system plugin', () => {
         kubernetesCard,
         gitopsLintCard,
         capacityCard,
+        reconcileCard,
       ].map(e => Boolean((e as any).disabled)),
-    ).toEqual([false, false, false, false, false, true, false]);
+    ).toEqual([false, false, false, false, false, true, false, false]);
   });
 
   it.each([
@@ -89,6 +94,7 @@ describe('the default export: the new frontend system plugin', () => {
     ['kubernetes', kubernetesCard, [receiveEntity]],
     ['gitops-lint', gitopsLintCard, [clusterEntity, receiveEntity]],
     ['capacity', capacityCard, [clusterEntity, receiveEntity]],
+    ['reconcile', reconcileCard, [clusterEntity]],
   ] as const)(
     'the %s card shows only on entities with its annotations',
     (_name, card, matching) => {
@@ -120,6 +126,35 @@ describe('the default export: the new frontend system plugin', () => {
     );
     expect(await screen.findByText('Healthy')).toBeInTheDocument();
     expect(api.getRemoteWrite).toHaveBeenCalledTimes(1);
+  });
+
+  it('the reconcile card renders lazily, with every source the backend does not have marked as not configured', async () => {
+    const api = {
+      ...fakeApi(),
+      getEntityReconciled: jest.fn(async (_ref: unknown) =>
+        entityReconciled(brokenEdge, [
+          { source: 'catalog', status: 'ok' },
+          { source: 'remote-write', status: 'ok' },
+          { source: 'receive', status: 'ok' },
+          { source: 'gitops', status: 'not-configured' },
+          { source: 'argocd', status: 'not-configured' },
+          { source: 'kubernetes', status: 'not-configured' },
+        ]),
+      ),
+    };
+    const tester = createExtensionTester(reconcileCard);
+    await renderInTestApp(
+      <EntityProvider entity={clusterEntity}>
+        {tester.get(coreExtensionData.reactElement)}
+      </EntityProvider>,
+      { apis: apis(api as ReturnType<typeof fakeApi>) },
+    );
+    expect(
+      await screen.findByText(
+        'Not configured in the backend: GitOps repository, ArgoCD, Kubernetes API.',
+      ),
+    ).toBeInTheDocument();
+    expect(api.getEntityReconciled).toHaveBeenCalledTimes(1);
   });
 
   it('takes the docs base URL as extension config', async () => {

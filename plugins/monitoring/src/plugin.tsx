@@ -4,8 +4,8 @@
  * Extensions (ids as in `app.extensions` of app-config):
  * - `api:fleet-monitoring`: the backend client.
  * - `page:fleet-monitoring`: the fleet page at /fleet-monitoring, with its nav item.
- * - `entity-card:fleet-monitoring/{remote-write,thanos,metrics-arriving,argocd,kubernetes,capacity}`: shown only
- *   on entities with the card's annotations.
+ * - `entity-card:fleet-monitoring/{remote-write,thanos,metrics-arriving,argocd,kubernetes,capacity,reconcile}`:
+ *   shown only on entities with the card's annotations.
  * - `entity-card:fleet-monitoring/gitops-lint`: off until enabled in `app.extensions` (it needs the
  *   backend's `fleetMonitoring.gitops`).
  * The page and every card take `config.docsBaseUrl`: where the "How to fix" links point.
@@ -32,6 +32,7 @@ import {
 } from '@fleet-monitoring/plugin-monitoring-common';
 import { fleetMonitoringApiRef, FleetMonitoringClient } from './api';
 import { isCapacityAvailable } from './components/CapacityCard/available';
+import { isReconcileAvailable } from './components/ReconcileCard/available';
 import { DocsBaseUrlContext } from './components/common/docs';
 import { fleetPageRouteRef } from './routes';
 
@@ -147,6 +148,16 @@ export const capacityCard = entityCard('capacity', isCapacityAvailable, () =>
   import('./components/CapacityCard').then(m => <m.CapacityCard />),
 );
 
+/**
+ * On by default: its route answers 200 with every source's status, so sources an install lacks
+ * (GitOps repository, ArgoCD, Kubernetes) read "not configured" instead of failing the request.
+ *
+ * @public
+ */
+export const reconcileCard = entityCard('reconcile', isReconcileAvailable, () =>
+  import('./components/ReconcileCard').then(m => <m.ReconcileCard />),
+);
+
 /** The Fleet Monitoring plugin for the new frontend system. */
 export default createFrontendPlugin({
   pluginId: 'fleet-monitoring',
@@ -162,5 +173,6 @@ export default createFrontendPlugin({
     kubernetesCard,
     gitopsLintCard,
     capacityCard,
+    reconcileCard,
   ],
 });

@@ -6,10 +6,12 @@ import type {
   FleetSummary,
   GitopsLintResponse,
   EntityCapacity,
+  EntityReconciled,
   HealthState,
   InstancesResponse,
   KubernetesClusterView,
   MetricsArriving,
+  ReconciledFleet,
   ThanosHealth,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import type {
@@ -37,6 +39,25 @@ export interface FleetSummaryQuery {
   sort?: FleetSortKey;
   /** Ascending (default) or descending. */
   order?: 'asc' | 'desc';
+}
+
+/**
+ * One page of the reconciled fleet (`GET /fleet/{instance}/reconciled` query parameters): `offset`
+ * and `limit` (at most 1000), a case-insensitive `name` substring, reason ids and states.
+ *
+ * @public
+ */
+export interface ReconciledFleetQuery {
+  /** Rows to skip after filtering. */
+  offset?: number;
+  /** Rows per page, 1 to 1000 (the backend's default: 50). */
+  limit?: number;
+  /** Case-insensitive substring of the cluster name. */
+  name?: string;
+  /** Only rows carrying one of these reason ids; none means all. */
+  reason?: string[];
+  /** Only rows in these states; none means all. */
+  state?: HealthState[];
 }
 
 /**
@@ -80,6 +101,17 @@ export interface FleetMonitoringApi {
   getGitopsLint(entity: CompoundEntityRef): Promise<GitopsLintResponse>;
   /** Capacity: a cluster's tenant against its head-series limit, or a Receive component's receivers against their memory. */
   getCapacity(entity: CompoundEntityRef): Promise<EntityCapacity>;
+  /**
+   * One page of the reconciled fleet: one row per cluster known to any source (catalog, GitOps
+   * overlays, ArgoCD, remote write, Receive, Kubernetes), with the sources' status and the fleet's
+   * counts.
+   */
+  getReconciledFleet(
+    instance: string,
+    query?: ReconciledFleetQuery,
+  ): Promise<ReconciledFleet>;
+  /** The reconciled row of the entity's cluster, with the sources' status. */
+  getEntityReconciled(entity: CompoundEntityRef): Promise<EntityReconciled>;
   /**
    * Runs an instant PromQL query through the backend's pass-through (permission
    * `fleet-monitoring.query`; the instance's credentials stay on the server).

@@ -8,18 +8,21 @@ import {
   type ArgocdHistoryResponse,
   type ClusterDetail,
   type EntityCapacity,
+  type EntityReconciled,
   type FleetMonitoringFetchClient,
   type FleetSummary,
   type GitopsLintResponse,
   type InstancesResponse,
   type KubernetesClusterView,
   type MetricsArriving,
+  type ReconciledFleet,
   type ThanosHealth,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import type {
   FleetMonitoringApi,
   FleetSummaryQuery,
   InstantSample,
+  ReconciledFleetQuery,
   InstantVector,
 } from './FleetMonitoringApi';
 
@@ -170,6 +173,30 @@ export class FleetMonitoringClient implements FleetMonitoringApi {
   async getCapacity(entity: CompoundEntityRef): Promise<EntityCapacity> {
     return answer(
       await this.client.GET('/entity/{kind}/{namespace}/{name}/capacity', {
+        baseUrl: await this.baseUrl(),
+        params: { path: entityPath(entity) },
+      }),
+    );
+  }
+
+  async getReconciledFleet(
+    instance: string,
+    query?: ReconciledFleetQuery,
+  ): Promise<ReconciledFleet> {
+    return answer(
+      await this.client.GET('/fleet/{instance}/reconciled', {
+        baseUrl: await this.baseUrl(),
+        // `reason` and `state` go as repeated parameters, as the document says.
+        params: { path: { instance }, ...(query ? { query } : {}) },
+      }),
+    );
+  }
+
+  async getEntityReconciled(
+    entity: CompoundEntityRef,
+  ): Promise<EntityReconciled> {
+    return answer(
+      await this.client.GET('/entity/{kind}/{namespace}/{name}/reconciled', {
         baseUrl: await this.baseUrl(),
         params: { path: entityPath(entity) },
       }),

@@ -3,6 +3,7 @@ export type {
   FleetMonitoringApi,
   FleetSummaryQuery,
   InstantSample,
+  ReconciledFleetQuery,
   InstantVector,
 } from './FleetMonitoringApi';
 export {

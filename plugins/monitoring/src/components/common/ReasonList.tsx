@@ -9,18 +9,46 @@ const hintsOf = (reason: HealthReason): string[] => {
   return [...(r.hint ? [r.hint] : []), ...(r.hints ?? [])];
 };
 
+/** A hint; one spanning lines (a ready catalog-info.yaml) shows its first line and a block to copy. */
+function Hint({ text }: { text: string }) {
+  const [first, ...rest] = text.split('\n');
+  const block = rest.join('\n').trimEnd();
+  return (
+    <>
+      <Text variant="body-small">{first}</Text>
+      {block && (
+        <pre
+          style={{
+            margin: 'var(--bui-space-1) 0',
+            padding: 'var(--bui-space-2)',
+            background: 'var(--bui-bg-neutral-2)',
+            fontSize: '0.85em',
+            overflowX: 'auto',
+          }}
+        >
+          {block}
+        </pre>
+      )}
+    </>
+  );
+}
+
 /**
  * The reasons behind a state, each in words with its severity, its next steps and a link to the
  * troubleshooting section whose anchor is the reason id.
  *
  * @public
  */
-export function ReasonList(props: { reasons: HealthReason[] }) {
+export function ReasonList(props: {
+  reasons: HealthReason[];
+  /** Accessible name of the list; default "Reasons". */
+  label?: string;
+}) {
   const docsBase = useDocsBaseUrl();
   if (props.reasons.length === 0) return null;
   return (
     <ul
-      aria-label="Reasons"
+      aria-label={props.label ?? 'Reasons'}
       style={{ listStyle: 'none', padding: 0, margin: 'var(--bui-space-2) 0' }}
     >
       {props.reasons.map((reason, i) => {
@@ -52,7 +80,7 @@ export function ReasonList(props: { reasons: HealthReason[] }) {
                   >
                     {hints.map(h => (
                       <li key={h}>
-                        <Text variant="body-small">{h}</Text>
+                        <Hint text={h} />
                       </li>
                     ))}
                   </ol>

@@ -13,3 +13,4 @@ export * from './EntityHealthCard';
 export * from './liveRefresh';
 export * from './useLiveRequest';
 export * from './LiveStatus';
+export * from './reconcileSources';

@@ -1,0 +1,2 @@
+export { ReconcileCard, ReconcileDetails } from './ReconcileCard';
+export { isReconcileAvailable } from './available';
