@@ -5,6 +5,8 @@ import type {
 import { registerGetArgocdStateAction } from './argocd/actions/getArgocdState';
 import type { ArgocdService } from './argocd/ArgocdService';
 import { registerGetCapacityAction } from './capacity/actions/getCapacity';
+import { registerGetCapacityAtRiskAction } from './capacity/actions/getCapacityAtRisk';
+import { registerGetTopSeriesAction } from './capacity/actions/getTopSeries';
 import type { CapacityService } from './capacity/CapacityService';
 import type { EntityAccess } from './core/entityAccess';
 import { registerLintFleetOverlaysAction } from './gitops/actions/lintFleetOverlays';
@@ -14,6 +16,8 @@ import type { MetricsArrivingService } from './metricsArriving/MetricsArrivingSe
 import { registerGetClusterRemoteWriteHealthAction } from './remoteWrite/actions/getClusterRemoteWriteHealth';
 import { registerGetFleetHealthAction } from './remoteWrite/actions/getFleetHealth';
 import type { RemoteWriteService } from './remoteWrite/RemoteWriteService';
+import { registerGetReconciledFleetAction } from './reconcile/actions/getReconciledFleet';
+import type { ReconcileService } from './reconcile/ReconcileService';
 import { registerGetThanosHealthAction } from './thanosComponents/actions/getThanosHealth';
 import type { ThanosComponentService } from './thanosComponents/ThanosComponentService';
 
@@ -53,6 +57,7 @@ export function registerFleetMonitoringActions(
     argocd: ArgocdService;
     gitops: GitopsService;
     capacity: CapacityService;
+    reconcile: ReconcileService;
   },
 ) {
   registerGetFleetHealthAction(actionsRegistry, deps);
@@ -62,4 +67,7 @@ export function registerFleetMonitoringActions(
   registerGetArgocdStateAction(actionsRegistry, deps);
   registerLintFleetOverlaysAction(actionsRegistry, deps);
   registerGetCapacityAction(actionsRegistry, deps);
+  registerGetReconciledFleetAction(actionsRegistry, deps);
+  registerGetTopSeriesAction(actionsRegistry, deps);
+  registerGetCapacityAtRiskAction(actionsRegistry, deps);
 }

@@ -375,9 +375,14 @@ export function joinFleet(input: JoinInputs): JoinedFleet {
     input.kubernetes,
   ];
   const failed = answers.flatMap(a => (a.status === 'failed' ? [a.error] : []));
-  const upstream = [...failed, ...argocdFailed.map(i => i.error!)].map(
-    reasonForUpstreamError,
-  );
+  // One reason per distinct failure (the summary, Receive and the series query share one Thanos).
+  const upstream = [
+    ...new Map(
+      [...failed, ...argocdFailed.map(i => i.error!)]
+        .map(reasonForUpstreamError)
+        .map(r => [`${r.id}:${r.message}`, r] as const),
+    ).values(),
+  ];
   fleetReasons.push(...upstream);
 
   const clusters = [...rows.values()]

@@ -15,7 +15,7 @@ import {
   OverlayHashring,
   UpstreamErrorInfo,
 } from '@fleet-monitoring/plugin-monitoring-common';
-import { isUpstreamError } from '../upstream/errors';
+import { isUpstreamError, UpstreamError } from '../upstream/errors';
 import type { CatalogCluster, FleetApp, ReconcileSources } from './sources';
 
 /** The slices' public methods the join reads (typed here so this slice imports no other). */
@@ -162,9 +162,21 @@ export function reconcileSources(d: SliceServices): ReconcileSources {
               ...(i.error ? { error: i.error } : {}),
             }))
         : undefined,
-    remoteWrite: instance => d.remoteWrite.fleetSummary(instance),
-    receive: instance =>
-      d.thanosComponents.thanosHealth(instance, 'receive', d.receiveSelector),
+    // Both answer an upstream failure as data (state unknown, `error`); for the join it is a failed source.
+    remoteWrite: async instance => {
+      const summary = await d.remoteWrite.fleetSummary(instance);
+      if (summary.error) throw UpstreamError.fromInfo(summary.error);
+      return summary;
+    },
+    receive: async instance => {
+      const health = await d.thanosComponents.thanosHealth(
+        instance,
+        'receive',
+        d.receiveSelector,
+      );
+      if (health.error) throw UpstreamError.fromInfo(health.error);
+      return health;
+    },
     kubernetes:
       d.kubernetes.clusterNames().length > 0
         ? () =>
