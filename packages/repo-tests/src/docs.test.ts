@@ -106,6 +106,7 @@ describe('TechDocs handbook', () => {
       [
         'troubleshooting/argocd',
         'troubleshooting/capacity',
+        'troubleshooting/reconciliation',
         'troubleshooting/kubernetes',
         'troubleshooting/metrics-missing',
         'troubleshooting/remote-write',
