@@ -128,6 +128,23 @@ describe('fleet:agent:drop-series', () => {
     ]);
   });
 
+  it('keeps CRLF line breaks, and a file without a final line break', async () => {
+    const crlf = HAND_EDITED.replace(/\n/g, '\r\n');
+    write(crlf);
+    await run({ metrics: ['app_user_sessions'] });
+    const after = read();
+    expect(after.replace(/\r\n/g, '')).not.toContain('\n');
+    expect(
+      after.startsWith(crlf.slice(0, crlf.indexOf('      queue_config'))),
+    ).toBe(true);
+    const bare = 'server:\n  remoteWrite:\n    - name: x\n      url: http://r';
+    write(bare);
+    await run({ metrics: ['app_user_sessions'] });
+    expect(read()).toBe(
+      `${bare}\n      write_relabel_configs:\n        - source_labels: ["__name__"]\n          regex: "app_user_sessions"\n          action: drop`,
+    );
+  });
+
   it('drops by prefix, and a prefix rule once written is recognised', async () => {
     write(HAND_EDITED);
     const first = await run({ prefixes: ['kube_pod_'] });

@@ -76,23 +76,27 @@ function columnOf(source: string, offset: number): number {
   return offset - (source.lastIndexOf('\n', offset - 1) + 1);
 }
 
-/** Offset just before the line break ending the line that holds `offset - 1`. */
+/** Offset just before the line break (`\n` or `\r\n`) ending the line that holds `offset - 1`. */
 function endOfLine(source: string, offset: number): number {
   const nl = source.indexOf('\n', Math.max(0, offset - 1));
-  return nl === -1 ? source.length : nl;
+  if (nl === -1) return source.length;
+  return source[nl - 1] === '\r' ? nl - 1 : nl;
 }
+
+/** New lines use the file's own line breaks. */
+const eolOf = (source: string) => (source.includes('\r\n') ? '\r\n' : '\n');
 
 const q = (s: string) => JSON.stringify(s);
 const flowRule = (r: RelabelRule) =>
   `{source_labels: [${r.source_labels.map(q).join(', ')}], regex: ${q(r.regex)}, action: ${r.action}}`;
-const blockRule = (r: RelabelRule, indent: string) =>
+const blockRule = (r: RelabelRule, indent: string, eol: string) =>
   [
     `- source_labels: [${r.source_labels.map(q).join(', ')}]`,
     `  regex: ${q(r.regex)}`,
     `  action: ${r.action}`,
   ]
     .map(l => `${indent}${l}`)
-    .join('\n');
+    .join(eol);
 
 function rangeOf(node: Node, where: string): [number, number, number] {
   if (!node.range)
@@ -118,9 +122,10 @@ function insertKey(
     };
   }
   const indent = ' '.repeat(columnOf(source, start));
+  const eol = eolOf(source);
   return {
     offset: endOfLine(source, valueEnd),
-    text: `\n${indent}${RELABEL_KEY}:\n${blockRule(rule, `${indent}  `)}`,
+    text: `${eol}${indent}${RELABEL_KEY}:${eol}${blockRule(rule, `${indent}  `, eol)}`,
   };
 }
 
@@ -147,9 +152,10 @@ function appendToList(
     };
   }
   const indent = ' '.repeat(columnOf(source, start));
+  const eol = eolOf(source);
   return {
     offset: endOfLine(source, valueEnd),
-    text: `\n${blockRule(rule, indent)}`,
+    text: `${eol}${blockRule(rule, indent, eol)}`,
   };
 }
 
