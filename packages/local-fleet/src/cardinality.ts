@@ -76,6 +76,16 @@ export function cardinalitySeries(
           },
           value: t => t % 1000,
         });
+    // The agent's own newest-timestamp gauge: the series the backend finds a cluster's tenant from.
+    out.push({
+      tenant: c.tenant,
+      labels: {
+        __name__: 'prometheus_remote_storage_highest_timestamp_in_seconds',
+        ...own('prometheus-agent'),
+        instance: 'prometheus-agent-0',
+      },
+      value: t => t,
+    });
     const e = c.exploding;
     if (!e) continue;
     const total = explodingValues(e, until);

@@ -257,6 +257,14 @@ export const REASONS = {
     title: 'Losing one receiver would overload the others',
     page: 'troubleshooting/capacity',
   },
+  'capacity-series-explosion': {
+    title: "A metric's series grew fast over the last day",
+    page: 'troubleshooting/capacity',
+  },
+  'capacity-top-series-unavailable': {
+    title: 'The per-tenant TSDB statistics cannot be read',
+    page: 'troubleshooting/capacity',
+  },
   // Reconciliation (issue #22): the catalog, the GitOps overlays, ArgoCD, remote write, Receive and
   // the Kubernetes API joined per cluster; ghosts, gaps and drift between them.
   'reconcile-never-seen': {

@@ -29,6 +29,8 @@ export interface ThanosTsdbStatusFakeOptions {
   tenants: Record<string, string>;
   /** Receive's `--receive.tenant-label-name` (default `tenant_id`). */
   tenantLabel?: string;
+  /** Query before v0.40: the route does not exist (404, like any unknown path). */
+  withoutStatusRoute?: boolean;
   port?: number;
 }
 
@@ -93,6 +95,12 @@ export class ThanosTsdbStatusFake {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/api/v1/status/tsdb' && req.method === 'GET') {
       this.statusRequests++;
+      if (this.options.withoutStatusRoute) {
+        res
+          .writeHead(404, { 'content-type': 'text/plain' })
+          .end('404 page not found');
+        return;
+      }
       await this.status(url.searchParams, res);
       return;
     }

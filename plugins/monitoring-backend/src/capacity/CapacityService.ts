@@ -3,15 +3,19 @@ import {
   clusterTenants,
   EntityCapacity,
   escapeLabelValue,
+  FleetCapacity,
   LabelMatcher,
   ReceiverCapacity,
   TENANT_LABEL,
+  TenantForecast,
+  TopSeries,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import type { FleetMonitoringConfig } from '../config';
 import { cacheKey } from '../core/cacheKeys';
 import type { CachedLoader } from '../core/CachedLoader';
 import { loadAnswer } from '../core/loadAnswer';
 import { signals } from '../thanos/signals';
+import type { ThanosClient } from '../thanos/ThanosClient';
 import type { ThanosInstances } from '../thanos/ThanosInstances';
 import { reasonForUpstreamError } from '../upstream/reasons';
 import {
@@ -22,13 +26,32 @@ import {
   uniqueSeries,
 } from './judge';
 import {
+  fleetCapacityAnswer,
+  receiverForecasts,
+  tenantForecasts,
+} from './fleetCapacity';
+import {
   receiversCapacityQuery,
   receiversMemoryQuery,
   ReceiversCapacitySignal,
   ReceiversMemorySignal,
   tenantCapacityQuery,
   TenantCapacitySignal,
+  tenantsCapacityQuery,
+  TenantsCapacitySignal,
+  topSeriesQuery,
+  TopSeriesSignal,
 } from './queries';
+import {
+  driverLabels,
+  jobsOf,
+  judgeTopSeries,
+  parseTsdbStatus,
+  statisticsUnavailable,
+  TOP_LIMIT,
+  topMetrics,
+  topSeriesCosts,
+} from './topSeries';
 
 /** "Will it break soon?": a cluster's tenant against its head-series limit, the receivers against their memory. */
 export class CapacityService {
@@ -52,19 +75,7 @@ export class CapacityService {
       { loader: this.loader, logger: this.logger },
       cacheKey('capacity-cluster', name, cluster),
       async () => {
-        const clusterLabel = this.config.clusterLabel;
-        const { result: tenants } = await client.query(
-          clusterTenants(
-            {
-              clusterLabel,
-              window: '1h',
-              matchers: `${clusterLabel}=${escapeLabelValue(cluster)}`,
-            },
-            sel => `last_over_time(${sel}[1h])`,
-          ),
-        );
-        // Without a tenant label (a plain store), the tenant is the cluster's name by convention.
-        const tenant = tenants[0]?.metric[TENANT_LABEL] ?? cluster;
+        const tenant = await this.tenantOf(client, cluster);
         const { result } = await client.query(
           tenantCapacityQuery(this.receiveSelector, tenant),
         );
@@ -129,6 +140,157 @@ export class CapacityService {
         error,
       }),
     );
+  }
+
+  /** The tenant a cluster's newest samples came in with. */
+  private async tenantOf(
+    client: ThanosClient,
+    cluster: string,
+  ): Promise<string> {
+    const clusterLabel = this.config.clusterLabel;
+    const { result: tenants } = await client.query(
+      clusterTenants(
+        {
+          clusterLabel,
+          window: '1h',
+          matchers: `${clusterLabel}=${escapeLabelValue(cluster)}`,
+        },
+        sel => `last_over_time(${sel}[1h])`,
+      ),
+    );
+    // Without a tenant label (a plain store), the tenant is the cluster's name by convention.
+    return tenants[0]?.metric[TENANT_LABEL] ?? cluster;
+  }
+
+  /**
+   * Where a cluster's series come from: its tenant's TSDB statistics (one status request), then the
+   * top names' change over a day and driving labels (one instant query bounded to those names).
+   */
+  async topSeries(
+    instance: string | undefined,
+    cluster: string,
+  ): Promise<TopSeries> {
+    const client = this.instances.client(instance);
+    const name = client.instance.name;
+    let tenant = cluster;
+    const empty = {
+      cluster,
+      instance: name,
+      metrics: [],
+      jobs: [],
+      labels: [],
+    };
+    return loadAnswer<TopSeries>(
+      { loader: this.loader, logger: this.logger },
+      cacheKey('capacity-top-series', name, cluster),
+      async () => {
+        tenant = await this.tenantOf(client, cluster);
+        const params = new URLSearchParams({ limit: String(TOP_LIMIT) });
+        params.append(
+          'match[]',
+          `{${TENANT_LABEL}=${escapeLabelValue(tenant)}}`,
+        );
+        const res = await client.raw('status/tsdb', params, 'GET');
+        if (res.status === 404) {
+          return {
+            ...empty,
+            tenant,
+            state: 'unknown',
+            reasons: [statisticsUnavailable()],
+            costs: topSeriesCosts(tenant, [], []),
+          };
+        }
+        const status = parseTsdbStatus(
+          client.upstream,
+          client.unwrap<unknown>(res, '/api/v1/status/tsdb').result,
+        );
+        const names = status.seriesCountByMetricName.map(m => m.name);
+        const drivers = driverLabels(status, this.config.clusterLabel);
+        const s =
+          names.length > 0
+            ? signals<TopSeriesSignal>(
+                (
+                  await client.query(
+                    topSeriesQuery(
+                      this.config.clusterLabel,
+                      cluster,
+                      names,
+                      drivers,
+                    ),
+                  )
+                ).result,
+              )
+            : new Map();
+        const metrics = topMetrics(status, drivers, s);
+        return {
+          cluster,
+          tenant,
+          instance: name,
+          ...judgeTopSeries(tenant, metrics),
+          headSeries: status.headStats.numSeries,
+          metrics,
+          jobs: jobsOf(status),
+          labels: status.labelValueCountByLabelName.map(l => ({
+            label: l.name,
+            values: l.value,
+          })),
+          costs: topSeriesCosts(tenant, metrics, drivers),
+        };
+      },
+      error => ({
+        ...empty,
+        tenant,
+        state: 'unknown',
+        reasons: [reasonForUpstreamError(error)],
+        costs: [],
+        error,
+      }),
+    );
+  }
+
+  /**
+   * Fleet-wide: every tenant of the receivers against its limit (one query for all tenants, cached
+   * independently of the horizon) and the receivers' OOM forecasts, at-risk rows first: the fleet
+   * page's series/limit and days-to-limit columns, joined on each cluster's tenant.
+   */
+  async fleetCapacity(
+    instance: string | undefined,
+    options: { days: number; limit: number },
+  ): Promise<FleetCapacity> {
+    const client = this.instances.client(instance);
+    const name = client.instance.name;
+    const tenants = await loadAnswer<{
+      rows: TenantForecast[];
+      error?: FleetCapacity['error'];
+    }>(
+      { loader: this.loader, logger: this.logger },
+      cacheKey('capacity-tenants', name, this.receiveSelector),
+      async () => {
+        const { result } = await client.query(
+          tenantsCapacityQuery(this.receiveSelector),
+        );
+        return {
+          rows: tenantForecasts(
+            signals<TenantsCapacitySignal>(result),
+            Math.floor(Date.now() / 1000),
+          ),
+        };
+      },
+      error => ({ rows: [], error }),
+    );
+    const receive = tenants.error
+      ? undefined
+      : await this.receiveCapacity(name);
+    return {
+      ...fleetCapacityAnswer(
+        name,
+        tenants.rows,
+        receiverForecasts(receive, options.days),
+        options.days,
+        options.limit,
+      ),
+      ...(tenants.error ? { error: tenants.error } : {}),
+    };
   }
 
   /** Every receiver of a Thanos Receive component: head series, memory, OOM forecast, one lost. */

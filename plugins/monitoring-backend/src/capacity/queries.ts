@@ -152,3 +152,71 @@ export function receiversMemoryQuery(
     ['ws_points_1d', `count_over_time((${smoothed})[1d:10m])`],
   ]);
 }
+
+/** Signals of topSeriesQuery: per metric name, now, a day ago, and values of each driver label. */
+export type TopSeriesSignal = 'now' | 'ago' | `driver_${number}`;
+
+/**
+ * The top names' change over a day and the labels that drive them, bounded to `names` (the tenant's
+ * top names from the TSDB statistics): the store reads the postings and one sample per series of
+ * those names only, at now and a day ago, and again once per driver label (distinct values per name).
+ */
+export function topSeriesQuery(
+  clusterLabel: string,
+  cluster: string,
+  names: string[],
+  drivers: string[],
+): string {
+  const base = [
+    `__name__=~${escapeLabelValue(names.map(escapeRegex).join('|'))}`,
+    `${clusterLabel}=${escapeLabelValue(cluster)}`,
+  ];
+  const parts: SignalPart<TopSeriesSignal>[] = [
+    ['now', `count by (__name__) (${sel(base)})`],
+    ['ago', `count by (__name__) (${sel(base)} offset 1d)`],
+    ...drivers.map((label, i): SignalPart<TopSeriesSignal> => [
+      `driver_${i}`,
+      `count by (__name__) (group by (__name__, ${label}) (${sel([...base, `${label}!=""`])}))`,
+    ]),
+  ];
+  return joinSignals(parts);
+}
+
+/** Signals of tenantsCapacityQuery (one value per tenant, but the default limit). */
+export type TenantsCapacitySignal =
+  | 'head_sum'
+  | 'slope_1d'
+  | 'slope_7d'
+  | 'fit_1d'
+  | 'fit_7d'
+  | 'points_1d'
+  | 'points_7d'
+  | 'limit_tenant'
+  | 'limit_default'
+  | 'limited';
+
+/**
+ * Every tenant of the receivers of `selector` in one query, by tenant: the same head sums, fits and
+ * limits as tenantCapacityQuery without the tenant matcher. Its cost grows with receivers x tenants
+ * head-series gauges (each read over a week for the week's fit), never with the tenants' own series.
+ */
+export function tenantsCapacityQuery(selector: LabelMatcher[]): string {
+  const own = formatMatchers(selector);
+  const head = `${HEAD}${sel([own])}`;
+  const s = `sum by (tenant) (max by (tenant, instance) (max_over_time(${head}[${SMOOTHING}])))`;
+  return joinSignals<TenantsCapacitySignal>([
+    ['head_sum', `sum by (tenant) (max by (tenant, instance) (${head}))`],
+    ['slope_1d', `deriv((${s})[1d:10m])`],
+    ['slope_7d', `deriv((${s})[7d:1h])`],
+    ['fit_1d', `predict_linear((${s})[1d:10m], 0)`],
+    ['fit_7d', `predict_linear((${s})[7d:1h], 0)`],
+    ['points_1d', `count_over_time((${s})[1d:10m])`],
+    ['points_7d', `count_over_time((${s})[7d:1h])`],
+    ['limit_tenant', `max by (tenant) (${LIMIT}${sel([own, 'tenant!=""'])})`],
+    ['limit_default', `max(${LIMIT}${sel([own, 'tenant=""'])})`],
+    [
+      'limited',
+      `sum by (tenant) (max by (tenant, instance) (rate(${LIMITED}${sel([own])}[5m])))`,
+    ],
+  ]);
+}
