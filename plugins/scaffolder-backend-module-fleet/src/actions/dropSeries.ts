@@ -1,6 +1,7 @@
 import type { RootConfigService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { createHash } from 'node:crypto';
 import { z } from 'zod/v3';
 import { commonOutput, RunContext } from '../lib/actionOutput';
 import { parseInput, toActionSchema } from '../lib/actionSchema';
@@ -176,7 +177,8 @@ async function runDropSeries(
       ).written;
     files = ctx.checkpoint
       ? await ctx.checkpoint<string[]>({
-          key: `${DROP_SERIES_ID}:${input.cluster}:${regex}`,
+          // The regex can be kilobytes long; its digest keeps the key short and still per selection.
+          key: `${DROP_SERIES_ID}:${input.cluster}:${createHash('sha256').update(regex).digest('hex').slice(0, 16)}`,
           fn: write,
         })
       : await write();
