@@ -6,6 +6,7 @@ import type {
   FleetSummary,
   GitopsLintResponse,
   EntityCapacity,
+  TopSeries,
   EntityReconciled,
   HealthState,
   InstancesResponse,
@@ -101,6 +102,8 @@ export interface FleetMonitoringApi {
   getGitopsLint(entity: CompoundEntityRef): Promise<GitopsLintResponse>;
   /** Capacity: a cluster's tenant against its head-series limit, or a Receive component's receivers against their memory. */
   getCapacity(entity: CompoundEntityRef): Promise<EntityCapacity>;
+  /** Where a cluster's series come from: its tenant's top metric names, jobs and labels, with the change over a day. */
+  getTopSeries(entity: CompoundEntityRef): Promise<TopSeries>;
   /**
    * One page of the reconciled fleet: one row per cluster known to any source (catalog, GitOps
    * overlays, ArgoCD, remote write, Receive, Kubernetes), with the sources' status and the fleet's

@@ -8,6 +8,7 @@ import {
   type ArgocdHistoryResponse,
   type ClusterDetail,
   type EntityCapacity,
+  type TopSeries,
   type EntityReconciled,
   type FleetMonitoringFetchClient,
   type FleetSummary,
@@ -173,6 +174,15 @@ export class FleetMonitoringClient implements FleetMonitoringApi {
   async getCapacity(entity: CompoundEntityRef): Promise<EntityCapacity> {
     return answer(
       await this.client.GET('/entity/{kind}/{namespace}/{name}/capacity', {
+        baseUrl: await this.baseUrl(),
+        params: { path: entityPath(entity) },
+      }),
+    );
+  }
+
+  async getTopSeries(entity: CompoundEntityRef): Promise<TopSeries> {
+    return answer(
+      await this.client.GET('/entity/{kind}/{namespace}/{name}/top-series', {
         baseUrl: await this.baseUrl(),
         params: { path: entityPath(entity) },
       }),

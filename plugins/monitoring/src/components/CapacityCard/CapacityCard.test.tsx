@@ -1,13 +1,23 @@
 import { renderInTestApp } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
-import type { EntityCapacity } from '@fleet-monitoring/plugin-monitoring-common';
+import userEvent from '@testing-library/user-event';
+import {
+  dropSeriesTemplatePath,
+  type EntityCapacity,
+  type TopSeries,
+} from '@fleet-monitoring/plugin-monitoring-common';
 import {
   bareEntity,
   clusterEntity,
   queryEntity,
   receiveEntity,
 } from '../../__fixtures__/entities';
-import { fakeFetch, json, Wrapper } from '../../__testUtils__/testApi';
+import {
+  backstageError,
+  fakeFetch,
+  json,
+  Wrapper,
+} from '../../__testUtils__/testApi';
 import { isCapacityAvailable } from './available';
 import { CapacityCard, forecastText } from './CapacityCard';
 
@@ -102,17 +112,69 @@ const receive: EntityCapacity = {
   },
 };
 
+const top: TopSeries = {
+  cluster: 'cluster-02-edge',
+  tenant: 'cluster-02-edge',
+  instance: 'central',
+  state: 'degraded',
+  reasons: [
+    {
+      id: 'capacity-series-explosion',
+      severity: 'warning',
+      message:
+        'checkout_requests_by_user_total of tenant "cluster-02-edge" grew by 1,200 series in a day (0 to 1,200); its label user_id has 1,200 values.',
+    },
+  ],
+  headSeries: 1_501,
+  metrics: [
+    {
+      name: 'checkout_requests_by_user_total',
+      headSeries: 1_200,
+      share: 0.8,
+      seriesNow: 1_200,
+      series1dAgo: 0,
+      change1d: 1_200,
+      drivers: [{ label: 'user_id', values: 1_200 }],
+    },
+    {
+      name: 'http_requests_total',
+      headSeries: 300,
+      share: 0.2,
+      seriesNow: 300,
+      series1dAgo: 300,
+      change1d: 0,
+    },
+  ],
+  jobs: [{ job: 'checkout', headSeries: 1_200 }],
+  labels: [{ label: 'user_id', values: 1_200 }],
+  costs: [
+    {
+      view: 'top names, jobs and labels',
+      upstream: 'GET /api/v1/status/tsdb',
+      cost: 'postings only',
+    },
+  ],
+};
+
+/** The capacity and top-series routes of the cluster. */
+const clusterRoutes = (topAnswer: () => Response = () => json(top)) =>
+  fakeFetch(url =>
+    url.pathname.endsWith('/top-series') ? topAnswer() : json(cluster),
+  );
+
 describe('CapacityCard', () => {
   it("shows a cluster's tenant against its limit, the growth, the date, and the reason linking its fix", async () => {
-    const { fetchApi, calls } = fakeFetch(() => json(cluster));
+    const { fetchApi, calls } = clusterRoutes();
     await renderInTestApp(
       <Wrapper entity={clusterEntity} fetchApi={fetchApi}>
         <CapacityCard />
       </Wrapper>,
     );
-    const reasons = await screen.findByRole('list', { name: 'Reasons' });
+    // The capacity's reasons come first; the top series have their own below.
+    const [reasons] = await screen.findAllByRole('list', { name: 'Reasons' });
     expect(calls).toEqual([
       '/entity/resource/default/cluster-02-edge/capacity',
+      '/entity/resource/default/cluster-02-edge/top-series',
     ]);
     const soon = reasons.querySelector(
       'li[data-reason="capacity-tenant-limit-soon"]',
@@ -155,6 +217,51 @@ describe('CapacityCard', () => {
     expect(
       document.querySelector('li[data-reason="capacity-one-receiver-lost"]'),
     ).not.toBeNull();
+  });
+
+  it('lists the top series; the chosen rows open the drop-series template', async () => {
+    const { fetchApi } = clusterRoutes();
+    await renderInTestApp(
+      <Wrapper entity={clusterEntity} fetchApi={fetchApi}>
+        <CapacityCard />
+      </Wrapper>,
+    );
+    const region = await screen.findByRole('region', { name: 'Top series' });
+    expect(region).toHaveTextContent('checkout_requests_by_user_total');
+    expect(region).toHaveTextContent('driven by user_id (1,200 values)');
+    expect(region).toHaveTextContent('+1,200');
+    expect(
+      region.querySelector('li[data-reason="capacity-series-explosion"]'),
+    ).not.toBeNull();
+    const drop = within(region).getByRole('link', { name: /Drop these/ });
+    // Nothing chosen yet: the button does not lead anywhere useful.
+    expect(drop).toHaveAttribute('aria-disabled', 'true');
+    const row = within(region).getByRole('row', {
+      name: /checkout_requests_by_user_total/,
+    });
+    await userEvent.click(within(row).getByRole('checkbox'));
+    const chosen = within(region).getByRole('link', { name: 'Drop these (1)' });
+    expect(chosen).toHaveAttribute(
+      'href',
+      dropSeriesTemplatePath('cluster-02-edge', [
+        'checkout_requests_by_user_total',
+      ]),
+    );
+  });
+
+  it('still shows the capacity when the top series fail', async () => {
+    const { fetchApi } = clusterRoutes(() =>
+      backstageError(502, 'UpstreamError', 'thanos:central: unreachable'),
+    );
+    await renderInTestApp(
+      <Wrapper entity={clusterEntity} fetchApi={fetchApi}>
+        <CapacityCard />
+      </Wrapper>,
+    );
+    expect(
+      await screen.findByText(/Top series could not be read/),
+    ).toBeInTheDocument();
+    expect(screen.getByText('113,328 (tenant)')).toBeInTheDocument();
   });
 
   it('applies to clusters and Receive components, not to Query or bare entities', () => {

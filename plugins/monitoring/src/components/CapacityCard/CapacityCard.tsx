@@ -7,6 +7,7 @@ import {
   type ReceiveCapacity,
   type ReceiverCapacity,
   type TenantCapacity,
+  type TopSeries,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import {
   EntityHealthCard,
@@ -19,6 +20,7 @@ import {
   UpstreamErrorNotice,
 } from '../common';
 import { isCapacityAvailable } from './available';
+import { TopSeriesList } from './TopSeriesList';
 
 const section = { marginTop: 'var(--bui-space-4)' };
 
@@ -180,20 +182,46 @@ export function CapacityDetails({ capacity }: { capacity: EntityCapacity }) {
   );
 }
 
+/** The card's answer: the capacity, and for a cluster its top series (or why they failed). */
+interface CapacityView {
+  capacity: EntityCapacity;
+  top?: { value: TopSeries } | { error: Error };
+}
+
 /**
  * Capacity before it breaks: on a cluster, its tenant's head series against the head-series limit
- * and the date it reaches it; on a Thanos Receive component, each receiver's memory against its
- * limit, the OOM forecast and what losing one receiver would do to the others.
+ * and the date it reaches it, then where its series come from (top names, selectable, with "Drop
+ * these"); on a Thanos Receive component, each receiver's memory against its limit, the OOM forecast
+ * and what losing one receiver would do to the others.
  */
 export function CapacityCard() {
   return (
-    <EntityHealthCard
+    <EntityHealthCard<CapacityView>
       title="Capacity"
       subheader="Head series, limits and receiver memory, with a forecast"
       isAvailable={isCapacityAvailable}
       annotation={[CLUSTER_ANNOTATION, THANOS_COMPONENT_ANNOTATION]}
-      load={(api, ref) => api.getCapacity(ref)}
-      render={capacity => <CapacityDetails capacity={capacity} />}
+      load={async (api, ref) => {
+        const capacity = await api.getCapacity(ref);
+        if (capacity.subject !== 'cluster') return { capacity };
+        // The top series fail alone: the capacity figures still show.
+        const top = await api.getTopSeries(ref).then(
+          value => ({ value }),
+          (error: Error) => ({ error }),
+        );
+        return { capacity, top };
+      }}
+      render={({ capacity, top }) => (
+        <>
+          <CapacityDetails capacity={capacity} />
+          {top && 'value' in top && <TopSeriesList top={top.value} />}
+          {top && 'error' in top && (
+            <Text as="p" style={section} color="secondary">
+              Top series could not be read: {top.error.message}
+            </Text>
+          )}
+        </>
+      )}
     />
   );
 }
