@@ -75,7 +75,13 @@ const apps: FakeArgoApp[] = [
       message: 'one or more objects failed to apply',
     },
     history: [
-      { id: 1, revision: 'b'.repeat(40), deployedAt: '2026-08-20T10:00:05Z' },
+      {
+        id: 1,
+        revision: 'b'.repeat(40),
+        deployedAt: '2026-08-20T10:00:05Z',
+        author: 'Alice <alice@example.com>',
+        message: 'receive: raise the head-series limit',
+      },
     ],
     resources: [
       {
@@ -223,6 +229,29 @@ describe('ArgocdFake contract (validated against argo-cd swagger.json)', () => {
       r.json,
     );
     expect(r.json.nodes.map((n: any) => n.kind)).toEqual(['Deployment', 'Pod']);
+  });
+
+  it('serves revision metadata (v1alpha1RevisionMetadata) of a revision in the history, 404 otherwise', async () => {
+    const r = await call(
+      `/api/v1/applications/thanos-receive/revisions/${'b'.repeat(40)}/metadata`,
+    );
+    validate(
+      responseDefinition(
+        '/api/v1/applications/{name}/revisions/{revision}/metadata',
+        'get',
+        '200',
+      ),
+      r.json,
+    );
+    expect(r.json).toEqual({
+      author: 'Alice <alice@example.com>',
+      date: '2026-08-20T10:00:05Z',
+      message: 'receive: raise the head-series limit',
+    });
+    const missing = await call(
+      `/api/v1/applications/thanos-receive/revisions/${'c'.repeat(40)}/metadata`,
+    );
+    expect(missing.status).toBe(404);
   });
 
   it('serves sync windows with canSync=false kept', async () => {

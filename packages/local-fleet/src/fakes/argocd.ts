@@ -49,6 +49,9 @@ export interface FakeArgoApp {
     deployStartedAt?: string;
     username?: string;
     automated?: boolean;
+    /** The commit's author and message, answered by the revision metadata endpoint. */
+    author?: string;
+    message?: string;
   }>;
   resources?: Array<{
     group?: string;
@@ -313,6 +316,19 @@ export class ArgocdFake {
       this.list(url, res);
       return;
     }
+    const meta =
+      /^\/api\/v1\/applications\/([^/]+)\/revisions\/([^/]+)\/metadata$/.exec(
+        url.pathname,
+      );
+    if (meta) {
+      this.revisionMetadata(
+        url,
+        decodeURIComponent(meta[1]),
+        decodeURIComponent(meta[2]),
+        res,
+      );
+      return;
+    }
     const m =
       /^\/api\/v1\/applications\/([^/]+)(?:\/(resource-tree|syncwindows))?$/.exec(
         url.pathname,
@@ -450,6 +466,42 @@ export class ArgocdFake {
     if (sub === 'resource-tree') this.send(res, 200, this.tree(app));
     else if (sub === 'syncwindows') this.send(res, 200, this.windows(app));
     else this.send(res, 200, this.render(app));
+  }
+
+  /**
+   * GET /api/v1/applications/{name}/revisions/{revision}/metadata (ApplicationService_RevisionMetadata,
+   * v1alpha1RevisionMetadata: author, date, message): from the app's history entry of that revision.
+   * A revision the repository does not have is an error from the repo server (gRPC Unknown, HTTP 500
+   * through grpc-gateway); here 404 NotFound for a revision the fake does not hold.
+   */
+  private revisionMetadata(
+    url: URL,
+    name: string,
+    revision: string,
+    res: http.ServerResponse,
+  ) {
+    const ns = url.searchParams.get('appNamespace') || this.ns;
+    const app = this.apps.find(
+      a => a.name === name && this.appNamespace(a) === ns,
+    );
+    if (!app) {
+      this.error(res, 403, GRPC.PermissionDenied, 'permission denied');
+      return;
+    }
+    const h = app.history?.find(x => x.revision === revision);
+    if (!h) {
+      this.error(res, 404, GRPC.NotFound, `revision ${revision} not found`);
+      return;
+    }
+    this.send(
+      res,
+      200,
+      omitEmpty({
+        author: h.author,
+        date: h.deployStartedAt ?? h.deployedAt,
+        message: h.message,
+      }),
+    );
   }
 
   private list(url: URL, res: http.ServerResponse) {
