@@ -20,15 +20,18 @@ describe('fleet-monitoring actions', () => {
   const list = async () =>
     (await backend.actions.list({ credentials: backend.credentials })).actions;
 
-  it('lists the seven questions, read-only, with JSON schemas and examples', async () => {
+  it('lists the ten questions, read-only, with JSON schemas and examples', async () => {
     const actions = await list();
     expect(actions.map(a => a.id).sort()).toEqual([
       'fleet-monitoring:get-argocd-state',
       'fleet-monitoring:get-capacity',
+      'fleet-monitoring:get-capacity-at-risk',
       'fleet-monitoring:get-cluster-remote-write-health',
       'fleet-monitoring:get-fleet-health',
       'fleet-monitoring:get-metrics-arriving',
+      'fleet-monitoring:get-reconciled-fleet',
       'fleet-monitoring:get-thanos-health',
+      'fleet-monitoring:get-top-series',
       'fleet-monitoring:lint-fleet-overlays',
     ]);
     for (const a of actions) {
@@ -47,6 +50,7 @@ describe('fleet-monitoring actions', () => {
     const ids = (await list()).map(a => a.id);
     expect(ids).not.toContain('fleet-monitoring:get-fleet-health');
     expect(ids).not.toContain('fleet-monitoring:get-thanos-health');
+    expect(ids).not.toContain('fleet-monitoring:get-capacity-at-risk');
     // The entity actions stay listed: each checks the entity it is asked about.
     expect(ids).toContain('fleet-monitoring:get-argocd-state');
   });

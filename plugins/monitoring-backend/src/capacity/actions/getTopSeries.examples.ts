@@ -29,7 +29,7 @@ export const getTopSeriesExamples: ActionExamples<typeof getTopSeriesSchema> = [
         {
           name: 'checkout_requests_by_user_total',
           headSeries: 1200,
-          share: 0.8,
+          share: 0.799,
           seriesNow: 1200,
           series1dAgo: 0,
           change1d: 1200,
