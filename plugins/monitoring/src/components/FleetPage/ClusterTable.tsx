@@ -1,8 +1,6 @@
 import {
   Cell,
   CellText,
-  Flex,
-  Link,
   Table,
   Text,
   type ColumnConfig,
@@ -18,12 +16,10 @@ import {
   formatPercent,
   formatRate,
   formatTime,
-  reasonDocsUrl,
-  reasonTitle,
   STATE_LABELS,
   StateBadge,
-  useDocsBaseUrl,
 } from '../common';
+import { ReasonLinks } from './ReasonLinks';
 import type { ClusterLink } from './clusterLink';
 import type { FleetSummaryQuery } from '../../api';
 import {
@@ -35,27 +31,6 @@ import {
 import type { UpdateFleetView } from './useFleetView';
 
 type Row = ClusterHealth & { id: string };
-
-function ReasonsCell({ cluster }: { cluster: ClusterHealth }) {
-  const docsBase = useDocsBaseUrl();
-  if (cluster.reasons.length === 0) return <CellText title="—" />;
-  return (
-    <Cell>
-      <Flex direction="column" gap="0.5">
-        {cluster.reasons.map(r => (
-          <Link
-            key={r.id}
-            href={reasonDocsUrl(docsBase, r.id) ?? docsBase}
-            title={r.message}
-            variant="body-small"
-          >
-            {reasonTitle(r.id)}
-          </Link>
-        ))}
-      </Flex>
-    </Cell>
-  );
-}
 
 /** The table's columns; the cluster name links to its entity page. */
 function clusterColumns(clusterLink: ClusterLink): ColumnConfig<Row>[] {
@@ -114,7 +89,7 @@ function clusterColumns(clusterLink: ClusterLink): ColumnConfig<Row>[] {
     {
       id: 'reasons',
       label: 'Reasons',
-      cell: c => <ReasonsCell cluster={c} />,
+      cell: c => <ReasonLinks reasons={c.reasons} />,
     },
   ];
 }

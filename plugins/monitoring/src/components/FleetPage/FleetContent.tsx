@@ -1,95 +1,42 @@
-import { useEffect, useMemo, useRef } from 'react';
-// MUI only for the icon: @backstage/ui ships no icon set of its own.
-import RefreshIcon from '@material-ui/icons/Refresh';
-import {
-  Alert,
-  ButtonIcon,
-  Flex,
-  SearchField,
-  Select,
-  Text,
-} from '@backstage/ui';
+import { useEffect, useMemo } from 'react';
+import { Alert, Flex, SearchField, Text } from '@backstage/ui';
 import { useApi } from '@backstage/core-plugin-api';
 import useAsync from 'react-use/esm/useAsync';
-import type {
-  FleetSummary,
-  InstancesResponse,
-} from '@fleet-monitoring/plugin-monitoring-common';
+import type { FleetSummary } from '@fleet-monitoring/plugin-monitoring-common';
 import { fleetMonitoringApiRef, type FleetSummaryQuery } from '../../api';
 import {
-  DemoNotice,
   describeUpstream,
   formatDuration,
   formatTime,
-  LiveStatus,
   Loading,
-  RefreshFailedBanner,
   RequestErrorNotice,
   UpstreamErrorNotice,
-  useLiveRequest,
 } from '../common';
 import { ClusterTable } from './ClusterTable';
 import type { ClusterLink } from './clusterLink';
-import { pageCountOf, pageQuery } from './fleetView';
+import {
+  FleetRequestStates,
+  FleetToolbar,
+  type FleetViewProps,
+} from './FleetToolbar';
+import { pageCountOf, pageQuery, type FleetMode } from './fleetView';
+import { ReconciledFleetView } from './ReconciledFleet';
 import { StateFilter } from './StateFilter';
+import { useFleetAnswer, type FleetAnswer } from './useFleetAnswer';
 import { useFleetView } from './useFleetView';
 
-/** A page of the fleet and the query it answers. */
-interface FleetAnswer {
-  query: FleetSummaryQuery;
-  summary: FleetSummary;
-}
+type SummaryAnswer = FleetAnswer<FleetSummaryQuery, FleetSummary>;
 
-/** Heading, instance picker and refresh button. */
-function FleetToolbar(props: {
-  instances: InstancesResponse['thanos'];
-  instance: string | undefined;
-  onInstance: (name: string) => void;
-  onRefresh: () => void;
-  loading: boolean;
-  fetchedAt?: number;
-}) {
-  return (
-    <Flex justify="between" align="end" style={{ flexWrap: 'wrap' }} gap="3">
-      <Text as="h2" variant="title-small">
-        Remote-write health of every cluster
-      </Text>
-      <Flex align="end" gap="2">
-        <DemoNotice />
-        <LiveStatus fetchedAt={props.fetchedAt} what="the fleet" />
-        {props.instances.length > 1 && (
-          <Select
-            label="Thanos instance"
-            options={props.instances.map(n => ({
-              id: n.name,
-              label: n.title ?? n.name,
-            }))}
-            selectedKey={props.instance}
-            onSelectionChange={key => key && props.onInstance(String(key))}
-          />
-        )}
-        <ButtonIcon
-          aria-label="Refresh fleet"
-          variant="secondary"
-          icon={<RefreshIcon fontSize="small" />}
-          onPress={props.onRefresh}
-          isDisabled={props.loading}
-        />
-      </Flex>
-    </Flex>
-  );
-}
-
-/** One instance's fleet: its notices, the filters and the table. */
+/** One instance's remote-write summary: its notices, the filters and the table. */
 function FleetSummaryView(props: {
-  answer: FleetAnswer;
+  answer: SummaryAnswer;
   /** True while the page shown is not yet the one the view asks for. */
   loading: boolean;
   fleetView: ReturnType<typeof useFleetView>;
   clusterLink: ClusterLink;
 }) {
   const { clusterLink } = props;
-  const { summary, query: applied } = props.answer;
+  const { value: summary, query: applied } = props.answer;
   const { view, query, setQuery, update } = props.fleetView;
   // A link or a filter can point past the last page: go to the last one there is.
   const total = summary.page?.total;
@@ -118,7 +65,7 @@ function FleetSummaryView(props: {
           size="small"
         />
         <StateFilter
-          summary={summary}
+          counts={summary.counts}
           selected={view.states}
           onChange={states => update({ states, page: 1 })}
         />
@@ -139,7 +86,48 @@ function FleetSummaryView(props: {
   );
 }
 
-/** Every cluster of a Thanos instance, with its remote-write state: worst first, filterable, paged. */
+/** The remote-write summary of every cluster: worst first, filterable, paged on the server. */
+function RemoteWriteFleetView(props: FleetViewProps) {
+  const api = useApi(fleetMonitoringApiRef);
+  const { fleetView, instance } = props;
+  // The backend filters, sorts and pages: each view asks for its page (and the whole fleet's
+  // counts), never for the fleet.
+  const { request, shown } = useFleetAnswer(
+    instance,
+    pageQuery(fleetView.view),
+    (name, query) => api.getFleetSummary(name, query),
+    [api],
+  );
+  return (
+    <Flex direction="column" gap="3">
+      <FleetToolbar
+        mode="remote-write"
+        onMode={props.onMode}
+        instances={props.instances}
+        instance={instance}
+        onInstance={fleetView.setInstance}
+        onRefresh={request.retry}
+        loading={request.loading}
+        fetchedAt={request.fetchedAt}
+      />
+      <FleetRequestStates request={request} shown={shown}>
+        {shown && (
+          <FleetSummaryView
+            answer={shown}
+            loading={!request.value}
+            fleetView={fleetView}
+            clusterLink={props.clusterLink}
+          />
+        )}
+      </FleetRequestStates>
+    </Flex>
+  );
+}
+
+/**
+ * Every cluster of a Thanos instance, in one of two views: its remote-write state (the summary) or
+ * every source joined (the reconciled fleet). Each view asks its own route for one page.
+ */
 export function FleetContent(props: { clusterLink: ClusterLink }) {
   const api = useApi(fleetMonitoringApiRef);
   const instances = useAsync(() => api.getInstances(), [api]);
@@ -148,24 +136,9 @@ export function FleetContent(props: { clusterLink: ClusterLink }) {
   const chosen = fleetView.instance;
   const instance =
     chosen && names.some(n => n.name === chosen) ? chosen : names[0]?.name;
-  // The backend filters, sorts and pages: each view asks for its page (and the whole fleet's
-  // counts), never for the fleet.
-  const query = pageQuery(fleetView.view);
-  const queryKey = JSON.stringify(query);
-  const summary = useLiveRequest<FleetAnswer>(
-    async () => ({
-      query,
-      summary: await api.getFleetSummary(instance!, query),
-    }),
-    [api, instance, queryKey],
-    instance !== undefined,
-  );
-  // While the next page loads, the last one stays (same instance): filters keep focus, no flash.
-  const last = useRef<{ instance?: string; answer: FleetAnswer }>();
-  if (summary.value) last.current = { instance, answer: summary.value };
-  const shown =
-    summary.value ??
-    (last.current?.instance === instance ? last.current?.answer : undefined);
+  // Reason filters belong to the reconciled view; a switch starts at the first page.
+  const onMode = (mode: FleetMode) =>
+    fleetView.update({ mode, reasons: [], page: 1 });
 
   if (instances.loading) return <Loading />;
   if (instances.error) return <RequestErrorNotice error={instances.error} />;
@@ -179,31 +152,16 @@ export function FleetContent(props: { clusterLink: ClusterLink }) {
       />
     );
   }
-  return (
-    <Flex direction="column" gap="3">
-      <FleetToolbar
-        instances={names}
-        instance={instance}
-        onInstance={fleetView.setInstance}
-        onRefresh={summary.retry}
-        loading={summary.loading}
-        fetchedAt={summary.fetchedAt}
-      />
-      {summary.loading && !shown && <Loading label="Loading the fleet" />}
-      {summary.error && !summary.value && (
-        <RequestErrorNotice error={summary.error} />
-      )}
-      {summary.error && summary.value && (
-        <RefreshFailedBanner fetchedAt={summary.fetchedAt} />
-      )}
-      {shown && !(summary.error && !summary.value) && (
-        <FleetSummaryView
-          answer={shown}
-          loading={!summary.value}
-          fleetView={fleetView}
-          clusterLink={props.clusterLink}
-        />
-      )}
-    </Flex>
+  const viewProps: FleetViewProps = {
+    instances: names,
+    instance,
+    fleetView,
+    clusterLink: props.clusterLink,
+    onMode,
+  };
+  return fleetView.view.mode === 'reconciled' ? (
+    <ReconciledFleetView {...viewProps} />
+  ) : (
+    <RemoteWriteFleetView {...viewProps} />
   );
 }

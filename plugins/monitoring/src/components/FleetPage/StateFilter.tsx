@@ -1,14 +1,11 @@
 import { ToggleButton, ToggleButtonGroup } from '@backstage/ui';
-import type {
-  FleetSummary,
-  HealthState,
-} from '@fleet-monitoring/plugin-monitoring-common';
+import type { HealthState } from '@fleet-monitoring/plugin-monitoring-common';
 import { STATE_LABELS, StateIcon } from '../common';
 import { STATES_WORST_FIRST } from './fleetView';
 
-/** One toggle per health state, with the fleet's count of it. */
+/** One toggle per health state, with the whole fleet's count of it. */
 export function StateFilter(props: {
-  summary: FleetSummary;
+  counts: Partial<Record<string, number>> | undefined;
   selected: HealthState[];
   onChange: (states: HealthState[]) => void;
 }) {
@@ -29,9 +26,9 @@ export function StateFilter(props: {
           id={s}
           size="small"
           iconStart={<StateIcon state={s} />}
-          aria-label={`${STATE_LABELS[s]}: ${props.summary.counts?.[s] ?? 0}`}
+          aria-label={`${STATE_LABELS[s]}: ${props.counts?.[s] ?? 0}`}
         >
-          {STATE_LABELS[s]} {props.summary.counts?.[s] ?? 0}
+          {STATE_LABELS[s]} {props.counts?.[s] ?? 0}
         </ToggleButton>
       ))}
     </ToggleButtonGroup>

@@ -2,6 +2,7 @@ import {
   DEFAULT_VIEW,
   pageCountOf,
   pageQuery,
+  reconciledQuery,
   viewFromSearch,
   viewToSearch,
 } from './fleetView';
@@ -16,6 +17,7 @@ describe('fleet view', () => {
     });
     expect(
       pageQuery({
+        ...DEFAULT_VIEW,
         query: ' edge ',
         states: ['failing', 'degraded'],
         sort: 'lag',
@@ -41,6 +43,8 @@ describe('fleet view', () => {
 
   it('round-trips through the URL and ignores junk', () => {
     const view = {
+      mode: 'remote-write' as const,
+      reasons: [],
       query: 'edge',
       states: ['failing', 'degraded'] as const,
       sort: 'lag' as const,
@@ -70,5 +74,39 @@ describe('fleet view', () => {
     expect(
       viewFromSearch(new URLSearchParams('state=healthy,failing')).states,
     ).toEqual(['failing', 'healthy']);
+  });
+
+  it('carries the reconciled view and its reason filters, and asks for their reason ids', () => {
+    const params = new URLSearchParams(
+      'view=reconciled&reason=no-overlay,bogus,ghosts&q=edge&state=failing&page=2',
+    );
+    const view = viewFromSearch(params);
+    expect(view.mode).toBe('reconciled');
+    // In the filters' order, whatever the link's; unknown keys dropped.
+    expect(view.reasons).toEqual(['ghosts', 'no-overlay']);
+    expect(reconciledQuery(view)).toEqual({
+      offset: 50,
+      limit: 50,
+      name: 'edge',
+      reason: [
+        'reconcile-never-seen',
+        'reconcile-not-in-catalog',
+        'reconcile-no-overlay',
+      ],
+      state: ['failing'],
+    });
+    expect(viewToSearch(view, new URLSearchParams()).toString()).toBe(
+      'view=reconciled&reason=ghosts%2Cno-overlay&q=edge&state=failing&page=2',
+    );
+    // Reasons belong to the reconciled view: the remote-write view neither reads nor writes them.
+    expect(
+      viewFromSearch(new URLSearchParams('reason=ghosts')).reasons,
+    ).toEqual([]);
+    expect(
+      viewToSearch(
+        { ...view, mode: 'remote-write' },
+        new URLSearchParams(),
+      ).toString(),
+    ).toBe('q=edge&state=failing&page=2');
   });
 });

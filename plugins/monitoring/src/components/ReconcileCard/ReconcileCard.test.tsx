@@ -145,7 +145,9 @@ describe('ReconcileCard', () => {
       }),
     );
     const reasons = await screen.findByRole('list', { name: 'Reasons' });
-    expect(within(reasons).getByText('Register this catalog-info.yaml:'));
+    expect(
+      within(reasons).getByText('Register this catalog-info.yaml:'),
+    ).toBeInTheDocument();
     expect(reasons.querySelector('pre')?.textContent).toBe(
       'kind: Resource\nmetadata:\n  name: cluster-02-edge',
     );
