@@ -78,8 +78,13 @@ export function tenantForecasts(
       ...(limit ? { limit, usedRatio: headSeries / limit } : {}),
       limitSource: !limit ? 'none' : own !== undefined ? 'tenant' : 'default',
       ...(f.slopePerDay !== undefined ? { slopePerDay: f.slopePerDay } : {}),
-      ...(f.daysLeft !== undefined ? { daysLeft: f.daysLeft } : {}),
-      ...(f.reachesAt !== undefined ? { reachesAt: f.reachesAt } : {}),
+      // At its limit (or refused) is no days left, whatever the line says.
+      ...(atLimit
+        ? { daysLeft: 0, reachesAt: f.reachesAt ?? now }
+        : {
+            ...(f.daysLeft !== undefined ? { daysLeft: f.daysLeft } : {}),
+            ...(f.reachesAt !== undefined ? { reachesAt: f.reachesAt } : {}),
+          }),
       confidence: f.confidence,
       atRisk: atLimit,
     });

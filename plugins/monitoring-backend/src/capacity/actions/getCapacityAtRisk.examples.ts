@@ -22,6 +22,8 @@ export const getCapacityAtRiskExamples: ActionExamples<
           limit: 16_000,
           limitSource: 'tenant',
           usedRatio: 1.25,
+          daysLeft: 0,
+          reachesAt: 1_796_100_000,
           confidence: 'low',
           atRisk: true,
         },
