@@ -131,6 +131,8 @@ describe('FleetPage, reconciled view', () => {
     expect(edge).toHaveTextContent('chart 25.11.0 · v2.50.1');
     expect(edge).toHaveTextContent('OutOfSync · Degraded');
     expect(edge).toHaveTextContent('0/1 ready');
+    expect(edge).toHaveTextContent('90,000 / 113,328');
+    expect(edge).toHaveTextContent('79.4 % · tenant cluster-02-edge');
     expect(
       within(edge).getByRole('link', { name: 'cluster-02-edge' }),
     ).toHaveAttribute('href', '/catalog/default/resource/cluster-02-edge');

@@ -3,9 +3,12 @@ import { Cell, CellText, Table, Text, type ColumnConfig } from '@backstage/ui';
 import type {
   ReconciledCluster,
   ReconciledFleet,
+  ReconciledReceive,
   ReconcileSourceName,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import {
+  formatCount,
+  formatPercent,
   MISSING,
   sourceStatusOf,
   StateBadge,
@@ -36,6 +39,28 @@ function SourceCell(props: {
   if (props.status === 'not-configured')
     return <CellText title={MISSING} description="not configured" />;
   return <CellText title={props.absent} />;
+}
+
+/** The tenant's head series (every replica copy, as the limiter counts) against its limit. */
+function SeriesCell({ receive }: { receive: ReconciledReceive }) {
+  const series =
+    receive.headSeries === undefined
+      ? MISSING
+      : formatCount(receive.headSeries);
+  const limit = receive.limit ? formatCount(receive.limit) : 'no limit';
+  const used =
+    receive.limit && receive.headSeries !== undefined
+      ? formatPercent(receive.headSeries / receive.limit)
+      : undefined;
+  const routed = receive.routed === false ? 'not routed' : undefined;
+  return (
+    <CellText
+      title={`${series} / ${limit}`}
+      description={[used, `tenant ${receive.tenant}`, routed]
+        .filter(Boolean)
+        .join(' · ')}
+    />
+  );
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -131,6 +156,19 @@ function columns(clusterLink: ClusterLink, s: Statuses): ColumnConfig<Row>[] {
               <StateBadge state={c.remoteWrite.state} />
             </Cell>
           )}
+        </SourceCell>
+      ),
+    },
+    {
+      id: 'series',
+      label: 'Head series / limit',
+      cell: c => (
+        <SourceCell
+          status={s.receive}
+          present={Boolean(c.receive)}
+          absent="none"
+        >
+          {c.receive && <SeriesCell receive={c.receive} />}
         </SourceCell>
       ),
     },

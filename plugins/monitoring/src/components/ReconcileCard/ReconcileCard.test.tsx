@@ -78,6 +78,7 @@ describe('ReconcileCard', () => {
     expect(receive).toHaveTextContent('yes (hashring default)');
     expect(receive).toHaveTextContent('90,000');
     expect(receive).toHaveTextContent('113,328');
+    expect(receive).toHaveTextContent('Used79.4 %');
     expect(section('Agent pods')).toHaveTextContent('0 of 1');
   });
 

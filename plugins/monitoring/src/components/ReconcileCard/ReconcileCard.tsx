@@ -13,6 +13,8 @@ import { backendMessage, statusOfError, upstreamOfError } from '../../api';
 import {
   EntityHealthCard,
   formatAgo,
+  formatCount,
+  formatPercent,
   formatTime,
   MISSING,
   missingBecause,
@@ -32,9 +34,6 @@ const mono = { fontFamily: 'monospace' };
 /** A git SHA shortened to 7 characters; any other revision (a tag, a chart version) as it is. */
 const shortRev = (rev?: string) =>
   rev && /^[0-9a-f]{40}$/.test(rev) ? rev.slice(0, 7) : (rev ?? MISSING);
-
-const count = (n: number | undefined) =>
-  n === undefined ? MISSING : Math.round(n).toLocaleString('en-US');
 
 const agoOf = (iso: string | undefined) =>
   iso ? formatAgo(Date.parse(iso) / 1000) : MISSING;
@@ -297,8 +296,17 @@ function ReceivePart({ row }: { row: ReconciledCluster }) {
           label: 'Routed',
           value: `${routed}${r.hashring ? ` (hashring ${r.hashring})` : ''}`,
         },
-        { label: 'Head series', value: count(r.headSeries) },
-        { label: 'Limit', value: r.limit ? count(r.limit) : 'none' },
+        { label: 'Head series', value: formatCount(r.headSeries) },
+        { label: 'Limit', value: r.limit ? formatCount(r.limit) : 'none' },
+        {
+          label: 'Used',
+          value:
+            r.limit && r.headSeries !== undefined
+              ? formatPercent(r.headSeries / r.limit)
+              : MISSING,
+          title:
+            'Head series (every replica copy, as the limiter counts) / limit',
+        },
       ]}
     />
   );

@@ -15,6 +15,11 @@ export function formatNumber(v: number | undefined | null, digits = 1): string {
   return abs >= 100 ? v.toFixed(0) : v.toFixed(abs >= 1 ? digits : 2);
 }
 
+/** A count exactly, with thousands separators (series counts and limits are numbers people type). */
+export function formatCount(n: number | undefined | null): string {
+  return isNum(n) ? Math.round(n).toLocaleString('en-US') : MISSING;
+}
+
 export function formatRate(v: number | undefined | null): string {
   return isNum(v) ? `${formatNumber(v)}/s` : MISSING;
 }
