@@ -1,6 +1,7 @@
 /**
  * The dev backend behind `npm start`: auth (guest), catalog, permissions (allow all), scaffolder
- * (with our fleet:* actions; templates/new-cluster is a catalog location), search over the catalog
+ * (with our fleet:* actions and the GitHub module's publish:github:pull-request; templates/new-cluster
+ * and templates/drop-series are catalog locations), search over the catalog
  * and the TechDocs handbook (in-memory Lunr engine), TechDocs (serves the handbook that
  * scripts/build-techdocs.mjs builds; `techdocs.builder: external`), the MCP actions backend (exposes
  * the actions plugins register, ours included) and the Fleet Monitoring plugins, on in-memory SQLite.
@@ -27,6 +28,9 @@ backend.add(
   import('@backstage/plugin-permission-backend-module-allow-all-policy'),
 );
 backend.add(import('@backstage/plugin-scaffolder-backend'));
+// publish:github:pull-request for the fleet templates; in `npm start` it writes to the demo fleet's
+// GitHub API fake (integrations.github in the run's config), never to GitHub.
+backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(import('@backstage/plugin-techdocs-backend'));
 // Search: no search engine configured means Lunr in memory; the collators index the catalog and
 // the built handbook (TechDocs' search_index.json, which mkdocs writes).
