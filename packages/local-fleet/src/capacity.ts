@@ -284,6 +284,17 @@ export function capacityOpenMetrics(
   series: CapacitySeries[],
   opts: CapacityStoreOptions,
 ): string {
+  return [...openMetricsLines(series, opts), ''].join('\n');
+}
+
+/**
+ * The same text line by line, family after family, so a large backfill (thousands of tenants) is
+ * written to its file without ever being one string.
+ */
+export function* openMetricsLines(
+  series: CapacitySeries[],
+  opts: CapacityStoreOptions,
+): Generator<string> {
   const times: number[] = [];
   const fineFrom = opts.fine ? opts.end - opts.fine.lastSeconds : Infinity;
   for (
@@ -295,30 +306,51 @@ export function capacityOpenMetrics(
   if (opts.fine)
     for (let t = fineFrom; t <= opts.end; t += opts.fine.stepSeconds)
       times.push(t);
-  const families = new Map<string, string[]>();
+  const families = new Map<string, CapacitySeries[]>();
   for (const s of series) {
     const name = s.labels.__name__;
-    const labels = Object.entries(s.labels)
-      .filter(([k]) => k !== '__name__')
-      .map(
-        ([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`,
-      )
-      .join(',');
-    const lines = families.get(name) ?? [];
-    for (const t of times) {
-      const v = s.value(t);
-      if (!Number.isNaN(v)) lines.push(`${name}{${labels}} ${v} ${t}`);
+    const list = families.get(name) ?? [];
+    list.push(s);
+    families.set(name, list);
+  }
+  for (const [name, members] of families) {
+    yield `# TYPE ${name} gauge`;
+    for (const s of members) {
+      const labels = Object.entries(s.labels)
+        .filter(([k]) => k !== '__name__')
+        .map(
+          ([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`,
+        )
+        .join(',');
+      for (const t of times) {
+        const v = s.value(t);
+        if (!Number.isNaN(v)) yield `${name}{${labels}} ${v} ${t}`;
+      }
     }
-    families.set(name, lines);
   }
-  const out: string[] = [];
-  // Not push(...lines): a family of a few hundred thousand lines overflows the call stack.
-  for (const [name, lines] of families) {
-    out.push(`# TYPE ${name} gauge`);
-    for (const line of lines) out.push(line);
+  yield '# EOF';
+}
+
+/** Writes openMetricsLines to `file` in chunks. */
+function writeOpenMetrics(
+  file: string,
+  series: CapacitySeries[],
+  opts: CapacityStoreOptions,
+): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    let chunk: string[] = [];
+    for (const line of openMetricsLines(series, opts)) {
+      chunk.push(line);
+      if (chunk.length >= 10_000) {
+        fs.writeSync(fd, `${chunk.join('\n')}\n`);
+        chunk = [];
+      }
+    }
+    fs.writeSync(fd, `${chunk.join('\n')}\n`);
+  } finally {
+    fs.closeSync(fd);
   }
-  out.push('# EOF', '');
-  return out.join('\n');
 }
 
 /** The time range of a backfill: one sample per step, and a finer step over the last stretch. */
@@ -353,7 +385,7 @@ export async function startBackfilledStore(
     config: centralConfig(`${opts.stepSeconds}s`),
   });
   const file = path.join(store.dir, `${name}.om`);
-  fs.writeFileSync(file, capacityOpenMetrics(series, opts));
+  writeOpenMetrics(file, series, opts);
   execFileSync(
     process.env.PROMTOOL_BIN ?? 'promtool',
     [
