@@ -1,7 +1,14 @@
 /**
- * Fleet page at 10,000 clusters, in Chromium: the demo fleet (`scripts/start.mjs`) with
- * FLEET_SYNTHETIC_CLUSTERS=10000 next to the real agents, the Backstage app as it ships (production
- * bundle, APP_BUNDLE=production) with the dev backend, headless Chromium.
+ * Fleet page at 10,000 and 100,000 clusters, in Chromium: the Backstage app as it ships (production
+ * bundle, APP_BUNDLE=production) with the dev backend (`scripts/start.mjs`), headless Chromium.
+ * Where the fleet comes from (BENCH_FLEET_UPSTREAM):
+ *  - `synthetic` (default): one Thanos instance per size in BENCH_FLEET_SIZES (10000,100000), each
+ *    a synthetic upstream started here (plugins/monitoring-backend/bench/syntheticFleetUpstream.ts)
+ *    that answers the backend's PromQL with that many clusters. The backend computes, keeps and
+ *    pages the summary through its real route; only the store's PromQL is not run (no store on
+ *    this machine holds 100,000 clusters; the fleet benches measure that part).
+ *  - `store`: the demo's own Prometheus with FLEET_SYNTHETIC_CLUSTERS=BENCH_FLEET_CLUSTERS (10000)
+ *    simulated clusters next to the real agents.
  * Prints, against a target of 1 s each:
  *  - first rows: from navigating to the fleet page until the table shows its first page of rows
  *    (the backend cuts one page from the kept summary + transfer of that page + render);
@@ -21,7 +28,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports
+import { SyntheticFleetUpstream } from '../../../plugins/monitoring-backend/bench/syntheticFleetUpstream';
 import {
   acquireStackLock,
   DevStack,
@@ -30,18 +39,35 @@ import {
   type Ready,
 } from '../src/devStack';
 
+const UPSTREAM = process.env.BENCH_FLEET_UPSTREAM ?? 'synthetic';
 const CLUSTERS = Number(process.env.BENCH_FLEET_CLUSTERS ?? 10_000);
+const SIZES =
+  UPSTREAM === 'store'
+    ? [CLUSTERS]
+    : (process.env.BENCH_FLEET_SIZES ?? '10000,100000').split(',').map(Number);
 const TARGET_MS = 1000;
 const REFRESH_SECONDS = 60;
 const RUNS = 5;
 
 /** start.mjs on free ports (refused, not shared, when a port is taken), its own run directory. */
-async function startDevApp(): Promise<{ stack: DevStack; ready: Ready }> {
+async function startDevApp(
+  upstreams: SyntheticFleetUpstream[],
+): Promise<{ stack: DevStack; ready: Ready }> {
   await acquireStackLock();
+  const instances = upstreams.map(u => ({
+    name: `fleet-${u.clusters}`,
+    title: `Synthetic fleet of ${u.clusters} clusters`,
+    baseUrl: u.url,
+    summarySource: 'raw',
+    timeoutMs: 120_000,
+  }));
   const stack = await DevStack.start({
     env: {
       NODE_ENV: 'development',
-      FLEET_SYNTHETIC_CLUSTERS: String(CLUSTERS),
+      ...(UPSTREAM === 'store'
+        ? { FLEET_SYNTHETIC_CLUSTERS: String(CLUSTERS) }
+        : // The synthetic upstreams replace the demo's instance (JSON: Backstage parses it).
+          { APP_CONFIG_fleetMonitoring_thanos: JSON.stringify(instances) }),
       START_TIMEOUT_SECONDS: '900',
       // The app as it ships (minified production bundle), not the webpack dev server.
       APP_BUNDLE: 'production',
@@ -126,6 +152,142 @@ async function summaryOnPage(page: Page) {
   }));
 }
 
+/** The figures of one fleet: first rows, name filter, state filter (median of RUNS), bytes. */
+async function measureFleet(
+  browser: Browser,
+  ready: Ready,
+  clusters: number,
+  instance: string | undefined,
+): Promise<boolean> {
+  const fleetPage = instance
+    ? `${ready.fleetPage}?instance=${encodeURIComponent(instance)}`
+    : ready.fleetPage;
+  const prefix = UPSTREAM === 'store' ? 'sim-0' : 'syn-00';
+  const page = await browser.newPage({
+    viewport: { width: 1400, height: 1000 },
+  });
+  page.setDefaultTimeout(120_000);
+  await page.goto(ready.appUrl);
+  await page.getByRole('button', { name: /enter/i }).click();
+  await page.getByText('Catalog').first().waitFor();
+  // Cold load: the bundle is loaded and the backend's first summary round (started with the
+  // backend) has finished. Timed, but not part of the medians: it says how long the first visitor
+  // after a backend start waits.
+  const coldStart = Date.now();
+  await page.goto(fleetPage);
+  await page.waitForFunction(tableShowsRows('', '', clusters), undefined, {
+    timeout: 900_000,
+  });
+  const coldMs = Date.now() - coldStart;
+  const shown = await summaryOnPage(page);
+  if (shown.total < clusters || shown.upstreamError || shown.stale) {
+    throw new Error(
+      `the fleet summary does not hold the fleet: ${shown.total} clusters shown, ${clusters} requested` +
+        (shown.upstreamError
+          ? `; upstream error: ${shown.upstreamError}`
+          : '') +
+        (shown.stale ? '; it is the stale last-known fleet' : '') +
+        ' (the bench would measure a different page than it claims)',
+    );
+  }
+  const total = shown.total;
+
+  const firstRows: number[] = [];
+  const filter: number[] = [];
+  const stateFilter: number[] = [];
+  const summaryFetch: string[] = [];
+  const bytes = {
+    first: [] as number[],
+    filter: [] as number[],
+    state: [] as number[],
+    transfer: [] as number[],
+  };
+  for (let i = 0; i < RUNS; i++) {
+    firstRows.push(
+      await timeUntil(
+        page,
+        async () => {
+          await page.goto(fleetPage);
+        },
+        tableShowsRows('', '', clusters),
+      ),
+    );
+    // Where the time went: the summary request as the browser saw it.
+    summaryFetch.push(
+      await page.evaluate(() => {
+        const e = performance
+          .getEntriesByType('resource')
+          .filter(r => r.name.includes('/summary'))
+          .pop() as PerformanceResourceTiming | undefined;
+        return e
+          ? `${Math.round(e.startTime)}+${Math.round(e.responseEnd - e.startTime)} ms, ${Math.round(e.encodedBodySize / 1024)} KB`
+          : 'none';
+      }),
+    );
+    const firstBytes = await lastSummaryBytes(page);
+    bytes.first.push(firstBytes.body);
+    bytes.transfer.push(firstBytes.transfer);
+    const after = await summaryOnPage(page);
+    if (after.upstreamError || after.stale)
+      throw new Error(
+        `run ${i + 1}: the summary is not a current one (${after.upstreamError ?? 'stale'})`,
+      );
+    const box = page.getByRole('searchbox', {
+      name: 'Filter clusters by name',
+    });
+    const query = `${prefix}${i + 1}`;
+    filter.push(
+      await timeUntil(page, () => box.fill(query), tableShowsRows(query, '')),
+    );
+    bytes.filter.push((await lastSummaryBytes(page)).body);
+    await box.fill('');
+    await page.waitForFunction(tableShowsRows('', ''));
+    stateFilter.push(
+      await timeUntil(
+        page,
+        () => page.getByRole('button', { name: /^Healthy: / }).click(),
+        tableShowsRows('', 'healthy'),
+      ),
+    );
+    bytes.state.push((await lastSummaryBytes(page)).body);
+  }
+  const rows = [
+    ['first rows after navigation', median(firstRows)],
+    ['name filter applied', median(filter)],
+    ['state filter applied', median(stateFilter)],
+  ] as const;
+  const source =
+    UPSTREAM === 'store'
+      ? `${clusters} simulated in the demo's Prometheus + the demo's real agents`
+      : `synthetic upstream (the backend computes, keeps and pages the summary; no PromQL is run)`;
+  console.log(
+    `\nfleet page, ${total} clusters in the summary (${source}), production app bundle, summary refreshed every ${REFRESH_SECONDS} s, Chromium headless, median of ${RUNS}`,
+  );
+  console.log('| figure | ms | target | ok |');
+  console.log('| --- | ---: | ---: | --- |');
+  for (const [name, ms] of rows)
+    console.log(
+      `| ${name} | ${ms} | < ${TARGET_MS} | ${ms < TARGET_MS ? 'yes' : 'NO'} |`,
+    );
+  console.log(
+    `bytes per page (summary response body, median): first rows ${kb(median(bytes.first))} (${kb(median(bytes.transfer))} with headers), name filter ${kb(median(bytes.filter))}, state filter ${kb(median(bytes.state))}`,
+  );
+  console.log(
+    `runs (ms): first rows ${firstRows.join(', ')}; name filter ${filter.join(', ')}; state filter ${stateFilter.join(', ')}`,
+  );
+  console.log(
+    `summary request per first-rows run (start after navigation + duration, body): ${summaryFetch.join('; ')}`,
+  );
+  console.log(
+    `not in the medians: cold first load after the backend started (waits for its first summary round): ${coldMs} ms`,
+  );
+  await page.screenshot({
+    path: path.join(root, 'test-artifacts', `bench-fleet-page-${clusters}.png`),
+  });
+  await page.close();
+  return rows.every(([, ms]) => ms < TARGET_MS);
+}
+
 async function main() {
   for (const tool of ['/usr/bin/chromium', '/usr/bin/prometheus']) {
     if (!fs.existsSync(tool)) {
@@ -133,10 +295,15 @@ async function main() {
       return;
     }
   }
+  const upstreams =
+    UPSTREAM === 'store' ? [] : SIZES.map(n => new SyntheticFleetUpstream(n));
+  await Promise.all(upstreams.map(u => u.start()));
   console.log(
-    `starting the demo fleet with ${CLUSTERS} synthetic clusters and the dev app...`,
+    UPSTREAM === 'store'
+      ? `starting the demo fleet with ${CLUSTERS} synthetic clusters and the dev app...`
+      : `starting the dev app on synthetic upstreams of ${SIZES.join(', ')} clusters...`,
   );
-  const { stack, ready } = await startDevApp();
+  const { stack, ready } = await startDevApp(upstreams);
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -148,126 +315,18 @@ async function main() {
     ],
   });
   try {
-    const page = await browser.newPage({
-      viewport: { width: 1400, height: 1000 },
-    });
-    page.setDefaultTimeout(120_000);
-    await page.goto(ready.appUrl);
-    await page.getByRole('button', { name: /enter/i }).click();
-    await page.getByText('Catalog').first().waitFor();
-    // Cold load: the bundle is loaded and the backend's first summary round (started with the
-    // backend) has finished. Timed, but not part of the medians: it says how long the first visitor
-    // after a backend start waits.
-    const coldStart = Date.now();
-    await page.goto(ready.fleetPage);
-    await page.waitForFunction(tableShowsRows('', ''), undefined, {
-      timeout: 600_000,
-    });
-    const coldMs = Date.now() - coldStart;
-    const shown = await summaryOnPage(page);
-    if (shown.total < CLUSTERS || shown.upstreamError || shown.stale) {
-      throw new Error(
-        `the fleet summary does not hold the fleet: ${shown.total} clusters shown, ${CLUSTERS} synthetic ones requested` +
-          (shown.upstreamError
-            ? `; upstream error: ${shown.upstreamError}`
-            : '') +
-          (shown.stale ? '; it is the stale last-known fleet' : '') +
-          ' (the bench would measure a different page than it claims)',
+    for (const n of SIZES) {
+      const ok = await measureFleet(
+        browser,
+        ready,
+        n,
+        UPSTREAM === 'store' ? undefined : `fleet-${n}`,
       );
+      if (!ok) process.exitCode = 1;
     }
-    const total = shown.total;
-
-    const firstRows: number[] = [];
-    const filter: number[] = [];
-    const stateFilter: number[] = [];
-    const summaryFetch: string[] = [];
-    const bytes = {
-      first: [] as number[],
-      filter: [] as number[],
-      state: [] as number[],
-      transfer: [] as number[],
-    };
-    for (let i = 0; i < RUNS; i++) {
-      firstRows.push(
-        await timeUntil(
-          page,
-          async () => {
-            await page.goto(ready.fleetPage);
-          },
-          tableShowsRows('', '', CLUSTERS),
-        ),
-      );
-      // Where the time went: the summary request as the browser saw it.
-      summaryFetch.push(
-        await page.evaluate(() => {
-          const e = performance
-            .getEntriesByType('resource')
-            .filter(r => r.name.includes('/summary'))
-            .pop() as PerformanceResourceTiming | undefined;
-          return e
-            ? `${Math.round(e.startTime)}+${Math.round(e.responseEnd - e.startTime)} ms, ${Math.round(e.encodedBodySize / 1024)} KB`
-            : 'none';
-        }),
-      );
-      const firstBytes = await lastSummaryBytes(page);
-      bytes.first.push(firstBytes.body);
-      bytes.transfer.push(firstBytes.transfer);
-      const after = await summaryOnPage(page);
-      if (after.upstreamError || after.stale)
-        throw new Error(
-          `run ${i + 1}: the summary is not a current one (${after.upstreamError ?? 'stale'})`,
-        );
-      const box = page.getByRole('searchbox', {
-        name: 'Filter clusters by name',
-      });
-      const query = `sim-0${i + 1}`;
-      filter.push(
-        await timeUntil(page, () => box.fill(query), tableShowsRows(query, '')),
-      );
-      bytes.filter.push((await lastSummaryBytes(page)).body);
-      await box.fill('');
-      await page.waitForFunction(tableShowsRows('', ''));
-      stateFilter.push(
-        await timeUntil(
-          page,
-          () => page.getByRole('button', { name: /^Healthy: / }).click(),
-          tableShowsRows('', 'healthy'),
-        ),
-      );
-      bytes.state.push((await lastSummaryBytes(page)).body);
-    }
-    const rows = [
-      ['first rows after navigation', median(firstRows)],
-      ['name filter applied', median(filter)],
-      ['state filter applied', median(stateFilter)],
-    ] as const;
-    console.log(
-      `fleet page, ${total} clusters in the summary (${CLUSTERS} synthetic + the demo's real agents), production app bundle, summary refreshed every ${REFRESH_SECONDS} s, Chromium headless, median of ${RUNS}`,
-    );
-    console.log('| figure | ms | target | ok |');
-    console.log('| --- | ---: | ---: | --- |');
-    for (const [name, ms] of rows)
-      console.log(
-        `| ${name} | ${ms} | < ${TARGET_MS} | ${ms < TARGET_MS ? 'yes' : 'NO'} |`,
-      );
-    console.log(
-      `bytes per page (summary response body, median): first rows ${kb(median(bytes.first))} (${kb(median(bytes.transfer))} with headers), name filter ${kb(median(bytes.filter))}, state filter ${kb(median(bytes.state))}`,
-    );
-    console.log(
-      `runs (ms): first rows ${firstRows.join(', ')}; name filter ${filter.join(', ')}; state filter ${stateFilter.join(', ')}`,
-    );
-    console.log(
-      `summary request per first-rows run (start after navigation + duration, body): ${summaryFetch.join('; ')}`,
-    );
-    console.log(
-      `not in the medians: cold first load after the backend started (waits for its first summary round): ${coldMs} ms`,
-    );
-    if (rows.some(([, ms]) => ms >= TARGET_MS)) process.exitCode = 1;
-    await page.screenshot({
-      path: path.join(root, 'test-artifacts', 'bench-fleet-page-10000.png'),
-    });
   } finally {
     await browser.close();
+    await Promise.all(upstreams.map(u => u.stop()));
     // start.mjs stops all it started (SIGKILL after its grace period) and says what is left.
     const stopped = await stack.stop(90_000).catch(e => {
       stack.kill();

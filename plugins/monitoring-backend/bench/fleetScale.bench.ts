@@ -7,9 +7,15 @@
  * The store is a real Prometheus that evaluates the generated rule group itself (common's
  * fleetRecordingRuleGroup; the ruler's part), fed by the simulator over remote write (RF 1). The
  * backend runs in this process; "direct" sends the same PromQL straight to the store through the
- * same counting Thanos Query facade, read but not parsed.
+ * same counting Thanos Query facade, read but not parsed (directSummary.ts).
  *
- * Run: npm run bench -- fleetScale   (BENCH_SCALE_CLUSTERS=100000 by default)
+ * This machine (24 GiB, shared) cannot hold a 100,000-cluster store: the store is written with at
+ * most BENCH_SCALE_STORED clusters (10,000 by default), its memory per head series measured, and
+ * what the requested fleet would need printed. The cache hit, the RSS around a load and the two
+ * replicas run at the requested size on a synthetic upstream (syntheticFleetUpstream.ts): they
+ * measure the backend, not the PromQL.
+ *
+ * Run: npm run bench -- fleetScale   (BENCH_SCALE_CLUSTERS=100000, BENCH_SCALE_STORED=10000)
  */
 import { cacheServiceFactory } from '@backstage/backend-defaults/cache';
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
@@ -38,9 +44,15 @@ import {
   SCOPE,
   storeWithFleetRules,
 } from './recordedStore';
-import { summaryQueries } from '../src/thanos/queries';
+import { sendRounds, summaryRounds } from './directSummary';
+import { SyntheticFleetUpstream } from './syntheticFleetUpstream';
 
 const CLUSTERS = Number(process.env.BENCH_SCALE_CLUSTERS ?? 100_000);
+/** The most clusters written into the real store (a 20,000-cluster RF 1 store takes ~4 GiB). */
+const STORED = Math.min(
+  CLUSTERS,
+  Number(process.env.BENCH_SCALE_STORED ?? 10_000),
+);
 const RUNS = Number(process.env.BENCH_SCALE_RUNS ?? 3);
 const HITS = 200;
 const AUTH = mockCredentials.user.header();
@@ -89,17 +101,17 @@ function clusterEntity(cluster: string) {
 
 /** The store: a real Prometheus with the fleet rule group, and the simulated fleet written in. */
 async function startStore() {
-  const store = storeWithFleetRules(`scale-${CLUSTERS}`);
+  const store = storeWithFleetRules(`scale-${STORED}`);
   await store.start();
   storeForLog = store;
   const t = performance.now();
   const sim = new FleetSimulator({
     writeUrl: `${store.url}/api/v1/write`,
-    clusters: planClusters(CLUSTERS, {
-      failing: Math.ceil(CLUSTERS / 50),
-      lagging: Math.ceil(CLUSTERS / 50),
-      silent: Math.ceil(CLUSTERS / 100),
-      'second-queue-broken': Math.ceil(CLUSTERS / 100),
+    clusters: planClusters(STORED, {
+      failing: Math.ceil(STORED / 50),
+      lagging: Math.ceil(STORED / 50),
+      silent: Math.ceil(STORED / 100),
+      'second-queue-broken': Math.ceil(STORED / 100),
     }),
     historySeconds: 360,
   });
@@ -111,6 +123,7 @@ async function startStore() {
 async function backendFor(
   facadeUrl: string,
   ttlSeconds: number,
+  catalogCluster = 'sim-0001',
 ): Promise<{ backend: TestBackend; base: string }> {
   const backend = await startTestBackend({
     features: [
@@ -136,32 +149,13 @@ async function backendFor(
           },
         },
       }),
-      catalogServiceMock.factory({ entities: [clusterEntity('sim-0001')] }),
+      catalogServiceMock.factory({
+        entities: [clusterEntity(catalogCluster)],
+      }),
     ],
   });
   const { port } = backend.server.address() as { port: number };
   return { backend, base: `http://127.0.0.1:${port}/api/fleet-monitoring` };
-}
-
-/** The backend's queries for one source, sent straight to the store through the facade. */
-async function direct(facadeUrl: string, queries: string[]) {
-  await Promise.all([
-    ...queries.map(async query => {
-      const res = await fetch(`${facadeUrl}/api/v1/query`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          query,
-          dedup: 'true',
-          partial_response: 'true',
-        }),
-      });
-      const text = await res.text();
-      if (!res.ok)
-        throw new Error(`direct ${res.status}: ${text.slice(0, 300)}`);
-    }),
-    fetch(`${facadeUrl}/api/v1/stores`).then(r => r.text()),
-  ]);
 }
 
 type Row = Array<string | number>;
@@ -186,16 +180,21 @@ async function summaryMissRows(
       const calls = (facade.requests - before) / RUNS;
       // The same queries the backend sends for this source (recorded: with the coverage and interval
       // its probe finds; the probe itself is reused for a minute, so not part of a round).
-      const queries =
+      const rounds = await summaryRounds(
+        facade.url,
         source === 'raw'
-          ? summaryQueries({ ...SCOPE, source: { kind: 'raw' } })
-          : summaryQueries(recordedScope(firstEvaluated));
-      const directTimes = await time(() => direct(facade.url, queries), RUNS);
+          ? { ...SCOPE, source: { kind: 'raw' } }
+          : recordedScope(firstEvaluated),
+      );
+      const directTimes = await time(
+        () => sendRounds(facade.url, rounds),
+        RUNS,
+      );
       const body = await get(url);
       const b = quantile(backendTimes, 0.5);
       const d = quantile(directTimes, 0.5);
       rows.push([
-        `summary miss, ${CLUSTERS} clusters, RF 1, ${source} (${parsed.source?.kind})`,
+        `summary miss, ${STORED} clusters, RF 1, ${source} (${parsed.source?.kind})`,
         `backend p50 ${ms(b)}`,
         `direct PromQL p50 ${ms(d)}`,
         `ratio ${(b / d).toFixed(2)} (target <= 1.2)`,
@@ -208,15 +207,29 @@ async function summaryMissRows(
   }
 }
 
-async function cacheRows(facade: ThanosQueryFake, rows: Row[]) {
+/** Cache hits and RSS at CLUSTERS, on the synthetic upstream (the backend's part only). */
+async function cacheRows(upstream: SyntheticFleetUpstream, rows: Row[]) {
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
-  const { backend, base } = await backendFor(facade.url, 3600);
+  const { backend, base } = await backendFor(
+    upstream.url,
+    3600,
+    upstream.name(1),
+  );
   try {
-    const whole = `${base}/fleet/recorded/summary`;
+    const whole = `${base}/fleet/raw/summary`;
     const page = `${whole}?offset=0&limit=100`;
-    const filtered = `${whole}?offset=0&limit=100&state=failing&name=sim-0`;
-    await get(whole);
+    const filtered = `${whole}?offset=0&limit=100&state=failing&name=syn-0`;
+    const t = performance.now();
+    const loaded = JSON.parse(await get(page));
+    rows.push([
+      `summary miss, ${CLUSTERS} clusters, synthetic upstream (backend only: parse, join, judge, page)`,
+      `${ms(performance.now() - t)}`,
+      `clusters ${loaded.page?.total}`,
+      `counts ${JSON.stringify(loaded.counts)}`,
+      '',
+      '',
+    ]);
     for (const [name, url] of [
       ['one page (100 rows, what the fleet page asks)', page],
       ['one page, name + state filter', filtered],
@@ -228,7 +241,7 @@ async function cacheRows(facade: ThanosQueryFake, rows: Row[]) {
         name.startsWith('whole') ? 20 : HITS,
       );
       rows.push([
-        `cache hit, ${CLUSTERS} clusters, ${name}`,
+        `cache hit, ${CLUSTERS} clusters (synthetic upstream), ${name}`,
         `p50 ${ms(quantile(hits, 0.5))} (target <= 5 ms)`,
         `p99 ${ms(quantile(hits, 0.99))}`,
         `${(Buffer.byteLength(await get(url)) / 1024).toFixed(1)} KiB`,
@@ -248,7 +261,7 @@ async function cacheRows(facade: ThanosQueryFake, rows: Row[]) {
     global.gc?.();
     const rssAfter = process.memoryUsage().rss;
     rows.push([
-      `backend RSS, ${CLUSTERS} clusters`,
+      `backend RSS, ${CLUSTERS} clusters (synthetic upstream)`,
       `before the backend ${mib(rssBefore)}`,
       `summary cached ${mib(rssLoaded)}`,
       `after 1,000 page reads ${mib(rssAfter)}`,
@@ -261,7 +274,7 @@ async function cacheRows(facade: ThanosQueryFake, rows: Row[]) {
 }
 
 /** Two replicas sharing Redis (answers) and PostgreSQL (the scheduler's global task). */
-async function replicaRows(facade: ThanosQueryFake, rows: Row[]) {
+async function replicaRows(upstream: SyntheticFleetUpstream, rows: Row[]) {
   const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
   const interval = 30;
   const replica = async () => {
@@ -286,8 +299,8 @@ async function replicaRows(facade: ThanosQueryFake, rows: Row[]) {
               thanos: [
                 {
                   name: 'central',
-                  baseUrl: facade.url,
-                  summarySource: 'recorded',
+                  baseUrl: upstream.url,
+                  summarySource: 'raw',
                 },
               ],
             },
@@ -303,7 +316,7 @@ async function replicaRows(facade: ThanosQueryFake, rows: Row[]) {
     };
   };
   try {
-    const stores0 = facade.paths['/api/v1/stores'] ?? 0;
+    const stores0 = upstream.requests['/api/v1/stores'] ?? 0;
     const a = await replica();
     let b = await replica();
     // Until the first round is in the shared store (both answer it).
@@ -313,7 +326,7 @@ async function replicaRows(facade: ThanosQueryFake, rows: Row[]) {
       await new Promise(r => setTimeout(r, 1000));
     }
     const start = Date.now();
-    const rounds0 = facade.paths['/api/v1/stores'] ?? 0;
+    const rounds0 = upstream.requests['/api/v1/stores'] ?? 0;
     const hitsA: number[] = [];
     while (Date.now() - start < 3 * interval * 1000) {
       for (const r of [a, b]) {
@@ -323,7 +336,7 @@ async function replicaRows(facade: ThanosQueryFake, rows: Row[]) {
       }
       await new Promise(r => setTimeout(r, 200));
     }
-    const rounds = (facade.paths['/api/v1/stores'] ?? 0) - rounds0;
+    const rounds = (upstream.requests['/api/v1/stores'] ?? 0) - rounds0;
     hitsA.sort((x, y) => x - y);
     await b.backend.stop();
     const t = performance.now();
@@ -333,7 +346,7 @@ async function replicaRows(facade: ThanosQueryFake, rows: Row[]) {
     const first = JSON.parse(await get(b.url));
     const firstMs = performance.now() - t2;
     rows.push([
-      `2 replicas + Redis + PostgreSQL, ${CLUSTERS} clusters, refresh every ${interval} s`,
+      `2 replicas + Redis + PostgreSQL, ${CLUSTERS} clusters (synthetic upstream), refresh every ${interval} s`,
       `summary rounds in 3 intervals: ${rounds} (target 3, one call set per interval)`,
       `page p50 ${ms(quantile(hitsA, 0.5))} p99 ${ms(quantile(hitsA, 0.99))}`,
       `restart: backend up in ${ms(startMs)}, first answer ${ms(firstMs)} (target < 1 s)`,
@@ -347,14 +360,21 @@ async function replicaRows(facade: ThanosQueryFake, rows: Row[]) {
   }
 }
 
-async function main() {
-  const rows: Row[] = [];
-  const { store, writeMs } = await startStore();
+/** A figure of the store's own /metrics (first sample of the series). */
+async function storeMetric(store: PrometheusProcess, name: string) {
+  const text = await (await fetch(`${store.url}/metrics`)).text();
+  const line = text.split('\n').find(l => l.startsWith(`${name} `));
+  return Number(line?.split(' ')[1] ?? NaN);
+}
+
+/** The real store at STORED clusters: its memory per series, and the summary miss both ways. */
+async function storedRows(rows: Row[]) {
+  const { store, sim, writeMs } = await startStore();
   const facade = new ThanosQueryFake({ prometheusUrl: store.url });
   await facade.start();
   try {
     rows.push([
-      `store: ${CLUSTERS} clusters written (6 min of history)`,
+      `store: ${STORED} clusters written (6 min of history, ${sim.seriesCount} series)`,
       `in ${(writeMs / 1000).toFixed(0)} s`,
       '',
       '',
@@ -371,17 +391,42 @@ async function main() {
       '',
       '',
     ]);
+    const rss = await storeMetric(store, 'process_resident_memory_bytes');
+    const head = await storeMetric(store, 'prometheus_tsdb_head_series');
+    const perSeries = rss / head;
+    const needed = (perSeries * head * CLUSTERS) / STORED;
+    rows.push([
+      `store memory at ${STORED} clusters (RF 1, recorded series included)`,
+      `RSS ${mib(rss)} for ${head} head series: ${(perSeries / 1024).toFixed(1)} KiB per series`,
+      CLUSTERS > STORED
+        ? `${CLUSTERS} clusters would need ~${(needed / 2 ** 30).toFixed(1)} GiB (RF 1; x3 raw copies at RF 3, dedup off)`
+        : '',
+      '',
+      '',
+      '',
+    ]);
     await summaryMissRows(facade, rows);
-    await cacheRows(facade, rows);
-    await replicaRows(facade, rows);
   } finally {
     await facade.stop();
     await destroyStore(store);
   }
+}
+
+async function main() {
+  const rows: Row[] = [];
+  if (STORED > 0) await storedRows(rows);
+  const upstream = new SyntheticFleetUpstream(CLUSTERS);
+  await upstream.start();
+  try {
+    await cacheRows(upstream, rows);
+    await replicaRows(upstream, rows);
+  } finally {
+    await upstream.stop();
+  }
   const widths = rows[0].map((_, i) =>
     Math.max(...rows.map(r => String(r[i] ?? '').length)),
   );
-  console.log(`\nFleet at scale (${CLUSTERS} clusters)`);
+  console.log(`\nFleet at scale (${CLUSTERS} clusters; real store ${STORED})`);
   for (const r of rows)
     console.log(
       r.map((c, i) => String(c ?? '').padEnd(widths[i] ?? 0)).join(' | '),

@@ -24,9 +24,11 @@ import {
   ratesQuery,
   RETENTION_LOOKBACK,
   SeriesSource,
+  summaryHeldQuery,
+  summaryNowQueries,
 } from '../thanos/queries';
 import { signals, type InventorySignal } from '../thanos/signals';
-import { ThanosClient } from '../thanos/ThanosClient';
+import { PromVectorSample, ThanosClient } from '../thanos/ThanosClient';
 import type { ThanosInstances } from '../thanos/ThanosInstances';
 import { faultAsData } from '../upstream/faultAsData';
 import { reasonForUpstreamError } from '../upstream/reasons';
@@ -36,6 +38,7 @@ import {
   evaluateRemoteWrite,
   unknownFromLastKnown,
 } from './judge';
+import { heldQuestions } from './heldQuestions';
 import { observeFleet, observeLate } from './observeFleet';
 import {
   ChosenSource,
@@ -170,10 +173,18 @@ export class RemoteWriteService {
   ): Promise<{ list: ClusterObservation[]; queries: number }> {
     const scope = { ...summaryScope(this.o.config, cluster), source };
     const whole = cluster === undefined;
-    const [inventory, rates, gauges, stores, catalogNames] = await Promise.all([
-      client.query(inventoryQuery(scope)),
-      client.query(ratesQuery(scope)),
-      client.query(gaugesQuery(scope)),
+    const [answers, stores, catalogNames] = await Promise.all([
+      whole
+        ? this.fleetAnswers(client, scope)
+        : Promise.all([
+            client.query(inventoryQuery(scope)),
+            client.query(ratesQuery(scope)),
+            client.query(gaugesQuery(scope)),
+          ]).then(([inventory, rates, gauges]) => ({
+            inventory: inventory.result,
+            signals: [...rates.result, ...gauges.result],
+            queries: 3,
+          })),
       // Stores name the receivers' tenants; a Prometheus without them is no fault here.
       faultAsData(
         () => client.stores(),
@@ -186,9 +197,9 @@ export class RemoteWriteService {
       : catalogNames.filter(c => c === cluster);
     const list = observeFleet({
       clusterLabel: scope.clusterLabel,
-      inventory: inventory.result,
-      rates: rates.result,
-      gauges: gauges.result,
+      inventory: answers.inventory,
+      rates: answers.signals,
+      gauges: answers.signals,
       stores,
       catalogClusters,
     }).filter(o => whole || o.cluster === cluster);
@@ -199,7 +210,42 @@ export class RemoteWriteService {
       this.fillLastSeen(client, list),
       this.fillLateStats(client, list),
     ]);
-    return { list, queries: 4 + older + late };
+    return { list, queries: answers.queries + 1 + older + late };
+  }
+
+  /**
+   * The whole fleet's answers in two rounds: the inventory and every condition now (four queries
+   * side by side), then each held condition and the lag drain only for the clusters where the judge
+   * reads them (heldQuestions.ts), which a healthy fleet answers without a second round.
+   */
+  private async fleetAnswers(
+    client: ThanosClient,
+    scope: QueryScope,
+  ): Promise<{
+    inventory: PromVectorSample[];
+    signals: PromVectorSample[];
+    queries: number;
+  }> {
+    const [inventory, ...now] = await Promise.all(
+      summaryNowQueries(scope).map(q => client.query(q)),
+    );
+    const signals = now.flatMap(a => a.result);
+    const held = summaryHeldQuery(
+      scope,
+      heldQuestions(
+        signals,
+        scope.clusterLabel,
+        this.o.config.thresholds.remoteWrite,
+      ),
+    );
+    if (held === undefined)
+      return { inventory: inventory.result, signals, queries: 4 };
+    const answer = await client.query(held);
+    return {
+      inventory: inventory.result,
+      signals: signals.concat(answer.result),
+      queries: 5,
+    };
   }
 
   /**

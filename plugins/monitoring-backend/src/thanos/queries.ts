@@ -279,26 +279,62 @@ const retriedPerQueue = (s: QueryScope) => queueSeries(s, 'retried');
 const pendingPerQueue = (s: QueryScope) => queueSeries(s, 'pending');
 
 /**
- * Throughput and error rates (mixin PrometheusRemoteStorageFailures, per queue), each problem both
- * now and held over the hold window, and what the receivers accept or refuse per tenant now.
+ * Conditions the fleet summary reads held over the hold window (the mixin's `for:`), whether a
+ * queue's lag drains, and the shard maximum of queues that want more: asked only for the clusters where the judge reads them, i.e. where the
+ * condition is true now (summaryHeldQuery), so the costliest parts of the summary (subqueries over
+ * the hold window) cover the few clusters with a problem, not the fleet.
  */
-export function ratesQuery(scope: QueryScope): string {
+export type HeldSignal =
+  | 'failure_ratio_held_q'
+  | 'retried_held'
+  | 'dropped_held'
+  | 'pending_held'
+  | 'lag_held_q'
+  | 'shards_over_held_q'
+  | 'lag_drain_q'
+  | 'shards_max_q';
+
+/** The clusters to ask each held signal for (a signal without clusters is not asked). */
+export type HeldClusters = Partial<Record<HeldSignal, readonly string[]>>;
+
+/** Throughput and error rates now (mixin PrometheusRemoteStorageFailures, per queue). */
+function rateNowParts(scope: QueryScope): SignalPart<RateSignal>[] {
   const c = scope.clusterLabel;
-  const parts: SignalPart<RateSignal>[] = [
+  return [
     ['sent', `sum by (${c}) (${deliveredPerQueue(scope)})`],
     ['failed_q', `${queueSeries(scope, 'failed')} > 0`],
     ['failure_ratio_q', `${failureRatio(scope)} > 0`],
-    ['failure_ratio_held_q', `${heldSeries(scope, 'failureRatio')} > 0`],
     ['retried', `sum by (${c}) (${retriedPerQueue(scope)}) > 0`],
-    ['retried_held', `sum by (${c}) (${heldSeries(scope, 'retried')}) > 0`],
     ['dropped', `sum by (${c}) (${droppedPerQueue(scope)}) > 0`],
-    ['dropped_held', `sum by (${c}) (${heldSeries(scope, 'dropped')}) > 0`],
     // The receivers' own per-tenant write metrics: what the central side sees arriving right now,
     // independent of the agent's self-metrics (which travel through the very queue they measure).
     // Asked for one cluster as for the fleet, so both judge a silent cluster alike. The head-series
     // 429 is answered before write_samples is observed: requests/s, per tenant.
     ['tenant_accepted', tenantSeries(scope, 'accepted')],
     ['tenant_refused', `${tenantSeries(scope, 'refused')} > 0`],
+  ];
+}
+
+/** Each rate problem held over the hold window. */
+function rateHeldParts(
+  scope: QueryScope,
+): SignalPart<RateSignal & HeldSignal>[] {
+  const c = scope.clusterLabel;
+  return [
+    ['failure_ratio_held_q', `${heldSeries(scope, 'failureRatio')} > 0`],
+    ['retried_held', `sum by (${c}) (${heldSeries(scope, 'retried')}) > 0`],
+    ['dropped_held', `sum by (${c}) (${heldSeries(scope, 'dropped')}) > 0`],
+  ];
+}
+
+/**
+ * Throughput and error rates (mixin PrometheusRemoteStorageFailures, per queue), each problem both
+ * now and held over the hold window, and what the receivers accept or refuse per tenant now.
+ */
+export function ratesQuery(scope: QueryScope): string {
+  const parts: SignalPart<RateSignal>[] = [
+    ...rateNowParts(scope),
+    ...rateHeldParts(scope),
   ];
   if (scope.cluster !== undefined)
     parts.push(['sent_q', deliveredPerQueue(scope)]);
@@ -332,25 +368,44 @@ function shardsOverExpr(scope: QueryScope): string {
   return queueSeries(scope, 'shardsOver');
 }
 
-/** Queue state gauges: pending, shards (per queue against its own maximum) and lag. */
-export function gaugesQuery(scope: QueryScope): string {
+/** Queue state gauges now: pending, shards (per queue against its own maximum) and lag. */
+function gaugeNowParts(scope: QueryScope): SignalPart<GaugeSignal>[] {
   const c = scope.clusterLabel;
-  const q = queueBy(scope);
   const lagLimit = scope.lagWarningSeconds ?? 0;
-  const parts: SignalPart<GaugeSignal>[] = [
+  return [
     ['pending', `sum by (${c}) (${pendingPerQueue(scope)}) > 0`],
-    ['pending_held', `sum by (${c}) (${heldSeries(scope, 'pending')}) > 0`],
     ['shards', `max by (${c}) (${queueSeries(scope, 'shards')})`],
     ['lag', `max by (${c}) (${lagExpr(scope)})`],
     ['lag_q', `${lagExpr(scope)} > ${lagLimit}`],
+    ['shards_over_q', `${shardsOverExpr(scope)} > 0`],
+  ];
+}
+
+/** Each gauge problem held over the hold window, and the queues whose backlog drains. */
+function gaugeHeldParts(
+  scope: QueryScope,
+): SignalPart<GaugeSignal & HeldSignal>[] {
+  const c = scope.clusterLabel;
+  const q = queueBy(scope);
+  const lagLimit = scope.lagWarningSeconds ?? 0;
+  return [
+    ['pending_held', `sum by (${c}) (${heldSeries(scope, 'pending')}) > 0`],
     ['lag_held_q', `${heldSeries(scope, 'lag')} > ${lagLimit}`],
     ['lag_drain_q', lagDrainExpr(scope)],
-    ['shards_over_q', `${shardsOverExpr(scope)} > 0`],
     ['shards_over_held_q', `${heldSeries(scope, 'shardsOver')} > 0`],
+    // The maximum of the queues that want more (only they are shown with it).
     [
       'shards_max_q',
       `${queueSeries(scope, 'shardsMax')} and on (${q}) ${shardsOverExpr(scope)} > 0`,
     ],
+  ];
+}
+
+/** Queue state gauges: pending, shards (per queue against its own maximum) and lag, now and held. */
+export function gaugesQuery(scope: QueryScope): string {
+  const parts: SignalPart<GaugeSignal>[] = [
+    ...gaugeNowParts(scope),
+    ...gaugeHeldParts(scope),
   ];
   if (scope.cluster !== undefined) {
     parts.push(
@@ -363,6 +418,56 @@ export function gaugesQuery(scope: QueryScope): string {
 }
 
 /**
+ * The fleet summary's first round: the inventory and every condition now, in four queries of
+ * similar cost, so a store evaluates them side by side (one PromQL query runs on one core).
+ */
+export function summaryNowQueries(scope: QueryScope): string[] {
+  const gauges = gaugeNowParts(scope);
+  const lagParts = new Set<GaugeSignal>(['lag', 'lag_q', 'shards_over_q']);
+  return [
+    inventoryQuery(scope),
+    join(rateNowParts(scope)),
+    join(gauges.filter(([signal]) => !lagParts.has(signal))),
+    join(gauges.filter(([signal]) => lagParts.has(signal))),
+  ];
+}
+
+/**
+ * Above this many clusters a held signal is asked for the whole fleet: a matcher naming them would
+ * cost the store more than it saves (the judge reads a held value only where its condition is true
+ * now, so extra answers change nothing).
+ */
+export const MAX_NAMED_CLUSTERS = 5000;
+
+/**
+ * The fleet summary's second round: each held signal for the clusters where its condition is true
+ * now (found in the first round's answers); undefined when no cluster needs any.
+ */
+export function summaryHeldQuery(
+  scope: QueryScope,
+  clusters: HeldClusters,
+): string | undefined {
+  const parts: SignalPart<HeldSignal>[] = [];
+  const builders: Array<(s: QueryScope) => SignalPart<HeldSignal>[]> = [
+    rateHeldParts,
+    gaugeHeldParts,
+  ];
+  for (const build of builders) {
+    for (const [signal] of build(scope)) {
+      const names = clusters[signal];
+      if (!names || names.length === 0) continue;
+      const narrowed: QueryScope =
+        names.length > MAX_NAMED_CLUSTERS
+          ? scope
+          : { ...scope, clusters: [...names].sort() };
+      const part = build(narrowed).find(([s]) => s === signal)!;
+      parts.push(part);
+    }
+  }
+  return parts.length > 0 ? join(parts) : undefined;
+}
+
+/**
  * A late cluster (its newest self-metrics older than an instant query's lookback) is judged on the
  * same rates and gauges, evaluated at its last sample (the caller passes `lastSeen` as the query's
  * time): full windows, every queue with its shards, lag and failures, not a nearly empty window.
@@ -371,11 +476,6 @@ export function lateClusterQuery(
   scope: QueryScope & { cluster: string },
 ): string {
   return `${ratesQuery(scope)}\nor\n${gaugesQuery(scope)}`;
-}
-
-/** Every query a fleet summary may send, for the benchmark's direct path. */
-export function summaryQueries(scope: QueryScope): string[] {
-  return [inventoryQuery(scope), ratesQuery(scope), gaugesQuery(scope)];
 }
 
 /**
