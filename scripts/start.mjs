@@ -272,12 +272,19 @@ function writeRuntimeConfig(fleet, techdocsDir) {
       listen: { port: backendPort },
       cors: { origin: `http://localhost:${appPort}` },
     },
-    // The template's fetch:plain steps read the demo GitOps repository (github.com/example/fleet-gitops)
-    // from the fleet's GitHub API fake: no network, and no token, reaches the real GitHub.
+    // The templates' fetch:plain steps read the demo GitOps repository (github.com/example/fleet-gitops)
+    // from the fleet's GitHub API fake and publish:github:pull-request opens its pull requests there,
+    // with the fake's demo token: no request, and no token, reaches the real GitHub.
     ...(fleet.githubUrl
       ? {
           integrations: {
-            github: [{ host: 'github.com', apiBaseUrl: fleet.githubUrl }],
+            github: [
+              {
+                host: 'github.com',
+                apiBaseUrl: fleet.githubUrl,
+                ...(fleet.githubToken ? { token: fleet.githubToken } : {}),
+              },
+            ],
           },
         }
       : {}),
@@ -288,6 +295,14 @@ function writeRuntimeConfig(fleet, techdocsDir) {
     },
     fleetMonitoring: {
       demoDataNotice: 'Demo data: local simulated fleet',
+      // The overlay lint and the reconciled fleet read the same demo repository.
+      ...(fleet.githubUrl
+        ? {
+            gitops: {
+              url: 'https://github.com/example/fleet-gitops/tree/main',
+            },
+          }
+        : {}),
       thanos: [
         {
           name: 'demo',

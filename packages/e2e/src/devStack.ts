@@ -59,6 +59,7 @@ export const PORT_VARIABLES = [
   'FLEET_CONTROL_PORT',
   'FLEET_ARGOCD_PORT',
   'FLEET_KUBERNETES_PORT',
+  'FLEET_GITHUB_PORT',
 ] as const;
 export type PortVariable = (typeof PORT_VARIABLES)[number];
 

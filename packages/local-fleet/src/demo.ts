@@ -1,4 +1,6 @@
 import { GithubFake } from './fakes/github';
+import { DemoExplosion, startDemoExplosion } from './demoExplosion';
+import { DEMO_GITOPS_FILES } from './demoGitops';
 import { LocalFleet } from './fleet';
 import { FleetSimulator, planClusters } from './simulator';
 import { ArgocdFake, FakeArgoApp } from './fakes/argocd';
@@ -45,8 +47,13 @@ export interface DemoFleet {
     cluster: string;
   };
   simulator: FleetSimulator;
-  /** GitHub API contract fake holding the demo GitOps repository `example/fleet-gitops`. */
-  github: { fake: GithubFake; url: string };
+  /**
+   * GitHub API contract fake holding the demo GitOps repository `example/fleet-gitops` (what our
+   * scaffolder writes for the demo's clusters); pull requests need `token`.
+   */
+  github: { fake: GithubFake; url: string; token: string };
+  /** cluster-03-edge's cardinality explosion and its tenant's TSDB statistics (demoExplosion.ts). */
+  explosion: DemoExplosion;
   stop(): Promise<void>;
 }
 
@@ -59,6 +66,7 @@ export const DEMO_AGENT_CLUSTERS = [
 
 const DEMO_ARGOCD_TOKEN = 'demo-argocd-token';
 const DEMO_KUBERNETES_TOKEN = 'demo-kubernetes-token';
+const DEMO_GITHUB_TOKEN = 'demo-github-token';
 
 /** The receiver that is down in every fake of the demo (Receive metrics, Query's /stores, Kubernetes). */
 export const DEMO_DOWN_RECEIVER = 2;
@@ -306,18 +314,28 @@ export async function startDemoFleet(
   await kubernetes.start();
   // The GitOps repository the "new cluster" template reads its existing base and overlays from
   // (fetch:plain through Backstage's GithubUrlReader) and opens its pull request against.
-  const github = new GithubFake([
-    {
-      owner: 'example',
-      repo: 'fleet-gitops',
-      files: {
-        'README.md':
-          '# fleet-gitops (demo)\n\nKustomize overlays per cluster under deploy/overlays/.\n',
+  const github = new GithubFake(
+    [
+      {
+        owner: 'example',
+        repo: 'fleet-gitops',
+        files: {
+          'README.md':
+            '# fleet-gitops (demo)\n\nKustomize overlays per cluster under deploy/overlays/.\n',
+          ...DEMO_GITOPS_FILES,
+        },
       },
-    },
-  ]);
+    ],
+    { tokens: [DEMO_GITHUB_TOKEN] },
+  );
   await github.start(options.githubPort);
   log(`GitHub API contract fake (demo repository) on ${github.url}`);
+  const explosion = await startDemoExplosion(fleet, e =>
+    log(`explosion: ${e}`),
+  );
+  log(
+    `${explosion.cluster} sends ${explosion.metric.name} (a label per user id); its tenant's TSDB statistics on ${explosion.statusUrl}`,
+  );
   log(
     `Kubernetes API contract fake of cluster-01-central (demo data) on ${kubernetes.url}`,
   );
@@ -334,9 +352,11 @@ export async function startDemoFleet(
       cluster: 'cluster-01-central',
     },
     simulator: sim,
-    github: { fake: github, url: github.url },
+    github: { fake: github, url: github.url, token: DEMO_GITHUB_TOKEN },
+    explosion,
     async stop() {
       sim.stopTicking();
+      await explosion.stop();
       await github.stop();
       await kubernetes.stop();
       await argocd.stop();

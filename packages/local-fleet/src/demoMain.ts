@@ -49,7 +49,7 @@ async function main() {
   );
   const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
   process.stdout.write(
-    `${JSON.stringify({ queryUrl: demo.queryUrl, centralUrl: demo.centralUrl, controlUrl, argocd: { url: demo.argocd.url, token: demo.argocd.token }, kubernetes: { cluster: demo.kubernetes.cluster, url: demo.kubernetes.url, token: demo.kubernetes.token }, githubUrl: demo.github.url })}\n`,
+    `${JSON.stringify({ queryUrl: demo.queryUrl, centralUrl: demo.centralUrl, controlUrl, argocd: { url: demo.argocd.url, token: demo.argocd.token }, kubernetes: { cluster: demo.kubernetes.cluster, url: demo.kubernetes.url, token: demo.kubernetes.token }, githubUrl: demo.github.url, githubToken: demo.github.token })}\n`,
   );
   let stopping = false;
   const stop = async () => {

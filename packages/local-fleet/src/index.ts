@@ -72,7 +72,11 @@ export type { DemoFleet, DemoFleetOptions } from './demo';
 export * from './fakes/argocd';
 export * from './fakes/kubernetes';
 export { GithubFake } from './fakes/github';
-export type { GithubFakeRepo } from './fakes/github';
+export type {
+  GithubFakeRepo,
+  GithubFakePullRequest,
+  GithubFakeOptions,
+} from './fakes/github';
 export {
   planTimeline,
   seededRandom,
@@ -87,3 +91,5 @@ export type {
   TimelineOptions,
   TimelinePhase,
 } from './timeline';
+export { DEMO_GITOPS_FILES, DEMO_GITOPS_INPUTS } from './demoGitops';
+export { DEMO_EXPLODING_CLUSTER, demoExplodingMetric } from './demoExplosion';

@@ -247,7 +247,8 @@ export class GithubFake {
     const perPage = Number(url.searchParams.get('per_page') ?? 30);
     const out = [];
     for (let c: string | undefined = start; c && out.length < perPage;) {
-      const commit = st.commits.get(c)!;
+      const commit: { tree: string; parents: string[]; message: string } =
+        st.commits.get(c)!;
       out.push(this.commitJson(r, c, commit));
       c = commit.parents[0];
     }

@@ -90,6 +90,11 @@ export class ThanosQueryFake {
    * instead of at the slightly different moments its requests happen to arrive.
    */
   evaluationTime?: number;
+  /**
+   * Where `GET /api/v1/status/tsdb` goes: Thanos Query's per-tenant TSDB statistics, which a plain
+   * Prometheus cannot answer (fakes/thanosTsdbStatus.ts). Unset: the Prometheus behind answers.
+   */
+  tsdbStatusUrl?: string;
   port = 0;
   /** Headers of the last request (tests check that configured secrets are sent upstream). */
   lastHeaders: http.IncomingHttpHeaders = {};
@@ -175,6 +180,18 @@ export class ThanosQueryFake {
       res
         .writeHead(200, { 'content-type': 'application/json' })
         .end(this.storesBody());
+      return;
+    }
+    if (url.pathname === '/api/v1/status/tsdb' && this.tsdbStatusUrl) {
+      const status = await fetch(
+        `${this.tsdbStatusUrl}${url.pathname}${url.search}`,
+        { method: req.method },
+      );
+      res
+        .writeHead(status.status, {
+          'content-type': status.headers.get('content-type') ?? 'text/plain',
+        })
+        .end(Buffer.from(await status.arrayBuffer()));
       return;
     }
     const body = await readBody(req);
