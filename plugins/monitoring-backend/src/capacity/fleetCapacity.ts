@@ -5,7 +5,6 @@ import type {
   TenantForecast,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import type { TaggedSample } from '../thanos/signals';
-import { forecastFrom } from './judge';
 import type { TenantsCapacitySignal } from './queries';
 
 /**
@@ -20,6 +19,50 @@ export const MAX_DAYS = 365;
 export const DEFAULT_ROWS = 100;
 export const MAX_ROWS = 1000;
 
+const DAY = 86_400;
+
+/**
+ * A tenant's forecast from secants of its smoothed head series (each receiver's hourly maximum,
+ * summed): the week's growth (now minus a week ago, over 7 days) when a week ago is known, else the
+ * day's. Confidence as the card's: high when the day's slope is within 30 % of the week's, medium
+ * within a factor two or with a day only, low otherwise; none without a day of history. On a steady
+ * growth the secant and the card's least-squares line agree; the fleet list is the screen, the
+ * card the diagnosis.
+ */
+export function secantForecast(input: {
+  smoothed?: number;
+  dayAgo?: number;
+  weekAgo?: number;
+  limit?: number;
+  now: number;
+}): Pick<
+  TenantForecast,
+  'slopePerDay' | 'daysLeft' | 'reachesAt' | 'confidence'
+> {
+  const { smoothed, dayAgo, weekAgo, limit, now } = input;
+  if (smoothed === undefined || (dayAgo === undefined && weekAgo === undefined))
+    return { confidence: 'none' };
+  const day = dayAgo !== undefined ? smoothed - dayAgo : undefined;
+  const week = weekAgo !== undefined ? (smoothed - weekAgo) / 7 : undefined;
+  const slopePerDay = week ?? day!;
+  let confidence: TenantForecast['confidence'] = 'medium';
+  if (week !== undefined && day !== undefined) {
+    const ratio =
+      week === 0 ? (day === 0 ? 0 : Infinity) : Math.abs(day / week - 1);
+    confidence = ratio <= 0.3 ? 'high' : ratio <= 1 ? 'medium' : 'low';
+  }
+  const out = { slopePerDay, confidence };
+  if (!limit) return out;
+  if (smoothed >= limit) return { ...out, daysLeft: 0, reachesAt: now };
+  if (slopePerDay <= 0) return out;
+  const days = (limit - smoothed) / slopePerDay;
+  return {
+    ...out,
+    daysLeft: Math.round(days * 100) / 100,
+    reachesAt: Math.round(now + days * DAY),
+  };
+}
+
 /**
  * One row per tenant from tenantsCapacityQuery's signals. `atRisk` is set for a tenant at its limit
  * (or refused by the limiter) only: the horizon is applied on read (withinHorizon), so one cached
@@ -32,60 +75,34 @@ export function tenantForecasts(
   const byTenant = (k: TenantsCapacitySignal) =>
     new Map((s.get(k) ?? []).map(x => [x.labels.tenant ?? '', x.value]));
   const head = byTenant('head_sum');
-  const m = Object.fromEntries(
-    (
-      [
-        'slope_1d',
-        'slope_7d',
-        'fit_1d',
-        'fit_7d',
-        'points_1d',
-        'points_7d',
-        'limit_tenant',
-        'limited',
-      ] as const
-    ).map(k => [k, byTenant(k)]),
-  ) as Record<
-    Exclude<TenantsCapacitySignal, 'head_sum' | 'limit_default'>,
-    Map<string, number>
-  >;
+  const smoothed = byTenant('smoothed');
+  const dayAgo = byTenant('smoothed_1d_ago');
+  const weekAgo = byTenant('smoothed_7d_ago');
+  const ownLimit = byTenant('limit_tenant');
+  const limited = byTenant('limited');
   const limitDefault = s.get('limit_default')?.[0]?.value;
   const rows: TenantForecast[] = [];
   for (const [tenant, headSeries] of head) {
     if (!tenant) continue;
-    const own = m.limit_tenant.get(tenant);
+    const own = ownLimit.get(tenant);
     const limit = own ?? limitDefault;
-    const f = forecastFrom({
-      limit: limit || undefined,
-      day: {
-        slopePerSecond: m.slope_1d.get(tenant),
-        fitNow: m.fit_1d.get(tenant),
-        points: m.points_1d.get(tenant),
-      },
-      week: {
-        slopePerSecond: m.slope_7d.get(tenant),
-        fitNow: m.fit_7d.get(tenant),
-        points: m.points_7d.get(tenant),
-      },
-      now,
-      what: 'head series summed over receivers',
-    });
     const atLimit =
-      (limit ? headSeries >= limit : false) || (m.limited.get(tenant) ?? 0) > 0;
+      (limit ? headSeries >= limit : false) || (limited.get(tenant) ?? 0) > 0;
+    const f = secantForecast({
+      smoothed: smoothed.get(tenant),
+      dayAgo: dayAgo.get(tenant),
+      weekAgo: weekAgo.get(tenant),
+      limit: limit || undefined,
+      now,
+    });
     rows.push({
       tenant,
       headSeries,
       ...(limit ? { limit, usedRatio: headSeries / limit } : {}),
       limitSource: !limit ? 'none' : own !== undefined ? 'tenant' : 'default',
-      ...(f.slopePerDay !== undefined ? { slopePerDay: f.slopePerDay } : {}),
+      ...f,
       // At its limit (or refused) is no days left, whatever the line says.
-      ...(atLimit
-        ? { daysLeft: 0, reachesAt: f.reachesAt ?? now }
-        : {
-            ...(f.daysLeft !== undefined ? { daysLeft: f.daysLeft } : {}),
-            ...(f.reachesAt !== undefined ? { reachesAt: f.reachesAt } : {}),
-          }),
-      confidence: f.confidence,
+      ...(atLimit ? { daysLeft: 0, reachesAt: f.reachesAt ?? now } : {}),
       atRisk: atLimit,
     });
   }

@@ -185,33 +185,30 @@ export function topSeriesQuery(
 /** Signals of tenantsCapacityQuery (one value per tenant, but the default limit). */
 export type TenantsCapacitySignal =
   | 'head_sum'
-  | 'slope_1d'
-  | 'slope_7d'
-  | 'fit_1d'
-  | 'fit_7d'
-  | 'points_1d'
-  | 'points_7d'
+  | 'smoothed'
+  | 'smoothed_1d_ago'
+  | 'smoothed_7d_ago'
   | 'limit_tenant'
   | 'limit_default'
   | 'limited';
 
 /**
- * Every tenant of the receivers of `selector` in one query, by tenant: the same head sums, fits and
- * limits as tenantCapacityQuery without the tenant matcher. Its cost grows with receivers x tenants
- * head-series gauges (each read over a week for the week's fit), never with the tenants' own series.
+ * Every tenant of the receivers of `selector` in one query, by tenant: the head sums, the smoothed
+ * sum now, a day and a week ago (the secants the fleet list forecasts from), the limits and the
+ * limiter's refusals. No subquery: the store reads an hour of each receiver x tenant head-series
+ * gauge at three instants, whatever the number of tenants' own series. (Least-squares lines through
+ * every tenant, as the card fits one, cost 168 + 144 steps each: seconds per thousand tenants.)
  */
 export function tenantsCapacityQuery(selector: LabelMatcher[]): string {
   const own = formatMatchers(selector);
   const head = `${HEAD}${sel([own])}`;
-  const s = `sum by (tenant) (max by (tenant, instance) (max_over_time(${head}[${SMOOTHING}])))`;
+  const smoothed = (offset = '') =>
+    `sum by (tenant) (max by (tenant, instance) (max_over_time(${head}[${SMOOTHING}]${offset})))`;
   return joinSignals<TenantsCapacitySignal>([
     ['head_sum', `sum by (tenant) (max by (tenant, instance) (${head}))`],
-    ['slope_1d', `deriv((${s})[1d:10m])`],
-    ['slope_7d', `deriv((${s})[7d:1h])`],
-    ['fit_1d', `predict_linear((${s})[1d:10m], 0)`],
-    ['fit_7d', `predict_linear((${s})[7d:1h], 0)`],
-    ['points_1d', `count_over_time((${s})[1d:10m])`],
-    ['points_7d', `count_over_time((${s})[7d:1h])`],
+    ['smoothed', smoothed()],
+    ['smoothed_1d_ago', smoothed(' offset 1d')],
+    ['smoothed_7d_ago', smoothed(' offset 7d')],
     ['limit_tenant', `max by (tenant) (${LIMIT}${sel([own, 'tenant!=""'])})`],
     ['limit_default', `max(${LIMIT}${sel([own, 'tenant=""'])})`],
     [

@@ -3,6 +3,7 @@ import type { TaggedSample } from '../thanos/signals';
 import {
   byRisk,
   fleetCapacityAnswer,
+  secantForecast,
   tenantForecasts,
   withinHorizon,
 } from './fleetCapacity';
@@ -136,15 +137,45 @@ describe('fleet capacity', () => {
     ],
     ['limit_tenant', [by('full', 16_000), by('grow', 150_000)]],
     ['limit_default', [sample({}, 1_000_000)]],
-    // grow: +5,000 a day over the week, 10 days to its limit.
-    ['slope_7d', [by('grow', 5_000 / 86_400), by('flat', 0)]],
-    ['fit_7d', [by('grow', 100_000), by('flat', 50_000)]],
-    ['points_7d', [by('grow', 168), by('flat', 168)]],
-    ['slope_1d', [by('grow', 5_000 / 86_400), by('flat', 0)]],
-    ['fit_1d', [by('grow', 100_000), by('flat', 50_000)]],
-    ['points_1d', [by('grow', 144), by('flat', 144)]],
+    // grow: +5,000 a day over the week and the day, 10 days to its limit.
+    ['smoothed', [by('grow', 100_000), by('flat', 50_000), by('full', 20_000)]],
+    ['smoothed_1d_ago', [by('grow', 95_000), by('flat', 50_000)]],
+    ['smoothed_7d_ago', [by('grow', 65_000), by('flat', 50_000)]],
     ['limited', [by('full', 2)]],
   ]);
+
+  it('forecasts from the secants: the week when known, confidence from the day agreeing', () => {
+    expect(secantForecast({ smoothed: 10, now: NOW })).toEqual({
+      confidence: 'none',
+    });
+    // The day's growth alone: medium.
+    expect(
+      secantForecast({ smoothed: 100, dayAgo: 90, limit: 150, now: NOW }),
+    ).toEqual({
+      slopePerDay: 10,
+      confidence: 'medium',
+      daysLeft: 5,
+      reachesAt: NOW + 5 * 86_400,
+    });
+    // A day three times the week's pace: low confidence, the week's slope.
+    expect(
+      secantForecast({
+        smoothed: 100,
+        dayAgo: 70,
+        weekAgo: 30,
+        limit: 170,
+        now: NOW,
+      }),
+    ).toMatchObject({ slopePerDay: 10, confidence: 'low', daysLeft: 7 });
+    // Shrinking: no date; over the limit: now.
+    expect(
+      secantForecast({ smoothed: 100, dayAgo: 110, limit: 150, now: NOW })
+        .daysLeft,
+    ).toBeUndefined();
+    expect(
+      secantForecast({ smoothed: 200, dayAgo: 190, limit: 150, now: NOW }),
+    ).toMatchObject({ daysLeft: 0, reachesAt: NOW });
+  });
 
   it('one row per tenant; the default limit where a tenant has none; at its limit is at risk whatever the horizon', () => {
     const rows = tenantForecasts(s, NOW);

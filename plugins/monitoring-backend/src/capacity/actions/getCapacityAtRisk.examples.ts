@@ -22,9 +22,10 @@ export const getCapacityAtRiskExamples: ActionExamples<
           limit: 16_000,
           limitSource: 'tenant',
           usedRatio: 1.25,
+          slopePerDay: 0,
           daysLeft: 0,
           reachesAt: 1_796_100_000,
-          confidence: 'low',
+          confidence: 'high',
           atRisk: true,
         },
         {
