@@ -533,6 +533,8 @@ async function main() {
     controlUrl: fleet.controlUrl,
     argocd: Boolean(fleet.argocd?.url),
     kubernetes: Boolean(fleet.kubernetes?.url),
+    /** The demo GitHub API fake (the GitOps repository and the pull requests opened on it). */
+    githubUrl: fleet.githubUrl,
     techdocs: docsResult.ok,
     /** This run's directory (runtime config, handbook); removed when the run stops. */
     runDir: runDir.dir,

@@ -44,6 +44,8 @@ export interface Ready {
   controlUrl: string;
   argocd: boolean;
   kubernetes?: boolean;
+  /** The demo GitHub API fake holding example/fleet-gitops and the pull requests opened on it. */
+  githubUrl?: string;
   techdocs: boolean;
   runDir: string;
   processGroups: number[];

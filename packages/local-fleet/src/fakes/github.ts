@@ -48,6 +48,7 @@ export interface GithubFakePullRequest {
   base: string;
   draft: boolean;
   headSha: string;
+  baseSha: string;
   /** Every file of the head commit: path -> content. */
   files: Record<string, string>;
   /** Paths whose content differs from the base branch (added, changed or deleted). */
@@ -169,6 +170,12 @@ export class GithubFake {
     if (req.method !== 'GET')
       return this.write(req, r, req.method ?? '', rest, json, notFound);
     if (rest === '/commits') return this.listCommits(r, url, json);
+    const raw = (content: string) => {
+      res.writeHead(200, { 'content-type': 'application/vnd.github.raw' });
+      res.end(content);
+    };
+    if (this.readWritten(r, rest, url, json, raw, req.headers.accept))
+      return undefined;
     const branch = r.branch ?? 'main';
     if (rest === '') return json(200, this.repoJson(r));
     const status = /^\/commits\/([^/]+)\/status$/.exec(rest);
@@ -458,31 +465,103 @@ export class GithubFake {
         base: baseRef,
         draft: Boolean(body.draft),
         headSha,
+        baseSha,
         files,
         changed: [...new Set([...Object.keys(files), ...Object.keys(before)])]
           .filter(p => files[p] !== before[p])
           .sort(),
       };
       st.pulls.push(pr);
-      const side = (ref: string, sha: string) => ({
-        label: `${r.owner}:${ref}`,
-        ref,
-        sha,
-        repo: this.repoJson(r),
-      });
-      return json(201, {
-        url: `${base}/pulls/${number}`,
-        html_url: `https://github.com/${r.owner}/${r.repo}/pull/${number}`,
-        number,
-        state: 'open',
-        title: pr.title,
-        body: pr.body,
-        draft: pr.draft,
-        head: side(head, headSha),
-        base: side(baseRef, baseSha),
-      });
+      return json(201, this.pullJson(r, pr));
     }
     return notFound();
+  }
+
+  /** A pull request as GitHub's REST API shows it (the fields our clients and tests read). */
+  private pullJson(r: GithubFakeRepo, pr: GithubFakePullRequest) {
+    const side = (ref: string, sha: string) => ({
+      label: `${r.owner}:${ref}`,
+      ref,
+      sha,
+      repo: this.repoJson(r),
+    });
+    return {
+      url: `${this.url}/repos/${r.owner}/${r.repo}/pulls/${pr.number}`,
+      html_url: `https://github.com/${r.owner}/${r.repo}/pull/${pr.number}`,
+      number: pr.number,
+      state: 'open',
+      title: pr.title,
+      body: pr.body,
+      draft: pr.draft,
+      head: side(pr.head, pr.headSha),
+      base: side(pr.base, pr.baseSha),
+    };
+  }
+
+  /**
+   * Reads of what was written: `GET .../pulls` (open ones, newest first), `GET .../pulls/{n}/files`
+   * (`filename`, `status`) and `GET .../contents/{path}?ref=` (a file, base64; itself with the raw
+   * media type), as GitHub answers.
+   */
+  private readWritten(
+    r: GithubFakeRepo,
+    rest: string,
+    url: URL,
+    json: (status: number, body: unknown) => void,
+    /** Answers a request for a `.raw` media type (`accept`) with the file itself. */
+    raw?: (content: string) => void,
+    accept = '',
+  ): boolean {
+    const st = this.repoState(r);
+    if (rest === '/pulls') {
+      json(
+        200,
+        [...st.pulls].reverse().map(pr => this.pullJson(r, pr)),
+      );
+      return true;
+    }
+    const files = /^\/pulls\/(\d+)\/files$/.exec(rest);
+    if (files) {
+      const pr = st.pulls.find(p => p.number === Number(files[1]));
+      if (!pr) return false;
+      const before = this.filesOf(st, pr.baseSha);
+      json(
+        200,
+        pr.changed.map(filename => {
+          let status = 'modified';
+          if (!(filename in before)) status = 'added';
+          else if (!(filename in pr.files)) status = 'removed';
+          return { filename, status };
+        }),
+      );
+      return true;
+    }
+    const contents = /^\/contents\/(.+)$/.exec(rest);
+    if (contents) {
+      const commit = this.commitOf(
+        st,
+        url.searchParams.get('ref') ?? r.branch ?? 'main',
+      );
+      const file = decodeURIComponent(contents[1]);
+      const content = commit ? this.filesOf(st, commit)[file] : undefined;
+      if (content === undefined) return false;
+      // The raw media type (what GithubUrlReader.readUrl asks for) is the file itself.
+      if (raw && /\.raw\b/.test(accept)) {
+        raw(content);
+        return true;
+      }
+      json(200, {
+        type: 'file',
+        encoding: 'base64',
+        path: file,
+        name: file.split('/').pop(),
+        size: Buffer.byteLength(content),
+        sha: gitSha('blob', content),
+        content: Buffer.from(content).toString('base64'),
+      });
+      return true;
+    }
+    return false;
   }
 
   /**

@@ -105,6 +105,43 @@ describe('GithubFake pull requests', () => {
     });
   });
 
+  it('shows the pull request, its files and their content through the REST reads', async () => {
+    const get = async (p: string, accept?: string) => {
+      const res = await fetch(`${fake.url}/repos/example/fleet-gitops${p}`, {
+        headers: accept ? { accept } : {},
+      });
+      return { status: res.status, text: await res.text() };
+    };
+    const pulls = JSON.parse((await get('/pulls')).text);
+    expect(pulls).toHaveLength(1);
+    expect(pulls[0]).toMatchObject({
+      number: 1,
+      html_url: 'https://github.com/example/fleet-gitops/pull/1',
+      head: { ref: 'fleet/drop-series-edge-1' },
+      base: { ref: 'main' },
+    });
+    expect(JSON.parse((await get('/pulls/1/files')).text)).toEqual([
+      { filename: VALUES, status: 'modified' },
+    ]);
+    const head = encodeURIComponent(pulls[0].head.sha);
+    const file = JSON.parse(
+      (await get(`/contents/${VALUES}?ref=${head}`)).text,
+    );
+    expect(Buffer.from(file.content, 'base64').toString()).toContain(
+      'http://receive',
+    );
+    // The base branch is unchanged, and the raw media type answers the file itself.
+    expect(
+      (
+        await get(
+          `/contents/${VALUES}?ref=main`,
+          'application/vnd.github.v3.raw',
+        )
+      ).text,
+    ).toBe('server:\n  remoteWrite: []\n');
+    expect((await get('/pulls/7/files')).status).toBe(404);
+  });
+
   it('refuses a second pull request from the same branch, as GitHub does', async () => {
     // The client asks GraphQL first and stops on the open pull request it finds.
     await expect(run('fleet/drop-series-edge-1', TOKEN)).rejects.toThrow(
