@@ -47,9 +47,10 @@ export function secantForecast(input: {
   const slopePerDay = week ?? day!;
   let confidence: TenantForecast['confidence'] = 'medium';
   if (week !== undefined && day !== undefined) {
-    const ratio =
-      week === 0 ? (day === 0 ? 0 : Infinity) : Math.abs(day / week - 1);
-    confidence = ratio <= 0.3 ? 'high' : ratio <= 1 ? 'medium' : 'low';
+    let ratio = Math.abs(day / week - 1);
+    if (week === 0) ratio = day === 0 ? 0 : Infinity;
+    if (ratio <= 0.3) confidence = 'high';
+    else if (ratio > 1) confidence = 'low';
   }
   const out = { slopePerDay, confidence };
   if (!limit) return out;
@@ -61,6 +62,14 @@ export function secantForecast(input: {
     daysLeft: Math.round(days * 100) / 100,
     reachesAt: Math.round(now + days * DAY),
   };
+}
+
+function limitSourceOf(
+  limit: number | undefined,
+  own: number | undefined,
+): TenantForecast['limitSource'] {
+  if (!limit) return 'none';
+  return own !== undefined ? 'tenant' : 'default';
 }
 
 /**
@@ -99,7 +108,7 @@ export function tenantForecasts(
       tenant,
       headSeries,
       ...(limit ? { limit, usedRatio: headSeries / limit } : {}),
-      limitSource: !limit ? 'none' : own !== undefined ? 'tenant' : 'default',
+      limitSource: limitSourceOf(limit, own),
       ...f,
       // At its limit (or refused) is no days left, whatever the line says.
       ...(atLimit ? { daysLeft: 0, reachesAt: f.reachesAt ?? now } : {}),

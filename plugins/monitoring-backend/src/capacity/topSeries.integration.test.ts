@@ -265,7 +265,9 @@ describe('top series and the fleet capacity against real Prometheus stores', () 
   });
 
   it('refuses a Thanos component (400) and checks the entity permission (403)', async () => {
-    await topSeries('component', 'thanos-receive', 400);
+    expect(
+      (await topSeries('component', 'thanos-receive', 400)) as unknown,
+    ).toMatchObject({ error: { message: expect.stringMatching(/clusters/) } });
     // An entity not read before (entity access decisions are cached for a while).
     decision = AuthorizeResult.DENY;
     await topSeries('resource', 'edge-private', 403);
