@@ -116,8 +116,10 @@ export class ThanosTsdbStatusFake {
     let limit = DEFAULT_LIMIT;
     const rawLimit = params.get('limit');
     if (rawLimit !== null && rawLimit !== '') {
-      if (!/^-?\d+$/.test(rawLimit))
-        return bad(`cannot parse "${rawLimit}" to a valid limit`);
+      if (!/^-?\d+$/.test(rawLimit)) {
+        bad(`cannot parse "${rawLimit}" to a valid limit`);
+        return;
+      }
       limit = Number(rawLimit);
       if (limit < 1) limit = DEFAULT_LIMIT;
     }
@@ -125,7 +127,10 @@ export class ThanosTsdbStatusFake {
     let named: string[] | undefined;
     for (const selector of params.getAll('match[]')) {
       const matchers = parseSelector(selector);
-      if (!matchers) return bad(`invalid parameter "match[]": ${selector}`);
+      if (!matchers) {
+        bad(`invalid parameter "match[]": ${selector}`);
+        return;
+      }
       for (const m of matchers) {
         if (m.name !== tenantLabel) continue;
         // A receiver narrows by exact tenant matchers only; any other kind asks every tenant.
