@@ -7,6 +7,7 @@ import type {
   GitopsLintResponse,
   EntityCapacity,
   TopSeries,
+  FleetCapacity,
   EntityReconciled,
   HealthState,
   InstancesResponse,
@@ -104,6 +105,14 @@ export interface FleetMonitoringApi {
   getCapacity(entity: CompoundEntityRef): Promise<EntityCapacity>;
   /** Where a cluster's series come from: its tenant's top metric names, jobs and labels, with the change over a day. */
   getTopSeries(entity: CompoundEntityRef): Promise<TopSeries>;
+  /**
+   * Every Receive tenant of an instance against its head-series limit with the days left, and the
+   * receivers' OOM forecasts, at risk within `days` first (fleet permission); at most `limit` tenants.
+   */
+  getFleetCapacity(
+    instance: string,
+    query?: { days?: number; limit?: number },
+  ): Promise<FleetCapacity>;
   /**
    * One page of the reconciled fleet: one row per cluster known to any source (catalog, GitOps
    * overlays, ArgoCD, remote write, Receive, Kubernetes), with the sources' status and the fleet's

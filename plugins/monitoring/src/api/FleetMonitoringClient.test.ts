@@ -41,6 +41,8 @@ describe('FleetMonitoringClient', () => {
     await c.getArgocd(ref);
     await c.getArgocdHistory(ref, 'demo', 'app/x');
     await c.getKubernetes(ref);
+    await c.getTopSeries(ref);
+    await c.getFleetCapacity('eu 1', { days: 14, limit: 20 });
     expect(urls).toEqual([
       'http://b/api/fleet-monitoring/instances',
       'http://b/api/fleet-monitoring/fleet/eu%201/summary',
@@ -51,6 +53,8 @@ describe('FleetMonitoringClient', () => {
       'http://b/api/fleet-monitoring/entity/component/shop/check%20out/argocd',
       'http://b/api/fleet-monitoring/entity/component/shop/check%20out/argocd/demo/applications/app%2Fx/history',
       'http://b/api/fleet-monitoring/entity/component/shop/check%20out/kubernetes',
+      'http://b/api/fleet-monitoring/entity/component/shop/check%20out/top-series',
+      'http://b/api/fleet-monitoring/fleet/eu%201/capacity?days=14&limit=20',
     ]);
   });
 

@@ -9,6 +9,7 @@ import {
   type ClusterDetail,
   type EntityCapacity,
   type TopSeries,
+  type FleetCapacity,
   type EntityReconciled,
   type FleetMonitoringFetchClient,
   type FleetSummary,
@@ -185,6 +186,18 @@ export class FleetMonitoringClient implements FleetMonitoringApi {
       await this.client.GET('/entity/{kind}/{namespace}/{name}/top-series', {
         baseUrl: await this.baseUrl(),
         params: { path: entityPath(entity) },
+      }),
+    );
+  }
+
+  async getFleetCapacity(
+    instance: string,
+    query?: { days?: number; limit?: number },
+  ): Promise<FleetCapacity> {
+    return answer(
+      await this.client.GET('/fleet/{instance}/capacity', {
+        baseUrl: await this.baseUrl(),
+        params: { path: { instance }, ...(query ? { query } : {}) },
       }),
     );
   }
