@@ -12,6 +12,7 @@ import {
   sameVersion,
   stateFromReasons,
   ThanosHealth,
+  type HashringEntry,
   worstState,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import { reasonForUpstreamError } from '../upstream/reasons';
@@ -152,17 +153,32 @@ export function joinFleet(input: JoinInputs): JoinedFleet {
     }
   }
 
-  // Hashrings: the GitOps repository's (intended) and the live ConfigMap's (Kubernetes).
-  const hashrings = [
-    ...(gitops?.hashrings.flatMap(h => h.hashrings) ?? []),
+  // Hashring files: the GitOps repository's (intended) and each live ConfigMap (Kubernetes). A
+  // tenant is routed when every file that is known routes it; a reason names the ones that do not.
+  const hashringFiles: Array<{ where: string; hashrings: HashringEntry[] }> = [
+    ...(gitops?.hashrings ?? []).map(h => ({
+      where: h.path,
+      hashrings: h.hashrings,
+    })),
     ...(kubernetes ?? []).flatMap(k =>
-      (k.view?.hashring?.hashrings ?? []).map(h => ({
-        hashring: h.name,
-        tenants: h.tenants,
-        endpoints: h.endpoints,
-      })),
+      // A ConfigMap that could not be read (absent, forbidden) is no hashring file.
+      k.view?.hashring &&
+      !k.view.hashring.error &&
+      k.view.hashring.hashrings.length > 0
+        ? [
+            {
+              where: `ConfigMap ${k.view.hashring.configMap} on ${k.cluster}`,
+              hashrings: k.view.hashring.hashrings.map(h => ({
+                hashring: h.name,
+                tenants: h.tenants,
+                endpoints: h.endpoints,
+              })),
+            },
+          ]
+        : [],
     ),
   ];
+  const hashrings = hashringFiles.flatMap(f => f.hashrings);
   const overlayTenants = new Set(
     (gitops?.overlays ?? []).map(o => o.tenant ?? o.cluster),
   );
@@ -198,27 +214,32 @@ export function joinFleet(input: JoinInputs): JoinedFleet {
     }
     const tenant =
       r.overlay?.tenant ?? observed?.tenants[r.cluster] ?? undefined;
-    if (tenant || (r.overlay && hashrings.length)) {
-      const t = tenant ?? r.cluster;
+    // Routing is judged for clusters that write as a tenant (an edge without the header is the
+    // lint's tenant-header finding; a central that writes nowhere has none).
+    if (tenant) {
+      const t = tenant;
       const limits = observed?.tenantLimits[t];
-      const hashring = hashrings.length
-        ? hashringOfTenant(hashrings, t)
-        : undefined;
+      const routes = hashringFiles.map(f => ({
+        where: f.where,
+        hashring: hashringOfTenant(f.hashrings, t),
+      }));
+      const unrouted = routes.filter(x => x.hashring === undefined);
+      const hashring = routes.find(x => x.hashring !== undefined)?.hashring;
       r.receive = {
         tenant: t,
-        ...(hashrings.length ? { routed: hashring !== undefined } : {}),
+        ...(routes.length ? { routed: unrouted.length === 0 } : {}),
         ...(hashring ? { hashring } : {}),
         ...(limits?.limit !== undefined ? { limit: limits.limit } : {}),
         ...(limits?.headSeries !== undefined
           ? { headSeries: limits.headSeries }
           : {}),
       };
-      if (hashrings.length && hashring === undefined && r.overlay) {
+      if (unrouted.length && r.overlay) {
         r.reasons.push(
           reason(
             'reconcile-tenant-not-routed',
             'critical',
-            `the overlay writes as tenant ${t}, which no hashring routes (and none takes every tenant): Thanos Receive refuses its writes`,
+            `the overlay writes as tenant ${t}, which ${unrouted.map(x => x.where).join(' and ')} does not route (no hashring lists it, none takes every tenant): Thanos Receive refuses its writes`,
             [
               `Add ${t} to a hashring's tenants (fleet:hashring:register), or add a hashring without tenants as the default`,
             ],

@@ -24,9 +24,11 @@ const WINDOW = '10m';
  * self-scrape adds job and instance, the agent its external labels.
  */
 const BUILD_INFO = 'prometheus_build_info';
+/** A writer whose newest build_info sample is this much older than its cluster's newest has stopped. */
+const WRITER_FRESH_SECONDS = 150;
 /** How far back a break is looked for, and at what resolution. */
 export const BREAK_LOOKBACK_SECONDS = 6 * 3600;
-const BREAK_STEP_SECONDS = 60;
+export const BREAK_STEP_SECONDS = 30;
 /** Clusters whose break start is looked up per refresh (the rest stay without `changedBy`). */
 export const MAX_BREAK_LOOKUPS = 50;
 
@@ -41,7 +43,9 @@ export function observedQuery(
 ): string {
   const own = formatMatchers(receiveSelector);
   return joinSignals<ObservedSignal>([
-    ['build', `last_over_time(${BUILD_INFO}{${clusterLabel}!=""}[${WINDOW}])`],
+    // timestamp(): the newest sample of each writer, so a restarted agent's old series (it
+    // stops without a staleness marker) is not counted as a second writer once it is old.
+    ['build', `timestamp(${BUILD_INFO}{${clusterLabel}!=""})`],
     [
       'tenant',
       clusterTenants(
@@ -69,14 +73,26 @@ export function parseObserved(
   clusterLabel: string,
 ): Omit<ObservedFleet, 'brokeAt'> {
   const s = signals<ObservedSignal>(samples);
-  const writers: ObservedFleet['writers'] = {};
+  const byCluster = new Map<
+    string,
+    Array<{ labels: Record<string, string>; at: number }>
+  >();
   for (const b of s.get('build') ?? []) {
     const cluster = b.labels[clusterLabel];
     if (!cluster) continue;
     const labels = { ...b.labels };
     delete labels[SIGNAL_LABEL];
     delete labels.__name__;
-    (writers[cluster] ??= []).push({ labels });
+    const list = byCluster.get(cluster) ?? [];
+    list.push({ labels, at: b.value });
+    byCluster.set(cluster, list);
+  }
+  const writers: ObservedFleet['writers'] = {};
+  for (const [cluster, list] of byCluster) {
+    const newest = Math.max(...list.map(w => w.at));
+    writers[cluster] = list
+      .filter(w => newest - w.at <= WRITER_FRESH_SECONDS)
+      .map(w => ({ labels: w.labels }));
   }
   const tenants: ObservedFleet['tenants'] = {};
   for (const t of s.get('tenant') ?? []) {
@@ -109,11 +125,21 @@ export async function breakStarts(
 ): Promise<Record<string, number>> {
   if (clusters.length === 0) return {};
   const names = clusters.slice(0, MAX_BREAK_LOOKUPS);
-  const bad = `sum by (${clusterLabel}) (rate({__name__=~"prometheus_remote_storage_samples_(failed|retried|dropped)_total",${clusterLabel}=~${escapeLabelValue(names.map(escapeRegex).join('|'))}}[2m])) > 0`;
-  const end = Math.floor(now / BREAK_STEP_SECONDS) * BREAK_STEP_SECONDS;
+  const sel = `{${clusterLabel}=~${escapeLabelValue(names.map(escapeRegex).join('|'))}}`;
+  // One tagged rate per counter: rate() drops the name, and three same-labelled vectors in one
+  // selector are "the same labelset" to Prometheus before v3's delayed name removal.
+  const rates = (['failed', 'retried', 'dropped'] as const)
+    .map(
+      kind =>
+        `label_replace(rate(${upstreamMetric(`prometheus_remote_storage_samples_${kind}_total`).name}${sel}[2m]), "fleet_monitoring_kind", "${kind}", "", "")`,
+    )
+    .join(' or ');
+  const bad = `sum by (${clusterLabel}) (${rates}) > 0`;
+  const end = Math.floor(now);
+  const start = end - BREAK_LOOKBACK_SECONDS;
   const { result } = await client.queryRange(
     bad,
-    end - BREAK_LOOKBACK_SECONDS,
+    start,
     end,
     BREAK_STEP_SECONDS,
   );
@@ -122,13 +148,17 @@ export async function breakStarts(
     const cluster = series.metric[clusterLabel];
     const times = series.values.map(v => Number(v[0])).sort((a, b) => a - b);
     if (!cluster || times.length === 0) continue;
-    // Walk back from the newest bad step while the steps are contiguous.
-    let start = times[times.length - 1];
+    // The trailing run of bad steps, walked back while contiguous.
+    let first = times[times.length - 1];
     for (let i = times.length - 2; i >= 0; i--) {
-      if (start - times[i] > BREAK_STEP_SECONDS * 2) break;
-      start = times[i];
+      if (first - times[i] > BREAK_STEP_SECONDS) break;
+      first = times[i];
     }
-    out[cluster] = start;
+    // Bad since before the lookback: when it began is not known.
+    if (first - start < BREAK_STEP_SECONDS) continue;
+    // The step before was clean: no bad sample in the window ending there, so the trouble began
+    // after it. A sync named as the cause finished no later than that.
+    out[cluster] = first - BREAK_STEP_SECONDS;
   }
   return out;
 }
