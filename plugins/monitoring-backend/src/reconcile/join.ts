@@ -24,6 +24,16 @@ import type {
   SourceAnswer,
 } from './sources';
 
+/** The order `knownFrom` lists sources in. */
+const ORDER: ReconcileSourceName[] = [
+  'catalog',
+  'gitops',
+  'argocd',
+  'remote-write',
+  'receive',
+  'kubernetes',
+];
+
 /** A sync that finished this long before the remote write turned bad is named as its likely cause. */
 export const SYNC_BEFORE_BREAK_SECONDS = 30 * 60;
 /** Remote-write states that count as broken. */
@@ -185,7 +195,7 @@ export function joinFleet(input: JoinInputs): JoinedFleet {
   if (gitops) {
     for (const tenant of namedTenants(hashrings)) {
       if (overlayTenants.has(tenant)) continue;
-      row(tenant).reasons.push(
+      row(tenant, 'receive').reasons.push(
         reason(
           'reconcile-tenant-no-overlay',
           'warning',
@@ -407,7 +417,7 @@ export function joinFleet(input: JoinInputs): JoinedFleet {
   fleetReasons.push(...upstream);
 
   const clusters = [...rows.values()]
-    .map(({ known, ...r }) => {
+    .map(({ known: sources, ...r }) => {
       let state: HealthState = r.remoteWrite?.state ?? 'healthy';
       if (state === 'no-data' && !r.catalog) state = 'healthy';
       state = worstState(state, stateFromReasons(r.reasons));
@@ -416,23 +426,16 @@ export function joinFleet(input: JoinInputs): JoinedFleet {
         ...r,
         state,
         reasons: [...r.reasons, ...upstream],
-        knownFrom: ORDER.filter(s => known.has(s)),
+        knownFrom: ORDER.filter(s => sources.has(s)),
       };
     })
-    .sort((a, b) =>
-      a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0,
-    );
+    // Code-unit order, as the fleet summary sorts names.
+    .sort((a, b) => {
+      if (a.cluster === b.cluster) return 0;
+      return a.cluster < b.cluster ? -1 : 1;
+    });
   return { clusters, fleetReasons };
 }
-
-const ORDER: ReconcileSourceName[] = [
-  'catalog',
-  'gitops',
-  'argocd',
-  'remote-write',
-  'receive',
-  'kubernetes',
-];
 
 /** Labels every writer carries with one value: the external labels are among them. */
 function commonLabels(

@@ -143,6 +143,7 @@ describe('the reconciled fleet against real agents and the contract fakes', () =
   let kubernetes: KubernetesFake;
   let backend: TestBackend;
   let syncedAt: string;
+  const afterAllStops: Array<() => Promise<void>> = [];
 
   beforeAll(async () => {
     fleet = await LocalFleet.start({
@@ -332,7 +333,6 @@ describe('the reconciled fleet against real agents and the contract fakes', () =
     });
   });
 
-  const afterAllStops: Array<() => Promise<void>> = [];
   afterAll(async () => {
     simulator?.stopTicking();
     await backend?.stop();

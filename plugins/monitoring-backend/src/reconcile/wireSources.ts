@@ -103,6 +103,15 @@ async function catalogClusterEntries(
   return out;
 }
 
+/** Who started a sync: the user, or ArgoCD's automated sync. */
+function initiator(by: ArgocdHistoryEntry['initiatedBy']): {
+  initiatedBy?: string;
+} {
+  if (by?.username) return { initiatedBy: by.username };
+  if (by?.automated) return { initiatedBy: 'automated sync' };
+  return {};
+}
+
 function fleetApp(
   instance: string,
   a: { summary: ArgocdAppSummary; history: ArgocdHistoryEntry[] },
@@ -124,11 +133,7 @@ function fleetApp(
     history: a.history.map(h => ({
       ...(h.revision ? { revision: h.revision } : {}),
       ...(h.deployedAt ? { deployedAt: h.deployedAt } : {}),
-      ...(h.initiatedBy?.username
-        ? { initiatedBy: h.initiatedBy.username }
-        : h.initiatedBy?.automated
-          ? { initiatedBy: 'automated sync' }
-          : {}),
+      ...initiator(h.initiatedBy),
     })),
     ...(newest?.deployedAt || s.operation?.finishedAt
       ? { lastSyncedAt: newest?.deployedAt ?? s.operation?.finishedAt }

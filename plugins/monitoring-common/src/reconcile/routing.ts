@@ -1,22 +1,20 @@
 /**
- * Which hashring of a Thanos Receive hashring file takes a tenant's writes: the first hashring
- * whose `tenants` match it (exact, or glob with `tenant_matcher_type: glob`), else a hashring
- * without `tenants` (Thanos' default hashring, which takes every tenant no other one names);
- * none means the receivers refuse the tenant's writes (pkg/receive/hashring.go).
+ * Which hashring of a Thanos Receive hashring file takes a tenant's writes, as Thanos'
+ * multiHashring decides it (pkg/receive/hashring.go): the hashrings in file order, the first one
+ * without `tenants` (a default hashring, it matches everything) or whose tenants match (exact, or
+ * `filepath.Match` globs with `tenant_matcher_type: glob`). None: the receivers answer "no
+ * matching hashring to handle tenant".
  */
 import type { HashringEntry } from '../overlayLint/hashring';
 
+const GLOB: Record<string, string> = { '*': '[^/]*', '?': '[^/]' };
+
 function globMatches(pattern: string, value: string): boolean {
-  // Go's filepath.Match: `*` any run of characters, `?` one character; the rest literal.
+  // Go's filepath.Match: `*` any run of non-separator characters, `?` one; the rest literal
+  // (character classes are taken literally: none of our tenant names carries brackets).
   const re = pattern
     .split('')
-    .map(ch =>
-      ch === '*'
-        ? '.*'
-        : ch === '?'
-          ? '.'
-          : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&'),
-    )
+    .map(ch => GLOB[ch] ?? ch.replace(/[.+^${}()|[\]\\]/g, '\\$&'))
     .join('');
   return new RegExp(`^${re}$`).test(value);
 }
@@ -29,16 +27,16 @@ export function hashringOfTenant(
   hashrings: HashringEntry[],
   tenant: string,
 ): string | undefined {
-  const name = (h: HashringEntry, i: number) => h.hashring ?? `#${i}`;
   for (const [i, h] of hashrings.entries()) {
     const tenants = h.tenants ?? [];
-    if (tenants.length === 0) continue;
     const glob = h.tenant_matcher_type === 'glob';
-    if (tenants.some(t => (glob ? globMatches(t, tenant) : t === tenant)))
-      return name(h, i);
+    if (
+      tenants.length === 0 ||
+      tenants.some(t => (glob ? globMatches(t, tenant) : t === tenant))
+    )
+      return h.hashring ?? `#${i}`;
   }
-  const fallback = hashrings.findIndex(h => (h.tenants ?? []).length === 0);
-  return fallback >= 0 ? name(hashrings[fallback], fallback) : undefined;
+  return undefined;
 }
 
 /**
