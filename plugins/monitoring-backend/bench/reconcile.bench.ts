@@ -303,6 +303,10 @@ const countBy = (list: string[]) =>
   list.reduce<Record<string, number>>((acc, r) => {
     const key = r
       .replace(/\/[0-9a-f]{40}$/, '/<sha>')
+      .replace(
+        /\/revisions\/[^/]+\/metadata$/,
+        '/revisions/<revision>/metadata',
+      )
       .replace(/syn-\d+/, '<app>');
     acc[key] = (acc[key] ?? 0) + 1;
     return acc;
