@@ -123,6 +123,7 @@ export {
   overlayClusterLabel,
   sameVersion,
   hashringOfTenant,
+  hashringRouter,
   namedTenants,
   catalogInfoSnippet,
 } from './reconcile';

@@ -1,7 +1,7 @@
 import {
   catalogInfoSnippet,
   CLUSTER_LABEL,
-  hashringOfTenant,
+  hashringRouter,
   HealthState,
   HintedReason,
   namedTenants,
@@ -165,30 +165,35 @@ export function joinFleet(input: JoinInputs): JoinedFleet {
 
   // Hashring files: the GitOps repository's (intended) and each live ConfigMap (Kubernetes). A
   // tenant is routed when every file that is known routes it; a reason names the ones that do not.
-  const hashringFiles: Array<{ where: string; hashrings: HashringEntry[] }> = [
-    ...(gitops?.hashrings ?? []).map(h => ({
-      where: h.path,
-      hashrings: h.hashrings,
-    })),
-    ...(kubernetes ?? []).flatMap(k =>
-      // A ConfigMap that could not be read (absent, forbidden) is no hashring file.
-      k.view?.hashring &&
-      !k.view.hashring.error &&
-      k.view.hashring.hashrings.length > 0
-        ? [
-            {
-              where: `ConfigMap ${k.view.hashring.configMap} on ${k.cluster}`,
-              hashrings: k.view.hashring.hashrings.map(h => ({
-                hashring: h.name,
-                tenants: h.tenants,
-                endpoints: h.endpoints,
-              })),
-            },
-          ]
-        : [],
-    ),
-  ];
-  const hashrings = hashringFiles.flatMap(f => f.hashrings);
+  const hashringSources: Array<{ where: string; hashrings: HashringEntry[] }> =
+    [
+      ...(gitops?.hashrings ?? []).map(h => ({
+        where: h.path,
+        hashrings: h.hashrings,
+      })),
+      ...(kubernetes ?? []).flatMap(k =>
+        // A ConfigMap that could not be read (absent, forbidden) is no hashring file.
+        k.view?.hashring &&
+        !k.view.hashring.error &&
+        k.view.hashring.hashrings.length > 0
+          ? [
+              {
+                where: `ConfigMap ${k.view.hashring.configMap} on ${k.cluster}`,
+                hashrings: k.view.hashring.hashrings.map(h => ({
+                  hashring: h.name,
+                  tenants: h.tenants,
+                  endpoints: h.endpoints,
+                })),
+              },
+            ]
+          : [],
+      ),
+    ];
+  const hashrings = hashringSources.flatMap(f => f.hashrings);
+  const hashringFiles = hashringSources.map(f => ({
+    where: f.where,
+    route: hashringRouter(f.hashrings),
+  }));
   const overlayTenants = new Set(
     (gitops?.overlays ?? []).map(o => o.tenant ?? o.cluster),
   );
@@ -231,7 +236,7 @@ export function joinFleet(input: JoinInputs): JoinedFleet {
       const limits = observed?.tenantLimits[t];
       const routes = hashringFiles.map(f => ({
         where: f.where,
-        hashring: hashringOfTenant(f.hashrings, t),
+        hashring: f.route(t),
       }));
       const unrouted = routes.filter(x => x.hashring === undefined);
       const hashring = routes.find(x => x.hashring !== undefined)?.hashring;

@@ -7,5 +7,5 @@ export {
   sameVersion,
 } from './overlayFacts';
 export type { OverlayFact, OverlayHashring } from './overlayFacts';
-export { hashringOfTenant, namedTenants } from './routing';
+export { hashringOfTenant, hashringRouter, namedTenants } from './routing';
 export { catalogInfoSnippet } from './catalogSnippet';

@@ -1,6 +1,6 @@
 import { catalogInfoSnippet } from './catalogSnippet';
 import { overlayFacts, sameVersion } from './overlayFacts';
-import { hashringOfTenant, namedTenants } from './routing';
+import { hashringOfTenant, hashringRouter, namedTenants } from './routing';
 
 describe('hashringOfTenant (Thanos multiHashring order)', () => {
   const edges = { hashring: 'edges', tenants: ['a', 'b'], endpoints: ['x'] };
@@ -28,6 +28,20 @@ describe('hashringOfTenant (Thanos multiHashring order)', () => {
     expect(
       hashringOfTenant([{ tenants: ['team-*'], endpoints: [] }], 'team-x'),
     ).toBeUndefined();
+  });
+
+  it('a glob hashring before an exact one wins, and a router routes many tenants', () => {
+    const named = { hashring: 'named', tenants: ['team-x'], endpoints: [] };
+    expect(hashringOfTenant([globs, named], 'team-x')).toBe('teams');
+    expect(hashringOfTenant([named, globs], 'team-x')).toBe('named');
+    const many = {
+      hashring: 'all',
+      tenants: Array.from({ length: 10_000 }, (_, i) => `t-${i}`),
+      endpoints: [],
+    };
+    const route = hashringRouter([many]);
+    expect(route('t-9999')).toBe('all');
+    expect(route('t-10000')).toBeUndefined();
   });
 
   it('lists the tenants hashrings name exactly', () => {

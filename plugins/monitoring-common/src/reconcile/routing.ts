@@ -20,6 +20,38 @@ function globMatches(pattern: string, value: string): boolean {
 }
 
 /**
+ * A router for one hashring file: the name (or `#index`) of the hashring that takes a tenant, or
+ * undefined when none does. Exact tenant lists are indexed once, so routing a fleet of tenants
+ * through a file that lists all of them stays linear.
+ * @public
+ */
+export function hashringRouter(
+  hashrings: HashringEntry[],
+): (tenant: string) => string | undefined {
+  const name = (i: number) => hashrings[i].hashring ?? `#${i}`;
+  const exact = new Map<string, number>();
+  const globs: number[] = [];
+  let fallback = Infinity;
+  hashrings.forEach((h, i) => {
+    const tenants = h.tenants ?? [];
+    if (tenants.length === 0) fallback = Math.min(fallback, i);
+    else if (h.tenant_matcher_type === 'glob') globs.push(i);
+    else for (const t of tenants) if (!exact.has(t)) exact.set(t, i);
+  });
+  return tenant => {
+    let best = Math.min(exact.get(tenant) ?? Infinity, fallback);
+    for (const i of globs) {
+      if (i >= best) break;
+      if ((hashrings[i].tenants ?? []).some(t => globMatches(t, tenant))) {
+        best = i;
+        break;
+      }
+    }
+    return Number.isFinite(best) ? name(best) : undefined;
+  };
+}
+
+/**
  * The name (or index) of the hashring that routes `tenant`; undefined when none does.
  * @public
  */
@@ -27,16 +59,7 @@ export function hashringOfTenant(
   hashrings: HashringEntry[],
   tenant: string,
 ): string | undefined {
-  for (const [i, h] of hashrings.entries()) {
-    const tenants = h.tenants ?? [];
-    const glob = h.tenant_matcher_type === 'glob';
-    if (
-      tenants.length === 0 ||
-      tenants.some(t => (glob ? globMatches(t, tenant) : t === tenant))
-    )
-      return h.hashring ?? `#${i}`;
-  }
-  return undefined;
+  return hashringRouter(hashrings)(tenant);
 }
 
 /**
