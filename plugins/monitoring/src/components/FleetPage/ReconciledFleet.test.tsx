@@ -149,6 +149,18 @@ describe('FleetPage, reconciled view', () => {
     const ghost = rowOf('sim-0009');
     expect(within(ghost).queryByRole('link', { name: 'sim-0009' })).toBeNull();
     expect(ghost).toHaveTextContent('no catalog entity');
+    // ... and the catalog-info.yaml that registers it, ready to copy.
+    const snippet = within(ghost).getByLabelText(
+      'catalog-info.yaml for sim-0009',
+    );
+    expect(snippet.textContent).toContain('kind: Resource');
+    expect(snippet.textContent).toContain(
+      'fleet-monitoring.io/cluster: "sim-0009"',
+    );
+    // A ghost in the catalog but never seen needs none.
+    expect(
+      within(rowOf('cluster-03-lab')).queryByLabelText(/catalog-info\.yaml/),
+    ).toBeNull();
     expect(ghost).toHaveTextContent('not in catalog');
     expect(
       within(ghost).getByRole('link', {

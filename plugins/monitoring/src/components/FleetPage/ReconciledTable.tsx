@@ -1,10 +1,11 @@
 import type { ReactNode } from 'react';
 import { Cell, CellText, Table, Text, type ColumnConfig } from '@backstage/ui';
-import type {
-  ReconciledCluster,
-  ReconciledFleet,
-  ReconciledReceive,
-  ReconcileSourceName,
+import {
+  catalogInfoSnippet,
+  type ReconciledCluster,
+  type ReconciledFleet,
+  type ReconciledReceive,
+  type ReconcileSourceName,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import {
   formatCount,
@@ -39,6 +40,40 @@ function SourceCell(props: {
   if (props.status === 'not-configured')
     return <CellText title={MISSING} description="not configured" />;
   return <CellText title={props.absent} />;
+}
+
+/**
+ * A cluster without a catalog Resource: no entity page to link. One that sends metrics gets the
+ * catalog-info.yaml that registers it, folded so the row stays one line.
+ */
+function GhostCell({ row }: { row: ReconciledCluster }) {
+  const sending = row.reasons.some(r => r.id === 'reconcile-not-in-catalog');
+  return (
+    <Cell>
+      <Text as="p">{row.cluster}</Text>
+      <Text as="p" variant="body-x-small" color="secondary">
+        no catalog entity
+      </Text>
+      {sending && (
+        <details>
+          <summary>
+            <Text variant="body-x-small">catalog-info.yaml</Text>
+          </summary>
+          <pre
+            aria-label={`catalog-info.yaml for ${row.cluster}`}
+            style={{
+              margin: 'var(--bui-space-1) 0',
+              padding: 'var(--bui-space-2)',
+              background: 'var(--bui-bg-neutral-2)',
+              fontSize: '0.8em',
+            }}
+          >
+            {catalogInfoSnippet(row.cluster)}
+          </pre>
+        </details>
+      )}
+    </Cell>
+  );
 }
 
 /** The tenant's head series (every replica copy, as the limiter counts) against its limit. */
@@ -78,7 +113,7 @@ function columns(clusterLink: ClusterLink, s: Statuses): ColumnConfig<Row>[] {
             href={clusterLink(c.cluster, c.catalog.entityRef)}
           />
         ) : (
-          <CellText title={c.cluster} description="no catalog entity" />
+          <GhostCell row={c} />
         ),
     },
     {
