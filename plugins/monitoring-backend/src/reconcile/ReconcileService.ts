@@ -9,6 +9,7 @@ import type { CachedLoader } from '../core/CachedLoader';
 import { cacheKey } from '../core/cacheKeys';
 import type { ThanosInstances } from '../thanos/ThanosInstances';
 import { isUpstreamError } from '../upstream/errors';
+import { clusterOfApp } from './appCluster';
 import { joinFleet, SYNC_BEFORE_BREAK_SECONDS } from './join';
 import {
   BREAK_LOOKBACK_SECONDS,
@@ -108,21 +109,20 @@ export class ReconcileService {
         : seen;
     if (observed.status === 'ok' && remoteWrite.status === 'ok') {
       const synced = new Set<string>();
+      const since = now - BREAK_LOOKBACK_SECONDS - SYNC_BEFORE_BREAK_SECONDS;
+      const inSummary = new Set(remoteWrite.value.clusters.map(c => c.cluster));
       if (argocd.status === 'ok')
         for (const i of argocd.value)
-          for (const a of i.apps)
+          for (const a of i.apps) {
+            const cluster = clusterOfApp(a, c => inSummary.has(c));
             if (
+              cluster &&
               a.history.some(
-                h =>
-                  h.deployedAt &&
-                  Date.parse(h.deployedAt) / 1000 >
-                    now - BREAK_LOOKBACK_SECONDS - SYNC_BEFORE_BREAK_SECONDS,
+                h => h.deployedAt && Date.parse(h.deployedAt) / 1000 > since,
               )
             )
-              for (const m of /deploy\/overlays\/([^/]+)/
-                .exec(a.path ?? '')
-                ?.slice(1) ?? [])
-                synced.add(m);
+              synced.add(cluster);
+          }
       const broken = remoteWrite.value.clusters
         .filter(
           c =>

@@ -4,6 +4,7 @@ import {
   escapeRegex,
   formatMatchers,
   LabelMatcher,
+  REMOTE_WRITE_SERIES,
   TENANT_LABEL,
   upstreamMetric,
 } from '@fleet-monitoring/plugin-monitoring-common';
@@ -45,7 +46,12 @@ export function observedQuery(
   return joinSignals<ObservedSignal>([
     // timestamp(): the newest sample of each writer, so a restarted agent's old series (it
     // stops without a staleness marker) is not counted as a second writer once it is old.
-    ['build', `timestamp(${BUILD_INFO}{${clusterLabel}!=""})`],
+    // Only processes with a remote-write queue (its shards gauge, one per queue): a Prometheus the
+    // agent merely scrapes writes nothing under the label itself.
+    [
+      'build',
+      `timestamp(${BUILD_INFO}{${clusterLabel}!=""}) and on (${clusterLabel}, instance) group by (${clusterLabel}, instance) (${REMOTE_WRITE_SERIES.shards}{${clusterLabel}!=""})`,
+    ],
     [
       'tenant',
       clusterTenants(
@@ -128,10 +134,15 @@ export async function breakStarts(
   const sel = `{${clusterLabel}=~${escapeLabelValue(names.map(escapeRegex).join('|'))}}`;
   // One tagged rate per counter: rate() drops the name, and three same-labelled vectors in one
   // selector are "the same labelset" to Prometheus before v3's delayed name removal.
-  const rates = (['failed', 'retried', 'dropped'] as const)
+  const counters = [
+    ...REMOTE_WRITE_SERIES.failed,
+    ...REMOTE_WRITE_SERIES.retried,
+    ...REMOTE_WRITE_SERIES.dropped,
+  ];
+  const rates = counters
     .map(
-      kind =>
-        `label_replace(rate(${upstreamMetric(`prometheus_remote_storage_samples_${kind}_total`).name}${sel}[2m]), "fleet_monitoring_kind", "${kind}", "", "")`,
+      name =>
+        `label_replace(rate(${name}${sel}[2m]), "fleet_monitoring_counter", "${name}", "", "")`,
     )
     .join(' or ');
   const bad = `sum by (${clusterLabel}) (${rates}) > 0`;

@@ -45,12 +45,16 @@ export function addReconcileRoutes(
     const entity = await access.readEntity(req);
     const cluster = clusterQuestion(entity);
     const fleet = await reconcile.fleet(thanosInstanceFromEntity(entity));
+    const row = entityRow(fleet, cluster);
     const body: EntityReconciled = {
       instance: fleet.instance,
       generatedAt: fleet.generatedAt,
-      cluster: entityRow(fleet, cluster),
+      cluster: row,
       sources: fleet.sources,
-      fleetReasons: fleet.fleetReasons,
+      // Only the fleet's findings that concern this cluster: the rest is the fleet view's.
+      fleetReasons: fleet.fleetReasons.filter(f =>
+        row.reasons.some(r => r.id === f.id && r.message === f.message),
+      ),
     };
     send(req, res, body);
   });
