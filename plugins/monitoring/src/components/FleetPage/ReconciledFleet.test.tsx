@@ -126,7 +126,9 @@ describe('FleetPage, reconciled view', () => {
     ).toBeInTheDocument();
 
     const edge = rowOf('cluster-02-edge');
-    expect(edge).toHaveTextContent('group:default/platform-team');
+    // The owner as people say it: group:default/platform-team is platform-team.
+    expect(edge).toHaveTextContent('platform-team');
+    expect(edge).not.toHaveTextContent('group:default/');
     expect(edge).toHaveTextContent('prometheus-agent');
     expect(edge).toHaveTextContent('chart 25.11.0 · v2.50.1');
     expect(edge).toHaveTextContent('OutOfSync · Degraded');
@@ -250,7 +252,7 @@ describe('FleetPage, reconciled view', () => {
     ).toBeInTheDocument();
     const edge = rowOf('cluster-02-edge');
     expect(edge).toHaveTextContent('source could not be read');
-    expect(edge).toHaveTextContent('group:default/platform-team');
+    expect(edge).toHaveTextContent('platform-team');
     expect(edge).toHaveTextContent('0/1 ready');
   });
 

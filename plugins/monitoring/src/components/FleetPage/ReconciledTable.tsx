@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import type { ReactElement } from 'react';
 import { Cell, CellText, Table, Text, type ColumnConfig } from '@backstage/ui';
 import {
   catalogInfoSnippet,
@@ -11,6 +11,7 @@ import {
   formatCount,
   formatPercent,
   MISSING,
+  ownerName,
   sourceStatusOf,
   StateBadge,
   type SourceStatus,
@@ -32,9 +33,10 @@ function SourceCell(props: {
   status: SourceStatus;
   present: boolean;
   absent: string;
-  children?: ReactNode;
+  /** The value's cell (a Cell or CellText: a table cell must be one at the top). */
+  children?: ReactElement | false;
 }) {
-  if (props.present) return <>{props.children}</>;
+  if (props.present && props.children) return props.children;
   if (props.status === 'failed')
     return <CellText title="unknown" description="source could not be read" />;
   if (props.status === 'not-configured')
@@ -134,7 +136,9 @@ function columns(clusterLink: ClusterLink, s: Statuses): ColumnConfig<Row>[] {
           present={Boolean(c.catalog)}
           absent="not in catalog"
         >
-          <CellText title={c.catalog?.owner ?? MISSING} />
+          <CellText
+            title={c.catalog?.owner ? ownerName(c.catalog.owner) : MISSING}
+          />
         </SourceCell>
       ),
     },

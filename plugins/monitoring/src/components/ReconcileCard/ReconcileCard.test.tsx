@@ -44,7 +44,7 @@ describe('ReconcileCard', () => {
       '/entity/resource/default/cluster-02-edge/reconciled',
     ]);
 
-    expect(section('Catalog')).toHaveTextContent('group:default/platform-team');
+    expect(section('Catalog')).toHaveTextContent('Ownerplatform-team');
     const overlay = section('GitOps overlay');
     expect(overlay).toHaveTextContent(
       'deploy/overlays/cluster-02-edge/prometheus-agent',

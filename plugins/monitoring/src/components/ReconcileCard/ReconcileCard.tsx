@@ -18,6 +18,7 @@ import {
   formatTime,
   MISSING,
   missingBecause,
+  ownerName,
   ReasonList,
   reasonTitle,
   SOURCE_LABELS,
@@ -163,7 +164,11 @@ function CatalogPart({ row }: { row: ReconciledCluster }) {
           value: c.title ?? c.entityRef,
           title: c.entityRef,
         },
-        { label: 'Owner', value: c.owner ?? MISSING },
+        {
+          label: 'Owner',
+          value: c.owner ? ownerName(c.owner) : MISSING,
+          title: c.owner,
+        },
       ]}
     />
   );

@@ -1,3 +1,4 @@
+import { parseEntityRef } from '@backstage/catalog-model';
 import type {
   ReconcileSourceName,
   ReconcileSourceStatus,
@@ -35,4 +36,21 @@ export function missingBecause(status: SourceStatus): string | undefined {
   if (status === 'failed') return 'Unknown: the source could not be read';
   if (status === 'not-configured') return 'Not configured';
   return undefined;
+}
+
+/**
+ * An owner ref as people say it: `group:default/platform-team` is `platform-team`; another kind or
+ * namespace stays in (`user:alice`, `group:ops/sre`). A ref that does not parse is shown as it is.
+ */
+export function ownerName(ref: string): string {
+  try {
+    const r = parseEntityRef(ref, {
+      defaultKind: 'group',
+      defaultNamespace: 'default',
+    });
+    const kind = r.kind.toLocaleLowerCase('en-US');
+    return `${kind === 'group' ? '' : `${kind}:`}${r.namespace === 'default' ? '' : `${r.namespace}/`}${r.name}`;
+  } catch {
+    return ref;
+  }
 }
