@@ -108,6 +108,9 @@ function columns(clusterLink: ClusterLink, s: Statuses): ColumnConfig<Row>[] {
       id: 'cluster',
       label: 'Cluster',
       isRowHeader: true,
+      // Nine columns share the width: the name people look for and the reasons get more of it.
+      defaultWidth: '1.5fr',
+      minWidth: 150,
       cell: c =>
         c.catalog ? (
           <CellText
@@ -121,6 +124,7 @@ function columns(clusterLink: ClusterLink, s: Statuses): ColumnConfig<Row>[] {
     {
       id: 'state',
       label: 'State',
+      minWidth: 110,
       cell: c => (
         <Cell>
           <StateBadge state={c.state} />
@@ -232,6 +236,8 @@ function columns(clusterLink: ClusterLink, s: Statuses): ColumnConfig<Row>[] {
     {
       id: 'reasons',
       label: 'Reasons',
+      defaultWidth: '1.5fr',
+      minWidth: 160,
       cell: c => <ReasonLinks reasons={c.reasons} />,
     },
   ];
