@@ -222,7 +222,7 @@ function columns(clusterLink: ClusterLink, s: Statuses): ColumnConfig<Row>[] {
         <SourceCell
           status={s.kubernetes}
           present={Boolean(c.agentPods)}
-          absent="none"
+          absent="none seen"
         >
           {c.agentPods && (
             <CellText

@@ -410,7 +410,7 @@ export function ReconcileDetails({ data }: { data: EntityReconciled }) {
         title="Agent pods"
         source="kubernetes"
         present={Boolean(row.agentPods)}
-        absent="No agent pods found for this cluster."
+        absent="No agent pod seen: no Kubernetes cluster of this name is configured, or it runs none."
       >
         {row.agentPods && <PodsPart row={row} />}
       </SourceSection>
