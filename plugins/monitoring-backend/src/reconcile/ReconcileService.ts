@@ -63,22 +63,36 @@ export class ReconcileService {
     return value;
   }
 
+  /**
+   * One source's answer. An upstream failure is data (the source's columns become unknown); any
+   * other error is logged and made one too, naming the source, so no source can fail the page.
+   */
   private async answer<T>(
     what: string,
+    upstream: string,
     read: (() => Promise<T>) | undefined,
   ): Promise<SourceAnswer<T>> {
     if (!read) return { status: 'not-configured' };
+    const fetchedAt = () => new Date().toISOString();
     try {
       const value = await read();
-      return { status: 'ok', value, fetchedAt: new Date().toISOString() };
+      return { status: 'ok', value, fetchedAt: fetchedAt() };
     } catch (e) {
-      if (!isUpstreamError(e)) throw e;
-      if (e.info.kind === 'not-configured') return { status: 'not-configured' };
-      this.o.logger.warn(`Reconcile: ${what}: ${e.message}`);
+      if (isUpstreamError(e)) {
+        if (e.info.kind === 'not-configured')
+          return { status: 'not-configured' };
+        this.o.logger.warn(`Reconcile: ${what}: ${e.message}`);
+        return { status: 'failed', error: e.info, fetchedAt: fetchedAt() };
+      }
+      this.o.logger.error(`Reconcile: reading ${what} failed`, e as Error);
       return {
         status: 'failed',
-        error: e.info,
-        fetchedAt: new Date().toISOString(),
+        error: {
+          upstream,
+          kind: 'bad-response',
+          message: `reading ${what} failed (see the backend log)`,
+        },
+        fetchedAt: fetchedAt(),
       };
     }
   }
@@ -89,13 +103,17 @@ export class ReconcileService {
     const now = (this.o.now ?? Date.now)() / 1000;
     const [catalog, gitops, argocd, remoteWrite, receive, kubernetes, seen] =
       await Promise.all([
-        this.answer('catalog', () => s.catalog()),
-        this.answer('gitops', s.gitops),
-        this.answer('argocd', s.argocd),
-        this.answer('remote write', () => s.remoteWrite(instance)),
-        this.answer('receive', () => s.receive(instance)),
-        this.answer('kubernetes', s.kubernetes),
-        this.answer('observed series', async () => {
+        this.answer('the catalog', 'catalog:backstage', () => s.catalog()),
+        this.answer('the GitOps repository', 'gitops:repository', s.gitops),
+        this.answer('ArgoCD', 'argocd:all', s.argocd),
+        this.answer('the remote-write summary', `thanos:${instance}`, () =>
+          s.remoteWrite(instance),
+        ),
+        this.answer('Receive health', `thanos:${instance}`, () =>
+          s.receive(instance),
+        ),
+        this.answer('Kubernetes', 'kubernetes:all', s.kubernetes),
+        this.answer('the observed series', `thanos:${instance}`, async () => {
           const { result } = await client.query(
             observedQuery(this.o.clusterLabel, this.o.receiveSelector),
           );
@@ -129,8 +147,10 @@ export class ReconcileService {
             ['failing', 'degraded'].includes(c.state) && synced.has(c.cluster),
         )
         .map(c => c.cluster);
-      const lookup = await this.answer('break starts', () =>
-        breakStarts(client, this.o.clusterLabel, broken, now),
+      const lookup = await this.answer(
+        'break starts',
+        `thanos:${instance}`,
+        () => breakStarts(client, this.o.clusterLabel, broken, now),
       );
       if (lookup.status === 'ok') observed.value.brokeAt = lookup.value;
       else observed = lookup as SourceAnswer<ObservedFleet>;

@@ -1241,7 +1241,7 @@ export const spec = {
         properties: {
           upstream: {
             type: 'string',
-            pattern: '^(thanos|argocd|kubernetes|gitops):',
+            pattern: '^(thanos|argocd|kubernetes|gitops|catalog):',
           },
           kind: {
             $ref: '#/components/schemas/UpstreamErrorKind',
