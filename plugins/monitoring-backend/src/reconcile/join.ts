@@ -506,7 +506,8 @@ function receiversDisagree(
   if (up === undefined || total === undefined || up >= total) return undefined;
   for (const k of kubernetes ?? []) {
     const pods = k.view?.receivePods ?? [];
-    if (pods.length === 0 || !pods.every(p => p.ready)) continue;
+    // The same receivers (as many pods as the metrics count), every one Ready.
+    if (pods.length !== total || !pods.every(p => p.ready)) continue;
     return {
       cluster: k.cluster,
       reason: reason(

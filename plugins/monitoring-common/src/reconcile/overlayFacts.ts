@@ -54,9 +54,13 @@ export const PROMETHEUS_CHART_APP_VERSIONS: Readonly<Record<string, string>> = {
   '26.0.0': 'v3.0.0',
 };
 
-/** `v2.49.1` and `2.49.1` are one version. @public */
+/**
+ * `v2.49.1`, `2.49.1` and a distribution's build of it (`2.42.0+ds`: SemVer build metadata, which
+ * does not change the version) are one version.
+ * @public
+ */
 export function sameVersion(a: string, b: string): boolean {
-  const norm = (v: string) => v.trim().replace(/^v/, '');
+  const norm = (v: string) => v.trim().replace(/^v/, '').replace(/\+.*$/, '');
   return norm(a) === norm(b);
 }
 

@@ -121,6 +121,8 @@ describe('overlayFacts', () => {
   it('compares versions with or without the v', () => {
     expect(sameVersion('v2.49.1', '2.49.1')).toBe(true);
     expect(sameVersion('v2.49.1', '2.42.0')).toBe(false);
+    expect(sameVersion('v2.42.0', '2.42.0+ds')).toBe(true);
+    expect(sameVersion('v2.42.0-rc.0', '2.42.0')).toBe(false);
   });
 });
 
