@@ -226,7 +226,13 @@ export class ReconcileService {
         if (!app) return;
         try {
           const meta = await lookup(sync.instance, app, sync.revision);
-          if (meta?.author) sync.author = meta.author;
+          if (meta?.author) {
+            sync.author = meta.author;
+            const r = c.reasons.find(
+              x => x.id === 'reconcile-broke-after-sync',
+            );
+            if (r) r.message = `${r.message} (authored by ${meta.author})`;
+          }
           if (meta?.message) sync.message = meta.message;
         } catch (e) {
           // The author is a nicety: the sync is still named without it.

@@ -384,7 +384,7 @@ export function joinFleet(input: JoinInputs): JoinedFleet {
           reason(
             'reconcile-broke-after-sync',
             'warning',
-            `remote write turned bad at ${sync.brokeAt}, ${Math.round((Date.parse(sync.brokeAt!) - Date.parse(sync.deployedAt)) / 60000)} min after ArgoCD synced ${sync.app} to ${sync.revision.slice(0, 12)}: the likely cause`,
+            `remote write turned bad after ${sync.brokeAt} (its last clean check), ${Math.round((Date.parse(sync.brokeAt!) - Date.parse(sync.deployedAt)) / 60000)} min after ArgoCD synced ${sync.app} to ${sync.revision.slice(0, 12)}: the likely cause`,
             sync.revisionUrl
               ? [`See the change: ${sync.revisionUrl}`]
               : undefined,

@@ -484,6 +484,11 @@ describe('the reconciled fleet against real agents and the contract fakes', () =
       message: 'edge-broken: send to the new receiver path',
       revisionUrl: `https://github.com/example/fleet-gitops/commit/${SYNC}`,
     });
+    expect(
+      broken.reasons.find(r => r.id === 'reconcile-broke-after-sync')!.message,
+    ).toMatch(
+      /^remote write turned bad after .* \(its last clean check\), \d+ min after ArgoCD synced edge-broken-prometheus-agent to 3f786850e387: the likely cause \(authored by Alice Example <alice@example.com>\)$/,
+    );
     expect(Date.parse(broken.changedBy!.brokeAt!)).toBeGreaterThanOrEqual(
       Date.parse(syncedAt),
     );

@@ -3393,6 +3393,8 @@ export const spec = {
           brokeAt: {
             type: 'string',
             format: 'date-time',
+            description:
+              "The remote write's last clean check: it turned bad after this, within one check (30 s). The sync finished at or before it.",
           },
           author: {
             type: 'string',

@@ -1003,7 +1003,10 @@ export interface components {
       revision: string;
       /** Format: date-time */
       deployedAt: string;
-      /** Format: date-time */
+      /**
+       * Format: date-time
+       * The remote write's last clean check: it turned bad after this, within one check (30 s). The sync finished at or before it.
+       */
       brokeAt?: string;
       /** From ArgoCD revision metadata (GET /api/v1/applications/{name}/revisions/{revision}/metadata), where it answers. */
       author?: string;
