@@ -3399,7 +3399,7 @@ export const spec = {
           author: {
             type: 'string',
             description:
-              'From ArgoCD revision metadata (GET /api/v1/applications/{name}/revisions/{revision}/metadata), where it answers.',
+              'From ArgoCD revision metadata (ApplicationService_RevisionMetadata), where it answers.',
           },
           message: {
             type: 'string',

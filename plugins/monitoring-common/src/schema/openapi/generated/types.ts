@@ -1008,7 +1008,7 @@ export interface components {
        * The remote write's last clean check: it turned bad after this, within one check (30 s). The sync finished at or before it.
        */
       brokeAt?: string;
-      /** From ArgoCD revision metadata (GET /api/v1/applications/{name}/revisions/{revision}/metadata), where it answers. */
+      /** From ArgoCD revision metadata (ApplicationService_RevisionMetadata), where it answers. */
       author?: string;
       message?: string;
       initiatedBy?: string;
