@@ -88,7 +88,7 @@ describe('ReconcileService', () => {
     ]);
   });
 
-  it('asks for break starts only when a broken cluster synced recently', async () => {
+  it('asks for break starts only when a cluster is broken', async () => {
     const calls: string[] = [];
     await service({}, calls).fleet();
     expect(calls).toEqual(['query']);

@@ -4,11 +4,13 @@ import {
   LabelMatcher,
   ReconciledCluster,
   ReconcileSourceStatus,
+  UpstreamErrorInfo,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import type { CachedLoader } from '../core/CachedLoader';
 import { cacheKey } from '../core/cacheKeys';
 import type { ThanosInstances } from '../thanos/ThanosInstances';
 import { isUpstreamError } from '../upstream/errors';
+import { reasonForUpstreamError } from '../upstream/reasons';
 import { clusterOfApp } from './appCluster';
 import { joinFleet, SYNC_BEFORE_BREAK_SECONDS } from './join';
 import {
@@ -120,8 +122,10 @@ export class ReconcileService {
           return parseObserved(result, this.o.clusterLabel);
         }),
       ]);
-    // Break starts only for broken clusters with a sync in the lookback: the rest need none.
-    let observed: SourceAnswer<ObservedFleet> =
+    // Break starts for broken clusters (those with a sync in the lookback first: a sync may be
+    // named for them), bounded by MAX_BREAK_LOOKUPS; healthy clusters need none.
+    let breakLookupError: UpstreamErrorInfo | undefined;
+    const observed: SourceAnswer<ObservedFleet> =
       seen.status === 'ok'
         ? { ...seen, value: { ...seen.value, brokeAt: {} } }
         : seen;
@@ -142,18 +146,16 @@ export class ReconcileService {
               synced.add(cluster);
           }
       const broken = remoteWrite.value.clusters
-        .filter(
-          c =>
-            ['failing', 'degraded'].includes(c.state) && synced.has(c.cluster),
-        )
-        .map(c => c.cluster);
+        .filter(c => ['failing', 'degraded'].includes(c.state))
+        .map(c => c.cluster)
+        .sort((a, b) => Number(synced.has(b)) - Number(synced.has(a)));
       const lookup = await this.answer(
         'break starts',
         `thanos:${instance}`,
         () => breakStarts(client, this.o.clusterLabel, broken, now),
       );
       if (lookup.status === 'ok') observed.value.brokeAt = lookup.value;
-      else observed = lookup as SourceAnswer<ObservedFleet>;
+      else if (lookup.status === 'failed') breakLookupError = lookup.error;
     }
     const inputs: JoinInputs = {
       instance,
@@ -166,6 +168,9 @@ export class ReconcileService {
       kubernetes,
     };
     const joined = joinFleet(inputs);
+    // Without break starts no sync is named and no `since` given; the rest of the join stands.
+    if (breakLookupError)
+      joined.fleetReasons.push(reasonForUpstreamError(breakLookupError));
     await this.fillAuthors(joined.clusters, inputs);
     const status = (
       source: ReconcileSourceStatus['source'],

@@ -335,6 +335,7 @@ describe('joinFleet', () => {
   it('names the sync just before a remote-write break as the likely cause', () => {
     const r = j.clusters.find(c => c.cluster === 'broken')!;
     expect(ids(j, 'broken')).toEqual(['reconcile-broke-after-sync']);
+    expect(r.remoteWrite?.since).toBe('2026-12-04T11:45:00.000Z');
     expect(r.changedBy).toEqual({
       instance: 'main',
       app: 'broken-prometheus-agent',

@@ -374,6 +374,8 @@ export function joinFleet(input: JoinInputs): JoinedFleet {
     }
     if (r.remoteWrite && BROKEN.has(r.remoteWrite.state)) {
       const brokeAt = observed?.brokeAt[r.cluster];
+      if (brokeAt !== undefined)
+        r.remoteWrite.since = new Date(brokeAt * 1000).toISOString();
       const sync =
         brokeAt !== undefined
           ? syncBefore(appsOf.get(r.cluster) ?? [], brokeAt)

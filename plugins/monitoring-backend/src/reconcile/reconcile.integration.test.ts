@@ -474,6 +474,7 @@ describe('the reconciled fleet against real agents and the contract fakes', () =
     );
     const broken = row(f!, 'edge-broken');
     expect(broken.remoteWrite?.state).toMatch(/failing|degraded/);
+    expect(broken.remoteWrite?.since).toBe(broken.changedBy?.brokeAt);
     expect(broken.changedBy).toMatchObject({
       instance: 'main',
       app: 'edge-broken-prometheus-agent',

@@ -3295,7 +3295,7 @@ export const spec = {
             type: 'string',
             format: 'date-time',
             description:
-              'When the current bad state began, where the outage memory knows it.',
+              'The last clean check before the current bad state (failed, retried or dropped samples; 30 s checks over the last 6 h), for up to 50 broken clusters per refresh, those synced recently first.',
           },
         },
       },
