@@ -171,12 +171,28 @@ describe('ReconcileCard', () => {
         };
       if (s.source === 'kubernetes')
         return { source: s.source, status: 'not-configured' as const };
+      if (s.source === 'catalog')
+        return {
+          source: s.source,
+          status: 'failed' as const,
+          error: {
+            upstream: 'catalog:backstage',
+            kind: 'http-error' as const,
+            status: 503,
+            message: 'The catalog answered 503',
+          },
+        };
       return s;
     });
     await renderCard(() =>
       json(
         entityReconciled(
-          { ...brokenEdge, argocd: [], agentPods: undefined },
+          {
+            ...brokenEdge,
+            catalog: undefined,
+            argocd: [],
+            agentPods: undefined,
+          },
           sources,
         ),
       ),
@@ -195,8 +211,13 @@ describe('ReconcileCard', () => {
     expect(
       screen.getByText('Not configured in the backend: Kubernetes API.'),
     ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'The Backstage catalog answered with an error (HTTP 503)',
+      ),
+    ).toBeInTheDocument();
+    expect(section('Catalog')).toHaveAttribute('data-source-status', 'failed');
     // Every other source still shows what it knows.
-    expect(section('Catalog')).toHaveTextContent('platform-team');
     expect(section('GitOps overlay')).toHaveTextContent('25.11.0');
     expect(section('Thanos Receive tenant')).toHaveTextContent('113,328');
   });

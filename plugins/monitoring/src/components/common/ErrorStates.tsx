@@ -3,7 +3,7 @@ import { ResponseErrorPanel } from '@backstage/core-components';
 import type { UpstreamErrorInfo } from '@fleet-monitoring/plugin-monitoring-common';
 import { backendMessage, statusOfError, upstreamOfError } from '../../api';
 
-/** `thanos:central` -> `Thanos Query "central"`, and so on. */
+/** `thanos:central` -> `Thanos Query "central"`, `gitops:repository` -> `The GitOps repository`, and so on. */
 export function describeUpstream(upstream: string | undefined): string {
   if (!upstream) return 'The upstream';
   const [type, ...rest] = upstream.split(':');
@@ -15,6 +15,11 @@ export function describeUpstream(upstream: string | undefined): string {
       return `ArgoCD "${name}"`;
     case 'kubernetes':
       return `Kubernetes cluster "${name}"`;
+    // Sources of the reconciled fleet (gitops:repository, catalog:backstage).
+    case 'gitops':
+      return 'The GitOps repository';
+    case 'catalog':
+      return 'The Backstage catalog';
     default:
       return upstream;
   }
