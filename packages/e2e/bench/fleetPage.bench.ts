@@ -60,6 +60,8 @@ async function startDevApp(
     baseUrl: u.url,
     summarySource: 'raw',
     timeoutMs: 120_000,
+    // One signal's answer at 100,000 clusters is ~11 MB, over the default 10 MiB limit.
+    maxResponseBytes: 256 * 2 ** 20,
   }));
   const stack = await DevStack.start({
     env: {

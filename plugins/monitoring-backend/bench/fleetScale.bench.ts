@@ -57,6 +57,11 @@ const RUNS = Number(process.env.BENCH_SCALE_RUNS ?? 3);
 const HITS = 200;
 const AUTH = mockCredentials.user.header();
 const TIMEOUT_MS = 600_000;
+/**
+ * An instance's answer limit (`maxResponseBytes`, 10 MiB by default): at 100,000 clusters one
+ * signal's answer is ~11 MB, so a fleet that large needs it raised; the benches raise it to this.
+ */
+const MAX_RESPONSE_BYTES = 256 * 2 ** 20;
 
 /** The store, for its log when the bench fails. */
 let storeForLog: PrometheusProcess | undefined;
@@ -137,12 +142,14 @@ async function backendFor(
                 name: 'raw',
                 baseUrl: facadeUrl,
                 timeoutMs: TIMEOUT_MS,
+                maxResponseBytes: MAX_RESPONSE_BYTES,
                 summarySource: 'raw',
               },
               {
                 name: 'recorded',
                 baseUrl: facadeUrl,
                 timeoutMs: TIMEOUT_MS,
+                maxResponseBytes: MAX_RESPONSE_BYTES,
                 summarySource: 'recorded',
               },
             ],
@@ -222,6 +229,10 @@ async function cacheRows(upstream: SyntheticFleetUpstream, rows: Row[]) {
     const filtered = `${whole}?offset=0&limit=100&state=failing&name=syn-0`;
     const t = performance.now();
     const loaded = JSON.parse(await get(page));
+    if (loaded.error || !(loaded.page?.total > 0))
+      throw new Error(
+        `the synthetic fleet's summary failed: ${JSON.stringify(loaded.error)}`,
+      );
     rows.push([
       `summary miss, ${CLUSTERS} clusters, synthetic upstream (backend only: parse, join, judge, page)`,
       `${ms(performance.now() - t)}`,
@@ -300,6 +311,7 @@ async function replicaRows(upstream: SyntheticFleetUpstream, rows: Row[]) {
                 {
                   name: 'central',
                   baseUrl: upstream.url,
+                  maxResponseBytes: MAX_RESPONSE_BYTES,
                   summarySource: 'raw',
                 },
               ],
@@ -320,9 +332,14 @@ async function replicaRows(upstream: SyntheticFleetUpstream, rows: Row[]) {
     const a = await replica();
     let b = await replica();
     // Until the first round is in the shared store (both answer it).
+    const waitStart = Date.now();
     for (;;) {
       const s = JSON.parse(await get(a.url));
       if (!s.stale && s.page?.total > 0) break;
+      if (Date.now() - waitStart > 600_000)
+        throw new Error(
+          `no current summary after 10 min: ${JSON.stringify({ total: s.page?.total, stale: s.stale, error: s.error })}`,
+        );
       await new Promise(r => setTimeout(r, 1000));
     }
     const start = Date.now();
@@ -381,6 +398,7 @@ async function storedRows(rows: Row[]) {
       '',
       '',
     ]);
+    progress(`store written (${STORED} clusters); waiting for the rule group`);
     const t = performance.now();
     firstEvaluated = await recordedFleetReady(store.url);
     rows.push([
@@ -405,6 +423,7 @@ async function storedRows(rows: Row[]) {
       '',
       '',
     ]);
+    progress('summary misses');
     await summaryMissRows(facade, rows);
   } finally {
     await facade.stop();
@@ -412,13 +431,19 @@ async function storedRows(rows: Row[]) {
   }
 }
 
+/** Progress on stderr: a run takes minutes and prints its table at the end. */
+const progress = (what: string) =>
+  console.error(`[fleetScale ${new Date().toISOString()}] ${what}`);
+
 async function main() {
   const rows: Row[] = [];
   if (STORED > 0) await storedRows(rows);
   const upstream = new SyntheticFleetUpstream(CLUSTERS);
   await upstream.start();
   try {
+    progress(`cache hits and RSS at ${CLUSTERS} clusters (synthetic upstream)`);
     await cacheRows(upstream, rows);
+    progress('two replicas');
     await replicaRows(upstream, rows);
   } finally {
     await upstream.stop();

@@ -307,15 +307,23 @@ export class RemoteWriteService {
     return late.length;
   }
 
-  private async remember(summary: FleetSummary) {
+  /**
+   * Keeps the summary as the last known fleet: in memory now, in the shared cache once the answer
+   * is on its way (serialising a large fleet takes a while, and only a later outage reads it).
+   */
+  private remember(summary: FleetSummary): void {
     this.lastKnown.set(summary.instance, summary);
-    await this.o.cache
-      ?.set(
-        cacheKey('last-summary', summary.instance),
-        summary as unknown as JsonValue,
-        { ttl: LAST_KNOWN_TTL_MS },
-      )
-      .catch(() => undefined);
+    const { cache } = this.o;
+    if (!cache) return;
+    setImmediate(() => {
+      cache
+        .set(
+          cacheKey('last-summary', summary.instance),
+          summary as unknown as JsonValue,
+          { ttl: LAST_KNOWN_TTL_MS },
+        )
+        .catch(() => undefined);
+    });
   }
 
   private async recall(instance: string): Promise<FleetSummary | undefined> {
@@ -405,7 +413,7 @@ export class RemoteWriteService {
       counts: countStates(clusters.map(c => c.state)),
       source: source.chosen.answer,
     };
-    await this.remember(summary);
+    this.remember(summary);
     return summary;
   }
 
