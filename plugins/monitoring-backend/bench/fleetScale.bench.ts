@@ -417,7 +417,7 @@ async function storedRows(rows: Row[]) {
       `store memory at ${STORED} clusters (RF 1, recorded series included)`,
       `RSS ${mib(rss)} for ${head} head series: ${(perSeries / 1024).toFixed(1)} KiB per series`,
       CLUSTERS > STORED
-        ? `${CLUSTERS} clusters would need ~${(needed / 2 ** 30).toFixed(1)} GiB (RF 1; x3 raw copies at RF 3, dedup off)`
+        ? `${CLUSTERS} clusters would need ~${(needed / 2 ** 30).toFixed(1)} GiB at rest (RF 1; the write needs more; RF 3 holds 3 raw copies)`
         : '',
       '',
       '',
