@@ -109,7 +109,9 @@ describe('ReconcileCard', () => {
 
     // The likely cause: the sync, its revision (linked), time and author.
     const changed = section('What changed');
-    expect(changed).toHaveTextContent(/by alice@example\.com/);
+    expect(changed).toHaveTextContent(
+      /remote write turned bad after .+, just after ArgoCD synced prometheus-agent-cluster-02-edge to revision 4f1c2d3 at .+ by alice@example\.com\./,
+    );
     expect(changed).toHaveTextContent('Raise max_shards');
     expect(
       within(changed).getByRole('link', { name: /^Revision 4f1c2d3e/ }),

@@ -117,9 +117,9 @@ function ChangedBy({ sync }: { sync: ReconciledSync }) {
       }}
     >
       <Text as="p">
-        <strong>What changed:</strong> remote write turned bad{' '}
-        {sync.brokeAt ? `at ${formatTime(sync.brokeAt)}` : ''}, after ArgoCD
-        synced{' '}
+        <strong>What changed:</strong> remote write turned bad
+        {sync.brokeAt ? ` after ${formatTime(sync.brokeAt)}` : ''}, just after
+        ArgoCD synced{' '}
         <Link
           href={sync.uiUrl}
           target="_blank"
