@@ -39,7 +39,7 @@ import {
   unknownFromLastKnown,
 } from './judge';
 import { heldQuestions } from './heldQuestions';
-import { observeFleet, observeLate } from './observeFleet';
+import { FleetObserver, observeLate } from './observeFleet';
 import {
   ChosenSource,
   chooseSummarySource,
@@ -165,6 +165,11 @@ export class RemoteWriteService {
    * Observations of every known cluster (or one), with late clusters' stats filled in. One cluster
    * is observed from the same sources as in the fleet (receivers' tenants and rates, catalog), so
    * it is judged the same whether asked alone or in the fleet.
+   *
+   * The whole fleet is asked in two rounds: the inventory and every condition now (four queries
+   * side by side), then, side by side again, each held condition and the lag drain only for the
+   * clusters where the judge reads them (heldQuestions.ts; none for a healthy fleet), the last
+   * sample of clusters missing from the inventory, and the late clusters' own figures.
    */
   private async observe(
     client: ThanosClient,
@@ -173,18 +178,11 @@ export class RemoteWriteService {
   ): Promise<{ list: ClusterObservation[]; queries: number }> {
     const scope = { ...summaryScope(this.o.config, cluster), source };
     const whole = cluster === undefined;
-    const [answers, stores, catalogNames] = await Promise.all([
-      whole
-        ? this.fleetAnswers(client, scope)
-        : Promise.all([
-            client.query(inventoryQuery(scope)),
-            client.query(ratesQuery(scope)),
-            client.query(gaugesQuery(scope)),
-          ]).then(([inventory, rates, gauges]) => ({
-            inventory: inventory.result,
-            signals: [...rates.result, ...gauges.result],
-            queries: 3,
-          })),
+    const first = whole
+      ? summaryNowQueries(scope)
+      : [inventoryQuery(scope), ratesQuery(scope), gaugesQuery(scope)];
+    const [[inventory, ...answers], stores, catalogNames] = await Promise.all([
+      Promise.all(first.map(q => client.query(q))),
       // Stores name the receivers' tenants; a Prometheus without them is no fault here.
       faultAsData(
         () => client.stores(),
@@ -192,60 +190,45 @@ export class RemoteWriteService {
       ),
       this.catalogNames(),
     ]);
-    const catalogClusters = whole
-      ? catalogNames
-      : catalogNames.filter(c => c === cluster);
-    const list = observeFleet({
+    const signals = answers.flatMap(a => a.result);
+    const observer = new FleetObserver({
       clusterLabel: scope.clusterLabel,
-      inventory: answers.inventory,
-      rates: answers.signals,
-      gauges: answers.signals,
+      inventory: inventory.result,
+      rates: signals,
+      gauges: signals,
       stores,
-      catalogClusters,
-    }).filter(o => whole || o.cluster === cluster);
+      catalogClusters: whole
+        ? catalogNames
+        : catalogNames.filter(c => c === cluster),
+    });
+    const list = observer.observations.filter(
+      o => whole || o.cluster === cluster,
+    );
     if (cluster !== undefined && list.length === 0) {
       list.push({ cluster, stats: {}, queues: [], knownFrom: ['catalog'] });
     }
-    const [older, late] = await Promise.all([
+    const held = whole
+      ? summaryHeldQuery(
+          scope,
+          heldQuestions(
+            signals,
+            scope.clusterLabel,
+            this.o.config.thresholds.remoteWrite,
+          ),
+        )
+      : undefined;
+    const [heldAnswer, older, late] = await Promise.all([
+      held === undefined ? undefined : client.query(held),
       this.fillLastSeen(client, list),
-      this.fillLateStats(client, list),
+      this.lateAnswers(client, list),
     ]);
-    return { list, queries: answers.queries + 1 + older + late };
-  }
-
-  /**
-   * The whole fleet's answers in two rounds: the inventory and every condition now (four queries
-   * side by side), then each held condition and the lag drain only for the clusters where the judge
-   * reads them (heldQuestions.ts), which a healthy fleet answers without a second round.
-   */
-  private async fleetAnswers(
-    client: ThanosClient,
-    scope: QueryScope,
-  ): Promise<{
-    inventory: PromVectorSample[];
-    signals: PromVectorSample[];
-    queries: number;
-  }> {
-    const [inventory, ...now] = await Promise.all(
-      summaryNowQueries(scope).map(q => client.query(q)),
-    );
-    const signals = now.flatMap(a => a.result);
-    const held = summaryHeldQuery(
-      scope,
-      heldQuestions(
-        signals,
-        scope.clusterLabel,
-        this.o.config.thresholds.remoteWrite,
-      ),
-    );
-    if (held === undefined)
-      return { inventory: inventory.result, signals, queries: 4 };
-    const answer = await client.query(held);
-    return {
-      inventory: inventory.result,
-      signals: signals.concat(answer.result),
-      queries: 5,
-    };
+    if (heldAnswer) observer.add(heldAnswer.result);
+    observer.finish();
+    for (const [o, answer] of late)
+      observeLate(o, answer, this.o.config.clusterLabel);
+    const queries =
+      first.length + 1 + (heldAnswer ? 1 : 0) + older + late.length;
+    return { list, queries };
   }
 
   /**
@@ -275,13 +258,13 @@ export class RemoteWriteService {
   }
 
   /**
-   * Silent clusters whose samples still arrive (lagging): judged on their own rates and gauges at
-   * their last sample, one query per late cluster (each at its own evaluation time).
+   * Silent clusters whose samples still arrive (lagging): their own rates and gauges at their last
+   * sample, one query per late cluster (each at its own evaluation time), for observeLate.
    */
-  private async fillLateStats(
+  private async lateAnswers(
     client: ThanosClient,
     list: ClusterObservation[],
-  ): Promise<number> {
+  ): Promise<Array<[ClusterObservation, PromVectorSample[]]>> {
     const now = Date.now() / 1000;
     const stale = this.o.config.thresholds.remoteWrite.staleAfterSeconds;
     const late = list.filter(
@@ -290,8 +273,7 @@ export class RemoteWriteService {
         now - o.stats.lastSeen > stale &&
         (o.stats.tenantSamplesPerSecond ?? 0) > 0,
     );
-    const label = this.o.config.clusterLabel;
-    await Promise.all(
+    return Promise.all(
       late.map(async o => {
         const scope = {
           ...summaryScope(this.o.config, o.cluster),
@@ -301,10 +283,9 @@ export class RemoteWriteService {
           lateClusterQuery(scope),
           o.stats.lastSeen,
         );
-        observeLate(o, answer.result, label);
+        return [o, answer.result] as [ClusterObservation, PromVectorSample[]];
       }),
     );
-    return late.length;
   }
 
   /**

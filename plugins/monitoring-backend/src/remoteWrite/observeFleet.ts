@@ -201,22 +201,57 @@ function collectKnown(fleet: Fleet, a: FleetAnswers): void {
 }
 
 /**
+ * The fleet's observations built in steps: every known cluster with the first answers' signals,
+ * more signals added as later answers arrive (the summary's second round), then each cluster's
+ * figures rolled up from its queues.
+ */
+export class FleetObserver {
+  private readonly fleet: Fleet;
+
+  constructor(a: FleetAnswers) {
+    this.fleet = new Fleet(a.clusterLabel);
+    collectKnown(this.fleet, a);
+    this.add(a.rates, a.gauges);
+  }
+
+  /** Applies rate and gauge signals (a joined answer may carry both). */
+  add(ratesAnswer: PromVectorSample[], gaugesAnswer = ratesAnswer): void {
+    const rates = signals<RateSignal>(ratesAnswer);
+    const gauges =
+      gaugesAnswer === ratesAnswer
+        ? (rates as ReadonlyMap<string, TaggedSample[]> as ReadonlyMap<
+            GaugeSignal,
+            TaggedSample[]
+          >)
+        : signals<GaugeSignal>(gaugesAnswer);
+    const fleet = this.fleet;
+    apply(CLUSTER_RATES, rates, fleet.cluster);
+    apply(CLUSTER_GAUGES, gauges, fleet.cluster);
+    apply(TENANT_RATES, rates, fleet.tenant);
+    apply(QUEUE_RATES, rates, fleet.queue);
+    apply(QUEUE_GAUGES, gauges, fleet.queue);
+  }
+
+  /** The observations so far (figures not yet rolled up from the queues). */
+  get observations(): ClusterObservation[] {
+    return [...this.fleet.byCluster.values()];
+  }
+
+  /** Every observation, its figures rolled up from its queues. */
+  finish(): ClusterObservation[] {
+    const list = this.observations;
+    for (const o of list) rollUpQueues(o);
+    return list;
+  }
+}
+
+/**
  * Joins every source that knows a cluster (Thanos series over the inventory lookback, the receivers'
  * tenants, catalog Resources) with the remote-write signals, into one observation per cluster.
  * A cluster known from any source is kept, whatever Thanos has for it now.
  */
 export function observeFleet(a: FleetAnswers): ClusterObservation[] {
-  const fleet = new Fleet(a.clusterLabel);
-  collectKnown(fleet, a);
-  const rates = signals<RateSignal>(a.rates);
-  const gauges = signals<GaugeSignal>(a.gauges);
-  apply(CLUSTER_RATES, rates, fleet.cluster);
-  apply(CLUSTER_GAUGES, gauges, fleet.cluster);
-  apply(TENANT_RATES, rates, fleet.tenant);
-  apply(QUEUE_RATES, rates, fleet.queue);
-  apply(QUEUE_GAUGES, gauges, fleet.queue);
-  for (const o of fleet.byCluster.values()) rollUpQueues(o);
-  return [...fleet.byCluster.values()];
+  return new FleetObserver(a).finish();
 }
 
 /**
