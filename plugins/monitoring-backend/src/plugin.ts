@@ -29,6 +29,10 @@ import { ThanosComponentService } from './thanosComponents/ThanosComponentServic
 import { addThanosComponentRoutes } from './thanosComponents/routes';
 import { CapacityService } from './capacity/CapacityService';
 import { addCapacityRoutes } from './capacity/routes';
+import {
+  FLEET_JUDGE_DAYS,
+  judgeTenantForecast,
+} from './capacity/fleetCapacity';
 import { DEFAULT_THANOS_SELECTOR } from './core/entityQuestions';
 import { ThanosInstances } from './thanos/ThanosInstances';
 import { ReconcileService } from './reconcile/ReconcileService';
@@ -106,6 +110,7 @@ function createServices(settings: PluginConfig, d: Deps) {
         catalog: d.catalog,
         auth: d.auth,
         receiveSelector,
+        capacityJudge: { days: FLEET_JUDGE_DAYS, reasons: judgeTenantForecast },
       }),
       loader,
       logger,

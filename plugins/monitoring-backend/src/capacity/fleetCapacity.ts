@@ -1,10 +1,12 @@
 import type {
   EntityCapacity,
   FleetCapacity,
+  HealthReason,
   ReceiverForecast,
   TenantForecast,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import type { TaggedSample } from '../thanos/signals';
+import { judgeTenant, WARNING_DAYS } from './judge';
 import type { TenantsCapacitySignal } from './queries';
 
 /**
@@ -184,3 +186,38 @@ export function fleetCapacityAnswer(
     ),
   };
 }
+
+/**
+ * A fleet row's capacity-tenant-* reasons (at its limit, or reaching it within the judge's
+ * WARNING_DAYS), from the card's own judge so the thresholds live in one place. The fleet's
+ * forecast is tenantForecasts' secant: the week's when a week ago is known (high or low confidence
+ * always had one), else the day's. daysLeft 0 is at the limit or refused by the limiter.
+ */
+export function judgeTenantForecast(t: TenantForecast): HealthReason[] {
+  const atLimit = t.daysLeft === 0;
+  const { reasons } = judgeTenant({
+    cluster: t.tenant,
+    tenant: t.tenant,
+    receivers: 1,
+    headSeries: t.headSeries,
+    ...(t.limit ? { limit: t.limit } : {}),
+    limitSource: t.limitSource,
+    ...(atLimit ? { limitedRequestsPerSecond: 1 } : {}),
+    forecast: {
+      confidence: t.confidence ?? 'none',
+      window: t.confidence === 'high' || t.confidence === 'low' ? '7d' : '1d',
+      basis: 'secant of the hourly maxima summed over receivers',
+      ...(t.slopePerDay !== undefined ? { slopePerDay: t.slopePerDay } : {}),
+      ...(t.daysLeft !== undefined ? { daysLeft: t.daysLeft } : {}),
+      ...(t.reachesAt !== undefined ? { reachesAt: t.reachesAt } : {}),
+    },
+  });
+  return reasons.filter(
+    r =>
+      r.id === 'capacity-tenant-at-limit' ||
+      r.id === 'capacity-tenant-limit-soon',
+  );
+}
+
+/** The horizon of judgeTenantForecast, for asking fleetCapacity with the same one. */
+export const FLEET_JUDGE_DAYS = WARNING_DAYS;

@@ -73,6 +73,7 @@ describe('ReconcileService', () => {
       ['remote-write', 'ok'],
       ['receive', 'failed'],
       ['kubernetes', 'not-configured'],
+      ['capacity', 'not-configured'],
     ]);
     expect(fleet.sources[0].error).toEqual({
       upstream: 'catalog:backstage',
@@ -84,6 +85,35 @@ describe('ReconcileService', () => {
     expect(row.state).toBe('unknown');
     expect(row.reasons.map(r => r.id)).toEqual([
       'upstream-error',
+      'upstream-timeout',
+    ]);
+  });
+
+  it('reads the fleet capacity once per refresh, and lists its failure alone', async () => {
+    const asked: string[] = [];
+    const fleet = await service({
+      receive: async () => ({}) as any,
+      capacity: async instance => {
+        asked.push(instance);
+        throw new UpstreamError('thanos:default', 'timeout', 'timed out');
+      },
+    }).fleet();
+    expect(asked).toEqual(['default']);
+    expect(fleet.sources.map(s => [s.source, s.status])).toEqual([
+      ['catalog', 'ok'],
+      ['gitops', 'not-configured'],
+      ['argocd', 'not-configured'],
+      ['remote-write', 'ok'],
+      ['receive', 'ok'],
+      ['kubernetes', 'not-configured'],
+      ['capacity', 'failed'],
+    ]);
+    expect(fleet.sources[6].error?.kind).toBe('timeout');
+    const row = fleet.clusters.find(c => c.cluster === 'edge-1')!;
+    expect(row.catalog?.entityRef).toBe('resource:default/edge-1');
+    // The other sources' finding stands beside the capacity's failure.
+    expect(row.reasons.map(r => r.id)).toEqual([
+      'reconcile-never-seen',
       'upstream-timeout',
     ]);
   });

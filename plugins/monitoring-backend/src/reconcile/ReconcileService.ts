@@ -103,25 +103,38 @@ export class ReconcileService {
     const s = this.o.sources;
     const client = this.o.instances.client(instance);
     const now = (this.o.now ?? Date.now)() / 1000;
-    const [catalog, gitops, argocd, remoteWrite, receive, kubernetes, seen] =
-      await Promise.all([
-        this.answer('the catalog', 'catalog:backstage', () => s.catalog()),
-        this.answer('the GitOps repository', 'gitops:repository', s.gitops),
-        this.answer('ArgoCD', 'argocd:all', s.argocd),
-        this.answer('the remote-write summary', `thanos:${instance}`, () =>
-          s.remoteWrite(instance),
-        ),
-        this.answer('Receive health', `thanos:${instance}`, () =>
-          s.receive(instance),
-        ),
-        this.answer('Kubernetes', 'kubernetes:all', s.kubernetes),
-        this.answer('the observed series', `thanos:${instance}`, async () => {
-          const { result } = await client.query(
-            observedQuery(this.o.clusterLabel, this.o.receiveSelector),
-          );
-          return parseObserved(result, this.o.clusterLabel);
-        }),
-      ]);
+    const [
+      catalog,
+      gitops,
+      argocd,
+      remoteWrite,
+      receive,
+      kubernetes,
+      seen,
+      capacity,
+    ] = await Promise.all([
+      this.answer('the catalog', 'catalog:backstage', () => s.catalog()),
+      this.answer('the GitOps repository', 'gitops:repository', s.gitops),
+      this.answer('ArgoCD', 'argocd:all', s.argocd),
+      this.answer('the remote-write summary', `thanos:${instance}`, () =>
+        s.remoteWrite(instance),
+      ),
+      this.answer('Receive health', `thanos:${instance}`, () =>
+        s.receive(instance),
+      ),
+      this.answer('Kubernetes', 'kubernetes:all', s.kubernetes),
+      this.answer('the observed series', `thanos:${instance}`, async () => {
+        const { result } = await client.query(
+          observedQuery(this.o.clusterLabel, this.o.receiveSelector),
+        );
+        return parseObserved(result, this.o.clusterLabel);
+      }),
+      this.answer(
+        'the fleet capacity',
+        `thanos:${instance}`,
+        s.capacity && (() => s.capacity!(instance)),
+      ),
+    ]);
     // Break starts for broken clusters (those with a sync in the lookback first: a sync may be
     // named for them), bounded by MAX_BREAK_LOOKUPS; healthy clusters need none.
     let breakLookupError: UpstreamErrorInfo | undefined;
@@ -166,6 +179,7 @@ export class ReconcileService {
       observed,
       receive,
       kubernetes,
+      capacity,
     };
     const joined = joinFleet(inputs);
     // Without break starts no sync is named and no `since` given; the rest of the join stands.
@@ -207,6 +221,7 @@ export class ReconcileService {
         status('remote-write', remoteWrite),
         status('receive', receive, observed),
         status('kubernetes', kubernetes),
+        status('capacity', capacity),
       ],
     };
   }

@@ -409,4 +409,105 @@ describe('joinFleet', () => {
     expect(all).not.toContain('reconcile-no-application');
     expect(all).not.toContain('reconcile-tenant-no-overlay');
   });
+
+  describe('the fleet capacity joined on the tenant', () => {
+    const limitSoon = {
+      id: 'capacity-tenant-limit-soon',
+      severity: 'warning' as const,
+      message: 'Tenant "good" reaches its head-series limit of 50k in 3 days',
+      hints: ['Find the metric that grows and drop it'],
+    };
+    const capacity = ok({
+      tenants: {
+        good: {
+          daysLeft: 3,
+          reachesAt: at('2026-12-07T12:00:00Z'),
+          confidence: 'high' as const,
+          reasons: [limitSoon],
+        },
+        // A tenant no row writes as joins nothing.
+        nobody: { confidence: 'none' as const, reasons: [] },
+      },
+    });
+
+    it("puts the tenant's forecast and its capacity reason on the row", () => {
+      const withCapacity = joinFleet(inputs({ capacity }));
+      const good = withCapacity.clusters.find(c => c.cluster === 'good')!;
+      expect(good.receive).toEqual({
+        tenant: 'good',
+        routed: true,
+        hashring: 'edges',
+        limit: 50000,
+        headSeries: 1200,
+        forecast: {
+          daysLeft: 3,
+          reachesAt: at('2026-12-07T12:00:00Z'),
+          confidence: 'high',
+          atRisk: true,
+        },
+      });
+      expect(good.reasons).toEqual([limitSoon]);
+      expect(good.state).toBe('degraded');
+      expect(withCapacity.clusters.map(c => c.cluster)).not.toContain('nobody');
+      // capacity never makes a cluster known: it only adds to rows with a tenant.
+      expect(good.knownFrom).not.toContain('capacity');
+    });
+
+    it('a tenant with room has its forecast and no reason', () => {
+      const roomy = joinFleet(
+        inputs({
+          capacity: ok({
+            tenants: {
+              good: {
+                daysLeft: 40,
+                confidence: 'medium' as const,
+                reasons: [],
+              },
+            },
+          }),
+        }),
+      );
+      const good = roomy.clusters.find(c => c.cluster === 'good')!;
+      expect(good.receive?.forecast).toEqual({
+        daysLeft: 40,
+        confidence: 'medium',
+        atRisk: false,
+      });
+      expect(good.reasons).toEqual([]);
+      expect(good.state).toBe('healthy');
+    });
+
+    it('the capacity source failing alone: no forecast, its upstream reason, every other column kept', () => {
+      const down = joinFleet(
+        inputs({
+          capacity: {
+            status: 'failed',
+            fetchedAt,
+            error: {
+              upstream: 'thanos:default',
+              kind: 'timeout',
+              message: 'capacity query timed out',
+            },
+          },
+        }),
+      );
+      const good = down.clusters.find(c => c.cluster === 'good')!;
+      expect(good.receive).toEqual({
+        tenant: 'good',
+        routed: true,
+        hashring: 'edges',
+        limit: 50000,
+        headSeries: 1200,
+      });
+      expect(good.overlay).toBeDefined();
+      expect(good.remoteWrite?.state).toBe('healthy');
+      expect(good.state).toBe('unknown');
+      expect(good.reasons.map(r => r.id)).toEqual(['upstream-timeout']);
+      expect(down.fleetReasons.map(r => r.message)).toContainEqual(
+        expect.stringContaining('capacity query timed out'),
+      );
+      // The other rows' findings stand.
+      expect(ids(down, 'orphan-overlay')).toContain('reconcile-no-application');
+    });
+  });
 });

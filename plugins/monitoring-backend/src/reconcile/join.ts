@@ -73,6 +73,7 @@ export function joinFleet(input: JoinInputs): JoinedFleet {
   const observed = ok(input.observed);
   const receive = ok(input.receive);
   const kubernetes = ok(input.kubernetes);
+  const capacity = input.capacity ? ok(input.capacity) : undefined;
   const argocdFailed = (argocd ?? []).filter(i => i.error);
 
   const rows = new Map<string, Row>();
@@ -249,6 +250,19 @@ export function joinFleet(input: JoinInputs): JoinedFleet {
           ? { headSeries: limits.headSeries }
           : {}),
       };
+      // The tenant's forecast and, at risk within the judge's horizon, its capacity reasons.
+      const fact = capacity?.tenants[t];
+      if (fact) {
+        r.receive.forecast = {
+          confidence: fact.confidence,
+          ...(fact.daysLeft !== undefined ? { daysLeft: fact.daysLeft } : {}),
+          ...(fact.reachesAt !== undefined
+            ? { reachesAt: fact.reachesAt }
+            : {}),
+          atRisk: fact.reasons.length > 0,
+        };
+        r.reasons.push(...fact.reasons);
+      }
       if (unrouted.length && r.overlay) {
         r.reasons.push(
           reason(
@@ -411,6 +425,7 @@ export function joinFleet(input: JoinInputs): JoinedFleet {
     input.observed,
     input.receive,
     input.kubernetes,
+    ...(input.capacity ? [input.capacity] : []),
   ];
   const failed = answers.flatMap(a => (a.status === 'failed' ? [a.error] : []));
   // One reason per distinct failure (the summary, Receive and the series query share one Thanos).

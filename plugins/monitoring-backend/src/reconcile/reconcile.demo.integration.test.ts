@@ -129,6 +129,7 @@ describe('the demo fleet, reconciled', () => {
       ['remote-write', 'ok'],
       ['receive', 'ok'],
       ['kubernetes', 'ok'],
+      ['capacity', 'ok'],
     ]);
     const row = (c: string): ReconciledCluster =>
       f.clusters.find(r => r.cluster === c)!;

@@ -374,6 +374,7 @@ describe('the reconciled fleet against real agents and the contract fakes', () =
       ['remote-write', 'ok'],
       ['receive', 'ok'],
       ['kubernetes', 'ok'],
+      ['capacity', 'ok'],
     ]);
     // The healthy one: every column joined, nothing named.
     const good = row(f, 'edge-good');

@@ -1,5 +1,6 @@
 import type {
   FleetSummary,
+  HintedReason,
   KubernetesClusterView,
   OverlayFact,
   OverlayHashring,
@@ -74,6 +75,21 @@ export interface ObservedFleet {
   brokeAt: Record<string, number>;
 }
 
+/** A tenant's head-series forecast and the capacity judge's verdict on it (capacity-tenant-* reasons). */
+export interface TenantCapacityFact {
+  daysLeft?: number;
+  /** unix seconds the forecast reaches the limit */
+  reachesAt?: number;
+  confidence: 'high' | 'medium' | 'low' | 'none';
+  /** At its limit or reaching it within the judge's horizon: the reasons say which. */
+  reasons: HintedReason[];
+}
+
+/** The fleet capacity (one query for every tenant), by tenant. */
+export interface CapacityFacts {
+  tenants: Record<string, TenantCapacityFact>;
+}
+
 /** One configured Kubernetes cluster's view, or why it could not be read. */
 export interface KubernetesFleet {
   cluster: string;
@@ -97,6 +113,8 @@ export interface JoinInputs {
   observed: SourceAnswer<ObservedFleet>;
   receive: SourceAnswer<ThanosHealth>;
   kubernetes: SourceAnswer<KubernetesFleet[]>;
+  /** Absent: not read (the rows carry no forecast). */
+  capacity?: SourceAnswer<CapacityFacts>;
 }
 
 /** The sources as plugin.ts wires them; each may throw an UpstreamError. */
@@ -110,6 +128,8 @@ export interface ReconcileSources {
   receive(instance: string): Promise<ThanosHealth>;
   /** undefined when no Kubernetes cluster is configured. */
   kubernetes?: () => Promise<KubernetesFleet[]>;
+  /** Every tenant's head-series forecast with its verdict; undefined when not wired. */
+  capacity?: (instance: string) => Promise<CapacityFacts>;
   /** ArgoCD revision metadata (author, message); undefined when the API does not give it. */
   revisionMetadata?: (
     instance: string,
@@ -128,4 +148,5 @@ export const SOURCE_OF_INPUT: Record<
   remoteWrite: 'remote-write',
   receive: 'receive',
   kubernetes: 'kubernetes',
+  capacity: 'capacity',
 };

@@ -9,14 +9,23 @@ import {
   LabelMatcher,
   ArgocdAppSummary,
   ArgocdHistoryEntry,
+  FleetCapacity,
   FleetSummary,
+  HealthReason,
+  HintedReason,
+  TenantForecast,
   ThanosHealth,
   OverlayFact,
   OverlayHashring,
   UpstreamErrorInfo,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import { isUpstreamError, UpstreamError } from '../upstream/errors';
-import type { CatalogCluster, FleetApp, ReconcileSources } from './sources';
+import type {
+  CapacityFacts,
+  CatalogCluster,
+  FleetApp,
+  ReconcileSources,
+} from './sources';
 
 /** The slices' public methods the join reads (typed here so this slice imports no other). */
 export interface SliceServices {
@@ -61,6 +70,23 @@ export interface SliceServices {
     clusterView(cluster: string): Promise<KubernetesClusterView>;
   };
   receiveSelector: LabelMatcher[];
+  /** Every tenant against its limit (one query for all); optional: without it no forecast column. */
+  capacity?: {
+    fleetCapacity(
+      instance: string | undefined,
+      options: { days: number; limit: number },
+    ): Promise<FleetCapacity>;
+  };
+  /** The capacity slice's verdict on one tenant row and its horizon (plugin.ts passes them). */
+  capacityJudge?: {
+    days: number;
+    reasons(t: TenantForecast): HealthReason[];
+  };
+}
+
+/** A slice's reason with its one hint as the row's hints. */
+function hinted({ hint, ...r }: HealthReason): HintedReason {
+  return { ...r, ...(hint ? { hints: [hint] } : {}) };
 }
 
 /** The catalog's cluster Resources with their refs and owners (the plugin's own credentials). */
@@ -198,6 +224,30 @@ export function reconcileSources(d: SliceServices): ReconcileSources {
                 }
               }),
             )
+        : undefined,
+    capacity:
+      d.capacity && d.capacityJudge
+        ? async instance => {
+            const { capacity, capacityJudge } = d;
+            const fleet = await capacity!.fleetCapacity(instance, {
+              days: capacityJudge!.days,
+              // Every tenant: the join needs each cluster's, not the riskiest page.
+              limit: Number.MAX_SAFE_INTEGER,
+            });
+            if (fleet.error) throw UpstreamError.fromInfo(fleet.error);
+            const tenants: CapacityFacts['tenants'] = {};
+            for (const t of fleet.tenants) {
+              tenants[t.tenant] = {
+                confidence: t.confidence ?? 'none',
+                ...(t.daysLeft !== undefined ? { daysLeft: t.daysLeft } : {}),
+                ...(t.reachesAt !== undefined
+                  ? { reachesAt: t.reachesAt }
+                  : {}),
+                reasons: capacityJudge!.reasons(t).map(hinted),
+              };
+            }
+            return { tenants };
+          }
         : undefined,
     revisionMetadata: (instance, app, revision) =>
       d.argocd.revisionMetadata(instance, app, revision),

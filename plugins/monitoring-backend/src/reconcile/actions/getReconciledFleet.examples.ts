@@ -24,6 +24,7 @@ export const getReconciledFleetExamples: ActionExamples<
         { source: 'remote-write', status: 'failed' },
         { source: 'receive', status: 'failed' },
         { source: 'kubernetes', status: 'not-configured' },
+        { source: 'capacity', status: 'failed' },
       ],
       clusters: [
         {

@@ -21,7 +21,7 @@ export const getReconciledFleetSchema = {
         .max(40)
         .optional()
         .describe(
-          'Only clusters carrying one of these reason ids, e.g. reconcile-broke-after-sync, reconcile-not-in-catalog, reconcile-never-seen',
+          'Only clusters carrying one of these reason ids, e.g. reconcile-broke-after-sync, reconcile-not-in-catalog, reconcile-never-seen; capacity is any capacity-* reason (a tenant at its head-series limit or reaching it within 7 days)',
         ),
       limit: z
         .number()

@@ -12,6 +12,7 @@ export const SOURCE_LABELS: Record<ReconcileSourceName, string> = {
   'remote-write': 'Remote write (Thanos)',
   receive: 'Thanos Receive',
   kubernetes: 'Kubernetes API',
+  capacity: 'Fleet capacity (Thanos)',
 };
 
 /**

@@ -924,7 +924,7 @@ export const spec = {
               },
             },
             description:
-              'Only rows carrying one of these reason ids (repeat the parameter: reason=reconcile-broke-after-sync&reason=reconcile-not-in-catalog); none means all.',
+              'Only rows carrying one of these reason ids (repeat the parameter: reason=reconcile-broke-after-sync&reason=reconcile-not-in-catalog); `capacity` is any capacity-* reason (a tenant at or near its head-series limit); none means all.',
           },
           {
             name: 'state',
@@ -3156,9 +3156,10 @@ export const spec = {
           'remote-write',
           'receive',
           'kubernetes',
+          'capacity',
         ],
         description:
-          'A source of the reconciled fleet: catalog Resources, the GitOps repository, ArgoCD, the remote-write summary (Thanos), the Receive tenants and limits (Thanos, hashring), the Kubernetes API.',
+          "A source of the reconciled fleet: catalog Resources, the GitOps repository, ArgoCD, the remote-write summary (Thanos), the Receive tenants and limits (Thanos, hashring), the Kubernetes API, the fleet capacity (every tenant's head-series forecast, Thanos).",
       },
       ReconcileSourceStatus: {
         type: 'object',
@@ -3321,6 +3322,36 @@ export const spec = {
           },
           headSeries: {
             type: 'number',
+          },
+          forecast: {
+            $ref: '#/components/schemas/ReconciledForecast',
+          },
+        },
+      },
+      ReconciledForecast: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['confidence', 'atRisk'],
+        description:
+          "The tenant's head series against its limit, from the fleet capacity (GET /fleet/{instance}/capacity): absent when that source failed (listed in `sources`) or has no row for the tenant.",
+        properties: {
+          daysLeft: {
+            type: 'number',
+            description:
+              'Days until the head series reach the limit at the growth of the last week (else day); 0 at the limit or refused by the limiter; absent without a limit or growth.',
+          },
+          reachesAt: {
+            type: 'number',
+            description: 'unix seconds the forecast reaches the limit',
+          },
+          confidence: {
+            type: 'string',
+            enum: ['high', 'medium', 'low', 'none'],
+          },
+          atRisk: {
+            type: 'boolean',
+            description:
+              "At its limit or reaching it within the capacity judge's horizon (7 days): the row carries capacity-tenant-at-limit or capacity-tenant-limit-soon.",
           },
         },
       },
@@ -3529,7 +3560,8 @@ export const spec = {
                 additionalProperties: {
                   type: 'integer',
                 },
-                description: 'Rows carrying each reason id.',
+                description:
+                  'Rows carrying each reason id, and `capacity`: rows carrying any capacity-* reason.',
               },
             },
           },

@@ -912,7 +912,7 @@ export interface components {
       'replicaLabels[]'?: string | string[];
     };
     /**
-     * A source of the reconciled fleet: catalog Resources, the GitOps repository, ArgoCD, the remote-write summary (Thanos), the Receive tenants and limits (Thanos, hashring), the Kubernetes API.
+     * A source of the reconciled fleet: catalog Resources, the GitOps repository, ArgoCD, the remote-write summary (Thanos), the Receive tenants and limits (Thanos, hashring), the Kubernetes API, the fleet capacity (every tenant's head-series forecast, Thanos).
      */
     ReconcileSourceName:
       | 'catalog'
@@ -920,7 +920,8 @@ export interface components {
       | 'argocd'
       | 'remote-write'
       | 'receive'
-      | 'kubernetes';
+      | 'kubernetes'
+      | 'capacity';
     ReconcileSourceStatus: {
       source: components['schemas']['ReconcileSourceName'];
       /**
@@ -980,6 +981,17 @@ export interface components {
       /** Head-series limit of the tenant. */
       limit?: number;
       headSeries?: number;
+      forecast?: components['schemas']['ReconciledForecast'];
+    };
+    /** The tenant's head series against its limit, from the fleet capacity (GET /fleet/{instance}/capacity): absent when that source failed (listed in `sources`) or has no row for the tenant. */
+    ReconciledForecast: {
+      /** Days until the head series reach the limit at the growth of the last week (else day); 0 at the limit or refused by the limiter; absent without a limit or growth. */
+      daysLeft?: number;
+      /** unix seconds the forecast reaches the limit */
+      reachesAt?: number;
+      confidence: 'high' | 'medium' | 'low' | 'none';
+      /** At its limit or reaching it within the capacity judge's horizon (7 days): the row carries capacity-tenant-at-limit or capacity-tenant-limit-soon. */
+      atRisk: boolean;
     };
     ReconciledAgentPods: {
       kubernetesCluster: string;
@@ -1045,7 +1057,7 @@ export interface components {
         states: {
           [key: string]: number;
         };
-        /** Rows carrying each reason id. */
+        /** Rows carrying each reason id, and `capacity`: rows carrying any capacity-* reason. */
         reasons: {
           [key: string]: number;
         };
@@ -1255,6 +1267,8 @@ export type ReconciledRemoteWrite =
   components['schemas']['ReconciledRemoteWrite'];
 /** @public */
 export type ReconciledReceive = components['schemas']['ReconciledReceive'];
+/** @public */
+export type ReconciledForecast = components['schemas']['ReconciledForecast'];
 /** @public */
 export type ReconciledAgentPods = components['schemas']['ReconciledAgentPods'];
 /** @public */
@@ -1783,7 +1797,7 @@ export interface operations {
         limit?: number;
         /** Case-insensitive substring of the cluster name. */
         name?: string;
-        /** Only rows carrying one of these reason ids (repeat the parameter: reason=reconcile-broke-after-sync&reason=reconcile-not-in-catalog); none means all. */
+        /** Only rows carrying one of these reason ids (repeat the parameter: reason=reconcile-broke-after-sync&reason=reconcile-not-in-catalog); `capacity` is any capacity-* reason (a tenant at or near its head-series limit); none means all. */
         reason?: string[];
         /** Only rows in these states; none means all. */
         state?: components['schemas']['HealthState'][];
