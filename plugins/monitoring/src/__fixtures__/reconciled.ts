@@ -14,6 +14,7 @@ export const allSourcesOk: ReconcileSourceStatus[] = (
     'remote-write',
     'receive',
     'kubernetes',
+    'capacity',
   ] as const
 ).map(source => ({ source, status: 'ok' }));
 
@@ -62,6 +63,12 @@ export const brokenEdge: ReconciledCluster = {
     hashring: 'default',
     limit: 113_328,
     headSeries: 90_000,
+    forecast: {
+      daysLeft: 4.24,
+      reachesAt: 1_796_900_000,
+      confidence: 'medium',
+      atRisk: true,
+    },
   },
   agentPods: { kubernetesCluster: 'edge', ready: 0, total: 1 },
   observed: { writers: 1, versions: ['2.50.1'] },
@@ -88,6 +95,12 @@ export const brokenEdge: ReconciledCluster = {
       id: 'reconcile-application-drift',
       severity: 'warning',
       message: 'prometheus-agent-cluster-02-edge is OutOfSync and Degraded',
+    },
+    {
+      id: 'capacity-tenant-limit-soon',
+      severity: 'warning',
+      message:
+        'Tenant "cluster-02-edge" reaches its head-series limit of 113,328 in 4.24 days at its 1d growth (5,500 a day, medium confidence).',
     },
   ],
 };
@@ -178,7 +191,12 @@ export const healthyCentral: ReconciledCluster = {
     },
   ],
   remoteWrite: { state: 'healthy', reasons: [] },
-  receive: { tenant: 'cluster-01-central', routed: true },
+  receive: {
+    tenant: 'cluster-01-central',
+    routed: true,
+    headSeries: 40_000,
+    forecast: { confidence: 'high', atRisk: false },
+  },
   agentPods: { kubernetesCluster: 'central', ready: 1, total: 1 },
   reasons: [],
 };
@@ -191,7 +209,7 @@ export const reconciledClusters: ReconciledCluster[] = [
   healthyCentral,
 ];
 
-/** The counts a backend would send for `clusters` (the whole fleet). */
+/** The counts a backend would send for `clusters` (the whole fleet), `capacity` as one group. */
 export function reconciledCounts(
   clusters: ReconciledCluster[],
 ): ReconciledFleet['counts'] {
@@ -199,8 +217,10 @@ export function reconciledCounts(
   const reasons: Record<string, number> = {};
   for (const c of clusters) {
     states[c.state] = (states[c.state] ?? 0) + 1;
-    for (const id of new Set(c.reasons.map(r => r.id)))
-      reasons[id] = (reasons[id] ?? 0) + 1;
+    const ids = new Set(c.reasons.map(r => r.id));
+    for (const id of ids) reasons[id] = (reasons[id] ?? 0) + 1;
+    if ([...ids].some(id => id.startsWith('capacity-')))
+      reasons.capacity = (reasons.capacity ?? 0) + 1;
   }
   return { clusters: clusters.length, states, reasons };
 }

@@ -42,7 +42,13 @@ function reconciledPage(
     .filter(c => !name || c.cluster.toLowerCase().includes(name))
     .filter(c => states.length === 0 || states.includes(c.state))
     .filter(
-      c => reasons.length === 0 || c.reasons.some(r => reasons.includes(r.id)),
+      c =>
+        reasons.length === 0 ||
+        c.reasons.some(
+          r =>
+            reasons.includes(r.id) ||
+            (reasons.includes('capacity') && r.id.startsWith('capacity-')),
+        ),
     );
   return {
     instance: 'demo',
@@ -220,6 +226,7 @@ describe('FleetPage, reconciled view', () => {
     ).toEqual([
       'Ghosts: 2',
       'Broke after a sync: 1',
+      'Capacity: 1',
       'No overlay in the GitOps repository: 1',
       'The Application is out of sync or degraded: 1',
     ]);
@@ -254,6 +261,96 @@ describe('FleetPage, reconciled view', () => {
     expect(edge).toHaveTextContent('source could not be read');
     expect(edge).toHaveTextContent('platform-team');
     expect(edge).toHaveTextContent('0/1 ready');
+  });
+
+  it("shows each tenant's days to its limit with the forecast's confidence", async () => {
+    await renderPage(backend(), { routeEntries: ['/?view=reconciled'] });
+    await tableShows('');
+    expect(
+      within(table()).getByRole('columnheader', { name: 'Days to limit' }),
+    ).toBeInTheDocument();
+    const edge = rowOf('cluster-02-edge');
+    expect(edge).toHaveTextContent('4.2 days');
+    expect(edge).toHaveTextContent('medium confidence · reaches it 2026-12-10');
+    // Beside its head series and limit, and named as a capacity reason.
+    expect(edge).toHaveTextContent('90,000 / 113,328');
+    expect(
+      within(edge).getByRole('link', {
+        name: 'The tenant will reach its head-series limit soon',
+      }),
+    ).toHaveAttribute(
+      'href',
+      `${DOCS}troubleshooting/capacity/#capacity-tenant-limit-soon`,
+    );
+    // No limit: nothing to reach; a row without a tenant has no forecast.
+    expect(rowOf('cluster-01-central')).toHaveTextContent('no limit');
+    expect(rowOf('cluster-01-central')).toHaveTextContent('high confidence');
+    expect(rowOf('sim-0009')).not.toHaveTextContent('days');
+  });
+
+  it('says unknown, not "no forecast", in every row when the fleet capacity failed', async () => {
+    const sources = allSourcesOk.map(s =>
+      s.source === 'capacity'
+        ? {
+            source: s.source,
+            status: 'failed' as const,
+            error: {
+              upstream: 'thanos:demo',
+              kind: 'timeout' as const,
+              message: 'capacity query timed out',
+            },
+          }
+        : s,
+    );
+    await renderPage(
+      backend(
+        reconciledClusters.map(c =>
+          c.receive
+            ? { ...c, receive: { ...c.receive, forecast: undefined } }
+            : c,
+        ),
+        sources,
+      ),
+      { routeEntries: ['/?view=reconciled'] },
+    );
+    await tableShows('');
+    const edge = rowOf('cluster-02-edge');
+    expect(edge).toHaveTextContent('fleet capacity could not be read');
+    // The other columns stand.
+    expect(edge).toHaveTextContent('90,000 / 113,328');
+    expect(edge).toHaveTextContent('OutOfSync · Degraded');
+  });
+
+  it('filters capacity on the server (any capacity-* reason) and keeps it in the URL', async () => {
+    const calls = await renderPage(backend(), {
+      routeEntries: ['/?view=reconciled'],
+    });
+    await tableShows('');
+    fireEvent.click(screen.getByRole('button', { name: 'Capacity: 1' }));
+    await tableShows('capacity');
+    expect(clusterNames()).toEqual([
+      expect.stringContaining('cluster-02-edge'),
+    ]);
+    expect(screen.getByTestId('search')).toHaveTextContent(
+      '?view=reconciled&reason=capacity',
+    );
+    expect(calls[calls.length - 1]).toBe(`${FIRST_PAGE}&reason=capacity`);
+  });
+
+  it('opens a shared capacity link with the filter applied, next to ghosts', async () => {
+    const calls = await renderPage(backend(), {
+      routeEntries: ['/?view=reconciled&reason=capacity,ghosts'],
+    });
+    // The filters' own order: ghosts first.
+    await tableShows('reconcile-never-seen,reconcile-not-in-catalog,capacity');
+    expect(clusterNames().sort()).toEqual(
+      ['cluster-02-edge', 'cluster-03-lab', 'sim-0009'].map(
+        expect.stringContaining,
+      ),
+    );
+    expect(calls[calls.length - 1]).toBe(
+      `${FIRST_PAGE}&reason=reconcile-never-seen&reason=reconcile-not-in-catalog&reason=capacity`,
+    );
   });
 
   it('goes back to the remote-write table without the reason filter', async () => {

@@ -8,6 +8,7 @@ import {
   type ReconcileSourceName,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import {
+  forecastWords,
   formatCount,
   formatPercent,
   MISSING,
@@ -100,6 +101,33 @@ function SeriesCell({ receive }: { receive: ReconciledReceive }) {
   );
 }
 
+/**
+ * Days until the tenant reaches its head-series limit, with the forecast's confidence. Without a
+ * forecast: unknown when the fleet capacity failed, else why there is none.
+ */
+function ForecastCell({
+  receive,
+  status,
+}: {
+  receive?: ReconciledReceive;
+  status: SourceStatus;
+}) {
+  const words = forecastWords(receive);
+  if (words) return <CellText title={words.days} description={words.detail} />;
+  if (status === 'failed')
+    return (
+      <CellText
+        title="unknown"
+        description="fleet capacity could not be read"
+      />
+    );
+  if (status === 'not-configured' || !receive)
+    return <CellText title={MISSING} />;
+  return (
+    <CellText title={MISSING} description="no head series for the tenant" />
+  );
+}
+
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function columns(clusterLink: ClusterLink, s: Statuses): ColumnConfig<Row>[] {
@@ -108,7 +136,7 @@ function columns(clusterLink: ClusterLink, s: Statuses): ColumnConfig<Row>[] {
       id: 'cluster',
       label: 'Cluster',
       isRowHeader: true,
-      // Nine columns share the width: the name people look for and the reasons get more of it.
+      // Ten columns share the width: the name people look for and the reasons get more of it.
       defaultWidth: '1.5fr',
       minWidth: 150,
       cell: c =>
@@ -216,6 +244,11 @@ function columns(clusterLink: ClusterLink, s: Statuses): ColumnConfig<Row>[] {
       ),
     },
     {
+      id: 'daysToLimit',
+      label: 'Days to limit',
+      cell: c => <ForecastCell receive={c.receive} status={s.capacity} />,
+    },
+    {
       id: 'pods',
       label: 'Agent pods',
       cell: c => (
@@ -273,6 +306,7 @@ export function ReconciledTable({
         'remote-write',
         'receive',
         'kubernetes',
+        'capacity',
       ] as const
     ).map(name => [name, sourceStatusOf(fleet.sources, name)]),
   ) as Statuses;

@@ -4,11 +4,17 @@ import {
   type ReconcileReasonId,
 } from '@fleet-monitoring/plugin-monitoring-common';
 
+/**
+ * What the server filters on: a reconcile reason id, or `capacity` (any capacity-* reason, counted
+ * by the server as one group so a row with two is one row).
+ */
+export type ReasonFilterId = ReconcileReasonId | 'capacity';
+
 /** A filter of the reconciled fleet: a name in the URL, the words on its button, the reasons it keeps. */
 export interface ReasonFilter {
   key: string;
   label: string;
-  ids: ReconcileReasonId[];
+  ids: ReasonFilterId[];
   /** Shown even when no row carries it (the questions people come with). */
   always?: boolean;
 }
@@ -16,9 +22,10 @@ export interface ReasonFilter {
 const PREFIX = 'reconcile-';
 
 /**
- * Ghosts and "broke after a sync" first, then every other reconcile reason on its own. A ghost is
- * either in the catalog but never seen, or seen but not in the catalog: never both, so the sum of
- * their counts is the number of ghost rows.
+ * Ghosts, "broke after a sync" and capacity (a tenant at its head-series limit or reaching it
+ * within the capacity judge's horizon) first, then every other reconcile reason on its own. A ghost
+ * is either in the catalog but never seen, or seen but not in the catalog: never both, so the sum
+ * of their counts is the number of ghost rows.
  */
 export const REASON_FILTERS: ReasonFilter[] = [
   {
@@ -31,6 +38,12 @@ export const REASON_FILTERS: ReasonFilter[] = [
     key: 'broke-after-sync',
     label: 'Broke after a sync',
     ids: ['reconcile-broke-after-sync'],
+    always: true,
+  },
+  {
+    key: 'capacity',
+    label: 'Capacity',
+    ids: ['capacity'],
     always: true,
   },
   ...RECONCILE_REASON_IDS.filter(
@@ -54,7 +67,7 @@ export function reasonKeysFrom(value: string | null): string[] {
 }
 
 /** The reason ids the server filters on for the chosen keys. */
-export function reasonIdsOf(keys: string[]): ReconcileReasonId[] {
+export function reasonIdsOf(keys: string[]): ReasonFilterId[] {
   return keys.flatMap(k => BY_KEY.get(k)?.ids ?? []);
 }
 

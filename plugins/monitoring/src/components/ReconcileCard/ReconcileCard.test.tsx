@@ -79,7 +79,47 @@ describe('ReconcileCard', () => {
     expect(receive).toHaveTextContent('90,000');
     expect(receive).toHaveTextContent('113,328');
     expect(receive).toHaveTextContent('Used79.4 %');
+    expect(receive).toHaveTextContent(
+      'Days to limit4.2 days (medium confidence · reaches it 2026-12-10)',
+    );
     expect(section('Agent pods')).toHaveTextContent('0 of 1');
+  });
+
+  it("says the tenant's days to limit are unknown when the fleet capacity failed, and keeps the rest", async () => {
+    const sources = allSourcesOk.map(s =>
+      s.source === 'capacity'
+        ? {
+            source: s.source,
+            status: 'failed' as const,
+            error: {
+              upstream: 'thanos:demo',
+              kind: 'timeout' as const,
+              message: 'capacity query timed out',
+            },
+          }
+        : s,
+    );
+    await renderCard(() =>
+      json(
+        entityReconciled(
+          {
+            ...brokenEdge,
+            receive: { ...brokenEdge.receive!, forecast: undefined },
+          },
+          sources,
+        ),
+      ),
+    );
+    const receive = await screen.findByRole('region', {
+      name: 'Thanos Receive tenant',
+    });
+    expect(receive).toHaveTextContent(
+      'Days to limitUnknown: the source could not be read',
+    );
+    expect(receive).toHaveTextContent('Used79.4 %');
+    expect(
+      screen.getByText(/Thanos Query "demo" did not answer in time/),
+    ).toBeInTheDocument();
   });
 
   it('names each reason with its cause and links its handbook section', async () => {

@@ -12,6 +12,7 @@ import {
 import { backendMessage, statusOfError, upstreamOfError } from '../../api';
 import {
   EntityHealthCard,
+  forecastWords,
   formatAgo,
   formatCount,
   formatPercent,
@@ -23,6 +24,7 @@ import {
   reasonTitle,
   SOURCE_LABELS,
   sourceStatusOf,
+  type SourceStatus,
   StateBadge,
   StateHeader,
   StatGrid,
@@ -289,7 +291,20 @@ function RemoteWritePart({ row }: { row: ReconciledCluster }) {
   );
 }
 
-function ReceivePart({ row }: { row: ReconciledCluster }) {
+/** Days to the tenant's limit (fleet capacity), or why there is no forecast. */
+function daysToLimit(row: ReconciledCluster, capacity: SourceStatus): string {
+  const words = forecastWords(row.receive);
+  if (words) return `${words.days} (${words.detail})`;
+  return missingBecause(capacity) ?? 'no head series for the tenant';
+}
+
+function ReceivePart({
+  row,
+  capacity,
+}: {
+  row: ReconciledCluster;
+  capacity: SourceStatus;
+}) {
   const r = row.receive!;
   let routed = MISSING;
   if (r.routed !== undefined) routed = r.routed ? 'yes' : 'no';
@@ -311,6 +326,12 @@ function ReceivePart({ row }: { row: ReconciledCluster }) {
               : MISSING,
           title:
             'Head series (every replica copy, as the limiter counts) / limit',
+        },
+        {
+          label: 'Days to limit',
+          value: daysToLimit(row, capacity),
+          title:
+            "At the last week's growth (else the day's), from the fleet capacity",
         },
       ]}
     />
@@ -403,7 +424,12 @@ export function ReconcileDetails({ data }: { data: EntityReconciled }) {
         present={Boolean(row.receive)}
         absent="No Receive tenant is known for this cluster."
       >
-        {row.receive && <ReceivePart row={row} />}
+        {row.receive && (
+          <ReceivePart
+            row={row}
+            capacity={sourceStatusOf(sources, 'capacity')}
+          />
+        )}
       </SourceSection>
       <SourceSection
         {...section}

@@ -1,8 +1,10 @@
 import { parseEntityRef } from '@backstage/catalog-model';
 import type {
+  ReconciledReceive,
   ReconcileSourceName,
   ReconcileSourceStatus,
 } from '@fleet-monitoring/plugin-monitoring-common';
+import { formatNumber } from './format';
 
 /** Each source of the reconciled fleet in words. */
 export const SOURCE_LABELS: Record<ReconcileSourceName, string> = {
@@ -54,4 +56,32 @@ export function ownerName(ref: string): string {
   } catch {
     return ref;
   }
+}
+
+/**
+ * A reconciled row's days to its tenant's head-series limit in words: "3.2 days" (with the
+ * confidence and the date it reaches it), "at limit", "not growing", "no limit". Undefined without
+ * a forecast (the caller says why: the source failed, or the tenant has no head series).
+ */
+export function forecastWords(
+  receive: ReconciledReceive | undefined,
+): { days: string; detail: string } | undefined {
+  const f = receive?.forecast;
+  if (!f) return undefined;
+  let days = 'not growing';
+  if (f.daysLeft === 0) days = 'at limit';
+  else if (f.daysLeft !== undefined)
+    days = `${formatNumber(f.daysLeft, f.daysLeft < 10 ? 1 : 0)} days`;
+  else if (!receive?.limit) days = 'no limit';
+  const detail = [
+    f.confidence === 'none'
+      ? 'too little history'
+      : `${f.confidence} confidence`,
+    f.reachesAt !== undefined && f.daysLeft !== 0
+      ? `reaches it ${new Date(f.reachesAt * 1000).toISOString().slice(0, 10)}`
+      : undefined,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  return { days, detail };
 }
