@@ -3333,7 +3333,7 @@ export const spec = {
         additionalProperties: false,
         required: ['confidence', 'atRisk'],
         description:
-          "The tenant's head series against its limit, from the fleet capacity (GET /fleet/{instance}/capacity): absent when that source failed (listed in `sources`) or has no row for the tenant.",
+          "The tenant's head series against its limit, from the fleet capacity (the capacity route of the fleet, one query for every tenant): absent when that source failed (listed in `sources`) or has no row for the tenant.",
         properties: {
           daysLeft: {
             type: 'number',

@@ -983,7 +983,7 @@ export interface components {
       headSeries?: number;
       forecast?: components['schemas']['ReconciledForecast'];
     };
-    /** The tenant's head series against its limit, from the fleet capacity (GET /fleet/{instance}/capacity): absent when that source failed (listed in `sources`) or has no row for the tenant. */
+    /** The tenant's head series against its limit, from the fleet capacity (the capacity route of the fleet, one query for every tenant): absent when that source failed (listed in `sources`) or has no row for the tenant. */
     ReconciledForecast: {
       /** Days until the head series reach the limit at the growth of the last week (else day); 0 at the limit or refused by the limiter; absent without a limit or growth. */
       daysLeft?: number;
