@@ -155,6 +155,8 @@ describe('the demo fleet, reconciled', () => {
       tenant: 'cluster-02-edge',
       routed: true,
     });
+    // Its tenant grows toward its head-series limit in the demo: the fleet capacity's row joins it.
+    expect(edge.receive?.forecast).toBeDefined();
     // The demo's agents are Debian's Prometheus, not the v2.49.1 chart 25.11.0 ships: said so.
     expect(edge.reasons.map(r => r.id)).toContain('reconcile-version-drift');
     // cluster-03-edge's Application is OutOfSync in the demo.
