@@ -79,6 +79,33 @@ class CountingThanos {
     return `{"status":"success","data":{"resultType":"vector","result":[${parts.join(',')}]}}`;
   }
 
+  /**
+   * The fleet capacity's one query (#21): every cluster's tenant against a 100,000 default limit,
+   * growing 500 to 5,000 series a day from 50,000 to 89,000, so some run out within the judge's
+   * 7 days and the join carries a forecast (and capacity reasons) on every row.
+   */
+  private capacity(): string {
+    const now = Date.now() / 1000;
+    const sample = (signal: string, labels: object, value: number) =>
+      JSON.stringify({
+        metric: { [SIGNAL_LABEL]: signal, ...labels },
+        value: [now, String(value)],
+      });
+    const parts = [sample('limit_default', {}, 100_000)];
+    for (let i = 1; i <= N; i++) {
+      const tenant = { tenant: this.upstream.name(i) };
+      const head = 50_000 + (i % 40) * 1000;
+      const perDay = 500 + (i % 10) * 500;
+      parts.push(
+        sample('head_sum', tenant, head),
+        sample('smoothed', tenant, head),
+        sample('smoothed_1d_ago', tenant, head - perDay),
+        sample('smoothed_7d_ago', tenant, head - 7 * perDay),
+      );
+    }
+    return `{"status":"success","data":{"resultType":"vector","result":[${parts.join(',')}]}}`;
+  }
+
   async start(): Promise<void> {
     this.server = http.createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');
@@ -88,14 +115,22 @@ class CountingThanos {
         const body = Buffer.concat(chunks);
         const form = new URLSearchParams(body.toString());
         const query = form.get('query') ?? url.searchParams.get('query') ?? '';
-        const kind =
-          url.pathname === '/api/v1/query' && query.includes('"build"')
-            ? 'query (reconcile: observed)'
-            : `${url.pathname}`;
+        let kind = url.pathname;
+        if (url.pathname === '/api/v1/query' && query.includes('"build"'))
+          kind = 'query (reconcile: observed)';
+        else if (
+          url.pathname === '/api/v1/query' &&
+          query.includes('"smoothed_7d_ago"')
+        )
+          kind = 'query (reconcile: fleet capacity)';
         this.requests[kind] = (this.requests[kind] ?? 0) + 1;
         const json = { 'content-type': 'application/json' };
         if (kind === 'query (reconcile: observed)') {
           res.writeHead(200, json).end(this.observed());
+          return;
+        }
+        if (kind === 'query (reconcile: fleet capacity)') {
+          res.writeHead(200, json).end(this.capacity());
           return;
         }
         if (url.pathname === '/api/v1/query_range') {
