@@ -193,13 +193,12 @@ async function measureFleet(
   const coldMs = Date.now() - coldStart;
   const shown = await summaryOnPage(page);
   if (shown.total < clusters || shown.upstreamError || shown.stale) {
+    const why = [
+      shown.upstreamError ? `; upstream error: ${shown.upstreamError}` : '',
+      shown.stale ? '; it is the stale last-known fleet' : '',
+    ].join('');
     throw new Error(
-      `the fleet summary does not hold the fleet: ${shown.total} clusters shown, ${clusters} requested` +
-        (shown.upstreamError
-          ? `; upstream error: ${shown.upstreamError}`
-          : '') +
-        (shown.stale ? '; it is the stale last-known fleet' : '') +
-        ' (the bench would measure a different page than it claims)',
+      `the fleet summary does not hold the fleet: ${shown.total} clusters shown, ${clusters} requested${why} (the bench would measure a different page than it claims)`,
     );
   }
   const total = shown.total;

@@ -165,6 +165,10 @@ async function backendFor(
   return { backend, base: `http://127.0.0.1:${port}/api/fleet-monitoring` };
 }
 
+/** Progress on stderr: a run takes minutes and prints its table at the end. */
+const progress = (what: string) =>
+  console.error(`[fleetScale ${new Date().toISOString()}] ${what}`);
+
 type Row = Array<string | number>;
 
 async function summaryMissRows(
@@ -430,10 +434,6 @@ async function storedRows(rows: Row[]) {
     await destroyStore(store);
   }
 }
-
-/** Progress on stderr: a run takes minutes and prints its table at the end. */
-const progress = (what: string) =>
-  console.error(`[fleetScale ${new Date().toISOString()}] ${what}`);
 
 async function main() {
   const rows: Row[] = [];

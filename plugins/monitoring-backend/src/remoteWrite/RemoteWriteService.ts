@@ -190,12 +190,12 @@ export class RemoteWriteService {
       ),
       this.catalogNames(),
     ]);
-    const signals = answers.flatMap(a => a.result);
+    const now = answers.flatMap(a => a.result);
     const observer = new FleetObserver({
       clusterLabel: scope.clusterLabel,
       inventory: inventory.result,
-      rates: signals,
-      gauges: signals,
+      rates: now,
+      gauges: now,
       stores,
       catalogClusters: whole
         ? catalogNames
@@ -211,7 +211,7 @@ export class RemoteWriteService {
       ? summaryHeldQuery(
           scope,
           heldQuestions(
-            signals,
+            now,
             scope.clusterLabel,
             this.o.config.thresholds.remoteWrite,
           ),
