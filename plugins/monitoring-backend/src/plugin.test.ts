@@ -221,7 +221,7 @@ describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query
     expect(JSON.stringify(res.body)).not.toContain('127.0.0.1');
   });
 
-  it('summarises the fleet from three batched queries, then from the cache', async () => {
+  it('summarises the fleet in two rounds of batched queries, then from the cache', async () => {
     const before = thanos.requests;
     const res = await get('/fleet/central/summary');
     expect(res.status).toBe(200);
@@ -244,17 +244,18 @@ describe('fleet-monitoring backend plugin (real Prometheus behind a Thanos Query
       failing: 2,
       'no-data': 2,
     });
-    // The probe for the fleet recording rules (none here: raw series, said in `source`), three
-    // PromQL queries and Thanos Query's /stores (the receivers' tenants), plus one lookup over the
-    // store's retention for the cluster known from the catalog only (never seen in 1 d).
+    // The probe for the fleet recording rules (none here: raw series, said in `source`), the first
+    // round's four PromQL queries (inventory and every condition now) and Thanos Query's /stores
+    // (the receivers' tenants), then side by side the held conditions of the clusters failing now
+    // and one lookup over the store's retention for the cluster known from the catalog only.
     expect(res.body.source.kind).toBe('raw');
-    expect(thanos.requests - before).toBe(6);
+    expect(thanos.requests - before).toBe(8);
     // Secrets and tenant go upstream, server-side.
     expect(thanos.lastHeaders.authorization).toBe(SECRET);
     expect(thanos.lastHeaders['thanos-tenant']).toBe('team-a');
 
     const again = await get('/fleet/central/summary');
-    expect(thanos.requests - before).toBe(6);
+    expect(thanos.requests - before).toBe(8);
     // Polling cards get 304 while the cached answer has not changed.
     const etag = again.headers.etag;
     expect(etag).toBeTruthy();
