@@ -6,73 +6,25 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { root, type Ready } from './devStack';
 import {
-  acquireStackLock,
-  DevStack,
-  releaseStackLock,
-  root,
-  type Ready,
-} from './devStack';
-
-const artifacts = path.join(root, 'test-artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-];
-
-const missing = [CHROMIUM, '/usr/bin/prometheus'].filter(
-  p => !fs.existsSync(p),
-);
-const describeIfTools =
-  missing.length === 0 || process.env.E2E_REQUIRED ? describe : describe.skip;
-if (missing.length > 0 && !process.env.E2E_REQUIRED) {
-  // eslint-disable-next-line no-console
-  console.warn(
-    `e2e skipped: missing ${missing.join(', ')} (run npm run setup)`,
-  );
-}
+  artifacts,
+  describeIfTools,
+  eventually,
+  sleep,
+  useDevAppSession,
+} from './__testUtils__/devAppSession';
 
 // `backstage-cli repo test` does not apply the package's jest.testTimeout, so set it here too.
 jest.setTimeout(900_000);
 
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
-
-/** Polls `check` until it returns true; reloads nothing itself. */
-async function eventually(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs: number,
-  everyMs = 5000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out after ${timeoutMs / 1000} s waiting for: ${what}`,
-      );
-    await sleep(everyMs);
-  }
-}
-
 describeIfTools('dev app end to end', () => {
-  let stack: DevStack | undefined;
+  const session = useDevAppSession();
   let ready: Ready;
-  let browser: Browser | undefined;
   let page: Page;
   const timings: Record<string, number> = {};
-
-  async function shot(name: string) {
-    await page.screenshot({
-      path: path.join(artifacts, `${name}.png`),
-      fullPage: true,
-    });
-  }
+  const shot = (name: string) => session.shot(name);
 
   /** The remote-write card's text on the edge cluster's page. */
   async function remoteWriteCardText(): Promise<string> {
@@ -89,48 +41,18 @@ describeIfTools('dev app end to end', () => {
     return card.innerText();
   }
 
-  beforeAll(async () => {
-    fs.mkdirSync(artifacts, { recursive: true });
-    // One compiling stack at a time on the machine (see devStack.ts).
-    await acquireStackLock();
-    const t0 = Date.now();
-    // The dev config validates every answer against the backend's OpenAPI document.
-    stack = await DevStack.start();
-    ready = await stack.ready(300_000);
-    timings.startSeconds = (Date.now() - t0) / 1000;
+  beforeAll(() => {
+    ready = session.ready;
+    page = session.page;
+    timings.startSeconds = session.startSeconds;
+  });
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: CHROMIUM_FLAGS,
-    });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.setDefaultTimeout(60_000);
-    await page.goto(ready.appUrl);
-    // Guest sign-in, as a user would.
-    await page.getByRole('button', { name: /enter/i }).click();
-    await page.getByText('Catalog', { exact: false }).first().waitFor();
-  }, 1_800_000);
-
-  afterAll(async () => {
-    await browser?.close().catch(() => {});
-    try {
-      if (stack) {
-        // start.mjs stops all it started and says so; a stop that leaves anything fails the suite.
-        const stopped = await stack.stop(60_000);
-        if (stopped.leftovers.length > 0 || stopped.stillListening.length > 0)
-          throw new Error(
-            `start.mjs left processes ${stopped.leftovers.map(p => `${p.pid} ${p.command}`).join(', ')} and ports ${stopped.stillListening.join(', ')}`,
-          );
-      }
-    } finally {
-      stack?.kill();
-      releaseStackLock();
-    }
+  afterAll(() => {
     fs.writeFileSync(
       path.join(artifacts, 'e2e-timings.json'),
       `${JSON.stringify(timings, null, 2)}\n`,
     );
-  }, 90_000);
+  });
 
   it('shows healthy remote write on the edge cluster page', async () => {
     const t0 = Date.now();

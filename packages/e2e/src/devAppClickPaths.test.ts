@@ -14,38 +14,13 @@
  * `E2E_REQUIRED=1 npx backstage-cli package test --ci src/devAppClickPaths.test.ts`.
  * Skips (with a message) when Chromium or Prometheus is missing; E2E_REQUIRED=1 fails instead.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import type { Ready } from './devStack';
 import {
-  acquireStackLock,
-  DevStack,
-  releaseStackLock,
-  root,
-  type Ready,
-} from './devStack';
-
-const artifacts = path.join(root, 'test-artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-];
-
-const missing = [CHROMIUM, '/usr/bin/prometheus'].filter(
-  p => !fs.existsSync(p),
-);
-const describeIfTools =
-  missing.length === 0 || process.env.E2E_REQUIRED ? describe : describe.skip;
-if (missing.length > 0 && !process.env.E2E_REQUIRED) {
-  // eslint-disable-next-line no-console
-  console.warn(
-    `e2e skipped: missing ${missing.join(', ')} (run npm run setup)`,
-  );
-}
+  describeIfTools,
+  eventually,
+  useDevAppSession,
+} from './__testUtils__/devAppSession';
 
 jest.setTimeout(900_000);
 
@@ -56,41 +31,14 @@ const OVERLAY_VALUES = `deploy/overlays/${EXPLODING_CLUSTER}/prometheus-agent/va
 /** The demo GitOps repository in the demo's GitHub fake. */
 const REPO = 'example/fleet-gitops';
 
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
-
-/** Polls `check` until it returns true. */
-async function eventually(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs: number,
-  everyMs = 5000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out after ${timeoutMs / 1000} s waiting for: ${what}`,
-      );
-    await sleep(everyMs);
-  }
-}
-
 /** "1,501" -> 1501 */
 const num = (s: string) => Number(s.replace(/,/g, ''));
 
 describeIfTools('dev app click paths (#21 drop series, #22 reconciled)', () => {
-  let stack: DevStack | undefined;
+  const session = useDevAppSession();
   let ready: Ready;
-  let browser: Browser | undefined;
   let page: Page;
-
-  async function shot(name: string) {
-    await page.screenshot({
-      path: path.join(artifacts, `${name}.png`),
-      fullPage: true,
-    });
-  }
+  const shot = (name: string) => session.shot(name);
 
   /** Runs `body`, saving a screenshot named `name-FAILED` when it throws. */
   async function step<T>(name: string, body: () => Promise<T>): Promise<T> {
@@ -111,37 +59,10 @@ describeIfTools('dev app click paths (#21 drop series, #22 reconciled)', () => {
     return Number(body.data.result[0]?.value[1] ?? 0);
   }
 
-  beforeAll(async () => {
-    fs.mkdirSync(artifacts, { recursive: true });
-    await acquireStackLock();
-    stack = await DevStack.start();
-    ready = await stack.ready(300_000);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: CHROMIUM_FLAGS,
-    });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.setDefaultTimeout(60_000);
-    await page.goto(ready.appUrl);
-    await page.getByRole('button', { name: /enter/i }).click();
-    await page.getByText('Catalog', { exact: false }).first().waitFor();
-  }, 1_800_000);
-
-  afterAll(async () => {
-    await browser?.close().catch(() => {});
-    try {
-      if (stack) {
-        const stopped = await stack.stop(60_000);
-        if (stopped.leftovers.length > 0 || stopped.stillListening.length > 0)
-          throw new Error(
-            `start.mjs left processes ${stopped.leftovers.map(p => `${p.pid} ${p.command}`).join(', ')} and ports ${stopped.stillListening.join(', ')}`,
-          );
-      }
-    } finally {
-      stack?.kill();
-      releaseStackLock();
-    }
-  }, 90_000);
+  beforeAll(() => {
+    ready = session.ready;
+    page = session.page;
+  });
 
   it('drops the exploding metric from its top-series row: wizard pre-filled, live series counted, pull request opened', async () => {
     expect(ready.githubUrl).toBeDefined();
