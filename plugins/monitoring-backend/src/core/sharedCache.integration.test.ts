@@ -79,9 +79,9 @@ describe('two backend instances sharing a Redis cache', () => {
     expect(a.status).toBe(200);
     expect(a.body.clusters).toHaveLength(20);
     const afterA = thanos.requests;
-    // The recording-rules probe, three PromQL queries and Thanos Query's /stores (the receivers'
-    // tenants).
-    expect(afterA - before).toBe(5);
+    // The recording-rules probe, the first round's four PromQL queries and Thanos Query's /stores
+    // (the receivers' tenants), then the held conditions of the two clusters failing now.
+    expect(afterA - before).toBe(7);
 
     const b = await get(backends[1]);
     expect(b.status).toBe(200);
