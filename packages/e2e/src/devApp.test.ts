@@ -236,9 +236,11 @@ describeIfTools('dev app end to end', () => {
       await page.goto(
         `${ready.appUrl}/catalog/default/resource/cluster-02-edge`,
       );
-      await page
-        .getByRole('list', { name: 'ArgoCD applications' })
-        .waitFor({ timeout: 120_000 });
+      // The ArgoCD card's list (the Reconciliation card lists the cluster's Applications too).
+      const argocdApps = page
+        .getByRole('article', { name: 'ArgoCD', exact: true })
+        .getByRole('list', { name: 'ArgoCD applications' });
+      await argocdApps.waitFor({ timeout: 120_000 });
       await page
         .getByRole('button', { name: /^Show deploy history of / })
         .first()
@@ -247,9 +249,7 @@ describeIfTools('dev app end to end', () => {
         .getByRole('region', { name: /^Deploy history of / })
         .first()
         .waitFor();
-      await page
-        .getByRole('list', { name: 'ArgoCD applications' })
-        .scrollIntoViewIfNeeded();
+      await argocdApps.scrollIntoViewIfNeeded();
       await shot('e2e-7-argocd-card');
     }
   });

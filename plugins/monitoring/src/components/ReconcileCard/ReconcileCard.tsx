@@ -400,7 +400,7 @@ export function ReconcileDetails({ data }: { data: EntityReconciled }) {
         absent="No ArgoCD Application deploys this cluster's overlay."
       >
         <ul
-          aria-label="ArgoCD applications"
+          aria-label="Applications deploying this cluster"
           style={{ listStyle: 'none', padding: 0, margin: 0 }}
         >
           {row.argocd.map(app => (
