@@ -69,7 +69,9 @@ describe('CachedLoader across replicas', () => {
     expect((await b.load('k', compute)).value).toEqual({ round: 1 });
     // The stamp is written just after the answer, so a store may hold it a little longer: make it
     // outlive the answer here.
-    await cache.set('k:stamp', await cache.get('k:stamp'), { ttl: 60_000 });
+    const stamp = await cache.get('k:stamp');
+    expect(typeof stamp).toBe('string');
+    await cache.set('k:stamp', stamp!, { ttl: 60_000 });
     // Past the 10 s TTL the stamp names an expired answer: B computes a new one.
     jest.advanceTimersByTime(11_000);
     expect((await b.load('k', compute)).value).toEqual({ round: 2 });
