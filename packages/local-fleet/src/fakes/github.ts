@@ -619,7 +619,23 @@ export class GithubFake {
     });
   }
 
-  private async tarball(r: GithubFakeRepo): Promise<Buffer> {
+  /** The newest tarball of each repository: built once per commit, as GitHub serves a stored one. */
+  private readonly tarballs = new Map<
+    GithubFakeRepo,
+    { sha: string; built: Promise<Buffer> }
+  >();
+
+  private tarball(r: GithubFakeRepo): Promise<Buffer> {
+    const sha = this.sha(r);
+    const held = this.tarballs.get(r);
+    if (held?.sha === sha) return held.built;
+    const built = this.buildTarball(r);
+    this.tarballs.set(r, { sha, built });
+    built.catch(() => this.tarballs.delete(r));
+    return built;
+  }
+
+  private async buildTarball(r: GithubFakeRepo): Promise<Buffer> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'github-fake-'));
     const top = `${r.owner}-${r.repo}-${this.sha(r).slice(0, 7)}`;
     try {
