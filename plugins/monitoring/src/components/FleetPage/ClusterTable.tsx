@@ -22,12 +22,8 @@ import {
 import { ReasonLinks } from './ReasonLinks';
 import type { ClusterLink } from './clusterLink';
 import type { FleetSummaryQuery } from '../../api';
-import {
-  PAGE_SIZES,
-  pageCountOf,
-  type FleetView,
-  type SortKey,
-} from './fleetView';
+import { type FleetView, type SortKey } from './fleetView';
+import { serverPagination } from './pagination';
 import type { UpdateFleetView } from './useFleetView';
 
 type Row = ClusterHealth & { id: string };
@@ -120,8 +116,6 @@ export function ClusterTable({
   const pageClusters = summary.page
     ? summary.clusters
     : summary.clusters.slice(offset, offset + pageSize);
-  const page = Math.floor(offset / pageSize) + 1;
-  const pageCount = pageCountOf(total, pageSize);
   const fleetSize = Object.values(summary.counts).reduce((a, b) => a + b, 0);
   const rows: Row[] = pageClusters.map(c => ({ ...c, id: c.cluster }));
   const columns = clusterColumns(clusterLink);
@@ -155,18 +149,7 @@ export function ClusterTable({
               page: 1,
             }),
         }}
-        pagination={{
-          type: 'page',
-          pageSize,
-          pageSizeOptions: [...PAGE_SIZES],
-          offset,
-          totalCount: total,
-          hasNextPage: page < pageCount,
-          hasPreviousPage: page > 1,
-          onNextPage: () => update({ page: page + 1 }),
-          onPreviousPage: () => update({ page: page - 1 }),
-          onPageSizeChange: size => update({ pageSize: size, page: 1 }),
-        }}
+        pagination={serverPagination(offset, pageSize, total, update)}
         emptyState={
           <Text as="p">
             {fleetSize === 0

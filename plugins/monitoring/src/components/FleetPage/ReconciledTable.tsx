@@ -19,8 +19,9 @@ import {
 } from '../common';
 import type { ReconciledFleetQuery } from '../../api';
 import type { ClusterLink } from './clusterLink';
-import { PAGE_SIZES, pageCountOf, type FleetView } from './fleetView';
+import type { FleetView } from './fleetView';
 import { ReasonLinks } from './ReasonLinks';
+import { serverPagination } from './pagination';
 import type { UpdateFleetView } from './useFleetView';
 
 type Row = ReconciledCluster & { id: string };
@@ -295,8 +296,6 @@ export function ReconciledTable({
   const offset = applied.offset ?? 0;
   const pageSize = applied.limit ?? view.pageSize;
   const total = fleet.page.total;
-  const page = Math.floor(offset / pageSize) + 1;
-  const pageCount = pageCountOf(total, pageSize);
   const statuses = Object.fromEntries(
     (
       [
@@ -329,18 +328,7 @@ export function ReconciledTable({
         columnConfig={columns(clusterLink, statuses)}
         data={rows}
         isStale={pending}
-        pagination={{
-          type: 'page',
-          pageSize,
-          pageSizeOptions: [...PAGE_SIZES],
-          offset,
-          totalCount: total,
-          hasNextPage: page < pageCount,
-          hasPreviousPage: page > 1,
-          onNextPage: () => update({ page: page + 1 }),
-          onPreviousPage: () => update({ page: page - 1 }),
-          onPageSizeChange: size => update({ pageSize: size, page: 1 }),
-        }}
+        pagination={serverPagination(offset, pageSize, total, update)}
         emptyState={
           <Text as="p">
             {fleet.counts.clusters === 0
