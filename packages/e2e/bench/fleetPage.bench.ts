@@ -105,6 +105,28 @@ async function timeUntil(
   return Date.now() - t0;
 }
 
+/** The summary requests the page made since `since` (performance.now()): start + duration each. */
+async function summaryRequestsSince(page: Page, since: number) {
+  const spans = await page.evaluate(
+    t0 =>
+      performance
+        .getEntriesByType('resource')
+        .filter(r => r.name.includes('/summary') && r.startTime >= t0)
+        .map(r => {
+          const e = r as PerformanceResourceTiming;
+          return `${Math.round(e.startTime - t0)}+${Math.round(e.responseEnd - e.startTime)} ms`;
+        }),
+    since,
+  );
+  const long = await page.evaluate(t0 => {
+    const w = window as unknown as { __longTasks?: PerformanceEntry[] };
+    return (w.__longTasks ?? [])
+      .filter(e => e.startTime >= t0)
+      .map(e => `${Math.round(e.startTime - t0)}:${Math.round(e.duration)}`);
+  }, since);
+  return `${spans.length > 0 ? spans.join(' & ') : 'none'} [long tasks at:ms ${long.join(' ')}]`;
+}
+
 /**
  * A page expression (a string: functions passed to waitForFunction lose their closure) that is true
  * once the table has applied this filter, is not busy and shows rows; with `minTotal`, only once
@@ -207,6 +229,7 @@ async function measureFleet(
   const filter: number[] = [];
   const stateFilter: number[] = [];
   const summaryFetch: string[] = [];
+  const filterFetch: string[] = [];
   const bytes = {
     first: [] as number[],
     filter: [] as number[],
@@ -247,9 +270,18 @@ async function measureFleet(
       name: 'Filter clusters by name',
     });
     const query = `${prefix}${i + 1}`;
+    const typedAt = await page.evaluate(() => {
+      const w = window as unknown as { __longTasks?: PerformanceEntry[] };
+      w.__longTasks = [];
+      new PerformanceObserver(list =>
+        w.__longTasks!.push(...list.getEntries()),
+      ).observe({ type: 'longtask' });
+      return performance.now();
+    });
     filter.push(
       await timeUntil(page, () => box.fill(query), tableShowsRows(query, '')),
     );
+    filterFetch.push(await summaryRequestsSince(page, typedAt));
     bytes.filter.push((await lastSummaryBytes()).body);
     await box.fill('');
     await page.waitForFunction(tableShowsRows('', ''));
@@ -290,6 +322,9 @@ async function measureFleet(
   );
   console.log(
     `summary request per first-rows run (start after navigation + duration): ${summaryFetch.join('; ')}`,
+  );
+  console.log(
+    `summary requests per name-filter run (start after typing + duration; then the table's own render): ${filterFetch.join('; ')}`,
   );
   console.log(
     `not in the medians: cold first load after the backend started (waits for its first summary round): ${coldMs} ms`,

@@ -1,3 +1,4 @@
+import { memo, useMemo } from 'react';
 import {
   Cell,
   CellText,
@@ -22,7 +23,7 @@ import {
 import { ReasonLinks } from './ReasonLinks';
 import type { ClusterLink } from './clusterLink';
 import type { FleetSummaryQuery } from '../../api';
-import { type FleetView, type SortKey } from './fleetView';
+import type { SortKey } from './fleetView';
 import { serverPagination } from './pagination';
 import type { UpdateFleetView } from './useFleetView';
 
@@ -92,37 +93,62 @@ function clusterColumns(clusterLink: ClusterLink): ColumnConfig<Row>[] {
 
 /**
  * One page of the fleet's clusters as the backend cut it for `applied` (the query of the answer
- * shown; the view may already ask for the next one).
+ * shown; the view may already ask for the next one). Memoised, with its rows and columns: a table
+ * of 100 rows costs a long task to render, so a keystroke or a URL change that leaves its props
+ * alone must not render it again.
  */
-export function ClusterTable({
+export const ClusterTable = memo(function ClusterTablePage({
   summary,
   applied,
-  view,
+  sortKey,
+  descending,
+  pageSize: viewPageSize,
   update,
   pending,
   clusterLink,
 }: {
   summary: FleetSummary;
   applied: FleetSummaryQuery;
-  view: FleetView;
+  sortKey: SortKey;
+  descending: boolean;
+  pageSize: number;
   update: UpdateFleetView;
   pending: boolean;
   clusterLink: ClusterLink;
 }) {
   const offset = applied.offset ?? 0;
-  const pageSize = applied.limit ?? view.pageSize;
+  const pageSize = applied.limit ?? viewPageSize;
   // A backend answer without `page` is the whole fleet (no paging asked for): cut it here.
   const total = summary.page?.total ?? summary.clusters.length;
-  const pageClusters = summary.page
-    ? summary.clusters
-    : summary.clusters.slice(offset, offset + pageSize);
   const fleetSize = Object.values(summary.counts).reduce((a, b) => a + b, 0);
-  const rows: Row[] = pageClusters.map(c => ({ ...c, id: c.cluster }));
-  const columns = clusterColumns(clusterLink);
-  const sort: SortDescriptor = {
-    column: view.sort,
-    direction: view.descending ? 'descending' : 'ascending',
-  };
+  const rows: Row[] = useMemo(
+    () =>
+      (summary.page
+        ? summary.clusters
+        : summary.clusters.slice(offset, offset + pageSize)
+      ).map(c => ({ ...c, id: c.cluster })),
+    [summary, offset, pageSize],
+  );
+  const columns = useMemo(() => clusterColumns(clusterLink), [clusterLink]);
+  const sort = useMemo(
+    () => ({
+      descriptor: {
+        column: sortKey,
+        direction: descending ? 'descending' : 'ascending',
+      } satisfies SortDescriptor,
+      onSortChange: (d: SortDescriptor) =>
+        update({
+          sort: String(d.column) as SortKey,
+          descending: d.direction === 'descending',
+          page: 1,
+        }),
+    }),
+    [sortKey, descending, update],
+  );
+  const pagination = useMemo(
+    () => serverPagination(offset, pageSize, total, update),
+    [offset, pageSize, total, update],
+  );
   return (
     <div
       role="region"
@@ -140,16 +166,8 @@ export function ClusterTable({
         columnConfig={columns}
         data={rows}
         isStale={pending}
-        sort={{
-          descriptor: sort,
-          onSortChange: d =>
-            update({
-              sort: String(d.column) as SortKey,
-              descending: d.direction === 'descending',
-              page: 1,
-            }),
-        }}
-        pagination={serverPagination(offset, pageSize, total, update)}
+        sort={sort}
+        pagination={pagination}
         emptyState={
           <Text as="p">
             {fleetSize === 0
@@ -160,4 +178,4 @@ export function ClusterTable({
       />
     </div>
   );
-}
+});

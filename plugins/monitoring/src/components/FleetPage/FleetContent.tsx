@@ -77,7 +77,9 @@ function FleetSummaryView(props: {
       <ClusterTable
         summary={summary}
         applied={applied}
-        view={view}
+        sortKey={view.sort}
+        descending={view.descending}
+        pageSize={view.pageSize}
         update={update}
         pending={query !== view.query || props.loading}
         clusterLink={clusterLink}

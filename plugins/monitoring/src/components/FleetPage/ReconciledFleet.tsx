@@ -87,7 +87,7 @@ function ReconciledBody(props: {
       <ReconciledTable
         fleet={fleet}
         applied={applied}
-        view={view}
+        pageSize={view.pageSize}
         update={update}
         pending={query !== view.query || props.loading}
         clusterLink={props.clusterLink}

@@ -1,4 +1,4 @@
-import type { ReactElement } from 'react';
+import { memo, useMemo, type ReactElement } from 'react';
 import { Cell, CellText, Table, Text, type ColumnConfig } from '@backstage/ui';
 import {
   catalogInfoSnippet,
@@ -19,7 +19,6 @@ import {
 } from '../common';
 import type { ReconciledFleetQuery } from '../../api';
 import type { ClusterLink } from './clusterLink';
-import type { FleetView } from './fleetView';
 import { ReasonLinks } from './ReasonLinks';
 import { serverPagination } from './pagination';
 import type { UpdateFleetView } from './useFleetView';
@@ -277,26 +276,9 @@ function columns(clusterLink: ClusterLink, s: Statuses): ColumnConfig<Row>[] {
   ];
 }
 
-/** One page of the reconciled fleet as the backend cut it for `applied`. */
-export function ReconciledTable({
-  fleet,
-  applied,
-  update,
-  pending,
-  view,
-  clusterLink,
-}: {
-  fleet: ReconciledFleet;
-  applied: ReconciledFleetQuery;
-  view: FleetView;
-  update: UpdateFleetView;
-  pending: boolean;
-  clusterLink: ClusterLink;
-}) {
-  const offset = applied.offset ?? 0;
-  const pageSize = applied.limit ?? view.pageSize;
-  const total = fleet.page.total;
-  const statuses = Object.fromEntries(
+/** Each source's status, for the columns' headers. */
+function statusesOf(sources: ReconciledFleet['sources']): Statuses {
+  return Object.fromEntries(
     (
       [
         'catalog',
@@ -307,9 +289,45 @@ export function ReconciledTable({
         'kubernetes',
         'capacity',
       ] as const
-    ).map(name => [name, sourceStatusOf(fleet.sources, name)]),
+    ).map(name => [name, sourceStatusOf(sources, name)]),
   ) as Statuses;
-  const rows: Row[] = fleet.clusters.map(c => ({ ...c, id: c.cluster }));
+}
+
+/**
+ * One page of the reconciled fleet as the backend cut it for `applied`. Memoised, with its rows
+ * and columns, like the summary's table: a keystroke or a URL change that leaves its props alone
+ * does not render 100 rows again.
+ */
+export const ReconciledTable = memo(function ReconciledTablePage({
+  fleet,
+  applied,
+  update,
+  pending,
+  pageSize: viewPageSize,
+  clusterLink,
+}: {
+  fleet: ReconciledFleet;
+  applied: ReconciledFleetQuery;
+  pageSize: number;
+  update: UpdateFleetView;
+  pending: boolean;
+  clusterLink: ClusterLink;
+}) {
+  const offset = applied.offset ?? 0;
+  const pageSize = applied.limit ?? viewPageSize;
+  const total = fleet.page.total;
+  const rows: Row[] = useMemo(
+    () => fleet.clusters.map(c => ({ ...c, id: c.cluster })),
+    [fleet],
+  );
+  const columnConfig = useMemo(
+    () => columns(clusterLink, statusesOf(fleet.sources)),
+    [clusterLink, fleet.sources],
+  );
+  const pagination = useMemo(
+    () => serverPagination(offset, pageSize, total, update),
+    [offset, pageSize, total, update],
+  );
   return (
     <div
       role="region"
@@ -325,10 +343,10 @@ export function ReconciledTable({
         Clusters known to any source: {total} of {fleet.counts.clusters} shown
       </Text>
       <Table<Row>
-        columnConfig={columns(clusterLink, statuses)}
+        columnConfig={columnConfig}
         data={rows}
         isStale={pending}
-        pagination={serverPagination(offset, pageSize, total, update)}
+        pagination={pagination}
         emptyState={
           <Text as="p">
             {fleet.counts.clusters === 0
@@ -339,4 +357,4 @@ export function ReconciledTable({
       />
     </div>
   );
-}
+});
