@@ -28,6 +28,27 @@ import {
 export const RECORDED_TENANT_LABEL = 'fleet_tenant';
 /** Label of the heartbeat naming the rate window the group was generated for. @public */
 export const RECORDED_WINDOW_LABEL = 'rate_window';
+/**
+ * How long the recorded inventory keeps a cluster that went quiet: the backend's inventory lookback
+ * (a day), so the sticky last-seen series list every cluster seen in it.
+ * @public
+ */
+export const RECORDED_INVENTORY_LOOKBACK = '1d';
+/**
+ * How far back the sticky series (and the chain's start) read their own previous value: long enough
+ * for a ruler restart or a few missed evaluations (and, in Thanos Ruler's stateless mode, the remote
+ * write into Receive before the previous value can be read back), short enough that one read of every
+ * cluster stays cheap. A ruler gap longer than this restarts the chain.
+ * @public
+ */
+export const RECORDED_CHAIN_BRIDGE = '10m';
+
+/** Seconds of a `<n><unit>` duration the constants above use (s, m, h, d). */
+function seconds(d: string): number {
+  const m = /^(\d+)([smhd])$/.exec(d);
+  if (!m) throw new Error(`not a simple duration: ${d}`);
+  return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's'];
+}
 
 /** Operation part of each per-queue series' name, for a rate window `w`. */
 const QUEUE_NAMES: Record<FleetQueueSeries, (w: string) => string> = {
@@ -65,15 +86,25 @@ export function recordedFleetSeries(window: string) {
   return {
     queue,
     tenant,
-    /** Per cluster: the newest sample its agent ingested (the inventory's last seen). */
-    lastSeen: `cluster:${S.newestGlobal}:max`,
-    /** Per cluster and its agent's tenant (`fleet_tenant`). */
-    clusterTenant: `cluster_tenant:${S.newestGlobal}:group`,
+    /**
+     * Per cluster: the newest sample its agent ingested (the inventory's last seen), kept after the
+     * cluster went quiet until it is older than the inventory lookback (sticky: one instant read
+     * lists every cluster seen in the lookback).
+     */
+    lastSeen: `cluster:${S.newestGlobal}:max_last_over_time${RECORDED_INVENTORY_LOOKBACK}`,
+    /** Per cluster and its agent's tenant (`fleet_tenant`), kept as long as its last seen. */
+    clusterTenant: `cluster_tenant:${S.newestGlobal}:group_last_over_time${RECORDED_INVENTORY_LOOKBACK}`,
     /**
      * `time()` at every evaluation of the group, labelled with its window: the backend's probe
      * (is the group evaluated here, since when, and is it still running).
      */
     heartbeat: 'fleet:fleet_monitoring_recording_rules:time',
+    /**
+     * Since when the sticky series' chain has been unbroken (epoch s; no ruler gap longer than
+     * RECORDED_CHAIN_BRIDGE), labelled with the window like the heartbeat: the sticky series cover
+     * the clusters seen since then, the backend reads the raw series for the lookback before it.
+     */
+    unbrokenSince: 'fleet:fleet_monitoring_recording_rules:unbroken_since',
   };
 }
 
@@ -130,11 +161,7 @@ export function fleetRecordingRuleGroup(
     ...(o.interval ? { interval: o.interval } : {}),
     rules: [
       ...queue,
-      { record: names.lastSeen, expr: newestSample(scope) },
-      {
-        record: names.clusterTenant,
-        expr: clusterTenants(scope, undefined, RECORDED_TENANT_LABEL),
-      },
+      ...stickyInventory(o.clusterLabel, o.window),
       ...tenant,
       {
         record: names.heartbeat,
@@ -143,4 +170,52 @@ export function fleetRecordingRuleGroup(
       },
     ],
   };
+}
+
+/**
+ * The inventory's rules, "sticky" over the lookback: each evaluation writes the raw newest sample of
+ * the clusters reporting now, or else the rule's own previous value (read back over the bridge) while
+ * it is younger than the lookback; the tenant is kept as long as the cluster's last seen. So one read
+ * of the last value lists every cluster seen in the lookback, whatever the ruler's age (a range read
+ * over the whole day costs a sample per evaluation per cluster: 576 M at 100,000 clusters).
+ *
+ * A rule reading its own output is legal: the rule manager evaluates a group's rules one after the
+ * other and commits each rule's samples before the next (Prometheus rules/manager.go `Group.Eval`,
+ * v2.42.0), its query function reading the same storage (cmd/prometheus/main.go: QueryFunc over the
+ * fanout storage). Thanos Ruler in stateless mode (v0.35.1 docs/components/rule.md, "Stateless Ruler
+ * via Remote Write"; cmd/thanos/rule.go `queryFuncCreator`) asks Thanos Query, deduplicated, and
+ * writes through Receive: it reads back the previous evaluation once written, with the labels
+ * Receive adds, hence the bridge and the `by` aggregations dropping any label but ours. A series that
+ * leaves gets a stale marker, which range reads skip.
+ */
+function stickyInventory(
+  clusterLabel: string,
+  window: string,
+): RecordingRule[] {
+  const names = recordedFleetSeries(window);
+  const scope = { clusterLabel, window };
+  const c = clusterLabel;
+  const bridge = RECORDED_CHAIN_BRIDGE;
+  const keepAfter = `time() - ${seconds(RECORDED_INVENTORY_LOOKBACK)}`;
+  const ownLastSeen = `max by (${c}) (last_over_time(${names.lastSeen}[${bridge}]))`;
+  const windowLabel = `${RECORDED_WINDOW_LABEL}=${JSON.stringify(window)}`;
+  const rawTenants = clusterTenants(scope, undefined, RECORDED_TENANT_LABEL);
+  return [
+    {
+      record: names.lastSeen,
+      // `or`: a cluster reporting now takes its raw value; the rest keep theirs while young.
+      expr: `${newestSample(scope)} or (${ownLastSeen} > ${keepAfter})`,
+    },
+    {
+      record: names.clusterTenant,
+      // `unless`: a cluster reporting now under another tenant drops the old one.
+      expr: `${rawTenants} or ((group by (${c}, ${RECORDED_TENANT_LABEL}) (last_over_time(${names.clusterTenant}[${bridge}])) unless on (${c}) ${rawTenants}) and on (${c}) (${ownLastSeen} > ${keepAfter}))`,
+    },
+    {
+      record: names.unbrokenSince,
+      // Its own previous value while the chain holds; restarted at this evaluation after a gap.
+      expr: `max(last_over_time(${names.unbrokenSince}{${windowLabel}}[${bridge}])) or vector(time())`,
+      labels: { [RECORDED_WINDOW_LABEL]: window },
+    },
+  ];
 }

@@ -105,6 +105,8 @@ export type {
 export {
   RECORDED_TENANT_LABEL,
   RECORDED_WINDOW_LABEL,
+  RECORDED_INVENTORY_LOOKBACK,
+  RECORDED_CHAIN_BRIDGE,
   recordedFleetSeries,
   fleetRecordingGroupName,
   fleetRecordingRuleGroup,

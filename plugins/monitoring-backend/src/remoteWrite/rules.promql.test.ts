@@ -1,14 +1,23 @@
-import { parseSelector } from '@fleet-monitoring/plugin-monitoring-common';
+import {
+  fleetRecordingRuleGroup,
+  parseSelector,
+  recordedFleetSeries,
+} from '@fleet-monitoring/plugin-monitoring-common';
 import {
   gaugesQuery,
+  inventoryQuery,
   lateClusterQuery,
   metricsArrivingQuery,
   ratesQuery,
+  recordingRulesProbeQuery,
 } from '../thanos/queries';
 import { SIGNAL_LABEL } from '../thanos/signals';
 import {
+  ExprTest,
   InputSeries,
+  PromtoolOptions,
   promtoolExpect,
+  promtoolExpectAll,
   signalOf,
 } from './__testUtils__/promtoolEval';
 
@@ -269,5 +278,222 @@ describe('held conditions read from the fleet recording rules (range selectors)'
         ),
       ).toBe(AS_EXPECTED);
     }
+  });
+});
+
+describe('the fleet recording rules keep the inventory sticky over its lookback (a real rule manager)', () => {
+  const group = fleetRecordingRuleGroup({
+    clusterLabel: 'cluster',
+    window: '5m',
+    interval: '5m',
+  });
+  const names = recordedFleetSeries('5m');
+  const ruleExpr = (record: string) =>
+    group.rules.find(r => r.record === record)!.expr;
+  /** An agent's newest-sample gauge, one sample a minute (`interval: 1m`), its value its own time. */
+  const newest = (cluster: string, tenant: string, values: string) => ({
+    series: `prometheus_remote_storage_highest_timestamp_in_seconds{cluster="${cluster}", instance="agent-0", tenant_id="${tenant}"}`,
+    values,
+  });
+  const every5m: PromtoolOptions = {
+    groups: [group],
+    evaluationInterval: '5m',
+    interval: '1m',
+  };
+  const seen = (cluster: string, value: number) => ({
+    labels: { __name__: names.lastSeen, cluster },
+    value,
+  });
+  const tenantOf = (cluster: string, tenant: string) => ({
+    labels: { __name__: names.clusterTenant, cluster, fleet_tenant: tenant },
+    value: 1,
+  });
+  const recorded = {
+    clusterLabel: 'cluster',
+    window: '5m',
+    source: { kind: 'recorded' as const, coveredSeconds: 86400 },
+  };
+  const inventory = (signal: string) =>
+    signalOf(inventoryQuery(recorded), signal);
+
+  async function check(
+    input: InputSeries[],
+    tests: ExprTest[],
+    options: PromtoolOptions,
+  ): Promise<string> {
+    const r = await promtoolExpectAll(input, tests, options);
+    return r.ok ? AS_EXPECTED : r.output;
+  }
+
+  it('keeps a cluster that went quiet with its last time until the lookback passes, then lets it go', async () => {
+    const input = [
+      // Quiet after 2 h (last sample at 7200 s).
+      newest('quiet', 't1', '0+60x120'),
+      // Reporting throughout.
+      newest('steady', 't1', '0+60x1580'),
+      // Moves from tenant t1 to t2 after 1 h.
+      newest('moved', 't1', '0+60x60'),
+      newest('moved', 't2', '_x61 3660+60x1519'),
+    ];
+    const at = (h: number, m: number) => `${h}h${m}m`;
+    expect(
+      await check(
+        input,
+        [
+          {
+            expr: names.lastSeen,
+            evalTime: at(3, 0),
+            expected: [
+              seen('quiet', 7200),
+              seen('steady', 10800),
+              seen('moved', 10800),
+            ],
+          },
+          {
+            expr: names.clusterTenant,
+            evalTime: at(3, 0),
+            expected: [
+              tenantOf('quiet', 't1'),
+              tenantOf('steady', 't1'),
+              tenantOf('moved', 't2'),
+            ],
+          },
+          // 23 h 50 min after its last sample: still kept.
+          {
+            expr: names.lastSeen,
+            evalTime: at(25, 50),
+            expected: [
+              seen('quiet', 7200),
+              seen('steady', 93000),
+              seen('moved', 93000),
+            ],
+          },
+          {
+            expr: `${names.clusterTenant}{cluster="quiet"}`,
+            evalTime: at(25, 50),
+            expected: [tenantOf('quiet', 't1')],
+          },
+          // More than a day after its last sample: gone from both.
+          {
+            expr: names.lastSeen,
+            evalTime: at(26, 10),
+            expected: [seen('steady', 94200), seen('moved', 94200)],
+          },
+          {
+            expr: `${names.clusterTenant}{cluster="quiet"}`,
+            evalTime: at(26, 10),
+            expected: [],
+          },
+          // The chain has run since the first evaluation.
+          {
+            expr: names.unbrokenSince,
+            evalTime: at(26, 10),
+            expected: [
+              {
+                labels: { __name__: names.unbrokenSince, rate_window: '5m' },
+                value: 0,
+              },
+            ],
+          },
+          // The backend's probe reads the chain's start.
+          {
+            expr: signalOf(recordingRulesProbeQuery('5m'), 'unbroken_since'),
+            evalTime: at(26, 10),
+            expected: [
+              { labels: { [SIGNAL_LABEL]: 'unbroken_since' }, value: 0 },
+            ],
+          },
+          // The backend's recorded inventory reads the same, with one short range.
+          {
+            expr: inventory('last_seen'),
+            evalTime: at(25, 50),
+            expected: ['quiet', 'steady', 'moved'].map(c => ({
+              labels: { cluster: c, [SIGNAL_LABEL]: 'last_seen' },
+              value: c === 'quiet' ? 7200 : 93000,
+            })),
+          },
+          {
+            expr: inventory('last_seen'),
+            evalTime: at(26, 10),
+            expected: ['steady', 'moved'].map(c => ({
+              labels: { cluster: c, [SIGNAL_LABEL]: 'last_seen' },
+              value: 94200,
+            })),
+          },
+          {
+            expr: inventory('tenant'),
+            evalTime: at(25, 50),
+            expected: [
+              ['quiet', 't1'],
+              ['steady', 't1'],
+              ['moved', 't2'],
+            ].map(([c, t]) => ({
+              labels: { cluster: c, tenant_id: t, [SIGNAL_LABEL]: 'tenant' },
+              value: 1,
+            })),
+          },
+        ],
+        every5m,
+      ),
+    ).toBe(AS_EXPECTED);
+  });
+
+  /*
+   * A ruler gap: what the next evaluation after it writes, from the history the ruler wrote before
+   * it (one sample a minute until 20 min, read back as through Receive, with its tenant label).
+   */
+  const history = (series: string) => ({ series, values: '1x20' });
+  const beforeGap: InputSeries[] = [
+    {
+      series: `${names.unbrokenSince}{rate_window="5m", tenant_id="ruler"}`,
+      values: '60x20',
+    },
+    {
+      series: `${names.lastSeen}{cluster="quiet", tenant_id="ruler"}`,
+      values: '300x20',
+    },
+    history(
+      `${names.clusterTenant}{cluster="quiet", fleet_tenant="t1", tenant_id="ruler"}`,
+    ),
+    newest('steady', 't2', '0+60x40'),
+  ];
+  const afterGap = (evalTime: string, kept: boolean, now: number) => [
+    {
+      expr: ruleExpr(names.unbrokenSince),
+      evalTime,
+      expected: [{ labels: {}, value: kept ? 60 : now }],
+    },
+    {
+      expr: ruleExpr(names.lastSeen),
+      evalTime,
+      expected: [
+        ...(kept ? [{ labels: { cluster: 'quiet' }, value: 300 }] : []),
+        { labels: { cluster: 'steady' }, value: now },
+      ],
+    },
+    {
+      expr: ruleExpr(names.clusterTenant),
+      evalTime,
+      expected: [
+        ...(kept
+          ? [{ labels: { cluster: 'quiet', fleet_tenant: 't1' }, value: 1 }]
+          : []),
+        { labels: { cluster: 'steady', fleet_tenant: 't2' }, value: 1 },
+      ],
+    },
+  ];
+
+  it('keeps the chain and its start across a ruler gap shorter than the bridge', async () => {
+    // Last evaluation at 20 min, the next at 28 min (8 min < 10 min).
+    expect(
+      await check(beforeGap, afterGap('28m', true, 1680), { interval: '1m' }),
+    ).toBe(AS_EXPECTED);
+  });
+
+  it('restarts the chain, its start and the quiet clusters, after a gap longer than the bridge', async () => {
+    // Next evaluation at 32 min (12 min > 10 min): only what reports now, and since = now.
+    expect(
+      await check(beforeGap, afterGap('32m', false, 1920), { interval: '1m' }),
+    ).toBe(AS_EXPECTED);
   });
 });

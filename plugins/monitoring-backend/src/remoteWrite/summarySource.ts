@@ -6,10 +6,11 @@ import { durationSeconds } from '../config/holdWindow';
 import type { SummarySourceSetting } from '../config/types';
 import {
   INVENTORY_LOOKBACK,
+  RecordingProbeAnswer,
   recordingRulesProbeQuery,
   SeriesSource,
 } from '../thanos/queries';
-import { bySignal, RecordingProbeSignal } from '../thanos/signals';
+import { bySignal } from '../thanos/signals';
 import type { ThanosClient } from '../thanos/ThanosClient';
 
 /** What the probe found: the fleet group's first and last evaluation in the lookback (epoch s). */
@@ -18,6 +19,11 @@ export interface RecordingProbe {
   lastEvaluated: number;
   /** Mean seconds between evaluations (at least two seen). */
   intervalSeconds?: number;
+  /**
+   * Since when the group's sticky inventory has been unbroken (epoch s): the clusters seen since
+   * then are in it. Absent when its chain is broken now, or the group predates it.
+   */
+  unbrokenSince?: number;
 }
 
 /** The series the summary reads, and what the answer says about it. */
@@ -59,13 +65,19 @@ export function chooseSummarySource(
     answer: { kind: 'raw', reason },
   });
   const covered = probe ? Math.max(0, ctx.now - probe.firstEvaluated) : 0;
+  // The inventory's recorded part covers only the unbroken chain: a cluster that went quiet before
+  // a long ruler outage is in no sticky series, so the raw series are read for the time before it.
+  const inventoryCovered =
+    probe?.unbrokenSince === undefined
+      ? 0
+      : Math.max(0, ctx.now - probe.unbrokenSince);
   if (ctx.setting === 'raw')
     return raw("configured: summarySource raw (the agents' own series)");
   if (ctx.setting === 'recorded') {
     return {
       series: {
         kind: 'recorded',
-        coveredSeconds: covered,
+        coveredSeconds: inventoryCovered,
         intervalSeconds: probe?.intervalSeconds,
       },
       answer: {
@@ -93,12 +105,16 @@ export function chooseSummarySource(
   return {
     series: {
       kind: 'recorded',
-      coveredSeconds: covered,
+      coveredSeconds: inventoryCovered,
       intervalSeconds: probe.intervalSeconds,
     },
     answer: {
       kind: 'recorded',
-      reason: `detected: the ${group} was last evaluated ${ago(age)}, first ${ago(covered)}`,
+      reason: `detected: the ${group} was last evaluated ${ago(age)}, first ${ago(covered)}; ${
+        inventoryCovered > 0
+          ? `its inventory unbroken since ${ago(inventoryCovered)}`
+          : 'no unbroken recorded inventory (read raw)'
+      }`,
     },
   };
 }
@@ -109,14 +125,16 @@ export async function probeRecordingRules(
   window: string,
 ): Promise<RecordingProbe | undefined> {
   const answer = await client.query(recordingRulesProbeQuery(window));
-  const found = bySignal<RecordingProbeSignal>(answer.result);
+  const found = bySignal<RecordingProbeAnswer>(answer.result);
   const first = found.get('first_evaluated')?.get('');
   const last = found.get('last_evaluated')?.get('');
   if (first === undefined || last === undefined) return undefined;
   const evaluations = found.get('evaluations')?.get('') ?? 0;
+  const since = found.get('unbroken_since')?.get('');
   return {
     firstEvaluated: first,
     lastEvaluated: last,
+    ...(since !== undefined ? { unbrokenSince: since } : {}),
     // The mean over the lookback: a pause in the ruler lengthens it, which only widens the window
     // the held conditions read (later, never earlier).
     intervalSeconds:

@@ -11,8 +11,16 @@ import {
 describe('PromQL builders', () => {
   it('build the fleet summary from queries that do not depend on the number of clusters', () => {
     const scope = { clusterLabel: 'cluster', window: '5m' };
+    // Nor on the recording rules' age: the recorded inventory reads one short range.
+    const recorded = (coveredSeconds: number) =>
+      inventoryQuery({
+        ...scope,
+        source: { kind: 'recorded', coveredSeconds },
+      });
+    expect(recorded(10 * 86400)).toBe(recorded(86400));
     for (const q of [
       inventoryQuery(scope),
+      recorded(86400),
       ratesQuery(scope),
       gaugesQuery(scope),
     ]) {

@@ -11,6 +11,8 @@ import {
   newestSample,
   perQueue as perQueueOf,
   queueLabels,
+  RECORDED_CHAIN_BRIDGE,
+  RECORDED_INVENTORY_LOOKBACK,
   RECORDED_TENANT_LABEL,
   RECORDED_WINDOW_LABEL,
   recordedFleetSeries,
@@ -54,8 +56,11 @@ import {
 
 /** Label Thanos Receive puts on every series of a tenant (one home: common's fleetSeries). */
 export { TENANT_LABEL };
-/** How far back the inventory looks for clusters that went quiet. */
-export const INVENTORY_LOOKBACK = '1d';
+/**
+ * How far back the inventory looks for clusters that went quiet: as long as the fleet recording
+ * rules keep a quiet cluster in their sticky last-seen series (one home: common).
+ */
+export const INVENTORY_LOOKBACK = RECORDED_INVENTORY_LOOKBACK;
 /**
  * How far back a cluster known from another source (catalog, receivers' tenants) but absent from
  * the inventory is looked up by name: Thanos Receive's default `--tsdb.retention`, so a cluster
@@ -80,13 +85,14 @@ export interface QueryScope {
 
 /**
  * Where the fleet summary's figures come from: the agents' raw series, or the fleet recording rules'
- * series (common's fleetRecordingRules), which the ruler has been writing for `coveredSeconds`
- * (the inventory reads the raw series for the part of its lookback before that).
+ * series (common's fleetRecordingRules), whose sticky inventory has been unbroken for
+ * `coveredSeconds` (the inventory reads the raw series for the part of its lookback before that).
  */
 export type SeriesSource =
   | { kind: 'raw' }
   | {
       kind: 'recorded';
+      /** Seconds since the recorded inventory's chain started (its `unbroken_since`); 0: none. */
       coveredSeconds: number;
       /** Seconds between the group's evaluations, when the probe saw at least two. */
       intervalSeconds?: number;
@@ -225,19 +231,28 @@ const lastOver =
   (selector: string) =>
     `last_over_time(${selector}[${range}]${offset > 0 ? ` offset ${offset}s` : ''})`;
 
-/** Seconds of the inventory lookback the recorded series cover (0: read it all raw). */
+/**
+ * Seconds of the inventory lookback the recorded series cover (0: read it all raw): since their
+ * chain started, and no further back than they keep a quiet cluster.
+ */
 function recordedCover(scope: QueryScope, lookback: string): number {
   const s = scope.source;
   if (s?.kind !== 'recorded') return 0;
-  return Math.min(Math.floor(s.coveredSeconds), durationSeconds(lookback));
+  return Math.min(
+    Math.floor(s.coveredSeconds),
+    durationSeconds(lookback),
+    durationSeconds(RECORDED_INVENTORY_LOOKBACK),
+  );
 }
 
 /**
  * Every cluster Thanos has seen over a long lookback, when its agent last reported, and which tenant
  * its series came in with (so the receivers' per-tenant metrics can be read per cluster). From
- * recorded series, the part of the lookback before the ruler started is read from the raw series
- * (`offset`): a cluster that went quiet before then is still listed, and a ruler that has run for
- * the whole lookback costs no raw read at all.
+ * recorded series, the sticky series (which keep a quiet cluster for the lookback) are read over one
+ * short range, the chain's bridge, whatever the ruler's age: one value per cluster, not a day of
+ * evaluations. The part of the lookback before the chain started is read from the raw series
+ * (`offset`): a cluster that went quiet before then is still listed, and a chain as old as the
+ * lookback costs no raw read at all.
  */
 export function inventoryQuery(
   scope: QueryScope,
@@ -252,12 +267,13 @@ export function inventoryQuery(
   const tenants: string[] = [];
   if (covered > 0) {
     const names = recordedFleetSeries(scope.window);
-    const recent = lastOver(`${covered}s`);
+    const latest = lastOver(RECORDED_CHAIN_BRIDGE);
+    // Within the lookback: a cluster the ruler let go stays in a range read until the bridge passes.
     lastSeen.push(
-      `max by (${scope.clusterLabel}) (${recent(`${names.lastSeen}${sel(scope)}`)})`,
+      `max by (${scope.clusterLabel}) (${latest(`${names.lastSeen}${sel(scope)}`)}) > time() - ${durationSeconds(lookback)}`,
     );
     tenants.push(
-      `group by (${scope.clusterLabel}, ${TENANT_LABEL}) (label_replace(${recent(`${names.clusterTenant}${sel(scope)}`)}, "${TENANT_LABEL}", "$1", "${RECORDED_TENANT_LABEL}", "(.*)"))`,
+      `group by (${scope.clusterLabel}, ${TENANT_LABEL}) (label_replace(${latest(`${names.clusterTenant}${sel(scope)}`)}, "${TENANT_LABEL}", "$1", "${RECORDED_TENANT_LABEL}", "(.*)"))`,
     );
   }
   if (rest > 0) {
@@ -479,20 +495,33 @@ export function lateClusterQuery(
 }
 
 /**
+ * The probe's signals: signals.ts' RecordingProbeSignal and the recorded inventory's chain start
+ * (epoch s). Kept here until signals.ts, edited elsewhere, can take it.
+ */
+export type RecordingProbeAnswer = RecordingProbeSignal | 'unbroken_since';
+
+/**
  * Probe of the fleet recording rules on an instance: the first and the last evaluation of the group
- * for this rate window within the inventory lookback (the heartbeat's values are evaluation times).
- * One series, so it stays cheap at any fleet size.
+ * for this rate window within the inventory lookback (the heartbeat's values are evaluation times),
+ * and since when its sticky inventory has been unbroken (absent when the chain is broken now, or
+ * the group predates it). Two series, so it stays cheap at any fleet size.
  */
 export function recordingRulesProbeQuery(
   window: string,
   lookback = INVENTORY_LOOKBACK,
 ): string {
   const heartbeat = heartbeatOf(window);
-  return join<RecordingProbeSignal>([
+  const since = `${recordedFleetSeries(window).unbrokenSince}{${RECORDED_WINDOW_LABEL}=${escapeLabelValue(window)}}`;
+  return join<RecordingProbeAnswer>([
     ['first_evaluated', `min(min_over_time(${heartbeat}[${lookback}]))`],
     ['last_evaluated', `max(max_over_time(${heartbeat}[${lookback}]))`],
     // Per copy (with dedup off each replica holds one): how many evaluations, for the interval.
     ['evaluations', `max(count_over_time(${heartbeat}[${lookback}]))`],
+    // The latest start of any copy: the shortest coverage (two rulers would each have a chain).
+    [
+      'unbroken_since',
+      `max(last_over_time(${since}[${RECORDED_CHAIN_BRIDGE}]))`,
+    ],
   ]);
 }
 

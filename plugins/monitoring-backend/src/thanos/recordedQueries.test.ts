@@ -65,23 +65,62 @@ describe('the fleet summary from recorded series', () => {
     expect(rates).toContain(`max by (tenant) (${names.tenant.accepted})`);
   });
 
-  it('reads the inventory raw only for the part of its lookback before the ruler started', () => {
+  it("reads the sticky inventory with one short range whatever the chain's age, and the raw series only before the chain started", () => {
     const whole = inventoryQuery(recorded(86400));
     expect(whole).not.toMatch(RAW_METRIC);
-    expect(whole).toContain(`last_over_time(${names.lastSeen}{}[86400s])`);
+    expect(whole).toContain(
+      `max by (cluster) (last_over_time(${names.lastSeen}{}[10m])) > time() - 86400`,
+    );
+    expect(whole).toContain(`last_over_time(${names.clusterTenant}{}[10m])`);
+    // A chain older than the lookback reads the same short range, never the day it covers.
+    const old = inventoryQuery(recorded(30 * 86400));
+    expect(old).toBe(whole);
+    for (const q of [whole, old]) expect(q).not.toMatch(/\[\d+s\]|\[1d\]/);
     const young = inventoryQuery(recorded(600));
-    expect(young).toContain(`last_over_time(${names.lastSeen}{}[600s])`);
+    expect(young).toContain(`last_over_time(${names.lastSeen}{}[10m])`);
     expect(young).toContain(
       'last_over_time(prometheus_remote_storage_highest_timestamp_in_seconds{}[85800s] offset 600s)',
     );
     // The agent's tenant comes back under Receive's tenant label.
     expect(young).toContain('"tenant_id", "$1", "fleet_tenant", "(.*)"');
     expect(inventoryQuery(recorded(0))).toBe(inventoryQuery(raw));
+    // Looked up over the retention, the sticky series cover their day and the raw series the rest.
+    const retention = inventoryQuery(recorded(30 * 86400), '15d');
+    expect(retention).toContain(`last_over_time(${names.lastSeen}{}[10m])`);
+    expect(retention).toContain(
+      'last_over_time(prometheus_remote_storage_highest_timestamp_in_seconds{}[1209600s] offset 86400s)',
+    );
   });
 
-  it('probes one heartbeat series for the configured window', () => {
-    expect(recordingRulesProbeQuery('30s')).toContain(
+  it("records the sticky inventory and the chain's start, named for what they hold", () => {
+    const group = fleetRecordingRuleGroup({
+      clusterLabel: 'cluster',
+      window: '5m',
+    });
+    const byName = new Map(group.rules.map(r => [r.record, r]));
+    expect(names.lastSeen).toBe(
+      'cluster:prometheus_remote_storage_highest_timestamp_in_seconds:max_last_over_time1d',
+    );
+    expect(byName.get(names.lastSeen)!.expr).toContain(
+      `last_over_time(${names.lastSeen}[10m])`,
+    );
+    expect(byName.get(names.clusterTenant)!.expr).toContain(
+      `last_over_time(${names.clusterTenant}[10m])`,
+    );
+    expect(byName.get(names.unbrokenSince)).toEqual({
+      record: names.unbrokenSince,
+      expr: `max(last_over_time(${names.unbrokenSince}{rate_window="5m"}[10m])) or vector(time())`,
+      labels: { rate_window: '5m' },
+    });
+  });
+
+  it("probes one heartbeat series and the chain's start for the configured window", () => {
+    const probe = recordingRulesProbeQuery('30s');
+    expect(probe).toContain(
       'min(min_over_time(fleet:fleet_monitoring_recording_rules:time{rate_window="30s"}[1d]))',
+    );
+    expect(probe).toContain(
+      'max(last_over_time(fleet:fleet_monitoring_recording_rules:unbroken_since{rate_window="30s"}[10m]))',
     );
   });
 });

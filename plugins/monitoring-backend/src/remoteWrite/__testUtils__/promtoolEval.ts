@@ -25,6 +25,75 @@ const labelText = (l: Record<string, string>) =>
     .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
     .join(', ')}}`;
 
+/** One expression checked at one time: exactly `expected` (label sets exact, no other series). */
+export interface ExprTest {
+  expr: string;
+  evalTime: string;
+  expected: ExpectedSample[];
+}
+
+/** A rule group evaluated over the input, and the spacing of the input's samples. */
+export interface PromtoolOptions {
+  /** Rule groups (a rule file's `groups:`), evaluated every `evaluationInterval` from time 0. */
+  groups?: unknown[];
+  evaluationInterval?: string;
+  /** Spacing of the input series' values (15 s when absent). */
+  interval?: string;
+}
+
+/**
+ * Evaluates each expression with the real PromQL engine of Debian's Prometheus (`promtool test
+ * rules`) over the given series (`interval` apart from time 0) and what the rule groups record from
+ * them, and checks each result. Resolves with promtool's verdict and output.
+ */
+export async function promtoolExpectAll(
+  input: InputSeries[],
+  tests: ExprTest[],
+  options: PromtoolOptions = {},
+): Promise<{ ok: boolean; output: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'rw-promtool-'));
+  try {
+    const file = join(dir, 'test.yml');
+    const ruleFiles: string[] = [];
+    if (options.groups) {
+      const rules = join(dir, 'rules.yml');
+      await writeFile(rules, JSON.stringify({ groups: options.groups }));
+      ruleFiles.push(rules);
+    }
+    const test = {
+      rule_files: ruleFiles,
+      evaluation_interval: options.evaluationInterval ?? '15s',
+      tests: [
+        {
+          interval: options.interval ?? '15s',
+          input_series: input,
+          promql_expr_test: tests.map(t => ({
+            expr: t.expr,
+            eval_time: t.evalTime,
+            exp_samples: t.expected.map(e => ({
+              labels: labelText(e.labels),
+              value: e.value,
+            })),
+          })),
+        },
+      ],
+    };
+    // JSON is YAML.
+    await writeFile(file, JSON.stringify(test, null, 1));
+    return await new Promise(resolve => {
+      execFile(
+        'promtool',
+        ['test', 'rules', file],
+        { maxBuffer: 16 * 1024 * 1024 },
+        (err, stdout, stderr) =>
+          resolve({ ok: !err, output: `${stdout}${stderr}` }),
+      );
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * Evaluates `expr` with the real PromQL engine of Debian's Prometheus (`promtool test rules`) over
  * the given series (15 s apart from time 0) at `evalTime`, and checks the result equals `expected`
@@ -36,37 +105,5 @@ export async function promtoolExpect(
   expr: string,
   expected: ExpectedSample[],
 ): Promise<{ ok: boolean; output: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'rw-promtool-'));
-  try {
-    const file = join(dir, 'test.yml');
-    const test = {
-      rule_files: [],
-      evaluation_interval: '15s',
-      tests: [
-        {
-          interval: '15s',
-          input_series: input,
-          promql_expr_test: [
-            {
-              expr,
-              eval_time: evalTime,
-              exp_samples: expected.map(e => ({
-                labels: labelText(e.labels),
-                value: e.value,
-              })),
-            },
-          ],
-        },
-      ],
-    };
-    // JSON is YAML.
-    await writeFile(file, JSON.stringify(test, null, 1));
-    return await new Promise(resolve => {
-      execFile('promtool', ['test', 'rules', file], (err, stdout, stderr) =>
-        resolve({ ok: !err, output: `${stdout}${stderr}` }),
-      );
-    });
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  return promtoolExpectAll(input, [{ expr, evalTime, expected }]);
 }
