@@ -77,6 +77,8 @@ export interface CapacityScenario {
 export interface CapacitySeries {
   labels: Record<string, string>;
   value: (t: number) => number;
+  /** Its own sample times (unix s), instead of the backfill's grid (a copy of recorded samples). */
+  times?: readonly number[];
 }
 
 const CONTAINER = 'thanos-receive';
@@ -322,9 +324,11 @@ export function* openMetricsLines(
           ([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`,
         )
         .join(',');
-      for (const t of times) {
+      for (const t of s.times ?? times) {
         const v = s.value(t);
-        if (!Number.isNaN(v)) yield `${name}{${labels}} ${v} ${t}`;
+        // OpenMetrics spells infinities +Inf/-Inf (JavaScript prints Infinity).
+        const text = Number.isFinite(v) ? v : v > 0 ? '+Inf' : '-Inf';
+        if (!Number.isNaN(v)) yield `${name}{${labels}} ${text} ${t}`;
       }
     }
   }

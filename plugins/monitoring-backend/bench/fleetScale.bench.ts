@@ -9,13 +9,18 @@
  * backend runs in this process; "direct" sends the same PromQL straight to the store through the
  * same counting Thanos Query facade, read but not parsed (directSummary.ts).
  *
- * This machine (24 GiB, shared) cannot hold a 100,000-cluster store: the store is written with at
- * most BENCH_SCALE_STORED clusters (10,000 by default), its memory per head series measured, and
- * what the requested fleet would need printed. The cache hit, the RSS around a load and the two
- * replicas run at the requested size on a synthetic upstream (syntheticFleetUpstream.ts): they
- * measure the backend, not the PromQL.
+ * This machine (24 GiB, shared) cannot hold a raw 100,000-cluster store: the store is written with
+ * at most BENCH_SCALE_STORED clusters (10,000 by default), its memory per head series measured, and
+ * what the requested fleet's raw store would need printed. From recorded series the requested size
+ * is measured on a copy (recordedCopy.ts): the rule group's real output on the stored fleet (and the
+ * raw series the inventory reads before the ruler started), cloned CLUSTERS / STORED times under
+ * new cluster names, shifted in time so the summary reads it at the point the stored fleet was read,
+ * backfilled with promtool into a store of its own (after the stored one is gone). The cache hit,
+ * the RSS around a load and the two replicas run at the requested size on a synthetic upstream
+ * (syntheticFleetUpstream.ts): they measure the backend, not the PromQL.
  *
- * Run: npm run bench -- fleetScale   (BENCH_SCALE_CLUSTERS=100000, BENCH_SCALE_STORED=10000)
+ * Run: npm run bench -- fleetScale   (BENCH_SCALE_CLUSTERS=100000, BENCH_SCALE_STORED=10000,
+ * BENCH_SCALE_COPY_SECONDS: how long the copy's backfill is expected to take)
  */
 import { cacheServiceFactory } from '@backstage/backend-defaults/cache';
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
@@ -45,6 +50,14 @@ import {
   storeWithFleetRules,
 } from './recordedStore';
 import { sendRounds, summaryRounds } from './directSummary';
+import {
+  cloneFleet,
+  exportRuleOutput,
+  RuleOutput,
+  startCopyStore,
+} from './recordedCopy';
+import { recordingRulesProbeQuery } from '../src/thanos/queries';
+import { SIGNAL_LABEL } from '../src/thanos/signals';
 import { SyntheticFleetUpstream } from './syntheticFleetUpstream';
 
 const CLUSTERS = Number(process.env.BENCH_SCALE_CLUSTERS ?? 100_000);
@@ -54,6 +67,14 @@ const STORED = Math.min(
   Number(process.env.BENCH_SCALE_STORED ?? 10_000),
 );
 const RUNS = Number(process.env.BENCH_SCALE_RUNS ?? 3);
+/**
+ * Seconds the recorded copy is expected to take from its export to a started store (clone, write,
+ * promtool): its samples are shifted so that the summary reads them then at the point the stored
+ * fleet was read; the bench waits for that point when the copy is ready sooner.
+ */
+const COPY_SECONDS = Number(process.env.BENCH_SCALE_COPY_SECONDS ?? 360);
+/** Kept between the stored fleet's summary and the export: the copy's measurement reads this far. */
+const COPY_READ_SECONDS = 180;
 const HITS = 200;
 const AUTH = mockCredentials.user.header();
 const TIMEOUT_MS = 600_000;
@@ -65,9 +86,6 @@ const MAX_RESPONSE_BYTES = 256 * 2 ** 20;
 
 /** The store, for its log when the bench fails. */
 let storeForLog: PrometheusProcess | undefined;
-
-/** The rule group's first evaluation (epoch s): how far back the recorded series reach. */
-let firstEvaluated = 0;
 
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
@@ -171,13 +189,22 @@ const progress = (what: string) =>
 
 type Row = Array<string | number>;
 
+/** The fleet read by summaryMissRows: which sources, and what the rows call it. */
+interface MissFleet {
+  sources: ReadonlyArray<'recorded' | 'raw'>;
+  name: string;
+  /** The rule group's first evaluation (epoch s): how far back the recorded series reach. */
+  firstEvaluated: number;
+}
+
 async function summaryMissRows(
   facade: ThanosQueryFake,
   rows: Row[],
+  fleet: MissFleet,
 ): Promise<void> {
   const { backend, base } = await backendFor(facade.url, 0);
   try {
-    for (const source of ['recorded', 'raw'] as const) {
+    for (const source of fleet.sources) {
       const url = `${base}/fleet/${source}/summary`;
       let parsed: any;
       try {
@@ -195,7 +222,7 @@ async function summaryMissRows(
         facade.url,
         source === 'raw'
           ? { ...SCOPE, source: { kind: 'raw' } }
-          : recordedScope(firstEvaluated),
+          : recordedScope(fleet.firstEvaluated),
       );
       const directTimes = await time(
         () => sendRounds(facade.url, rounds),
@@ -205,12 +232,13 @@ async function summaryMissRows(
       const b = quantile(backendTimes, 0.5);
       const d = quantile(directTimes, 0.5);
       rows.push([
-        `summary miss, ${STORED} clusters, RF 1, ${source} (${parsed.source?.kind})`,
+        `summary miss, ${fleet.name}, ${source} (${parsed.source?.kind})`,
         `backend p50 ${ms(b)}`,
         `direct PromQL p50 ${ms(d)}`,
         `ratio ${(b / d).toFixed(2)} (target <= 1.2)`,
         `upstream requests ${calls}`,
         `clusters ${parsed.clusters.length}, ${mib(Buffer.byteLength(body))}`,
+        `states ${JSON.stringify(parsed.counts)}`,
       ]);
     }
   } finally {
@@ -388,8 +416,10 @@ async function storeMetric(store: PrometheusProcess, name: string) {
   return Number(line?.split(' ')[1] ?? NaN);
 }
 
-/** The real store at STORED clusters: its memory per series, and the summary miss both ways. */
-async function storedRows(rows: Row[]) {
+/** The real store at STORED clusters: its memory per series, the summary miss both ways, the export. */
+async function storedRows(
+  rows: Row[],
+): Promise<{ out: RuleOutput; measuredAt: number; rawGiB: number }> {
   const { store, sim, writeMs } = await startStore();
   const facade = new ThanosQueryFake({ prometheusUrl: store.url });
   await facade.start();
@@ -404,7 +434,7 @@ async function storedRows(rows: Row[]) {
     ]);
     progress(`store written (${STORED} clusters); waiting for the rule group`);
     const t = performance.now();
-    firstEvaluated = await recordedFleetReady(store.url);
+    const firstEvaluated = await recordedFleetReady(store.url);
     rows.push([
       'rule group evaluated twice over the written fleet',
       `after ${((performance.now() - t) / 1000).toFixed(0)} s`,
@@ -428,16 +458,147 @@ async function storedRows(rows: Row[]) {
       '',
     ]);
     progress('summary misses');
-    await summaryMissRows(facade, rows);
+    const measuredAt = Date.now() / 1000;
+    await summaryMissRows(facade, rows, {
+      sources: ['recorded', 'raw'],
+      name: `${STORED} clusters, RF 1`,
+      firstEvaluated,
+    });
+    // The copy is read from the stored fleet's measurement on: the ruler's output must reach that far.
+    const wait = measuredAt + COPY_READ_SECONDS - Date.now() / 1000;
+    if (wait > 0) {
+      progress(`${wait.toFixed(0)} s more of the ruler's output for the copy`);
+      await new Promise(r => setTimeout(r, wait * 1000));
+    }
+    progress("exporting the rule group's output");
+    const t2 = performance.now();
+    const out = await exportRuleOutput(store.url, firstEvaluated);
+    rows.push([
+      `rule group output exported: ${out.series.length} series, ${out.samples} samples (${out.records.length} records; raw for the inventory before the ruler: ${out.rawNames.join(', ')})`,
+      `in ${((performance.now() - t2) / 1000).toFixed(0)} s`,
+      `time-valued (shifted with the samples): ${out.timeRecords.join(', ')}`,
+      out.doubtful.length > 0
+        ? `values disagree with the expression for: ${out.doubtful.join(', ')}`
+        : 'values agree with the expressions',
+      '',
+      '',
+    ]);
+    return { out, measuredAt, rawGiB: needed / 2 ** 30 };
   } finally {
     await facade.stop();
     await destroyStore(store);
   }
 }
 
+/** The first evaluation of the fleet group a store holds (the backend's probe). */
+async function probeFirstEvaluated(storeUrl: string): Promise<number> {
+  const res = await fetch(
+    `${storeUrl}/api/v1/query?${new URLSearchParams({ query: recordingRulesProbeQuery(SCOPE.window) })}`,
+  );
+  const body = (await res.json()) as any;
+  const first = body.data?.result?.find(
+    (r: any) => r.metric[SIGNAL_LABEL] === 'first_evaluated',
+  );
+  if (!first) throw new Error('the copy holds no heartbeat of the rule group');
+  return Number(first.value[1]);
+}
+
+/**
+ * The summary from recorded series at CLUSTERS on a copy of the stored fleet's rule output, read at
+ * the point in its time the stored fleet was read; what the raw path would need at that size.
+ */
+async function copyRows(
+  stored: { out: RuleOutput; measuredAt: number; rawGiB: number },
+  rows: Row[],
+) {
+  const { out, measuredAt } = stored;
+  const t = performance.now();
+  const shift = Math.round(Date.now() / 1000 + COPY_SECONDS - measuredAt);
+  let series: ReturnType<typeof cloneFleet> | undefined = cloneFleet(
+    out,
+    planClusters(STORED).map(c => c.name),
+    planClusters(CLUSTERS).map(c => c.name),
+    shift,
+  );
+  const seriesCount = series.length;
+  progress(`copy: ${seriesCount} series; writing and backfilling`);
+  const { store, promtool, blockSeries } = await startCopyStore(
+    series,
+    out.newest + shift,
+  );
+  series = undefined;
+  storeForLog = store;
+  const readySeconds = (performance.now() - t) / 1000;
+  const readAt = measuredAt + shift;
+  const early = readAt - Date.now() / 1000;
+  if (early > 0) {
+    progress(
+      `copy ready ${early.toFixed(0)} s early; waiting for its read point`,
+    );
+    await new Promise(r => setTimeout(r, early * 1000));
+  }
+  const facade = new ThanosQueryFake({ prometheusUrl: store.url });
+  await facade.start();
+  let peak = 0;
+  const sampler = setInterval(() => {
+    storeMetric(store, 'process_resident_memory_bytes').then(
+      v => (peak = Math.max(peak, v || 0)),
+      () => undefined,
+    );
+  }, 1000);
+  try {
+    const rssStarted = await storeMetric(
+      store,
+      'process_resident_memory_bytes',
+    );
+    const late = Date.now() / 1000 - readAt;
+    rows.push([
+      `recorded copy: ${CLUSTERS} clusters (${out.series.length} series x ${Math.ceil(CLUSTERS / STORED)} copies = ${seriesCount} series), shifted ${shift} s`,
+      `export to started store ${readySeconds.toFixed(0)} s (expected ${COPY_SECONDS} s)`,
+      promtool
+        ? `promtool ${promtool.seconds.toFixed(0)} s, peak RSS ${mib(promtool.peakBytes)}`
+        : 'promtool not timed (no /usr/bin/time)',
+      `block series ${blockSeries}, head series ${await storeMetric(store, 'prometheus_tsdb_head_series')}`,
+      `store RSS started ${mib(rssStarted)}`,
+      `read ${late.toFixed(0)} s after the stored fleet's read point (newest sample ${(out.newest + shift - Date.now() / 1000).toFixed(0)} s ahead)`,
+    ]);
+    progress(`summary miss at ${CLUSTERS} clusters from recorded series`);
+    await summaryMissRows(facade, rows, {
+      sources: ['recorded'],
+      name: `${CLUSTERS} clusters (recorded copy)`,
+      firstEvaluated: await probeFirstEvaluated(store.url),
+    });
+    const rssAfter = await storeMetric(store, 'process_resident_memory_bytes');
+    rows.push([
+      `store memory, ${CLUSTERS} clusters of recorded series`,
+      `RSS after the summaries ${mib(rssAfter)}`,
+      `peak during them ${mib(Math.max(peak, rssAfter))}`,
+      `bench process peak RSS ${mib(process.resourceUsage().maxRSS * 1024)} (clones, backend)`,
+      '',
+      '',
+    ]);
+    rows.push([
+      `summary miss, ${CLUSTERS} clusters, raw`,
+      `not stored: a raw RF 1 store of ${CLUSTERS} clusters needs ~${stored.rawGiB.toFixed(1)} GiB at rest (bytes per head series at ${STORED} x its series), more while written`,
+      '',
+      '',
+      '',
+      '',
+    ]);
+  } finally {
+    clearInterval(sampler);
+    await facade.stop();
+    await store.destroy();
+    storeForLog = undefined;
+  }
+}
+
 async function main() {
   const rows: Row[] = [];
-  if (STORED > 0) await storedRows(rows);
+  if (STORED > 0) {
+    const stored = await storedRows(rows);
+    if (CLUSTERS > STORED) await copyRows(stored, rows);
+  }
   const upstream = new SyntheticFleetUpstream(CLUSTERS);
   await upstream.start();
   try {

@@ -23,7 +23,7 @@ export const SCOPE = summaryScope(
 );
 
 /** How often the benches' stores evaluate the fleet rule group. */
-const INTERVAL_SECONDS = 30;
+export const INTERVAL_SECONDS = 30;
 export const RULES_INTERVAL = `${INTERVAL_SECONDS}s`;
 
 /**
@@ -41,23 +41,21 @@ export function recordedScope(firstEvaluated: number): typeof SCOPE {
   };
 }
 
+/** The fleet rule group the benches' stores evaluate (as generated now, whatever it holds). */
+export function benchRuleGroup() {
+  return fleetRecordingRuleGroup({
+    clusterLabel: SCOPE.clusterLabel,
+    window: SCOPE.window,
+    interval: RULES_INTERVAL,
+  });
+}
+
 /** A central Prometheus (not started) that evaluates the fleet rule group every RULES_INTERVAL. */
 export function storeWithFleetRules(name: string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-rules-'));
   const ruleFile = path.join(dir, 'fleet-rules.yml');
   // JSON is YAML: Prometheus reads it as a rule file.
-  fs.writeFileSync(
-    ruleFile,
-    JSON.stringify({
-      groups: [
-        fleetRecordingRuleGroup({
-          clusterLabel: SCOPE.clusterLabel,
-          window: SCOPE.window,
-          interval: RULES_INTERVAL,
-        }),
-      ],
-    }),
-  );
+  fs.writeFileSync(ruleFile, JSON.stringify({ groups: [benchRuleGroup()] }));
   return new PrometheusProcess({
     name,
     mode: 'central',
