@@ -196,9 +196,19 @@ describe('the fleet summary from recorded series (fleet recording rules) and fro
       throw new Error(`${e.message}\nlast: ${JSON.stringify(last?.source)}`);
     });
     expect(last!.source!.reason).toContain('detected');
+    // The probe read the sticky inventory's start through Query: the recorded inventory covers
+    // the time since, the raw series (offset) the day before it (sim-silent-2h is only there).
+    expect(last!.source!.reason).toContain('its inventory unbroken since');
     const names = recordedFleetSeries(WINDOW);
     const recorded = await fleet.query(`count(${names.queue.failureRatio})`);
     expect(Number(recorded[0].value[1])).toBeGreaterThan(0);
+    const since = await fleet.query(names.unbrokenSince);
+    expect(since).toHaveLength(1);
+    // One sticky last-seen series per cluster that reported since the ruler started (the two
+    // agents and the simulated clusters but the silent ones, quiet since before it).
+    const sticky = await fleet.query(`count(${names.lastSeen})`);
+    const reporting = SIM.filter(c => !c.fault.startsWith('silent')).length;
+    expect(Number(sticky[0].value[1])).toBe(reporting + 2);
 
     // Both paths at one evaluation time, a few seconds back so the ruler's answer for it has landed.
     query.evaluationTime = Math.floor(Date.now() / 1000) - 5;

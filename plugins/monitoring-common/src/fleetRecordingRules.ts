@@ -43,6 +43,15 @@ export const RECORDED_INVENTORY_LOOKBACK = '1d';
  */
 export const RECORDED_CHAIN_BRIDGE = '10m';
 
+/**
+ * How far back each evaluation looks for a cluster's newest sample: an agent's samples can arrive
+ * late (a backlog drains), and a sample older than an instant read's 5 minutes when it lands would
+ * never enter the sticky series. An hour is what a TSDB head still accepts in order (samples older
+ * than half its 2 h block range behind its newest are out of bounds: Prometheus tsdb/head_append.go
+ * `appendableMinValidTime`, v2.42.0), so Receive without an out-of-order window holds none later. One or two series per cluster.
+ */
+const NEWEST_SAMPLE_RANGE = '1h';
+
 /** Seconds of a `<n><unit>` duration the constants above use (s, m, h, d). */
 function seconds(d: string): number {
   const m = /^(\d+)([smhd])$/.exec(d);
@@ -174,7 +183,7 @@ export function fleetRecordingRuleGroup(
 
 /**
  * The inventory's rules, "sticky" over the lookback: each evaluation writes the raw newest sample of
- * the clusters reporting now, or else the rule's own previous value (read back over the bridge) while
+ * the clusters reporting now (within NEWEST_SAMPLE_RANGE, so late ones too), or else the rule's own previous value (read back over the bridge) while
  * it is younger than the lookback; the tenant is kept as long as the cluster's last seen. So one read
  * of the last value lists every cluster seen in the lookback, whatever the ruler's age (a range read
  * over the whole day costs a sample per evaluation per cluster: 576 M at 100,000 clusters).
@@ -199,12 +208,14 @@ function stickyInventory(
   const keepAfter = `time() - ${seconds(RECORDED_INVENTORY_LOOKBACK)}`;
   const ownLastSeen = `max by (${c}) (last_over_time(${names.lastSeen}[${bridge}]))`;
   const windowLabel = `${RECORDED_WINDOW_LABEL}=${JSON.stringify(window)}`;
-  const rawTenants = clusterTenants(scope, undefined, RECORDED_TENANT_LABEL);
+  const recent = (selector: string) =>
+    `last_over_time(${selector}[${NEWEST_SAMPLE_RANGE}])`;
+  const rawTenants = clusterTenants(scope, recent, RECORDED_TENANT_LABEL);
   return [
     {
       record: names.lastSeen,
       // `or`: a cluster reporting now takes its raw value; the rest keep theirs while young.
-      expr: `${newestSample(scope)} or (${ownLastSeen} > ${keepAfter})`,
+      expr: `${newestSample(scope, recent)} or (${ownLastSeen} > ${keepAfter})`,
     },
     {
       record: names.clusterTenant,

@@ -438,6 +438,31 @@ describe('the fleet recording rules keep the inventory sticky over its lookback 
     ).toBe(AS_EXPECTED);
   });
 
+  it('takes in a cluster whose samples arrive late, older than an instant read reaches', async () => {
+    // Its newest sample, stamped 15 min before the evaluation (a draining backlog), and no history.
+    const late = [newest('late', 't1', '0+60x15')];
+    expect(
+      await check(
+        late,
+        [
+          {
+            expr: ruleExpr(names.lastSeen),
+            evalTime: '30m',
+            expected: [{ labels: { cluster: 'late' }, value: 900 }],
+          },
+          {
+            expr: ruleExpr(names.clusterTenant),
+            evalTime: '30m',
+            expected: [
+              { labels: { cluster: 'late', fleet_tenant: 't1' }, value: 1 },
+            ],
+          },
+        ],
+        { interval: '1m' },
+      ),
+    ).toBe(AS_EXPECTED);
+  });
+
   /*
    * A ruler gap: what the next evaluation after it writes, from the history the ruler wrote before
    * it (one sample a minute until 20 min, read back as through Receive, with its tenant label).
