@@ -204,11 +204,14 @@ describe('the fleet summary from recorded series (fleet recording rules) and fro
     expect(Number(recorded[0].value[1])).toBeGreaterThan(0);
     const since = await fleet.query(names.unbrokenSince);
     expect(since).toHaveLength(1);
-    // One sticky last-seen series per cluster that reported since the ruler started (the two
-    // agents and the simulated clusters but the silent ones, quiet since before it).
-    const sticky = await fleet.query(`count(${names.lastSeen})`);
-    const reporting = SIM.filter(c => !c.fault.startsWith('silent')).length;
-    expect(Number(sticky[0].value[1])).toBe(reporting + 2);
+    // One sticky last-seen series per cluster with a sample in the hour before the ruler started
+    // or since: all but sim-silent-2h, quiet for longer (the raw series, offset, list it).
+    const sticky = await fleet.query(`group by (cluster) (${names.lastSeen})`);
+    expect(sticky.map(s => s.metric.cluster).sort()).toEqual(
+      ['edge-a', 'edge-b', ...SIM.map(c => c.name)]
+        .filter(c => c !== 'sim-silent-2h')
+        .sort(),
+    );
 
     // Both paths at one evaluation time, a few seconds back so the ruler's answer for it has landed.
     query.evaluationTime = Math.floor(Date.now() / 1000) - 5;
