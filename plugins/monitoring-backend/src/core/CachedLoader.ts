@@ -1,5 +1,5 @@
 import type { CacheService } from '@backstage/backend-plugin-api';
-import type { JsonValue } from '@backstage/types';
+import { fromShared, toShared } from './sharedJson';
 
 /** Longest time a replica serves an answer from its own memory before asking the shared cache. */
 const LOCAL_TTL_MS = 5_000;
@@ -166,12 +166,12 @@ export class CachedLoader {
     const stamp = newStamp(ttl.sharedMs);
     if (!this.remember(key, cachedView(value), ttl.localMs, startedAt, stamp))
       return;
-    // Answers are our API's plain JSON data; the store keeps them as JSON. The stamp goes after
-    // the answer: a reader that sees the new stamp finds the new answer.
+    // Answers are our API's plain JSON data; the store keeps their JSON text (sharedJson). The
+    // stamp goes after the answer: a reader that sees the new stamp finds the new answer.
     const cache = this.cache;
     if (!cache) return;
     await cache
-      .set(key, value as unknown as JsonValue, { ttl: ttl.sharedMs })
+      .set(key, toShared(value), { ttl: ttl.sharedMs })
       .then(() => cache.set(stampKey(key), stamp, { ttl: ttl.sharedMs }))
       .catch(() => undefined);
   }
@@ -198,9 +198,12 @@ export class CachedLoader {
         mine.expiresAt = Date.now() + localMs;
         return { value: mine.value as T, cached: true };
       }
-      const hit = await this.cache.get(key).catch(() => undefined);
+      const hit = await this.cache
+        .get(key)
+        .then(stored => fromShared<T>(stored))
+        .catch(() => undefined);
       if (hit !== undefined) {
-        const view = cachedView(hit as T);
+        const view = cachedView(hit);
         this.remember(
           key,
           view,

@@ -2,7 +2,6 @@ import type {
   CacheService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import type { JsonValue } from '@backstage/types';
 import {
   ClusterDetail,
   ClusterHealth,
@@ -15,6 +14,7 @@ import { cacheKey } from '../core/cacheKeys';
 import type { CachedLoader } from '../core/CachedLoader';
 import type { ClusterCatalog } from '../core/catalogClusters';
 import { loadAnswer } from '../core/loadAnswer';
+import { fromShared, toShared } from '../core/sharedJson';
 import {
   clusterSeriesQuery,
   gaugesQuery,
@@ -298,11 +298,9 @@ export class RemoteWriteService {
     if (!cache) return;
     setImmediate(() => {
       cache
-        .set(
-          cacheKey('last-summary', summary.instance),
-          summary as unknown as JsonValue,
-          { ttl: LAST_KNOWN_TTL_MS },
-        )
+        .set(cacheKey('last-summary', summary.instance), toShared(summary), {
+          ttl: LAST_KNOWN_TTL_MS,
+        })
         .catch(() => undefined);
     });
   }
@@ -310,9 +308,10 @@ export class RemoteWriteService {
   private async recall(instance: string): Promise<FleetSummary | undefined> {
     const local = this.lastKnown.get(instance);
     if (local) return local;
-    return (await this.o.cache
+    return this.o.cache
       ?.get(cacheKey('last-summary', instance))
-      .catch(() => undefined)) as FleetSummary | undefined;
+      .then(stored => fromShared<FleetSummary>(stored))
+      .catch(() => undefined);
   }
 
   /**
