@@ -168,6 +168,22 @@ describe('the fleet summary from recorded series written back through Receive (r
       `${fleet.queryUrl}/api/v1/query?dedup=false&query=${encodeURIComponent(`count by (cluster) (${failed}{cluster="sim-failing"})`)}`,
     ).then(r => r.json());
     expect(Number(copies.data.result[0].value[1])).toBe(3);
+    // The sticky inventory reads its own copies back (local, and merged from Receive with its
+    // tenant label) and still writes one series per cluster: a copy per replica, no more.
+    const names = recordedFleetSeries(WINDOW);
+    for (const [series, expected] of [
+      [`${names.lastSeen}{cluster="sim-ok"}`, 3],
+      [`${names.clusterTenant}{cluster="sim-ok"}`, 3],
+      [`${names.unbrokenSince}{rate_window="${WINDOW}"}`, 3],
+    ] as const) {
+      const stored = await fetch(
+        `${fleet.queryUrl}/api/v1/query?dedup=false&query=${encodeURIComponent(`count(${series})`)}`,
+      ).then(r => r.json());
+      expect([series, Number(stored.data.result[0]?.value[1])]).toEqual([
+        series,
+        expected,
+      ]);
+    }
 
     fleet.thanosQuery!.evaluationTime = Math.floor(Date.now() / 1000) - 5;
     let answers: FleetSummary[];
