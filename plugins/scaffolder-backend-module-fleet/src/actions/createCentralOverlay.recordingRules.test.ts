@@ -171,4 +171,18 @@ describe('fleet:overlay:create-central recordingRules (#20 item 2)', () => {
       }),
     ).rejects.toThrow(/deploy/);
   });
+
+  it('refuses an evaluation interval the sticky inventory could not bridge over one missed evaluation', async () => {
+    await expect(
+      runAction(action, ws, {
+        ...required,
+        recordingRules: { deploy: 'thanosRuler', evaluationInterval: '6m' },
+      }),
+    ).rejects.toThrow(/evaluationInterval must be at most half of 10m/);
+    const { outputs } = await runAction(action, ws, {
+      ...required,
+      recordingRules: { deploy: 'thanosRuler', evaluationInterval: '5m' },
+    });
+    expect(outputs.files).toContain(`${OVERLAY}/thanos-rule.yaml`);
+  });
 });

@@ -8,6 +8,7 @@
 import {
   CLUSTER_LABEL,
   fleetRecordingRuleGroup,
+  RECORDED_CHAIN_BRIDGE,
   RecordingRuleGroup,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import { z } from 'zod/v3';
@@ -25,6 +26,12 @@ const duration = (what: string) =>
   z
     .string()
     .regex(/^[1-9][0-9]*(s|m|h)$/, `${what} must be a duration such as 5m`);
+
+const UNIT_SECONDS = { s: 1, m: 60, h: 3600 } as const;
+/** Seconds of a duration that passed `duration()` (a number and one of s, m, h). */
+function seconds(d: string): number {
+  return Number(d.slice(0, -1)) * UNIT_SECONDS[d.slice(-1) as 's' | 'm' | 'h'];
+}
 
 /** The `recordingRules` input of fleet:overlay:create-central. */
 export const recordingRulesInput = z
@@ -55,6 +62,17 @@ export const recordingRulesInput = z
       .describe(
         "prometheusRule only: labels your ruler's ruleSelector picks. Not the central Prometheus' (release: kube-prometheus-stack): it does not hold the agents' series",
       ),
+  })
+  .superRefine((i, c) => {
+    // The sticky inventory reads its own previous value back over the chain's bridge: an interval
+    // that does not fit twice in it breaks the chain at the first missed evaluation, and the
+    // backend then reads the day's inventory from the raw series.
+    if (seconds(i.evaluationInterval) * 2 > seconds(RECORDED_CHAIN_BRIDGE))
+      c.addIssue({
+        code: 'custom',
+        path: ['evaluationInterval'],
+        message: `evaluationInterval must be at most half of ${RECORDED_CHAIN_BRIDGE} (the sticky inventory series read their previous value back over ${RECORDED_CHAIN_BRIDGE}; one missed evaluation must not break them)`,
+      });
   })
   .default({})
   .describe(
