@@ -106,11 +106,20 @@ type Samples = Array<{
   value: [number, string];
 }>;
 
-/** Split a joined result back into signal -> samples (non-finite values dropped). */
+/** Splits made, per answer: the fleet summary reads its first round's answer twice. */
+const splits = new WeakMap<Samples, ReadonlyMap<string, TaggedSample[]>>();
+
+/**
+ * Split a joined result back into signal -> samples (non-finite values dropped). An answer is split
+ * once (a 100,000-cluster answer has ~500,000 samples); the lists are shared: read, never change them.
+ */
 export function signals<S extends string>(
   samples: Samples,
 ): ReadonlyMap<S, TaggedSample[]> {
+  const known = splits.get(samples);
+  if (known) return known as ReadonlyMap<S, TaggedSample[]>;
   const out = new Map<S, TaggedSample[]>();
+  splits.set(samples, out);
   for (const s of samples) {
     const signal = s.metric[SIGNAL_LABEL] as S | undefined;
     if (!signal) continue;
