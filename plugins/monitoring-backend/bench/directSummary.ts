@@ -10,6 +10,7 @@ import { summaryHeldQuery, summaryNowQueries } from '../src/thanos/queries';
 import { heldQuestions } from '../src/remoteWrite/heldQuestions';
 import { readFleetMonitoringConfig } from '../src/config';
 import { ConfigReader } from '@backstage/config';
+import { SIGNAL_LABEL } from '../src/thanos/signals';
 
 const THRESHOLDS = readFleetMonitoringConfig(new ConfigReader({})).thresholds
   .remoteWrite;
@@ -68,4 +69,25 @@ export async function sendRounds(
     fetch(`${facadeUrl}/api/v1/stores`).then(r => r.text()),
   ]);
   if (rounds.held) await post(facadeUrl, rounds.held, dedup);
+}
+
+/**
+ * Each signal of one summary's queries alone, one after the other (a profile of the PromQL: which
+ * part of the store's work dominates), slowest first.
+ */
+export async function signalProfile(
+  facadeUrl: string,
+  rounds: SummaryRounds,
+  dedup = true,
+): Promise<Array<{ signal: string; ms: number }>> {
+  const out: Array<{ signal: string; ms: number }> = [];
+  for (const query of [...rounds.now, ...(rounds.held ? [rounds.held] : [])])
+    for (const part of query.split('\nor\n')) {
+      const signal =
+        new RegExp(`"${SIGNAL_LABEL}", "([^"]+)"`).exec(part)?.[1] ?? '?';
+      const t = performance.now();
+      await post(facadeUrl, part, dedup);
+      out.push({ signal, ms: performance.now() - t });
+    }
+  return out.sort((a, b) => b.ms - a.ms);
 }

@@ -49,7 +49,7 @@ import {
   SCOPE,
   storeWithFleetRules,
 } from './recordedStore';
-import { sendRounds, summaryRounds } from './directSummary';
+import { sendRounds, signalProfile, summaryRounds } from './directSummary';
 import {
   cloneFleet,
   exportRuleOutput,
@@ -72,9 +72,9 @@ const RUNS = Number(process.env.BENCH_SCALE_RUNS ?? 3);
  * promtool): its samples are shifted so that the summary reads them then at the point the stored
  * fleet was read; the bench waits for that point when the copy is ready sooner.
  */
-const COPY_SECONDS = Number(process.env.BENCH_SCALE_COPY_SECONDS ?? 360);
+const COPY_SECONDS = Number(process.env.BENCH_SCALE_COPY_SECONDS ?? 180);
 /** Kept between the stored fleet's summary and the export: the copy's measurement reads this far. */
-const COPY_READ_SECONDS = 180;
+const COPY_READ_SECONDS = 240;
 const HITS = 200;
 const AUTH = mockCredentials.user.header();
 const TIMEOUT_MS = 600_000;
@@ -195,6 +195,8 @@ interface MissFleet {
   name: string;
   /** The rule group's first evaluation (epoch s): how far back the recorded series reach. */
   firstEvaluated: number;
+  /** Also time each signal of the direct queries alone (a profile of the PromQL). */
+  profile?: boolean;
 }
 
 async function summaryMissRows(
@@ -236,10 +238,25 @@ async function summaryMissRows(
         `backend p50 ${ms(b)}`,
         `direct PromQL p50 ${ms(d)}`,
         `ratio ${(b / d).toFixed(2)} (target <= 1.2)`,
-        `upstream requests ${calls}`,
+        `upstream requests ${calls.toFixed(1)}`,
         `clusters ${parsed.clusters.length}, ${mib(Buffer.byteLength(body))}`,
         `states ${JSON.stringify(parsed.counts)}`,
       ]);
+      if (fleet.profile) {
+        const signals = await signalProfile(facade.url, rounds);
+        const total = signals.reduce((sum, x) => sum + x.ms, 0);
+        rows.push([
+          `  PromQL per signal, ${fleet.name}, ${source} (alone, one after the other: ${ms(total)})`,
+          signals
+            .slice(0, 8)
+            .map(x => `${x.signal} ${ms(x.ms)}`)
+            .join(', '),
+          '',
+          '',
+          '',
+          '',
+        ]);
+      }
     }
   } finally {
     await backend.stop();
@@ -462,6 +479,7 @@ async function storedRows(
     await summaryMissRows(facade, rows, {
       sources: ['recorded', 'raw'],
       name: `${STORED} clusters, RF 1`,
+      profile: true,
       firstEvaluated,
     });
     // The copy is read from the stored fleet's measurement on: the ruler's output must reach that far.
@@ -566,6 +584,7 @@ async function copyRows(
     await summaryMissRows(facade, rows, {
       sources: ['recorded'],
       name: `${CLUSTERS} clusters (recorded copy)`,
+      profile: true,
       firstEvaluated: await probeFirstEvaluated(store.url),
     });
     const rssAfter = await storeMetric(store, 'process_resident_memory_bytes');
