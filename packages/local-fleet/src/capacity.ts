@@ -327,7 +327,9 @@ export function* openMetricsLines(
       for (const t of s.times ?? times) {
         const v = s.value(t);
         // OpenMetrics spells infinities +Inf/-Inf (JavaScript prints Infinity).
-        const text = Number.isFinite(v) ? v : v > 0 ? '+Inf' : '-Inf';
+        const text = String(v)
+          .replace('Infinity', 'Inf')
+          .replace(/^Inf/, '+Inf');
         if (!Number.isNaN(v)) yield `${name}{${labels}} ${text} ${t}`;
       }
     }

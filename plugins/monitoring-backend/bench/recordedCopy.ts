@@ -120,8 +120,12 @@ export function timeValuedRecords(rules: RecordingRule[]): Set<string> {
   return found;
 }
 
-const parseValue = (v: string) =>
-  v === '+Inf' ? Infinity : v === '-Inf' ? -Infinity : Number(v);
+/** A sample value as Prometheus answers it (`+Inf`, `-Inf` and `NaN` included). */
+function parseValue(v: string): number {
+  if (v === '+Inf') return Infinity;
+  if (v === '-Inf') return -Infinity;
+  return Number(v);
+}
 
 /** The raw samples of `selector` (a range selector) at `time`. */
 async function rangeSamples(
