@@ -540,7 +540,7 @@ async function copyRows(
   );
   const seriesCount = series.length;
   progress(`copy: ${seriesCount} series; writing and backfilling`);
-  const { store, promtool, blockSeries } = await startCopyStore(
+  const { store, promtool, blockSeries, blocks } = await startCopyStore(
     series,
     out.newest + shift,
   );
@@ -576,7 +576,7 @@ async function copyRows(
       promtool
         ? `promtool ${promtool.seconds.toFixed(0)} s, peak RSS ${mib(promtool.peakBytes)}`
         : 'promtool not timed (no /usr/bin/time)',
-      `block series ${blockSeries}, head series ${await storeMetric(store, 'prometheus_tsdb_head_series')}`,
+      `block series ${blockSeries} (${blocks} blocks), head series ${await storeMetric(store, 'prometheus_tsdb_head_series')}`,
       `store RSS started ${mib(rssStarted)}`,
       `read ${late.toFixed(0)} s after the stored fleet's read point (newest sample ${(out.newest + shift - Date.now() / 1000).toFixed(0)} s ahead)`,
     ]);

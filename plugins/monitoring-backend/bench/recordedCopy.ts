@@ -276,7 +276,9 @@ export async function startCopyStore(
 ): Promise<{
   store: PrometheusProcess;
   promtool?: { seconds: number; peakBytes: number };
+  /** Series summed over the blocks (a series spanning two blocks counts twice), and the blocks. */
   blockSeries: number;
+  blocks: number;
 }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-promtool-'));
   const report = path.join(dir, 'time.txt');
@@ -310,13 +312,14 @@ export async function startCopyStore(
     }
     const data = path.join(store.dir, 'data');
     let blockSeries = 0;
+    let blocks = 0;
     for (const b of fs.readdirSync(data)) {
       const meta = path.join(data, b, 'meta.json');
-      if (fs.existsSync(meta))
-        blockSeries += JSON.parse(fs.readFileSync(meta, 'utf8')).stats
-          .numSeries;
+      if (!fs.existsSync(meta)) continue;
+      blocks++;
+      blockSeries += JSON.parse(fs.readFileSync(meta, 'utf8')).stats.numSeries;
     }
-    return { store, promtool, blockSeries };
+    return { store, promtool, blockSeries, blocks };
   } finally {
     if (previous === undefined) delete process.env.PROMTOOL_BIN;
     else process.env.PROMTOOL_BIN = previous;
