@@ -60,6 +60,7 @@ export function summaryScope(
     window: config.rateWindow,
     hold: config.holdWindow.duration,
     lagWarningSeconds: config.thresholds.remoteWrite.lagWarningSeconds,
+    pendingSamplesWarning: config.thresholds.remoteWrite.pendingSamplesWarning,
     cluster,
   };
 }

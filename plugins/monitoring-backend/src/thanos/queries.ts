@@ -79,6 +79,8 @@ export interface QueryScope {
   hold?: string;
   /** Lag above which a queue's lag is returned per queue. */
   lagWarningSeconds?: number;
+  /** Pending samples above which the fleet summary reads a cluster's backlog (the judge's limit). */
+  pendingSamplesWarning?: number;
   /** Which series the fleet summary reads; the agents' raw series when absent. */
   source?: SeriesSource;
 }
@@ -438,12 +440,23 @@ export function gaugesQuery(scope: QueryScope): string {
  * similar cost, so a store evaluates them side by side (one PromQL query runs on one core).
  */
 export function summaryNowQueries(scope: QueryScope): string[] {
-  const gauges = gaugeNowParts(scope);
-  const lagParts = new Set<GaugeSignal>(['lag', 'lag_q', 'shards_over_q']);
+  const c = scope.clusterLabel;
+  // Every answered sample costs the store, the wire and the backend's parse (~2 us each at
+  // 100,000 clusters), so the fleet asks only for what its table shows or its judge reads: a
+  // cluster's backlog only where it is over the judge's limit (the card reads every cluster's), and
+  // no shard count (the table has no column for it; the card reads the queues' shards).
+  const pending: SignalPart<GaugeSignal> = [
+    'pending',
+    `sum by (${c}) (${pendingPerQueue(scope)}) > ${scope.pendingSamplesWarning ?? 0}`,
+  ];
+  const gauges = gaugeNowParts(scope).filter(
+    ([signal]) => signal !== 'shards' && signal !== 'pending',
+  );
+  const lagParts = new Set<GaugeSignal>(['lag', 'lag_q']);
   return [
     inventoryQuery(scope),
     join(rateNowParts(scope)),
-    join(gauges.filter(([signal]) => !lagParts.has(signal))),
+    join([pending, ...gauges.filter(([signal]) => !lagParts.has(signal))]),
     join(gauges.filter(([signal]) => lagParts.has(signal))),
   ];
 }
