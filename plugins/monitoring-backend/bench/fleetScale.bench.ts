@@ -43,6 +43,7 @@ import { startRedis } from '../src/__testUtils__/redis';
 import { fleetMonitoringPlugin } from '../src/plugin';
 import {
   destroyStore,
+  INTERVAL_SECONDS,
   recordedFleetReady,
   recordedScope,
   RULES_INTERVAL,
@@ -242,6 +243,33 @@ async function summaryMissRows(
         `clusters ${parsed.clusters.length}, ${mib(Buffer.byteLength(body))}`,
         `states ${JSON.stringify(parsed.counts)}`,
       ]);
+      if (fleet.profile && source === 'recorded') {
+        // A chain unbroken for the whole lookback (a ruler that has run for a day) reads the
+        // inventory from the sticky series alone; this copy's chain is minutes old, so the rows
+        // above also read the day's raw last-seen series before it. The same PromQL with a day's
+        // coverage, timed on the same store (the clusters only the raw part knows, ~1 %, are not
+        // in this copy's sticky series, so it reads them as gone).
+        const dayOld = await summaryRounds(facade.url, {
+          ...recordedScope(fleet.firstEvaluated),
+          source: {
+            kind: 'recorded',
+            coveredSeconds: 86_400,
+            intervalSeconds: INTERVAL_SECONDS,
+          },
+        });
+        const dayOldTimes = await time(
+          () => sendRounds(facade.url, dayOld),
+          RUNS,
+        );
+        rows.push([
+          `  direct PromQL, ${fleet.name}, recorded, as a chain unbroken for a day sends it (inventory from the sticky series only)`,
+          `p50 ${ms(quantile(dayOldTimes, 0.5))}`,
+          '',
+          '',
+          '',
+          '',
+        ]);
+      }
       if (fleet.profile) {
         const signals = await signalProfile(facade.url, rounds);
         const total = signals.reduce((sum, x) => sum + x.ms, 0);
