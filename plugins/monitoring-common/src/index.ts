@@ -120,6 +120,7 @@ export type {
 export * from './overlayLint';
 export {
   RECONCILE_REASON_IDS,
+  RECONCILE_SOURCES,
   PROMETHEUS_CHART_APP_VERSIONS,
   overlayFacts,
   overlayClusterLabel,

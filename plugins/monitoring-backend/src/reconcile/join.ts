@@ -13,6 +13,7 @@ import {
   stateFromReasons,
   ThanosHealth,
   type HashringEntry,
+  RECONCILE_SOURCES,
   worstState,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import { reasonForUpstreamError } from '../upstream/reasons';
@@ -24,15 +25,10 @@ import type {
   SourceAnswer,
 } from './sources';
 
-/** The order `knownFrom` lists sources in. */
-const ORDER: ReconcileSourceName[] = [
-  'catalog',
-  'gitops',
-  'argocd',
-  'remote-write',
-  'receive',
-  'kubernetes',
-];
+/** The order `knownFrom` lists sources in (capacity knows no cluster of its own). */
+const ORDER: ReconcileSourceName[] = RECONCILE_SOURCES.filter(
+  s => s !== 'capacity',
+);
 
 /** A sync that finished this long before the remote write turned bad is named as its likely cause. */
 export const SYNC_BEFORE_BREAK_SECONDS = 30 * 60;

@@ -9,3 +9,4 @@ export {
 export type { OverlayFact, OverlayHashring } from './overlayFacts';
 export { hashringOfTenant, hashringRouter, namedTenants } from './routing';
 export { catalogInfoSnippet } from './catalogSnippet';
+export { RECONCILE_SOURCES } from './sources';

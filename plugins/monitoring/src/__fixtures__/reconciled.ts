@@ -1,3 +1,4 @@
+import { RECONCILE_SOURCES } from '@fleet-monitoring/plugin-monitoring-common';
 import type {
   EntityReconciled,
   ReconciledCluster,
@@ -6,17 +7,9 @@ import type {
 } from '@fleet-monitoring/plugin-monitoring-common';
 
 /** Every source answered. */
-export const allSourcesOk: ReconcileSourceStatus[] = (
-  [
-    'catalog',
-    'gitops',
-    'argocd',
-    'remote-write',
-    'receive',
-    'kubernetes',
-    'capacity',
-  ] as const
-).map(source => ({ source, status: 'ok' }));
+export const allSourcesOk: ReconcileSourceStatus[] = RECONCILE_SOURCES.map(
+  source => ({ source, status: 'ok' }),
+);
 
 const REVISION = '4f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c';
 

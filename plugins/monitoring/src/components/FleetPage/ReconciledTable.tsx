@@ -2,6 +2,7 @@ import { memo, useMemo, type ReactElement } from 'react';
 import { Cell, CellText, Table, Text, type ColumnConfig } from '@backstage/ui';
 import {
   catalogInfoSnippet,
+  RECONCILE_SOURCES,
   type ReconciledCluster,
   type ReconciledFleet,
   type ReconciledReceive,
@@ -279,17 +280,7 @@ function columns(clusterLink: ClusterLink, s: Statuses): ColumnConfig<Row>[] {
 /** Each source's status, for the columns' headers. */
 function statusesOf(sources: ReconciledFleet['sources']): Statuses {
   return Object.fromEntries(
-    (
-      [
-        'catalog',
-        'gitops',
-        'argocd',
-        'remote-write',
-        'receive',
-        'kubernetes',
-        'capacity',
-      ] as const
-    ).map(name => [name, sourceStatusOf(sources, name)]),
+    RECONCILE_SOURCES.map(name => [name, sourceStatusOf(sources, name)]),
   ) as Statuses;
 }
 
