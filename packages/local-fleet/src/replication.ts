@@ -62,6 +62,22 @@ export function writeQuorum(factor: number): number {
 }
 
 /**
+ * A store refused samples it holds already or cannot take: Prometheus' remote-write receiver answers
+ * 400 "out of order sample", "out of bounds", "duplicate sample for timestamp" or "too old sample".
+ * Thanos Receive answers these 409 Conflict (pkg/receive/handler.go `isSampleConflictErr`, v0.42.4),
+ * which a remote-write client drops instead of retrying: a batch retried after a partial write
+ * (one store took it, the other was down) must not be retried forever.
+ */
+export class SampleConflictError extends Error {}
+
+const SAMPLE_CONFLICT =
+  /failed: 400 .*(out of order sample|out of bounds|duplicate sample for timestamp|too old sample)/i;
+
+function isSampleConflict(e: Error): boolean {
+  return e instanceof SampleConflictError || SAMPLE_CONFLICT.test(e.message);
+}
+
+/**
  * A sink that stores series as receivers with replication do: one copy per replica receiver (with
  * its replica label and the tenant label) into `rawUrl`, and the merged series into `dedupUrl`.
  * Receivers in `down` store nothing; fewer live replicas than the write quorum refuse the write.
@@ -123,10 +139,26 @@ export class ReplicatedSink implements SeriesSink {
           });
       }
     }
-    const [a, b] = await Promise.all([
+    const results = await Promise.allSettled([
       writeSeries(this.rawUrl, raw),
       writeSeries(this.dedupUrl, dedup),
     ]);
+    const failed = results.flatMap(r =>
+      r.status === 'rejected' ? [r.reason as Error] : [],
+    );
+    // As Receive's writeErrors.Cause (pkg/receive/handler.go, v0.42.4): an unavailable store wins
+    // (recoverable, 503); only when every failure is a sample conflict is the write a conflict.
+    if (failed.length > 0) {
+      if (failed.every(isSampleConflict))
+        throw new SampleConflictError(failed[0].message);
+      const unavailable = failed.find(e => !isSampleConflict(e)) ?? failed[0];
+      throw unavailable;
+    }
+    const [a, b] = results.map(
+      r =>
+        (r as PromiseFulfilledResult<{ requests: number; samples: number }>)
+          .value,
+    );
     return {
       requests: a.requests + b.requests,
       samples: a.samples + b.samples,

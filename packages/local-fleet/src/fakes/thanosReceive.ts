@@ -1,6 +1,10 @@
 import http from 'node:http';
 import { decodeWriteRequest, Timeseries } from '../remoteWrite';
-import { receiverName, ReplicatedSink } from '../replication';
+import {
+  receiverName,
+  ReplicatedSink,
+  SampleConflictError,
+} from '../replication';
 import { closeServer, listenOnLoopback } from './loopbackServer';
 
 /**
@@ -175,9 +179,11 @@ export class ThanosReceiveFake {
     try {
       await this.options.sink.write([{ tenant, series }]);
     } catch (e) {
-      this.count(this.samples[router], tenant, 503, n);
-      this.count(this.requests[router], tenant, 503, 1);
-      return [503, String(e instanceof Error ? e.message : e)];
+      // Conflicts are 409 (dropped by the client), anything else 503 (retried): handler.go v0.42.4.
+      const code = e instanceof SampleConflictError ? 409 : 503;
+      this.count(this.samples[router], tenant, code, n);
+      this.count(this.requests[router], tenant, code, 1);
+      return [code, String(e instanceof Error ? e.message : e)];
     }
     for (const s of series) head.add(JSON.stringify(s.labels));
     this.count(this.samples[router], tenant, 200, n);
