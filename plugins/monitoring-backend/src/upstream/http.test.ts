@@ -1,4 +1,5 @@
 import http from 'node:http';
+import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { ThanosClient } from '../thanos/ThanosClient';
 import type { ThanosInstanceConfig } from '../config';
@@ -124,6 +125,59 @@ describe('upstream faults become clear, secret-free errors', () => {
       res.writeHead(302, { location: 'http://example.com/' }).end();
     const e = await failure(client().query('up'));
     expect(e.info.status).toBe(302);
+  });
+
+  it('asks for compressed answers and decodes each encoding', async () => {
+    const answer = JSON.stringify({
+      status: 'success',
+      data: { resultType: 'vector', result: [{ metric: {}, value: [1, '2'] }] },
+    });
+    const encoders: Record<string, (b: string) => Buffer> = {
+      gzip: b => zlib.gzipSync(b),
+      deflate: b => zlib.deflateSync(b),
+      br: b => zlib.brotliCompressSync(b),
+    };
+    for (const [encoding, encode] of Object.entries(encoders)) {
+      let accepted: string | undefined;
+      handler = (req, res) => {
+        accepted = req.headers['accept-encoding'];
+        res
+          .writeHead(200, {
+            'content-type': 'application/json',
+            'content-encoding': encoding,
+          })
+          .end(encode(answer));
+      };
+      const r = await client().query('up');
+      expect(accepted).toContain(encoding);
+      expect(r.result).toEqual([{ metric: {}, value: [1, '2'] }]);
+    }
+  });
+
+  it('caps the decoded size of a compressed answer, not its size on the wire', async () => {
+    const big = JSON.stringify({ status: 'success', data: 'z'.repeat(5000) });
+    handler = (_req, res) =>
+      res
+        .writeHead(200, {
+          'content-type': 'application/json',
+          'content-encoding': 'gzip',
+        })
+        .end(zlib.gzipSync(big));
+    expect(zlib.gzipSync(big).length).toBeLessThan(1024);
+    expect((await failure(client().query('up'))).info.kind).toBe('too-large');
+  });
+
+  it('reports a corrupt compressed answer as an upstream fault', async () => {
+    handler = (_req, res) =>
+      res
+        .writeHead(200, {
+          'content-type': 'application/json',
+          'content-encoding': 'gzip',
+        })
+        .end('not gzip at all');
+    const e = await failure(client().query('up'));
+    expect(e.info.kind).toBe('bad-response');
+    expect(e.message).toContain('does not decode');
   });
 
   it('sends Thanos defaults, headers and the form body', async () => {
