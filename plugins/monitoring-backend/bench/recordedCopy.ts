@@ -159,10 +159,8 @@ export async function exportRuleOutput(
   const records = [...new Set(rules.map(r => r.record))];
   const timeRecords = timeValuedRecords(rules);
   const names = recordedFleetSeries(SCOPE.window);
-  // The inventory's raw part reads what the last-seen and tenant records read.
-  const inventoryRules = rules.filter(
-    r => r.record === names.lastSeen || r.record === names.clusterTenant,
-  );
+  // The inventory's raw part reads what the last-seen record reads.
+  const inventoryRules = rules.filter(r => r.record === names.lastSeen);
   const rawNames = [
     ...new Set(inventoryRules.flatMap(r => namesRead(r.expr))),
   ].filter(n => !records.includes(n));

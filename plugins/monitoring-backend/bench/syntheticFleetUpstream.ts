@@ -55,7 +55,7 @@ export class SyntheticFleetUpstream {
       const behind = i % 100 === 1;
       switch (signal) {
         case 'last_seen':
-          out.push([c(i), now - 5]);
+          out.push([{ ...c(i), tenant_id: this.name(i) }, now - 5]);
           break;
         case 'sent':
           out.push([c(i), 800 + (i % 400)]);

@@ -173,7 +173,6 @@ describe('the fleet summary from recorded series written back through Receive (r
     const names = recordedFleetSeries(WINDOW);
     for (const [series, expected] of [
       [`${names.lastSeen}{cluster="sim-ok"}`, 3],
-      [`${names.clusterTenant}{cluster="sim-ok"}`, 3],
       [`${names.unbrokenSince}{rate_window="${WINDOW}"}`, 3],
     ] as const) {
       const stored = await fetch(

@@ -11,12 +11,11 @@
  * `rateWindow` differs from the group's finds no series and reads the raw ones.
  */
 import {
-  clusterTenants,
   FLEET_QUEUE_SERIES,
   FLEET_TENANT_SERIES,
   FleetQueueSeries,
   FleetTenantSeries,
-  newestSample,
+  lastSeenByTenant,
   REMOTE_WRITE_SERIES as S,
 } from './fleetSeries';
 
@@ -59,15 +58,33 @@ function seconds(d: string): number {
   return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's'];
 }
 
+/**
+ * The per-queue figures the group records: all the fleet summary reads (a queue's shard count is
+ * read only by one cluster's card, from the raw series).
+ * @public
+ */
+export type RecordedQueueSeries = Exclude<FleetQueueSeries, 'shards'>;
+
+/**
+ * Per-queue problems recorded only where they are above 0, as the summary reads them: a healthy
+ * queue writes no series, so reading them costs the few queues with a problem, not the fleet. Held
+ * over the hold window still means a sample at every evaluation (a dense series' minimum above 0).
+ */
+const ONLY_ABOVE_ZERO: ReadonlySet<RecordedQueueSeries> = new Set([
+  'failed',
+  'failureRatio',
+  'retried',
+  'dropped',
+]);
+
 /** Operation part of each per-queue series' name, for a rate window `w`. */
-const QUEUE_NAMES: Record<FleetQueueSeries, (w: string) => string> = {
+const QUEUE_NAMES: Record<RecordedQueueSeries, (w: string) => string> = {
   delivered: w => `prometheus_remote_storage_samples_delivered:rate${w}`,
   failed: w => `prometheus_remote_storage_samples_failed:rate${w}`,
   failureRatio: w => `prometheus_remote_storage_samples_failed:ratio_rate${w}`,
   retried: w => `prometheus_remote_storage_samples_retried:rate${w}`,
   dropped: w => `prometheus_remote_storage_samples_dropped:rate${w}`,
   pending: () => `prometheus_remote_storage_samples_pending:max`,
-  shards: () => `prometheus_remote_storage_shards:max`,
   shardsMax: w => `prometheus_remote_storage_shards_max:max_over_time${w}`,
   shardsOver: w =>
     `prometheus_remote_storage_shards_desired_over_max:max_over_time${w}`,
@@ -88,7 +105,7 @@ export function recordedFleetSeries(window: string) {
       k,
       `cluster_queue:${n(window)}`,
     ]),
-  ) as Record<FleetQueueSeries, string>;
+  ) as Record<RecordedQueueSeries, string>;
   const tenant = Object.fromEntries(
     Object.entries(TENANT_NAMES).map(([k, n]) => [k, `tenant:${n(window)}`]),
   ) as Record<FleetTenantSeries, string>;
@@ -96,13 +113,11 @@ export function recordedFleetSeries(window: string) {
     queue,
     tenant,
     /**
-     * Per cluster: the newest sample its agent ingested (the inventory's last seen), kept after the
-     * cluster went quiet until it is older than the inventory lookback (sticky: one instant read
-     * lists every cluster seen in the lookback).
+     * Per cluster and its agent's tenant (`fleet_tenant`): the newest sample the agent ingested (the
+     * inventory's last seen), kept after the cluster went quiet until it is older than the inventory
+     * lookback (sticky: one read lists every cluster seen in the lookback, with its tenant).
      */
-    lastSeen: `cluster:${S.newestGlobal}:max_last_over_time${RECORDED_INVENTORY_LOOKBACK}`,
-    /** Per cluster and its agent's tenant (`fleet_tenant`), kept as long as its last seen. */
-    clusterTenant: `cluster_tenant:${S.newestGlobal}:group_last_over_time${RECORDED_INVENTORY_LOOKBACK}`,
+    lastSeen: `cluster_tenant:${S.newestGlobal}:max_last_over_time${RECORDED_INVENTORY_LOOKBACK}`,
     /**
      * `time()` at every evaluation of the group, labelled with its window: the backend's probe
      * (is the group evaluated here, since when, and is it still running).
@@ -159,9 +174,10 @@ export function fleetRecordingRuleGroup(
 ): RecordingRuleGroup {
   const names = recordedFleetSeries(o.window);
   const scope = { clusterLabel: o.clusterLabel, window: o.window };
-  const queue = (Object.keys(FLEET_QUEUE_SERIES) as FleetQueueSeries[]).map(
-    k => ({ record: names.queue[k], expr: FLEET_QUEUE_SERIES[k](scope) }),
-  );
+  const queue = (Object.keys(QUEUE_NAMES) as RecordedQueueSeries[]).map(k => ({
+    record: names.queue[k],
+    expr: `${FLEET_QUEUE_SERIES[k](scope)}${ONLY_ABOVE_ZERO.has(k) ? ' > 0' : ''}`,
+  }));
   const tenant = (Object.keys(FLEET_TENANT_SERIES) as FleetTenantSeries[]).map(
     k => ({ record: names.tenant[k], expr: FLEET_TENANT_SERIES[k](o.window) }),
   );
@@ -183,10 +199,11 @@ export function fleetRecordingRuleGroup(
 
 /**
  * The inventory's rules, "sticky" over the lookback: each evaluation writes the raw newest sample of
- * the clusters reporting now (within NEWEST_SAMPLE_RANGE, so late ones too), or else the rule's own previous value (read back over the bridge) while
- * it is younger than the lookback; the tenant is kept as long as the cluster's last seen. So one read
- * of the last value lists every cluster seen in the lookback, whatever the ruler's age (a range read
- * over the whole day costs a sample per evaluation per cluster: 576 M at 100,000 clusters).
+ * the clusters reporting now (within NEWEST_SAMPLE_RANGE, so late ones too) with their tenant, or
+ * else the rule's own previous value (read back over the bridge) while it is younger than the
+ * lookback. So one read of the last value lists every cluster seen in the lookback, when and under
+ * which tenant, whatever the ruler's age (a range read over the whole day costs a sample per
+ * evaluation per cluster: 576 M at 100,000 clusters), and each evaluation reads the raw series once.
  *
  * A rule reading its own output is legal: the rule manager evaluates a group's rules one after the
  * other and commits each rule's samples before the next (Prometheus rules/manager.go `Group.Eval`,
@@ -194,7 +211,7 @@ export function fleetRecordingRuleGroup(
  * fanout storage). Thanos Ruler in stateless mode (v0.35.1 docs/components/rule.md, "Stateless Ruler
  * via Remote Write"; cmd/thanos/rule.go `queryFuncCreator`) asks Thanos Query, deduplicated, and
  * writes through Receive: it reads back the previous evaluation once written, with the labels
- * Receive adds, hence the bridge and the `by` aggregations dropping any label but ours. A series that
+ * Receive adds, hence the bridge and the `by` aggregation dropping any label but ours. A series that
  * leaves gets a stale marker, which range reads skip.
  */
 function stickyInventory(
@@ -206,21 +223,16 @@ function stickyInventory(
   const c = clusterLabel;
   const bridge = RECORDED_CHAIN_BRIDGE;
   const keepAfter = `time() - ${seconds(RECORDED_INVENTORY_LOOKBACK)}`;
-  const ownLastSeen = `max by (${c}) (last_over_time(${names.lastSeen}[${bridge}]))`;
+  const own = `max by (${c}, ${RECORDED_TENANT_LABEL}) (last_over_time(${names.lastSeen}[${bridge}]))`;
   const windowLabel = `${RECORDED_WINDOW_LABEL}=${JSON.stringify(window)}`;
   const recent = (selector: string) =>
     `last_over_time(${selector}[${NEWEST_SAMPLE_RANGE}])`;
-  const rawTenants = clusterTenants(scope, recent, RECORDED_TENANT_LABEL);
   return [
     {
       record: names.lastSeen,
-      // `or`: a cluster reporting now takes its raw value; the rest keep theirs while young.
-      expr: `${newestSample(scope, recent)} or (${ownLastSeen} > ${keepAfter})`,
-    },
-    {
-      record: names.clusterTenant,
-      // `unless`: a cluster reporting now under another tenant drops the old one.
-      expr: `${rawTenants} or ((group by (${c}, ${RECORDED_TENANT_LABEL}) (last_over_time(${names.clusterTenant}[${bridge}])) unless on (${c}) ${rawTenants}) and on (${c}) (${ownLastSeen} > ${keepAfter}))`,
+      // `or on (cluster)`: a cluster reporting now takes its raw value and tenant (a new tenant
+      // drops the old); the rest keep theirs while young.
+      expr: `${lastSeenByTenant(scope, recent, RECORDED_TENANT_LABEL)} or on (${c}) (${own} > ${keepAfter})`,
     },
     {
       record: names.unbrokenSince,

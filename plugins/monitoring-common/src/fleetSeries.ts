@@ -207,19 +207,6 @@ export const FLEET_QUEUE_SERIES: Readonly<
 };
 
 /**
- * The newest sample an agent ingested, per cluster (any queue), with each selector wrapped by
- * `over` (e.g. `last_over_time(x[1d])`; the bare selector for the recorded series).
- * @public
- */
-export function newestSample(
-  s: FleetSeriesScope,
-  over: (selector: string) => string = x => x,
-): string {
-  const sel = fleetSelector(s);
-  return `max by (${s.clusterLabel}) (${over(`${S.newestGlobal}${sel}`)} or ${over(`${S.newestPerQueue}${sel}`)})`;
-}
-
-/**
  * Which tenant each cluster's series came in with (Receive's `tenant_id`), kept in `labelName`:
  * `tenant_id` itself for the raw inventory; another name for the recorded series, since Receive
  * stamps what the ruler writes with the ruler's own tenant.
@@ -235,6 +222,25 @@ export function clusterTenants(
   if (labelName === TENANT_LABEL)
     return `group by (${s.clusterLabel}, ${TENANT_LABEL}) (${newest})`;
   return `group by (${s.clusterLabel}, ${labelName}) (label_replace(${newest}, "${labelName}", "$1", "${TENANT_LABEL}", "(.*)"))`;
+}
+
+/**
+ * The newest sample an agent ingested per cluster and the tenant its series came in with, in one
+ * read (the inventory's last seen and its cluster-to-tenant map are the same series): value the
+ * newest sample's time, tenant kept in `labelName` as clusterTenants does. A cluster writing to two
+ * tenants (a move) answers once per tenant; its last seen is the larger.
+ * @public
+ */
+export function lastSeenByTenant(
+  s: FleetSeriesScope,
+  over: (selector: string) => string = x => x,
+  labelName = TENANT_LABEL,
+): string {
+  const sel = fleetSelector(s);
+  const newest = `${over(`${S.newestGlobal}${sel}`)} or ${over(`${S.newestPerQueue}${sel}`)}`;
+  if (labelName === TENANT_LABEL)
+    return `max by (${s.clusterLabel}, ${TENANT_LABEL}) (${newest})`;
+  return `max by (${s.clusterLabel}, ${labelName}) (label_replace(${newest}, "${labelName}", "$1", "${TENANT_LABEL}", "(.*)"))`;
 }
 
 /** The receivers' per-tenant figures of the fleet summary. @public */

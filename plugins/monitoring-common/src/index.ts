@@ -94,8 +94,8 @@ export {
   FLEET_TENANT_SERIES,
   queueLabels,
   perQueue,
-  newestSample,
   clusterTenants,
+  lastSeenByTenant,
 } from './fleetSeries';
 export type {
   FleetSeriesScope,
@@ -113,6 +113,7 @@ export {
 } from './fleetRecordingRules';
 export type {
   RecordedFleetSeries,
+  RecordedQueueSeries,
   RecordingRule,
   RecordingRuleGroup,
   FleetRecordingRulesOptions,

@@ -36,8 +36,11 @@ function fakeThanos(now: number) {
       if (query.includes('[15d]'))
         return [sample('last_seen', { cluster: 'quiet-2d' }, now - 2 * 86400)];
       return [
-        sample('last_seen', { cluster: 'lagging' }, lastSeen),
-        sample('tenant', { cluster: 'lagging', tenant_id: 'lagging' }, 1),
+        sample(
+          'last_seen',
+          { cluster: 'lagging', tenant_id: 'lagging' },
+          lastSeen,
+        ),
       ];
     }
     // At its last sample the lagging cluster's queue was far behind and over its shards.

@@ -27,7 +27,7 @@ import {
   summaryHeldQuery,
   summaryNowQueries,
 } from '../thanos/queries';
-import { signals, type InventorySignal } from '../thanos/signals';
+import { forEachSeen } from '../thanos/signals';
 import { PromVectorSample, ThanosClient } from '../thanos/ThanosClient';
 import type { ThanosInstances } from '../thanos/ThanosInstances';
 import { faultAsData } from '../upstream/faultAsData';
@@ -250,11 +250,11 @@ export class RemoteWriteService {
       ),
     );
     const byName = new Map(unseen.map(o => [o.cluster, o]));
-    for (const s of signals<InventorySignal>(answer.result).get('last_seen') ??
-      []) {
-      const o = byName.get(s.labels[scope.clusterLabel]);
-      if (o) o.stats.lastSeen = s.value;
-    }
+    forEachSeen(answer.result, scope.clusterLabel, (cluster, lastSeen) => {
+      const o = byName.get(cluster);
+      if (o)
+        o.stats.lastSeen = Math.max(o.stats.lastSeen ?? lastSeen, lastSeen);
+    });
     return 1;
   }
 

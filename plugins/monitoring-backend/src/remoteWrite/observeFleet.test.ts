@@ -16,8 +16,7 @@ describe('observeFleet', () => {
     const list = observeFleet({
       clusterLabel: 'cluster',
       inventory: [
-        sample('last_seen', { cluster: 'a' }, 100),
-        sample('tenant', { cluster: 'a', tenant_id: 'tenant-a' }, 1),
+        sample('last_seen', { cluster: 'a', tenant_id: 'tenant-a' }, 100),
       ],
       rates: [
         sample('sent', { cluster: 'a' }, 50),
@@ -45,6 +44,30 @@ describe('observeFleet', () => {
     });
     expect(byName.b.knownFrom).toEqual(['catalog']);
     expect(byName.quiet.knownFrom).toEqual(['tenant']);
+  });
+
+  it('takes a cluster known to both inventory parts at its newest time, under every tenant it wrote to', () => {
+    // The recorded part (`fleet_tenant`) knows it since the chain started; the raw part before it
+    // (`tenant_id`) saw it earlier under the tenant it left.
+    const list = observeFleet({
+      clusterLabel: 'cluster',
+      inventory: [
+        sample('last_seen', { cluster: 'moved', fleet_tenant: 'new' }, 900),
+        sample('last_seen', { cluster: 'moved', tenant_id: 'old' }, 300),
+        sample('last_seen', { cluster: 'plain' }, 500),
+      ],
+      rates: [
+        sample('tenant_accepted', { tenant: 'new' }, 40),
+        sample('tenant_accepted', { tenant: 'old' }, 2),
+      ],
+      gauges: [],
+    });
+    const byName = Object.fromEntries(list.map(o => [o.cluster, o]));
+    expect(Object.keys(byName).sort()).toEqual(['moved', 'plain']);
+    expect(byName.moved.stats.lastSeen).toBe(900);
+    expect(byName.plain.stats.lastSeen).toBe(500);
+    // Both tenants are the moved cluster's: neither is taken for a cluster of its own.
+    expect(byName.moved.stats.tenantSamplesPerSecond).toBeGreaterThan(0);
   });
 
   it('builds queues from per-queue signals and rolls them up per cluster', () => {

@@ -4,8 +4,8 @@ import type {
 } from '@fleet-monitoring/plugin-monitoring-common';
 import { TENANT_LABEL } from '../thanos/queries';
 import {
+  forEachSeen,
   GaugeSignal,
-  InventorySignal,
   RateSignal,
   signals,
   TaggedSample,
@@ -184,16 +184,11 @@ function rollUpQueues(o: ClusterObservation): void {
 
 /** Clusters known from the inventory, the receivers' tenants and the catalog. */
 function collectKnown(fleet: Fleet, a: FleetAnswers): void {
-  const inventory = signals<InventorySignal>(a.inventory);
-  for (const s of inventory.get('last_seen') ?? []) {
-    const cluster = s.labels[a.clusterLabel];
-    if (cluster) fleet.get(cluster, 'thanos').stats.lastSeen = s.value;
-  }
-  for (const s of inventory.get('tenant') ?? []) {
-    const cluster = s.labels[a.clusterLabel];
-    const tenant = s.labels[TENANT_LABEL];
-    if (cluster && tenant) fleet.clusterOfTenant.set(tenant, cluster);
-  }
+  forEachSeen(a.inventory, a.clusterLabel, (cluster, lastSeen, tenant) => {
+    const stats = fleet.get(cluster, 'thanos').stats;
+    stats.lastSeen = Math.max(stats.lastSeen ?? lastSeen, lastSeen);
+    if (tenant) fleet.clusterOfTenant.set(tenant, cluster);
+  });
   // An unmapped tenant is taken as a cluster name.
   for (const tenant of receiveTenants(a.stores))
     fleet.get(fleet.clusterOfTenant.get(tenant) ?? tenant, 'tenant');

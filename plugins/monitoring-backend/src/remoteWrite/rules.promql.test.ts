@@ -300,13 +300,9 @@ describe('the fleet recording rules keep the inventory sticky over its lookback 
     evaluationInterval: '5m',
     interval: '1m',
   };
-  const seen = (cluster: string, value: number) => ({
-    labels: { __name__: names.lastSeen, cluster },
+  const seen = (cluster: string, tenant: string, value: number) => ({
+    labels: { __name__: names.lastSeen, cluster, fleet_tenant: tenant },
     value,
-  });
-  const tenantOf = (cluster: string, tenant: string) => ({
-    labels: { __name__: names.clusterTenant, cluster, fleet_tenant: tenant },
-    value: 1,
   });
   const recorded = {
     clusterLabel: 'cluster',
@@ -340,49 +336,31 @@ describe('the fleet recording rules keep the inventory sticky over its lookback 
       await check(
         input,
         [
+          // The moved cluster only under its new tenant.
           {
             expr: names.lastSeen,
             evalTime: at(3, 0),
             expected: [
-              seen('quiet', 7200),
-              seen('steady', 10800),
-              seen('moved', 10800),
+              seen('quiet', 't1', 7200),
+              seen('steady', 't1', 10800),
+              seen('moved', 't2', 10800),
             ],
           },
-          {
-            expr: names.clusterTenant,
-            evalTime: at(3, 0),
-            expected: [
-              tenantOf('quiet', 't1'),
-              tenantOf('steady', 't1'),
-              tenantOf('moved', 't2'),
-            ],
-          },
-          // 23 h 50 min after its last sample: still kept.
+          // 23 h 50 min after its last sample: still kept, with its tenant.
           {
             expr: names.lastSeen,
             evalTime: at(25, 50),
             expected: [
-              seen('quiet', 7200),
-              seen('steady', 93000),
-              seen('moved', 93000),
+              seen('quiet', 't1', 7200),
+              seen('steady', 't1', 93000),
+              seen('moved', 't2', 93000),
             ],
           },
-          {
-            expr: `${names.clusterTenant}{cluster="quiet"}`,
-            evalTime: at(25, 50),
-            expected: [tenantOf('quiet', 't1')],
-          },
-          // More than a day after its last sample: gone from both.
+          // More than a day after its last sample: gone.
           {
             expr: names.lastSeen,
             evalTime: at(26, 10),
-            expected: [seen('steady', 94200), seen('moved', 94200)],
-          },
-          {
-            expr: `${names.clusterTenant}{cluster="quiet"}`,
-            evalTime: at(26, 10),
-            expected: [],
+            expected: [seen('steady', 't1', 94200), seen('moved', 't2', 94200)],
           },
           // The chain has run since the first evaluation.
           {
@@ -407,29 +385,32 @@ describe('the fleet recording rules keep the inventory sticky over its lookback 
           {
             expr: inventory('last_seen'),
             evalTime: at(25, 50),
-            expected: ['quiet', 'steady', 'moved'].map(c => ({
-              labels: { cluster: c, [SIGNAL_LABEL]: 'last_seen' },
-              value: c === 'quiet' ? 7200 : 93000,
+            expected: [
+              ['quiet', 't1', 7200],
+              ['steady', 't1', 93000],
+              ['moved', 't2', 93000],
+            ].map(([c, t, v]) => ({
+              labels: {
+                cluster: String(c),
+                fleet_tenant: String(t),
+                [SIGNAL_LABEL]: 'last_seen',
+              },
+              value: Number(v),
             })),
           },
           {
             expr: inventory('last_seen'),
             evalTime: at(26, 10),
-            expected: ['steady', 'moved'].map(c => ({
-              labels: { cluster: c, [SIGNAL_LABEL]: 'last_seen' },
-              value: 94200,
-            })),
-          },
-          {
-            expr: inventory('tenant'),
-            evalTime: at(25, 50),
             expected: [
-              ['quiet', 't1'],
               ['steady', 't1'],
               ['moved', 't2'],
             ].map(([c, t]) => ({
-              labels: { cluster: c, tenant_id: t, [SIGNAL_LABEL]: 'tenant' },
-              value: 1,
+              labels: {
+                cluster: c,
+                fleet_tenant: t,
+                [SIGNAL_LABEL]: 'last_seen',
+              },
+              value: 94200,
             })),
           },
         ],
@@ -448,13 +429,8 @@ describe('the fleet recording rules keep the inventory sticky over its lookback 
           {
             expr: ruleExpr(names.lastSeen),
             evalTime: '30m',
-            expected: [{ labels: { cluster: 'late' }, value: 900 }],
-          },
-          {
-            expr: ruleExpr(names.clusterTenant),
-            evalTime: '30m',
             expected: [
-              { labels: { cluster: 'late', fleet_tenant: 't1' }, value: 1 },
+              { labels: { cluster: 'late', fleet_tenant: 't1' }, value: 900 },
             ],
           },
         ],
@@ -467,19 +443,15 @@ describe('the fleet recording rules keep the inventory sticky over its lookback 
    * A ruler gap: what the next evaluation after it writes, from the history the ruler wrote before
    * it (one sample a minute until 20 min, read back as through Receive, with its tenant label).
    */
-  const history = (series: string) => ({ series, values: '1x20' });
   const beforeGap: InputSeries[] = [
     {
       series: `${names.unbrokenSince}{rate_window="5m", tenant_id="ruler"}`,
       values: '60x20',
     },
     {
-      series: `${names.lastSeen}{cluster="quiet", tenant_id="ruler"}`,
+      series: `${names.lastSeen}{cluster="quiet", fleet_tenant="t1", tenant_id="ruler"}`,
       values: '300x20',
     },
-    history(
-      `${names.clusterTenant}{cluster="quiet", fleet_tenant="t1", tenant_id="ruler"}`,
-    ),
     newest('steady', 't2', '0+60x40'),
   ];
   const afterGap = (evalTime: string, kept: boolean, now: number) => [
@@ -492,18 +464,10 @@ describe('the fleet recording rules keep the inventory sticky over its lookback 
       expr: ruleExpr(names.lastSeen),
       evalTime,
       expected: [
-        ...(kept ? [{ labels: { cluster: 'quiet' }, value: 300 }] : []),
-        { labels: { cluster: 'steady' }, value: now },
-      ],
-    },
-    {
-      expr: ruleExpr(names.clusterTenant),
-      evalTime,
-      expected: [
         ...(kept
-          ? [{ labels: { cluster: 'quiet', fleet_tenant: 't1' }, value: 1 }]
+          ? [{ labels: { cluster: 'quiet', fleet_tenant: 't1' }, value: 300 }]
           : []),
-        { labels: { cluster: 'steady', fleet_tenant: 't2' }, value: 1 },
+        { labels: { cluster: 'steady', fleet_tenant: 't2' }, value: now },
       ],
     },
   ];

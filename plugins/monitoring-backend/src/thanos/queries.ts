@@ -1,5 +1,4 @@
 import {
-  clusterTenants,
   escapeLabelValue,
   escapeRegex,
   FLEET_QUEUE_SERIES,
@@ -8,13 +7,14 @@ import {
   FleetTenantSeries,
   formatMatchers,
   LabelMatcher,
-  newestSample,
+  lastSeenByTenant,
   perQueue as perQueueOf,
   queueLabels,
   RECORDED_CHAIN_BRIDGE,
   RECORDED_INVENTORY_LOOKBACK,
   RECORDED_TENANT_LABEL,
   RECORDED_WINDOW_LABEL,
+  RecordedQueueSeries,
   recordedFleetSeries,
   REMOTE_WRITE_SERIES,
   TENANT_LABEL,
@@ -135,14 +135,16 @@ function perQueue(scope: QueryScope, expr: string): string {
 /**
  * A per-queue figure of the fleet summary: the raw expression, or its recorded series (collapsed
  * per queue too: with dedup off, what the ruler wrote through Receive comes back once per replica).
+ * A figure the group does not record is read raw.
  */
 function queueSeries(scope: QueryScope, k: FleetQueueSeries): string {
-  if (scope.source?.kind !== 'recorded')
-    return FLEET_QUEUE_SERIES[k](seriesScope(scope));
-  return perQueue(
-    scope,
-    `${recordedFleetSeries(scope.window).queue[k]}${sel(scope)}`,
-  );
+  const recorded: Partial<Record<FleetQueueSeries, string>> | undefined =
+    scope.source?.kind === 'recorded'
+      ? recordedFleetSeries(scope.window).queue
+      : undefined;
+  const name = recorded?.[k];
+  if (!name) return FLEET_QUEUE_SERIES[k](seriesScope(scope));
+  return perQueue(scope, `${name}${sel(scope)}`);
 }
 
 /** The receivers' per-tenant rate, raw or recorded. */
@@ -189,7 +191,7 @@ function held(scope: QueryScope, expr: string): string {
  * The window reaches one evaluation before the hold, so a condition holds no earlier than the mixin
  * says; a missed evaluation makes it not held, as a `for:` restarts.
  */
-function heldSeries(scope: QueryScope, k: FleetQueueSeries): string {
+function heldSeries(scope: QueryScope, k: RecordedQueueSeries): string {
   const s = scope.source;
   if (s?.kind !== 'recorded' || !s.intervalSeconds)
     return held(scope, queueSeries(scope, k));
@@ -248,45 +250,36 @@ function recordedCover(scope: QueryScope, lookback: string): number {
 }
 
 /**
- * Every cluster Thanos has seen over a long lookback, when its agent last reported, and which tenant
- * its series came in with (so the receivers' per-tenant metrics can be read per cluster). From
- * recorded series, the sticky series (which keep a quiet cluster for the lookback) are read over one
- * short range, the chain's bridge, whatever the ruler's age: one value per cluster, not a day of
- * evaluations. The part of the lookback before the chain started is read from the raw series
- * (`offset`): a cluster that went quiet before then is still listed, and a chain as old as the
- * lookback costs no raw read at all.
+ * Every cluster Thanos has seen over a long lookback: when its agent last reported, under which
+ * tenant its series came in (so the receivers' per-tenant metrics can be read per cluster), in one
+ * signal (value the last seen, the tenant a label). From recorded series, the sticky series (which
+ * keep a quiet cluster for the lookback) are read over one short range, the chain's bridge, whatever
+ * the ruler's age: one value per cluster, not a day of evaluations. The part of the lookback before
+ * the chain started is read from the raw series (`offset`): a cluster that went quiet before then is
+ * still listed, and a chain as old as the lookback costs no raw read at all. Where both parts know a
+ * cluster it answers twice; the newer time is its last seen (inventoryOf).
  */
 export function inventoryQuery(
   scope: QueryScope,
   lookback = INVENTORY_LOOKBACK,
 ): string {
-  const ss = seriesScope(scope);
+  const c = scope.clusterLabel;
   const covered = recordedCover(scope, lookback);
   const rest = durationSeconds(lookback) - covered;
-  const rawOver =
-    covered === 0 ? lastOver(lookback) : lastOver(`${rest}s`, covered);
-  const lastSeen: string[] = [];
-  const tenants: string[] = [];
+  const parts: string[] = [];
   if (covered > 0) {
-    const names = recordedFleetSeries(scope.window);
-    const latest = lastOver(RECORDED_CHAIN_BRIDGE);
+    const lastSeen = recordedFleetSeries(scope.window).lastSeen;
     // Within the lookback: a cluster the ruler let go stays in a range read until the bridge passes.
-    lastSeen.push(
-      `max by (${scope.clusterLabel}) (${latest(`${names.lastSeen}${sel(scope)}`)}) > time() - ${durationSeconds(lookback)}`,
-    );
-    tenants.push(
-      `group by (${scope.clusterLabel}, ${TENANT_LABEL}) (label_replace(${latest(`${names.clusterTenant}${sel(scope)}`)}, "${TENANT_LABEL}", "$1", "${RECORDED_TENANT_LABEL}", "(.*)"))`,
+    parts.push(
+      `max by (${c}, ${RECORDED_TENANT_LABEL}) (${lastOver(RECORDED_CHAIN_BRIDGE)(`${lastSeen}${sel(scope)}`)}) > time() - ${durationSeconds(lookback)}`,
     );
   }
   if (rest > 0) {
-    lastSeen.push(newestSample(ss, rawOver));
-    tenants.push(clusterTenants(ss, rawOver));
+    const over =
+      covered === 0 ? lastOver(lookback) : lastOver(`${rest}s`, covered);
+    parts.push(lastSeenByTenant(seriesScope(scope), over));
   }
-  // `or`: where both know a cluster, the recorded (newer) part wins.
-  return join<InventorySignal>([
-    ['last_seen', lastSeen.join(' or ')],
-    ['tenant', tenants.join(' or ')],
-  ]);
+  return join<InventorySignal>([['last_seen', parts.join(' or ')]]);
 }
 
 /** Per-queue figures, raw or recorded (one builder each, in common's fleetSeries). */

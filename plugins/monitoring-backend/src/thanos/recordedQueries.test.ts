@@ -9,6 +9,7 @@ import {
   QueryScope,
   ratesQuery,
   recordingRulesProbeQuery,
+  summaryNowQueries,
 } from './queries';
 
 const raw: QueryScope = {
@@ -33,11 +34,18 @@ describe('the fleet summary from recorded series', () => {
     });
     expect(group.name).toBe('fleet-monitoring-remote-write-5m');
     const byName = new Map(group.rules.map(r => [r.record, r.expr]));
-    for (const [k, build] of Object.entries(FLEET_QUEUE_SERIES)) {
-      const name = names.queue[k as keyof typeof FLEET_QUEUE_SERIES];
+    // Problems only where they are above 0; the shard count, which only the card reads, not at all.
+    const sparse = ['failed', 'failureRatio', 'retried', 'dropped'];
+    expect(Object.keys(names.queue).sort()).toEqual(
+      Object.keys(FLEET_QUEUE_SERIES)
+        .filter(k => k !== 'shards')
+        .sort(),
+    );
+    for (const [k, name] of Object.entries(names.queue)) {
+      const build = FLEET_QUEUE_SERIES[k as keyof typeof FLEET_QUEUE_SERIES];
       expect(name).toMatch(/^cluster_queue:prometheus_remote_storage_\w+:\w+$/);
       expect(byName.get(name)).toBe(
-        build({ clusterLabel: 'cluster', window: '5m' }),
+        `${build({ clusterLabel: 'cluster', window: '5m' })}${sparse.includes(k) ? ' > 0' : ''}`,
       );
       // The raw summary wraps the same expression.
       const text = `${ratesQuery(raw)}\n${gaugesQuery(raw)}`;
@@ -52,8 +60,8 @@ describe('the fleet summary from recorded series', () => {
 
   it('reads one recorded series per queue instead of raw rates, collapsed per queue', () => {
     for (const q of [
+      ...summaryNowQueries(recorded(86400)).slice(1),
       ratesQuery(recorded(86400)),
-      gaugesQuery(recorded(86400)),
     ]) {
       expect(q).not.toMatch(RAW_METRIC);
       expect(q).not.toContain('rate(');
@@ -68,10 +76,11 @@ describe('the fleet summary from recorded series', () => {
   it("reads the sticky inventory with one short range whatever the chain's age, and the raw series only before the chain started", () => {
     const whole = inventoryQuery(recorded(86400));
     expect(whole).not.toMatch(RAW_METRIC);
+    // One series per cluster holds both its last seen and its tenant.
     expect(whole).toContain(
-      `max by (cluster) (last_over_time(${names.lastSeen}{}[10m])) > time() - 86400`,
+      `max by (cluster, fleet_tenant) (last_over_time(${names.lastSeen}{}[10m])) > time() - 86400`,
     );
-    expect(whole).toContain(`last_over_time(${names.clusterTenant}{}[10m])`);
+    expect(whole.match(/last_over_time\(/g)).toHaveLength(1);
     // A chain older than the lookback reads the same short range, never the day it covers.
     const old = inventoryQuery(recorded(30 * 86400));
     expect(old).toBe(whole);
@@ -81,8 +90,9 @@ describe('the fleet summary from recorded series', () => {
     expect(young).toContain(
       'last_over_time(prometheus_remote_storage_highest_timestamp_in_seconds{}[85800s] offset 600s)',
     );
-    // The agent's tenant comes back under Receive's tenant label.
-    expect(young).toContain('"tenant_id", "$1", "fleet_tenant", "(.*)"');
+    // The raw part keeps Receive's tenant label, and reads each raw series once.
+    expect(young).toContain('max by (cluster, tenant_id) (last_over_time(');
+    expect(young.match(/offset 600s/g)).toHaveLength(2);
     expect(inventoryQuery(recorded(0))).toBe(inventoryQuery(raw));
     // Looked up over the retention, the sticky series cover their day and the raw series the rest.
     const retention = inventoryQuery(recorded(30 * 86400), '15d');
@@ -99,14 +109,18 @@ describe('the fleet summary from recorded series', () => {
     });
     const byName = new Map(group.rules.map(r => [r.record, r]));
     expect(names.lastSeen).toBe(
-      'cluster:prometheus_remote_storage_highest_timestamp_in_seconds:max_last_over_time1d',
+      'cluster_tenant:prometheus_remote_storage_highest_timestamp_in_seconds:max_last_over_time1d',
     );
-    expect(byName.get(names.lastSeen)!.expr).toContain(
-      `last_over_time(${names.lastSeen}[10m])`,
+    const lastSeen = byName.get(names.lastSeen)!.expr;
+    expect(lastSeen).toContain(
+      `max by (cluster, fleet_tenant) (last_over_time(${names.lastSeen}[10m]))`,
     );
-    expect(byName.get(names.clusterTenant)!.expr).toContain(
-      `last_over_time(${names.clusterTenant}[10m])`,
-    );
+    // Each evaluation reads the raw newest-sample series once.
+    expect(
+      lastSeen.match(
+        /last_over_time\(prometheus_remote_storage_highest_timestamp_in_seconds\{/g,
+      ),
+    ).toHaveLength(1);
     expect(byName.get(names.unbrokenSince)).toEqual({
       record: names.unbrokenSince,
       expr: `max(last_over_time(${names.unbrokenSince}{rate_window="5m"}[10m])) or vector(time())`,

@@ -4,11 +4,16 @@
  * the builder does not send is a tsc error in the parser (and the other way round).
  */
 
+import {
+  RECORDED_TENANT_LABEL,
+  TENANT_LABEL,
+} from '@fleet-monitoring/plugin-monitoring-common';
+
 // Not a reserved `__` name: Prometheus may drop those from results.
 export const SIGNAL_LABEL = 'fleet_monitoring_signal';
 
-/** inventoryQuery: every cluster seen over the lookback, and its tenant. */
-export type InventorySignal = 'last_seen' | 'tenant';
+/** inventoryQuery: every cluster seen over the lookback, with its tenant (inventoryEntries). */
+export type InventorySignal = 'last_seen';
 /** ratesQuery: throughput and errors, per cluster or per queue (`_q`), now or held (`_held`). */
 export type RateSignal =
   | 'sent'
@@ -145,4 +150,25 @@ export function bySignal<S extends string>(
     out.set(signal, m);
   }
   return out;
+}
+
+/**
+ * inventoryQuery's answer, sample by sample: a cluster, when it was last seen, and the tenant it
+ * wrote to (raw series: Receive's `tenant_id`; recorded: `fleet_tenant`). A cluster can come more
+ * than once (two tenants, or in both the recorded and the raw part): its last seen is the newest.
+ */
+export function forEachSeen(
+  samples: Samples,
+  clusterLabel: string,
+  visit: (cluster: string, lastSeen: number, tenant?: string) => void,
+): void {
+  for (const s of signals<InventorySignal>(samples).get('last_seen') ?? []) {
+    const cluster = s.labels[clusterLabel];
+    if (!cluster) continue;
+    visit(
+      cluster,
+      s.value,
+      s.labels[TENANT_LABEL] || s.labels[RECORDED_TENANT_LABEL] || undefined,
+    );
+  }
 }

@@ -75,7 +75,6 @@ describe('fleet:overlay:create-central recordingRules (#20 item 2)', () => {
         names.queue.failed,
         names.queue.lag,
         names.lastSeen,
-        names.clusterTenant,
         names.unbrokenSince,
         names.tenant.accepted,
         names.heartbeat,
