@@ -5,6 +5,7 @@ import { CachedLoader } from '../core/CachedLoader';
 import type { PromVectorSample, ThanosClient } from '../thanos/ThanosClient';
 import type { ThanosInstances } from '../thanos/ThanosInstances';
 import { SIGNAL_LABEL } from '../thanos/signals';
+import { UpstreamError } from '../upstream/errors';
 import { RemoteWriteService } from './RemoteWriteService';
 
 const sample = (
@@ -127,6 +128,41 @@ describe('RemoteWriteService', () => {
     expect(row.reasons.map(r => r.message).join(' ')).not.toContain(
       'all queues',
     );
+  });
+
+  it('sends the held round only for what is true now, and answers a failed held round as an outage', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const client = fakeThanos(now);
+    const answer = client.query.bind(client);
+    let heldFails = false;
+    client.query = async (query: string, time?: number) => {
+      if (query.includes('"failure_ratio_held_q"')) {
+        client.calls.push({ query, time });
+        if (heldFails)
+          throw new UpstreamError('thanos:default', 'timeout', 'slow');
+        return { result: [], warnings: [] };
+      }
+      // A queue of the lagging cluster fails now: its failure ratio held is asked for.
+      if (query.includes('"failure_ratio_q"') && time === undefined)
+        return {
+          result: [sample('failure_ratio_q', queue, 0.5)],
+          warnings: [],
+        };
+      return answer(query, time);
+    };
+    const rw = service(client, []);
+    const held = () =>
+      client.calls.filter(c => c.query.includes('"failure_ratio_held_q"'));
+    const ok = await rw.fleetSummary();
+    expect(held()).toHaveLength(1);
+    expect(held()[0].query).toContain('lagging');
+    expect(ok.error).toBeUndefined();
+    heldFails = true;
+    const failed = await rw.fleetSummary();
+    expect(held()).toHaveLength(2);
+    expect(failed.error).toMatchObject({ kind: 'timeout' });
+    expect(failed.stale).toBeDefined();
+    expect(failed.clusters.every(c => c.state === 'unknown')).toBe(true);
   });
 
   it('gives a cluster whose last sample is 2 days old a last-seen time, not "never seen" (T5)', async () => {

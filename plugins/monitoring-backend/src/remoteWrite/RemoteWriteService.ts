@@ -192,6 +192,21 @@ export class RemoteWriteService {
       this.catalogNames(),
     ]);
     const now = answers.flatMap(a => a.result);
+    // The second round needs only the answers now: it is sent before the fleet is assembled, which is
+    // then built while the store works on it, not in front of it.
+    const held = whole
+      ? summaryHeldQuery(
+          scope,
+          heldQuestions(
+            now,
+            scope.clusterLabel,
+            this.o.config.thresholds.remoteWrite,
+          ),
+        )
+      : undefined;
+    const heldAnswer = held === undefined ? undefined : client.query(held);
+    // Awaited below; handled here too, so a failure while the fleet is assembled is not unhandled.
+    heldAnswer?.catch(() => undefined);
     const observer = new FleetObserver({
       clusterLabel: scope.clusterLabel,
       inventory: inventory.result,
@@ -208,27 +223,17 @@ export class RemoteWriteService {
     if (cluster !== undefined && list.length === 0) {
       list.push({ cluster, stats: {}, queues: [], knownFrom: ['catalog'] });
     }
-    const held = whole
-      ? summaryHeldQuery(
-          scope,
-          heldQuestions(
-            now,
-            scope.clusterLabel,
-            this.o.config.thresholds.remoteWrite,
-          ),
-        )
-      : undefined;
-    const [heldAnswer, older, late] = await Promise.all([
-      held === undefined ? undefined : client.query(held),
+    const [heldResult, older, late] = await Promise.all([
+      heldAnswer,
       this.fillLastSeen(client, list),
       this.lateAnswers(client, list),
     ]);
-    if (heldAnswer) observer.add(heldAnswer.result);
+    if (heldResult) observer.add(heldResult.result);
     observer.finish();
     for (const [o, answer] of late)
       observeLate(o, answer, this.o.config.clusterLabel);
     const queries =
-      first.length + 1 + (heldAnswer ? 1 : 0) + older + late.length;
+      first.length + 1 + (heldResult ? 1 : 0) + older + late.length;
     return { list, queries };
   }
 
