@@ -66,16 +66,21 @@ function seconds(d: string): number {
 export type RecordedQueueSeries = Exclude<FleetQueueSeries, 'shards'>;
 
 /**
- * Per-queue problems recorded only where they are above 0, as the summary reads them: a healthy
- * queue writes no series, so reading them costs the few queues with a problem, not the fleet. Held
- * over the hold window still means a sample at every evaluation (a dense series' minimum above 0).
+ * Problems recorded only where they are above 0, as the summary reads them: a healthy queue or
+ * tenant writes no series, so reading them costs the few with a problem, not the fleet. Held over
+ * the hold window still means a sample at every evaluation (a dense series' minimum above 0).
  */
-const ONLY_ABOVE_ZERO: ReadonlySet<RecordedQueueSeries> = new Set([
-  'failed',
-  'failureRatio',
-  'retried',
-  'dropped',
-]);
+const ONLY_ABOVE_ZERO: ReadonlySet<RecordedQueueSeries | FleetTenantSeries> =
+  new Set([
+    'failed',
+    'failureRatio',
+    'retried',
+    'dropped',
+    'shardsOver',
+    'refused',
+  ]);
+const aboveZero = (k: RecordedQueueSeries | FleetTenantSeries) =>
+  ONLY_ABOVE_ZERO.has(k) ? ' > 0' : '';
 
 /** Operation part of each per-queue series' name, for a rate window `w`. */
 const QUEUE_NAMES: Record<RecordedQueueSeries, (w: string) => string> = {
@@ -176,10 +181,13 @@ export function fleetRecordingRuleGroup(
   const scope = { clusterLabel: o.clusterLabel, window: o.window };
   const queue = (Object.keys(QUEUE_NAMES) as RecordedQueueSeries[]).map(k => ({
     record: names.queue[k],
-    expr: `${FLEET_QUEUE_SERIES[k](scope)}${ONLY_ABOVE_ZERO.has(k) ? ' > 0' : ''}`,
+    expr: `${FLEET_QUEUE_SERIES[k](scope)}${aboveZero(k)}`,
   }));
   const tenant = (Object.keys(FLEET_TENANT_SERIES) as FleetTenantSeries[]).map(
-    k => ({ record: names.tenant[k], expr: FLEET_TENANT_SERIES[k](o.window) }),
+    k => ({
+      record: names.tenant[k],
+      expr: `${FLEET_TENANT_SERIES[k](o.window)}${aboveZero(k)}`,
+    }),
   );
   return {
     name: fleetRecordingGroupName(o.window),

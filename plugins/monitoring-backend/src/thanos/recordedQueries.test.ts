@@ -1,5 +1,6 @@
 import {
   FLEET_QUEUE_SERIES,
+  FLEET_TENANT_SERIES,
   fleetRecordingRuleGroup,
   recordedFleetSeries,
 } from '@fleet-monitoring/plugin-monitoring-common';
@@ -35,7 +36,14 @@ describe('the fleet summary from recorded series', () => {
     expect(group.name).toBe('fleet-monitoring-remote-write-5m');
     const byName = new Map(group.rules.map(r => [r.record, r.expr]));
     // Problems only where they are above 0; the shard count, which only the card reads, not at all.
-    const sparse = ['failed', 'failureRatio', 'retried', 'dropped'];
+    const sparse = [
+      'failed',
+      'failureRatio',
+      'retried',
+      'dropped',
+      'shardsOver',
+      'refused',
+    ];
     expect(Object.keys(names.queue).sort()).toEqual(
       Object.keys(FLEET_QUEUE_SERIES)
         .filter(k => k !== 'shards')
@@ -54,6 +62,12 @@ describe('the fleet summary from recorded series', () => {
     expect(names.queue.failed).toBe(
       'cluster_queue:prometheus_remote_storage_samples_failed:rate5m',
     );
+    for (const [k, name] of Object.entries(names.tenant)) {
+      const build = FLEET_TENANT_SERIES[k as keyof typeof FLEET_TENANT_SERIES];
+      expect(byName.get(name)).toBe(
+        `${build('5m')}${sparse.includes(k) ? ' > 0' : ''}`,
+      );
+    }
     for (const r of group.rules)
       expect(r.record).toMatch(/^[a-z_]+:[a-z_]+:[a-z_0-9]+$/);
   });
