@@ -91,3 +91,34 @@ export async function signalProfile(
     }
   return out.sort((a, b) => b.ms - a.ms);
 }
+
+/**
+ * The backend and the direct path timed in turns (backend, direct, backend, ...), so both run under
+ * the same load: on a shared 2-core machine the load drifts between two blocks of runs by more than
+ * the backend's own part at small fleets. Also the backend's upstream requests per run.
+ */
+export async function alternate(
+  backend: () => Promise<unknown>,
+  direct: () => Promise<unknown>,
+  runs: number,
+  requests: () => number,
+): Promise<{ backend: number[]; direct: number[]; upstream: number }> {
+  const b: number[] = [];
+  const d: number[] = [];
+  let upstream = 0;
+  for (let i = 0; i < runs; i++) {
+    const before = requests();
+    let t = performance.now();
+    await backend();
+    b.push(performance.now() - t);
+    upstream += requests() - before;
+    t = performance.now();
+    await direct();
+    d.push(performance.now() - t);
+  }
+  return {
+    backend: b.sort((x, y) => x - y),
+    direct: d.sort((x, y) => x - y),
+    upstream: upstream / runs,
+  };
+}

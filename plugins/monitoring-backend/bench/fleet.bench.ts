@@ -24,7 +24,7 @@ import {
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { QueryScope } from '../src/thanos/queries';
-import { sendRounds, summaryRounds } from './directSummary';
+import { alternate, sendRounds, summaryRounds } from './directSummary';
 import { fleetMonitoringPlugin } from '../src/plugin';
 import {
   destroyStore,
@@ -255,11 +255,11 @@ async function replicatedRows(row: (...cells: Array<string | number>) => void) {
       await get();
       const sendDirect = await direct(env, dedup, scope);
       await sendDirect();
-      const runs = 5;
-      const before = env.facade.requests;
-      const backendTimes = await time(get, runs);
-      const upstream = (env.facade.requests - before) / runs;
-      const directTimes = await time(sendDirect, runs);
+      const {
+        backend: backendTimes,
+        direct: directTimes,
+        upstream,
+      } = await alternate(get, sendDirect, 5, () => env.facade.requests);
       const b = quantile(backendTimes, 0.5);
       const d = quantile(directTimes, 0.5);
       const body = await get();
@@ -325,11 +325,17 @@ async function main() {
     await summary(env);
     const sendDirect = await direct(env);
     await sendDirect();
-    const before = env.facade.requests;
-    const backendTimes = await time(() => summary(env), 10);
-    const backendQueries = (env.facade.requests - before) / 10;
+    const {
+      backend: backendTimes,
+      direct: directTimes,
+      upstream: backendQueries,
+    } = await alternate(
+      () => summary(env),
+      sendDirect,
+      n >= 10_000 ? 5 : 30,
+      () => env.facade.requests,
+    );
     perSet = backendQueries + 1; // and the recording-rules probe, reused for a minute
-    const directTimes = await time(sendDirect, 10);
     const b = quantile(backendTimes, 0.5);
     const d = quantile(directTimes, 0.5);
     const s = await summary(env, true);

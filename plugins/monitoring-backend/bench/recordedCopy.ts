@@ -12,8 +12,11 @@ import {
   startBackfilledStore,
 } from '@fleet-monitoring/local-fleet';
 import {
+  RECORDED_INVENTORY_LOOKBACK,
+  RECORDED_TENANT_LABEL,
   recordedFleetSeries,
   RecordingRule,
+  TENANT_LABEL,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -223,6 +226,63 @@ export async function exportRuleOutput(
     newest,
     samples,
   };
+}
+
+/**
+ * The rule output as a chain unbroken for the whole inventory lookback leaves it (a ruler that has
+ * run for a day: the steady state), for a bench run minutes after its ruler started: `unbroken_since`
+ * a lookback before each evaluation, and the sticky last-seen series holding, besides the clusters
+ * the ruler saw report, every cluster only the raw part before the chain lists, with its newest
+ * sample and tenant, at each evaluation while that sample is younger than the lookback (what the
+ * rule wrote while they reported). The backend then reads the inventory from the sticky series
+ * alone, as it does after a day.
+ */
+export function asDayOldChain(out: RuleOutput): RuleOutput {
+  const names = recordedFleetSeries(SCOPE.window);
+  const lookback = durationSeconds(RECORDED_INVENTORY_LOOKBACK);
+  const c = SCOPE.clusterLabel;
+  const since = out.series.find(s => s.labels.__name__ === names.unbrokenSince);
+  if (!since) throw new Error('the rule output holds no unbroken_since series');
+  const sticky = new Set(
+    out.series
+      .filter(s => s.labels.__name__ === names.lastSeen)
+      .map(s => s.labels[c]),
+  );
+  const raw = new Set(out.rawNames);
+  const newest = new Map<
+    string,
+    { cluster: string; tenant?: string; value: number }
+  >();
+  for (const s of out.series) {
+    const cluster = s.labels[c];
+    if (!raw.has(s.labels.__name__) || !cluster || sticky.has(cluster))
+      continue;
+    const tenant = s.labels[TENANT_LABEL];
+    const key = `${cluster}\u0000${tenant ?? ''}`;
+    const value = Math.max(...s.values.filter(Number.isFinite));
+    const known = newest.get(key);
+    if (!known || value > known.value)
+      newest.set(key, { cluster, tenant, value });
+  }
+  const added: ExportedSeries[] = [];
+  for (const n of newest.values()) {
+    const times = since.times.filter(t => t - n.value < lookback);
+    if (times.length === 0) continue;
+    added.push({
+      labels: {
+        __name__: names.lastSeen,
+        [c]: n.cluster,
+        ...(n.tenant ? { [RECORDED_TENANT_LABEL]: n.tenant } : {}),
+      },
+      times,
+      values: times.map(() => n.value),
+      timeValued: true,
+    });
+  }
+  const series = out.series.map(s =>
+    s === since ? { ...s, values: s.times.map(t => t - lookback) } : s,
+  );
+  return { ...out, series: [...series, ...added] };
 }
 
 /**
