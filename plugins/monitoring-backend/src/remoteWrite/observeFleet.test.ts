@@ -46,6 +46,29 @@ describe('observeFleet', () => {
     expect(byName.quiet.knownFrom).toEqual(['tenant']);
   });
 
+  it("reads a receiver's tenant as its inventory cluster's, else as a cluster of that name, else not at all", () => {
+    const list = observeFleet({
+      clusterLabel: 'cluster',
+      // Tenant `b` belongs to cluster `a`, though a cluster named `b` exists too.
+      inventory: [sample('last_seen', { cluster: 'a', tenant_id: 'b' }, 100)],
+      rates: [
+        sample('tenant_accepted', { tenant: 'b' }, 7),
+        sample('tenant_accepted', { tenant: 'c' }, 5),
+        sample('tenant_refused', { tenant: 'nobody' }, 2),
+      ],
+      gauges: [],
+      catalogClusters: ['b', 'c'],
+    });
+    const byName = Object.fromEntries(list.map(o => [o.cluster, o]));
+    expect(Object.keys(byName).sort()).toEqual(['a', 'b', 'c']);
+    expect(byName.a.stats.tenantSamplesPerSecond).toBe(7);
+    expect(byName.b.stats.tenantSamplesPerSecond).toBeUndefined();
+    expect(byName.c.stats.tenantSamplesPerSecond).toBe(5);
+    expect(list.some(o => o.stats.tenantRefusedPerSecond !== undefined)).toBe(
+      false,
+    );
+  });
+
   it('takes a cluster known to both inventory parts at its newest time, under every tenant it wrote to', () => {
     // The recorded part (`fleet_tenant`) knows it since the chain started; the raw part before it
     // (`tenant_id`) saw it earlier under the tenant it left.

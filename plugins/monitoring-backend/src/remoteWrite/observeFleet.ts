@@ -103,8 +103,11 @@ export function receiveTenants(
 /** The observations being built, one per cluster, each remembering which sources know it. */
 class Fleet {
   readonly byCluster = new Map<string, ClusterObservation>();
-  /** Tenant -> cluster, from the inventory (the scaffolder names a tenant after its cluster). */
-  readonly clusterOfTenant = new Map<string, string>();
+  /**
+   * Tenant -> its cluster's observation, from the inventory (the scaffolder names a tenant after its
+   * cluster): a receiver's tenant sample finds its cluster in one lookup, not two.
+   */
+  readonly ofTenant = new Map<string, ClusterObservation>();
   private readonly queues = new Map<string, QueueObservation>();
 
   constructor(private readonly clusterLabel: string) {}
@@ -130,7 +133,7 @@ class Fleet {
   tenant = (s: TaggedSample): ClusterObservation | undefined => {
     const tenant = s.labels.tenant;
     if (!tenant || tenant === DEFAULT_TENANT) return undefined;
-    return this.byCluster.get(this.clusterOfTenant.get(tenant) ?? tenant);
+    return this.ofTenant.get(tenant) ?? this.byCluster.get(tenant);
   };
 
   /** The queue a sample is about (cluster, instance, remote_name, url), added to its cluster. */
@@ -185,13 +188,13 @@ function rollUpQueues(o: ClusterObservation): void {
 /** Clusters known from the inventory, the receivers' tenants and the catalog. */
 function collectKnown(fleet: Fleet, a: FleetAnswers): void {
   forEachSeen(a.inventory, a.clusterLabel, (cluster, lastSeen, tenant) => {
-    const stats = fleet.get(cluster, 'thanos').stats;
-    stats.lastSeen = Math.max(stats.lastSeen ?? lastSeen, lastSeen);
-    if (tenant) fleet.clusterOfTenant.set(tenant, cluster);
+    const o = fleet.get(cluster, 'thanos');
+    o.stats.lastSeen = Math.max(o.stats.lastSeen ?? lastSeen, lastSeen);
+    if (tenant) fleet.ofTenant.set(tenant, o);
   });
   // An unmapped tenant is taken as a cluster name.
   for (const tenant of receiveTenants(a.stores))
-    fleet.get(fleet.clusterOfTenant.get(tenant) ?? tenant, 'tenant');
+    fleet.get(fleet.ofTenant.get(tenant)?.cluster ?? tenant, 'tenant');
   for (const cluster of a.catalogClusters ?? []) fleet.get(cluster, 'catalog');
 }
 
