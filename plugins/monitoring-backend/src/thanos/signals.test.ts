@@ -1,4 +1,19 @@
-import { bySignal, joinSignals, SIGNAL_LABEL } from './signals';
+import {
+  bySignal,
+  forEachSeen,
+  joinSignals,
+  SIGNAL_LABEL,
+  signals,
+} from './signals';
+
+const sample = (
+  signal: string | undefined,
+  labels: Record<string, string>,
+  value: string,
+) => ({
+  metric: signal ? { [SIGNAL_LABEL]: signal, ...labels } : labels,
+  value: [0, value] as [number, string],
+});
 
 describe('signals', () => {
   it('tags each expression with its signal name and joins them with or', () => {
@@ -24,5 +39,40 @@ describe('signals', () => {
     );
     expect(m.get('sent')).toEqual(new Map([['a', 5]]));
     expect(m.has('lag')).toBe(false);
+  });
+
+  it('keeps each signal in answer order when the signals come interleaved', () => {
+    const split = signals<'a' | 'b'>([
+      sample('a', { n: '1' }, '1'),
+      sample('b', { n: '2' }, '2'),
+      sample('a', { n: '3' }, '3'),
+      sample('b', { n: '4' }, 'NaN'),
+      sample('a', { n: '5' }, '5'),
+      sample('b', { n: '6' }, '6'),
+    ]);
+    expect(split.get('a')!.map(s => s.value)).toEqual([1, 3, 5]);
+    expect(split.get('b')!.map(s => s.labels.n)).toEqual(['2', '6']);
+  });
+
+  it('reads the inventory in answer order: last seen with either tenant label, finite values only', () => {
+    const seen: unknown[] = [];
+    forEachSeen(
+      [
+        sample('last_seen', { cluster: 'a', tenant_id: 'ta' }, '100'),
+        sample('sent', { cluster: 'x' }, '5'),
+        sample(undefined, { cluster: 'y' }, '5'),
+        sample('last_seen', { cluster: 'b', fleet_tenant: 'tb' }, '200'),
+        sample('last_seen', { cluster: 'c' }, 'NaN'),
+        sample('last_seen', { tenant_id: 'no-cluster' }, '300'),
+        sample('last_seen', { cluster: 'a' }, '50'),
+      ],
+      'cluster',
+      (cluster, lastSeen, tenant) => seen.push([cluster, lastSeen, tenant]),
+    );
+    expect(seen).toEqual([
+      ['a', 100, 'ta'],
+      ['b', 200, 'tb'],
+      ['a', 50, undefined],
+    ]);
   });
 });

@@ -125,13 +125,21 @@ export function signals<S extends string>(
   if (known) return known as ReadonlyMap<S, TaggedSample[]>;
   const out = new Map<S, TaggedSample[]>();
   splits.set(samples, out);
+  // A joined answer comes signal by signal (`or` appends each part's series): the list of the
+  // sample before is usually this one's too, found without hashing the name again.
+  let last: string | undefined;
+  let list: TaggedSample[] = [];
   for (const s of samples) {
     const signal = s.metric[SIGNAL_LABEL] as S | undefined;
     if (!signal) continue;
     const value = Number(s.value[1]);
     if (!Number.isFinite(value)) continue;
-    let list = out.get(signal);
-    if (!list) out.set(signal, (list = []));
+    if (signal !== last) {
+      const known = out.get(signal);
+      if (known) list = known;
+      else out.set(signal, (list = []));
+      last = signal;
+    }
     list.push({ labels: s.metric, value });
   }
   return out;
@@ -162,13 +170,19 @@ export function forEachSeen(
   clusterLabel: string,
   visit: (cluster: string, lastSeen: number, tenant?: string) => void,
 ): void {
-  for (const s of signals<InventorySignal>(samples).get('last_seen') ?? []) {
-    const cluster = s.labels[clusterLabel];
+  // Read once, in answer order, as signals() would list them: not split into one more sample
+  // object per cluster (an inventory of 100,000 clusters has at least as many samples).
+  for (const s of samples) {
+    const labels = s.metric;
+    if (labels[SIGNAL_LABEL] !== 'last_seen') continue;
+    const cluster = labels[clusterLabel];
     if (!cluster) continue;
+    const value = Number(s.value[1]);
+    if (!Number.isFinite(value)) continue;
     visit(
       cluster,
-      s.value,
-      s.labels[TENANT_LABEL] || s.labels[RECORDED_TENANT_LABEL] || undefined,
+      value,
+      labels[TENANT_LABEL] || labels[RECORDED_TENANT_LABEL] || undefined,
     );
   }
 }
