@@ -62,6 +62,8 @@ describe('observeFleet', () => {
     const byName = Object.fromEntries(list.map(o => [o.cluster, o]));
     expect(Object.keys(byName).sort()).toEqual(['a', 'b', 'c']);
     expect(byName.a.stats.tenantSamplesPerSecond).toBe(7);
+    expect(byName.a.knownFrom).toEqual(['thanos']);
+    expect(byName.b.knownFrom).toEqual(['catalog']);
     expect(byName.b.stats.tenantSamplesPerSecond).toBeUndefined();
     expect(byName.c.stats.tenantSamplesPerSecond).toBe(5);
     expect(list.some(o => o.stats.tenantRefusedPerSecond !== undefined)).toBe(
@@ -88,6 +90,8 @@ describe('observeFleet', () => {
     const byName = Object.fromEntries(list.map(o => [o.cluster, o]));
     expect(Object.keys(byName).sort()).toEqual(['moved', 'plain']);
     expect(byName.moved.stats.lastSeen).toBe(900);
+    // Known from the inventory twice, listed once.
+    expect(byName.moved.knownFrom).toEqual(['thanos']);
     expect(byName.plain.stats.lastSeen).toBe(500);
     // Both tenants are the moved cluster's: neither is taken for a cluster of its own.
     expect(byName.moved.stats.tenantSamplesPerSecond).toBeGreaterThan(0);

@@ -115,10 +115,10 @@ class Fleet {
   get(cluster: string, source: ClusterSource): ClusterObservation {
     let o = this.byCluster.get(cluster);
     if (!o) {
-      o = { cluster, stats: {}, queues: [], knownFrom: [] };
+      // `[source]`, not `[]` and a push: a push makes room for 17 (100,000 clusters: ~7 MB more).
+      o = { cluster, stats: {}, queues: [], knownFrom: [source] };
       this.byCluster.set(cluster, o);
-    }
-    if (!o.knownFrom.includes(source)) o.knownFrom.push(source);
+    } else if (!o.knownFrom.includes(source)) o.knownFrom.push(source);
     return o;
   }
 
