@@ -233,6 +233,9 @@ async function summaryMissRows(
   try {
     for (const source of fleet.sources) {
       const url = `${base}/fleet/${source}/summary`;
+      // A miss as the fleet page meets it: its first page (the whole fleet is computed and cached;
+      // an unpaged answer would add encoding ~20 MiB at 100,000 clusters, which no page asks for).
+      const page = `${url}?offset=0&limit=100`;
       let parsed: any;
       try {
         parsed = JSON.parse(await get(url)); // warm: postings, the probe
@@ -253,7 +256,7 @@ async function summaryMissRows(
         direct: directTimes,
         upstream: calls,
       } = await alternate(
-        () => get(url),
+        () => get(page),
         () => sendRounds(facade.url, rounds),
         RUNS,
         () => facade.requests,
@@ -262,7 +265,7 @@ async function summaryMissRows(
       const b = quantile(backendTimes, 0.5);
       const d = quantile(directTimes, 0.5);
       rows.push([
-        `summary miss, ${fleet.name}, ${source} (${parsed.source?.kind})`,
+        `summary miss (first page), ${fleet.name}, ${source} (${parsed.source?.kind})`,
         `backend p50 ${ms(b)}`,
         `direct PromQL p50 ${ms(d)}`,
         `ratio ${(b / d).toFixed(2)} (target <= 1.2)`,
