@@ -135,8 +135,8 @@ export function signals<S extends string>(
     const value = Number(s.value[1]);
     if (!Number.isFinite(value)) continue;
     if (signal !== last) {
-      const known = out.get(signal);
-      if (known) list = known;
+      const existing = out.get(signal);
+      if (existing) list = existing;
       else out.set(signal, (list = []));
       last = signal;
     }
