@@ -38,6 +38,7 @@ import {
   evaluateRemoteWrite,
   unknownFromLastKnown,
 } from './judge';
+import { byName } from './fleetPage';
 import { heldQuestions } from './heldQuestions';
 import { FleetObserver, observeLate } from './observeFleet';
 import {
@@ -389,9 +390,7 @@ export class RemoteWriteService {
     const now = Date.now() / 1000;
     // No fleet-wide "recovering" after an upstream outage: a cluster is recovering when its own
     // backlog drains (the rule clock), the same in its row, its card, its action and MCP tool.
-    const clusters = list
-      .map(o => this.judge(o, now))
-      .sort((a, b) => a.cluster.localeCompare(b.cluster));
+    const clusters = list.map(o => this.judge(o, now)).sort(byName);
     const summary: FleetSummary = {
       instance: name,
       generatedAt: new Date().toISOString(),
