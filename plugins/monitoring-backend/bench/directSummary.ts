@@ -6,8 +6,13 @@
  * made once from a parsed first round, before timing).
  */
 import type { QueryScope } from '../src/thanos/queries';
-import { summaryHeldQuery, summaryNowQueries } from '../src/thanos/queries';
+import {
+  summaryArrivingQuery,
+  summaryHeldQuery,
+  summaryNowQueries,
+} from '../src/thanos/queries';
 import { heldQuestions } from '../src/remoteWrite/heldQuestions';
+import { FleetObserver } from '../src/remoteWrite/observeFleet';
 import { readFleetMonitoringConfig } from '../src/config';
 import { ConfigReader } from '@backstage/config';
 import { SIGNAL_LABEL } from '../src/thanos/signals';
@@ -15,10 +20,12 @@ import { SIGNAL_LABEL } from '../src/thanos/signals';
 const THRESHOLDS = readFleetMonitoringConfig(new ConfigReader({})).thresholds
   .remoteWrite;
 
-/** The queries of one summary: the first round, and the second when any cluster needs it. */
+/** The queries of one summary: the first round, and the second's when any cluster needs them. */
 export interface SummaryRounds {
   now: string[];
   held?: string;
+  /** What the receivers accept for the silent and refused clusters' tenants. */
+  arriving?: string;
 }
 
 async function post(
@@ -47,15 +54,37 @@ export async function summaryRounds(
   dedup = true,
 ): Promise<SummaryRounds> {
   const now = summaryNowQueries(scope);
-  const answers = await Promise.all(
-    now.slice(1).map(q => post(facadeUrl, q, dedup)),
-  );
-  const samples = answers.flatMap(a => JSON.parse(a).data.result);
+  const [inventory, ...answers] = (
+    await Promise.all(now.map(q => post(facadeUrl, q, dedup)))
+  ).map(a => JSON.parse(a).data.result);
+  const stores = await fetch(`${facadeUrl}/api/v1/stores`).then(r => r.json());
+  const samples = answers.flat();
   const held = summaryHeldQuery(
     scope,
     heldQuestions(samples, scope.clusterLabel, THRESHOLDS),
   );
-  return { now, held };
+  const observer = new FleetObserver({
+    clusterLabel: scope.clusterLabel,
+    inventory,
+    rates: samples,
+    gauges: samples,
+    // As the backend's client reads /stores: each endpoint under its type.
+    stores: Object.entries(
+      (stores.data ?? {}) as Record<string, Array<Record<string, unknown>>>,
+    ).flatMap(([type, endpoints]) =>
+      (endpoints ?? []).map(e => ({
+        type,
+        name: String(e.name ?? ''),
+        lastError: null,
+        labelSets: (e.labelSets ?? []) as Array<Record<string, string>>,
+      })),
+    ),
+  });
+  const arriving = summaryArrivingQuery(
+    scope,
+    observer.tenantsToAsk(Date.now() / 1000, THRESHOLDS.staleAfterSeconds),
+  );
+  return { now, held, arriving };
 }
 
 /** Sends one summary's queries as the backend does, reading every answer without parsing it. */
@@ -68,7 +97,11 @@ export async function sendRounds(
     ...rounds.now.map(q => post(facadeUrl, q, dedup)),
     fetch(`${facadeUrl}/api/v1/stores`).then(r => r.text()),
   ]);
-  if (rounds.held) await post(facadeUrl, rounds.held, dedup);
+  await Promise.all(
+    [rounds.held, rounds.arriving]
+      .filter((q): q is string => q !== undefined)
+      .map(q => post(facadeUrl, q, dedup)),
+  );
 }
 
 /**
@@ -81,7 +114,10 @@ export async function signalProfile(
   dedup = true,
 ): Promise<Array<{ signal: string; ms: number }>> {
   const out: Array<{ signal: string; ms: number }> = [];
-  for (const query of [...rounds.now, ...(rounds.held ? [rounds.held] : [])])
+  const second = [rounds.held, rounds.arriving].filter(
+    (q): q is string => q !== undefined,
+  );
+  for (const query of [...rounds.now, ...second])
     for (const part of query.split('\nor\n')) {
       const signal =
         new RegExp(`"${SIGNAL_LABEL}", "([^"]+)"`).exec(part)?.[1] ?? '?';

@@ -248,14 +248,15 @@ export type FleetTenantSeries = 'accepted' | 'refused';
 
 /**
  * The receivers' own per-tenant write rates (label `tenant`): samples accepted (2xx), and requests
- * refused with 429 for the head-series limit (answered before write_samples is observed).
+ * refused with 429 for the head-series limit (answered before write_samples is observed). `tenants`:
+ * a matcher narrowing them (e.g. `tenant=~"a|b"`), none for every tenant.
  * @public
  */
 export const FLEET_TENANT_SERIES: Readonly<
-  Record<FleetTenantSeries, (window: string) => string>
+  Record<FleetTenantSeries, (window: string, tenants?: string) => string>
 > = {
-  accepted: (window: string) =>
-    `sum by (tenant) (max by (tenant, instance, code) (rate(${upstreamHistogramSeries('thanos_receive_write_samples', 'sum')}{code=~"2.."}[${window}])))`,
-  refused: (window: string) =>
-    `sum by (tenant) (max by (tenant, instance) (rate(${S.tenantLimited}[${window}])))`,
+  accepted: (window: string, tenants = '') =>
+    `sum by (tenant) (max by (tenant, instance, code) (rate(${upstreamHistogramSeries('thanos_receive_write_samples', 'sum')}{${['code=~"2.."', tenants].filter(Boolean).join(',')}}[${window}])))`,
+  refused: (window: string, tenants = '') =>
+    `sum by (tenant) (max by (tenant, instance) (rate(${S.tenantLimited}${tenants ? `{${tenants}}` : ''}[${window}])))`,
 };

@@ -151,8 +151,11 @@ describe('RemoteWriteService', () => {
       return answer(query, time);
     };
     const rw = service(client, []);
+    // The fleet's held round (the late cluster's own figures, asked at its last sample, are not).
     const held = () =>
-      client.calls.filter(c => c.query.includes('"failure_ratio_held_q"'));
+      client.calls.filter(
+        c => c.query.includes('"failure_ratio_held_q"') && c.time === undefined,
+      );
     const ok = await rw.fleetSummary();
     expect(held()).toHaveLength(1);
     expect(held()[0].query).toContain('lagging');
@@ -163,6 +166,42 @@ describe('RemoteWriteService', () => {
     expect(failed.error).toMatchObject({ kind: 'timeout' });
     expect(failed.stale).toBeDefined();
     expect(failed.clusters.every(c => c.state === 'unknown')).toBe(true);
+  });
+
+  it("asks what the receivers accept only for silent or refused clusters' tenants, in the second round", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const client = fakeThanos(now);
+    const answer = client.query.bind(client);
+    // A fresh cluster beside the lagging one.
+    client.query = async (query: string, time?: number) => {
+      const a = await answer(query, time);
+      if (query.includes('"last_seen"') && !query.includes('[15d]'))
+        a.result.push(
+          sample('last_seen', { cluster: 'fresh', tenant_id: 'fresh-t' }, now),
+        );
+      return a;
+    };
+    const row = (await service(client, []).fleetSummary()).clusters.find(
+      c => c.cluster === 'lagging',
+    )!;
+    const asked = client.calls.filter(
+      c => c.query.includes('"tenant_accepted"') && c.time === undefined,
+    );
+    expect(asked).toHaveLength(1);
+    expect(asked[0].query).toContain('tenant=~"lagging"');
+    expect(asked[0].query).not.toContain('fresh');
+    // And the fleet's first round asked for the rates without it.
+    expect(
+      client.calls.some(
+        c =>
+          c.time === undefined &&
+          c.query.includes('"sent"') &&
+          c.query.includes('tenant_accepted'),
+      ),
+    ).toBe(false);
+    // Still told from a dead cluster: its samples arrive, so it is behind, judged at its last sample.
+    expect(row.stats.tenantSamplesPerSecond).toBe(1000);
+    expect(row.reasons.map(r => r.id)).toContain('remote-write-behind');
   });
 
   it('gives a cluster whose last sample is 2 days old a last-seen time, not "never seen" (T5)', async () => {

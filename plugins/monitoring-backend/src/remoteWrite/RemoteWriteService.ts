@@ -24,6 +24,7 @@ import {
   ratesQuery,
   RETENTION_LOOKBACK,
   SeriesSource,
+  summaryArrivingQuery,
   summaryHeldQuery,
   summaryNowQueries,
 } from '../thanos/queries';
@@ -224,17 +225,37 @@ export class RemoteWriteService {
     if (cluster !== undefined && list.length === 0) {
       list.push({ cluster, stats: {}, queues: [], knownFrom: ['catalog'] });
     }
-    const [heldResult, older, late] = await Promise.all([
+    // The fleet's first round leaves out what the receivers accept per tenant: asked now for the
+    // silent and refused clusters only (one cluster's rates carry it already).
+    const arriving = whole
+      ? summaryArrivingQuery(
+          scope,
+          observer.tenantsToAsk(
+            Date.now() / 1000,
+            this.o.config.thresholds.remoteWrite.staleAfterSeconds,
+          ),
+        )
+      : undefined;
+    // Late: silent with a last seen in the lookback, judged at it if its samples still arrive.
+    const lateCandidates = this.lateCandidates(list);
+    const [heldResult, older, arrivingResult] = await Promise.all([
       heldAnswer,
       this.fillLastSeen(client, list),
-      this.lateAnswers(client, list),
+      arriving === undefined ? undefined : client.query(arriving),
     ]);
     if (heldResult) observer.add(heldResult.result);
+    if (arrivingResult) observer.add(arrivingResult.result);
+    const late = await this.lateAnswers(client, lateCandidates);
     observer.finish();
     for (const [o, answer] of late)
       observeLate(o, answer, this.o.config.clusterLabel);
     const queries =
-      first.length + 1 + (heldResult ? 1 : 0) + older + late.length;
+      first.length +
+      1 +
+      (heldResult ? 1 : 0) +
+      (arrivingResult ? 1 : 0) +
+      older +
+      late.length;
     return { list, queries };
   }
 
@@ -264,21 +285,25 @@ export class RemoteWriteService {
     return 1;
   }
 
+  /** Clusters silent now with a last seen in the inventory: late if their samples still arrive. */
+  private lateCandidates(list: ClusterObservation[]): ClusterObservation[] {
+    const now = Date.now() / 1000;
+    const stale = this.o.config.thresholds.remoteWrite.staleAfterSeconds;
+    return list.filter(
+      o => o.stats.lastSeen !== undefined && now - o.stats.lastSeen > stale,
+    );
+  }
+
   /**
    * Silent clusters whose samples still arrive (lagging): their own rates and gauges at their last
    * sample, one query per late cluster (each at its own evaluation time), for observeLate.
    */
   private async lateAnswers(
     client: ThanosClient,
-    list: ClusterObservation[],
+    candidates: ClusterObservation[],
   ): Promise<Array<[ClusterObservation, PromVectorSample[]]>> {
-    const now = Date.now() / 1000;
-    const stale = this.o.config.thresholds.remoteWrite.staleAfterSeconds;
-    const late = list.filter(
-      o =>
-        o.stats.lastSeen !== undefined &&
-        now - o.stats.lastSeen > stale &&
-        (o.stats.tenantSamplesPerSecond ?? 0) > 0,
+    const late = candidates.filter(
+      o => (o.stats.tenantSamplesPerSecond ?? 0) > 0,
     );
     return Promise.all(
       late.map(async o => {

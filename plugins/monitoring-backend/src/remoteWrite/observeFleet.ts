@@ -230,6 +230,25 @@ export class FleetObserver {
     apply(QUEUE_GAUGES, gauges, fleet.queue);
   }
 
+  /**
+   * The tenants whose accepted samples the judge reads: those of the clusters silent now (no
+   * self-metrics, or older than `staleAfterSeconds`) or refused with 429, i.e. each such cluster's
+   * tenants from the inventory and its own name (an unmapped tenant is taken as a cluster name).
+   */
+  tenantsToAsk(nowSeconds: number, staleAfterSeconds: number): string[] {
+    const needs = ({ stats }: ClusterObservation) =>
+      stats.lastSeen === undefined ||
+      nowSeconds - stats.lastSeen > staleAfterSeconds ||
+      (stats.tenantRefusedPerSecond ?? 0) > 0;
+    const out = new Set<string>();
+    for (const [tenant, o] of this.fleet.ofTenant)
+      if (needs(o)) out.add(tenant);
+    for (const o of this.fleet.byCluster.values())
+      if (needs(o)) out.add(o.cluster);
+    out.delete(DEFAULT_TENANT);
+    return [...out];
+  }
+
   /** The observations so far (figures not yet rolled up from the queues). */
   get observations(): ClusterObservation[] {
     return [...this.fleet.byCluster.values()];

@@ -147,11 +147,18 @@ function queueSeries(scope: QueryScope, k: FleetQueueSeries): string {
   return perQueue(scope, `${name}${sel(scope)}`);
 }
 
-/** The receivers' per-tenant rate, raw or recorded. */
-function tenantSeries(scope: QueryScope, k: FleetTenantSeries): string {
+/** The receivers' per-tenant rate, raw or recorded, of every tenant or the ones named. */
+function tenantSeries(
+  scope: QueryScope,
+  k: FleetTenantSeries,
+  tenants?: readonly string[],
+): string {
+  const named = tenants
+    ? `tenant=~${escapeLabelValue(tenants.map(escapeRegex).join('|'))}`
+    : '';
   if (scope.source?.kind !== 'recorded')
-    return FLEET_TENANT_SERIES[k](scope.window);
-  return `max by (tenant) (${recordedFleetSeries(scope.window).tenant[k]})`;
+    return FLEET_TENANT_SERIES[k](scope.window, named);
+  return `max by (tenant) (${recordedFleetSeries(scope.window).tenant[k]}${named ? `{${named}}` : ''})`;
 }
 
 /** Sum of the per-queue values for each cluster. */
@@ -446,9 +453,14 @@ export function summaryNowQueries(scope: QueryScope): string[] {
     ([signal]) => signal !== 'shards' && signal !== 'pending',
   );
   const lagParts = new Set<GaugeSignal>(['lag', 'lag_q']);
+  // What the receivers accept per tenant is read only for silent and refused clusters (the judge
+  // reads it nowhere else): asked in the second round, summaryArrivingQuery.
+  const rates = rateNowParts(scope).filter(
+    ([signal]) => signal !== 'tenant_accepted',
+  );
   return [
     inventoryQuery(scope),
-    join(rateNowParts(scope)),
+    join(rates),
     join([pending, ...gauges.filter(([signal]) => !lagParts.has(signal))]),
     join(gauges.filter(([signal]) => lagParts.has(signal))),
   ];
@@ -460,6 +472,24 @@ export function summaryNowQueries(scope: QueryScope): string[] {
  * now, so extra answers change nothing).
  */
 export const MAX_NAMED_CLUSTERS = 5000;
+
+/**
+ * The fleet summary's second round, beside the held signals: what the receivers accept for the
+ * tenants of the clusters the first round found silent or refused (the judge tells a lagging cluster
+ * from a dead one, and a refused tenant partly from wholly, by it); every tenant's when there are
+ * more than MAX_NAMED_CLUSTERS. Undefined when no tenant needs it.
+ */
+export function summaryArrivingQuery(
+  scope: QueryScope,
+  tenants: readonly string[],
+): string | undefined {
+  if (tenants.length === 0) return undefined;
+  const named =
+    tenants.length > MAX_NAMED_CLUSTERS ? undefined : [...tenants].sort();
+  return join<RateSignal>([
+    ['tenant_accepted', tenantSeries(scope, 'accepted', named)],
+  ]);
+}
 
 /**
  * The fleet summary's second round: each held signal for the clusters where its condition is true

@@ -49,6 +49,9 @@ const BUILT: Record<string, () => string[]> = {
       shards_max_q: ['b'],
     })!,
   ],
+  summaryArrivingQuery: () => [
+    queries.summaryArrivingQuery(scope, ['a', 'b'])!,
+  ],
   lateClusterQuery: () => [queries.lateClusterQuery(one)],
   clusterSeriesQuery: () => [queries.clusterSeriesQuery(one)],
   duplicatesProbeQuery: () => [queries.duplicatesProbeQuery('cluster')],

@@ -1359,7 +1359,7 @@ export const spec = {
           tenantSamplesPerSecond: {
             type: 'number',
             description:
-              "Samples/s Thanos Receive accepts for the cluster's tenant now (receivers' own per-tenant metrics).",
+              "Samples/s Thanos Receive accepts for the cluster's tenant now (receivers' own per-tenant metrics). In the fleet summary only for clusters whose own remote-write metrics are stale or absent, or whose tenant Receive refuses (the judge reads it nowhere else); always for one cluster.",
           },
           tenantRefusedPerSecond: {
             type: 'number',

@@ -381,7 +381,7 @@ export interface components {
       lastSeen?: number;
       /** Seconds since lastSeen when the cluster is silent (no-data, or lagging past the lookback). */
       silentForSeconds?: number;
-      /** Samples/s Thanos Receive accepts for the cluster's tenant now (receivers' own per-tenant metrics). */
+      /** Samples/s Thanos Receive accepts for the cluster's tenant now (receivers' own per-tenant metrics). In the fleet summary only for clusters whose own remote-write metrics are stale or absent, or whose tenant Receive refuses (the judge reads it nowhere else); always for one cluster. */
       tenantSamplesPerSecond?: number;
       /** Write requests/s Thanos Receive refuses with 429 for the cluster's tenant (head-series limit: thanos_receive_head_series_limited_requests_total). */
       tenantRefusedPerSecond?: number;
