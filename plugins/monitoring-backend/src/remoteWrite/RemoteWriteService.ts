@@ -276,9 +276,9 @@ export class RemoteWriteService {
         RETENTION_LOOKBACK,
       ),
     );
-    const byName = new Map(unseen.map(o => [o.cluster, o]));
+    const unseenByName = new Map(unseen.map(o => [o.cluster, o]));
     forEachSeen(answer.result, scope.clusterLabel, (cluster, lastSeen) => {
-      const o = byName.get(cluster);
+      const o = unseenByName.get(cluster);
       if (o)
         o.stats.lastSeen = Math.max(o.stats.lastSeen ?? lastSeen, lastSeen);
     });
