@@ -2,30 +2,26 @@
  * The direct path of the summary benches: what the backend sends for a fleet summary, straight to
  * the store (through the counting facade), read but not parsed. Two rounds as the backend sends
  * them: the inventory and every condition now (side by side, with Thanos Query's /stores), then
- * the held conditions for the clusters where they are true now (the same query the backend builds;
- * made once from a parsed first round, before timing).
+ * the held conditions for the clusters where they are true now and what the receivers accept for
+ * the silent and refused clusters' tenants (the same query the backend builds; made once from a
+ * parsed first round, before timing).
  */
 import type { QueryScope } from '../src/thanos/queries';
-import {
-  summaryArrivingQuery,
-  summaryHeldQuery,
-  summaryNowQueries,
-} from '../src/thanos/queries';
+import { summaryNowQueries, summarySecondQuery } from '../src/thanos/queries';
 import { heldQuestions } from '../src/remoteWrite/heldQuestions';
 import { FleetObserver } from '../src/remoteWrite/observeFleet';
 import { readFleetMonitoringConfig } from '../src/config';
 import { ConfigReader } from '@backstage/config';
-import { SIGNAL_LABEL } from '../src/thanos/signals';
+import { RateSignal, SIGNAL_LABEL, signals } from '../src/thanos/signals';
 
 const THRESHOLDS = readFleetMonitoringConfig(new ConfigReader({})).thresholds
   .remoteWrite;
 
-/** The queries of one summary: the first round, and the second's when any cluster needs them. */
+/** The queries of one summary: the first round, and the second when any cluster needs it. */
 export interface SummaryRounds {
   now: string[];
-  held?: string;
-  /** What the receivers accept for the silent and refused clusters' tenants. */
-  arriving?: string;
+  /** The held signals and what the receivers accept for the silent and refused clusters' tenants. */
+  second?: string;
 }
 
 async function post(
@@ -59,10 +55,6 @@ export async function summaryRounds(
   ).map(a => JSON.parse(a).data.result);
   const stores = await fetch(`${facadeUrl}/api/v1/stores`).then(r => r.json());
   const samples = answers.flat();
-  const held = summaryHeldQuery(
-    scope,
-    heldQuestions(samples, scope.clusterLabel, THRESHOLDS),
-  );
   const observer = new FleetObserver({
     clusterLabel: scope.clusterLabel,
     inventory,
@@ -80,11 +72,18 @@ export async function summaryRounds(
       })),
     ),
   });
-  const arriving = summaryArrivingQuery(
+  const second = summarySecondQuery(
     scope,
-    observer.tenantsToAsk(Date.now() / 1000, THRESHOLDS.staleAfterSeconds),
+    heldQuestions(samples, scope.clusterLabel, THRESHOLDS),
+    observer.tenantsToAsk(
+      Date.now() / 1000,
+      THRESHOLDS.staleAfterSeconds,
+      (signals<RateSignal>(samples).get('tenant_refused') ?? []).map(
+        s => s.labels.tenant,
+      ),
+    ),
   );
-  return { now, held, arriving };
+  return { now, second };
 }
 
 /** Sends one summary's queries as the backend does, reading every answer without parsing it. */
@@ -97,11 +96,7 @@ export async function sendRounds(
     ...rounds.now.map(q => post(facadeUrl, q, dedup)),
     fetch(`${facadeUrl}/api/v1/stores`).then(r => r.text()),
   ]);
-  await Promise.all(
-    [rounds.held, rounds.arriving]
-      .filter((q): q is string => q !== undefined)
-      .map(q => post(facadeUrl, q, dedup)),
-  );
+  if (rounds.second) await post(facadeUrl, rounds.second, dedup);
 }
 
 /**
@@ -114,10 +109,10 @@ export async function signalProfile(
   dedup = true,
 ): Promise<Array<{ signal: string; ms: number }>> {
   const out: Array<{ signal: string; ms: number }> = [];
-  const second = [rounds.held, rounds.arriving].filter(
-    (q): q is string => q !== undefined,
-  );
-  for (const query of [...rounds.now, ...second])
+  for (const query of [
+    ...rounds.now,
+    ...(rounds.second ? [rounds.second] : []),
+  ])
     for (const part of query.split('\nor\n')) {
       const signal =
         new RegExp(`"${SIGNAL_LABEL}", "([^"]+)"`).exec(part)?.[1] ?? '?';

@@ -1,10 +1,10 @@
 /**
- * A store of recorded fleet series larger than this machine can simulate (#20): the fleet rule
- * group's real output on a stored fleet, exported, cloned under new cluster names and shifted in
- * time, then backfilled with promtool into a Prometheus of its own (local-fleet's
- * startBackfilledStore). A summary from recorded series reads only the group's output, plus the raw
- * series the inventory reads for the part of its lookback before the ruler started: both are copied,
- * nothing else.
+ * A store of a fleet larger than this machine can simulate (#20): the fleet rule group's real output
+ * on a stored fleet, and (with `allRaw`) every raw series it holds, exported, cloned under new
+ * cluster names and shifted in time, then backfilled with promtool into a Prometheus of its own
+ * (local-fleet's startBackfilledStore). A summary from recorded series reads only the group's
+ * output, plus the raw series the inventory reads for the part of its lookback before the ruler
+ * started; the raw summary reads the raw series.
  */
 import {
   CapacitySeries,
@@ -44,6 +44,8 @@ export interface RuleOutput {
   timeRecords: string[];
   /** Raw series read for the inventory's lookback before the ruler's first evaluation. */
   rawNames: string[];
+  /** The store's other raw series, over their whole history (exported with `allRaw`). */
+  otherRawNames: string[];
   /** Records whose values disagree with the expression-based finding (a time or not). */
   doubtful: string[];
   newest: number;
@@ -149,14 +151,26 @@ async function rangeSamples(
   return body.data.result;
 }
 
+/** Every metric name the store holds. */
+async function metricNames(storeUrl: string): Promise<string[]> {
+  const res = await fetch(`${storeUrl}/api/v1/label/__name__/values`);
+  const body = (await res.json()) as any;
+  if (body.status !== 'success')
+    throw new Error(`metric names: ${JSON.stringify(body).slice(0, 300)}`);
+  return body.data;
+}
+
 /**
  * Every series of every record of the fleet rule group over the whole time the store evaluated it
  * (range selectors: the ruler's own timestamps), and the raw series the recorded inventory reads
- * for the part of the lookback before `firstEvaluated`.
+ * for the part of the lookback before `firstEvaluated`. With `allRaw`, every raw series of the
+ * store over its whole history too (the raw summary reads the copy then): which of them hold times
+ * is told by their values (within a day or so of now), as no expression says it.
  */
 export async function exportRuleOutput(
   storeUrl: string,
   firstEvaluated: number,
+  opts: { allRaw?: boolean } = {},
 ): Promise<RuleOutput> {
   const rules = benchRuleGroup().rules;
   const records = [...new Set(rules.map(r => r.record))];
@@ -179,24 +193,42 @@ export async function exportRuleOutput(
   const doubtful: string[] = [];
   let samples = 0;
   let newest = 0;
-  const asked = [
+  const otherRawNames = opts.allRaw
+    ? (await metricNames(storeUrl)).filter(
+        n => !records.includes(n) && !rawNames.includes(n),
+      )
+    : [];
+  const asked: Array<{
+    name: string;
+    selector: string;
+    time: number;
+    /** Undefined: told by the values. */
+    timeValued?: boolean;
+  }> = [
     ...records.map(n => ({
       name: n,
       selector: `${n}[${span}s]`,
       time: at,
       timeValued: timeRecords.has(n),
     })),
+    // With every raw series, the inventory's too over their whole history, not only before the chain.
     ...rawNames.map(n => ({
       name: n,
       selector: `${n}[${lookback}s]`,
-      time: firstEvaluated,
+      time: opts.allRaw ? at : firstEvaluated,
       timeValued: rawTimeValued.has(n),
+    })),
+    ...otherRawNames.map(n => ({
+      name: n,
+      selector: `${n}[${lookback}s]`,
+      time: at,
     })),
   ];
   for (const a of asked) {
     const result = await rangeSamples(storeUrl, a.selector, a.time);
     let inTimeRange = 0;
     let count = 0;
+    const these: ExportedSeries[] = [];
     for (const r of result) {
       const times = r.values.map(([t]) => Number(t));
       const values = r.values.map(([, v]) => parseValue(v));
@@ -206,22 +238,21 @@ export async function exportRuleOutput(
       }
       newest = Math.max(newest, times[times.length - 1] ?? 0);
       samples += times.length;
-      series.push({
-        labels: r.metric,
-        times,
-        values,
-        timeValued: a.timeValued,
-      });
+      these.push({ labels: r.metric, times, values, timeValued: false });
     }
+    const byValues = inTimeRange > count / 2;
+    const timeValued = a.timeValued ?? byValues;
+    for (const x of these) x.timeValued = timeValued;
+    for (const x of these) series.push(x);
     // The values say it too: a time is within a day or so of now, nothing else the group records is.
-    if (count > 0 && a.timeValued !== inTimeRange > count / 2)
-      doubtful.push(a.name);
+    if (count > 0 && timeValued !== byValues) doubtful.push(a.name);
   }
   return {
     series,
     records,
     timeRecords: [...timeRecords],
     rawNames,
+    otherRawNames,
     doubtful,
     newest,
     samples,

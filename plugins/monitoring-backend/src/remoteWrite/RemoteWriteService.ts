@@ -24,11 +24,10 @@ import {
   ratesQuery,
   RETENTION_LOOKBACK,
   SeriesSource,
-  summaryArrivingQuery,
-  summaryHeldQuery,
   summaryNowQueries,
+  summarySecondQuery,
 } from '../thanos/queries';
-import { forEachSeen } from '../thanos/signals';
+import { forEachSeen, RateSignal, signals } from '../thanos/signals';
 import { PromVectorSample, ThanosClient } from '../thanos/ThanosClient';
 import type { ThanosInstances } from '../thanos/ThanosInstances';
 import { faultAsData } from '../upstream/faultAsData';
@@ -194,68 +193,60 @@ export class RemoteWriteService {
       this.catalogNames(),
     ]);
     const now = answers.flatMap(a => a.result);
-    // The second round needs only the answers now: it is sent before the fleet is assembled, which is
-    // then built while the store works on it, not in front of it.
-    const held = whole
-      ? summaryHeldQuery(
+    // The clusters known first (inventory, receivers' tenants, catalog): enough to ask the second
+    // round, which is sent before the rates are applied, so the fleet is assembled while the store
+    // works on it, not in front of it.
+    const observer = new FleetObserver({
+      clusterLabel: scope.clusterLabel,
+      inventory: inventory.result,
+      rates: [],
+      gauges: [],
+      stores,
+      catalogClusters: whole
+        ? catalogNames
+        : catalogNames.filter(c => c === cluster),
+    });
+    const second = whole
+      ? summarySecondQuery(
           scope,
           heldQuestions(
             now,
             scope.clusterLabel,
             this.o.config.thresholds.remoteWrite,
           ),
+          observer.tenantsToAsk(
+            Date.now() / 1000,
+            this.o.config.thresholds.remoteWrite.staleAfterSeconds,
+            (signals<RateSignal>(now).get('tenant_refused') ?? []).map(
+              s => s.labels.tenant,
+            ),
+          ),
         )
       : undefined;
-    const heldAnswer = held === undefined ? undefined : client.query(held);
+    const secondAnswer =
+      second === undefined ? undefined : client.query(second);
     // Awaited below; handled here too, so a failure while the fleet is assembled is not unhandled.
-    heldAnswer?.catch(() => undefined);
-    const observer = new FleetObserver({
-      clusterLabel: scope.clusterLabel,
-      inventory: inventory.result,
-      rates: now,
-      gauges: now,
-      stores,
-      catalogClusters: whole
-        ? catalogNames
-        : catalogNames.filter(c => c === cluster),
-    });
+    secondAnswer?.catch(() => undefined);
+    observer.add(now);
     const list = observer.observations.filter(
       o => whole || o.cluster === cluster,
     );
     if (cluster !== undefined && list.length === 0) {
       list.push({ cluster, stats: {}, queues: [], knownFrom: ['catalog'] });
     }
-    // The fleet's first round leaves out what the receivers accept per tenant: asked now for the
-    // silent and refused clusters only (one cluster's rates carry it already).
-    const arriving = whole
-      ? summaryArrivingQuery(
-          scope,
-          observer.tenantsToAsk(
-            Date.now() / 1000,
-            this.o.config.thresholds.remoteWrite.staleAfterSeconds,
-          ),
-        )
-      : undefined;
     // Late: silent with a last seen in the lookback, judged at it if its samples still arrive.
     const lateCandidates = this.lateCandidates(list);
-    const [heldResult, older, arrivingResult] = await Promise.all([
-      heldAnswer,
+    const [secondResult, older] = await Promise.all([
+      secondAnswer,
       this.fillLastSeen(client, list),
-      arriving === undefined ? undefined : client.query(arriving),
     ]);
-    if (heldResult) observer.add(heldResult.result);
-    if (arrivingResult) observer.add(arrivingResult.result);
+    if (secondResult) observer.add(secondResult.result);
     const late = await this.lateAnswers(client, lateCandidates);
     observer.finish();
     for (const [o, answer] of late)
       observeLate(o, answer, this.o.config.clusterLabel);
     const queries =
-      first.length +
-      1 +
-      (heldResult ? 1 : 0) +
-      (arrivingResult ? 1 : 0) +
-      older +
-      late.length;
+      first.length + 1 + (secondResult ? 1 : 0) + older + late.length;
     return { list, queries };
   }
 

@@ -1,6 +1,6 @@
 import { SIGNAL_LABEL } from '../thanos/signals';
 import type { ClusterObservation } from './judge';
-import { observeFleet, observeLate } from './observeFleet';
+import { FleetObserver, observeFleet, observeLate } from './observeFleet';
 
 const sample = (
   signal: string,
@@ -95,6 +95,38 @@ describe('observeFleet', () => {
     expect(byName.plain.stats.lastSeen).toBe(500);
     // Both tenants are the moved cluster's: neither is taken for a cluster of its own.
     expect(byName.moved.stats.tenantSamplesPerSecond).toBeGreaterThan(0);
+  });
+
+  it("asks the receivers' accepted rate for silent clusters' tenants and refused tenants only", () => {
+    const now = 10_000;
+    const observer = new FleetObserver({
+      clusterLabel: 'cluster',
+      inventory: [
+        sample(
+          'last_seen',
+          { cluster: 'fresh', tenant_id: 'fresh-t' },
+          now - 5,
+        ),
+        sample(
+          'last_seen',
+          { cluster: 'quiet', tenant_id: 'quiet-t' },
+          now - 900,
+        ),
+      ],
+      rates: [],
+      gauges: [],
+      stores: [
+        {
+          name: 'r0',
+          type: 'receive',
+          labelSets: [{ tenant_id: 'fresh-t' }, { tenant_id: 'gone' }],
+        } as never,
+      ],
+      catalogClusters: ['catalog-only'],
+    });
+    expect(
+      observer.tenantsToAsk(now, 600, ['refused-t', 'default-tenant']).sort(),
+    ).toEqual(['catalog-only', 'gone', 'quiet', 'quiet-t', 'refused-t']);
   });
 
   it('builds queues from per-queue signals and rolls them up per cluster', () => {

@@ -232,15 +232,20 @@ export class FleetObserver {
 
   /**
    * The tenants whose accepted samples the judge reads: those of the clusters silent now (no
-   * self-metrics, or older than `staleAfterSeconds`) or refused with 429, i.e. each such cluster's
-   * tenants from the inventory and its own name (an unmapped tenant is taken as a cluster name).
+   * self-metrics, or older than `staleAfterSeconds`: each such cluster's tenants from the inventory
+   * and its own name, an unmapped tenant being taken as a cluster name), and the tenants Receive
+   * refuses with 429 (`refused`). It needs only the clusters known (inventory, receivers' tenants,
+   * catalog), so it can be asked before the rates are applied.
    */
-  tenantsToAsk(nowSeconds: number, staleAfterSeconds: number): string[] {
+  tenantsToAsk(
+    nowSeconds: number,
+    staleAfterSeconds: number,
+    refused: Iterable<string> = [],
+  ): string[] {
     const needs = ({ stats }: ClusterObservation) =>
       stats.lastSeen === undefined ||
-      nowSeconds - stats.lastSeen > staleAfterSeconds ||
-      (stats.tenantRefusedPerSecond ?? 0) > 0;
-    const out = new Set<string>();
+      nowSeconds - stats.lastSeen > staleAfterSeconds;
+    const out = new Set<string>(refused);
     for (const [tenant, o] of this.fleet.ofTenant)
       if (needs(o)) out.add(tenant);
     for (const o of this.fleet.byCluster.values())

@@ -6,6 +6,7 @@ import {
   metricsArrivingQuery,
   ratesQuery,
   receiveQuery,
+  summarySecondQuery,
 } from './queries';
 
 describe('PromQL builders', () => {
@@ -27,6 +28,22 @@ describe('PromQL builders', () => {
       expect(q).toMatch(/by \(cluster[,)]/);
       expect(q).not.toContain('cluster="');
     }
+  });
+
+  it('asks the second round in one query, only for what needs it', () => {
+    const scope = { clusterLabel: 'cluster', window: '5m' };
+    expect(summarySecondQuery(scope, {}, [])).toBeUndefined();
+    const held = summarySecondQuery(scope, { lag_held_q: ['a'] }, []);
+    expect(held).toContain('"lag_held_q"');
+    expect(held).not.toContain('tenant_accepted');
+    const both = summarySecondQuery(scope, { lag_held_q: ['a'] }, [
+      't"1',
+      't2',
+    ]);
+    expect(both).toContain('"lag_held_q"');
+    // The tenants named (escaped), not every tenant of the receivers.
+    expect(both).toContain('"tenant_accepted"');
+    expect(both).toContain('tenant=~"t\\"1|t2"');
   });
 
   it('escapes a hostile cluster name inside the selector', () => {

@@ -474,6 +474,23 @@ export function summaryNowQueries(scope: QueryScope): string[] {
 export const MAX_NAMED_CLUSTERS = 5000;
 
 /**
+ * The fleet summary's second round in one query: the held signals (summaryHeldQuery) and what the
+ * receivers accept for the tenants that need it (summaryArrivingQuery); undefined when neither has
+ * anything to ask.
+ */
+export function summarySecondQuery(
+  scope: QueryScope,
+  heldClusters: HeldClusters,
+  tenants: readonly string[],
+): string | undefined {
+  const parts = [
+    summaryHeldQuery(scope, heldClusters),
+    summaryArrivingQuery(scope, tenants),
+  ].filter((q): q is string => q !== undefined);
+  return parts.length > 0 ? parts.join('\nor\n') : undefined;
+}
+
+/**
  * The fleet summary's second round, beside the held signals: what the receivers accept for the
  * tenants of the clusters the first round found silent or refused (the judge tells a lagging cluster
  * from a dead one, and a refused tenant partly from wholly, by it); every tenant's when there are

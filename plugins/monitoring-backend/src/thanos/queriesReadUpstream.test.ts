@@ -52,6 +52,9 @@ const BUILT: Record<string, () => string[]> = {
   summaryArrivingQuery: () => [
     queries.summaryArrivingQuery(scope, ['a', 'b'])!,
   ],
+  summarySecondQuery: () => [
+    queries.summarySecondQuery(scope, { lag_held_q: ['a'] }, ['b'])!,
+  ],
   lateClusterQuery: () => [queries.lateClusterQuery(one)],
   clusterSeriesQuery: () => [queries.clusterSeriesQuery(one)],
   duplicatesProbeQuery: () => [queries.duplicatesProbeQuery('cluster')],
