@@ -81,7 +81,7 @@ const RUNS = Number(process.env.BENCH_SCALE_RUNS ?? 3);
  * promtool): its samples are shifted so that the summary reads them then at the point the stored
  * fleet was read; the bench waits for that point when the copy is ready sooner.
  */
-const COPY_SECONDS = Number(process.env.BENCH_SCALE_COPY_SECONDS ?? 180);
+const COPY_SECONDS = Number(process.env.BENCH_SCALE_COPY_SECONDS ?? 240);
 /** Kept between the stored fleet's summary and the export: the copy's measurement reads this far. */
 const COPY_READ_SECONDS = 240;
 const HITS = 200;
