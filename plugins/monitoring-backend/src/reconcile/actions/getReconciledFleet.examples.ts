@@ -39,7 +39,7 @@ export const getReconciledFleetExamples: ActionExamples<
             },
             {
               id: 'upstream-unreachable',
-              message: 'thanos:default: request failed',
+              message: 'thanos:default: connection refused',
             },
           ],
         },
