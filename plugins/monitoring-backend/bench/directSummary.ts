@@ -12,7 +12,7 @@ import { heldQuestions } from '../src/remoteWrite/heldQuestions';
 import { FleetObserver } from '../src/remoteWrite/observeFleet';
 import { readFleetMonitoringConfig } from '../src/config';
 import { ConfigReader } from '@backstage/config';
-import { RateSignal, SIGNAL_LABEL, signals } from '../src/thanos/signals';
+import { SIGNAL_LABEL } from '../src/thanos/signals';
 
 const THRESHOLDS = readFleetMonitoringConfig(new ConfigReader({})).thresholds
   .remoteWrite;
@@ -78,9 +78,7 @@ export async function summaryRounds(
     observer.tenantsToAsk(
       Date.now() / 1000,
       THRESHOLDS.staleAfterSeconds,
-      (signals<RateSignal>(samples).get('tenant_refused') ?? []).map(
-        s => s.labels.tenant,
-      ),
+      samples,
     ),
   );
   return { now, second };

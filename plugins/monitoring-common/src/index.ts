@@ -53,6 +53,7 @@ export {
   isValidLabelName,
   escapeLabelValue,
   escapeRegex,
+  oneOfMatcher,
   checkLabelValue,
   formatMatchers,
   parseSelector,

@@ -1,6 +1,7 @@
 import {
   escapeLabelValue,
   escapeRegex,
+  oneOfMatcher,
   formatMatchers,
   isValidLabelName,
   parseSelector,
@@ -53,6 +54,14 @@ describe('escapeLabelValue', () => {
       expect(unquote(quoted)).toBe(value);
     },
   );
+});
+
+describe('oneOfMatcher', () => {
+  it('matches each value literally, quoted and escaped', () => {
+    expect(oneOfMatcher('tenant', ['a.b', 'c"d'])).toBe(
+      'tenant=~"a\\\\.b|c\\"d"',
+    );
+  });
 });
 
 describe('escapeRegex', () => {

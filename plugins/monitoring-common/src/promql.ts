@@ -66,6 +66,16 @@ export function escapeRegex(value: string): string {
 }
 
 /**
+ * A matcher for a label that is any of `values` taken literally (`label=~"a|b"`; Prometheus anchors
+ * the regex, and answers an alternation of literals from the postings of each).
+ *
+ * @public
+ */
+export function oneOfMatcher(label: string, values: readonly string[]): string {
+  return `${label}=~${escapeLabelValue(values.map(escapeRegex).join('|'))}`;
+}
+
+/**
  * A checked label value (e.g. a cluster name from an annotation): non-empty, bounded, printable.
  *
  * @public

@@ -1,6 +1,6 @@
 import {
   escapeLabelValue,
-  escapeRegex,
+  oneOfMatcher,
   formatMatchers,
   LabelMatcher,
   upstreamMetric,
@@ -135,8 +135,8 @@ export function receiversMemoryQuery(
   const namespaces = [...new Set(pods.map(p => p.namespace))];
   const names = [...new Set(pods.map(p => p.pod))];
   const podSel = [
-    `namespace=~${escapeLabelValue(namespaces.map(escapeRegex).join('|'))}`,
-    `pod=~${escapeLabelValue(names.map(escapeRegex).join('|'))}`,
+    oneOfMatcher('namespace', namespaces),
+    oneOfMatcher('pod', names),
   ];
   const ws = `${WORKING_SET}${sel([...podSel, 'container!=""', 'container!="POD"'])}`;
   const smoothed = `max by (namespace, pod, container) (max_over_time(${ws}[${SMOOTHING}]))`;
@@ -168,7 +168,7 @@ export function topSeriesQuery(
   drivers: string[],
 ): string {
   const base = [
-    `__name__=~${escapeLabelValue(names.map(escapeRegex).join('|'))}`,
+    oneOfMatcher('__name__', names),
     `${clusterLabel}=${escapeLabelValue(cluster)}`,
   ];
   const parts: SignalPart<TopSeriesSignal>[] = [

@@ -1,7 +1,6 @@
 import {
   clusterTenants,
-  escapeLabelValue,
-  escapeRegex,
+  oneOfMatcher,
   formatMatchers,
   LabelMatcher,
   REMOTE_WRITE_SERIES,
@@ -131,7 +130,7 @@ export async function breakStarts(
 ): Promise<Record<string, number>> {
   if (clusters.length === 0) return {};
   const names = clusters.slice(0, MAX_BREAK_LOOKUPS);
-  const sel = `{${clusterLabel}=~${escapeLabelValue(names.map(escapeRegex).join('|'))}}`;
+  const sel = `{${oneOfMatcher(clusterLabel, names)}}`;
   // One tagged rate per counter: rate() drops the name, and three same-labelled vectors in one
   // selector are "the same labelset" to Prometheus before v3's delayed name removal.
   const counters = [

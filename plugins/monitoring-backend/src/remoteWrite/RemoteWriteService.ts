@@ -27,7 +27,7 @@ import {
   summaryNowQueries,
   summarySecondQuery,
 } from '../thanos/queries';
-import { forEachSeen, RateSignal, signals } from '../thanos/signals';
+import { forEachSeen } from '../thanos/signals';
 import { PromVectorSample, ThanosClient } from '../thanos/ThanosClient';
 import type { ThanosInstances } from '../thanos/ThanosInstances';
 import { faultAsData } from '../upstream/faultAsData';
@@ -217,9 +217,7 @@ export class RemoteWriteService {
           observer.tenantsToAsk(
             Date.now() / 1000,
             this.o.config.thresholds.remoteWrite.staleAfterSeconds,
-            (signals<RateSignal>(now).get('tenant_refused') ?? []).map(
-              s => s.labels.tenant,
-            ),
+            now,
           ),
         )
       : undefined;

@@ -125,7 +125,13 @@ describe('observeFleet', () => {
       catalogClusters: ['catalog-only'],
     });
     expect(
-      observer.tenantsToAsk(now, 600, ['refused-t', 'default-tenant']).sort(),
+      observer
+        .tenantsToAsk(now, 600, [
+          sample('tenant_refused', { tenant: 'refused-t' }, 2),
+          sample('tenant_refused', { tenant: 'default-tenant' }, 1),
+          sample('sent', { cluster: 'fresh' }, 10),
+        ])
+        .sort(),
     ).toEqual(['catalog-only', 'gone', 'quiet', 'quiet-t', 'refused-t']);
   });
 

@@ -234,18 +234,21 @@ export class FleetObserver {
    * The tenants whose accepted samples the judge reads: those of the clusters silent now (no
    * self-metrics, or older than `staleAfterSeconds`: each such cluster's tenants from the inventory
    * and its own name, an unmapped tenant being taken as a cluster name), and the tenants Receive
-   * refuses with 429 (`refused`). It needs only the clusters known (inventory, receivers' tenants,
-   * catalog), so it can be asked before the rates are applied.
+   * refuses with 429 (`tenant_refused` in the first round's `answersNow`). It needs only the
+   * clusters known (inventory, receivers' tenants, catalog), so it can be asked before the rates
+   * are applied.
    */
   tenantsToAsk(
     nowSeconds: number,
     staleAfterSeconds: number,
-    refused: Iterable<string> = [],
+    answersNow: PromVectorSample[] = [],
   ): string[] {
     const needs = ({ stats }: ClusterObservation) =>
       stats.lastSeen === undefined ||
       nowSeconds - stats.lastSeen > staleAfterSeconds;
-    const out = new Set<string>(refused);
+    const out = new Set<string>();
+    for (const s of signals<RateSignal>(answersNow).get('tenant_refused') ?? [])
+      if (s.labels.tenant) out.add(s.labels.tenant);
     for (const [tenant, o] of this.fleet.ofTenant)
       if (needs(o)) out.add(tenant);
     for (const o of this.fleet.byCluster.values())

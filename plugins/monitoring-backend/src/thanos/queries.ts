@@ -1,12 +1,12 @@
 import {
   escapeLabelValue,
-  escapeRegex,
   FLEET_QUEUE_SERIES,
   FLEET_TENANT_SERIES,
   FleetQueueSeries,
   FleetTenantSeries,
   formatMatchers,
   LabelMatcher,
+  oneOfMatcher,
   lastSeenByTenant,
   perQueue as perQueueOf,
   queueLabels,
@@ -104,8 +104,7 @@ export type SeriesSource =
 function clusterMatchers(scope: QueryScope): string {
   if (scope.cluster !== undefined)
     return `${scope.clusterLabel}=${escapeLabelValue(scope.cluster)}`;
-  if (scope.clusters)
-    return `${scope.clusterLabel}=~${escapeLabelValue(scope.clusters.map(escapeRegex).join('|'))}`;
+  if (scope.clusters) return oneOfMatcher(scope.clusterLabel, scope.clusters);
   return '';
 }
 
@@ -153,9 +152,7 @@ function tenantSeries(
   k: FleetTenantSeries,
   tenants?: readonly string[],
 ): string {
-  const named = tenants
-    ? `tenant=~${escapeLabelValue(tenants.map(escapeRegex).join('|'))}`
-    : '';
+  const named = tenants ? oneOfMatcher('tenant', tenants) : '';
   if (scope.source?.kind !== 'recorded')
     return FLEET_TENANT_SERIES[k](scope.window, named);
   return `max by (tenant) (${recordedFleetSeries(scope.window).tenant[k]}${named ? `{${named}}` : ''})`;
@@ -264,7 +261,7 @@ function recordedCover(scope: QueryScope, lookback: string): number {
  * the ruler's age: one value per cluster, not a day of evaluations. The part of the lookback before
  * the chain started is read from the raw series (`offset`): a cluster that went quiet before then is
  * still listed, and a chain as old as the lookback costs no raw read at all. Where both parts know a
- * cluster it answers twice; the newer time is its last seen (inventoryOf).
+ * cluster it answers twice; the newer time is its last seen (forEachSeen).
  */
 export function inventoryQuery(
   scope: QueryScope,

@@ -12,7 +12,7 @@ import {
 // Not a reserved `__` name: Prometheus may drop those from results.
 export const SIGNAL_LABEL = 'fleet_monitoring_signal';
 
-/** inventoryQuery: every cluster seen over the lookback, with its tenant (inventoryEntries). */
+/** inventoryQuery: every cluster seen over the lookback, with its tenant (forEachSeen). */
 export type InventorySignal = 'last_seen';
 /** ratesQuery: throughput and errors, per cluster or per queue (`_q`), now or held (`_held`). */
 export type RateSignal =
