@@ -121,7 +121,14 @@ describe('fleet health against real Prometheus agents', () => {
     for (const cluster of ['edge-a', 'edge-b', 'edge-c']) {
       const c = await waitForCluster(
         cluster,
-        x => x.state === 'healthy' && (x.stats.samplesPerSecond ?? 0) > 0,
+        // The lag is waited for too: the agent counts samples_total when a send is attempted and
+        // sets its newest sent timestamp once the request returns (storage/remote/queue_manager.go,
+        // sendSamplesWithBackoff), so its first scrapes can count samples sent with no sent
+        // timestamp yet: no lag to compute, a healthy start (CI caught it once).
+        x =>
+          x.state === 'healthy' &&
+          (x.stats.samplesPerSecond ?? 0) > 0 &&
+          x.stats.lagSeconds !== undefined,
         'healthy',
       );
       expect(c.stats.lagSeconds).toBeLessThan(60);
