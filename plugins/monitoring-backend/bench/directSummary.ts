@@ -135,12 +135,17 @@ export async function alternate(
   const b: number[] = [];
   const d: number[] = [];
   let upstream = 0;
+  // The backend, the facade and the direct client share this process: each run starts once the
+  // one before has left nothing behind (the backend keeps the last known fleet after it answers).
+  const settle = () => new Promise(resolve => setTimeout(resolve, 100));
   for (let i = 0; i < runs; i++) {
+    await settle();
     const before = requests();
     let t = performance.now();
     await backend();
     b.push(performance.now() - t);
     upstream += requests() - before;
+    await settle();
     t = performance.now();
     await direct();
     d.push(performance.now() - t);

@@ -17,6 +17,13 @@ import type {
 } from '@fleet-monitoring/plugin-monitoring-common';
 import request from 'supertest';
 import { fleetMonitoringPlugin } from './plugin';
+import {
+  joinSignals,
+  SIGNAL_LABEL,
+  signals,
+  type SignalAnswer,
+} from './thanos/signals';
+import { scanSignalVector } from './thanos/vectorScan';
 
 jest.setTimeout(180_000);
 
@@ -137,6 +144,40 @@ describe('fleet health against real Prometheus agents', () => {
       expect(c.stats.shards).toBeUndefined();
       expect(c.stats.pendingSamples).toBeUndefined();
     }
+  });
+
+  it("reads the real store's joined answers straight into signals, as parsing them would", async () => {
+    // What the summary reads: per-cluster and per-queue series (instance, remote_name, url) of
+    // the agents, tagged and joined as the backend joins them.
+    const query = joinSignals([
+      [
+        'sent',
+        'sum by (cluster) (rate(prometheus_remote_storage_samples_total[1m]))',
+      ],
+      [
+        'lag_q',
+        'prometheus_remote_storage_queue_highest_sent_timestamp_seconds',
+      ],
+    ]);
+    const res = await fetch(`${fleet.queryUrl}/api/v1/query`, {
+      method: 'POST',
+      body: new URLSearchParams({ query }),
+    });
+    const text = await res.text();
+    const scanned = scanSignalVector(text);
+    expect(scanned).toBeDefined();
+    const parsed = signals(JSON.parse(text).data.result);
+    const plain = (split: SignalAnswer) =>
+      [...split].map(([signal, list]) => [
+        signal,
+        list.map(({ labels, value }) => {
+          const { [SIGNAL_LABEL]: _, ...rest } = labels;
+          return { labels: rest, value };
+        }),
+      ]);
+    expect(plain(scanned!.result)).toEqual(plain(parsed));
+    expect(scanned!.result.get('sent')?.length).toBeGreaterThanOrEqual(3);
+    expect(scanned!.result.get('lag_q')?.[0].labels.url).toMatch(/^http/);
   });
 
   it('turns a broken remote-write target into failed samples -> failing once it held', async () => {

@@ -27,7 +27,7 @@ import {
   summaryNowQueries,
   summarySecondQuery,
 } from '../thanos/queries';
-import { forEachSeen } from '../thanos/signals';
+import { forEachSeen, mergeSignals } from '../thanos/signals';
 import { PromVectorSample, ThanosClient } from '../thanos/ThanosClient';
 import type { ThanosInstances } from '../thanos/ThanosInstances';
 import { faultAsData } from '../upstream/faultAsData';
@@ -184,7 +184,7 @@ export class RemoteWriteService {
       ? summaryNowQueries(scope)
       : [inventoryQuery(scope), ratesQuery(scope), gaugesQuery(scope)];
     const [[inventory, ...answers], stores, catalogNames] = await Promise.all([
-      Promise.all(first.map(q => client.query(q))),
+      Promise.all(first.map(q => client.querySignals(q))),
       // Stores name the receivers' tenants; a Prometheus without them is no fault here.
       faultAsData(
         () => client.stores(),
@@ -192,7 +192,7 @@ export class RemoteWriteService {
       ),
       this.catalogNames(),
     ]);
-    const now = answers.flatMap(a => a.result);
+    const now = mergeSignals(answers.map(a => a.result));
     // The clusters known first (inventory, receivers' tenants, catalog): enough to ask the second
     // round, which is sent before the rates are applied, so the fleet is assembled while the store
     // works on it, not in front of it.
@@ -222,7 +222,7 @@ export class RemoteWriteService {
         )
       : undefined;
     const secondAnswer =
-      second === undefined ? undefined : client.query(second);
+      second === undefined ? undefined : client.querySignals(second);
     // Awaited below; handled here too, so a failure while the fleet is assembled is not unhandled.
     secondAnswer?.catch(() => undefined);
     observer.add(now);
@@ -259,7 +259,7 @@ export class RemoteWriteService {
     const unseen = list.filter(o => o.stats.lastSeen === undefined);
     if (unseen.length === 0) return 0;
     const scope = summaryScope(this.o.config);
-    const answer = await client.query(
+    const answer = await client.querySignals(
       inventoryQuery(
         { ...scope, clusters: unseen.map(o => o.cluster) },
         RETENTION_LOOKBACK,

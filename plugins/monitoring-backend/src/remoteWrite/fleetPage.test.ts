@@ -3,7 +3,7 @@ import type {
   FleetSummary,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import { countStates } from '@fleet-monitoring/plugin-monitoring-common';
-import { fleetPage } from './fleetPage';
+import { fleetComparator, fleetPage } from './fleetPage';
 
 const cluster = (
   name: string,
@@ -53,6 +53,55 @@ describe('fleetPage', () => {
       'lost',
     ]);
     expect(names(fleetPage(fleet, { sort: 'cluster' }))[0]).toBe('core');
+  });
+
+  it('orders by every key in both directions as fleetComparator does, ties and gaps included', () => {
+    const states: ClusterHealth['state'][] = [
+      'healthy',
+      'failing',
+      'degraded',
+      'no-data',
+      'unknown',
+    ];
+    let seed = 11;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const pick = () => (next(4) === 0 ? undefined : next(5) * 10);
+    const clusters = Array.from({ length: 400 }, (_, i) => ({
+      ...cluster(`c-${next(300)}-${i % 3}`, states[next(states.length)]),
+      stats: {
+        lagSeconds: pick(),
+        samplesPerSecond: pick(),
+        failureRatio: pick(),
+        lastSeen: pick(),
+      },
+    }));
+    const mixed = summaryOf(clusters);
+    for (const sort of [
+      'state',
+      'cluster',
+      'lag',
+      'throughput',
+      'failureRatio',
+      'lastSeen',
+    ] as const) {
+      for (const order of ['asc', 'desc'] as const) {
+        const expected = [...clusters]
+          .sort(fleetComparator(sort, order === 'desc'))
+          .map(c => c.cluster);
+        expect({
+          sort,
+          order,
+          names: names(fleetPage(mixed, { sort, order, limit: 400 })),
+        }).toEqual({
+          sort,
+          order,
+          names: expected,
+        });
+      }
+    }
   });
 
   it('filters by name and state together; counts stay the whole fleet', () => {

@@ -92,10 +92,45 @@ function sorted(
   const key = `${sort}:${descending}`;
   let list = bySort.get(key);
   if (!list) {
-    list = [...clusters].sort(fleetComparator(sort, descending));
+    list = sortedCopy(clusters, sort, descending);
     bySort.set(key, list);
   }
   return list;
+}
+
+/**
+ * fleetComparator's order, with each cluster's keys read once into arrays: 100,000 clusters take
+ * ~1.7 million comparisons, and reading the state's rank and the stats through each object in every
+ * one of them was most of a fleet page's cost on a summary miss.
+ */
+function sortedCopy(
+  clusters: ClusterHealth[],
+  sort: FleetSortKey,
+  descending: boolean,
+): ClusterHealth[] {
+  if (sort === 'cluster')
+    return [...clusters].sort(fleetComparator(sort, descending));
+  const dir = descending ? -1 : 1;
+  const n = clusters.length;
+  const first = new Float64Array(n);
+  const second = new Float64Array(n);
+  const value = sort === 'state' ? undefined : VALUE[sort];
+  for (let i = 0; i < n; i++) {
+    const c = clusters[i];
+    if (value) first[i] = dir * value(c);
+    else {
+      first[i] = dir * rankOf(c.state);
+      second[i] = -num(c.stats.lagSeconds);
+    }
+  }
+  // Differences of equal infinities are NaN, falsy, as in fleetComparator: the next key decides.
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) =>
+      first[a] - first[b] ||
+      second[a] - second[b] ||
+      byName(clusters[a], clusters[b]),
+  );
+  return order.map(i => clusters[i]);
 }
 
 /** Whether the request asked for a page at all (without any parameter: the whole fleet). */

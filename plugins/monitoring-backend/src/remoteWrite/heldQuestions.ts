@@ -2,11 +2,11 @@ import type { RemoteWriteThresholds } from '../config/types';
 import type { HeldClusters, HeldSignal } from '../thanos/queries';
 import {
   GaugeSignal,
+  JoinedAnswer,
   RateSignal,
   signals,
   TaggedSample,
 } from '../thanos/signals';
-import type { PromVectorSample } from '../thanos/ThanosClient';
 
 /**
  * Which clusters the fleet summary's second round asks each held signal for: those where the judge
@@ -22,7 +22,7 @@ import type { PromVectorSample } from '../thanos/ThanosClient';
  *   (lag, shards, retries, pending) is true now.
  */
 export function heldQuestions(
-  now: PromVectorSample[],
+  now: JoinedAnswer,
   clusterLabel: string,
   t: RemoteWriteThresholds,
 ): HeldClusters {

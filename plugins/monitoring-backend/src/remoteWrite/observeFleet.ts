@@ -6,6 +6,7 @@ import { TENANT_LABEL } from '../thanos/queries';
 import {
   forEachSeen,
   GaugeSignal,
+  JoinedAnswer,
   RateSignal,
   signals,
   TaggedSample,
@@ -18,9 +19,9 @@ export const DEFAULT_TENANT = 'default-tenant';
 
 export interface FleetAnswers {
   clusterLabel: string;
-  inventory: PromVectorSample[];
-  rates: PromVectorSample[];
-  gauges: PromVectorSample[];
+  inventory: JoinedAnswer;
+  rates: JoinedAnswer;
+  gauges: JoinedAnswer;
   /** Thanos Query's store endpoints (`undefined` for a plain Prometheus). */
   stores?: StoreEndpoint[];
   /** Clusters named by catalog Resources (`fleet-monitoring.io/cluster`). */
@@ -213,7 +214,7 @@ export class FleetObserver {
   }
 
   /** Applies rate and gauge signals (a joined answer may carry both). */
-  add(ratesAnswer: PromVectorSample[], gaugesAnswer = ratesAnswer): void {
+  add(ratesAnswer: JoinedAnswer, gaugesAnswer = ratesAnswer): void {
     const rates = signals<RateSignal>(ratesAnswer);
     const gauges =
       gaugesAnswer === ratesAnswer
@@ -241,7 +242,7 @@ export class FleetObserver {
   tenantsToAsk(
     nowSeconds: number,
     staleAfterSeconds: number,
-    answersNow: PromVectorSample[] = [],
+    answersNow: JoinedAnswer = [],
   ): string[] {
     const needs = ({ stats }: ClusterObservation) =>
       stats.lastSeen === undefined ||

@@ -111,6 +111,27 @@ type Samples = Array<{
   value: [number, string];
 }>;
 
+/** A joined query's answer split by signal: each signal's samples, in answer order. */
+export type SignalAnswer<S extends string = string> = ReadonlyMap<
+  S,
+  TaggedSample[]
+>;
+
+/** A joined query's answer as it came (samples) or already split (ThanosClient.querySignals). */
+export type JoinedAnswer = Samples | SignalAnswer;
+
+/** The signals of several joined answers (each signal is asked in one of them). */
+export function mergeSignals(answers: SignalAnswer[]): SignalAnswer {
+  const out = new Map<string, TaggedSample[]>();
+  for (const answer of answers) {
+    for (const [signal, list] of answer) {
+      const known = out.get(signal);
+      out.set(signal, known ? known.concat(list) : list);
+    }
+  }
+  return out;
+}
+
 /** Splits made, per answer: the fleet summary reads its first round's answer twice. */
 const splits = new WeakMap<Samples, ReadonlyMap<string, TaggedSample[]>>();
 
@@ -119,8 +140,9 @@ const splits = new WeakMap<Samples, ReadonlyMap<string, TaggedSample[]>>();
  * once (a 100,000-cluster answer has ~500,000 samples); the lists are shared: read, never change them.
  */
 export function signals<S extends string>(
-  samples: Samples,
+  samples: JoinedAnswer,
 ): ReadonlyMap<S, TaggedSample[]> {
+  if (!Array.isArray(samples)) return samples as SignalAnswer<S>;
   const known = splits.get(samples);
   if (known) return known as ReadonlyMap<S, TaggedSample[]>;
   const out = new Map<S, TaggedSample[]>();
@@ -147,7 +169,7 @@ export function signals<S extends string>(
 
 /** Split a joined result back into signal -> group key -> value. */
 export function bySignal<S extends string>(
-  samples: Samples,
+  samples: JoinedAnswer,
   groupLabel?: string,
 ): ReadonlyMap<S, Map<string, number>> {
   const out = new Map<S, Map<string, number>>();
@@ -166,10 +188,22 @@ export function bySignal<S extends string>(
  * than once (two tenants, or in both the recorded and the raw part): its last seen is the newest.
  */
 export function forEachSeen(
-  samples: Samples,
+  samples: JoinedAnswer,
   clusterLabel: string,
   visit: (cluster: string, lastSeen: number, tenant?: string) => void,
 ): void {
+  if (!Array.isArray(samples)) {
+    for (const { labels, value } of samples.get('last_seen') ?? []) {
+      const cluster = labels[clusterLabel];
+      if (cluster)
+        visit(
+          cluster,
+          value,
+          labels[TENANT_LABEL] || labels[RECORDED_TENANT_LABEL] || undefined,
+        );
+    }
+    return;
+  }
   // Read once, in answer order, as signals() would list them: not split into one more sample
   // object per cluster (an inventory of 100,000 clusters has at least as many samples).
   for (const s of samples) {
