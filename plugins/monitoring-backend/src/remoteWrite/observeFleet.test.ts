@@ -164,6 +164,21 @@ describe('observeFleet', () => {
     });
   });
 
+  it('reads a failure ratio extrapolated a hair over 1 as every attempt failing', () => {
+    const q = { cluster: 'a', instance: 'i', remote_name: 'q1' };
+    const [o] = observeFleet({
+      clusterLabel: 'cluster',
+      inventory: [],
+      rates: [
+        sample('failure_ratio_q', q, 1.0004),
+        sample('failure_ratio_held_q', q, 1.02),
+      ],
+      gauges: [],
+    });
+    expect(o.queues[0]).toMatchObject({ failureRatio: 1, failureRatioHeld: 1 });
+    expect(o.stats.failureRatio).toBe(1);
+  });
+
   it('ignores samples without a cluster and non-finite values', () => {
     const list = observeFleet({
       clusterLabel: 'cluster',

@@ -45,12 +45,19 @@ const CLUSTER_GAUGES: Partial<Record<GaugeSignal, Setter<ClusterObservation>>> =
     shards: (o, v) => (o.stats.shards = v),
     lag: (o, v) => (o.stats.lagSeconds = v),
   };
+/**
+ * A share of attempts, at most all of them. The two rates extrapolate each counter on its own, and
+ * the agent counts an attempt before its failure: a window that starts between the two counts a
+ * failure without its attempt, so a queue failing every send can read a hair over 1.
+ */
+const share = (v: number) => Math.min(1, v);
+
 /** Per-queue figures (`_q`): one entry per queue that has something to say (every queue in detail). */
 const QUEUE_RATES: Partial<Record<RateSignal, Setter<QueueObservation>>> = {
   sent_q: (q, v) => (q.samplesPerSecond = v),
   failed_q: (q, v) => (q.failedPerSecond = v),
-  failure_ratio_q: (q, v) => (q.failureRatio = v),
-  failure_ratio_held_q: (q, v) => (q.failureRatioHeld = v),
+  failure_ratio_q: (q, v) => (q.failureRatio = share(v)),
+  failure_ratio_held_q: (q, v) => (q.failureRatioHeld = share(v)),
 };
 /** In this order: the detail's `max_q` (every queue) overrides `shards_max_q` (queues over it). */
 const QUEUE_GAUGES: Partial<Record<GaugeSignal, Setter<QueueObservation>>> = {
@@ -215,20 +222,34 @@ export class FleetObserver {
 
   /** Applies rate and gauge signals (a joined answer may carry both). */
   add(ratesAnswer: JoinedAnswer, gaugesAnswer = ratesAnswer): void {
-    const rates = signals<RateSignal>(ratesAnswer);
-    const gauges =
-      gaugesAnswer === ratesAnswer
-        ? (rates as ReadonlyMap<string, TaggedSample[]> as ReadonlyMap<
-            GaugeSignal,
-            TaggedSample[]
-          >)
-        : signals<GaugeSignal>(gaugesAnswer);
+    this.addClusterFigures(ratesAnswer, gaugesAnswer);
+    this.addQueueFigures(ratesAnswer, gaugesAnswer);
+  }
+
+  /**
+   * Applies the per-cluster and per-tenant signals: each sets its own field, so answers can be
+   * applied in any order, each as it comes.
+   */
+  addClusterFigures(
+    ratesAnswer: JoinedAnswer,
+    gaugesAnswer = ratesAnswer,
+  ): void {
     const fleet = this.fleet;
+    const rates = signals<RateSignal>(ratesAnswer);
     apply(CLUSTER_RATES, rates, fleet.cluster);
-    apply(CLUSTER_GAUGES, gauges, fleet.cluster);
+    apply(CLUSTER_GAUGES, signals<GaugeSignal>(gaugesAnswer), fleet.cluster);
     apply(TENANT_RATES, rates, fleet.tenant);
-    apply(QUEUE_RATES, rates, fleet.queue);
-    apply(QUEUE_GAUGES, gauges, fleet.queue);
+  }
+
+  /**
+   * Applies the per-queue signals, table by table: the first signal naming a queue adds it to its
+   * cluster, so the queues of a cluster come in one order on every view of it (fleet and card),
+   * whichever answer came first.
+   */
+  addQueueFigures(ratesAnswer: JoinedAnswer, gaugesAnswer = ratesAnswer): void {
+    const fleet = this.fleet;
+    apply(QUEUE_RATES, signals<RateSignal>(ratesAnswer), fleet.queue);
+    apply(QUEUE_GAUGES, signals<GaugeSignal>(gaugesAnswer), fleet.queue);
   }
 
   /**
