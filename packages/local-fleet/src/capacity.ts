@@ -366,6 +366,8 @@ export interface CapacityStoreOptions {
   stepSeconds: number;
   /** A scrape-like step over the last seconds (rate() over 5m needs samples 30 s apart). */
   fine?: { lastSeconds: number; stepSeconds: number };
+  /** More flags for the store's Prometheus (e.g. a benchmark's store that must not compact). */
+  storeArgs?: string[];
 }
 
 /**
@@ -389,6 +391,7 @@ export async function startBackfilledStore(
     name,
     mode: 'central',
     config: centralConfig(`${opts.stepSeconds}s`),
+    extraArgs: opts.storeArgs,
   });
   const file = path.join(store.dir, `${name}.om`);
   writeOpenMetrics(file, series, opts);

@@ -25,6 +25,8 @@ export interface PrometheusProcessOptions {
   port?: number;
   /** Parent temp dir; a fresh one is made when absent. */
   baseDir?: string;
+  /** Flags after the ones set here. */
+  extraArgs?: string[];
 }
 
 /** One real Prometheus process on 127.0.0.1 with its own config file and data dir. */
@@ -83,6 +85,7 @@ export class PrometheusProcess {
         '--web.enable-remote-write-receiver',
       );
     }
+    args.push(...(this.options.extraArgs ?? []));
     const child = spawn(prometheusBinary(), args, {
       stdio: ['ignore', 'pipe', 'pipe'],
     });

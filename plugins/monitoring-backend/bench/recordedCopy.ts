@@ -392,6 +392,14 @@ export async function startCopyStore(
       start: newest,
       end: newest,
       stepSeconds: INTERVAL_SECONDS,
+      // Blocks stay as promtool wrote them: Prometheus would otherwise merge the day's 2h blocks
+      // a minute after it starts, for minutes, on the cores the summaries are timed on (a store
+      // read by Thanos leaves compaction to the compactor). Block ranges of one size mean no
+      // merging (tsdb/db.go, v2.42.0: ranges over the maximum are dropped).
+      storeArgs: [
+        '--storage.tsdb.min-block-duration=2h',
+        '--storage.tsdb.max-block-duration=2h',
+      ],
     });
     let promtool: { seconds: number; peakBytes: number } | undefined;
     if (timed) {
