@@ -4,10 +4,16 @@
  * them: the inventory and every condition now (side by side, with Thanos Query's /stores), then
  * the held conditions for the clusters where they are true now and what the receivers accept for
  * the silent and refused clusters' tenants (the same query the backend builds; made once from a
- * parsed first round, before timing).
+ * parsed first round, before timing), beside the last seen over the retention of the clusters
+ * known without one in the lookback.
  */
 import type { QueryScope } from '../src/thanos/queries';
-import { summaryNowQueries, summarySecondQuery } from '../src/thanos/queries';
+import {
+  inventoryQuery,
+  RETENTION_LOOKBACK,
+  summaryNowQueries,
+  summarySecondQuery,
+} from '../src/thanos/queries';
 import { heldQuestions } from '../src/remoteWrite/heldQuestions';
 import { FleetObserver } from '../src/remoteWrite/observeFleet';
 import { readFleetMonitoringConfig } from '../src/config';
@@ -22,6 +28,8 @@ export interface SummaryRounds {
   now: string[];
   /** The held signals and what the receivers accept for the silent and refused clusters' tenants. */
   second?: string;
+  /** Clusters known without a last seen in the lookback: theirs over the retention. */
+  older?: string;
 }
 
 async function post(
@@ -43,11 +51,16 @@ async function post(
   return text;
 }
 
-/** The backend's queries for `scope` on this store now (the held round from a parsed first round). */
+/**
+ * The backend's queries for `scope` on this store now (the held round from a parsed first round),
+ * with the backend's catalog clusters: those without a last seen in the inventory's lookback are
+ * asked for theirs over the retention, beside the second round (RemoteWriteService.fillLastSeen).
+ */
 export async function summaryRounds(
   facadeUrl: string,
   scope: QueryScope,
   dedup = true,
+  catalogClusters: string[] = [],
 ): Promise<SummaryRounds> {
   const now = summaryNowQueries(scope);
   const [inventory, ...answers] = (
@@ -60,6 +73,7 @@ export async function summaryRounds(
     inventory,
     rates: samples,
     gauges: samples,
+    catalogClusters,
     // As the backend's client reads /stores: each endpoint under its type.
     stores: Object.entries(
       (stores.data ?? {}) as Record<string, Array<Record<string, unknown>>>,
@@ -81,7 +95,18 @@ export async function summaryRounds(
       samples,
     ),
   );
-  return { now, second };
+  const unseen = observer.observations
+    .filter(o => o.stats.lastSeen === undefined)
+    .map(o => o.cluster);
+  // As the backend asks it: from its config's scope, whatever the summary's source.
+  const older =
+    unseen.length > 0
+      ? inventoryQuery(
+          { ...scope, source: undefined, clusters: unseen },
+          RETENTION_LOOKBACK,
+        )
+      : undefined;
+  return { now, second, older };
 }
 
 /** Sends one summary's queries as the backend does, reading every answer without parsing it. */
@@ -94,7 +119,9 @@ export async function sendRounds(
     ...rounds.now.map(q => post(facadeUrl, q, dedup)),
     fetch(`${facadeUrl}/api/v1/stores`).then(r => r.text()),
   ]);
-  if (rounds.second) await post(facadeUrl, rounds.second, dedup);
+  await Promise.all(
+    [rounds.second, rounds.older].map(q => q && post(facadeUrl, q, dedup)),
+  );
 }
 
 /**
@@ -110,10 +137,12 @@ export async function signalProfile(
   for (const query of [
     ...rounds.now,
     ...(rounds.second ? [rounds.second] : []),
+    ...(rounds.older ? [rounds.older] : []),
   ])
     for (const part of query.split('\nor\n')) {
-      const signal =
+      const tag =
         new RegExp(`"${SIGNAL_LABEL}", "([^"]+)"`).exec(part)?.[1] ?? '?';
+      const signal = query === rounds.older ? `${tag} (retention)` : tag;
       const t = performance.now();
       await post(facadeUrl, part, dedup);
       out.push({ signal, ms: performance.now() - t });

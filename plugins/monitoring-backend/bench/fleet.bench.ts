@@ -138,7 +138,9 @@ async function direct(
   dedup = true,
   scope: QueryScope = SCOPE,
 ): Promise<() => Promise<void>> {
-  const rounds = await summaryRounds(env.facade.url, scope, dedup);
+  const rounds = await summaryRounds(env.facade.url, scope, dedup, [
+    ENTITY_CLUSTER,
+  ]);
   return () => sendRounds(env.facade.url, rounds, dedup);
 }
 

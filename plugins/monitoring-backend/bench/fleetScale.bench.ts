@@ -152,10 +152,13 @@ async function startStore() {
   return { store, sim, writeMs };
 }
 
+/** The cluster the backends' catalog names (the direct path asks what the backend asks for it). */
+const CATALOG_CLUSTER = 'sim-0001';
+
 async function backendFor(
   facadeUrl: string,
   ttlSeconds: number,
-  catalogCluster = 'sim-0001',
+  catalogCluster = CATALOG_CLUSTER,
 ): Promise<{ backend: TestBackend; base: string }> {
   const backend = await startTestBackend({
     features: [
@@ -252,6 +255,8 @@ async function summaryMissRows(
         source === 'raw'
           ? { ...SCOPE, source: { kind: 'raw' } }
           : chainScope(fleet.firstEvaluated, fleet.dayOldChain),
+        true,
+        [CATALOG_CLUSTER],
       );
       const {
         backend: backendTimes,
@@ -282,6 +287,8 @@ async function summaryMissRows(
         const other = await summaryRounds(
           facade.url,
           chainScope(fleet.firstEvaluated, !fleet.dayOldChain),
+          true,
+          [CATALOG_CLUSTER],
         );
         const otherTimes = await time(
           () => sendRounds(facade.url, other),

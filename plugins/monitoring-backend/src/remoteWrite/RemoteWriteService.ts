@@ -27,11 +27,7 @@ import {
   summaryNowQueries,
   summarySecondQuery,
 } from '../thanos/queries';
-import {
-  forEachSeen,
-  mergeSignals,
-  type SignalAnswer,
-} from '../thanos/signals';
+import { forEachSeen, mergeSignals } from '../thanos/signals';
 import { PromVectorSample, ThanosClient } from '../thanos/ThanosClient';
 import type { ThanosInstances } from '../thanos/ThanosInstances';
 import { faultAsData } from '../upstream/faultAsData';
@@ -187,13 +183,8 @@ export class RemoteWriteService {
     const first = whole
       ? summaryNowQueries(scope)
       : [inventoryQuery(scope), ratesQuery(scope), gaugesQuery(scope)];
-    const [inventoryAnswer, ...conditionAnswers] = first.map(q =>
-      client.querySignals(q),
-    );
-    // Awaited below, in order; handled here too, so when one fails the others are not unhandled.
-    for (const a of conditionAnswers) a.catch(() => undefined);
-    const [inventory, stores, catalogNames] = await Promise.all([
-      inventoryAnswer,
+    const [[inventory, ...answers], stores, catalogNames] = await Promise.all([
+      Promise.all(first.map(q => client.querySignals(q))),
       // Stores name the receivers' tenants; a Prometheus without them is no fault here.
       faultAsData(
         () => client.stores(),
@@ -201,9 +192,10 @@ export class RemoteWriteService {
       ),
       this.catalogNames(),
     ]);
-    // The clusters known first (inventory, receivers' tenants, catalog), then each condition's
-    // per-cluster figures as its answer comes: the fleet is assembled while the store still works
-    // on the slower answers, not after the last one.
+    const now = mergeSignals(answers.map(a => a.result));
+    // The clusters known first (inventory, receivers' tenants, catalog): enough to ask the second
+    // round, which is sent before the rates are applied, so the fleet is assembled while the store
+    // works on it, not in front of it.
     const observer = new FleetObserver({
       clusterLabel: scope.clusterLabel,
       inventory: inventory.result,
@@ -214,13 +206,6 @@ export class RemoteWriteService {
         ? catalogNames
         : catalogNames.filter(c => c === cluster),
     });
-    const answers: SignalAnswer[] = [];
-    for (const a of conditionAnswers) {
-      const { result } = await a;
-      observer.addClusterFigures(result);
-      answers.push(result);
-    }
-    const now = mergeSignals(answers);
     const second = whole
       ? summarySecondQuery(
           scope,
@@ -240,8 +225,7 @@ export class RemoteWriteService {
       second === undefined ? undefined : client.querySignals(second);
     // Awaited below; handled here too, so a failure while the fleet is assembled is not unhandled.
     secondAnswer?.catch(() => undefined);
-    // Per-queue figures over all answers at once (sparse for a healthy fleet), table by table.
-    observer.addQueueFigures(now);
+    observer.add(now);
     const list = observer.observations.filter(
       o => whole || o.cluster === cluster,
     );

@@ -222,34 +222,14 @@ export class FleetObserver {
 
   /** Applies rate and gauge signals (a joined answer may carry both). */
   add(ratesAnswer: JoinedAnswer, gaugesAnswer = ratesAnswer): void {
-    this.addClusterFigures(ratesAnswer, gaugesAnswer);
-    this.addQueueFigures(ratesAnswer, gaugesAnswer);
-  }
-
-  /**
-   * Applies the per-cluster and per-tenant signals: each sets its own field, so answers can be
-   * applied in any order, each as it comes.
-   */
-  addClusterFigures(
-    ratesAnswer: JoinedAnswer,
-    gaugesAnswer = ratesAnswer,
-  ): void {
-    const fleet = this.fleet;
     const rates = signals<RateSignal>(ratesAnswer);
-    apply(CLUSTER_RATES, rates, fleet.cluster);
-    apply(CLUSTER_GAUGES, signals<GaugeSignal>(gaugesAnswer), fleet.cluster);
-    apply(TENANT_RATES, rates, fleet.tenant);
-  }
-
-  /**
-   * Applies the per-queue signals, table by table: the first signal naming a queue adds it to its
-   * cluster, so the queues of a cluster come in one order on every view of it (fleet and card),
-   * whichever answer came first.
-   */
-  addQueueFigures(ratesAnswer: JoinedAnswer, gaugesAnswer = ratesAnswer): void {
+    const gauges = signals<GaugeSignal>(gaugesAnswer);
     const fleet = this.fleet;
-    apply(QUEUE_RATES, signals<RateSignal>(ratesAnswer), fleet.queue);
-    apply(QUEUE_GAUGES, signals<GaugeSignal>(gaugesAnswer), fleet.queue);
+    apply(CLUSTER_RATES, rates, fleet.cluster);
+    apply(CLUSTER_GAUGES, gauges, fleet.cluster);
+    apply(TENANT_RATES, rates, fleet.tenant);
+    apply(QUEUE_RATES, rates, fleet.queue);
+    apply(QUEUE_GAUGES, gauges, fleet.queue);
   }
 
   /**
