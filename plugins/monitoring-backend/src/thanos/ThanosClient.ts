@@ -167,8 +167,7 @@ export class ThanosClient extends UpstreamClient {
     const res = await this.raw('query', this.queryParams(query, time));
     if (res.status === 200 && res.contentType.includes('json')) {
       const scanned = scanSignalVector(res.body.toString('utf8'));
-      if (scanned)
-        return scanned as unknown as QueryResult<SignalAnswer<S>>;
+      if (scanned) return scanned as unknown as QueryResult<SignalAnswer<S>>;
     }
     const { result, warnings } = this.vector(res);
     return { result: signals<S>(result), warnings };
