@@ -192,31 +192,15 @@ export function forEachSeen(
   clusterLabel: string,
   visit: (cluster: string, lastSeen: number, tenant?: string) => void,
 ): void {
-  if (!Array.isArray(samples)) {
-    for (const { labels, value } of samples.get('last_seen') ?? []) {
-      const cluster = labels[clusterLabel];
-      if (cluster)
-        visit(
-          cluster,
-          value,
-          labels[TENANT_LABEL] || labels[RECORDED_TENANT_LABEL] || undefined,
-        );
-    }
-    return;
-  }
-  // Read once, in answer order, as signals() would list them: not split into one more sample
-  // object per cluster (an inventory of 100,000 clusters has at least as many samples).
-  for (const s of samples) {
-    const labels = s.metric;
-    if (labels[SIGNAL_LABEL] !== 'last_seen') continue;
+  // The backend reads the inventory already split (ThanosClient.querySignals); a list of samples
+  // is split here like any joined answer.
+  for (const { labels, value } of signals(samples).get('last_seen') ?? []) {
     const cluster = labels[clusterLabel];
-    if (!cluster) continue;
-    const value = Number(s.value[1]);
-    if (!Number.isFinite(value)) continue;
-    visit(
-      cluster,
-      value,
-      labels[TENANT_LABEL] || labels[RECORDED_TENANT_LABEL] || undefined,
-    );
+    if (cluster)
+      visit(
+        cluster,
+        value,
+        labels[TENANT_LABEL] || labels[RECORDED_TENANT_LABEL] || undefined,
+      );
   }
 }
