@@ -159,21 +159,21 @@ export async function alternate(
   backend: () => Promise<unknown>,
   direct: () => Promise<unknown>,
   runs: number,
-  requests: () => number,
+  requests: () => Promise<number>,
 ): Promise<{ backend: number[]; direct: number[]; upstream: number }> {
   const b: number[] = [];
   const d: number[] = [];
   let upstream = 0;
-  // The backend, the facade and the direct client share this process: each run starts once the
-  // one before has left nothing behind (the backend keeps the last known fleet after it answers).
+  // Each run starts once the one before has left nothing behind: the backend keeps the last known
+  // fleet after it answers, on one of the machine's two cores.
   const settle = () => new Promise(resolve => setTimeout(resolve, 100));
   for (let i = 0; i < runs; i++) {
     await settle();
-    const before = requests();
+    const before = await requests();
     let t = performance.now();
     await backend();
     b.push(performance.now() - t);
-    upstream += requests() - before;
+    upstream += (await requests()) - before;
     await settle();
     t = performance.now();
     await direct();

@@ -7,7 +7,9 @@
  * The store is a real Prometheus that evaluates the generated rule group itself (common's
  * fleetRecordingRuleGroup; the ruler's part), fed by the simulator over remote write (RF 1). The
  * backend runs in this process; "direct" sends the same PromQL straight to the store through the
- * same counting Thanos Query facade, read but not parsed (directSummary.ts).
+ * same counting Thanos Query facade, read but not parsed (directSummary.ts). The facade runs in a
+ * process of its own, as Thanos Query does (facadeProcess.ts), and so does the client timing both
+ * paths (clientProcess.ts).
  *
  * This machine (24 GiB, shared) cannot hold a raw 100,000-cluster store: the store is written with
  * at most BENCH_SCALE_STORED clusters (10,000 by default), its memory per head series measured, and
@@ -36,8 +38,9 @@ import {
   FleetSimulator,
   planClusters,
   PrometheusProcess,
-  ThanosQueryFake,
 } from '@fleet-monitoring/local-fleet';
+import { FacadeProcess } from './facadeProcess';
+import { ClientProcess } from './clientProcess';
 import { startPostgres } from '../src/__testUtils__/postgres';
 import { startRedis } from '../src/__testUtils__/redis';
 import { fleetMonitoringPlugin } from '../src/plugin';
@@ -230,11 +233,13 @@ function chainScope(firstEvaluated: number, dayOld = false): typeof SCOPE {
 }
 
 async function summaryMissRows(
-  facade: ThanosQueryFake,
+  facade: FacadeProcess,
   rows: Row[],
   fleet: MissFleet,
 ): Promise<void> {
   const { backend, base } = await backendFor(facade.url, 0);
+  const client = new ClientProcess();
+  await client.start();
   try {
     for (const source of fleet.sources) {
       const url = `${base}/fleet/${source}/summary`;
@@ -263,10 +268,10 @@ async function summaryMissRows(
         direct: directTimes,
         upstream: calls,
       } = await alternate(
-        () => get(page),
-        () => sendRounds(facade.url, rounds),
+        () => client.get(page, AUTH),
+        () => client.sendRounds(facade.url, rounds),
         fleet.runs ?? RUNS,
-        () => facade.requests,
+        () => facade.requests(),
       );
       const body = await get(url);
       const b = quantile(backendTimes, 0.5);
@@ -291,7 +296,7 @@ async function summaryMissRows(
           [CATALOG_CLUSTER],
         );
         const otherTimes = await time(
-          () => sendRounds(facade.url, other),
+          () => client.sendRounds(facade.url, other),
           RUNS,
         );
         rows.push([
@@ -322,6 +327,7 @@ async function summaryMissRows(
       }
     }
   } finally {
+    await client.stop();
     await backend.stop();
   }
 }
@@ -501,7 +507,7 @@ async function storedRows(
   rows: Row[],
 ): Promise<{ out: RuleOutput; measuredAt: number; rawGiB: number }> {
   const { store, sim, writeMs } = await startStore();
-  const facade = new ThanosQueryFake({ prometheusUrl: store.url });
+  const facade = new FacadeProcess({ prometheusUrl: store.url });
   await facade.start();
   try {
     rows.push([
@@ -544,9 +550,10 @@ async function storedRows(
       name: `${STORED} clusters, RF 1`,
       profile: true,
       firstEvaluated,
-      // A miss takes well under a second here, and the simulator's writes and the ruler share the
-      // cores: the median of more runs (they fit in the wait for the copy's read point).
-      runs: Math.max(RUNS, 11),
+      // A miss takes well under a second here, the ruler shares the cores, and the store's answer
+      // time swings between runs by as much (200-450 ms): the median of more runs (they fit in the
+      // wait for the copy's read point).
+      runs: Math.max(RUNS, 21),
     });
     // The copy is read from the stored fleet's measurement on: the ruler's output must reach that far.
     const wait = measuredAt + COPY_READ_SECONDS - Date.now() / 1000;
@@ -625,7 +632,7 @@ async function copyRows(
     );
     await new Promise(r => setTimeout(r, early * 1000));
   }
-  const facade = new ThanosQueryFake({ prometheusUrl: store.url });
+  const facade = new FacadeProcess({ prometheusUrl: store.url });
   await facade.start();
   let peak = 0;
   const sampler = setInterval(() => {
