@@ -4,56 +4,32 @@
  * read waited for the backend's work after the answer (keeping the last known fleet), which no
  * browser waits for, and the direct path's reads ran on the thread the backend had just used.
  */
-import { ChildProcess, fork } from 'node:child_process';
+import { BenchChild, serveBenchChild } from './benchChild';
 import { sendRounds, SummaryRounds } from './directSummary';
 
-type Command =
-  | { id: number; kind: 'get'; url: string; authorization: string }
+type Question =
+  | { kind: 'get'; url: string; authorization: string }
   | {
-      id: number;
       kind: 'rounds';
       facadeUrl: string;
       rounds: SummaryRounds;
       dedup: boolean;
     };
 
-type Reply = { id: number; error?: string };
-
 const CHILD_ENV = 'FLEET_BENCH_CLIENT';
 
 export class ClientProcess {
-  private child?: ChildProcess;
-  private next = 0;
-  private readonly waiting = new Map<number, (reply: Reply) => void>();
+  private readonly child = new BenchChild<Question, void>(__filename, {
+    [CHILD_ENV]: '1',
+  });
 
-  async start(): Promise<void> {
-    const child = fork(__filename, [], {
-      env: { ...process.env, [CHILD_ENV]: '1' },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    this.child = child;
-    child.on('message', (m: Reply) => this.waiting.get(m.id)?.(m));
-    await new Promise<void>((resolve, reject) => {
-      child.once('spawn', resolve);
-      child.once('error', reject);
-    });
-  }
-
-  private ask(command: Omit<Command, 'id'>): Promise<void> {
-    const id = ++this.next;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, reply => {
-        this.waiting.delete(id);
-        if (reply.error) reject(new Error(reply.error));
-        else resolve();
-      });
-      this.child!.send({ ...command, id });
-    });
+  start(): Promise<void> {
+    return this.child.start();
   }
 
   /** GET `url` as the signed-in user, the whole body read. */
   get(url: string, authorization: string): Promise<void> {
-    return this.ask({ kind: 'get', url, authorization });
+    return this.child.ask({ kind: 'get', url, authorization });
   }
 
   /** One summary's PromQL straight to the store (directSummary.ts). */
@@ -62,38 +38,24 @@ export class ClientProcess {
     rounds: SummaryRounds,
     dedup = true,
   ): Promise<void> {
-    return this.ask({ kind: 'rounds', facadeUrl, rounds, dedup });
+    return this.child.ask({ kind: 'rounds', facadeUrl, rounds, dedup });
   }
 
-  async stop(): Promise<void> {
-    const child = this.child;
-    this.child = undefined;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise(resolve => child.once('exit', resolve));
-    child.kill();
-    await exited;
+  stop(): Promise<void> {
+    return this.child.stop();
   }
 }
 
-async function run(command: Command): Promise<void> {
-  if (command.kind === 'rounds') {
-    await sendRounds(command.facadeUrl, command.rounds, command.dedup);
+async function run(q: Question): Promise<void> {
+  if (q.kind === 'rounds') {
+    await sendRounds(q.facadeUrl, q.rounds, q.dedup);
     return;
   }
-  const res = await fetch(command.url, {
-    headers: { authorization: command.authorization },
+  const res = await fetch(q.url, {
+    headers: { authorization: q.authorization },
   });
   const body = await res.text();
-  if (!res.ok)
-    throw new Error(`${command.url} answered ${res.status}: ${body}`);
+  if (!res.ok) throw new Error(`${q.url} answered ${res.status}: ${body}`);
 }
 
-if (require.main === module && process.env[CHILD_ENV]) {
-  process.on('message', (command: Command) =>
-    run(command).then(
-      () => process.send!({ id: command.id }),
-      e => process.send!({ id: command.id, error: String(e) }),
-    ),
-  );
-  process.on('disconnect', () => process.exit(0));
-}
+if (require.main === module && process.env[CHILD_ENV]) serveBenchChild(run);
