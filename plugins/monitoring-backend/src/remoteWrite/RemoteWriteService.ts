@@ -183,29 +183,36 @@ export class RemoteWriteService {
     const first = whole
       ? summaryNowQueries(scope)
       : [inventoryQuery(scope), ratesQuery(scope), gaugesQuery(scope)];
-    const [[inventory, ...answers], stores, catalogNames] = await Promise.all([
-      Promise.all(first.map(q => client.querySignals(q))),
+    const [inventory, ...conditions] = first.map(q => client.querySignals(q));
+    // The clusters known first (inventory, receivers' tenants, catalog): collected as soon as those
+    // three are in, while the store still answers the conditions (the slower queries), and enough
+    // to ask the second round, which is sent before the rates are applied.
+    const known = Promise.all([
+      inventory,
       // Stores name the receivers' tenants; a Prometheus without them is no fault here.
       faultAsData(
         () => client.stores(),
         () => undefined,
       ),
       this.catalogNames(),
+    ]).then(
+      ([{ result }, stores, catalogNames]) =>
+        new FleetObserver({
+          clusterLabel: scope.clusterLabel,
+          inventory: result,
+          rates: [],
+          gauges: [],
+          stores,
+          catalogClusters: whole
+            ? catalogNames
+            : catalogNames.filter(c => c === cluster),
+        }),
+    );
+    const [observer, answers] = await Promise.all([
+      known,
+      Promise.all(conditions),
     ]);
     const now = mergeSignals(answers.map(a => a.result));
-    // The clusters known first (inventory, receivers' tenants, catalog): enough to ask the second
-    // round, which is sent before the rates are applied, so the fleet is assembled while the store
-    // works on it, not in front of it.
-    const observer = new FleetObserver({
-      clusterLabel: scope.clusterLabel,
-      inventory: inventory.result,
-      rates: [],
-      gauges: [],
-      stores,
-      catalogClusters: whole
-        ? catalogNames
-        : catalogNames.filter(c => c === cluster),
-    });
     const second = whole
       ? summarySecondQuery(
           scope,

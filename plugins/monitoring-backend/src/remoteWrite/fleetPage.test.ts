@@ -78,30 +78,36 @@ describe('fleetPage', () => {
         lastSeen: pick(),
       },
     }));
-    const mixed = summaryOf(clusters);
-    for (const sort of [
-      'state',
-      'cluster',
-      'lag',
-      'throughput',
-      'failureRatio',
-      'lastSeen',
-    ] as const) {
-      for (const order of ['asc', 'desc'] as const) {
-        const expected = [...clusters]
-          .sort(fleetComparator(sort, order === 'desc'))
-          .map(c => c.cluster);
-        expect({
-          sort,
-          order,
-          names: names(fleetPage(mixed, { sort, order, limit: 400 })),
-        }).toEqual({
-          sort,
-          order,
-          names: expected,
-        });
+    // In store order, and by name as a summary lists them (names unique: ties break on the index).
+    const named = [...new Map(clusters.map(c => [c.cluster, c])).values()].sort(
+      fleetComparator('cluster', false),
+    );
+    for (const list of [clusters, named])
+      for (const sort of [
+        'state',
+        'cluster',
+        'lag',
+        'throughput',
+        'failureRatio',
+        'lastSeen',
+      ] as const) {
+        for (const order of ['asc', 'desc'] as const) {
+          const expected = [...list]
+            .sort(fleetComparator(sort, order === 'desc'))
+            .map(c => c.cluster);
+          expect({
+            sort,
+            order,
+            names: names(
+              fleetPage(summaryOf(list), { sort, order, limit: 400 }),
+            ),
+          }).toEqual({
+            sort,
+            order,
+            names: expected,
+          });
+        }
       }
-    }
   });
 
   it('filters by name and state together; counts stay the whole fleet', () => {

@@ -108,8 +108,13 @@ function sortedCopy(
   sort: FleetSortKey,
   descending: boolean,
 ): ClusterHealth[] {
-  if (sort === 'cluster')
-    return [...clusters].sort(fleetComparator(sort, descending));
+  // A summary lists its clusters by name: there a cluster's index orders it by name, and ties
+  // break on two numbers instead of two strings.
+  const byIndex = nameOrdered(clusters);
+  if (sort === 'cluster') {
+    if (!byIndex) return [...clusters].sort(fleetComparator(sort, descending));
+    return descending ? [...clusters].reverse() : [...clusters];
+  }
   const dir = descending ? -1 : 1;
   const n = clusters.length;
   const first = new Float64Array(n);
@@ -128,9 +133,16 @@ function sortedCopy(
     (a, b) =>
       first[a] - first[b] ||
       second[a] - second[b] ||
-      byName(clusters[a], clusters[b]),
+      (byIndex ? a - b : byName(clusters[a], clusters[b])),
   );
   return order.map(i => clusters[i]);
+}
+
+/** Whether every cluster comes after the one before it by name (names are unique in a summary). */
+function nameOrdered(clusters: ClusterHealth[]): boolean {
+  for (let i = 1; i < clusters.length; i++)
+    if (!(clusters[i - 1].cluster < clusters[i].cluster)) return false;
+  return true;
 }
 
 /** Whether the request asked for a page at all (without any parameter: the whole fleet). */
