@@ -122,8 +122,12 @@ describe('scanSignalVector', () => {
     let seed = 7;
     const next = (n: number) => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
+      // The high bits: an LCG's low bits repeat with a short period.
+      return Math.floor((seed / 2 ** 31) * n);
     };
+    // Names that are prefixes of each other and of equal length: a sample's names are matched
+    // against the sample before's, position by position.
+    const NAMES = ['l', 'l1', 'l10', 'l2', 'le', 'cluster', 'clusters', 'url'];
     const values = [
       '0',
       '1',
@@ -139,7 +143,8 @@ describe('scanSignalVector', () => {
       for (let i = 0, n = next(40); i < n; i++) {
         const labels: Record<string, string> = {};
         for (let k = 0, m = next(5); k < m; k++)
-          labels[`l${next(6)}`] = `v${next(1000)}-${'x'.repeat(next(20))}`;
+          labels[NAMES[next(NAMES.length)]] =
+            `v${next(1000)}-${'x'.repeat(next(20))}`;
         const signal = next(8) === 0 ? undefined : `s${next(4)}`;
         result.push(
           sample(signal, labels, values[next(values.length)], next(2e9) / 1000),

@@ -31,6 +31,9 @@ export function scanSignalVector(
   const out = new Map<string, TaggedSample[]>();
   let last: string | undefined;
   let list: TaggedSample[] = [];
+  // The label names of the sample before, by position: samples of one signal name the same labels
+  // in the same order, so each name is matched in place instead of cut out of the text again.
+  const names: string[] = [];
   let i = HEAD.length;
   if (text.charCodeAt(i) !== CLOSE_BRACKET) {
     for (;;) {
@@ -39,9 +42,14 @@ export function scanSignalVector(
       const labels: Record<string, string> = {};
       let signal: string | undefined;
       if (text.charCodeAt(i) !== CLOSE_BRACE) {
-        for (;;) {
+        for (let n = 0; ; n++) {
           if (text.charCodeAt(i) !== QUOTE) return undefined;
-          const keyEnd = text.indexOf('"', i + 1);
+          const known = names[n];
+          const same =
+            known !== undefined &&
+            text.charCodeAt(i + 1 + known.length) === QUOTE &&
+            text.startsWith(known, i + 1);
+          const keyEnd = same ? i + 1 + known.length : text.indexOf('"', i + 1);
           if (
             keyEnd < 0 ||
             text.charCodeAt(keyEnd + 1) !== COLON ||
@@ -50,7 +58,7 @@ export function scanSignalVector(
             return undefined;
           const valueEnd = text.indexOf('"', keyEnd + 3);
           if (valueEnd < 0) return undefined;
-          const key = text.slice(i + 1, keyEnd);
+          const key = same ? known : (names[n] = text.slice(i + 1, keyEnd));
           const value = text.slice(keyEnd + 3, valueEnd);
           if (key === SIGNAL_LABEL) signal = value;
           // An assignment to `__proto__` would set the prototype: JSON.parse keeps it as a label.
