@@ -6,7 +6,7 @@ import type { PromVectorSample, ThanosClient } from '../thanos/ThanosClient';
 import type { ThanosInstances } from '../thanos/ThanosInstances';
 import { SIGNAL_LABEL, signals } from '../thanos/signals';
 import { UpstreamError } from '../upstream/errors';
-import { RemoteWriteService } from './RemoteWriteService';
+import { LATE_CLUSTERS_ASKED, RemoteWriteService } from './RemoteWriteService';
 
 const sample = (
   signal: string,
@@ -29,34 +29,33 @@ const queue = {
  * named clusters), the rates (the receivers' per-tenant rates included) and gauges, and each query
  * evaluated at a given time. Records every query with its evaluation time.
  */
-function fakeThanos(now: number) {
+function fakeThanos(now: number, lagging = ['lagging']) {
   const calls: Array<{ query: string; time?: number }> = [];
   const lastSeen = now - 1800;
   const answer = (query: string, time?: number): PromVectorSample[] => {
     if (query.includes('"last_seen"')) {
       if (query.includes('[15d]'))
         return [sample('last_seen', { cluster: 'quiet-2d' }, now - 2 * 86400)];
+      return lagging.map(cluster =>
+        sample('last_seen', { cluster, tenant_id: cluster }, lastSeen),
+      );
+    }
+    // At its last sample a lagging cluster's queue was far behind and over its shards.
+    const cluster = lagging.find(c => query.includes(`cluster="${c}"`));
+    if (time === lastSeen && cluster) {
+      const q = { ...queue, cluster };
       return [
-        sample(
-          'last_seen',
-          { cluster: 'lagging', tenant_id: 'lagging' },
-          lastSeen,
-        ),
+        sample('sent', { cluster }, 1000),
+        sample('sent_q', q, 1000),
+        sample('lag_q', q, 900),
+        sample('shards_over_q', q, 33),
+        sample('max_q', q, 50),
+        sample('desired_q', q, 83),
       ];
     }
-    // At its last sample the lagging cluster's queue was far behind and over its shards.
-    if (time === lastSeen && query.includes(`cluster="lagging"`))
-      return [
-        sample('sent', { cluster: 'lagging' }, 1000),
-        sample('sent_q', queue, 1000),
-        sample('lag_q', queue, 900),
-        sample('shards_over_q', queue, 33),
-        sample('max_q', queue, 50),
-        sample('desired_q', queue, 83),
-      ];
     if (time !== undefined) return [];
     if (query.includes('"tenant_accepted"'))
-      return [sample('tenant_accepted', { tenant: 'lagging' }, 1000)];
+      return lagging.map(tenant => sample('tenant_accepted', { tenant }, 1000));
     return [];
   };
   const client = {
@@ -132,6 +131,33 @@ describe('RemoteWriteService', () => {
     );
     expect(row.reasons.map(r => r.message).join(' ')).not.toContain(
       'all queues',
+    );
+  });
+
+  it('asks a bounded number of late clusters for their own figures, and judges every late cluster behind', async () => {
+    // Receivers accepting samples while every agent's self-metrics fall behind: one query per
+    // late cluster would be 100,000 at once on a 100,000-cluster fleet.
+    const now = Math.floor(Date.now() / 1000);
+    const names = Array.from(
+      { length: 50 },
+      (_, i) => `late-${String(i).padStart(2, '0')}`,
+    );
+    const client = fakeThanos(now, names);
+    const { clusters } = await service(client, []).fleetSummary();
+    const asked = client.calls.filter(c => c.time !== undefined);
+    expect(asked).toHaveLength(LATE_CLUSTERS_ASKED);
+    // The same ones on every refresh: the first by name.
+    expect(asked.map(c => names.find(n => c.query.includes(`"${n}"`)))).toEqual(
+      names.slice(0, LATE_CLUSTERS_ASKED),
+    );
+    expect(clusters).toHaveLength(50);
+    for (const c of clusters) {
+      expect(c.state).toBe('failing');
+      expect(c.reasons.map(x => x.id)).toContain('remote-write-behind');
+    }
+    // Those asked carry their queues' figures at their last sample.
+    expect(clusters[0].reasons.map(x => x.id)).toContain(
+      'remote-write-shards-maxed',
     );
   });
 

@@ -122,15 +122,24 @@ function outageSummary(
   };
 }
 
+/**
+ * At most this many late clusters are asked for their own figures at their last sample, one query
+ * each (the first by name, the same on every refresh). A fleet-wide event, receivers accepting
+ * samples while every agent's self-metrics fall behind, would otherwise send one query per cluster
+ * at once: 100,000 on a 100,000-cluster fleet. The others are judged behind from what is known now,
+ * without their queues' figures; each one's own card still asks for them.
+ */
+export const LATE_CLUSTERS_ASKED = 20;
+
 /** How long a recording-rules probe decides the summary's source (a ruler's usual interval). */
 const PROBE_REUSE_SECONDS = 60;
 
 /**
  * "Is this cluster's remote write healthy?": the fleet summary (every known cluster, a fixed number
- * of queries for any fleet size, plus one per late cluster and one lookup for clusters missing from
- * the inventory) and one cluster's detail, judged from the same sources by the same code. During an upstream outage the summary is
- * the last known one, every cluster `unknown`, marked stale; never an empty fleet while any source
- * knows a cluster.
+ * of queries for any fleet size, plus one per late cluster up to LATE_CLUSTERS_ASKED and one lookup
+ * for clusters missing from the inventory) and one cluster's detail, judged from the same sources by
+ * the same code. During an upstream outage the summary is the last known one, every cluster
+ * `unknown`, marked stale; never an empty fleet while any source knows a cluster.
  */
 export class RemoteWriteService {
   private readonly lastKnown = new Map<string, FleetSummary>();
@@ -292,15 +301,17 @@ export class RemoteWriteService {
 
   /**
    * Silent clusters whose samples still arrive (lagging): their own rates and gauges at their last
-   * sample, one query per late cluster (each at its own evaluation time), for observeLate.
+   * sample, one query per late cluster (each at its own evaluation time; at most
+   * LATE_CLUSTERS_ASKED of them), for observeLate.
    */
   private async lateAnswers(
     client: ThanosClient,
     candidates: ClusterObservation[],
   ): Promise<Array<[ClusterObservation, PromVectorSample[]]>> {
-    const late = candidates.filter(
-      o => (o.stats.tenantSamplesPerSecond ?? 0) > 0,
-    );
+    const late = candidates
+      .filter(o => (o.stats.tenantSamplesPerSecond ?? 0) > 0)
+      .sort((a, b) => (a.cluster < b.cluster ? -1 : 1))
+      .slice(0, LATE_CLUSTERS_ASKED);
     return Promise.all(
       late.map(async o => {
         const scope = {
