@@ -10,23 +10,23 @@ import {
 } from '@fleet-monitoring/local-fleet';
 import { BenchChild, serveBenchChild } from './benchChild';
 
-const OPTIONS_ENV = 'FLEET_BENCH_FACADE_OPTIONS';
+const CHILD_ENV = 'FLEET_BENCH_FACADE';
 
-type Question = 'url' | 'requests';
+/** The options go over IPC: a fleet's stores (one label set per tenant) outgrow an env variable. */
+type Question = { start: ThanosQueryFakeOptions } | 'requests';
 
 export class FacadeProcess {
-  private readonly child: BenchChild<Question, string | number>;
+  private readonly child = new BenchChild<Question, string | number>(
+    __filename,
+    { [CHILD_ENV]: '1' },
+  );
   url = '';
 
-  constructor(options: ThanosQueryFakeOptions) {
-    this.child = new BenchChild(__filename, {
-      [OPTIONS_ENV]: JSON.stringify(options),
-    });
-  }
+  constructor(private readonly options: ThanosQueryFakeOptions) {}
 
   async start(): Promise<void> {
     await this.child.start();
-    this.url = String(await this.child.ask('url'));
+    this.url = String(await this.child.ask({ start: this.options }));
   }
 
   /** Requests the facade has answered or is answering (ThanosQueryFake.requests). */
@@ -39,11 +39,12 @@ export class FacadeProcess {
   }
 }
 
-if (require.main === module && process.env[OPTIONS_ENV]) {
-  const facade = new ThanosQueryFake(JSON.parse(process.env[OPTIONS_ENV]!));
-  const started = facade.start();
+if (require.main === module && process.env[CHILD_ENV]) {
+  let facade: ThanosQueryFake | undefined;
   serveBenchChild(async (q: Question) => {
-    await started;
-    return q === 'url' ? facade.url : facade.requests;
+    if (q === 'requests') return facade!.requests;
+    facade = new ThanosQueryFake(q.start);
+    await facade.start();
+    return facade.url;
   });
 }
