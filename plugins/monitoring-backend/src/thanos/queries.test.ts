@@ -2,6 +2,7 @@ import { parseSelector } from '@fleet-monitoring/plugin-monitoring-common';
 import {
   gaugesQuery,
   inventoryQuery,
+  lateClusterQuery,
   manualCheckQuery,
   metricsArrivingQuery,
   ratesQuery,
@@ -27,6 +28,20 @@ describe('PromQL builders', () => {
     ]) {
       expect(q).toMatch(/by \(cluster[,)]/);
       expect(q).not.toContain('cluster="');
+    }
+  });
+
+  it("asks a late cluster for its own series only, not every tenant's receiver rates", () => {
+    const scope = { clusterLabel: 'cluster', window: '5m', cluster: 'late' };
+    const tenants = /"tenant_(accepted|refused)"/;
+    expect(ratesQuery(scope)).toMatch(tenants);
+    for (const source of [
+      undefined,
+      { kind: 'recorded' as const, coveredSeconds: 86400 },
+    ]) {
+      const late = lateClusterQuery({ ...scope, source });
+      expect(late).not.toMatch(tenants);
+      expect(late).toContain('"sent_q"');
     }
   });
 
