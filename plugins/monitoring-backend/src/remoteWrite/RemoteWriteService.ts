@@ -310,7 +310,7 @@ export class RemoteWriteService {
   ): Promise<Array<[ClusterObservation, PromVectorSample[]]>> {
     const late = candidates
       .filter(o => (o.stats.tenantSamplesPerSecond ?? 0) > 0)
-      .sort((a, b) => (a.cluster < b.cluster ? -1 : 1))
+      .sort(byName)
       .slice(0, LATE_CLUSTERS_ASKED);
     return Promise.all(
       late.map(async o => {

@@ -51,7 +51,10 @@ const VALUE: Record<
  * Clusters by name, in code-unit order (not localeCompare: ~5 times faster on 100,000 names in a
  * store's hash order, and the same on every machine): the summary's order and every tie-break.
  */
-export const byName = (a: ClusterHealth, b: ClusterHealth) => {
+export const byName = (
+  a: Pick<ClusterHealth, 'cluster'>,
+  b: Pick<ClusterHealth, 'cluster'>,
+) => {
   if (a.cluster === b.cluster) return 0;
   return a.cluster < b.cluster ? -1 : 1;
 };
