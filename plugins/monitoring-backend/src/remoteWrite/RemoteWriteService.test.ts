@@ -235,6 +235,68 @@ describe('RemoteWriteService', () => {
     expect(row.reasons.map(r => r.id)).toContain('remote-write-behind');
   });
 
+  it("asks one cluster's card for its own tenants' receiver rates only, and judges it as the fleet does", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const client = fakeThanos(now);
+    const answer = client.query.bind(client);
+    // The lagging cluster writes as tenant team-a, which Receive refuses with 429; another
+    // tenant is refused too. Tenant rates answer for the tenants named, or every tenant's.
+    const tenantRates = [
+      sample('tenant_refused', { tenant: 'team-a' }, 2),
+      sample('tenant_accepted', { tenant: 'team-a' }, 1000),
+      sample('tenant_refused', { tenant: 'other' }, 5),
+    ];
+    client.query = async (query: string, time?: number) => {
+      if (time === undefined && query.includes('"last_seen"')) {
+        client.calls.push({ query, time });
+        const seen = sample(
+          'last_seen',
+          { cluster: 'lagging', tenant_id: 'team-a' },
+          client.lastSeen,
+        );
+        return { result: query.includes('[15d]') ? [] : [seen], warnings: [] };
+      }
+      if (time === undefined && /"tenant_(accepted|refused)"/.test(query)) {
+        const a = await answer(query, time);
+        const named = /tenant=~"([^"]*)"/.exec(query)?.[1].split('|');
+        a.result.push(
+          ...tenantRates.filter(
+            r =>
+              query.includes(`"${r.metric[SIGNAL_LABEL]}"`) &&
+              (!named || named.includes(r.metric.tenant)),
+          ),
+        );
+        return a;
+      }
+      return answer(query, time);
+    };
+    const rw = service(client, []);
+    const row = (await rw.fleetSummary()).clusters.find(
+      c => c.cluster === 'lagging',
+    )!;
+    client.calls.length = 0;
+    const own = await rw.clusterDetail(undefined, 'lagging');
+    const asked = client.calls.filter(
+      c => c.time === undefined && /"tenant_(accepted|refused)"/.test(c.query),
+    );
+    // Its own name and the tenant its inventory names, in one query beside the conditions.
+    expect(asked).toHaveLength(1);
+    expect(asked[0].query).toContain('tenant=~"lagging|team-a"');
+    // Every receiver series it reads is narrowed to them.
+    const selectors = asked[0].query.match(/thanos_receive_\w+(\{[^}]*\})?/g)!;
+    expect(selectors.length).toBeGreaterThan(1);
+    for (const sel of selectors)
+      expect(sel).toContain('tenant=~"lagging|team-a"');
+    expect(own.stats.tenantRefusedPerSecond).toBe(2);
+    const ids = (c: { reasons: Array<{ id: string; severity: string }> }) =>
+      c.reasons.map(r => `${r.id}:${r.severity}`);
+    expect(ids(own)).toContain('tenant-over-limit:warning');
+    expect({ state: own.state, reasons: ids(own) }).toEqual({
+      state: row.state,
+      reasons: ids(row),
+    });
+  });
+
   it('gives a cluster whose last sample is 2 days old a last-seen time, not "never seen" (T5)', async () => {
     const now = Math.floor(Date.now() / 1000);
     const rw = service(fakeThanos(now), ['quiet-2d', 'never']);

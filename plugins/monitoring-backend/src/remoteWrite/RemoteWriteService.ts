@@ -22,6 +22,7 @@ import {
   lateClusterQuery,
   QueryScope,
   ratesQuery,
+  clusterTenantRatesQuery,
   RETENTION_LOOKBACK,
   SeriesSource,
   summaryNowQueries,
@@ -40,7 +41,7 @@ import {
 } from './judge';
 import { byName } from './fleetPage';
 import { heldQuestions } from './heldQuestions';
-import { FleetObserver, observeLate } from './observeFleet';
+import { clusterTenants, FleetObserver, observeLate } from './observeFleet';
 import {
   ChosenSource,
   chooseSummarySource,
@@ -191,8 +192,25 @@ export class RemoteWriteService {
     const whole = cluster === undefined;
     const first = whole
       ? summaryNowQueries(scope)
-      : [inventoryQuery(scope), ratesQuery(scope), gaugesQuery(scope)];
+      : [
+          inventoryQuery(scope),
+          ratesQuery(scope, { tenants: false }),
+          gaugesQuery(scope),
+        ];
     const [inventory, ...conditions] = first.map(q => client.querySignals(q));
+    // One cluster's receiver rates are its tenants' only, named by its inventory (asked as soon as
+    // that answers, beside the slower conditions), not every tenant's.
+    if (!whole)
+      conditions.push(
+        inventory.then(({ result }) =>
+          client.querySignals(
+            clusterTenantRatesQuery(
+              scope,
+              clusterTenants(result, scope.clusterLabel, cluster),
+            ),
+          ),
+        ),
+      );
     // The clusters known first (inventory, receivers' tenants, catalog): collected as soon as those
     // three are in, while the store still answers the conditions (the slower queries), and enough
     // to ask the second round, which is sent before the rates are applied.
@@ -260,7 +278,12 @@ export class RemoteWriteService {
     for (const [o, answer] of late)
       observeLate(o, answer, this.o.config.clusterLabel);
     const queries =
-      first.length + 1 + (secondResult ? 1 : 0) + older + late.length;
+      first.length +
+      1 +
+      (whole ? 0 : 1) +
+      (secondResult ? 1 : 0) +
+      older +
+      late.length;
     return { list, queries };
   }
 

@@ -17,6 +17,23 @@ import type { ClusterObservation, QueueObservation } from './judge';
 /** Thanos Receive's tenant for writes without a tenant header; not a cluster name. */
 export const DEFAULT_TENANT = 'default-tenant';
 
+/**
+ * The tenants whose receiver rates are one cluster's: its own name (an unmapped tenant is taken as
+ * a cluster name) and every tenant the inventory saw its series come in under.
+ */
+export function clusterTenants(
+  inventory: JoinedAnswer,
+  clusterLabel: string,
+  cluster: string,
+): string[] {
+  const out = new Set([cluster]);
+  forEachSeen(inventory, clusterLabel, (seen, _lastSeen, tenant) => {
+    if (seen === cluster && tenant && tenant !== DEFAULT_TENANT)
+      out.add(tenant);
+  });
+  return [...out];
+}
+
 export interface FleetAnswers {
   clusterLabel: string;
   inventory: JoinedAnswer;

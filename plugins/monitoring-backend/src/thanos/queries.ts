@@ -321,13 +321,37 @@ function rateNowParts(scope: QueryScope): SignalPart<RateSignal>[] {
     ['failure_ratio_q', `${failureRatio(scope)} > 0`],
     ['retried', `sum by (${c}) (${retriedPerQueue(scope)}) > 0`],
     ['dropped', `sum by (${c}) (${droppedPerQueue(scope)}) > 0`],
-    // The receivers' own per-tenant write metrics: what the central side sees arriving right now,
-    // independent of the agent's self-metrics (which travel through the very queue they measure).
-    // Asked for one cluster as for the fleet, so both judge a silent cluster alike. The head-series
-    // 429 is answered before write_samples is observed: requests/s, per tenant.
-    ['tenant_accepted', tenantSeries(scope, 'accepted')],
-    ['tenant_refused', `${tenantSeries(scope, 'refused')} > 0`],
+    ...tenantRateParts(scope),
   ];
+}
+
+/**
+ * The receivers' own per-tenant write metrics: what the central side sees arriving right now,
+ * independent of the agent's self-metrics (which travel through the very queue they measure); every
+ * tenant's, or the ones named. The head-series 429 is answered before write_samples is observed:
+ * requests/s, per tenant.
+ */
+function tenantRateParts(
+  scope: QueryScope,
+  tenants?: readonly string[],
+): SignalPart<RateSignal>[] {
+  return [
+    ['tenant_accepted', tenantSeries(scope, 'accepted', tenants)],
+    ['tenant_refused', `${tenantSeries(scope, 'refused', tenants)} > 0`],
+  ];
+}
+
+/**
+ * What the receivers accept and refuse for one cluster's tenants (its own name and those the
+ * inventory maps to it), the same signals the fleet reads, so a silent cluster is judged alike on
+ * its card and in the fleet; asked once the cluster's inventory names them, instead of every
+ * tenant's (~11 MB at 100,000 clusters).
+ */
+export function clusterTenantRatesQuery(
+  scope: QueryScope,
+  tenants: readonly string[],
+): string {
+  return join(tenantRateParts(scope, [...new Set(tenants)].sort()));
 }
 
 /** Each rate problem held over the hold window. */

@@ -55,6 +55,9 @@ const BUILT: Record<string, () => string[]> = {
   summarySecondQuery: () => [
     queries.summarySecondQuery(scope, { lag_held_q: ['a'] }, ['b'])!,
   ],
+  clusterTenantRatesQuery: () => [
+    queries.clusterTenantRatesQuery(one, ['a', 'team-a']),
+  ],
   lateClusterQuery: () => [queries.lateClusterQuery(one)],
   clusterSeriesQuery: () => [queries.clusterSeriesQuery(one)],
   duplicatesProbeQuery: () => [queries.duplicatesProbeQuery('cluster')],
