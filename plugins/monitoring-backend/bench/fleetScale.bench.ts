@@ -6,10 +6,11 @@
  *
  * The store is a real Prometheus that evaluates the generated rule group itself (common's
  * fleetRecordingRuleGroup; the ruler's part), fed by the simulator over remote write (RF 1). The
- * backend runs in this process; "direct" sends the same PromQL straight to the store through the
- * same counting Thanos Query facade, read but not parsed (directSummary.ts). The facade runs in a
- * process of its own, as Thanos Query does (facadeProcess.ts), and so does the client timing both
- * paths (clientProcess.ts).
+ * backend under test runs in a process of its own, as Backstage does (backendProcess.ts); "direct"
+ * sends the same PromQL straight to the store through the same counting Thanos Query facade, read
+ * but not parsed (directSummary.ts). The facade runs in a process of its own, as Thanos Query does
+ * (facadeProcess.ts), and so does the client timing both paths (clientProcess.ts). The two
+ * replicas run in this process.
  *
  * This machine (24 GiB, shared) cannot hold a raw 100,000-cluster store: the store is written with
  * at most BENCH_SCALE_STORED clusters (10,000 by default), its memory per head series measured, and
@@ -31,7 +32,6 @@ import {
   mockCredentials,
   mockServices,
   startTestBackend,
-  TestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
@@ -39,6 +39,7 @@ import {
   planClusters,
   PrometheusProcess,
 } from '@fleet-monitoring/local-fleet';
+import { BackendProcess } from './backendProcess';
 import { FacadeProcess } from './facadeProcess';
 import { ClientProcess } from './clientProcess';
 import { startPostgres } from '../src/__testUtils__/postgres';
@@ -158,44 +159,29 @@ async function startStore() {
 /** The cluster the backends' catalog names (the direct path asks what the backend asks for it). */
 const CATALOG_CLUSTER = 'sim-0001';
 
+/** The backend under test, in a process of its own (backendProcess.ts). */
 async function backendFor(
   facadeUrl: string,
   ttlSeconds: number,
   catalogCluster = CATALOG_CLUSTER,
-): Promise<{ backend: TestBackend; base: string }> {
-  const backend = await startTestBackend({
-    features: [
-      fleetMonitoringPlugin,
-      mockServices.rootConfig.factory({
-        data: {
-          fleetMonitoring: {
-            cache: { ttlSeconds },
-            thanos: [
-              {
-                name: 'raw',
-                baseUrl: facadeUrl,
-                timeoutMs: TIMEOUT_MS,
-                maxResponseBytes: MAX_RESPONSE_BYTES,
-                summarySource: 'raw',
-              },
-              {
-                name: 'recorded',
-                baseUrl: facadeUrl,
-                timeoutMs: TIMEOUT_MS,
-                maxResponseBytes: MAX_RESPONSE_BYTES,
-                summarySource: 'recorded',
-              },
-            ],
-          },
-        },
-      }),
-      catalogServiceMock.factory({
-        entities: [clusterEntity(catalogCluster)],
-      }),
-    ],
+): Promise<BackendProcess> {
+  const backend = new BackendProcess({
+    config: {
+      fleetMonitoring: {
+        cache: { ttlSeconds },
+        thanos: (['raw', 'recorded'] as const).map(source => ({
+          name: source,
+          baseUrl: facadeUrl,
+          timeoutMs: TIMEOUT_MS,
+          maxResponseBytes: MAX_RESPONSE_BYTES,
+          summarySource: source,
+        })),
+      },
+    },
+    entities: [clusterEntity(catalogCluster)],
   });
-  const { port } = backend.server.address() as { port: number };
-  return { backend, base: `http://127.0.0.1:${port}/api/fleet-monitoring` };
+  await backend.start();
+  return backend;
 }
 
 /** Progress on stderr: a run takes minutes and prints its table at the end. */
@@ -237,7 +223,8 @@ async function summaryMissRows(
   rows: Row[],
   fleet: MissFleet,
 ): Promise<void> {
-  const { backend, base } = await backendFor(facade.url, 0);
+  const backend = await backendFor(facade.url, 0);
+  const { base } = backend;
   const client = new ClientProcess();
   await client.start();
   try {
@@ -334,13 +321,9 @@ async function summaryMissRows(
 
 /** Cache hits and RSS at CLUSTERS, on the synthetic upstream (the backend's part only). */
 async function cacheRows(upstream: SyntheticFleetUpstream, rows: Row[]) {
-  global.gc?.();
-  const rssBefore = process.memoryUsage().rss;
-  const { backend, base } = await backendFor(
-    upstream.url,
-    3600,
-    upstream.name(1),
-  );
+  const backend = await backendFor(upstream.url, 3600, upstream.name(1));
+  const { base } = backend;
+  const rssBefore = await backend.rss();
   try {
     const whole = `${base}/fleet/raw/summary`;
     const page = `${whole}?offset=0&limit=100`;
@@ -379,22 +362,20 @@ async function cacheRows(upstream: SyntheticFleetUpstream, rows: Row[]) {
       ]);
     }
     // A sustained load of page reads; RSS around it.
-    global.gc?.();
-    const rssLoaded = process.memoryUsage().rss;
+    const rssLoaded = await backend.rss();
     await Promise.all(
       Array.from({ length: 20 }, async (_, i) => {
         for (let k = 0; k < 50; k++)
           await get(`${whole}?offset=${(i * 50 + k) * 100}&limit=100`);
       }),
     );
-    global.gc?.();
-    const rssAfter = process.memoryUsage().rss;
+    const rssAfter = await backend.rss();
     rows.push([
-      `backend RSS, ${CLUSTERS} clusters (synthetic upstream)`,
-      `before the backend ${mib(rssBefore)}`,
+      `backend RSS, ${CLUSTERS} clusters (synthetic upstream; the backend's own process)`,
+      `started ${mib(rssBefore)}`,
       `summary cached ${mib(rssLoaded)}`,
       `after 1,000 page reads ${mib(rssAfter)}`,
-      '(the simulator shares this process)',
+      '',
       '',
     ]);
   } finally {

@@ -1,3 +1,4 @@
+import type { CacheService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { mockServices } from '@backstage/backend-test-utils';
 import { readFleetMonitoringConfig } from '../config';
@@ -81,7 +82,11 @@ function fakeThanos(now: number, lagging = ['lagging']) {
   return client;
 }
 
-function service(client: ReturnType<typeof fakeThanos>, catalog: string[]) {
+function service(
+  client: ReturnType<typeof fakeThanos>,
+  catalog: string[],
+  cache?: CacheService,
+) {
   const config = readFleetMonitoringConfig(
     new ConfigReader({
       fleetMonitoring: {
@@ -97,6 +102,7 @@ function service(client: ReturnType<typeof fakeThanos>, catalog: string[]) {
     } as unknown as ThanosInstances,
     loader: new CachedLoader(undefined, 0),
     catalog: { clusterNames: async () => catalog },
+    cache,
   });
 }
 
@@ -295,6 +301,34 @@ describe('RemoteWriteService', () => {
       state: row.state,
       reasons: ids(row),
     });
+  });
+
+  it('shares the last known fleet once the answer that computed it is out, not before', async () => {
+    // Encoding a whole fleet blocks the thread, and a compressed answer is written on a later turn.
+    const now = Math.floor(Date.now() / 1000);
+    const cache = mockServices.cache.mock();
+    cache.set.mockResolvedValue(undefined);
+    const rw = service(fakeThanos(now), [], cache);
+    const turn = () => new Promise(resolve => setImmediate(resolve));
+    let send!: () => void;
+    const answered = new Promise<void>(resolve => (send = resolve));
+    await rw.fleetSummary(undefined, { answered });
+    await turn();
+    await turn();
+    expect(cache.set).not.toHaveBeenCalled();
+    send();
+    await turn();
+    await turn();
+    expect(cache.set).toHaveBeenCalledWith(
+      expect.stringContaining('last-summary'),
+      expect.anything(),
+      expect.anything(),
+    );
+    // Asked without an answer to wait for (an action, the reconciled fleet): shared at once.
+    cache.set.mockClear();
+    await rw.fleetSummary();
+    await turn();
+    expect(cache.set).toHaveBeenCalledTimes(1);
   });
 
   it('gives a cluster whose last sample is 2 days old a last-seen time, not "never seen" (T5)', async () => {

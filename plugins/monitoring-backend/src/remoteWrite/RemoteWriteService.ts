@@ -354,17 +354,23 @@ export class RemoteWriteService {
    * Keeps the summary as the last known fleet: in memory now, in the shared cache once the answer
    * is on its way (serialising a large fleet takes a while, and only a later outage reads it).
    */
-  private remember(summary: FleetSummary): void {
+  private remember(summary: FleetSummary, answered?: Promise<unknown>): void {
     this.lastKnown.set(summary.instance, summary);
     const { cache } = this.o;
     if (!cache) return;
-    setImmediate(() => {
-      cache
-        .set(cacheKey('last-summary', summary.instance), toShared(summary), {
-          ttl: LAST_KNOWN_TTL_MS,
-        })
-        .catch(() => undefined);
-    });
+    // Encoding the whole fleet for the store blocks this thread (~70 ms at 100,000 clusters), and
+    // a compressed answer reaches its socket only on a later turn of the event loop: it waits for
+    // the answer that asked for the summary.
+    const share = () =>
+      setImmediate(() => {
+        cache
+          .set(cacheKey('last-summary', summary.instance), toShared(summary), {
+            ttl: LAST_KNOWN_TTL_MS,
+          })
+          .catch(() => undefined);
+      });
+    if (answered) answered.then(share, share);
+    else share();
   }
 
   private async recall(instance: string): Promise<FleetSummary | undefined> {
@@ -431,7 +437,10 @@ export class RemoteWriteService {
   }
 
   /** One summary round: every known cluster judged now (and remembered as the last known fleet). */
-  private async computeSummary(client: ThanosClient): Promise<FleetSummary> {
+  private async computeSummary(
+    client: ThanosClient,
+    answered?: Promise<unknown>,
+  ): Promise<FleetSummary> {
     const name = client.instance.name;
     const source = await this.summarySource(client);
     const observed = await this.observe(
@@ -453,18 +462,24 @@ export class RemoteWriteService {
       counts: countStates(clusters.map(c => c.state)),
       source: source.chosen.answer,
     };
-    this.remember(summary);
+    this.remember(summary, answered);
     return summary;
   }
 
-  /** The fleet summary of an instance (the first configured one without a name). */
-  async fleetSummary(instance?: string): Promise<FleetSummary> {
+  /**
+   * The fleet summary of an instance (the first configured one without a name). `answered`: when
+   * the answer that asks for it has been sent (a summary computed for it is shared after that).
+   */
+  async fleetSummary(
+    instance?: string,
+    options: { answered?: Promise<unknown> } = {},
+  ): Promise<FleetSummary> {
     const client = this.o.instances.client(instance);
     const name = client.instance.name;
     return loadAnswer(
       this.o,
       cacheKey('summary', name),
-      () => this.computeSummary(client),
+      () => this.computeSummary(client, options.answered),
       async error => {
         const last = await this.recall(name);
         const catalog = last ? [] : await this.catalogNames();

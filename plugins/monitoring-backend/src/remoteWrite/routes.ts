@@ -1,3 +1,4 @@
+import { finished } from 'node:stream/promises';
 import { fleetMonitoringFleetReadPermission } from '@fleet-monitoring/plugin-monitoring-common';
 import type { EntityAccess } from '../core/entityAccess';
 import { remoteWriteQuestion } from '../core/entityQuestions';
@@ -34,7 +35,11 @@ export function addRemoteWriteRoutes(
       sort: q.sort,
       order: q.order,
     };
-    const summary = await remoteWrite.fleetSummary(req.params.instance);
+    // A summary computed for this request is shared once its answer is out (or the client gone).
+    const answered = finished(res).catch(() => undefined);
+    const summary = await remoteWrite.fleetSummary(req.params.instance, {
+      answered,
+    });
     send(req, res, fleetPage(summary, query));
   });
 
