@@ -15,8 +15,21 @@ const CHILD_ENV = 'FLEET_BENCH_BACKEND';
 export interface BackendOptions {
   /** The root config (`fleetMonitoring`). */
   config: JsonObject;
-  /** The catalog's entities (JSON). */
-  entities: JsonObject[];
+  /** The clusters the catalog names (one Resource each, annotated with its cluster). */
+  catalogClusters: string[];
+}
+
+function clusterEntity(cluster: string) {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name: cluster,
+      namespace: 'default',
+      annotations: { 'fleet-monitoring.io/cluster': cluster },
+    },
+    spec: { type: 'kubernetes-cluster', owner: 'team' },
+  };
 }
 
 type Question = { start: BackendOptions } | 'rss';
@@ -56,7 +69,9 @@ if (require.main === module && process.env[CHILD_ENV]) {
       features: [
         fleetMonitoringPlugin,
         mockServices.rootConfig.factory({ data: q.start.config }),
-        catalogServiceMock.factory({ entities: q.start.entities as any }),
+        catalogServiceMock.factory({
+          entities: q.start.catalogClusters.map(clusterEntity),
+        }),
       ],
     });
     const { port } = backend.server.address() as { port: number };

@@ -1,19 +1,14 @@
 /**
  * Fleet summary benchmark: the backend against the same PromQL sent straight to the store, cache
  * hits, request coalescing and a sustained load. Real Prometheus (central store with synthetic
- * clusters written over remote write); the backend runs in this process via startTestBackend; the
- * Thanos Query facade (facadeProcess.ts) and the client timing both paths (clientProcess.ts) each
- * run in a process of their own, as Thanos Query and a browser do.
+ * clusters written over remote write). The backend under test (backendProcess.ts), the Thanos Query
+ * facade (facadeProcess.ts) and the client timing both paths (clientProcess.ts) each run in a
+ * process of their own, as Backstage, Thanos Query and a browser do.
  *
  * Run: npm run bench -- fleet   (or node -r @backstage/cli/config/nodeTransform.cjs <this file>)
  */
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import type { JsonObject } from '@backstage/types';
 import {
   centralConfig,
   defaultStores,
@@ -22,13 +17,13 @@ import {
   PrometheusProcess,
   ReplicatedSink,
 } from '@fleet-monitoring/local-fleet';
+import { BackendProcess } from './backendProcess';
 import { FacadeProcess } from './facadeProcess';
 import { ClientProcess } from './clientProcess';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { QueryScope } from '../src/thanos/queries';
 import { alternate, summaryRounds } from './directSummary';
-import { fleetMonitoringPlugin } from '../src/plugin';
 import {
   destroyStore,
   recordedFleetReady,
@@ -58,23 +53,20 @@ const UPSTREAM_TARGET = 'target <= 7';
 /** Clusters of the replicated fleet (Thanos Receive RF 3, Query dedup on and off); 0 skips it. */
 const REPLICATED = Number(process.env.BENCH_REPLICATED ?? 10_000);
 
-function clusterEntity(cluster: string) {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Resource',
-    metadata: {
-      name: cluster,
-      namespace: 'default',
-      annotations: { 'fleet-monitoring.io/cluster': cluster },
-    },
-    spec: { type: 'kubernetes-cluster', owner: 'team' },
-  };
+/** The backend under test, in a process of its own (backendProcess.ts), the catalog naming one cluster. */
+async function startBackend(config: JsonObject): Promise<BackendProcess> {
+  const backend = new BackendProcess({
+    config,
+    catalogClusters: [ENTITY_CLUSTER],
+  });
+  await backend.start();
+  return backend;
 }
 
 interface Env {
   central: PrometheusProcess;
   facade: FacadeProcess;
-  backend: TestBackend;
+  backend: BackendProcess;
   base: string;
   clusters: number;
 }
@@ -100,30 +92,13 @@ async function setup(clusters: number, ttlSeconds: number): Promise<Env> {
   // fair. It runs in a process of its own, as Thanos Query does (facadeProcess.ts).
   const facade = new FacadeProcess({ prometheusUrl: central.url });
   await facade.start();
-  const backend = await startTestBackend({
-    features: [
-      fleetMonitoringPlugin,
-      mockServices.rootConfig.factory({
-        data: {
-          fleetMonitoring: {
-            cache: { ttlSeconds },
-            thanos: [
-              { name: 'central', baseUrl: facade.url, timeoutMs: 30_000 },
-            ],
-          },
-        },
-      }),
-      catalogServiceMock.factory({ entities: [clusterEntity(ENTITY_CLUSTER)] }),
-    ],
+  const backend = await startBackend({
+    fleetMonitoring: {
+      cache: { ttlSeconds },
+      thanos: [{ name: 'central', baseUrl: facade.url, timeoutMs: 30_000 }],
+    },
   });
-  const { port } = backend.server.address() as { port: number };
-  return {
-    central,
-    facade,
-    backend,
-    base: `http://127.0.0.1:${port}/api/fleet-monitoring`,
-    clusters,
-  };
+  return { central, facade, backend, base: backend.base, clusters };
 }
 
 async function teardown(env: Env) {
@@ -158,7 +133,7 @@ interface ReplicatedEnv {
   raw: PrometheusProcess;
   dedup: PrometheusProcess;
   facade: FacadeProcess;
-  backend: TestBackend;
+  backend: BackendProcess;
   base: string;
 }
 
@@ -200,48 +175,33 @@ async function setupReplicated(clusters: number): Promise<ReplicatedEnv> {
     stores: defaultStores(3, sim.tenants),
   });
   await facade.start();
-  const backend = await startTestBackend({
-    features: [
-      fleetMonitoringPlugin,
-      mockServices.rootConfig.factory({
-        data: {
-          fleetMonitoring: {
-            cache: { ttlSeconds: 0 },
-            thanos: [
-              {
-                name: 'central',
-                baseUrl: facade.url,
-                timeoutMs: 60_000,
-                summarySource: 'raw',
-              },
-              {
-                name: 'nodedup',
-                baseUrl: facade.url,
-                timeoutMs: 60_000,
-                dedup: false,
-                summarySource: 'raw',
-              },
-              {
-                name: 'recorded',
-                baseUrl: facade.url,
-                timeoutMs: 60_000,
-                summarySource: 'recorded',
-              },
-            ],
-          },
+  const backend = await startBackend({
+    fleetMonitoring: {
+      cache: { ttlSeconds: 0 },
+      thanos: [
+        {
+          name: 'central',
+          baseUrl: facade.url,
+          timeoutMs: 60_000,
+          summarySource: 'raw',
         },
-      }),
-      catalogServiceMock.factory({ entities: [clusterEntity(ENTITY_CLUSTER)] }),
-    ],
+        {
+          name: 'nodedup',
+          baseUrl: facade.url,
+          timeoutMs: 60_000,
+          dedup: false,
+          summarySource: 'raw',
+        },
+        {
+          name: 'recorded',
+          baseUrl: facade.url,
+          timeoutMs: 60_000,
+          summarySource: 'recorded',
+        },
+      ],
+    },
   });
-  const { port } = backend.server.address() as { port: number };
-  return {
-    raw,
-    dedup,
-    facade,
-    backend,
-    base: `http://127.0.0.1:${port}/api/fleet-monitoring`,
-  };
+  return { raw, dedup, facade, backend, base: backend.base };
 }
 
 async function replicatedRows(row: (...cells: Array<string | number>) => void) {
@@ -401,8 +361,7 @@ async function main() {
 
   // Sustained load: LOAD_CLIENTS clients in a closed loop for LOAD_SECONDS on the fleet summary,
   // from a separate process (the backend keeps its own event loop; both share the machine's 2 cores).
-  global.gc?.();
-  const memBefore = process.memoryUsage().rss;
+  const memBefore = await cold.backend.rss();
   const load = JSON.parse(
     await runProcess(process.execPath, [
       path.join(__dirname, 'loadClient.mjs'),
@@ -412,8 +371,7 @@ async function main() {
       String(LOAD_SECONDS),
     ]),
   );
-  global.gc?.();
-  const memAfter = process.memoryUsage().rss;
+  const memAfter = await cold.backend.rss();
   row(
     `load ${LOAD_CLIENTS} clients x ${LOAD_SECONDS} s, ${big} clusters`,
     `${(load.requests / LOAD_SECONDS).toFixed(0)} req/s`,
@@ -477,7 +435,7 @@ async function main() {
     Math.max(...rows.map(r => (r[i] ?? '').length)),
   );
   console.log(
-    '\nFleet summary benchmark (backend in this process; the facade, the timing client and the load in child processes)',
+    '\nFleet summary benchmark (the backend, the facade, the timing client and the load each in a process of its own)',
   );
   for (const r of rows)
     console.log(r.map((c, i) => c.padEnd(widths[i])).join(' | '));

@@ -122,19 +122,6 @@ async function get(url: string): Promise<string> {
   return body;
 }
 
-function clusterEntity(cluster: string) {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Resource',
-    metadata: {
-      name: cluster,
-      namespace: 'default',
-      annotations: { 'fleet-monitoring.io/cluster': cluster },
-    },
-    spec: { type: 'kubernetes-cluster', owner: 'team' },
-  };
-}
-
 /** The store: a real Prometheus with the fleet rule group, and the simulated fleet written in. */
 async function startStore() {
   const store = storeWithFleetRules(`scale-${STORED}`);
@@ -163,7 +150,7 @@ const CATALOG_CLUSTER = 'sim-0001';
 async function backendFor(
   facadeUrl: string,
   ttlSeconds: number,
-  catalogCluster = CATALOG_CLUSTER,
+  catalogClusters = [CATALOG_CLUSTER],
 ): Promise<BackendProcess> {
   const backend = new BackendProcess({
     config: {
@@ -178,7 +165,7 @@ async function backendFor(
         })),
       },
     },
-    entities: [clusterEntity(catalogCluster)],
+    catalogClusters,
   });
   await backend.start();
   return backend;
@@ -202,6 +189,8 @@ interface MissFleet {
   profile?: boolean;
   /** Misses timed per source (RUNS unless set). */
   runs?: number;
+  /** A cluster of the fleet whose card is timed too (it is in the backend's catalog). */
+  card: string;
 }
 
 /** The scope the backend reads recorded series with, for a chain minutes or a day old. */
@@ -223,7 +212,10 @@ async function summaryMissRows(
   rows: Row[],
   fleet: MissFleet,
 ): Promise<void> {
-  const backend = await backendFor(facade.url, 0);
+  const backend = await backendFor(facade.url, 0, [
+    CATALOG_CLUSTER,
+    fleet.card,
+  ]);
   const { base } = backend;
   const client = new ClientProcess();
   await client.start();
@@ -313,6 +305,22 @@ async function summaryMissRows(
         ]);
       }
     }
+    // One cluster's card at this fleet size: its detail reads that cluster's series and its own
+    // tenants' receiver rates, not the fleet's.
+    const card = `${base}/entity/resource/default/${fleet.card}/remote-write`;
+    const shown = JSON.parse(await get(card));
+    const runs = fleet.runs ?? RUNS;
+    const before = await facade.requests();
+    const cardTimes = await time(() => client.get(card, AUTH), runs);
+    const cardCalls = ((await facade.requests()) - before) / runs;
+    rows.push([
+      `cluster card miss, ${fleet.name} (${fleet.card}'s remote-write detail)`,
+      `p50 ${ms(quantile(cardTimes, 0.5))}`,
+      `p99 ${ms(quantile(cardTimes, 0.99))}`,
+      `upstream requests ${cardCalls.toFixed(1)}`,
+      `state ${shown.state}`,
+      `${(Buffer.byteLength(await get(card)) / 1024).toFixed(1)} KiB`,
+    ]);
   } finally {
     await client.stop();
     await backend.stop();
@@ -321,7 +329,7 @@ async function summaryMissRows(
 
 /** Cache hits and RSS at CLUSTERS, on the synthetic upstream (the backend's part only). */
 async function cacheRows(upstream: SyntheticFleetUpstream, rows: Row[]) {
-  const backend = await backendFor(upstream.url, 3600, upstream.name(1));
+  const backend = await backendFor(upstream.url, 3600, [upstream.name(1)]);
   const { base } = backend;
   const rssBefore = await backend.rss();
   try {
@@ -529,6 +537,7 @@ async function storedRows(
     await summaryMissRows(facade, rows, {
       sources: ['recorded', 'raw'],
       name: `${STORED} clusters, RF 1`,
+      card: planClusters(STORED)[0].name,
       profile: true,
       firstEvaluated,
       // A miss takes well under a second here, the ruler shares the cores, and the store's answer
@@ -642,6 +651,7 @@ async function copyRows(
     await summaryMissRows(facade, rows, {
       sources: ['recorded', 'raw'],
       name: `${CLUSTERS} clusters (copy, chain a day old)`,
+      card: planClusters(CLUSTERS)[0].name,
       profile: true,
       firstEvaluated: await probeFirstEvaluated(store.url),
       dayOldChain: true,
