@@ -10,6 +10,7 @@ import {
   UpstreamErrorInfo,
 } from '@fleet-monitoring/plugin-monitoring-common';
 import type { FleetMonitoringConfig } from '../config';
+import { afterAnswer } from '../core/afterAnswer';
 import { cacheKey } from '../core/cacheKeys';
 import type { CachedLoader } from '../core/CachedLoader';
 import type { ClusterCatalog } from '../core/catalogClusters';
@@ -358,19 +359,14 @@ export class RemoteWriteService {
     this.lastKnown.set(summary.instance, summary);
     const { cache } = this.o;
     if (!cache) return;
-    // Encoding the whole fleet for the store blocks this thread (~70 ms at 100,000 clusters), and
-    // a compressed answer reaches its socket only on a later turn of the event loop: it waits for
-    // the answer that asked for the summary.
-    const share = () =>
-      setImmediate(() => {
-        cache
-          .set(cacheKey('last-summary', summary.instance), toShared(summary), {
-            ttl: LAST_KNOWN_TTL_MS,
-          })
-          .catch(() => undefined);
-      });
-    if (answered) answered.then(share, share);
-    else share();
+    // Encoding the whole fleet blocks this thread (~70 ms at 100,000 clusters): after the answer.
+    afterAnswer(answered, () => {
+      cache
+        .set(cacheKey('last-summary', summary.instance), toShared(summary), {
+          ttl: LAST_KNOWN_TTL_MS,
+        })
+        .catch(() => undefined);
+    });
   }
 
   private async recall(instance: string): Promise<FleetSummary | undefined> {
