@@ -18,12 +18,12 @@ import { loadAnswer } from '../core/loadAnswer';
 import { fromShared, toShared } from '../core/sharedJson';
 import {
   clusterSeriesQuery,
+  clusterTenantRatesQuery,
   gaugesQuery,
   inventoryQuery,
   lateClusterQuery,
   QueryScope,
   ratesQuery,
-  clusterTenantRatesQuery,
   RETENTION_LOOKBACK,
   SeriesSource,
   summaryNowQueries,
@@ -353,7 +353,8 @@ export class RemoteWriteService {
 
   /**
    * Keeps the summary as the last known fleet: in memory now, in the shared cache once the answer
-   * is on its way (serialising a large fleet takes a while, and only a later outage reads it).
+   * that asked for it is out (serialising a large fleet takes a while, and only a later outage
+   * reads it).
    */
   private remember(summary: FleetSummary, answered?: Promise<unknown>): void {
     this.lastKnown.set(summary.instance, summary);
