@@ -278,13 +278,9 @@ export class RemoteWriteService {
     observer.finish();
     for (const [o, answer] of late)
       observeLate(o, answer, this.o.config.clusterLabel);
+    // The inventory, each condition (a cluster's own tenants' rates among them) and /stores first.
     const queries =
-      first.length +
-      1 +
-      (whole ? 0 : 1) +
-      (secondResult ? 1 : 0) +
-      older +
-      late.length;
+      1 + conditions.length + 1 + (secondResult ? 1 : 0) + older + late.length;
     return { list, queries };
   }
 
